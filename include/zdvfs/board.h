@@ -1,0 +1,129 @@
+/* board.h - board descriptions: the data files in platforms/ that say what a
+ * board has (clusters, operating points, caches, thermal zones, energy
+ * sensors) and the physical constants the simulator uses, each with its
+ * source. The format is docs/platform-format.md. */
+#ifndef ZDVFS_BOARD_H
+#define ZDVFS_BOARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zdvfs/cpuset.h"
+#include "zdvfs/err.h"
+
+struct zd_constant {
+	bool present;
+	double value;
+	char *source;
+};
+
+struct zd_cache_geom {
+	int size_kb;
+	int assoc;
+	int line_bytes;
+};
+
+struct zd_opp {
+	uint32_t khz;
+	uint32_t uv;
+};
+
+struct zd_cluster_desc {
+	char *name;
+	char *core_type;
+	struct zd_cpuset cpus;
+	int ncpus;
+	struct zd_opp *opps;
+	int nopps;
+	char *opps_source;
+	struct zd_cache_geom l1i, l1d, l2;
+	bool l2_shared;
+	/* simulator constants (docs/platform-format.md) */
+	struct zd_constant ceff_nf, leak_mw, leak_doubling_c, speed_rel;
+};
+
+enum zd_trip_type {
+	ZD_TRIP_PASSIVE,
+	ZD_TRIP_ACTIVE,
+	ZD_TRIP_HOT,
+	ZD_TRIP_CRITICAL,
+};
+
+struct zd_trip {
+	enum zd_trip_type type;
+	int temp_mc;
+};
+
+struct zd_zone_desc {
+	char *name;
+	int *clusters; /* indices into zd_board.clusters */
+	int nclusters;
+	struct zd_trip *trips;
+	int ntrips;
+	char *source;
+	struct zd_constant r_k_per_w, c_j_per_k;
+};
+
+enum zd_energy_kind {
+	ZD_ENERGY_NONE,
+	ZD_ENERGY_INA3221_IIO,
+	ZD_ENERGY_INA3221_HWMON,
+	ZD_ENERGY_RAPL,
+};
+
+struct zd_rail_desc {
+	char *name;
+	int *clusters;
+	int nclusters;
+};
+
+struct zd_energy_desc {
+	enum zd_energy_kind kind;
+	struct zd_rail_desc *rails;
+	int nrails;
+	struct zd_constant sample_period_us;
+	char *source;
+};
+
+struct zd_board {
+	char *path; /* the file it was loaded from */
+	char *name;
+	char *model;
+	char *description;
+	char *default_governor;
+	struct zd_cpuset reserved_cpus;
+	struct zd_cluster_desc *clusters;
+	int nclusters;
+	bool has_l3;
+	struct zd_cache_geom l3;
+	char *caches_source;
+	struct zd_zone_desc *zones;
+	int nzones;
+	struct zd_energy_desc energy;
+	struct zd_constant tdp_mw;
+	struct zd_constant ambient_mc, idle_power_mw, mem_bandwidth_mbps,
+		mem_latency_ns;
+};
+
+/* Directory of board descriptions: `dir` if given, else $ZDVFS_PLATFORM_DIR,
+ * else the one the build was configured with. */
+const char *zd_board_dir(const char *dir);
+
+int zd_board_load_file(const char *path, struct zd_board **out,
+		       struct zd_err *err);
+/* Load platforms/NAME.json from zd_board_dir(dir). */
+int zd_board_load(const char *name, const char *dir, struct zd_board **out,
+		  struct zd_err *err);
+/* Sorted names of the boards in zd_board_dir(dir); free with
+ * zd_board_names_free. */
+int zd_board_list(const char *dir, char ***names, int *count,
+		  struct zd_err *err);
+void zd_board_names_free(char **names, int count);
+void zd_board_free(struct zd_board *board);
+
+const char *zd_trip_type_name(enum zd_trip_type type);
+const char *zd_energy_kind_name(enum zd_energy_kind kind);
+/* The first passive trip: where the kernel starts throttling; -1 if none. */
+int zd_zone_throttle_mc(const struct zd_zone_desc *zone);
+
+#endif

@@ -1,0 +1,45 @@
+/* runner.h - running a child under control, the shape of perf stat: the
+ * child is forked and waits on a pipe while it is confined and the machine
+ * prepared, is released, is sampled while it runs, and its status is passed
+ * on. SIGINT/SIGTERM/SIGHUP reaching zdvfs are forwarded to the child and
+ * re-raised after the caller has restored the machine. */
+#ifndef ZDVFS_RUNNER_H
+#define ZDVFS_RUNNER_H
+
+#include <stdbool.h>
+
+#include "zdvfs/cpuset.h"
+#include "zdvfs/err.h"
+#include "zdvfs/meter.h"
+#include "zdvfs/platform.h"
+
+struct zd_child_spec {
+	char *const *argv;
+	const struct zd_cpuset *cpus; /* NULL: not confined */
+	int interval_ms;              /* sampling period */
+};
+
+struct zd_child_result {
+	bool started;   /* the program was exec'd */
+	int exec_errno; /* why it could not be exec'd */
+	int exit_code;  /* shell convention: status, 128+signal, 126, 127 */
+	int term_signal; /* the signal that killed it, 0 if none */
+	double wall_s;
+};
+
+/* Install the handlers before the first change to the machine, so that a
+ * signal arriving at any point leads to a restore. */
+int zd_signals_install(struct zd_err *err);
+/* The terminating signal zdvfs received, 0 if none. */
+int zd_signals_pending(void);
+/* Die of the received signal (after restoring), so the exit status is
+ * honest; returns only if no signal was received. */
+void zd_signals_reraise(void);
+
+int zd_child_run(struct zd_platform *p, const struct zd_child_spec *spec,
+		 struct zd_meter *meter, struct zd_child_result *res,
+		 struct zd_err *err);
+
+double zd_monotonic_s(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* cli.h - the zdvfs command line: one file per subcommand (src/cli/NAME.c
+ * defining cmd_NAME), dispatched from the table in main.c, as perf and git
+ * do. To add a command: write the file, add its line to the table, add it to
+ * CMakeLists.txt.
+ *
+ * Exit statuses: 0 ok, 1 runtime failure, 2 bad usage or input; `exec` passes
+ * on the child's status instead. */
+#ifndef ZDVFS_CLI_H
+#define ZDVFS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "zdvfs/err.h"
+
+int cmd_status(int argc, char **argv);
+int cmd_platforms(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+
+/* Print "zdvfs CMD: message" for an error and return its exit status. */
+int cli_error(const char *cmd, const struct zd_err *err);
+/* Usage error: message, hint to --help, exit status 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A frequency as users type it: 1400000 (kHz), 1400000kHz, 1400MHz,
+ * 1.4GHz. */
+int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);
+
+/* Print a JSON value on stdout (with a newline) and release it. */
+int cli_print_json(json_t *value);
+
+#endif

@@ -1,0 +1,460 @@
+/* exec.c - `zdvfs exec`: run one command on chosen CPUs at a chosen
+ * frequency (taskset plus cpupower frequency-set in one step), measure it,
+ * and put the machine back as it was, whatever happens. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zdvfs/meter.h"
+#include "zdvfs/platform.h"
+#include "zdvfs/runner.h"
+
+static const char exec_usage[] =
+	"usage: zdvfs exec [--cpus LIST] [--freq KHZ | --freq DOMAIN=KHZ,...]\n"
+	"                  [--governor G] [--strict] [--interval MS]\n"
+	"                  [--json] [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n\n"
+	"Runs CMD confined to LIST (like taskset; OMP_NUM_THREADS, OMP_PLACES\n"
+	"and OMP_PROC_BIND are set to match unless already set) with the\n"
+	"frequency domains (cpufreq policies) of those CPUs fixed at KHZ, or\n"
+	"under governor G; reports wall time, energy and peak temperatures where\n"
+	"the machine has sensors; then restores every setting it changed, also\n"
+	"on error, SIGINT, SIGTERM or SIGHUP. The exit status is CMD's (128+N if\n"
+	"it died of signal N, 127 if it could not be found).\n\n"
+	"  --cpus LIST       CPUs like 0,2-4 (default: not confined)\n"
+	"  --freq F          every selected domain at F (1400000, 1400MHz, 1.4GHz;\n"
+	"                    rounded to the nearest available level)\n"
+	"  --freq D=F,...    per domain: D is policyN or N\n"
+	"  --governor G      set governor G instead of a fixed frequency\n"
+	"  --strict          exit 1 if a setting cannot be applied (default: warn,\n"
+	"                    undo any partial change, run without it)\n"
+	"  --interval MS     sampling period for energy and temperature (100)\n"
+	"  --json            report as JSON\n"
+	"  -o, --output FILE write the report to FILE (default: stderr)\n"
+	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n";
+
+struct exec_opts {
+	const char *root;
+	const char *cpus_arg;
+	const char *freq_arg;
+	const char *governor;
+	const char *output;
+	bool strict;
+	bool json;
+	int interval_ms;
+	char **argv;
+};
+
+/* What will be applied to each domain. */
+struct target {
+	bool selected;
+	uint32_t khz; /* 0: governor only */
+	uint32_t requested_khz;
+};
+
+struct exec_state {
+	struct zd_platform *p;
+	struct zd_cpuset cpus;
+	bool confined;
+	struct target targets[ZD_MAX_DOMAINS];
+	bool applied;
+	json_t *warnings;
+};
+
+static int parse_exec_opts(int argc, char **argv, struct exec_opts *o)
+{
+	static const struct option options[] = {
+		{"cpus", required_argument, NULL, 'c'},
+		{"freq", required_argument, NULL, 'f'},
+		{"governor", required_argument, NULL, 'g'},
+		{"strict", no_argument, NULL, 's'},
+		{"interval", required_argument, NULL, 'i'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"sysfs-root", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = 100;
+	int c;
+	optind = 1;
+	/* "+": stop at the first non-option, so CMD's own options are its. */
+	while ((c = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'c': o->cpus_arg = optarg; break;
+		case 'f': o->freq_arg = optarg; break;
+		case 'g': o->governor = optarg; break;
+		case 's': o->strict = true; break;
+		case 'j': o->json = true; break;
+		case 'o': o->output = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'i':
+			o->interval_ms = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o->interval_ms < 1 ||
+			    o->interval_ms > 60000)
+				return cli_usage_error("exec",
+						       "--interval '%s' is not "
+						       "1..60000 ms",
+						       optarg);
+			break;
+		case 'h':
+			fputs(exec_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("exec", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("exec", "no command to run (put it "
+					       "after --)");
+	if (o->freq_arg != NULL && o->governor != NULL)
+		return cli_usage_error("exec",
+				       "--freq and --governor exclude each other");
+	o->argv = argv + optind;
+	return 0;
+}
+
+static void warn(struct exec_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(struct exec_state *st, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "zdvfs exec: warning: %s\n", msg);
+	json_array_append_new(st->warnings, json_string(msg));
+}
+
+static int find_domain(const struct zd_platform *p, const char *name)
+{
+	const char *num = strncmp(name, "policy", 6) == 0 ? name + 6 : name;
+	char *end = NULL;
+	long id = strtol(num, &end, 10);
+	if (end == num || *end != '\0')
+		return -1;
+	for (int i = 0; i < p->info.ndomains; i++)
+		if (p->info.domains[i].id == id)
+			return i;
+	return -1;
+}
+
+static int set_target(struct exec_state *st, int d, const char *freq,
+		      struct zd_err *err)
+{
+	uint32_t khz;
+	int rc = cli_parse_khz(freq, &khz, err);
+	if (rc != 0)
+		return rc;
+	const struct zd_freq_domain *dom = &st->p->info.domains[d];
+	struct target *t = &st->targets[d];
+	t->selected = true;
+	t->requested_khz = khz;
+	t->khz = zd_domain_nearest_khz(dom, khz);
+	if (t->khz != khz)
+		warn(st, "%s: %u kHz is not one of its levels; using %u kHz",
+		     dom->name, khz, t->khz);
+	return 0;
+}
+
+/* Which domains get which setting, decided before anything changes. */
+static int plan_targets(struct exec_state *st, const struct exec_opts *o,
+			struct zd_err *err)
+{
+	struct zd_platform *p = st->p;
+	if (o->freq_arg == NULL && o->governor == NULL)
+		return 0;
+	if (p->info.ndomains == 0) {
+		warn(st, "this machine has no cpufreq: %s cannot be applied",
+		     o->freq_arg ? "--freq" : "--governor");
+		return o->strict ? zd_fail(err, EOPNOTSUPP, "--strict: no "
+							    "cpufreq here")
+				 : 0;
+	}
+	if (o->freq_arg != NULL && strchr(o->freq_arg, '=') != NULL) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), "%s", o->freq_arg);
+		char *save = NULL;
+		for (char *item = strtok_r(buf, ",", &save); item;
+		     item = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(item, '=');
+			if (eq == NULL)
+				return zd_bad_input(err,
+						    "--freq: '%s' is not "
+						    "DOMAIN=FREQ",
+						    item);
+			*eq = '\0';
+			int d = find_domain(p, item);
+			if (d < 0)
+				return zd_bad_input(err,
+						    "--freq: no cpufreq domain "
+						    "'%s' (see zdvfs status)",
+						    item);
+			int rc = set_target(st, d, eq + 1, err);
+			if (rc != 0)
+				return rc;
+		}
+		return 0;
+	}
+	for (int d = 0; d < p->info.ndomains; d++) {
+		struct zd_cpuset both = p->info.domains[d].cpus;
+		if (st->confined) {
+			zd_cpuset_and(&both, &st->cpus);
+			if (zd_cpuset_count(&both) == 0)
+				continue;
+		}
+		int rc = o->freq_arg ? set_target(st, d, o->freq_arg, err) : 0;
+		if (rc != 0)
+			return rc;
+		st->targets[d].selected = true;
+	}
+	return 0;
+}
+
+/* All or nothing: on the first failure everything is put back. */
+static int apply_targets(struct exec_state *st, const struct exec_opts *o,
+			 struct zd_err *err)
+{
+	struct zd_platform *p = st->p;
+	bool any = false;
+	for (int d = 0; d < p->info.ndomains; d++)
+		any = any || st->targets[d].selected;
+	if (!any)
+		return 0;
+	int rc = zd_platform_begin_change(p, err);
+	for (int d = 0; rc == 0 && d < p->info.ndomains; d++) {
+		if (!st->targets[d].selected)
+			continue;
+		rc = st->targets[d].khz
+			     ? zd_platform_set_freq(p, d, st->targets[d].khz, err)
+			     : zd_platform_set_governor(p, d, o->governor, err);
+	}
+	if (rc == 0) {
+		st->applied = true;
+		return 0;
+	}
+	struct zd_err undo = {0};
+	if (zd_platform_restore(p, &undo) != 0)
+		return zd_fail(err, undo.code, "%s; and undoing failed: %s",
+			       err->msg, undo.msg);
+	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || o->strict)
+		return rc;
+	warn(st, "%s; running without frequency control (nothing was left "
+		 "changed)",
+	     err->msg);
+	zd_err_clear(err);
+	return 0;
+}
+
+static void set_omp_env(const struct exec_state *st)
+{
+	if (!st->confined)
+		return;
+	char buf[64], places[4096] = "";
+	size_t used = 0;
+	snprintf(buf, sizeof(buf), "%d", zd_cpuset_count(&st->cpus));
+	setenv("OMP_NUM_THREADS", buf, 0);
+	for (int c = zd_cpuset_first(&st->cpus); c >= 0;
+	     c = zd_cpuset_next(&st->cpus, c))
+		if (used + 16 < sizeof(places))
+			used += (size_t)snprintf(places + used,
+						 sizeof(places) - used,
+						 "%s{%d}", used ? "," : "", c);
+	setenv("OMP_PLACES", places, 0);
+	setenv("OMP_PROC_BIND", "close", 0);
+}
+
+static json_t *report_json(const struct exec_state *st,
+			   const struct exec_opts *o,
+			   const struct zd_child_result *res,
+			   const struct zd_meter *m)
+{
+	struct zd_platform *p = st->p;
+	json_t *cmd = json_array(), *domains = json_array(),
+	       *energy = json_array(), *zones = json_array();
+	for (char **a = o->argv; *a; a++)
+		json_array_append_new(cmd, json_string(*a));
+	for (int d = 0; d < p->info.ndomains; d++) {
+		const struct target *t = &st->targets[d];
+		if (!t->selected)
+			continue;
+		json_t *j = json_pack("{s:s, s:b}", "name",
+				      p->info.domains[d].name, "applied",
+				      st->applied);
+		if (t->khz)
+			json_object_set_new(j, "khz", json_integer(t->khz));
+		else
+			json_object_set_new(j, "governor",
+					    json_string(o->governor));
+		json_array_append_new(domains, j);
+	}
+	for (int i = 0; i < p->info.nenergy; i++) {
+		if (!m->energy[i].valid)
+			continue;
+		double j = m->energy[i].energy_uj / 1e6;
+		json_array_append_new(
+			energy,
+			json_pack("{s:s, s:s, s:f, s:f}", "name",
+				  p->info.energy[i].name, "kind",
+				  p->info.energy[i].kind, "energy_j", j,
+				  "avg_power_w",
+				  res->wall_s > 0 ? j / res->wall_s : 0.0));
+	}
+	for (int i = 0; i < p->info.nzones; i++)
+		if (m->zones[i].valid)
+			json_array_append_new(
+				zones,
+				json_pack("{s:s, s:i, s:i, s:i}", "type",
+					  p->info.zones[i].type, "start_mc",
+					  m->zones[i].start_mc, "peak_mc",
+					  m->zones[i].peak_mc, "end_mc",
+					  m->zones[i].last_mc));
+	char cpus[256] = "";
+	if (st->confined)
+		zd_cpuset_format(&st->cpus, cpus, sizeof(cpus));
+	json_t *r = json_pack(
+		"{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:i, s:O}",
+		"command", cmd, "started", res->started, "exit_status",
+		res->exit_code, "wall_s", res->wall_s, "cpus",
+		st->confined ? cpus : NULL, "frequency", domains, "energy",
+		energy, "temperatures", zones, "samples", m->samples,
+		"warnings", st->warnings);
+	if (res->term_signal)
+		json_object_set_new(r, "signal", json_integer(res->term_signal));
+	return r;
+}
+
+static void print_report(FILE *out, json_t *r)
+{
+	size_t i;
+	json_t *v;
+	fprintf(out, "zdvfs exec: exit status %lld, wall time %.3f s\n",
+		(long long)json_integer_value(json_object_get(r, "exit_status")),
+		json_number_value(json_object_get(r, "wall_s")));
+	if (json_is_string(json_object_get(r, "cpus")))
+		fprintf(out, "  cpus: %s\n",
+			json_string_value(json_object_get(r, "cpus")));
+	json_array_foreach(json_object_get(r, "frequency"), i, v) {
+		json_t *khz = json_object_get(v, "khz");
+		fprintf(out, "  %s: ", json_string_value(json_object_get(v, "name")));
+		if (khz)
+			fprintf(out, "%lld kHz", (long long)json_integer_value(khz));
+		else
+			fprintf(out, "governor %s",
+				json_string_value(json_object_get(v, "governor")));
+		fprintf(out, "%s\n",
+			json_is_true(json_object_get(v, "applied"))
+				? ""
+				: " (not applied)");
+	}
+	json_array_foreach(json_object_get(r, "energy"), i, v)
+		fprintf(out, "  energy %s (%s): %.3f J, %.3f W average\n",
+			json_string_value(json_object_get(v, "name")),
+			json_string_value(json_object_get(v, "kind")),
+			json_number_value(json_object_get(v, "energy_j")),
+			json_number_value(json_object_get(v, "avg_power_w")));
+	if (json_array_size(json_object_get(r, "energy")) == 0)
+		fprintf(out, "  energy: not measured (no readable sensor)\n");
+	json_array_foreach(json_object_get(r, "temperatures"), i, v)
+		fprintf(out, "  %s: peak %.1f °C (start %.1f, end %.1f)\n",
+			json_string_value(json_object_get(v, "type")),
+			json_integer_value(json_object_get(v, "peak_mc")) / 1000.0,
+			json_integer_value(json_object_get(v, "start_mc")) / 1000.0,
+			json_integer_value(json_object_get(v, "end_mc")) / 1000.0);
+	if (json_array_size(json_object_get(r, "temperatures")) == 0)
+		fprintf(out, "  temperature: not measured (no thermal zone)\n");
+}
+
+static int write_report(const struct exec_opts *o, json_t *r)
+{
+	FILE *out = stderr;
+	if (o->output != NULL && (out = fopen(o->output, "we")) == NULL) {
+		fprintf(stderr, "zdvfs exec: cannot write report %s: %s\n",
+			o->output, strerror(errno));
+		return 1;
+	}
+	if (o->json) {
+		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text != NULL)
+			fprintf(out, "%s\n", text);
+		free(text);
+	} else {
+		print_report(out, r);
+	}
+	if (out != stderr && fclose(out) != 0) {
+		fprintf(stderr, "zdvfs exec: cannot write report %s: %s\n",
+			o->output, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int run_exec(struct exec_state *st, const struct exec_opts *o)
+{
+	struct zd_err err = {0};
+	struct zd_child_result res = {0};
+	static struct zd_meter meter;
+	int rc;
+	if (o->cpus_arg != NULL) {
+		if ((rc = zd_cpuset_parse(&st->cpus, o->cpus_arg, "--cpus",
+					  &err)) != 0)
+			return cli_error("exec", &err);
+		st->confined = true;
+	}
+	if ((rc = plan_targets(st, o, &err)) != 0 ||
+	    (rc = apply_targets(st, o, &err)) != 0)
+		return cli_error("exec", &err);
+	set_omp_env(st);
+	struct zd_child_spec spec = {
+		.argv = o->argv,
+		.cpus = st->confined ? &st->cpus : NULL,
+		.interval_ms = o->interval_ms,
+	};
+	rc = zd_child_run(st->p, &spec, &meter, &res, &err);
+	struct zd_err undo = {0};
+	int restored = zd_platform_restore(st->p, &undo);
+	if (restored != 0)
+		cli_error("exec", &undo);
+	if (rc != 0 && !res.started && res.exec_errno == 0) {
+		/* never released: confinement refused or a signal came */
+		if (zd_signals_pending())
+			return 1;
+		return cli_error("exec", &err);
+	}
+	if (rc != 0)
+		cli_error("exec", &err);
+	json_t *report = report_json(st, o, &res, &meter);
+	int wrc = report ? write_report(o, report) : 1;
+	json_decref(report);
+	if (restored != 0)
+		return 1;
+	if (!res.started && res.exec_errno != 0)
+		return res.exit_code;
+	return wrc != 0 ? 1 : res.exit_code;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	struct exec_opts o;
+	int rc = parse_exec_opts(argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	struct zd_err err = {0};
+	if (zd_signals_install(&err) != 0)
+		return cli_error("exec", &err);
+	struct exec_state st = {.warnings = json_array()};
+	if (zd_platform_open("linux", o.root, &st.p, &err) != 0) {
+		json_decref(st.warnings);
+		return cli_error("exec", &err);
+	}
+	rc = run_exec(&st, &o);
+	zd_platform_close(st.p); /* restores if anything is still changed */
+	json_decref(st.warnings);
+	zd_signals_reraise();
+	return rc;
+}

@@ -1,0 +1,883 @@
+/* board.c - loading and validating board descriptions (platforms/NAME.json).
+ * Every rejection names the file and the field path, e.g.
+ * "platforms/x.json: clusters[0].opps[3].khz: ...". */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "zdvfs/board.h"
+
+#ifndef ZDVFS_PLATFORM_DIR
+#define ZDVFS_PLATFORM_DIR "platforms"
+#endif
+
+#define BOARD_FORMAT "zdvfs-platform 1"
+
+/* What a validation step needs: the file for messages and the error. */
+struct loader {
+	const char *file;
+	struct zd_err *err;
+};
+
+static int bad(struct loader *ld, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct loader *ld, const char *where, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return zd_bad_input(ld->err, "%s: %s: %s", ld->file, where, what);
+}
+
+static void field_path(char *out, size_t len, const char *parent,
+		       const char *key)
+{
+	if (parent[0] == '\0')
+		snprintf(out, len, "%s", key);
+	else
+		snprintf(out, len, "%s.%s", parent, key);
+}
+
+static int check_keys(struct loader *ld, json_t *obj, const char *where,
+		      const char *const *allowed)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(obj, key, value) {
+		bool known = false;
+		for (const char *const *a = allowed; *a != NULL; a++)
+			if (strcmp(*a, key) == 0)
+				known = true;
+		if (!known) {
+			char path[256];
+			field_path(path, sizeof(path), where, key);
+			return bad(ld, path, "unknown field");
+		}
+	}
+	return 0;
+}
+
+static json_t *member(struct loader *ld, json_t *obj, const char *where,
+		      const char *key, bool required, int *rc)
+{
+	json_t *v = json_object_get(obj, key);
+	*rc = 0;
+	if (v == NULL && required) {
+		char path[256];
+		field_path(path, sizeof(path), where, key);
+		*rc = bad(ld, path, "missing required field");
+	}
+	return v;
+}
+
+static int get_string(struct loader *ld, json_t *obj, const char *where,
+		      const char *key, bool required, char **out)
+{
+	int rc;
+	json_t *v = member(ld, obj, where, key, required, &rc);
+	if (v == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, key);
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return bad(ld, path, "must be a non-empty string");
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : zd_fail(ld->err, ENOMEM, "out of memory");
+}
+
+static int get_int(struct loader *ld, json_t *obj, const char *where,
+		   const char *key, long long min, long long max,
+		   long long *out)
+{
+	int rc;
+	json_t *v = member(ld, obj, where, key, true, &rc);
+	if (v == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, key);
+	if (!json_is_integer(v))
+		return bad(ld, path, "must be an integer");
+	long long x = json_integer_value(v);
+	if (x < min || x > max)
+		return bad(ld, path, "%lld is outside %lld..%lld", x, min, max);
+	*out = x;
+	return 0;
+}
+
+/* A constant is {"value": NUMBER, "source": TEXT[, "unit": TEXT]}. */
+static int get_constant(struct loader *ld, json_t *obj, const char *where,
+			const char *key, bool required, double min, double max,
+			struct zd_constant *out)
+{
+	static const char *const keys[] = {"value", "source", "unit", NULL};
+	int rc;
+	json_t *v = member(ld, obj, where, key, required, &rc);
+	if (v == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, key);
+	if (!json_is_object(v))
+		return bad(ld, path,
+			   "must be {\"value\": NUMBER, \"source\": TEXT}");
+	if ((rc = check_keys(ld, v, path, keys)) != 0)
+		return rc;
+	json_t *value = member(ld, v, path, "value", true, &rc);
+	if (value == NULL)
+		return rc;
+	if (!json_is_number(value))
+		return bad(ld, path, "value must be a number");
+	double x = json_number_value(value);
+	if (!(x >= min && x <= max))
+		return bad(ld, path, "value %g is outside the plausible %g..%g",
+			   x, min, max);
+	json_t *unit = json_object_get(v, "unit");
+	if (unit != NULL && !json_is_string(unit))
+		return bad(ld, path, "unit must be a string");
+	if ((rc = get_string(ld, v, path, "source", true, &out->source)) != 0)
+		return rc;
+	out->value = x;
+	out->present = true;
+	return 0;
+}
+
+static int get_bool(struct loader *ld, json_t *obj, const char *where,
+		    const char *key, bool *out)
+{
+	int rc;
+	json_t *v = member(ld, obj, where, key, true, &rc);
+	if (v == NULL)
+		return rc;
+	if (!json_is_boolean(v)) {
+		char path[256];
+		field_path(path, sizeof(path), where, key);
+		return bad(ld, path, "must be true or false");
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int get_array(struct loader *ld, json_t *obj, const char *where,
+		     const char *key, bool required, size_t min_len,
+		     json_t **out)
+{
+	int rc;
+	*out = member(ld, obj, where, key, required, &rc);
+	if (*out == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, key);
+	if (!json_is_array(*out))
+		return bad(ld, path, "must be an array");
+	if (json_array_size(*out) < min_len)
+		return bad(ld, path, "needs at least %zu entries", min_len);
+	return 0;
+}
+
+static int get_object(struct loader *ld, json_t *obj, const char *where,
+		      const char *key, bool required, json_t **out)
+{
+	int rc;
+	*out = member(ld, obj, where, key, required, &rc);
+	if (*out == NULL)
+		return rc;
+	if (!json_is_object(*out)) {
+		char path[256];
+		field_path(path, sizeof(path), where, key);
+		return bad(ld, path, "must be an object");
+	}
+	return 0;
+}
+
+static int get_cache(struct loader *ld, json_t *obj, const char *where,
+		     const char *key, bool required, struct zd_cache_geom *out,
+		     bool *present)
+{
+	static const char *const keys[] = {"size_kb", "assoc", "line_bytes",
+					   NULL};
+	json_t *c;
+	int rc = get_object(ld, obj, where, key, required, &c);
+	if (present)
+		*present = c != NULL;
+	if (c == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, key);
+	long long size, assoc, line;
+	if ((rc = check_keys(ld, c, path, keys)) != 0 ||
+	    (rc = get_int(ld, c, path, "size_kb", 1, 1 << 20, &size)) != 0 ||
+	    (rc = get_int(ld, c, path, "assoc", 1, 1024, &assoc)) != 0 ||
+	    (rc = get_int(ld, c, path, "line_bytes", 8, 1024, &line)) != 0)
+		return rc;
+	out->size_kb = (int)size;
+	out->assoc = (int)assoc;
+	out->line_bytes = (int)line;
+	return 0;
+}
+
+/* Simulator constants: only known names, each with its plausible range. */
+struct sim_field {
+	const char *name;
+	double min, max;
+	struct zd_constant *target;
+};
+
+static int get_sim(struct loader *ld, json_t *obj, const char *where,
+		   const struct sim_field *fields, size_t nfields)
+{
+	json_t *sim;
+	int rc = get_object(ld, obj, where, "sim", false, &sim);
+	if (sim == NULL)
+		return rc;
+	char path[256];
+	field_path(path, sizeof(path), where, "sim");
+	const char *key;
+	json_t *value;
+	json_object_foreach(sim, key, value) {
+		const struct sim_field *f = NULL;
+		for (size_t i = 0; i < nfields; i++)
+			if (strcmp(fields[i].name, key) == 0)
+				f = &fields[i];
+		if (f == NULL) {
+			char kpath[300];
+			snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
+			return bad(ld, kpath, "unknown simulator constant");
+		}
+		rc = get_constant(ld, sim, path, key, true, f->min, f->max,
+				  f->target);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int get_cpu_list(struct loader *ld, json_t *obj, const char *where,
+			const char *key, bool required, struct zd_cpuset *out,
+			int *count)
+{
+	json_t *arr;
+	int rc = get_array(ld, obj, where, key, required, required ? 1 : 0,
+			   &arr);
+	zd_cpuset_zero(out);
+	*count = 0;
+	if (arr == NULL)
+		return rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s%s%s[%zu]", where,
+			 where[0] ? "." : "", key, i);
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) >= ZD_MAX_CPUS)
+			return bad(ld, path, "must be a CPU number 0..%d",
+				   ZD_MAX_CPUS - 1);
+		int cpu = (int)json_integer_value(v);
+		if (zd_cpuset_has(out, cpu))
+			return bad(ld, path, "cpu%d is listed twice", cpu);
+		zd_cpuset_add(out, cpu);
+		(*count)++;
+	}
+	return 0;
+}
+
+static int get_opps(struct loader *ld, json_t *cl, const char *where,
+		    struct zd_cluster_desc *c)
+{
+	static const char *const keys[] = {"khz", "uv", NULL};
+	json_t *arr;
+	int rc = get_array(ld, cl, where, "opps", true, 1, &arr);
+	if (rc != 0)
+		return rc;
+	c->opps = calloc(json_array_size(arr), sizeof(*c->opps));
+	if (c->opps == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s.opps[%zu]", where, i);
+		long long khz, uv;
+		if (!json_is_object(v))
+			return bad(ld, path, "must be {\"khz\": N, \"uv\": N}");
+		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
+		    (rc = get_int(ld, v, path, "khz", 1000, 20000000, &khz)) !=
+			    0 ||
+		    (rc = get_int(ld, v, path, "uv", 100000, 2000000, &uv)) !=
+			    0)
+			return rc;
+		if (i > 0 && (uint32_t)khz <= c->opps[i - 1].khz)
+			return bad(ld, path,
+				   "khz %lld is not above the previous %u: the "
+				   "table must rise strictly",
+				   khz, c->opps[i - 1].khz);
+		if (i > 0 && (uint32_t)uv < c->opps[i - 1].uv)
+			return bad(ld, path,
+				   "uv %lld is below the previous %u: voltage "
+				   "may not fall as frequency rises",
+				   uv, c->opps[i - 1].uv);
+		c->opps[i].khz = (uint32_t)khz;
+		c->opps[i].uv = (uint32_t)uv;
+		c->nopps = (int)i + 1;
+	}
+	return 0;
+}
+
+static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
+			 struct zd_cluster_desc *c)
+{
+	static const char *const keys[] = {
+		"name", "core_type", "cpus", "opps", "opps_source", "l1i",
+		"l1d",	"l2",	     "l2_shared", "sim", NULL};
+	const struct sim_field sim[] = {
+		{"ceff_nf", 0.001, 100, &c->ceff_nf},
+		{"leak_mw", 0, 50000, &c->leak_mw},
+		{"leak_doubling_c", 1, 200, &c->leak_doubling_c},
+		{"speed_rel", 0.05, 20, &c->speed_rel},
+	};
+	int rc;
+	if (!json_is_object(cl))
+		return bad(ld, where, "must be an object");
+	if ((rc = check_keys(ld, cl, where, keys)) != 0 ||
+	    (rc = get_string(ld, cl, where, "name", true, &c->name)) != 0 ||
+	    (rc = get_string(ld, cl, where, "core_type", true,
+			     &c->core_type)) != 0 ||
+	    (rc = get_cpu_list(ld, cl, where, "cpus", true, &c->cpus,
+			       &c->ncpus)) != 0 ||
+	    (rc = get_opps(ld, cl, where, c)) != 0 ||
+	    (rc = get_string(ld, cl, where, "opps_source", true,
+			     &c->opps_source)) != 0 ||
+	    (rc = get_cache(ld, cl, where, "l1i", true, &c->l1i, NULL)) != 0 ||
+	    (rc = get_cache(ld, cl, where, "l1d", true, &c->l1d, NULL)) != 0 ||
+	    (rc = get_cache(ld, cl, where, "l2", true, &c->l2, NULL)) != 0 ||
+	    (rc = get_bool(ld, cl, where, "l2_shared", &c->l2_shared)) != 0 ||
+	    (rc = get_sim(ld, cl, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
+		    0)
+		return rc;
+	return 0;
+}
+
+static int find_cluster(const struct zd_board *b, const char *name)
+{
+	for (int i = 0; i < b->nclusters; i++)
+		if (strcmp(b->clusters[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* An array of cluster names, resolved to indices. */
+static int get_cluster_refs(struct loader *ld, const struct zd_board *b,
+			    json_t *obj, const char *where, int **out, int *n)
+{
+	json_t *arr;
+	int rc = get_array(ld, obj, where, "clusters", true, 0, &arr);
+	if (rc != 0)
+		return rc;
+	*out = calloc(json_array_size(arr) + 1, sizeof(int));
+	if (*out == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s.clusters[%zu]", where, i);
+		int idx = json_is_string(v)
+				  ? find_cluster(b, json_string_value(v))
+				  : -1;
+		if (idx < 0)
+			return bad(ld, path, "names no cluster of this board");
+		(*out)[i] = idx;
+		*n = (int)i + 1;
+	}
+	return 0;
+}
+
+static int parse_trip_type(const char *s, enum zd_trip_type *t)
+{
+	static const char *const names[] = {"passive", "active", "hot",
+					    "critical"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*t = (enum zd_trip_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
+		       struct zd_zone_desc *z)
+{
+	static const char *const keys[] = {"type", "temp_mc", NULL};
+	json_t *arr;
+	int rc = get_array(ld, zobj, where, "trips", true, 1, &arr);
+	if (rc != 0)
+		return rc;
+	z->trips = calloc(json_array_size(arr), sizeof(*z->trips));
+	if (z->trips == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s.trips[%zu]", where, i);
+		long long t;
+		json_t *type;
+		if (!json_is_object(v))
+			return bad(ld, path, "must be an object");
+		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
+		    (rc = get_int(ld, v, path, "temp_mc", 0, 200000, &t)) != 0)
+			return rc;
+		type = member(ld, v, path, "type", true, &rc);
+		if (type == NULL)
+			return rc;
+		if (!json_is_string(type) ||
+		    parse_trip_type(json_string_value(type),
+				    &z->trips[i].type) != 0)
+			return bad(ld, path,
+				   "type must be passive, active, hot or "
+				   "critical");
+		if (i > 0 && t < z->trips[i - 1].temp_mc)
+			return bad(ld, path,
+				   "temp_mc %lld is below the previous trip",
+				   t);
+		z->trips[i].temp_mc = (int)t;
+		z->ntrips = (int)i + 1;
+	}
+	return 0;
+}
+
+static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
+		      const char *where, struct zd_zone_desc *z)
+{
+	static const char *const keys[] = {"name",   "clusters", "trips",
+					   "source", "sim",	     NULL};
+	const struct sim_field sim[] = {
+		{"r_k_per_w", 0.01, 100, &z->r_k_per_w},
+		{"c_j_per_k", 0.01, 10000, &z->c_j_per_k},
+	};
+	int rc;
+	if (!json_is_object(zobj))
+		return bad(ld, where, "must be an object");
+	if ((rc = check_keys(ld, zobj, where, keys)) != 0 ||
+	    (rc = get_string(ld, zobj, where, "name", true, &z->name)) != 0 ||
+	    (rc = get_cluster_refs(ld, b, zobj, where, &z->clusters,
+				   &z->nclusters)) != 0 ||
+	    (rc = parse_trips(ld, zobj, where, z)) != 0 ||
+	    (rc = get_string(ld, zobj, where, "source", true, &z->source)) !=
+		    0 ||
+	    (rc = get_sim(ld, zobj, where, sim, 2)) != 0)
+		return rc;
+	return 0;
+}
+
+static int parse_energy_kind(const char *s, enum zd_energy_kind *k)
+{
+	for (int i = ZD_ENERGY_NONE; i <= ZD_ENERGY_RAPL; i++)
+		if (strcmp(s, zd_energy_kind_name((enum zd_energy_kind)i)) ==
+		    0) {
+			*k = (enum zd_energy_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
+{
+	static const char *const keys[] = {"kind", "rails", "sample_period_us",
+					   "source", NULL};
+	static const char *const rail_keys[] = {"name", "clusters", NULL};
+	struct zd_energy_desc *e = &b->energy;
+	json_t *obj, *kind, *rails;
+	int rc = get_object(ld, root, "", "energy", true, &obj);
+	if (rc != 0)
+		return rc;
+	if ((rc = check_keys(ld, obj, "energy", keys)) != 0)
+		return rc;
+	kind = member(ld, obj, "energy", "kind", true, &rc);
+	if (kind == NULL)
+		return rc;
+	if (!json_is_string(kind) ||
+	    parse_energy_kind(json_string_value(kind), &e->kind) != 0)
+		return bad(ld, "energy.kind",
+			   "must be ina3221-iio, ina3221-hwmon, rapl or none");
+	if ((rc = get_string(ld, obj, "energy", "source", true, &e->source)) !=
+		    0 ||
+	    (rc = get_constant(ld, obj, "energy", "sample_period_us",
+			       e->kind != ZD_ENERGY_NONE, 1, 1e7,
+			       &e->sample_period_us)) != 0 ||
+	    (rc = get_array(ld, obj, "energy", "rails", true,
+			    e->kind != ZD_ENERGY_NONE, &rails)) != 0)
+		return rc;
+	e->rails = calloc(json_array_size(rails) + 1, sizeof(*e->rails));
+	if (e->rails == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	size_t i;
+	json_t *v;
+	json_array_foreach(rails, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "energy.rails[%zu]", i);
+		struct zd_rail_desc *r = &e->rails[i];
+		e->nrails = (int)i + 1;
+		if (!json_is_object(v))
+			return bad(ld, path, "must be an object");
+		if ((rc = check_keys(ld, v, path, rail_keys)) != 0 ||
+		    (rc = get_string(ld, v, path, "name", true, &r->name)) !=
+			    0 ||
+		    (rc = get_cluster_refs(ld, b, v, path, &r->clusters,
+					   &r->nclusters)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
+{
+	json_t *arr;
+	int rc = get_array(ld, root, "", "clusters", true, 1, &arr);
+	if (rc != 0)
+		return rc;
+	b->clusters = calloc(json_array_size(arr), sizeof(*b->clusters));
+	if (b->clusters == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	struct zd_cpuset seen;
+	zd_cpuset_zero(&seen);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[64];
+		snprintf(path, sizeof(path), "clusters[%zu]", i);
+		struct zd_cluster_desc *c = &b->clusters[i];
+		b->nclusters = (int)i + 1;
+		if ((rc = parse_cluster(ld, v, path, c)) != 0)
+			return rc;
+		if (find_cluster(b, c->name) != (int)i)
+			return bad(ld, path, "cluster name '%s' is used twice",
+				   c->name);
+		for (int cpu = zd_cpuset_first(&c->cpus); cpu >= 0;
+		     cpu = zd_cpuset_next(&c->cpus, cpu)) {
+			if (zd_cpuset_has(&seen, cpu))
+				return bad(ld, path,
+					   "cpus: cpu%d is already in another "
+					   "cluster",
+					   cpu);
+			zd_cpuset_add(&seen, cpu);
+		}
+	}
+	for (int cpu = zd_cpuset_first(&b->reserved_cpus); cpu >= 0;
+	     cpu = zd_cpuset_next(&b->reserved_cpus, cpu))
+		if (!zd_cpuset_has(&seen, cpu))
+			return bad(ld, "reserved_cpus",
+				   "cpu%d is in no cluster", cpu);
+	return 0;
+}
+
+static int parse_zones(struct loader *ld, struct zd_board *b, json_t *root)
+{
+	json_t *arr;
+	int rc = get_array(ld, root, "", "thermal_zones", true, 1, &arr);
+	if (rc != 0)
+		return rc;
+	b->zones = calloc(json_array_size(arr), sizeof(*b->zones));
+	if (b->zones == NULL)
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[64];
+		snprintf(path, sizeof(path), "thermal_zones[%zu]", i);
+		b->nzones = (int)i + 1;
+		if ((rc = parse_zone(ld, b, v, path, &b->zones[i])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static bool valid_board_name(const char *s)
+{
+	if (s[0] == '\0')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-'))
+			return false;
+	return true;
+}
+
+/* The file's base name without ".json", for the name check. */
+static void stem_of(const char *path, char *out, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(out, len, "%s", base);
+	char *dot = strrchr(out, '.');
+	if (dot != NULL && strcmp(dot, ".json") == 0)
+		*dot = '\0';
+}
+
+static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
+{
+	static const char *const keys[] = {
+		"format",	 "name",	   "model",
+		"description",	 "reserved_cpus", "default_governor",
+		"clusters",	 "l3",		   "caches_source",
+		"thermal_zones", "energy",	   "tdp_mw",
+		"sim",		 NULL};
+	const struct sim_field sim[] = {
+		{"ambient_mc", 0, 60000, &b->ambient_mc},
+		{"idle_power_mw", 0, 200000, &b->idle_power_mw},
+		{"mem_bandwidth_mbps", 100, 1e6, &b->mem_bandwidth_mbps},
+		{"mem_latency_ns", 1, 2000, &b->mem_latency_ns},
+	};
+	char *format = NULL;
+	int nreserved, rc;
+	if (!json_is_object(root))
+		return bad(ld, "(top level)", "must be a JSON object");
+	if ((rc = check_keys(ld, root, "", keys)) != 0 ||
+	    (rc = get_string(ld, root, "", "format", true, &format)) != 0)
+		return rc;
+	rc = strcmp(format, BOARD_FORMAT) == 0
+		     ? 0
+		     : bad(ld, "format", "'%s' is not '%s'", format,
+			   BOARD_FORMAT);
+	free(format);
+	if (rc != 0)
+		return rc;
+	if ((rc = get_string(ld, root, "", "name", true, &b->name)) != 0)
+		return rc;
+	char stem[256];
+	stem_of(ld->file, stem, sizeof(stem));
+	if (!valid_board_name(b->name))
+		return bad(ld, "name", "'%s' must be lower-case [a-z0-9-]",
+			   b->name);
+	if (strcmp(stem, b->name) != 0)
+		return bad(ld, "name", "'%s' differs from the file name '%s'",
+			   b->name, stem);
+	if ((rc = get_string(ld, root, "", "model", true, &b->model)) != 0 ||
+	    (rc = get_string(ld, root, "", "description", true,
+			     &b->description)) != 0 ||
+	    (rc = get_string(ld, root, "", "default_governor", true,
+			     &b->default_governor)) != 0 ||
+	    (rc = get_cpu_list(ld, root, "", "reserved_cpus", false,
+			       &b->reserved_cpus, &nreserved)) != 0 ||
+	    (rc = parse_clusters(ld, b, root)) != 0 ||
+	    (rc = get_cache(ld, root, "", "l3", false, &b->l3, &b->has_l3)) !=
+		    0 ||
+	    (rc = get_string(ld, root, "", "caches_source", true,
+			     &b->caches_source)) != 0 ||
+	    (rc = parse_zones(ld, b, root)) != 0 ||
+	    (rc = parse_energy(ld, b, root)) != 0 ||
+	    (rc = get_constant(ld, root, "", "tdp_mw", true, 100, 1e6,
+			       &b->tdp_mw)) != 0 ||
+	    (rc = get_sim(ld, root, "", sim, sizeof(sim) / sizeof(sim[0]))) !=
+		    0)
+		return rc;
+	return 0;
+}
+
+int zd_board_load_file(const char *path, struct zd_board **out,
+		       struct zd_err *err)
+{
+	*out = NULL;
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (jerr.line < 0)
+			return zd_bad_input(err, "%s: %s", path, jerr.text);
+		return zd_bad_input(err, "%s:%d:%d: %s", path, jerr.line,
+				    jerr.column, jerr.text);
+	}
+	struct zd_board *b = calloc(1, sizeof(*b));
+	struct loader ld = {.file = path, .err = err};
+	int rc = b ? 0 : zd_fail(err, ENOMEM, "out of memory");
+	if (rc == 0) {
+		b->path = strdup(path);
+		rc = b->path ? parse_board(&ld, b, root)
+			     : zd_fail(err, ENOMEM, "out of memory");
+	}
+	json_decref(root);
+	if (rc != 0) {
+		zd_board_free(b);
+		return rc;
+	}
+	*out = b;
+	return 0;
+}
+
+const char *zd_board_dir(const char *dir)
+{
+	if (dir != NULL && dir[0] != '\0')
+		return dir;
+	const char *env = getenv("ZDVFS_PLATFORM_DIR");
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return ZDVFS_PLATFORM_DIR;
+}
+
+int zd_board_load(const char *name, const char *dir, struct zd_board **out,
+		  struct zd_err *err)
+{
+	*out = NULL;
+	if (!valid_board_name(name))
+		return zd_bad_input(err,
+				    "'%s' is not a board name (see `zdvfs "
+				    "platforms`)",
+				    name);
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s.json", zd_board_dir(dir), name);
+	FILE *probe = fopen(path, "r");
+	if (probe == NULL)
+		return zd_bad_input(err,
+				    "no board named '%s' (%s: %s); `zdvfs "
+				    "platforms` lists the boards",
+				    name, path, strerror(errno));
+	fclose(probe);
+	return zd_board_load_file(path, out, err);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int zd_board_list(const char *dir, char ***names, int *count,
+		  struct zd_err *err)
+{
+	const char *d = zd_board_dir(dir);
+	*names = NULL;
+	*count = 0;
+	DIR *dh = opendir(d);
+	if (dh == NULL)
+		return zd_fail(err, errno, "cannot list boards in %s: %s", d,
+			       strerror(errno));
+	char **list = NULL;
+	int n = 0, rc = 0;
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL) {
+		char stem[256];
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		stem_of(de->d_name, stem, sizeof(stem));
+		char **grown = realloc(list, (size_t)(n + 1) * sizeof(*list));
+		if (grown == NULL || (grown[n] = strdup(stem)) == NULL) {
+			list = grown ? grown : list;
+			rc = zd_fail(err, ENOMEM, "out of memory");
+			break;
+		}
+		list = grown;
+		n++;
+	}
+	closedir(dh);
+	if (rc != 0) {
+		zd_board_names_free(list, n);
+		return rc;
+	}
+	qsort(list, (size_t)n, sizeof(*list), compare_names);
+	*names = list;
+	*count = n;
+	return 0;
+}
+
+void zd_board_names_free(char **names, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void free_constant(struct zd_constant *c)
+{
+	free(c->source);
+}
+
+void zd_board_free(struct zd_board *b)
+{
+	if (b == NULL)
+		return;
+	for (int i = 0; i < b->nclusters; i++) {
+		struct zd_cluster_desc *c = &b->clusters[i];
+		free(c->name);
+		free(c->core_type);
+		free(c->opps);
+		free(c->opps_source);
+		free_constant(&c->ceff_nf);
+		free_constant(&c->leak_mw);
+		free_constant(&c->leak_doubling_c);
+		free_constant(&c->speed_rel);
+	}
+	free(b->clusters);
+	for (int i = 0; i < b->nzones; i++) {
+		struct zd_zone_desc *z = &b->zones[i];
+		free(z->name);
+		free(z->clusters);
+		free(z->trips);
+		free(z->source);
+		free_constant(&z->r_k_per_w);
+		free_constant(&z->c_j_per_k);
+	}
+	free(b->zones);
+	for (int i = 0; i < b->energy.nrails; i++) {
+		free(b->energy.rails[i].name);
+		free(b->energy.rails[i].clusters);
+	}
+	free(b->energy.rails);
+	free(b->energy.source);
+	free_constant(&b->energy.sample_period_us);
+	free_constant(&b->tdp_mw);
+	free_constant(&b->ambient_mc);
+	free_constant(&b->idle_power_mw);
+	free_constant(&b->mem_bandwidth_mbps);
+	free_constant(&b->mem_latency_ns);
+	free(b->caches_source);
+	free(b->path);
+	free(b->name);
+	free(b->model);
+	free(b->description);
+	free(b->default_governor);
+	free(b);
+}
+
+const char *zd_trip_type_name(enum zd_trip_type type)
+{
+	switch (type) {
+	case ZD_TRIP_PASSIVE:
+		return "passive";
+	case ZD_TRIP_ACTIVE:
+		return "active";
+	case ZD_TRIP_HOT:
+		return "hot";
+	case ZD_TRIP_CRITICAL:
+		return "critical";
+	}
+	return "?";
+}
+
+const char *zd_energy_kind_name(enum zd_energy_kind kind)
+{
+	switch (kind) {
+	case ZD_ENERGY_NONE:
+		return "none";
+	case ZD_ENERGY_INA3221_IIO:
+		return "ina3221-iio";
+	case ZD_ENERGY_INA3221_HWMON:
+		return "ina3221-hwmon";
+	case ZD_ENERGY_RAPL:
+		return "rapl";
+	}
+	return "?";
+}
+
+int zd_zone_throttle_mc(const struct zd_zone_desc *zone)
+{
+	for (int i = 0; i < zone->ntrips; i++)
+		if (zone->trips[i].type == ZD_TRIP_PASSIVE)
+			return zone->trips[i].temp_mc;
+	return -1;
+}

@@ -1,0 +1,172 @@
+/* sysfs.c - root-relative, typed reads and writes of kernel attribute files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zdvfs/sysfs.h"
+
+int zd_sysfs_init(struct zd_sysfs *fs, const char *root, struct zd_err *err)
+{
+	memset(fs, 0, sizeof(*fs));
+	if (root == NULL || root[0] == '\0')
+		root = getenv("ZDVFS_SYSFS_ROOT");
+	if (root == NULL || root[0] == '\0')
+		root = "/";
+	char resolved[PATH_MAX];
+	if (realpath(root, resolved) == NULL)
+		return zd_bad_input(err, "sysfs root '%s': %s", root,
+				    strerror(errno));
+	struct stat st;
+	if (stat(resolved, &st) != 0 || !S_ISDIR(st.st_mode))
+		return zd_bad_input(err, "sysfs root '%s' is not a directory",
+				    root);
+	fs->is_host = strcmp(resolved, "/") == 0;
+	snprintf(fs->root, sizeof(fs->root), "%s", fs->is_host ? "" : resolved);
+
+	const char *fault = getenv("ZDVFS_FAULT_WRITE");
+	if (fault != NULL && fault[0] != '\0')
+		fs->fail_write_at = atoi(fault);
+	return 0;
+}
+
+int zd_sysfs_path(const struct zd_sysfs *fs, const char *rel, char *out,
+		  size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", fs->root, rel);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+bool zd_sysfs_exists(const struct zd_sysfs *fs, const char *rel)
+{
+	char path[PATH_MAX];
+	return zd_sysfs_path(fs, rel, path, sizeof(path)) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+int zd_sysfs_read_str(const struct zd_sysfs *fs, const char *rel, char *buf,
+		      size_t len, struct zd_err *err)
+{
+	char path[PATH_MAX];
+	if (zd_sysfs_path(fs, rel, path, sizeof(path)) != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s/%s: path too long",
+			       fs->root, rel);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zd_fail(err, errno, "cannot read %s: %s", path,
+			       strerror(errno));
+	size_t used = 0;
+	for (;;) {
+		if (used + 1 >= len) {
+			close(fd);
+			return zd_fail(err, EOVERFLOW,
+				       "%s: longer than %zu bytes", path, len);
+		}
+		ssize_t n = read(fd, buf + used, len - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return zd_fail(err, e, "cannot read %s: %s", path,
+				       strerror(e));
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	close(fd);
+	while (used > 0 && (buf[used - 1] == '\n' || buf[used - 1] == ' '))
+		used--;
+	buf[used] = '\0';
+	return 0;
+}
+
+static int parse_integer(const char *path, const char *text, bool is_signed,
+			 uint64_t *u, int64_t *s, struct zd_err *err)
+{
+	char *end = NULL;
+	errno = 0;
+	if (is_signed)
+		*s = strtoll(text, &end, 10);
+	else
+		*u = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' ||
+	    (!is_signed && text[0] == '-'))
+		return zd_fail(err, EINVAL, "%s: '%s' is not %s integer", path,
+			       text, is_signed ? "an" : "a non-negative");
+	return 0;
+}
+
+int zd_sysfs_read_u64(const struct zd_sysfs *fs, const char *rel,
+		      uint64_t *value, struct zd_err *err)
+{
+	char buf[64];
+	int rc = zd_sysfs_read_str(fs, rel, buf, sizeof(buf), err);
+	if (rc != 0)
+		return rc;
+	char path[PATH_MAX];
+	zd_sysfs_path(fs, rel, path, sizeof(path));
+	int64_t unused;
+	return parse_integer(path, buf, false, value, &unused, err);
+}
+
+int zd_sysfs_read_s64(const struct zd_sysfs *fs, const char *rel,
+		      int64_t *value, struct zd_err *err)
+{
+	char buf[64];
+	int rc = zd_sysfs_read_str(fs, rel, buf, sizeof(buf), err);
+	if (rc != 0)
+		return rc;
+	char path[PATH_MAX];
+	zd_sysfs_path(fs, rel, path, sizeof(path));
+	uint64_t unused;
+	return parse_integer(path, buf, true, &unused, value, err);
+}
+
+int zd_sysfs_write_str(struct zd_sysfs *fs, const char *rel, const char *value,
+		       struct zd_err *err)
+{
+	char path[PATH_MAX];
+	if (zd_sysfs_path(fs, rel, path, sizeof(path)) != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s/%s: path too long",
+			       fs->root, rel);
+	fs->writes++;
+	if (fs->fail_write_at > 0 && fs->writes == fs->fail_write_at)
+		return zd_fail(err, EACCES,
+			       "cannot write '%s' to %s: %s (fault injected by "
+			       "ZDVFS_FAULT_WRITE)",
+			       value, path, strerror(EACCES));
+	/* sysfs attributes are written in one write(); no O_CREAT so a
+	 * missing attribute is an error, never a new file. */
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return zd_fail(err, errno, "cannot write '%s' to %s: %s", value,
+			       path, strerror(errno));
+	/* A fake tree holds plain files: empty them as sysfs would. */
+	if (!fs->is_host && ftruncate(fd, 0) != 0) {
+		int e = errno;
+		close(fd);
+		return zd_fail(err, e, "cannot truncate %s: %s", path,
+			       strerror(e));
+	}
+	size_t len = strlen(value);
+	ssize_t n;
+	do {
+		n = write(fd, value, len);
+	} while (n < 0 && errno == EINTR);
+	int e = errno;
+	if (close(fd) != 0 && n >= 0) {
+		n = -1;
+		e = errno;
+	}
+	if (n < 0 || (size_t)n != len)
+		return zd_fail(err, n < 0 ? e : EIO,
+			       "cannot write '%s' to %s: %s", value, path,
+			       strerror(n < 0 ? e : EIO));
+	return 0;
+}
