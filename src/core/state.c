@@ -73,9 +73,11 @@ int zd_state_new(const struct zd_sysfs *fs, struct zd_state **out,
 		free(s);
 		return rc;
 	}
+	/* One file per journal: a process may drive two platforms. */
+	static int serial;
 	s->pid = getpid();
-	snprintf(s->path, sizeof(s->path), "%s/state-%ld.json", dir,
-		 (long)s->pid);
+	snprintf(s->path, sizeof(s->path), "%s/state-%ld-%d.json", dir,
+		 (long)s->pid, serial++);
 	snprintf(s->sysfs_root, sizeof(s->sysfs_root), "%s", fs->root);
 	*out = s;
 	return 0;

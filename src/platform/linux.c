@@ -570,9 +570,13 @@ static int linux_set_freq(struct zd_platform *p, int domain, uint32_t khz,
 		if ((rc = journaled_write(p, rel, "userspace", err)) != 0)
 			return rc;
 	}
-	/* scaling_setspeed is not journaled: it only means something under
-	 * the userspace governor, and restoring the governor undoes it. */
+	/* scaling_setspeed holds state only when the user already ran the
+	 * userspace governor; otherwise it reads "<unsupported>" and restoring
+	 * the governor is what undoes our setting. */
 	policy_rel(d, "scaling_setspeed", rel, sizeof(rel));
+	if (strcmp(gov, "userspace") == 0 &&
+	    (rc = zd_state_record(lp->state, &lp->fs, rel, err)) != 0)
+		return rc;
 	snprintf(value, sizeof(value), "%u", khz);
 	return zd_sysfs_write_str(&lp->fs, rel, value, err);
 }

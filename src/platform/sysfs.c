@@ -154,10 +154,19 @@ int zd_sysfs_write_str(struct zd_sysfs *fs, const char *rel, const char *value,
 		return zd_fail(err, e, "cannot truncate %s: %s", path,
 			       strerror(e));
 	}
-	size_t len = strlen(value);
+	/* A fake tree shows what the kernel would print back: the value and
+	 * a newline. Real attributes take the bare value. */
+	char line[512];
+	int len_i = snprintf(line, sizeof(line), fs->is_host ? "%s" : "%s\n",
+			     value);
+	size_t len = len_i < 0 ? 0 : (size_t)len_i;
+	if (len >= sizeof(line)) {
+		close(fd);
+		return zd_fail(err, EINVAL, "value for %s too long", path);
+	}
 	ssize_t n;
 	do {
-		n = write(fd, value, len);
+		n = write(fd, line, len);
 	} while (n < 0 && errno == EINTR);
 	int e = errno;
 	if (close(fd) != 0 && n >= 0) {

@@ -104,7 +104,7 @@ static int check_close(const double *got, const double *want, size_t count)
 int main(int argc, char **argv)
 {
 	long n = wl_parse_size(argc, argv, NAME,
-			       (struct wl_sizes){ 80, 250, 1000 });
+			       (struct wl_sizes){ 80, 250, 800 });
 	struct dims d = { n, scaled(n, 9, 8), scaled(n, 11, 8),
 			  scaled(n, 3, 2) };
 	size_t nd = (size_t)d.ni * (size_t)d.nl;

@@ -6,8 +6,9 @@
  * D is NM x NL and F = C*D is NJ x NL.
  * Parallelisation: one parallel region with three `omp for` loops (static
  * schedule) over output rows, one dot product per element (i-j-k order).
- * E and F are independent, so the E loop is `nowait`; the barrier at the end
- * of the F loop orders both before G = E*F.  Every element has one writer.
+ * The loops are `nowait`: E and F are independent, so one explicit barrier
+ * after both orders them before G = E*F, and the end of the region waits
+ * for G.  Every element has one writer.
  * Check: a serial i-k-j (row-update) implementation into separate arrays;
  * the association differs, so elements are compared with wl_close.
  */
@@ -104,7 +105,7 @@ static double *mat(long r, long c)
 int main(int argc, char **argv)
 {
 	long n = wl_parse_size(argc, argv, NAME,
-			       (struct wl_sizes){ 72, 230, 900 });
+			       (struct wl_sizes){ 72, 230, 720 });
 	struct dims d = { n, scaled(n, 9, 8), scaled(n, 5, 4),
 			  scaled(n, 11, 8), scaled(n, 3, 2) };
 	struct mats m = { mat(d.ni, d.nk), mat(d.nk, d.nj), mat(d.nj, d.nm),

@@ -67,11 +67,12 @@ static void reference(long m, long n, double (*a)[n], const double *x,
 	for (long j = 0; j < n; j++)
 		y[j] = 0.0;
 	for (long i = 0; i < m; i++) {
-		tmp[i] = 0.0;
+		double t = 0.0;
 		for (long j = 0; j < n; j++)
-			tmp[i] += a[i][j] * x[j];
+			t += a[i][j] * x[j];
+		tmp[i] = t;
 		for (long j = 0; j < n; j++)
-			y[j] += a[i][j] * tmp[i];
+			y[j] += a[i][j] * t;
 	}
 }
 

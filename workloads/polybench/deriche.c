@@ -1,5 +1,6 @@
-/* deriche.c - PolyBench-style Deriche recursive edge-detection (smoothing)
- * filter on a 2-D image, written from the algorithm as an OpenMP workload.
+/* deriche.c - PolyBench-style Deriche recursive filter on a 2-D image (the
+ * smoothing form of Deriche's edge detector), written from the algorithm as
+ * an OpenMP workload.
  *
  * N is the image width W; the height is H = 9N/16.  Each row is filtered
  * by a causal and an anti-causal second-order recursion (coefficients from

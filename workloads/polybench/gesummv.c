@@ -15,13 +15,13 @@
 #include "wl.h"
 
 #define NAME "gesummv"
-#define REPS 50
+#define REPS 100
 #define ALPHA 1.5
 #define BETA 1.2
 #define TOL 1e-10
 
 static const struct wl_sizes SIZES = {
-	.tiny = 100, .small = 500, .standard = 2800
+	.tiny = 100, .small = 700, .standard = 3200
 };
 
 static void init(long n, double *a, double *b, double *x)

@@ -19,7 +19,7 @@
 #define TOL 1e-9
 
 static const struct wl_sizes SIZES = {
-	.tiny = 40, .small = 200, .standard = 1000
+	.tiny = 80, .small = 360, .standard = 1000
 };
 
 static void init(long m, long n, double *a)

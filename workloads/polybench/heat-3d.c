@@ -21,7 +21,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 16, .small = 48, .standard = 160
+	.tiny = 16, .small = 56, .standard = 160
 };
 
 /* A rough (non-harmonic) field, so every sweep changes every point. */

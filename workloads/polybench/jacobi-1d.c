@@ -18,7 +18,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 2000, .small = 60000, .standard = 1000000
+	.tiny = 2000, .small = 100000, .standard = 2000000
 };
 
 /* Rough (non-linear) data, so every sweep changes every point. */

@@ -17,7 +17,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 60, .small = 300, .standard = 2000
+	.tiny = 60, .small = 560, .standard = 2400
 };
 
 /* Rough (non-harmonic) fields, so every sweep changes every point. */

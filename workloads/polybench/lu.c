@@ -19,7 +19,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 60, .small = 400, .standard = 2000
+	.tiny = 120, .small = 700, .standard = 2000
 };
 
 /* Off-diagonal entries in [0, 1) and a diagonal of n + 1: dominant. */

@@ -22,7 +22,7 @@
 #define TOL 1e-10
 
 static const struct wl_sizes SIZES = {
-	.tiny = 60, .small = 400, .standard = 2000
+	.tiny = 150, .small = 700, .standard = 2000
 };
 
 static long lmin(long a, long b)

@@ -19,7 +19,7 @@
 #define TOL 1e-9
 
 static const struct wl_sizes SIZES = {
-	.tiny = 100, .small = 500, .standard = 2800
+	.tiny = 100, .small = 700, .standard = 2800
 };
 
 static void init(long n, double *a, double *x1, double *x2, double *y1,

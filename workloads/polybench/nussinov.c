@@ -22,7 +22,7 @@
 #define NAME "nussinov"
 
 static const struct wl_sizes SIZES = {
-	.tiny = 120, .small = 500, .standard = 2500
+	.tiny = 200, .small = 700, .standard = 2000
 };
 
 /* Bases 0..3 (A, C, G, U in some order) from a multiplicative hash. */

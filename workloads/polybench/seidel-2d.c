@@ -28,7 +28,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 40, .small = 400, .standard = 2000
+	.tiny = 40, .small = 300, .standard = 2000
 };
 
 static long lmin(long a, long b)

@@ -24,7 +24,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 48, .small = 240, .standard = 1200
+	.tiny = 96, .small = 560, .standard = 1600
 };
 
 static void init(long m, long n, double *a, double *b, double *c)

@@ -22,7 +22,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 40, .small = 220, .standard = 1200
+	.tiny = 80, .small = 500, .standard = 1600
 };
 
 static void init(long n, long m, double *a, double *b, double *c)

@@ -22,7 +22,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 48, .small = 280, .standard = 1400
+	.tiny = 80, .small = 520, .standard = 1800
 };
 
 static void init(long n, long m, double *a, double *c)

@@ -23,7 +23,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 100, .small = 500, .standard = 3000
+	.tiny = 200, .small = 800, .standard = 3000
 };
 
 /* Unit-sized diagonal and small off-diagonal terms keep x well scaled. */

@@ -23,7 +23,7 @@
 #define TOL 1e-12
 
 static const struct wl_sizes SIZES = {
-	.tiny = 48, .small = 280, .standard = 1500
+	.tiny = 96, .small = 700, .standard = 1800
 };
 
 static void init(long m, long n, double *a, double *b)

@@ -1,0 +1,63 @@
+# basics.sh - version, help, usage errors, `status` and `platforms`.
+. "$(dirname "$0")/lib.sh" "$@"
+
+"$ZDVFS" --version >"$T/out"; expect_status 0 "--version" $?
+check "--version prints the version" contains "$T/out" "^zdvfs [0-9]"
+"$ZDVFS" --help >"$T/out"; expect_status 0 "--help" $?
+check "--help lists the commands" contains "$T/out" "restore"
+"$ZDVFS" frobnicate 2>"$T/err"; expect_status 2 "unknown command is a usage error" $?
+check "unknown command is named" contains "$T/err" "frobnicate"
+for c in status platforms exec restore; do
+	"$ZDVFS" $c --help >"$T/out"; expect_status 0 "$c --help" $?
+	check "$c --help shows usage" contains "$T/out" "usage: zdvfs $c"
+done
+"$ZDVFS" status --bogus 2>/dev/null; expect_status 2 "bad option is a usage error" $?
+
+# status on this machine always works, whatever it has
+"$ZDVFS" status >"$T/out"; expect_status 0 "status on this machine" $?
+check "status names the CPUs" contains "$T/out" "CPUs online"
+"$ZDVFS" status --json >"$T/out"; expect_status 0 "status --json" $?
+check "status --json has cpufreq" contains "$T/out" '"cpufreq"'
+
+# fake machines
+fake vm "$T/vm"
+"$ZDVFS" status --sysfs-root "$T/vm" >"$T/out"; expect_status 0 "status on a VM tree" $?
+check "VM: no cpufreq said plainly" contains "$T/out" "missing: no cpufreq"
+check "VM: no energy said plainly" contains "$T/out" "missing: no energy sensor"
+check "fake root is not this machine" contains "$T/out" "not this machine"
+fake tx2 "$T/tx2"
+ZDVFS_SYSFS_ROOT="$T/tx2" "$ZDVFS" status >"$T/out"; expect_status 0 "status via ZDVFS_SYSFS_ROOT" $?
+check "TX2: two policies" contains "$T/out" "cpufreq policies: 2"
+check "TX2: A57 policy cpus" contains "$T/out" "policy0  cpus 0,3-5"
+check "TX2: levels listed" contains "$T/out" "345600 499200"
+check "TX2: BCPU zone" contains "$T/out" "BCPU-therm"
+check "TX2: CPU rail" contains "$T/out" "VDD_SYS_CPU"
+fake intel "$T/intel"
+"$ZDVFS" status --sysfs-root "$T/intel" --json >"$T/out"; expect_status 0 "status --json on Intel" $?
+check "Intel: RAPL counter" contains "$T/out" '"max_energy_range_uj"'
+check "Intel: intel_pstate" contains "$T/out" '"intel_pstate"'
+"$ZDVFS" status --sysfs-root "$T/none" 2>"$T/err"; expect_status 2 "missing root is a usage error" $?
+check "missing root is named" contains "$T/err" "$T/none"
+
+# platforms
+"$ZDVFS" platforms >"$T/out"; expect_status 0 "platforms" $?
+for b in jetson-tx2 jetson-orin-nx rubik-pi core-i7; do
+	check "platforms lists $b" contains "$T/out" "^$b "
+done
+"$ZDVFS" platforms --json >"$T/out"; expect_status 0 "platforms --json" $?
+check "platforms --json has names" contains "$T/out" '"name": "rubik-pi"'
+"$ZDVFS" platforms show jetson-tx2 >"$T/out"; expect_status 0 "platforms show" $?
+check "show gives the OPPs" contains "$T/out" "2035200@"
+"$ZDVFS" platforms show core-i7 --json >"$T/out"; expect_status 0 "platforms show --json" $?
+check "show --json gives sources" contains "$T/out" '"source"'
+"$ZDVFS" platforms show jetson-tx9 2>"$T/err"; expect_status 2 "unknown board is a usage error" $?
+check "unknown board is named" contains "$T/err" "jetson-tx9"
+sed 's/"khz": 499200/"khz": 300000/' "$SRC/platforms/jetson-tx2.json" >"$T/jetson-tx2.json"
+"$ZDVFS" platforms check "$T/jetson-tx2.json" 2>"$T/err"; expect_status 2 "broken OPP table refused" $?
+check "the field is named" contains "$T/err" "clusters\[0\].opps\[1\]"
+"$ZDVFS" platforms check "$SRC"/platforms/*.json >"$T/out"; expect_status 0 "shipped boards pass check" $?
+mkdir "$T/pdir" && cp "$SRC/platforms/rubik-pi.json" "$T/pdir/"
+"$ZDVFS" platforms --platform-dir "$T/pdir" >"$T/out"; expect_status 0 "--platform-dir" $?
+check "--platform-dir lists only its boards" sh -c "! grep -q jetson '$T/out'"
+
+finish
