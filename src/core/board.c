@@ -40,10 +40,11 @@ static int bad(struct loader *ld, const char *where, const char *fmt, ...)
 static void field_path(char *out, size_t len, const char *parent,
 		       const char *key)
 {
-	if (parent[0] == '\0')
-		snprintf(out, len, "%s", key);
-	else
-		snprintf(out, len, "%s.%s", parent, key);
+	/* Paths are short; a cut one still names the place. */
+	int n = parent[0] == '\0' ? snprintf(out, len, "%s", key)
+				  : snprintf(out, len, "%s.%s", parent, key);
+	if (n < 0 || (size_t)n >= len)
+		out[len - 1] = '\0';
 }
 
 static int check_keys(struct loader *ld, json_t *obj, const char *where,

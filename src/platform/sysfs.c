@@ -37,8 +37,13 @@ int zd_sysfs_init(struct zd_sysfs *fs, const char *root, struct zd_err *err)
 int zd_sysfs_path(const struct zd_sysfs *fs, const char *rel, char *out,
 		  size_t len)
 {
-	int n = snprintf(out, len, "%s/%s", fs->root, rel);
-	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+	size_t root_len = strlen(fs->root), rel_len = strlen(rel);
+	if (root_len + 1 + rel_len + 1 > len)
+		return -ENAMETOOLONG;
+	memcpy(out, fs->root, root_len);
+	out[root_len] = '/';
+	memcpy(out + root_len + 1, rel, rel_len + 1);
+	return 0;
 }
 
 bool zd_sysfs_exists(const struct zd_sysfs *fs, const char *rel)
