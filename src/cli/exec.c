@@ -317,13 +317,21 @@ static json_t *report_json(const struct exec_state *st,
 	char cpus[256] = "";
 	if (st->confined)
 		zd_cpuset_format(&st->cpus, cpus, sizeof(cpus));
+	/* utilisation of the CPUs the command had (all online ones if not
+	 * confined), from /proc/stat */
+	json_t *util = json_array();
+	const struct zd_cpuset *mine = st->confined ? &st->cpus : &p->info.online;
+	for (int c = zd_cpuset_first(mine); m->util_valid && c >= 0;
+	     c = zd_cpuset_next(mine, c))
+		json_array_append_new(util, json_pack("{s:i, s:f}", "cpu", c,
+						      "util", m->util[c]));
 	json_t *r = json_pack(
-		"{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:i, s:O}",
+		"{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:o, s:i, s:O}",
 		"command", cmd, "started", res->started, "exit_status",
 		res->exit_code, "wall_s", res->wall_s, "cpus",
 		st->confined ? cpus : NULL, "frequency", domains, "energy",
-		energy, "temperatures", zones, "samples", m->samples,
-		"warnings", st->warnings);
+		energy, "temperatures", zones, "cpu_util", util, "samples",
+		m->samples, "warnings", st->warnings);
 	if (res->term_signal)
 		json_object_set_new(r, "signal", json_integer(res->term_signal));
 	return r;
@@ -368,6 +376,15 @@ static void print_report(FILE *out, json_t *r)
 			json_integer_value(json_object_get(v, "end_mc")) / 1000.0);
 	if (json_array_size(json_object_get(r, "temperatures")) == 0)
 		fprintf(out, "  temperature: not measured (no thermal zone)\n");
+	json_t *util = json_object_get(r, "cpu_util");
+	if (json_array_size(util) > 0) {
+		fprintf(out, "  cpu utilisation:");
+		json_array_foreach(util, i, v)
+			fprintf(out, " cpu%lld %.0f%%",
+				(long long)json_integer_value(json_object_get(v, "cpu")),
+				100.0 * json_number_value(json_object_get(v, "util")));
+		fprintf(out, "\n");
+	}
 }
 
 static int write_report(const struct exec_opts *o, json_t *r)

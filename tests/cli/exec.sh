@@ -22,6 +22,7 @@ check "OMP_NUM_THREADS and OMP_PLACES match --cpus" contains "$T/seen" "^1 {0}"
 check "child confined to cpu 0" contains "$T/seen" "Cpus_allowed_list:.0$"
 check "rounding is reported" contains "$T/err" "using 1113600 kHz"
 check "report gives wall time" contains "$T/err" "wall time"
+check "report gives the utilisation of the CPUs used" contains "$T/err" "cpu utilisation: cpu0 "
 check "tree restored after success" same_as_before "$R"
 check "no state file left" sh -c "! ls '$ZDVFS_STATE_DIR' | grep -q state-"
 
@@ -76,6 +77,16 @@ wait $zpid
 expect_status 143 "zdvfs dies of the SIGTERM it got (128+15)" $?
 check "SIGTERM: tree restored" same_as_before "$R"
 check "SIGTERM: forwarded to the child" sh -c "! kill -0 $(cat "$T/child") 2>/dev/null"
+
+# SIGHUP (the terminal went away) is handled the same way
+rm -f "$T/child"
+"$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "echo \$\$ > $T/child; exec sleep 30" 2>/dev/null &
+zpid=$!
+wait_for "$R/$P0/scaling_governor" userspace && wait_for "$T/child" .
+kill -HUP $zpid
+wait $zpid
+expect_status 129 "zdvfs dies of the SIGHUP it got (128+1)" $?
+check "SIGHUP: tree restored" same_as_before "$R"
 
 # zdvfs is killed -9: the state file remains, `zdvfs restore` finishes
 rm -f "$T/child"
