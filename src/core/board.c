@@ -182,6 +182,19 @@ static int get_array(struct loader *ld, json_t *obj, const char *where,
 	return 0;
 }
 
+/* The array `key` (at least min_len entries) and a zeroed C array with room
+ * for as many elements of elem_size, for its parsed contents. */
+static int get_array_alloc(struct loader *ld, json_t *obj, const char *where,
+			   const char *key, size_t min_len, size_t elem_size,
+			   json_t **arr, void **elems)
+{
+	int rc = get_array(ld, obj, where, key, true, min_len, arr);
+	if (rc != 0)
+		return rc;
+	*elems = calloc(json_array_size(*arr) + 1, elem_size);
+	return *elems ? 0 : zd_fail(ld->err, ENOMEM, "out of memory");
+}
+
 static int get_object(struct loader *ld, json_t *obj, const char *where,
 		      const char *key, bool required, json_t **out)
 {
@@ -294,12 +307,10 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 {
 	static const char *const keys[] = {"khz", "uv", NULL};
 	json_t *arr;
-	int rc = get_array(ld, cl, where, "opps", true, 1, &arr);
+	int rc = get_array_alloc(ld, cl, where, "opps", 1, sizeof(*c->opps),
+				 &arr, (void **)&c->opps);
 	if (rc != 0)
 		return rc;
-	c->opps = calloc(json_array_size(arr), sizeof(*c->opps));
-	if (c->opps == NULL)
-		return zd_fail(ld->err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) {
@@ -378,12 +389,10 @@ static int get_cluster_refs(struct loader *ld, const struct zd_board *b,
 			    json_t *obj, const char *where, int **out, int *n)
 {
 	json_t *arr;
-	int rc = get_array(ld, obj, where, "clusters", true, 0, &arr);
+	int rc = get_array_alloc(ld, obj, where, "clusters", 0, sizeof(int),
+				 &arr, (void **)out);
 	if (rc != 0)
 		return rc;
-	*out = calloc(json_array_size(arr) + 1, sizeof(int));
-	if (*out == NULL)
-		return zd_fail(ld->err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) {
@@ -417,12 +426,10 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 {
 	static const char *const keys[] = {"type", "temp_mc", NULL};
 	json_t *arr;
-	int rc = get_array(ld, zobj, where, "trips", true, 1, &arr);
+	int rc = get_array_alloc(ld, zobj, where, "trips", 1, sizeof(*z->trips),
+				 &arr, (void **)&z->trips);
 	if (rc != 0)
 		return rc;
-	z->trips = calloc(json_array_size(arr), sizeof(*z->trips));
-	if (z->trips == NULL)
-		return zd_fail(ld->err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) {
@@ -541,12 +548,11 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
 {
 	json_t *arr;
-	int rc = get_array(ld, root, "", "clusters", true, 1, &arr);
+	int rc = get_array_alloc(ld, root, "", "clusters", 1,
+				 sizeof(*b->clusters), &arr,
+				 (void **)&b->clusters);
 	if (rc != 0)
 		return rc;
-	b->clusters = calloc(json_array_size(arr), sizeof(*b->clusters));
-	if (b->clusters == NULL)
-		return zd_fail(ld->err, ENOMEM, "out of memory");
 	struct zd_cpuset seen;
 	zd_cpuset_zero(&seen);
 	size_t i;
@@ -582,12 +588,10 @@ static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
 static int parse_zones(struct loader *ld, struct zd_board *b, json_t *root)
 {
 	json_t *arr;
-	int rc = get_array(ld, root, "", "thermal_zones", true, 1, &arr);
+	int rc = get_array_alloc(ld, root, "", "thermal_zones", 1,
+				 sizeof(*b->zones), &arr, (void **)&b->zones);
 	if (rc != 0)
 		return rc;
-	b->zones = calloc(json_array_size(arr), sizeof(*b->zones));
-	if (b->zones == NULL)
-		return zd_fail(ld->err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) {

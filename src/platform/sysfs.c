@@ -107,30 +107,31 @@ static int parse_integer(const char *path, const char *text, bool is_signed,
 	return 0;
 }
 
-int zd_sysfs_read_u64(const struct zd_sysfs *fs, const char *rel,
-		      uint64_t *value, struct zd_err *err)
+/* One attribute holding one integer, signed or not. */
+static int read_integer(const struct zd_sysfs *fs, const char *rel,
+			bool is_signed, uint64_t *u, int64_t *s,
+			struct zd_err *err)
 {
-	char buf[64];
+	char buf[64], path[PATH_MAX];
 	int rc = zd_sysfs_read_str(fs, rel, buf, sizeof(buf), err);
 	if (rc != 0)
 		return rc;
-	char path[PATH_MAX];
 	zd_sysfs_path(fs, rel, path, sizeof(path));
+	return parse_integer(path, buf, is_signed, u, s, err);
+}
+
+int zd_sysfs_read_u64(const struct zd_sysfs *fs, const char *rel,
+		      uint64_t *value, struct zd_err *err)
+{
 	int64_t unused;
-	return parse_integer(path, buf, false, value, &unused, err);
+	return read_integer(fs, rel, false, value, &unused, err);
 }
 
 int zd_sysfs_read_s64(const struct zd_sysfs *fs, const char *rel,
 		      int64_t *value, struct zd_err *err)
 {
-	char buf[64];
-	int rc = zd_sysfs_read_str(fs, rel, buf, sizeof(buf), err);
-	if (rc != 0)
-		return rc;
-	char path[PATH_MAX];
-	zd_sysfs_path(fs, rel, path, sizeof(path));
 	uint64_t unused;
-	return parse_integer(path, buf, true, &unused, value, err);
+	return read_integer(fs, rel, true, &unused, value, err);
 }
 
 int zd_sysfs_write_str(struct zd_sysfs *fs, const char *rel, const char *value,
