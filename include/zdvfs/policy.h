@@ -1,0 +1,102 @@
+/* policy.h - everything that decides, behind one interface, like the
+ * kernel's struct cpufreq_governor: the Linux governors (performance,
+ * powersave, userspace, ondemand, conservative, schedutil) and, later, the
+ * table oracle, model-free Q-learning and ZeroDVFS. The same policy drives
+ * the simulator and a real board.
+ *
+ * A policy is asked once at the start of a run (start) and, if it is
+ * reactive (sample_period_us > 0), at every sampling tick with the
+ * utilisation each CPU had since the last tick (tick). It answers with a
+ * frequency per domain; start may also choose the CPUs.
+ *
+ * How to add a policy:
+ *   1. write src/policy/NAME.c defining `const struct zd_policy_ops
+ *      zd_policy_NAME` (start required; tick required if sample_period_us > 0);
+ *   2. declare it below and add it to the table in src/policy/policy.c;
+ *   3. cite the source of every constant (kernel file and name) next to it.
+ */
+#ifndef ZDVFS_POLICY_H
+#define ZDVFS_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zdvfs/cpuset.h"
+#include "zdvfs/err.h"
+#include "zdvfs/platform.h"
+
+/* What a policy decides at the start of a run. */
+struct zd_decision {
+	struct zd_cpuset cpus;             /* CPUs the program may use */
+	uint32_t khz[ZD_MAX_DOMAINS];      /* frequency per domain */
+};
+
+/* What a reactive policy sees at a tick. */
+struct zd_tick {
+	double now_s;
+	/* busy fraction of each CPU since the previous tick, 0..1 */
+	double util[ZD_MAX_CPUS];
+	/* frequency each domain ran at since the previous tick */
+	uint32_t cur_khz[ZD_MAX_DOMAINS];
+};
+
+struct zd_policy;
+
+struct zd_policy_ops {
+	const char *name;
+	const char *summary;
+	/* Sampling period of a reactive policy in microseconds; 0 = decides
+	 * once at start. May depend on the platform: see period_us(). */
+	uint32_t (*period_us)(const struct zd_policy *pol);
+	int (*init)(struct zd_policy *pol, struct zd_err *err);
+	void (*fini)(struct zd_policy *pol);
+	int (*start)(struct zd_policy *pol, struct zd_decision *d,
+		     struct zd_err *err);
+	/* Set khz[d] for every domain; leave it to keep the frequency. */
+	int (*tick)(struct zd_policy *pol, const struct zd_tick *t,
+		    uint32_t *khz, struct zd_err *err);
+};
+
+struct zd_policy {
+	const struct zd_policy_ops *ops;
+	const struct zd_platform_info *info; /* the machine it decides for */
+	/* userspace: the fixed frequency (kHz) per domain, 0 = the maximum;
+	 * every policy: CPUs to use (empty = all online CPUs). */
+	uint32_t fixed_khz[ZD_MAX_DOMAINS];
+	struct zd_cpuset cpus;
+	void *priv;
+};
+
+extern const struct zd_policy_ops zd_policy_performance;
+extern const struct zd_policy_ops zd_policy_powersave;
+extern const struct zd_policy_ops zd_policy_userspace;
+extern const struct zd_policy_ops zd_policy_ondemand;
+extern const struct zd_policy_ops zd_policy_conservative;
+extern const struct zd_policy_ops zd_policy_schedutil;
+
+/* Look a policy up by name; NULL if there is none. */
+const struct zd_policy_ops *zd_policy_find(const char *name);
+/* The names of all policies, NULL-terminated. */
+const char *const *zd_policy_names(void);
+
+/* Create a policy for the machine `info` describes (info must outlive it).
+ * cpus may be NULL (all online CPUs). */
+int zd_policy_new(const char *name, const struct zd_platform_info *info,
+		  const struct zd_cpuset *cpus, struct zd_policy **out,
+		  struct zd_err *err);
+void zd_policy_free(struct zd_policy *pol);
+uint32_t zd_policy_period_us(const struct zd_policy *pol);
+int zd_policy_start(struct zd_policy *pol, struct zd_decision *d,
+		    struct zd_err *err);
+int zd_policy_tick(struct zd_policy *pol, const struct zd_tick *t,
+		   uint32_t *khz, struct zd_err *err);
+
+/* Helpers governors share: a domain's lowest and highest frequency, and
+ * the lowest available frequency at or above `khz` (CPUFREQ_RELATION_L) or
+ * the highest at or below it (CPUFREQ_RELATION_H). */
+uint32_t zd_domain_min_khz(const struct zd_freq_domain *d);
+uint32_t zd_domain_max_khz(const struct zd_freq_domain *d);
+uint32_t zd_domain_khz_at_least(const struct zd_freq_domain *d, uint32_t khz);
+uint32_t zd_domain_khz_at_most(const struct zd_freq_domain *d, uint32_t khz);
+
+#endif

@@ -1,0 +1,642 @@
+/* sim.c - the simulated board: execution, power, heat, throttling and
+ * sensors, stepped in time under a policy. docs/simulator.md explains the
+ * model; every constant here that is not in the board file is named and its
+ * origin given next to it. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zdvfs/sim.h"
+
+/* Instructions per cycle of a Cortex-A57 on these kernels when not waiting
+ * for DRAM; other cores scale by their board-file speed_rel. Estimate:
+ * A57 sustains ~1 IPC on compiled loop code (Arm's A57 software optimisation
+ * guide gives a 3-wide decode; measured SPEC-like IPCs are ~1). */
+#define IPC_REFERENCE 1.0
+/* Dynamic power of a core stalled on memory, relative to computing
+ * (clock still running, pipelines mostly idle). Estimate. */
+#define STALL_ACTIVITY 0.35
+/* Leakage of a cluster none of whose cores is used: in retention, at its
+ * lowest voltage. Estimate. */
+#define IDLE_CLUSTER_LEAK 0.25
+/* Fraction of the shorter of compute and memory time that does not overlap
+ * with the longer (roofline with imperfect overlap). Estimate. */
+#define OVERLAP_PENALTY 0.25
+/* Cycles per barrier per log2 level of a tree barrier, and per task
+ * creation and dispatch, in the OpenMP runtime. Estimates of the order the
+ * EPCC OpenMP microbenchmarks report (barrier ~1 us, task ~1-5 us at 2 GHz). */
+#define BARRIER_CYCLES 1500.0
+#define TASK_CYCLES 3000.0
+/* Outstanding cache-line misses one core sustains, hardware prefetch
+ * included (memory-level parallelism); per-core bandwidth = MLP x line /
+ * latency, ~5 GB/s for an A57 at 125 ns, the order STREAM reports for one
+ * core of such SoCs, so that 4 cores saturate a ~20 GB/s LPDDR4. Estimate. */
+#define CORE_MLP 10.0
+#define LINE_BYTES 64.0
+/* The thermal governor's polling period while throttling and its
+ * hysteresis. drivers/thermal/gov_step_wise.c raises the cooling state one
+ * step per poll while above the trip and lowers it while below; Tegra and
+ * sc7280 device trees poll passive zones every 100-250 ms. */
+#define THROTTLE_POLL_S 0.1
+#define THROTTLE_HYST_C 2.0
+/* Time step of fixed-decision runs. Thermal time constants are tens of
+ * seconds, so 20 ms steps follow them closely. */
+#define FIXED_STEP_S 0.02
+/* RAPL energy status unit on Skylake/Coffee Lake: 2^-14 J (MSR_RAPL_POWER_UNIT
+ * ESU = 14, Intel SDM vol. 4). */
+#define RAPL_UNIT_J (1.0 / 16384.0)
+/* A run longer than this is an error in the inputs, not a workload. */
+#define MAX_SIM_S 1e6
+
+struct zd_sim {
+	struct zd_board *b;
+	struct zd_platform_info info;
+	int cluster_of_cpu[ZD_MAX_CPUS];
+	double temp_c[ZD_MAX_ZONES];
+	int throttle[ZD_MAX_ZONES]; /* levels removed from the top */
+	bool zone_simulated[ZD_MAX_ZONES];
+	double ambient_c;
+	double noise;
+	uint64_t rng;
+};
+
+/* What one configuration does at steady state: per-core load, times. */
+struct operating {
+	double time_s;           /* whole program at this configuration */
+	double util[ZD_MAX_CPUS]; /* busy fraction per CPU */
+	double compute_share[ZD_MAX_CPUS]; /* computing (not stalled) fraction */
+	double volt[ZD_MAX_DOMAINS];
+};
+
+static double cluster_speed(const struct zd_cluster_desc *c)
+{
+	return c->speed_rel.present ? c->speed_rel.value : 1.0;
+}
+
+static int opp_index(const struct zd_cluster_desc *c, uint32_t khz)
+{
+	int best = 0;
+	for (int i = 0; i < c->nopps; i++)
+		if (c->opps[i].khz <= khz)
+			best = i;
+	return best;
+}
+
+static double volt_of(const struct zd_cluster_desc *c, uint32_t khz)
+{
+	return c->opps[opp_index(c, khz)].uv * 1e-6;
+}
+
+static int build_info(struct zd_sim *sim, struct zd_err *err)
+{
+	const struct zd_board *b = sim->b;
+	struct zd_platform_info *info = &sim->info;
+	memset(info, 0, sizeof(*info));
+	info->backend = "sim";
+	if (b->nclusters > ZD_MAX_DOMAINS || b->nzones > ZD_MAX_ZONES)
+		return zd_bad_input(err, "%s: too many clusters or zones for the "
+					 "simulator",
+				    b->path);
+	for (int i = 0; i < ZD_MAX_CPUS; i++)
+		sim->cluster_of_cpu[i] = -1;
+	for (int c = 0; c < b->nclusters; c++) {
+		const struct zd_cluster_desc *cl = &b->clusters[c];
+		struct zd_freq_domain *d = &info->domains[c];
+		if (!cl->ceff_nf.present || !cl->leak_mw.present ||
+		    !cl->leak_doubling_c.present)
+			return zd_bad_input(err,
+					    "%s: clusters[%d].sim needs ceff_nf, "
+					    "leak_mw and leak_doubling_c for the "
+					    "simulator",
+					    b->path, c);
+		d->id = zd_cpuset_first(&cl->cpus);
+		snprintf(d->name, sizeof(d->name), "policy%d", d->id);
+		d->cpus = cl->cpus;
+		d->nfreqs = cl->nopps < 64 ? cl->nopps : 64;
+		for (int k = 0; k < d->nfreqs; k++)
+			d->freqs_khz[k] = cl->opps[k].khz;
+		d->min_khz = cl->opps[0].khz;
+		d->max_khz = cl->opps[cl->nopps - 1].khz;
+		snprintf(d->driver, sizeof(d->driver), "zdvfs-sim");
+		snprintf(d->governor, sizeof(d->governor), "%s",
+			 b->default_governor);
+		snprintf(d->governors, sizeof(d->governors),
+			 "performance powersave userspace ondemand "
+			 "conservative schedutil");
+		d->has_userspace = true;
+		for (int cpu = zd_cpuset_first(&cl->cpus); cpu >= 0;
+		     cpu = zd_cpuset_next(&cl->cpus, cpu)) {
+			zd_cpuset_add(&info->online, cpu);
+			sim->cluster_of_cpu[cpu] = c;
+		}
+	}
+	info->ndomains = b->nclusters;
+	for (int z = 0; z < b->nzones; z++) {
+		const struct zd_zone_desc *zd = &b->zones[z];
+		struct zd_thermal_zone *tz = &info->zones[z];
+		tz->id = z;
+		snprintf(tz->type, sizeof(tz->type), "%s", zd->name);
+		for (int t = 0; t < zd->ntrips && t < ZD_MAX_TRIPS; t++) {
+			tz->trips[t].temp_mc = zd->trips[t].temp_mc;
+			snprintf(tz->trips[t].type, sizeof(tz->trips[t].type),
+				 "%s", zd_trip_type_name(zd->trips[t].type));
+			tz->ntrips = t + 1;
+		}
+		sim->zone_simulated[z] = zd->r_k_per_w.present &&
+					 zd->c_j_per_k.present &&
+					 zd->nclusters > 0;
+	}
+	info->nzones = b->nzones;
+	if (b->energy.kind != ZD_ENERGY_NONE) {
+		struct zd_energy_source *s = &info->energy[0];
+		snprintf(s->name, sizeof(s->name), "%s",
+			 b->energy.nrails ? b->energy.rails[0].name : "board");
+		snprintf(s->kind, sizeof(s->kind), "%s",
+			 zd_energy_kind_name(b->energy.kind));
+		s->reading = ZD_READING_COUNTER_UJ;
+		s->max_uj = UINT64_MAX;
+		info->nenergy = 1;
+	}
+	return 0;
+}
+
+int zd_sim_new(struct zd_board *board, uint64_t seed, struct zd_sim **out,
+	       struct zd_err *err)
+{
+	*out = NULL;
+	struct zd_sim *sim = calloc(1, sizeof(*sim));
+	if (sim == NULL) {
+		zd_board_free(board);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	sim->b = board;
+	int rc = build_info(sim, err);
+	if (rc == 0 && (!board->ambient_mc.present ||
+			!board->idle_power_mw.present ||
+			!board->mem_bandwidth_mbps.present ||
+			!board->mem_latency_ns.present))
+		rc = zd_bad_input(err,
+				  "%s: sim needs ambient_mc, idle_power_mw, "
+				  "mem_bandwidth_mbps and mem_latency_ns",
+				  board->path);
+	if (rc != 0) {
+		zd_sim_free(sim);
+		return rc;
+	}
+	sim->ambient_c = board->ambient_mc.value / 1000.0;
+	sim->rng = seed ^ UINT64_C(0x9e3779b97f4a7c15);
+	zd_sim_reset(sim);
+	*out = sim;
+	return 0;
+}
+
+void zd_sim_free(struct zd_sim *sim)
+{
+	if (sim == NULL)
+		return;
+	zd_board_free(sim->b);
+	free(sim);
+}
+
+const struct zd_board *zd_sim_board(const struct zd_sim *sim)
+{
+	return sim->b;
+}
+
+const struct zd_platform_info *zd_sim_info(const struct zd_sim *sim)
+{
+	return &sim->info;
+}
+
+void zd_sim_default_cpus(const struct zd_sim *sim, struct zd_cpuset *cpus)
+{
+	*cpus = sim->info.online;
+	for (int c = zd_cpuset_first(&sim->b->reserved_cpus); c >= 0;
+	     c = zd_cpuset_next(&sim->b->reserved_cpus, c))
+		cpus->bits[c / 64] &= ~(UINT64_C(1) << (c % 64));
+}
+
+void zd_sim_set_noise(struct zd_sim *sim, double rel_sigma)
+{
+	sim->noise = rel_sigma > 0 ? rel_sigma : 0;
+}
+
+void zd_sim_reset(struct zd_sim *sim)
+{
+	for (int z = 0; z < ZD_MAX_ZONES; z++) {
+		sim->temp_c[z] = sim->ambient_c;
+		sim->throttle[z] = 0;
+	}
+}
+
+int zd_sim_temp_mc(const struct zd_sim *sim, int zone)
+{
+	return (int)lround(sim->temp_c[zone] * 1000.0);
+}
+
+/* splitmix64 and Box-Muller: reproducible noise from the seed. */
+static double uniform01(struct zd_sim *sim)
+{
+	uint64_t z = (sim->rng += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	return ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double gaussian(struct zd_sim *sim)
+{
+	double u = uniform01(sim), v = uniform01(sim);
+	return sqrt(-2.0 * log(u)) * cos(2.0 * 3.14159265358979323846 * v);
+}
+
+/* Execution of `w` at frequencies khz[] on `cpus`: time and per-core load. */
+static void operate(const struct zd_sim *sim, const struct zd_sim_workload *w,
+		    const struct zd_cpuset *cpus, const uint32_t *khz,
+		    struct operating *op)
+{
+	const struct zd_board *b = sim->b;
+	double rate[ZD_MAX_CPUS] = {0};
+	double sum_rate = 0, max_rate = 0, min_rate = INFINITY, sum_hz = 0;
+	int n = 0, fastest = -1;
+	memset(op, 0, sizeof(*op));
+	for (int c = 0; c < b->nclusters; c++)
+		op->volt[c] = volt_of(&b->clusters[c], khz[c]);
+	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
+	     cpu = zd_cpuset_next(cpus, cpu)) {
+		int c = sim->cluster_of_cpu[cpu];
+		if (c < 0)
+			continue;
+		double hz = khz[c] * 1e3;
+		rate[cpu] = hz * IPC_REFERENCE * cluster_speed(&b->clusters[c]);
+		sum_rate += rate[cpu];
+		sum_hz += hz;
+		if (rate[cpu] > max_rate) {
+			max_rate = rate[cpu];
+			fastest = cpu;
+		}
+		if (rate[cpu] < min_rate)
+			min_rate = rate[cpu];
+		n++;
+	}
+	if (n == 0) {
+		op->time_s = INFINITY;
+		return;
+	}
+	double s = w->serial_fraction;
+	double serial_s = s * w->instructions / max_rate;
+	double par_instr = (1.0 - s) * w->instructions;
+	/* Tasks balance dynamically over the cores' speeds; static loops give
+	 * each core an equal share and wait for the slowest. */
+	double par_s = w->tasks ? par_instr / sum_rate
+				: par_instr / n / min_rate * (1.0 + w->imbalance);
+	double overhead_s = w->barriers * BARRIER_CYCLES *
+				    (1.0 + log2((double)n)) / (sum_hz / n) +
+			    w->tasks_created * TASK_CYCLES / sum_hz;
+	double compute_s = serial_s + par_s + overhead_s;
+	double per_core_bw = CORE_MLP * LINE_BYTES / (b->mem_latency_ns.value * 1e-9);
+	double bw = fmin(b->mem_bandwidth_mbps.value * 1e6, n * per_core_bw);
+	double mem_s = w->dram_bytes / bw;
+	op->time_s = fmax(compute_s, mem_s) +
+		     OVERLAP_PENALTY * fmin(compute_s, mem_s);
+	double stall_s = op->time_s - compute_s;
+	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
+	     cpu = zd_cpuset_next(cpus, cpu)) {
+		if (rate[cpu] == 0)
+			continue;
+		double own = w->tasks ? par_instr / sum_rate
+				      : par_instr / n / rate[cpu];
+		own += overhead_s;
+		if (cpu == fastest)
+			own += serial_s;
+		/* a core waiting for DRAM is busy to the OS, but computes
+		 * only part of the time */
+		double busy = own + (stall_s > 0 ? stall_s : 0);
+		op->util[cpu] = fmin(1.0, busy / op->time_s);
+		op->compute_share[cpu] = fmin(1.0, own / op->time_s);
+	}
+}
+
+/* Hottest simulated zone sensing cluster c (for its leakage). */
+static double cluster_temp(const struct zd_sim *sim, int c)
+{
+	double t = sim->ambient_c;
+	for (int z = 0; z < sim->b->nzones; z++) {
+		const struct zd_zone_desc *zd = &sim->b->zones[z];
+		if (!sim->zone_simulated[z])
+			continue;
+		for (int k = 0; k < zd->nclusters; k++)
+			if (zd->clusters[k] == c && sim->temp_c[z] > t)
+				t = sim->temp_c[z];
+	}
+	return t;
+}
+
+/* Power of each cluster (W) at its frequency and temperature. */
+static void cluster_power(const struct zd_sim *sim, const struct operating *op,
+			  const struct zd_cpuset *cpus, const uint32_t *khz,
+			  const double *temp_c, double *power)
+{
+	const struct zd_board *b = sim->b;
+	for (int c = 0; c < b->nclusters; c++) {
+		const struct zd_cluster_desc *cl = &b->clusters[c];
+		double v = op->volt[c];
+		double vtop = cl->opps[cl->nopps - 1].uv * 1e-6;
+		double hz = khz[c] * 1e3;
+		double dyn = 0;
+		bool used = false;
+		for (int cpu = zd_cpuset_first(&cl->cpus); cpu >= 0;
+		     cpu = zd_cpuset_next(&cl->cpus, cpu)) {
+			if (!zd_cpuset_has(cpus, cpu))
+				continue;
+			used = true;
+			double activity = op->compute_share[cpu] +
+					  STALL_ACTIVITY *
+						  (op->util[cpu] - op->compute_share[cpu]);
+			dyn += cl->ceff_nf.value * 1e-9 * v * v * hz * activity;
+		}
+		double leak_one = cl->leak_mw.value * 1e-3 *
+				  exp2((temp_c[c] - 25.0) / cl->leak_doubling_c.value);
+		double vmin = cl->opps[0].uv * 1e-6;
+		double leak = used ? cl->ncpus * leak_one * (v / vtop) * (v / vtop)
+				   : cl->ncpus * leak_one * IDLE_CLUSTER_LEAK *
+					     (vmin / vtop) * (vmin / vtop);
+		power[c] = dyn + leak;
+	}
+}
+
+double zd_sim_exec_time_s(const struct zd_sim *sim,
+			  const struct zd_sim_workload *w,
+			  const struct zd_cpuset *cpus, const uint32_t *khz)
+{
+	struct operating op;
+	operate(sim, w, cpus, khz, &op);
+	return op.time_s;
+}
+
+double zd_sim_power_w(const struct zd_sim *sim, const struct zd_sim_workload *w,
+		      const struct zd_cpuset *cpus, const uint32_t *khz,
+		      int temp_mc)
+{
+	struct operating op;
+	double temps[ZD_MAX_DOMAINS], power[ZD_MAX_DOMAINS], total;
+	operate(sim, w, cpus, khz, &op);
+	for (int c = 0; c < sim->b->nclusters; c++)
+		temps[c] = temp_mc / 1000.0;
+	cluster_power(sim, &op, cpus, khz, temps, power);
+	total = sim->b->idle_power_mw.value * 1e-3;
+	for (int c = 0; c < sim->b->nclusters; c++)
+		total += power[c];
+	return total;
+}
+
+/* Heat flows for dt seconds with the clusters at `power`: the exact
+ * solution of C dT/dt = P - (T - Tamb)/R for constant P. */
+static void heat(struct zd_sim *sim, const double *power, double dt)
+{
+	for (int z = 0; z < sim->b->nzones; z++) {
+		if (!sim->zone_simulated[z])
+			continue;
+		const struct zd_zone_desc *zd = &sim->b->zones[z];
+		double p = 0;
+		for (int k = 0; k < zd->nclusters; k++)
+			p += power[zd->clusters[k]];
+		double r = zd->r_k_per_w.value, tau = r * zd->c_j_per_k.value;
+		double steady = sim->ambient_c + p * r;
+		sim->temp_c[z] = steady + (sim->temp_c[z] - steady) * exp(-dt / tau);
+	}
+}
+
+/* drivers/thermal/gov_step_wise.c: one cooling step up per poll while
+ * above the trip, one down while below trip - hysteresis. */
+static void throttle_poll(struct zd_sim *sim)
+{
+	for (int z = 0; z < sim->b->nzones; z++) {
+		int trip_mc = zd_zone_throttle_mc(&sim->b->zones[z]);
+		if (!sim->zone_simulated[z] || trip_mc < 0)
+			continue;
+		double trip = trip_mc / 1000.0;
+		if (sim->temp_c[z] > trip)
+			sim->throttle[z]++;
+		else if (sim->temp_c[z] < trip - THROTTLE_HYST_C &&
+			 sim->throttle[z] > 0)
+			sim->throttle[z]--;
+	}
+}
+
+/* The frequency cluster c really runs at: the policy's request capped by
+ * the throttling of every zone that senses it. */
+static uint32_t effective_khz(const struct zd_sim *sim, int c, uint32_t want,
+			      bool *throttled)
+{
+	const struct zd_cluster_desc *cl = &sim->b->clusters[c];
+	int cap = cl->nopps - 1;
+	for (int z = 0; z < sim->b->nzones; z++) {
+		const struct zd_zone_desc *zd = &sim->b->zones[z];
+		for (int k = 0; k < zd->nclusters; k++)
+			if (zd->clusters[k] == c && cl->nopps - 1 - sim->throttle[z] < cap)
+				cap = cl->nopps - 1 - sim->throttle[z];
+	}
+	if (cap < 0)
+		cap = 0;
+	int want_idx = opp_index(cl, want);
+	*throttled = *throttled || want_idx > cap;
+	return cl->opps[want_idx > cap ? cap : want_idx].khz;
+}
+
+void zd_sim_idle(struct zd_sim *sim, double seconds)
+{
+	struct zd_cpuset none;
+	struct zd_sim_workload idle = {.instructions = 1};
+	struct operating op;
+	uint32_t khz[ZD_MAX_DOMAINS];
+	double power[ZD_MAX_DOMAINS], temps[ZD_MAX_DOMAINS];
+	zd_cpuset_zero(&none);
+	for (int c = 0; c < sim->b->nclusters; c++)
+		khz[c] = sim->b->clusters[c].opps[0].khz;
+	operate(sim, &idle, &none, khz, &op);
+	for (double t = 0; t < seconds; t += THROTTLE_POLL_S) {
+		double dt = fmin(THROTTLE_POLL_S, seconds - t);
+		for (int c = 0; c < sim->b->nclusters; c++)
+			temps[c] = cluster_temp(sim, c);
+		cluster_power(sim, &op, &none, khz, temps, power);
+		heat(sim, power, dt);
+		throttle_poll(sim);
+	}
+}
+
+/* The energy the board's own sensor would report for a run. */
+struct sensor {
+	enum zd_energy_kind kind;
+	double period_s;
+	double next_sample_s;
+	double energy_j;
+};
+
+static void sensor_step(struct sensor *s, double t0, double dt, double power_w)
+{
+	if (s->kind == ZD_ENERGY_NONE)
+		return;
+	if (s->kind == ZD_ENERGY_RAPL) {
+		s->energy_j += power_w * dt;
+		return;
+	}
+	/* INA3221: a conversion every period; each sample stands for the
+	 * whole period (how tegrastats-style integration works). */
+	while (s->next_sample_s < t0 + dt) {
+		s->energy_j += power_w * s->period_s;
+		s->next_sample_s += s->period_s;
+	}
+}
+
+static double sensor_result(const struct sensor *s)
+{
+	if (s->kind == ZD_ENERGY_NONE)
+		return NAN;
+	if (s->kind == ZD_ENERGY_RAPL)
+		return floor(s->energy_j / RAPL_UNIT_J) * RAPL_UNIT_J;
+	return s->energy_j;
+}
+
+static int check_workload(const struct zd_sim_workload *w, struct zd_err *err)
+{
+	if (!(w->instructions > 0) || !(w->dram_bytes >= 0) ||
+	    !(w->serial_fraction >= 0 && w->serial_fraction <= 1) ||
+	    !(w->imbalance >= 0) || !(w->barriers >= 0) ||
+	    !(w->tasks_created >= 0))
+		return zd_bad_input(err,
+				    "workload %s: instructions must be > 0, "
+				    "serial_fraction in 0..1, the rest >= 0",
+				    w->name);
+	return 0;
+}
+
+struct run_state {
+	struct zd_cpuset cpus;
+	uint32_t want[ZD_MAX_DOMAINS];
+	uint32_t khz[ZD_MAX_DOMAINS];
+	struct operating op;
+	double power[ZD_MAX_DOMAINS];
+	double board_w;
+	bool throttled;
+};
+
+static void settle(struct zd_sim *sim, const struct zd_sim_workload *w,
+		   struct run_state *rs, double time_noise, double power_noise)
+{
+	double temps[ZD_MAX_DOMAINS];
+	rs->throttled = false;
+	for (int c = 0; c < sim->b->nclusters; c++) {
+		rs->khz[c] = effective_khz(sim, c, rs->want[c], &rs->throttled);
+		temps[c] = cluster_temp(sim, c);
+	}
+	operate(sim, w, &rs->cpus, rs->khz, &rs->op);
+	rs->op.time_s *= time_noise;
+	cluster_power(sim, &rs->op, &rs->cpus, rs->khz, temps, rs->power);
+	rs->board_w = sim->b->idle_power_mw.value * 1e-3;
+	for (int c = 0; c < sim->b->nclusters; c++) {
+		rs->power[c] *= power_noise;
+		rs->board_w += rs->power[c];
+	}
+}
+
+static void emit_trace(const struct zd_sim *sim, const struct run_state *rs,
+		       double t, double progress, zd_sim_trace_fn trace,
+		       void *ctx)
+{
+	struct zd_sim_sample s;
+	memset(&s, 0, sizeof(s));
+	s.t_s = t;
+	s.progress = progress;
+	s.power_w = rs->board_w;
+	for (int c = 0; c < sim->b->nclusters; c++)
+		s.khz[c] = rs->khz[c];
+	for (int z = 0; z < sim->b->nzones; z++)
+		s.temp_mc[z] = zd_sim_temp_mc(sim, z);
+	memcpy(s.util, rs->op.util, sizeof(s.util));
+	trace(ctx, &s);
+}
+
+int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
+	       struct zd_policy *pol, struct zd_sim_result *res,
+	       zd_sim_trace_fn trace, void *trace_ctx, struct zd_err *err)
+{
+	struct run_state rs;
+	struct zd_decision d;
+	memset(res, 0, sizeof(*res));
+	memset(&rs, 0, sizeof(rs));
+	int rc = check_workload(w, err);
+	if (rc == 0)
+		rc = zd_policy_start(pol, &d, err);
+	if (rc != 0)
+		return rc;
+	rs.cpus = d.cpus;
+	zd_cpuset_and(&rs.cpus, &sim->info.online);
+	if (zd_cpuset_count(&rs.cpus) == 0)
+		return zd_bad_input(err, "the decision uses no CPU of %s",
+				    sim->b->name);
+	memcpy(rs.want, d.khz, sizeof(rs.want));
+	uint32_t period_us = zd_policy_period_us(pol);
+	double step = period_us ? period_us * 1e-6 : FIXED_STEP_S;
+	double time_noise = sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
+	double power_noise = sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
+	struct sensor sensor = {
+		.kind = sim->b->energy.kind,
+		.period_s = sim->b->energy.sample_period_us.present
+				    ? sim->b->energy.sample_period_us.value * 1e-6
+				    : 1e-3,
+	};
+	for (int z = 0; z < sim->b->nzones; z++)
+		res->peak_mc[z] = zd_sim_temp_mc(sim, z);
+	double t = 0, progress = 0, next_poll = THROTTLE_POLL_S;
+	settle(sim, w, &rs, time_noise, power_noise);
+	while (progress < 1.0) {
+		if (!isfinite(rs.op.time_s) || t > MAX_SIM_S)
+			return zd_fail(err, ERANGE,
+				       "workload %s does not finish on %s "
+				       "(simulated %.0f s)",
+				       w->name, sim->b->name, t);
+		double dt = step;
+		double left = (1.0 - progress) * rs.op.time_s;
+		if (left < dt)
+			dt = left;
+		progress = dt == left ? 1.0 : progress + dt / rs.op.time_s;
+		sensor_step(&sensor, t, dt, rs.board_w);
+		res->energy_j += rs.board_w * dt;
+		if (rs.throttled)
+			res->throttled_s += dt;
+		heat(sim, rs.power, dt);
+		t += dt;
+		res->steps++;
+		for (int z = 0; z < sim->b->nzones; z++) {
+			int mc = zd_sim_temp_mc(sim, z);
+			if (mc > res->peak_mc[z])
+				res->peak_mc[z] = mc;
+		}
+		if (trace != NULL)
+			emit_trace(sim, &rs, t, progress, trace, trace_ctx);
+		if (t + 1e-12 >= next_poll) {
+			throttle_poll(sim);
+			next_poll += THROTTLE_POLL_S;
+		}
+		if (period_us && progress < 1.0) {
+			struct zd_tick tick;
+			memset(&tick, 0, sizeof(tick));
+			tick.now_s = t;
+			memcpy(tick.util, rs.op.util, sizeof(tick.util));
+			memcpy(tick.cur_khz, rs.khz, sizeof(tick.cur_khz));
+			if ((rc = zd_policy_tick(pol, &tick, rs.want, err)) != 0)
+				return rc;
+		}
+		settle(sim, w, &rs, time_noise, power_noise);
+	}
+	res->makespan_s = t;
+	res->avg_power_w = t > 0 ? res->energy_j / t : 0;
+	res->measured_energy_j = sensor_result(&sensor);
+	res->nzones = sim->b->nzones;
+	for (int z = 0; z < sim->b->nzones; z++)
+		res->final_mc[z] = zd_sim_temp_mc(sim, z);
+	return 0;
+}
