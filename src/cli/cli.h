@@ -20,6 +20,8 @@ int cmd_status(int argc, char **argv);
 int cmd_platforms(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_workloads(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 /* Print "zdvfs CMD: message" for an error and return its exit status. */
 int cli_error(const char *cmd, const struct zd_err *err);

@@ -15,6 +15,8 @@ static const struct command commands[] = {
 	{"platforms", cmd_platforms, "the board descriptions (list, show, check)"},
 	{"exec", cmd_exec, "run a command on chosen CPUs at a chosen frequency"},
 	{"restore", cmd_restore, "put back what a killed zdvfs left changed"},
+	{"workloads", cmd_workloads, "the workloads and which boards have profiles"},
+	{"sim", cmd_sim, "run a workload on a simulated board"},
 };
 
 static void usage(FILE *out)

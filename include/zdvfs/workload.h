@@ -1,0 +1,45 @@
+/* workload.h - the project's workloads: the manifest (workloads/manifest.json:
+ * name, suite, kind, sources, sizes) and each workload's measured profile per
+ * board (workloads/profiles/BOARD/NAME.json, docs/profile-format.md), turned
+ * into what the simulator executes. */
+#ifndef ZDVFS_WORKLOAD_H
+#define ZDVFS_WORKLOAD_H
+
+#include <stdbool.h>
+
+#include "zdvfs/err.h"
+#include "zdvfs/sim.h"
+
+struct zd_workload_info {
+	char name[64];
+	char suite[16];   /* "bots" or "polybench" */
+	bool tasks;       /* task-parallel; else loop-parallel */
+	char sources[4][256];
+	int nsources;
+	long size_tiny, size_small, size_standard;
+};
+
+struct zd_manifest {
+	struct zd_workload_info *workloads;
+	int count;
+};
+
+/* Directory of workloads/: `dir` if given, else $ZDVFS_WORKLOAD_DIR, else the
+ * source tree the build was configured from. */
+const char *zd_workload_dir(const char *dir);
+
+int zd_manifest_load(const char *dir, struct zd_manifest **out,
+		     struct zd_err *err);
+void zd_manifest_free(struct zd_manifest *m);
+const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
+						const char *name);
+
+/* Path of the profile of `workload` on `board`; whether it exists. */
+bool zd_profile_path(const char *dir, const char *board, const char *workload,
+		     char *out, size_t len);
+/* Load the profile and give the simulator's view of the workload at the
+ * standard size (the profile's extrapolation from its measured sizes). */
+int zd_profile_load(const char *dir, const char *board, const char *workload,
+		    struct zd_sim_workload *out, struct zd_err *err);
+
+#endif

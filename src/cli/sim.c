@@ -1,0 +1,383 @@
+/* sim.c - `zdvfs sim`: one simulated execution of a workload on a board,
+ * under a fixed decision or a governor. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zdvfs/policy.h"
+#include "zdvfs/sim.h"
+#include "zdvfs/workload.h"
+
+static const char sim_usage[] =
+	"usage: zdvfs sim --board NAME --workload NAME [--cores N | --cpus LIST]\n"
+	"                 [--freq F | --level I] [--governor G] [--runs N]\n"
+	"                 [--seed S] [--noise R] [--json] [--trace FILE.csv]\n\n"
+	"Runs the measured profile of a workload (workloads/profiles/BOARD/) on a\n"
+	"simulated board (platforms/BOARD.json) and reports makespan, energy,\n"
+	"average power, peak and final temperature per zone, and time throttled.\n\n"
+	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+	"  --workload NAME   see `zdvfs workloads`\n"
+	"  --cores N         the N fastest usable cores (default: all but the\n"
+	"                    board's reserved ones)\n"
+	"  --cpus LIST       exactly these CPUs, like 1,3-5\n"
+	"  --freq F          every cluster at the level nearest F (1.4GHz, 1400MHz,\n"
+	"                    1400000); implies --governor userspace\n"
+	"  --level I         every cluster at level I (0 = lowest; clamped to each\n"
+	"                    cluster's top); implies --governor userspace\n"
+	"  --governor G      performance, powersave, userspace, ondemand,\n"
+	"                    conservative, schedutil (default: the board's)\n"
+	"  --runs N          N consecutive runs; heat carries over (default 1)\n"
+	"  --seed S          seed of the measurement noise (default 1)\n"
+	"  --noise R         relative noise on time and power (default 0)\n"
+	"  --json            machine-readable output\n"
+	"  --trace FILE.csv  time series: t, progress, power, frequencies, temps\n"
+	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
+
+struct sim_opts {
+	const char *board, *workload, *cpus, *freq, *governor, *trace;
+	const char *platform_dir, *workload_dir;
+	int cores, level, runs;
+	unsigned long long seed;
+	double noise;
+	bool json;
+};
+
+static int parse_int(const char *opt, const char *text, long lo, long hi,
+		     long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
+		return cli_usage_error("sim", "%s '%s' is not a number in %ld..%ld",
+				       opt, text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
+{
+	static const struct option options[] = {
+		{"board", required_argument, NULL, 'b'},
+		{"workload", required_argument, NULL, 'w'},
+		{"cores", required_argument, NULL, 'n'},
+		{"cpus", required_argument, NULL, 'c'},
+		{"freq", required_argument, NULL, 'f'},
+		{"level", required_argument, NULL, 'l'},
+		{"governor", required_argument, NULL, 'g'},
+		{"runs", required_argument, NULL, 'r'},
+		{"seed", required_argument, NULL, 's'},
+		{"noise", required_argument, NULL, 'z'},
+		{"json", no_argument, NULL, 'j'},
+		{"trace", required_argument, NULL, 't'},
+		{"platform-dir", required_argument, NULL, 'P'},
+		{"workload-dir", required_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof(*o));
+	o->level = -1;
+	o->runs = 1;
+	o->seed = 1;
+	int c, rc = 0;
+	long v;
+	char *end;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->board = optarg; break;
+		case 'w': o->workload = optarg; break;
+		case 'c': o->cpus = optarg; break;
+		case 'f': o->freq = optarg; break;
+		case 'g': o->governor = optarg; break;
+		case 't': o->trace = optarg; break;
+		case 'j': o->json = true; break;
+		case 'P': o->platform_dir = optarg; break;
+		case 'W': o->workload_dir = optarg; break;
+		case 'n':
+			if ((rc = parse_int("--cores", optarg, 1, ZD_MAX_CPUS, &v)) == 0)
+				o->cores = (int)v;
+			break;
+		case 'l':
+			if ((rc = parse_int("--level", optarg, 0, 63, &v)) == 0)
+				o->level = (int)v;
+			break;
+		case 'r':
+			if ((rc = parse_int("--runs", optarg, 1, 100000, &v)) == 0)
+				o->runs = (int)v;
+			break;
+		case 's':
+			if ((rc = parse_int("--seed", optarg, 0, 2147483647L, &v)) == 0)
+				o->seed = (unsigned long long)v;
+			break;
+		case 'z':
+			o->noise = strtod(optarg, &end);
+			if (*end != '\0' || !(o->noise >= 0 && o->noise <= 0.5))
+				rc = cli_usage_error("sim", "--noise '%s' is not "
+							    "0..0.5", optarg);
+			break;
+		case 'h':
+			fputs(sim_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("sim", "bad option");
+		}
+	}
+	if (rc != 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("sim", "unexpected argument '%s'",
+				       argv[optind]);
+	if (o->board == NULL || o->workload == NULL)
+		return cli_usage_error("sim", "--board and --workload are required");
+	if (o->cores && o->cpus)
+		return cli_usage_error("sim", "--cores and --cpus exclude each other");
+	if (o->freq && o->level >= 0)
+		return cli_usage_error("sim", "--freq and --level exclude each other");
+	if ((o->freq || o->level >= 0) && o->governor &&
+	    strcmp(o->governor, "userspace") != 0)
+		return cli_usage_error("sim", "--freq/--level fix the frequency: "
+					      "they go with --governor userspace");
+	return 0;
+}
+
+/* The N usable cores of the fastest clusters first. */
+static int pick_cores(const struct zd_sim *sim, int n, struct zd_cpuset *out,
+		      struct zd_err *err)
+{
+	const struct zd_board *b = zd_sim_board(sim);
+	struct zd_cpuset usable;
+	bool taken[ZD_MAX_DOMAINS] = {false};
+	zd_sim_default_cpus(sim, &usable);
+	if (n > zd_cpuset_count(&usable))
+		return zd_bad_input(err, "--cores %d: %s has %d usable cores", n,
+				    b->name, zd_cpuset_count(&usable));
+	zd_cpuset_zero(out);
+	while (n > 0) {
+		int best = -1;
+		for (int c = 0; c < b->nclusters; c++) {
+			double s = b->clusters[c].speed_rel.present
+					   ? b->clusters[c].speed_rel.value
+					   : 1.0;
+			double sb = best < 0 ? -1
+				    : b->clusters[best].speed_rel.present
+					    ? b->clusters[best].speed_rel.value
+					    : 1.0;
+			if (!taken[c] && s > sb)
+				best = c;
+		}
+		taken[best] = true;
+		const struct zd_cpuset *cpus = &b->clusters[best].cpus;
+		for (int cpu = zd_cpuset_first(cpus); cpu >= 0 && n > 0;
+		     cpu = zd_cpuset_next(cpus, cpu))
+			if (zd_cpuset_has(&usable, cpu)) {
+				zd_cpuset_add(out, cpu);
+				n--;
+			}
+	}
+	return 0;
+}
+
+static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
+		       struct zd_policy **pol, struct zd_err *err)
+{
+	const struct zd_board *b = zd_sim_board(sim);
+	const struct zd_platform_info *info = zd_sim_info(sim);
+	struct zd_cpuset cpus;
+	int rc = 0;
+	if (o->cpus) {
+		rc = zd_cpuset_parse(&cpus, o->cpus, "--cpus", err);
+		struct zd_cpuset outside = cpus;
+		for (int c = zd_cpuset_first(&info->online); c >= 0;
+		     c = zd_cpuset_next(&info->online, c))
+			outside.bits[c / 64] &= ~(UINT64_C(1) << (c % 64));
+		if (rc == 0 && (zd_cpuset_count(&outside) > 0 ||
+				zd_cpuset_count(&cpus) == 0))
+			rc = zd_bad_input(err, "--cpus %s: %s has CPUs 0-%d",
+					  o->cpus, b->name,
+					  zd_cpuset_count(&info->online) - 1);
+	} else if (o->cores) {
+		rc = pick_cores(sim, o->cores, &cpus, err);
+	} else {
+		zd_sim_default_cpus(sim, &cpus);
+	}
+	if (rc != 0)
+		return rc;
+	const char *gov = o->governor ? o->governor
+			  : (o->freq || o->level >= 0) ? "userspace"
+						       : b->default_governor;
+	if ((rc = zd_policy_new(gov, info, &cpus, pol, err)) != 0)
+		return rc;
+	uint32_t khz = 0;
+	if (o->freq && (rc = cli_parse_khz(o->freq, &khz, err)) != 0)
+		return rc;
+	for (int c = 0; c < b->nclusters; c++) {
+		const struct zd_cluster_desc *cl = &b->clusters[c];
+		if (o->freq)
+			(*pol)->fixed_khz[c] =
+				zd_domain_nearest_khz(&info->domains[c], khz);
+		else if (o->level >= 0)
+			(*pol)->fixed_khz[c] =
+				cl->opps[o->level < cl->nopps ? o->level
+							      : cl->nopps - 1]
+					.khz;
+	}
+	return 0;
+}
+
+struct trace_file {
+	FILE *f;
+	int nclusters, nzones;
+};
+
+static void write_trace(void *ctx, const struct zd_sim_sample *s)
+{
+	struct trace_file *tf = ctx;
+	fprintf(tf->f, "%.4f,%.5f,%.4f", s->t_s, s->progress, s->power_w);
+	for (int c = 0; c < tf->nclusters; c++)
+		fprintf(tf->f, ",%u", s->khz[c]);
+	for (int z = 0; z < tf->nzones; z++)
+		fprintf(tf->f, ",%.3f", s->temp_mc[z] / 1000.0);
+	fputc('\n', tf->f);
+}
+
+static int open_trace(const char *path, const struct zd_sim *sim,
+		      struct trace_file *tf)
+{
+	const struct zd_board *b = zd_sim_board(sim);
+	tf->f = fopen(path, "we");
+	if (tf->f == NULL) {
+		fprintf(stderr, "zdvfs sim: cannot write %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	tf->nclusters = b->nclusters;
+	tf->nzones = b->nzones;
+	fprintf(tf->f, "t_s,progress,power_w");
+	for (int c = 0; c < b->nclusters; c++)
+		fprintf(tf->f, ",%s_khz", b->clusters[c].name);
+	for (int z = 0; z < b->nzones; z++)
+		fprintf(tf->f, ",%s_c", b->zones[z].name);
+	fputc('\n', tf->f);
+	return 0;
+}
+
+static json_t *result_json(const struct zd_sim *sim, const struct zd_policy *pol,
+			   const struct zd_sim_result *r, int run)
+{
+	const struct zd_board *b = zd_sim_board(sim);
+	json_t *zones = json_array();
+	for (int z = 0; z < r->nzones; z++)
+		json_array_append_new(zones,
+				      json_pack("{s:s, s:f, s:f}", "name",
+						b->zones[z].name, "peak_c",
+						r->peak_mc[z] / 1000.0, "final_c",
+						r->final_mc[z] / 1000.0));
+	char cpus[256];
+	zd_cpuset_format(&pol->cpus, cpus, sizeof(cpus));
+	json_t *o = json_pack("{s:i, s:s, s:f, s:f, s:f, s:f, s:o}", "run", run,
+			      "cpus", cpus, "makespan_s", r->makespan_s,
+			      "energy_j", r->energy_j, "avg_power_w",
+			      r->avg_power_w, "throttled_s", r->throttled_s,
+			      "zones", zones);
+	json_object_set_new(o, "measured_energy_j",
+			    isnan(r->measured_energy_j)
+				    ? json_null()
+				    : json_real(r->measured_energy_j));
+	return o;
+}
+
+static void print_result(json_t *r, const char *board, const char *workload,
+			 const char *policy)
+{
+	printf("%s on %s, %s, cpus %s, run %lld\n", workload, board, policy,
+	       json_string_value(json_object_get(r, "cpus")),
+	       (long long)json_integer_value(json_object_get(r, "run")));
+	printf("  makespan %.3f s, energy %.3f J, average power %.3f W, "
+	       "throttled %.1f s\n",
+	       json_number_value(json_object_get(r, "makespan_s")),
+	       json_number_value(json_object_get(r, "energy_j")),
+	       json_number_value(json_object_get(r, "avg_power_w")),
+	       json_number_value(json_object_get(r, "throttled_s")));
+	json_t *m = json_object_get(r, "measured_energy_j");
+	if (json_is_number(m))
+		printf("  the board's energy sensor would read %.3f J\n",
+		       json_number_value(m));
+	size_t i;
+	json_t *z;
+	json_array_foreach(json_object_get(r, "zones"), i, z)
+		printf("  %-14s peak %.1f °C, final %.1f °C\n",
+		       json_string_value(json_object_get(z, "name")),
+		       json_number_value(json_object_get(z, "peak_c")),
+		       json_number_value(json_object_get(z, "final_c")));
+}
+
+static int run_sims(const struct sim_opts *o, struct zd_sim *sim,
+		    const struct zd_sim_workload *w)
+{
+	struct zd_err err = {0};
+	struct zd_policy *pol = NULL;
+	struct trace_file tf = {0};
+	int status = 0;
+	if (make_policy(o, sim, &pol, &err) != 0) {
+		zd_policy_free(pol);
+		return cli_error("sim", &err);
+	}
+	if (o->trace && open_trace(o->trace, sim, &tf) != 0) {
+		zd_policy_free(pol);
+		return 1;
+	}
+	json_t *all = json_array();
+	for (int run = 1; run <= o->runs && status == 0; run++) {
+		struct zd_sim_result r;
+		if (zd_sim_run(sim, w, pol, &r, tf.f ? write_trace : NULL, &tf,
+			       &err) != 0) {
+			status = cli_error("sim", &err);
+			break;
+		}
+		json_t *j = result_json(sim, pol, &r, run);
+		if (!o->json)
+			print_result(j, o->board, o->workload, pol->ops->name);
+		json_array_append_new(all, j);
+	}
+	if (tf.f != NULL && fclose(tf.f) != 0 && status == 0) {
+		fprintf(stderr, "zdvfs sim: cannot write %s\n", o->trace);
+		status = 1;
+	}
+	if (o->json && status == 0)
+		status = cli_print_json(json_pack("{s:s, s:s, s:s, s:o}", "board",
+						  o->board, "workload", o->workload,
+						  "policy", pol->ops->name,
+						  "runs", all));
+	else
+		json_decref(all);
+	zd_policy_free(pol);
+	return status;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+	struct sim_opts o;
+	int rc = parse_sim_opts(argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	struct zd_err err = {0};
+	struct zd_board *b = NULL;
+	struct zd_sim *sim = NULL;
+	struct zd_sim_workload w;
+	if (zd_board_load(o.board, o.platform_dir, &b, &err) != 0)
+		return cli_error("sim", &err);
+	if (zd_profile_load(o.workload_dir, o.board, o.workload, &w, &err) != 0) {
+		zd_board_free(b);
+		return cli_error("sim", &err);
+	}
+	if (zd_sim_new(b, o.seed, &sim, &err) != 0) /* frees b */
+		return cli_error("sim", &err);
+	zd_sim_set_noise(sim, o.noise);
+	rc = run_sims(&o, sim, &w);
+	zd_sim_free(sim);
+	return rc;
+}

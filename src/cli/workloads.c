@@ -1,0 +1,120 @@
+/* workloads.c - `zdvfs workloads`: the workloads, their suite, kind, sources
+ * and sizes, and which boards have a measured profile of each. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "zdvfs/board.h"
+#include "zdvfs/workload.h"
+
+static const char workloads_usage[] =
+	"usage: zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir DIR]\n\n"
+	"Lists the workloads (workloads/manifest.json) with suite, kind (tasks or\n"
+	"loops), sources, sizes (tiny/small/standard) and, per board, whether a\n"
+	"measured profile exists (workloads/profiles/BOARD/NAME.json; regenerate\n"
+	"with tools/characterize).\n";
+
+static json_t *workload_json(const struct zd_workload_info *w, char **boards,
+			     int nboards, const char *dir)
+{
+	json_t *sources = json_array(), *profiles = json_object();
+	for (int i = 0; i < w->nsources; i++)
+		json_array_append_new(sources, json_string(w->sources[i]));
+	for (int b = 0; b < nboards; b++) {
+		char path[4096];
+		json_object_set_new(profiles, boards[b],
+				    json_boolean(zd_profile_path(dir, boards[b],
+								 w->name, path,
+								 sizeof(path))));
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:o}", "name",
+			 w->name, "suite", w->suite, "kind",
+			 w->tasks ? "tasks" : "loops", "sources", sources,
+			 "sizes", "tiny", (json_int_t)w->size_tiny, "small",
+			 (json_int_t)w->size_small, "standard",
+			 (json_int_t)w->size_standard, "profiles", profiles);
+}
+
+static void print_table(json_t *list, char **boards, int nboards)
+{
+	size_t i;
+	json_t *w;
+	printf("%-16s %-10s %-6s %-26s", "NAME", "SUITE", "KIND",
+	       "SIZES tiny/small/standard");
+	for (int b = 0; b < nboards; b++)
+		printf(" %-14s", boards[b]);
+	printf("\n");
+	json_array_foreach(list, i, w) {
+		json_t *sizes = json_object_get(w, "sizes");
+		char sz[64];
+		snprintf(sz, sizeof(sz), "%lld/%lld/%lld",
+			 (long long)json_integer_value(json_object_get(sizes, "tiny")),
+			 (long long)json_integer_value(json_object_get(sizes, "small")),
+			 (long long)json_integer_value(json_object_get(sizes, "standard")));
+		printf("%-16s %-10s %-6s %-26s",
+		       json_string_value(json_object_get(w, "name")),
+		       json_string_value(json_object_get(w, "suite")),
+		       json_string_value(json_object_get(w, "kind")), sz);
+		json_t *prof = json_object_get(w, "profiles");
+		for (int b = 0; b < nboards; b++)
+			printf(" %-14s", json_is_true(json_object_get(prof, boards[b]))
+						 ? "profiled"
+						 : "-");
+		printf("  %s\n", json_string_value(json_array_get(
+					 json_object_get(w, "sources"), 0)));
+	}
+}
+
+int cmd_workloads(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"workload-dir", required_argument, NULL, 'W'},
+		{"platform-dir", required_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	const char *wdir = NULL, *pdir = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'W': wdir = optarg; break;
+		case 'P': pdir = optarg; break;
+		case 'h':
+			fputs(workloads_usage, stdout);
+			return 0;
+		default:
+			return cli_usage_error("workloads", "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("workloads", "unexpected argument '%s'",
+				       argv[optind]);
+	struct zd_err err = {0};
+	struct zd_manifest *m = NULL;
+	char **boards = NULL;
+	int nboards = 0;
+	if (zd_manifest_load(wdir, &m, &err) != 0)
+		return cli_error("workloads", &err);
+	if (zd_board_list(pdir, &boards, &nboards, &err) != 0) {
+		zd_manifest_free(m);
+		return cli_error("workloads", &err);
+	}
+	json_t *list = json_array();
+	for (int i = 0; i < m->count; i++)
+		json_array_append_new(list, workload_json(&m->workloads[i], boards,
+							  nboards, wdir));
+	int rc = 0;
+	if (json) {
+		rc = cli_print_json(list);
+	} else {
+		print_table(list, boards, nboards);
+		json_decref(list);
+	}
+	zd_board_names_free(boards, nboards);
+	zd_manifest_free(m);
+	return rc;
+}

@@ -1,0 +1,154 @@
+/* manifest.c - workloads/manifest.json: which workloads exist, their suite,
+ * kind, sources and sizes (generated from the sources by tools/gen-manifest). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "zdvfs/workload.h"
+
+#ifndef ZDVFS_WORKLOAD_DIR
+#define ZDVFS_WORKLOAD_DIR "workloads"
+#endif
+
+#define MANIFEST_FORMAT "zdvfs-workloads 1"
+
+const char *zd_workload_dir(const char *dir)
+{
+	if (dir != NULL && dir[0] != '\0')
+		return dir;
+	const char *env = getenv("ZDVFS_WORKLOAD_DIR");
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return ZDVFS_WORKLOAD_DIR;
+}
+
+static int parse_entry(const char *path, size_t i, json_t *e,
+		       struct zd_workload_info *w, struct zd_err *err)
+{
+	const char *name, *suite, *kind;
+	json_t *sources;
+	json_int_t tiny, small, standard;
+	json_error_t jerr;
+	if (json_unpack_ex(e, &jerr, JSON_STRICT,
+			   "{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}}", "name",
+			   &name, "suite", &suite, "kind", &kind, "sources",
+			   &sources, "sizes", "tiny", &tiny, "small", &small,
+			   "standard", &standard) != 0)
+		return zd_bad_input(err, "%s: workloads[%zu]: %s", path, i,
+				    jerr.text);
+	if (strcmp(kind, "tasks") != 0 && strcmp(kind, "loops") != 0)
+		return zd_bad_input(err,
+				    "%s: workloads[%zu].kind: '%s' is not tasks "
+				    "or loops",
+				    path, i, kind);
+	if (!json_is_array(sources) || json_array_size(sources) == 0 ||
+	    json_array_size(sources) > 4)
+		return zd_bad_input(err,
+				    "%s: workloads[%zu].sources: 1 to 4 files",
+				    path, i);
+	if (!(tiny > 0 && tiny <= small && small <= standard))
+		return zd_bad_input(err,
+				    "%s: workloads[%zu].sizes: need 0 < tiny <= "
+				    "small <= standard",
+				    path, i);
+	snprintf(w->name, sizeof(w->name), "%s", name);
+	snprintf(w->suite, sizeof(w->suite), "%s", suite);
+	w->tasks = strcmp(kind, "tasks") == 0;
+	w->size_tiny = (long)tiny;
+	w->size_small = (long)small;
+	w->size_standard = (long)standard;
+	size_t k;
+	json_t *s;
+	json_array_foreach(sources, k, s) {
+		if (!json_is_string(s))
+			return zd_bad_input(err,
+					    "%s: workloads[%zu].sources[%zu]: "
+					    "not a path",
+					    path, i, k);
+		snprintf(w->sources[k], sizeof(w->sources[k]), "%s",
+			 json_string_value(s));
+		w->nsources = (int)k + 1;
+	}
+	return 0;
+}
+
+int zd_manifest_load(const char *dir, struct zd_manifest **out,
+		     struct zd_err *err)
+{
+	char path[PATH_MAX];
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/manifest.json", zd_workload_dir(dir));
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line, jerr.text);
+	const char *format = NULL, *generated_by = NULL;
+	json_t *list = NULL;
+	int rc = 0;
+	if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:o, s?:s}",
+			   "format", &format, "workloads", &list,
+			   "generated_by", &generated_by) != 0 ||
+	    !json_is_array(list))
+		rc = zd_bad_input(err, "%s: not a workload manifest: %s", path,
+				  jerr.text);
+	else if (strcmp(format, MANIFEST_FORMAT) != 0)
+		rc = zd_bad_input(err, "%s: format '%s' is not '%s'", path,
+				  format, MANIFEST_FORMAT);
+	struct zd_manifest *m = calloc(1, sizeof(*m));
+	if (rc == 0 && m == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	if (rc == 0) {
+		m->workloads = calloc(json_array_size(list) + 1, sizeof(*m->workloads));
+		if (m->workloads == NULL)
+			rc = zd_fail(err, ENOMEM, "out of memory");
+	}
+	size_t i;
+	json_t *e;
+	if (rc == 0)
+		json_array_foreach(list, i, e) {
+			rc = parse_entry(path, i, e, &m->workloads[i], err);
+			if (rc != 0)
+				break;
+			m->count = (int)i + 1;
+		}
+	json_decref(root);
+	if (rc != 0) {
+		zd_manifest_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+void zd_manifest_free(struct zd_manifest *m)
+{
+	if (m == NULL)
+		return;
+	free(m->workloads);
+	free(m);
+}
+
+const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
+						const char *name)
+{
+	for (int i = 0; i < m->count; i++)
+		if (strcmp(m->workloads[i].name, name) == 0)
+			return &m->workloads[i];
+	return NULL;
+}
+
+bool zd_profile_path(const char *dir, const char *board, const char *workload,
+		     char *out, size_t len)
+{
+	snprintf(out, len, "%s/profiles/%s/%s.json", zd_workload_dir(dir), board,
+		 workload);
+	FILE *f = fopen(out, "r");
+	if (f == NULL)
+		return false;
+	fclose(f);
+	return true;
+}
