@@ -1,0 +1,1129 @@
+/* zdvfs_profile.c - the C half of tools/characterize: the valgrind cache
+ * geometry of each board cluster, and the assembly of a workload profile
+ * (docs/profile-format.md) from the raw measurements characterize gathers.
+ *
+ *   zdvfs-profile caches BOARD.json      one line per cluster:
+ *                                        NAME KEY I1 D1 LL (valgrind args)
+ *   zdvfs-profile footprint-cache        KEY I1 D1 LL of the footprint run
+ *   zdvfs-profile write BOARD.json DIR OUT.json
+ *   zdvfs-profile check PROFILE.json [BOARD.json]
+ *
+ * DIR holds one workload's measurements (written by tools/characterize):
+ *   meta               "key<TAB>value" lines (names, versions, commands)
+ *   sizes              the measured sizes, one per line, ascending
+ *   cg/KEY/N.out       callgrind output for cache geometry KEY at size N
+ *   ompt/N.R.json      the OMPT tool's report, size N, run R
+ *   timing             "threads seconds" lines of native runs at small size
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "zdvfs/board.h"
+
+#define PROFILE_FORMAT "zdvfs-profile 1"
+#define MAX_SIZES 8
+#define MAX_RUNS 16
+/* The footprint run: a last-level cache far larger than any small-size
+ * working set, so its misses are the distinct lines the kernel touches. */
+#define FOOTPRINT_LL_BYTES (256L << 20)
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "zdvfs-profile: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+/* ---- cache geometry ------------------------------------------------------ */
+
+struct geom {
+	long size_bytes;
+	int assoc;
+	int line_bytes;
+};
+
+static int is_pow2(long v)
+{
+	return v > 0 && (v & (v - 1)) == 0;
+}
+
+/* Valgrind's simulators need a power-of-two number of sets.  Keep the size
+ * and the line; if the sets are not a power of two, take the associativity
+ * nearest the real one that makes them so (ties: the higher one). */
+static struct geom valgrind_geom(const struct zd_cache_geom *g)
+{
+	struct geom r = { (long)g->size_kb * 1024, g->assoc, g->line_bytes };
+	long lines = r.size_bytes / r.line_bytes;
+	if (r.size_bytes % r.line_bytes == 0 && lines % r.assoc == 0 &&
+	    is_pow2(lines / r.assoc))
+		return r;
+	int best = 0;
+	for (long a = 1; a <= lines && a <= 1024; a++) {
+		if (lines % a != 0 || !is_pow2(lines / a))
+			continue;
+		long d = labs(a - g->assoc), bd = labs((long)best - g->assoc);
+		if (best == 0 || d < bd || (d == bd && a > best))
+			best = (int)a;
+	}
+	if (best == 0)
+		die("no valid valgrind geometry for %d KB, %d-way, %d B lines",
+		    g->size_kb, g->assoc, g->line_bytes);
+	r.assoc = best;
+	return r;
+}
+
+static void geom_arg(const struct geom *g, char *buf, size_t len)
+{
+	snprintf(buf, len, "%ld,%d,%d", g->size_bytes, g->assoc, g->line_bytes);
+}
+
+/* The three caches valgrind simulates for one cluster. */
+struct cluster_caches {
+	struct geom i1, d1, ll;
+	const struct zd_cache_geom *ll_board; /* l3 if present, else l2 */
+	const char *ll_level;
+};
+
+static struct cluster_caches caches_of(const struct zd_board *b,
+				       const struct zd_cluster_desc *c)
+{
+	struct cluster_caches cc;
+	cc.i1 = valgrind_geom(&c->l1i);
+	cc.d1 = valgrind_geom(&c->l1d);
+	cc.ll_board = b->has_l3 ? &b->l3 : &c->l2;
+	cc.ll_level = b->has_l3 ? "l3" : "l2";
+	cc.ll = valgrind_geom(cc.ll_board);
+	return cc;
+}
+
+/* A name for a geometry triple, used as a directory name. */
+static void geom_key(const struct geom *i1, const struct geom *d1,
+		     const struct geom *ll, char *buf, size_t len)
+{
+	snprintf(buf, len, "I%ld-%d-%d_D%ld-%d-%d_L%ld-%d-%d", i1->size_bytes,
+		 i1->assoc, i1->line_bytes, d1->size_bytes, d1->assoc,
+		 d1->line_bytes, ll->size_bytes, ll->assoc, ll->line_bytes);
+}
+
+static void footprint_geoms(struct geom *i1, struct geom *d1, struct geom *ll)
+{
+	*i1 = (struct geom){ 32768, 8, 64 };
+	*d1 = (struct geom){ 32768, 8, 64 };
+	*ll = (struct geom){ FOOTPRINT_LL_BYTES, 16, 64 };
+}
+
+static struct zd_board *load_board(const char *path)
+{
+	struct zd_board *b = NULL;
+	struct zd_err err;
+	zd_err_clear(&err);
+	if (zd_board_load_file(path, &b, &err) != 0)
+		die("%s", err.msg);
+	return b;
+}
+
+static int cmd_caches(const char *board_path)
+{
+	struct zd_board *b = load_board(board_path);
+	for (int i = 0; i < b->nclusters; i++) {
+		struct cluster_caches cc = caches_of(b, &b->clusters[i]);
+		char key[256], i1[64], d1[64], ll[64];
+		geom_key(&cc.i1, &cc.d1, &cc.ll, key, sizeof key);
+		geom_arg(&cc.i1, i1, sizeof i1);
+		geom_arg(&cc.d1, d1, sizeof d1);
+		geom_arg(&cc.ll, ll, sizeof ll);
+		printf("%s %s %s %s %s\n", b->clusters[i].name, key, i1, d1, ll);
+	}
+	zd_board_free(b);
+	return 0;
+}
+
+static int cmd_footprint_cache(void)
+{
+	struct geom i1, d1, ll;
+	footprint_geoms(&i1, &d1, &ll);
+	char key[256], a[64], b[64], c[64];
+	geom_key(&i1, &d1, &ll, key, sizeof key);
+	geom_arg(&i1, a, sizeof a);
+	geom_arg(&d1, b, sizeof b);
+	geom_arg(&ll, c, sizeof c);
+	printf("%s %s %s %s\n", key, a, b, c);
+	return 0;
+}
+
+/* ---- raw measurements ----------------------------------------------------- */
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		die("out of memory");
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len - 1 == 0) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (buf == NULL)
+				die("out of memory");
+		}
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* meta: "key<TAB>value" lines. */
+struct meta {
+	char *text;
+	char *keys[64];
+	char *vals[64];
+	int n;
+};
+
+static void meta_load(struct meta *m, const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/meta", dir);
+	m->text = read_file(path);
+	m->n = 0;
+	if (m->text == NULL)
+		die("%s: %s", path, strerror(errno));
+	for (char *line = strtok(m->text, "\n"); line != NULL && m->n < 64;
+	     line = strtok(NULL, "\n")) {
+		char *tab = strchr(line, '\t');
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		m->keys[m->n] = line;
+		m->vals[m->n] = tab + 1;
+		m->n++;
+	}
+}
+
+static const char *meta_get(const struct meta *m, const char *key)
+{
+	for (int i = 0; i < m->n; i++)
+		if (strcmp(m->keys[i], key) == 0)
+			return m->vals[i];
+	die("meta: no '%s'", key);
+}
+
+static long meta_long(const struct meta *m, const char *key)
+{
+	return strtol(meta_get(m, key), NULL, 10);
+}
+
+static int load_sizes(const char *dir, long *sizes)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/sizes", dir);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	int n = 0;
+	while (n < MAX_SIZES && fscanf(f, "%ld", &sizes[n]) == 1)
+		n++;
+	fclose(f);
+	if (n < 2)
+		die("%s: fewer than two sizes", path);
+	return n;
+}
+
+/* Callgrind's totals, by event name. */
+enum { IR, DR, DW, I1MR, D1MR, D1MW, ILMR, DLMR, DLMW, NEVENTS };
+static const char *const event_names[NEVENTS] = { "Ir",	  "Dr",	  "Dw",
+						  "I1mr", "D1mr", "D1mw",
+						  "ILmr", "DLmr", "DLmw" };
+
+struct cg {
+	int ok;
+	double ev[NEVENTS];
+};
+
+static struct cg load_cg(const char *dir, const char *key, long n)
+{
+	struct cg r;
+	memset(&r, 0, sizeof r);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/cg/%s/%ld.out", dir, key, n);
+	char *text = read_file(path);
+	if (text == NULL)
+		return r;
+	char *events = strstr(text, "\nevents:");
+	char *totals = strstr(text, "\ntotals:");
+	if (events == NULL || totals == NULL)
+		die("%s: no events/totals lines", path);
+	char *names[32], *vals[32];
+	int nn = 0, nv = 0;
+	char *p = strchr(events + 1, '\n');
+	if (p)
+		*p = '\0';
+	p = strchr(totals + 1, '\n');
+	if (p)
+		*p = '\0';
+	for (char *t = strtok(events + 8, " "); t && nn < 32; t = strtok(NULL, " "))
+		names[nn++] = t;
+	for (char *t = strtok(totals + 8, " "); t && nv < 32; t = strtok(NULL, " "))
+		vals[nv++] = t;
+	for (int e = 0; e < NEVENTS; e++) {
+		int found = 0;
+		for (int i = 0; i < nn && i < nv; i++)
+			if (strcmp(names[i], event_names[e]) == 0) {
+				r.ev[e] = strtod(vals[i], NULL);
+				found = 1;
+			}
+		if (!found)
+			die("%s: no %s event (run with --cache-sim=yes)", path,
+			    event_names[e]);
+	}
+	if (r.ev[IR] <= 0)
+		die("%s: no instructions counted: is the kernel bracketed by "
+		    "wl_kernel_begin/wl_kernel_end?",
+		    path);
+	r.ok = 1;
+	free(text);
+	return r;
+}
+
+/* ---- fits ------------------------------------------------------------------ */
+
+enum model { POWER, EXPONENTIAL };
+
+/* x of a size under a model: ln n (v ~ n^k) or n (v ~ e^(k n)). */
+static double xof(enum model m, double n)
+{
+	return m == POWER ? log(n) : n;
+}
+
+struct fit {
+	double k, a, rss, max_rel_err;
+};
+
+/* Least squares of ln(v + 1) against x: ln(v+1) = a + k x. */
+static struct fit fit_counts(enum model m, const double *n, const double *v,
+			     int cnt)
+{
+	struct fit f = { 0, 0, 0, 0 };
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	for (int i = 0; i < cnt; i++) {
+		double x = xof(m, n[i]), y = log(v[i] + 1);
+		sx += x;
+		sy += y;
+		sxx += x * x;
+		sxy += x * y;
+	}
+	double den = cnt * sxx - sx * sx;
+	f.k = den != 0 ? (cnt * sxy - sx * sy) / den : 0;
+	f.a = (sy - f.k * sx) / cnt;
+	for (int i = 0; i < cnt; i++) {
+		double pred = exp(f.a + f.k * xof(m, n[i])) - 1;
+		double r = log(v[i] + 1) - (f.a + f.k * xof(m, n[i]));
+		f.rss += r * r;
+		double rel = v[i] != 0 ? fabs(pred - v[i]) / fabs(v[i]) : 0;
+		if (rel > f.max_rel_err)
+			f.max_rel_err = rel;
+	}
+	return f;
+}
+
+/* The value at `target`, from the fit's slope anchored at the largest
+ * measured size (the one nearest the standard size). */
+static double extrapolate(enum model m, const struct fit *f, double n_anchor,
+			  double v_anchor, double target)
+{
+	double v = (v_anchor + 1) * exp(f->k * (xof(m, target) -
+						 xof(m, n_anchor))) - 1;
+	return v < 0 ? 0 : v;
+}
+
+static json_t *jreal(double v)
+{
+	if (!isfinite(v))
+		return json_null();
+	return json_real(v);
+}
+
+static json_t *jcount(double v)
+{
+	if (!isfinite(v) || v > 9.0e18)
+		return jreal(v);
+	return json_integer((json_int_t)llround(v));
+}
+
+/* One counter's scaling: exponent, fit quality, hold-out check, standard.
+ * `unit` multiplies the values before fitting (1e6 for seconds: the fit is
+ * on ln(v + 1), which needs values well above one to be a power law). */
+static json_t *scale_counter_in(enum model m, const double *n,
+				const double *raw, int cnt, double standard,
+				int integer, double unit)
+{
+	double v[MAX_SIZES];
+	for (int i = 0; i < cnt; i++)
+		v[i] = raw[i] * unit;
+	struct fit f = fit_counts(m, n, v, cnt);
+	double std_v = extrapolate(m, &f, n[cnt - 1], v[cnt - 1], standard);
+	json_t *o = json_object();
+	json_object_set_new(o, "exponent", jreal(f.k));
+	json_object_set_new(o, "fit_max_rel_error", jreal(f.max_rel_err));
+	if (cnt >= 3) {
+		/* predict the largest size from the smaller ones */
+		struct fit h = fit_counts(m, n, v, cnt - 1);
+		double pred = extrapolate(m, &h, n[cnt - 2], v[cnt - 2],
+					  n[cnt - 1]);
+		double err = v[cnt - 1] != 0 ? (pred - v[cnt - 1]) / v[cnt - 1]
+					     : 0;
+		json_object_set_new(o, "holdout_rel_error", jreal(err));
+	} else {
+		json_object_set_new(o, "holdout_rel_error", json_null());
+	}
+	json_object_set_new(o, "standard", integer ? jcount(std_v / unit)
+						   : jreal(std_v / unit));
+	return o;
+}
+
+static json_t *scale_counter(enum model m, const double *n, const double *v,
+			     int cnt, double standard, int integer)
+{
+	return scale_counter_in(m, n, v, cnt, standard, integer, 1.0);
+}
+
+static json_t *scale_seconds(enum model m, const double *n, const double *v,
+			     int cnt, double standard)
+{
+	return scale_counter_in(m, n, v, cnt, standard, 0, 1e6);
+}
+
+static const char *model_name(enum model m)
+{
+	return m == POWER ? "power" : "exponential";
+}
+
+/* ---- OMPT reports: median of the runs at each size ---------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Merge runs[0..n) of the same shape: numbers become their median (an
+ * integer when all are integers), everything else is taken from run 0. */
+static json_t *median_merge(json_t **runs, int n)
+{
+	json_t *first = runs[0];
+	if (json_is_object(first)) {
+		json_t *o = json_object();
+		const char *key;
+		json_t *val;
+		json_object_foreach(first, key, val) {
+			json_t *parts[MAX_RUNS];
+			int m = 0;
+			for (int i = 0; i < n; i++) {
+				json_t *p = json_object_get(runs[i], key);
+				if (p != NULL)
+					parts[m++] = p;
+			}
+			json_object_set_new(o, key, median_merge(parts, m));
+		}
+		return o;
+	}
+	if (json_is_array(first)) {
+		json_t *a = json_array();
+		for (size_t j = 0; j < json_array_size(first); j++) {
+			json_t *parts[MAX_RUNS];
+			int m = 0;
+			for (int i = 0; i < n; i++) {
+				json_t *p = json_array_get(runs[i], j);
+				if (p != NULL)
+					parts[m++] = p;
+			}
+			json_array_append_new(a, median_merge(parts, m));
+		}
+		return a;
+	}
+	if (json_is_number(first)) {
+		double v[MAX_RUNS];
+		int all_int = 1;
+		for (int i = 0; i < n; i++) {
+			v[i] = json_number_value(runs[i]);
+			all_int &= json_is_integer(runs[i]);
+		}
+		qsort(v, (size_t)n, sizeof v[0], cmp_double);
+		double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		if (all_int && n % 2)
+			return json_integer((json_int_t)med);
+		return jreal(med);
+	}
+	return json_deep_copy(first);
+}
+
+static json_t *load_ompt(const char *dir, long n, int *nruns)
+{
+	json_t *runs[MAX_RUNS];
+	int cnt = 0;
+	for (int r = 1; r <= MAX_RUNS; r++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/ompt/%ld.%d.json", dir, n, r);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			break;
+		fclose(f);
+		json_error_t je;
+		json_t *j = json_load_file(path, 0, &je);
+		if (j == NULL)
+			die("%s:%d: %s", path, je.line, je.text);
+		if (!json_is_true(json_object_get(j, "kernel_marked")))
+			die("%s: the OMPT tool saw no kernel markers", path);
+		runs[cnt++] = j;
+	}
+	*nruns = cnt;
+	if (cnt == 0)
+		return NULL;
+	json_t *m = median_merge(runs, cnt);
+	for (int i = 0; i < cnt; i++)
+		json_decref(runs[i]);
+	return m;
+}
+
+static double jnum(json_t *o, const char *path)
+{
+	/* dotted path into nested objects */
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", path);
+	json_t *cur = o;
+	for (char *t = strtok(buf, "."); t != NULL && cur != NULL;
+	     t = strtok(NULL, "."))
+		cur = json_object_get(cur, t);
+	if (!json_is_number(cur))
+		die("OMPT report: no number at %s", path);
+	return json_number_value(cur);
+}
+
+/* ---- the profile -------------------------------------------------------------- */
+
+static json_t *cache_json(const struct zd_cache_geom *g)
+{
+	return json_pack("{s:i, s:i, s:i}", "size_kb", g->size_kb, "assoc",
+			 g->assoc, "line_bytes", g->line_bytes);
+}
+
+static json_t *geom_json(const struct geom *g)
+{
+	return json_pack("{s:I, s:i, s:i}", "size_bytes",
+			 (json_int_t)g->size_bytes, "assoc", g->assoc,
+			 "line_bytes", g->line_bytes);
+}
+
+static json_t *adjusted_note(const char *what, const struct zd_cache_geom *b,
+			     const struct geom *s)
+{
+	if (b->assoc == s->assoc)
+		return NULL;
+	char buf[256];
+	snprintf(buf, sizeof buf,
+		 "%s: %d-way -> %d-way (same size and line; valgrind needs a "
+		 "power-of-two number of sets)",
+		 what, b->assoc, s->assoc);
+	return json_string(buf);
+}
+
+static enum model choose_model(const double *n, const double *instr, int cnt)
+{
+	if (cnt < 3)
+		return POWER;
+	struct fit p = fit_counts(POWER, n, instr, cnt);
+	struct fit e = fit_counts(EXPONENTIAL, n, instr, cnt);
+	return e.rss < p.rss ? EXPONENTIAL : POWER;
+}
+
+/* Per-cluster misses at the sizes measured with its geometry. */
+static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
+			    const long *sizes, int nsizes, enum model m,
+			    double standard, double fp_small, double fp_std)
+{
+	const struct zd_cluster_desc *c = &b->clusters[ci];
+	struct cluster_caches cc = caches_of(b, c);
+	char key[256];
+	geom_key(&cc.i1, &cc.d1, &cc.ll, key, sizeof key);
+
+	json_t *caches = json_object();
+	json_t *board = json_pack("{s:o, s:o, s:o, s:b}", "l1i",
+				  cache_json(&c->l1i), "l1d",
+				  cache_json(&c->l1d), "l2", cache_json(&c->l2),
+				  "l2_shared", c->l2_shared);
+	if (b->has_l3)
+		json_object_set_new(board, "l3", cache_json(&b->l3));
+	json_object_set_new(caches, "board", board);
+	json_object_set_new(caches, "simulated",
+			    json_pack("{s:o, s:o, s:o, s:s}", "i1",
+				      geom_json(&cc.i1), "d1", geom_json(&cc.d1),
+				      "ll", geom_json(&cc.ll), "ll_is",
+				      cc.ll_level));
+	json_t *notes = json_array();
+	json_t *note;
+	if ((note = adjusted_note("l1i", &c->l1i, &cc.i1)) != NULL)
+		json_array_append_new(notes, note);
+	if ((note = adjusted_note("l1d", &c->l1d, &cc.d1)) != NULL)
+		json_array_append_new(notes, note);
+	if ((note = adjusted_note(cc.ll_level, cc.ll_board, &cc.ll)) != NULL)
+		json_array_append_new(notes, note);
+	json_object_set_new(caches, "adjusted", notes);
+	json_object_set_new(caches, "valgrind_key", json_string(key));
+
+	static const char *const names[] = { "i1_misses",     "d1_read_misses",
+					     "d1_write_misses", "d1_misses",
+					     "ll_read_misses",  "ll_write_misses",
+					     "ll_misses" };
+	enum { NC = 7 };
+	double n[MAX_SIZES], v[NC][MAX_SIZES];
+	int cnt = 0;
+	json_t *jsizes = json_array();
+	for (int s = 0; s < nsizes; s++) {
+		struct cg r = load_cg(dir, key, sizes[s]);
+		if (!r.ok)
+			continue;
+		n[cnt] = (double)sizes[s];
+		v[0][cnt] = r.ev[I1MR];
+		v[1][cnt] = r.ev[D1MR];
+		v[2][cnt] = r.ev[D1MW];
+		v[3][cnt] = r.ev[D1MR] + r.ev[D1MW];
+		v[4][cnt] = r.ev[ILMR] + r.ev[DLMR];
+		v[5][cnt] = r.ev[DLMW];
+		v[6][cnt] = r.ev[ILMR] + r.ev[DLMR] + r.ev[DLMW];
+		json_t *e = json_object();
+		json_object_set_new(e, "n", json_integer(sizes[s]));
+		for (int k = 0; k < NC; k++)
+			json_object_set_new(e, names[k], jcount(v[k][cnt]));
+		json_array_append_new(jsizes, e);
+		cnt++;
+	}
+	if (cnt < 2)
+		die("%s: cluster %s: fewer than two sizes measured with %s",
+		    dir, c->name, key);
+	json_t *counters = json_object();
+	for (int k = 0; k < NC; k++)
+		json_object_set_new(counters, names[k],
+				    scale_counter(m, n, v[k], cnt, standard, 1));
+	double ll_bytes = (double)cc.ll.size_bytes;
+	json_t *scaling = json_pack(
+		"{s:s, s:I, s:o, s:{s:b, s:b, s:b}}", "model", model_name(m),
+		"standard_n", (json_int_t)standard, "counters", counters,
+		"ll_fit", "small", fp_small <= ll_bytes, "standard",
+		fp_std <= ll_bytes, "extrapolation_reliable",
+		(fp_small <= ll_bytes) == (fp_std <= ll_bytes));
+	return json_pack("{s:s, s:o, s:o, s:o}", "name", c->name, "caches",
+			 caches, "sizes", jsizes, "scaling", scaling);
+}
+
+/* Board-independent counts from the footprint run at every size. */
+struct base {
+	int cnt;
+	double n[MAX_SIZES];
+	double instr[MAX_SIZES], reads[MAX_SIZES], writes[MAX_SIZES],
+		fp[MAX_SIZES];
+};
+
+static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
+			  const char *const *keys, int nkeys, struct base *b)
+{
+	struct geom i1, d1, ll;
+	footprint_geoms(&i1, &d1, &ll);
+	char fkey[256];
+	geom_key(&i1, &d1, &ll, fkey, sizeof fkey);
+	json_t *arr = json_array();
+	b->cnt = 0;
+	for (int s = 0; s < nsizes; s++) {
+		struct cg r = load_cg(dir, fkey, sizes[s]);
+		if (!r.ok)
+			die("%s: no footprint run at n=%ld", dir, sizes[s]);
+		/* the same kernel under every geometry: instruction counts
+		 * must agree (valgrind is deterministic for one thread) */
+		double lo = r.ev[IR], hi = r.ev[IR];
+		int runs = 1;
+		for (int k = 0; k < nkeys; k++) {
+			struct cg o = load_cg(dir, keys[k], sizes[s]);
+			if (!o.ok)
+				continue;
+			lo = fmin(lo, o.ev[IR]);
+			hi = fmax(hi, o.ev[IR]);
+			runs++;
+		}
+		int i = b->cnt++;
+		b->n[i] = (double)sizes[s];
+		b->instr[i] = r.ev[IR];
+		b->reads[i] = r.ev[DR];
+		b->writes[i] = r.ev[DW];
+		b->fp[i] = (r.ev[DLMR] + r.ev[DLMW]) * ll.line_bytes;
+		json_array_append_new(
+			arr,
+			json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:i, s:o}}", "n",
+				  (json_int_t)sizes[s], "instructions",
+				  jcount(b->instr[i]), "data_reads",
+				  jcount(b->reads[i]), "data_writes",
+				  jcount(b->writes[i]), "footprint_bytes",
+				  jcount(b->fp[i]), "instructions_agreement",
+				  "runs", runs, "max_rel_diff",
+				  jreal(lo > 0 ? (hi - lo) / lo : 0)));
+	}
+	return arr;
+}
+
+static json_t *parallel_json(const char *dir, const long *sizes, int nsizes,
+			     double standard, enum model m)
+{
+	json_t *per = json_array();
+	double n[MAX_SIZES], work[MAX_SIZES], span[MAX_SIZES],
+		serial[MAX_SIZES], regions[MAX_SIZES], barriers[MAX_SIZES],
+		tasks[MAX_SIZES], loops[MAX_SIZES], iters[MAX_SIZES];
+	int cnt = 0, nruns = 0;
+	json_t *last = NULL;
+	for (int s = 0; s < nsizes; s++) {
+		int r;
+		json_t *o = load_ompt(dir, sizes[s], &r);
+		if (o == NULL)
+			continue;
+		nruns = r;
+		json_t *e = json_object();
+		json_object_set_new(e, "n", json_integer(sizes[s]));
+		json_object_update(e, o);
+		json_object_del(e, "tool");
+		json_object_del(e, "kernel_marked");
+		n[cnt] = (double)sizes[s];
+		work[cnt] = jnum(o, "work_s");
+		span[cnt] = jnum(o, "span_s");
+		serial[cnt] = jnum(o, "serial_s");
+		regions[cnt] = jnum(o, "regions");
+		barriers[cnt] = jnum(o, "barriers.implicit") +
+				jnum(o, "barriers.explicit") +
+				jnum(o, "barriers.implementation");
+		tasks[cnt] = jnum(o, "tasks.created");
+		loops[cnt] = jnum(o, "loops.instances");
+		iters[cnt] = jnum(o, "loops.iterations_total");
+		json_object_set_new(e, "serial_fraction",
+				    jreal(work[cnt] > 0 ? serial[cnt] / work[cnt]
+							: 0));
+		json_decref(o);
+		json_array_append_new(per, e);
+		last = e;
+		cnt++;
+	}
+	if (cnt == 0)
+		die("%s: no OMPT reports", dir);
+	json_t *counters = json_object();
+	if (cnt >= 2) {
+		json_object_set_new(counters, "work_s",
+				    scale_seconds(m, n, work, cnt, standard));
+		json_object_set_new(counters, "span_s",
+				    scale_seconds(m, n, span, cnt, standard));
+		json_object_set_new(counters, "serial_s",
+				    scale_seconds(m, n, serial, cnt, standard));
+		json_object_set_new(counters, "regions",
+				    scale_counter(m, n, regions, cnt, standard, 1));
+		json_object_set_new(counters, "barriers",
+				    scale_counter(m, n, barriers, cnt, standard, 1));
+		json_object_set_new(counters, "tasks_created",
+				    scale_counter(m, n, tasks, cnt, standard, 1));
+		json_object_set_new(counters, "loop_instances",
+				    scale_counter(m, n, loops, cnt, standard, 1));
+		json_object_set_new(counters, "loop_iterations",
+				    scale_counter(m, n, iters, cnt, standard, 1));
+	}
+	json_t *out = json_object();
+	json_object_set_new(out, "runtime",
+			    json_string("LLVM libomp (clang -fopenmp), OMPT tool "
+					"tools/ompt/zdvfs_ompt.c"));
+	json_object_set_new(out, "threads",
+			    json_deep_copy(json_object_get(last, "threads")));
+	json_object_set_new(out, "runs_per_size", json_integer(nruns));
+	json_object_set_new(out, "combine",
+			    json_string("median of each number over the runs"));
+	json_object_set_new(out, "sizes", per);
+	json_object_set_new(out, "scaling",
+			    json_pack("{s:s, s:I, s:o}", "model", model_name(m),
+				      "standard_n", (json_int_t)standard,
+				      "counters", counters));
+	return out;
+}
+
+static double median_of(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof v[0], cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static json_t *timing_json(const char *dir, long small, const char *loadavg)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/timing", dir);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		die("%s: %s", path, strerror(errno));
+	double t1[MAX_RUNS * 4], t2[MAX_RUNS * 4];
+	int n1 = 0, n2 = 0, th;
+	double s;
+	json_t *s1 = json_array(), *s2 = json_array();
+	while (fscanf(f, "%d %lf", &th, &s) == 2) {
+		if (th == 1 && n1 < MAX_RUNS * 4) {
+			t1[n1++] = s;
+			json_array_append_new(s1, jreal(s));
+		} else if (th == 2 && n2 < MAX_RUNS * 4) {
+			t2[n2++] = s;
+			json_array_append_new(s2, jreal(s));
+		}
+	}
+	fclose(f);
+	if (n1 == 0 || n2 == 0)
+		die("%s: needs runs with 1 and 2 threads", path);
+	double m1 = median_of(t1, n1), m2 = median_of(t2, n2);
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "n",
+			 (json_int_t)small, "build", "gcc (libgomp)", "t1_s",
+			 jreal(m1), "t2_s", jreal(m2), "speedup",
+			 jreal(m2 > 0 ? m1 / m2 : 0), "t1_samples_s", s1,
+			 "t2_samples_s", s2, "loadavg_before", loadavg);
+}
+
+/* The regeneration command with @BOARD@ replaced by the board's name. */
+static json_t *regenerate_json(const char *tmpl, const char *board)
+{
+	char buf[2048];
+	size_t len = 0;
+	const char *p = tmpl;
+	while (*p != '\0' && len + 1 < sizeof buf) {
+		if (strncmp(p, "@BOARD@", 7) == 0) {
+			int w = snprintf(buf + len, sizeof buf - len, "%s", board);
+			if (w < 0 || (size_t)w >= sizeof buf - len)
+				break;
+			len += (size_t)w;
+			p += 7;
+		} else {
+			buf[len++] = *p++;
+		}
+	}
+	buf[len] = '\0';
+	return json_string(buf);
+}
+
+static int cmd_write(const char *board_path, const char *dir, const char *out)
+{
+	struct zd_board *b = load_board(board_path);
+	struct meta m;
+	meta_load(&m, dir);
+	long sizes[MAX_SIZES];
+	int nsizes = load_sizes(dir, sizes);
+	double standard = (double)meta_long(&m, "size_standard");
+	long small = meta_long(&m, "size_small");
+
+	/* geometry keys of this board, for the agreement check */
+	const char *keys[64];
+	char keybuf[64][256];
+	int nkeys = 0;
+	for (int i = 0; i < b->nclusters && nkeys < 64; i++) {
+		struct cluster_caches cc = caches_of(b, &b->clusters[i]);
+		geom_key(&cc.i1, &cc.d1, &cc.ll, keybuf[nkeys], 256);
+		keys[nkeys] = keybuf[nkeys];
+		nkeys++;
+	}
+	struct base base;
+	json_t *jsizes = base_sizes(dir, sizes, nsizes, keys, nkeys, &base);
+	enum model model = choose_model(base.n, base.instr, base.cnt);
+	json_t *counters = json_object();
+	json_object_set_new(counters, "instructions",
+			    scale_counter(model, base.n, base.instr, base.cnt,
+					  standard, 1));
+	json_object_set_new(counters, "data_reads",
+			    scale_counter(model, base.n, base.reads, base.cnt,
+					  standard, 1));
+	json_object_set_new(counters, "data_writes",
+			    scale_counter(model, base.n, base.writes, base.cnt,
+					  standard, 1));
+	json_t *fpc = scale_counter(model, base.n, base.fp, base.cnt, standard,
+				    1);
+	double fp_std = json_number_value(json_object_get(fpc, "standard"));
+	json_object_set_new(counters, "footprint_bytes", fpc);
+	double fp_small = base.fp[base.cnt - 1];
+	struct fit pf = fit_counts(POWER, base.n, base.instr, base.cnt);
+	struct fit ef = fit_counts(EXPONENTIAL, base.n, base.instr, base.cnt);
+
+	json_t *clusters = json_array();
+	for (int i = 0; i < b->nclusters; i++)
+		json_array_append_new(clusters,
+				      cluster_json(b, i, dir, sizes, nsizes,
+						   model, standard, fp_small,
+						   fp_std));
+
+	json_t *p = json_object();
+	json_object_set_new(p, "format", json_string(PROFILE_FORMAT));
+	json_object_set_new(p, "workload", json_string(meta_get(&m, "workload")));
+	json_object_set_new(p, "board", json_string(b->name));
+	json_object_set_new(p, "suite", json_string(meta_get(&m, "suite")));
+	json_object_set_new(p, "kind", json_string(meta_get(&m, "kind")));
+	json_object_set_new(p, "source", json_string(meta_get(&m, "source")));
+	json_object_set_new(p, "generated_by",
+			    json_string(meta_get(&m, "generated_by")));
+	json_object_set_new(p, "regenerate",
+			    regenerate_json(meta_get(&m, "regenerate"), b->name));
+	json_object_set_new(
+		p, "measured",
+		json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+			  "source_cksum", meta_get(&m, "source_cksum"),
+			  "date", meta_get(&m, "date"), "host_cpu",
+			  meta_get(&m, "host_cpu"), "host_cpus",
+			  (int)meta_long(&m, "host_cpus"), "valgrind",
+			  meta_get(&m, "valgrind"), "gcc", meta_get(&m, "gcc"),
+			  "clang", meta_get(&m, "clang"), "gcc_build",
+			  meta_get(&m, "gcc_build"), "clang_build",
+			  meta_get(&m, "clang_build"), "callgrind",
+			  meta_get(&m, "callgrind"), "ompt_run",
+			  meta_get(&m, "ompt_run")));
+	json_object_set_new(p, "size_presets",
+			    json_pack("{s:I, s:I, s:I}", "tiny",
+				      (json_int_t)meta_long(&m, "size_tiny"),
+				      "small", (json_int_t)small, "standard",
+				      (json_int_t)standard));
+	json_object_set_new(p, "sizes", jsizes);
+	json_object_set_new(
+		p, "scaling",
+		json_pack("{s:s, s:{s:o, s:o}, s:I, s:o}", "model",
+			  model_name(model), "model_rss", "power", jreal(pf.rss),
+			  "exponential", jreal(ef.rss), "standard_n",
+			  (json_int_t)standard, "counters", counters));
+	json_object_set_new(p, "clusters", clusters);
+	json_object_set_new(p, "parallel",
+			    parallel_json(dir, sizes, nsizes, standard, model));
+	json_object_set_new(p, "timing",
+			    timing_json(dir, small, meta_get(&m, "loadavg")));
+
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", out);
+	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) != 0)
+		die("%s: cannot write", tmp);
+	if (rename(tmp, out) != 0)
+		die("%s: %s", out, strerror(errno));
+	json_decref(p);
+	free(m.text);
+	zd_board_free(b);
+	return 0;
+}
+
+/* ---- check ----------------------------------------------------------------------- */
+
+static int nbad;
+
+static json_t *need(json_t *o, const char *where, const char *key,
+		    json_type type)
+{
+	json_t *v = json_object_get(o, key);
+	int ok = v != NULL;
+	if (ok && type == JSON_INTEGER)
+		ok = json_is_integer(v);
+	else if (ok && type == JSON_REAL)
+		ok = json_is_number(v);
+	else if (ok)
+		ok = json_typeof(v) == type ||
+		     (type == JSON_TRUE && json_is_boolean(v));
+	if (!ok) {
+		fprintf(stderr, "zdvfs-profile: %s%s%s: missing or wrong type\n",
+			where, *where ? "." : "", key);
+		nbad++;
+	}
+	return ok ? v : NULL;
+}
+
+static void check_sizes(json_t *arr, const char *where,
+			const char *const *fields)
+{
+	if (arr == NULL)
+		return;
+	if (json_array_size(arr) < 2) {
+		fprintf(stderr, "zdvfs-profile: %s: fewer than two sizes\n", where);
+		nbad++;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(arr, i, e) {
+		char w[256];
+		snprintf(w, sizeof w, "%s[%zu]", where, i);
+		for (const char *const *f = fields; *f; f++)
+			need(e, w, *f, JSON_INTEGER);
+	}
+}
+
+static void check_counters(json_t *owner, const char *where,
+			   const char *const *fields)
+{
+	char w[256];
+	snprintf(w, sizeof w, "%s%sscaling", where, *where ? "." : "");
+	json_t *scaling = need(owner, where, "scaling", JSON_OBJECT);
+	if (scaling == NULL)
+		return;
+	need(scaling, w, "model", JSON_STRING);
+	json_t *c = need(scaling, w, "counters", JSON_OBJECT);
+	if (c == NULL)
+		return;
+	snprintf(w, sizeof w, "%s%sscaling.counters", where, *where ? "." : "");
+	for (const char *const *f = fields; *f; f++) {
+		json_t *x = need(c, w, *f, JSON_OBJECT);
+		if (x == NULL)
+			continue;
+		char w2[320];
+		snprintf(w2, sizeof w2, "%s.%s", w, *f);
+		need(x, w2, "exponent", JSON_REAL);
+		need(x, w2, "standard", JSON_REAL);
+	}
+}
+
+static int cmd_check(const char *path, const char *board_path)
+{
+	json_error_t je;
+	json_t *p = json_load_file(path, 0, &je);
+	if (p == NULL)
+		die("%s:%d: %s", path, je.line, je.text);
+	nbad = 0;
+	json_t *fmt = need(p, "", "format", JSON_STRING);
+	if (fmt && strcmp(json_string_value(fmt), PROFILE_FORMAT) != 0) {
+		fprintf(stderr, "zdvfs-profile: format is not '%s'\n",
+			PROFILE_FORMAT);
+		nbad++;
+	}
+	static const char *const top_str[] = { "workload", "board", "suite",
+					       "kind", "source", "generated_by",
+					       "regenerate", NULL };
+	for (const char *const *f = top_str; *f; f++)
+		need(p, "", *f, JSON_STRING);
+	json_t *meas = need(p, "", "measured", JSON_OBJECT);
+	static const char *const meas_f[] = { "date", "host_cpu", "valgrind",
+					      "gcc", "clang", NULL };
+	for (const char *const *f = meas_f; meas && *f; f++)
+		need(meas, "measured", *f, JSON_STRING);
+	static const char *const base_f[] = { "n", "instructions", "data_reads",
+					      "data_writes", "footprint_bytes",
+					      NULL };
+	check_sizes(need(p, "", "sizes", JSON_ARRAY), "sizes", base_f);
+	static const char *const base_c[] = { "instructions", "data_reads",
+					      "data_writes", "footprint_bytes",
+					      NULL };
+	check_counters(p, "", base_c);
+	json_t *cl = need(p, "", "clusters", JSON_ARRAY);
+	static const char *const miss_f[] = { "n", "i1_misses", "d1_misses",
+					      "ll_misses", NULL };
+	size_t i;
+	json_t *c;
+	if (cl != NULL)
+		json_array_foreach(cl, i, c) {
+			char w[64];
+			snprintf(w, sizeof w, "clusters[%zu]", i);
+			need(c, w, "name", JSON_STRING);
+			json_t *ca = need(c, w, "caches", JSON_OBJECT);
+			if (ca) {
+				char w2[96];
+				snprintf(w2, sizeof w2, "%s.caches", w);
+				need(ca, w2, "board", JSON_OBJECT);
+				need(ca, w2, "simulated", JSON_OBJECT);
+			}
+			char w3[96];
+			snprintf(w3, sizeof w3, "%s.sizes", w);
+			check_sizes(need(c, w, "sizes", JSON_ARRAY), w3, miss_f);
+			static const char *const miss_c[] = { "d1_misses",
+							      "ll_misses", NULL };
+			check_counters(c, w, miss_c);
+		}
+	json_t *par = need(p, "", "parallel", JSON_OBJECT);
+	json_t *ps = par ? need(par, "parallel", "sizes", JSON_ARRAY) : NULL;
+	json_t *e;
+	if (ps != NULL)
+		json_array_foreach(ps, i, e) {
+			char w[64];
+			snprintf(w, sizeof w, "parallel.sizes[%zu]", i);
+			need(e, w, "work_s", JSON_REAL);
+			need(e, w, "span_s", JSON_REAL);
+			need(e, w, "regions", JSON_REAL);
+			need(e, w, "barriers", JSON_OBJECT);
+			need(e, w, "sync", JSON_OBJECT);
+			need(e, w, "loops", JSON_OBJECT);
+			need(e, w, "tasks", JSON_OBJECT);
+			need(e, w, "imbalance", JSON_OBJECT);
+		}
+	json_t *t = need(p, "", "timing", JSON_OBJECT);
+	if (t) {
+		need(t, "timing", "t1_s", JSON_REAL);
+		need(t, "timing", "t2_s", JSON_REAL);
+		need(t, "timing", "speedup", JSON_REAL);
+	}
+	if (board_path != NULL && cl != NULL) {
+		struct zd_board *b = load_board(board_path);
+		json_t *bn = json_object_get(p, "board");
+		if (!json_is_string(bn) ||
+		    strcmp(json_string_value(bn), b->name) != 0) {
+			fprintf(stderr, "zdvfs-profile: board is not '%s'\n",
+				b->name);
+			nbad++;
+		}
+		if ((int)json_array_size(cl) != b->nclusters) {
+			fprintf(stderr,
+				"zdvfs-profile: %zu clusters, the board has %d\n",
+				json_array_size(cl), b->nclusters);
+			nbad++;
+		}
+		for (int k = 0; k < b->nclusters && k < (int)json_array_size(cl);
+		     k++) {
+			json_t *name = json_object_get(json_array_get(cl, (size_t)k),
+						       "name");
+			if (!json_is_string(name) ||
+			    strcmp(json_string_value(name),
+				   b->clusters[k].name) != 0) {
+				fprintf(stderr,
+					"zdvfs-profile: clusters[%d] is not '%s'\n",
+					k, b->clusters[k].name);
+				nbad++;
+			}
+		}
+		zd_board_free(b);
+	}
+	json_decref(p);
+	if (nbad > 0) {
+		fprintf(stderr, "zdvfs-profile: %s: %d problem(s)\n", path, nbad);
+		return 1;
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: zdvfs-profile caches BOARD.json\n"
+		"       zdvfs-profile footprint-cache\n"
+		"       zdvfs-profile write BOARD.json MEASUREMENT_DIR OUT.json\n"
+		"       zdvfs-profile check PROFILE.json [BOARD.json]\n"
+		"The C half of tools/characterize (docs/profile-format.md).\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "caches") == 0)
+		return cmd_caches(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "footprint-cache") == 0)
+		return cmd_footprint_cache();
+	if (argc == 5 && strcmp(argv[1], "write") == 0)
+		return cmd_write(argv[2], argv[3], argv[4]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "check") == 0)
+		return cmd_check(argv[2], argc == 4 ? argv[3] : NULL);
+	usage();
+}
