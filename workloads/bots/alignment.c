@@ -8,9 +8,9 @@
  * a fixed generated symmetric one (positive diagonal), gaps cost
  * GAP_OPEN + k * GAP_EXTEND.
  * Parallelisation: #pragma omp parallel + single walks the pairs (i < j)
- * and creates one task per pair (untied work of ~10^5 DP cells, so no
- * cutoff is needed); each task runs both dynamic programs in linear space
- * on its own rows and writes only its own two result cells.
+ * and creates one task per pair (each is ~10^5 DP cells, so no cutoff is
+ * needed); each task runs both dynamic programs in linear space on its own
+ * rows and writes only its own two result cells.
  * Check: every score is recomputed serially by a separate full-matrix
  * (quadratic space) implementation of the same recurrences; integer
  * scores must match exactly.
@@ -130,7 +130,8 @@ static int align_rows(const unsigned char *a, int m, const unsigned char *b,
 		int e = NEG_INF;
 		const int *srow = subst[a[i - 1]];
 		for (int j = 1; j <= n; j++) {
-			e = max2(e - GAP_EXTEND, h[j - 1] - GAP_OPEN - GAP_EXTEND);
+			e = max2(e - GAP_EXTEND,
+				 h[j - 1] - GAP_OPEN - GAP_EXTEND);
 			int fj = max2(f[j] - GAP_EXTEND,
 				      h[j] - GAP_OPEN - GAP_EXTEND);
 			int hj = max2(diag + srow[b[j - 1]], max2(e, fj));
@@ -191,7 +192,8 @@ static void align_full(const unsigned char *a, int m, const unsigned char *b,
 					     hm[c - 1] - GAP_OPEN - GAP_EXTEND);
 				fm[c] = max2(fm[c - w] - GAP_EXTEND,
 					     hm[c - w] - GAP_OPEN - GAP_EXTEND);
-				int v = hm[c - w - 1] + subst[a[i - 1]][b[j - 1]];
+				int v = hm[c - w - 1] +
+					subst[a[i - 1]][b[j - 1]];
 				v = max2(v, max2(em[c], fm[c]));
 				if (local)
 					v = max2(v, 0);
@@ -222,8 +224,9 @@ static int check_all(const struct sequences *s, const int *global,
 			align_full(s->res[i], s->len[i], s->res[j], s->len[j],
 				   hm, em, fm, &g, &l);
 			if (g != global[i * n + j] || l != local[i * n + j]) {
-				fprintf(stderr, "alignment: pair (%ld,%ld) "
-						"scores %d/%d, expected %d/%d\n",
+				fprintf(stderr,
+					"alignment: pair (%ld,%ld) scores "
+					"%d/%d, expected %d/%d\n",
 					i, j, global[i * n + j],
 					local[i * n + j], g, l);
 				ok = 0;
@@ -249,11 +252,11 @@ int main(int argc, char **argv)
 	int *global = wl_alloc("alignment", (size_t)(n * n), sizeof(int));
 	int *local = wl_alloc("alignment", (size_t)(n * n), sizeof(int));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 #pragma omp parallel
 #pragma omp single
 	align_all(&s, global, local);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	int ok = check_all(&s, global, local);
 	for (long i = 0; i < n; i++)

@@ -66,11 +66,11 @@ int main(int argc, char **argv)
 	}
 
 	uint64_t result = 0;
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 #pragma omp parallel
 #pragma omp single
 	result = fib_task((int)n, 0);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	uint64_t expect = fib_iterative((int)n);
 	int ok = result == expect;

@@ -22,7 +22,7 @@
 #define MERGE_CUTOFF 2048
 #define INSERTION_CUTOFF 20
 
-typedef uint64_t key_t;
+typedef uint64_t sort_key;
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -32,10 +32,10 @@ static uint64_t splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static void insertion_sort(key_t *a, long n)
+static void insertion_sort(sort_key *a, long n)
 {
 	for (long i = 1; i < n; i++) {
-		key_t v = a[i];
+		sort_key v = a[i];
 		long j = i;
 		for (; j > 0 && a[j - 1] > v; j--)
 			a[j] = a[j - 1];
@@ -43,15 +43,15 @@ static void insertion_sort(key_t *a, long n)
 	}
 }
 
-static void swap_keys(key_t *a, key_t *b)
+static void swap_keys(sort_key *a, sort_key *b)
 {
-	key_t t = *a;
+	sort_key t = *a;
 	*a = *b;
 	*b = t;
 }
 
 /* Median of three moved to a[0] as the pivot. */
-static void median_to_front(key_t *a, long n)
+static void median_to_front(sort_key *a, long n)
 {
 	long mid = n / 2;
 	if (a[mid] < a[0])
@@ -64,11 +64,11 @@ static void median_to_front(key_t *a, long n)
 }
 
 /* Serial quicksort; recursing on the smaller side bounds the stack. */
-static void quick_sort(key_t *a, long n)
+static void quick_sort(sort_key *a, long n)
 {
 	while (n > INSERTION_CUTOFF) {
 		median_to_front(a, n);
-		key_t pivot = a[0];
+		sort_key pivot = a[0];
 		long i = 0;
 		long j = n;
 		for (;;) {
@@ -97,8 +97,8 @@ static void quick_sort(key_t *a, long n)
 	insertion_sort(a, n);
 }
 
-static void seq_merge(const key_t *a, long na, const key_t *b, long nb,
-		      key_t *dest)
+static void seq_merge(const sort_key *a, long na, const sort_key *b, long nb,
+		      sort_key *dest)
 {
 	long i = 0;
 	long j = 0;
@@ -111,7 +111,7 @@ static void seq_merge(const key_t *a, long na, const key_t *b, long nb,
 }
 
 /* Number of keys in b[0..n) strictly below v. */
-static long lower_bound(const key_t *b, long n, key_t v)
+static long lower_bound(const sort_key *b, long n, sort_key v)
 {
 	long lo = 0;
 	long hi = n;
@@ -127,11 +127,11 @@ static long lower_bound(const key_t *b, long n, key_t v)
 
 /* Merge sorted a[0..na) and b[0..nb) into dest: the median of the larger
  * run goes to its final place and both sides become independent tasks. */
-static void par_merge(const key_t *a, long na, const key_t *b, long nb,
-		      key_t *dest)
+static void par_merge(const sort_key *a, long na, const sort_key *b, long nb,
+		      sort_key *dest)
 {
 	if (na < nb) {
-		const key_t *t = a;
+		const sort_key *t = a;
 		a = b;
 		b = t;
 		long tn = na;
@@ -153,7 +153,7 @@ static void par_merge(const key_t *a, long na, const key_t *b, long nb,
 }
 
 /* Sort a[0..n) using tmp[0..n) as scratch. */
-static void cilksort(key_t *a, key_t *tmp, long n)
+static void cilksort(sort_key *a, sort_key *tmp, long n)
 {
 	if (n < SORT_CUTOFF) {
 		quick_sort(a, n);
@@ -180,8 +180,8 @@ static void cilksort(key_t *a, key_t *tmp, long n)
 
 static int compare_keys(const void *pa, const void *pb)
 {
-	key_t a = *(const key_t *)pa;
-	key_t b = *(const key_t *)pb;
+	sort_key a = *(const sort_key *)pa;
+	sort_key b = *(const sort_key *)pb;
 	return (a > b) - (a < b);
 }
 
@@ -189,23 +189,23 @@ int main(int argc, char **argv)
 {
 	long n = wl_parse_size(argc, argv, "sort",
 			       (struct wl_sizes){ 50000, 1000000, 32000000 });
-	key_t *data = wl_alloc("sort", (size_t)n, sizeof(key_t));
-	key_t *tmp = wl_alloc("sort", (size_t)n, sizeof(key_t));
-	key_t *ref = wl_alloc("sort", (size_t)n, sizeof(key_t));
+	sort_key *data = wl_alloc("sort", (size_t)n, sizeof(sort_key));
+	sort_key *tmp = wl_alloc("sort", (size_t)n, sizeof(sort_key));
+	sort_key *ref = wl_alloc("sort", (size_t)n, sizeof(sort_key));
 	uint64_t seed = 0x50F7C0DEULL;
 	for (long i = 0; i < n; i++)
 		data[i] = splitmix64(&seed);
 	/* Copying also touches every page, so no page fault is timed. */
-	memcpy(ref, data, (size_t)n * sizeof(key_t));
-	memcpy(tmp, data, (size_t)n * sizeof(key_t));
+	memcpy(ref, data, (size_t)n * sizeof(sort_key));
+	memcpy(tmp, data, (size_t)n * sizeof(sort_key));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 #pragma omp parallel
 #pragma omp single
 	cilksort(data, tmp, n);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
-	qsort(ref, (size_t)n, sizeof(key_t), compare_keys);
+	qsort(ref, (size_t)n, sizeof(sort_key), compare_keys);
 	long bad = -1;
 	for (long i = 0; i < n && bad < 0; i++)
 		if (data[i] != ref[i])

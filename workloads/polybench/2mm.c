@@ -120,11 +120,11 @@ int main(int argc, char **argv)
 	     (double (*)[d.nl])c, (double (*)[d.nl])dm);
 	memcpy(dref, dm, nd * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(d, (double (*)[d.nk])a, (double (*)[d.nj])b,
 	       (double (*)[d.nl])c, (double (*)[d.nl])dm,
 	       (double (*)[d.nj])tmp);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(d, (double (*)[d.nk])a, (double (*)[d.nj])b,
 		  (double (*)[d.nl])c, (double (*)[d.nl])dref,

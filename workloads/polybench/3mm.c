@@ -119,9 +119,9 @@ int main(int argc, char **argv)
 	fill(m.c, d.nj, d.nm, 4, 0, d.nl);
 	fill(m.d, d.nm, d.nl, 3, 2, d.nk);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(d, m);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	ref_product(d.ni, d.nk, d.nj, m.a, m.b, r.e);
 	ref_product(d.nj, d.nm, d.nl, m.c, m.d, r.f);

@@ -193,10 +193,10 @@ int main(int argc, char **argv)
 	memcpy(uref, u, cells * sizeof(double));
 	memcpy(vref, u, cells * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, tsteps, (double (*)[n])u, (double (*)[n])v, (double (*)[n])p,
 	       (double (*)[n])q);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(n, tsteps, uref, vref);
 	int ok = check_close(u, uref, cells) && check_close(v, vref, cells);

@@ -103,9 +103,9 @@ int main(int argc, char **argv)
 
 	init(m, n, (double (*)[n])a, x);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(m, n, (double (*)[n])a, x, tmp, y);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(m, n, (double (*)[n])a, x, tmpref, yref);
 	int ok = check_close(tmp, tmpref, (size_t)m) &&

@@ -106,9 +106,9 @@ int main(int argc, char **argv)
 
 	init(n, m, (double (*)[m])a, r, p);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, m, (double (*)[m])a, r, p, s, q);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(n, m, (double (*)[m])a, r, p, sref, qref);
 	int ok = check_close(s, sref, (size_t)m) &&

@@ -91,9 +91,9 @@ int main(int argc, char **argv)
 	init(n, (double (*)[n])a);
 	memcpy(aref, a, cells * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, (double (*)[n])a);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(n, (double (*)[n])aref);
 	int ok = check_close(a, aref, cells);

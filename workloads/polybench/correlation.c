@@ -144,9 +144,9 @@ int main(int argc, char **argv)
 	init(nobs, m, (double (*)[m])data);
 	memcpy(dref, data, ndata * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(nobs, m, (double (*)[m])data, mean, sd, (double (*)[m])corr);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(nobs, m, (double (*)[m])dref, mref, sref,
 		  (double (*)[m])cref);

@@ -115,9 +115,9 @@ int main(int argc, char **argv)
 	init(nobs, m, (double (*)[m])data);
 	memcpy(dref, data, ndata * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(nobs, m, (double (*)[m])data, mean, (double (*)[m])cov);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	/* The reference centres on the fly, so it reads the raw copy. */
 	reference(nobs, m, (double (*)[m])dref, mref, (double (*)[m])cref);

@@ -121,9 +121,9 @@ int main(int argc, char **argv)
 	init(d, (double (*)[d.nq][d.np])a, (double (*)[d.np])c4);
 	memcpy(aref, a, cells * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(d, (double (*)[d.nq][d.np])a, (double (*)[d.np])c4, sums);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(d, (double (*)[d.nq][d.np])aref, (double (*)[d.np])c4, acc);
 	int ok = check_close(a, aref, cells);

@@ -133,9 +133,9 @@ int main(int argc, char **argv)
 
 	init(n, r);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, r, y, partial);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(n, r, yref, z);
 	int ok = check_close(y, yref, (size_t)n);

@@ -115,10 +115,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 3; k++)
 		memcpy(f[k + 3], f[k], cells * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(d, (double (*)[d.ny])f[0], (double (*)[d.ny])f[1],
 	       (double (*)[d.ny])f[2], fict);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(d, f[3], f[4], f[5], fict);
 	int ok = 1;

@@ -73,9 +73,9 @@ int main(int argc, char **argv)
 	init(n, (double (*)[n])path);
 	memcpy(pref, path, cells * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, (double (*)[n])path);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(n, (double (*)[n])pref);
 	int ok = 1;

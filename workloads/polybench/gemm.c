@@ -101,9 +101,9 @@ int main(int argc, char **argv)
 	init(ni, nj, nk, A, B, C);
 	memcpy(cref, c, (size_t)ni * (size_t)nj * sizeof(double));
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(ni, nj, nk, A, B, C);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	reference(ni, nj, nk, A, B, Cref, row);
 	int ok = check_close(c, cref, (size_t)ni * (size_t)nj);

@@ -134,9 +134,9 @@ int main(int argc, char **argv)
 
 	init(n, (double (*)[n])a, v);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	kernel(n, (double (*)[n])a, v);
-	double t1 = wl_now();
+	double t1 = wl_kernel_end();
 
 	int ok = verify(n, (double (*)[n])a, v, vec[8], vec[9]);
 

@@ -81,7 +81,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -99,9 +100,9 @@ int main(int argc, char **argv)
 	double *ref = wl_alloc(NAME, (size_t)n, sizeof *ref);
 	init(n, a, b, x);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	gesummv_par(n, a, b, x, y);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	gesummv_ref(n, a, b, x, ref);
 	long bad = count_bad(y, ref, n);

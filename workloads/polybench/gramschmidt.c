@@ -89,7 +89,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -111,9 +112,9 @@ int main(int argc, char **argv)
 	init(m, n, a);
 	memcpy(ra, a, mn * sizeof *ra);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	gramschmidt_par(m, n, a, q, r);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	gramschmidt_ref(m, n, ra, rq, rr);
 	long bad = count_bad(q, rq, m * n) + count_bad(r, rr, n * n);

@@ -105,7 +105,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -128,9 +129,9 @@ int main(int argc, char **argv)
 	memcpy(ra, a, cells * sizeof *ra);
 	memcpy(rb, b, cells * sizeof *rb);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	heat_par(n, a, b);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	heat_ref(n, ra, rb);
 	long bad = count_bad(a, ra, n * n * n) + count_bad(b, rb, n * n * n);

@@ -84,7 +84,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -106,9 +107,9 @@ int main(int argc, char **argv)
 	memcpy(r1, x1, un * sizeof *r1);
 	memcpy(r2, x2, un * sizeof *r2);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	mvt_par(n, a, x1, x2, y1, y2);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	mvt_ref(n, a, r1, r2, y1, y2);
 	long bad = count_bad(x1, r1, n) + count_bad(x2, r2, n);

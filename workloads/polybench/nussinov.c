@@ -97,17 +97,18 @@ int main(int argc, char **argv)
 	int *ref = wl_alloc(NAME, nn, sizeof *ref);
 	init(n, seq);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	nussinov_par(n, seq, s);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	nussinov_ref(n, seq, ref);
 	long bad = 0;
 	for (size_t p = 0; p < nn; p++)
 		bad += s[p] != ref[p];
 	if (bad)
-		fprintf(stderr, "%s: %ld of %zu cells differ (score %d vs %d)\n",
-			NAME, bad, nn, s[n - 1], ref[n - 1]);
+		fprintf(stderr,
+			"%s: %ld of %zu cells differ (score %d vs %d)\n", NAME,
+			bad, nn, s[n - 1], ref[n - 1]);
 	free(seq);
 	free(s);
 	free(ref);

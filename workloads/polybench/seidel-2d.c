@@ -117,7 +117,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -133,9 +134,9 @@ int main(int argc, char **argv)
 	init(n, a);
 	memcpy(ref, a, nn * sizeof *ref);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	seidel_par(n, a);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	seidel_ref(n, ref);
 	long bad = count_bad(a, ref, n * n);

@@ -31,9 +31,10 @@ static void init(long n, double *l, double *b)
 {
 	for (long i = 0; i < n; i++) {
 		b[i] = (double)(i % 23) / 23.0 - 0.5;
-		for (long j = 0; j < i; j++)
-			l[i * n + j] =
-				(double)((i + 2 * j) % 7 + 1) / (8.0 * (double)n);
+		for (long j = 0; j < i; j++) {
+			double v = (double)((i + 2 * j) % 7 + 1);
+			l[i * n + j] = v / (8.0 * (double)n);
+		}
 		l[i * n + i] = 1.0 + (double)(i % 3) * 0.25;
 	}
 }
@@ -92,7 +93,8 @@ static long count_bad(const double *got, const double *want, long count)
 		if (wl_close(got[i], want[i], TOL))
 			continue;
 		if (bad == 0)
-			fprintf(stderr, "%s: first mismatch at %ld: %.17g vs %.17g\n",
+			fprintf(stderr,
+				"%s: first mismatch at %ld: %.17g vs %.17g\n",
 				NAME, i, got[i], want[i]);
 		bad++;
 	}
@@ -109,9 +111,9 @@ int main(int argc, char **argv)
 	double *ref = wl_alloc(NAME, un, sizeof *ref);
 	init(n, l, b);
 
-	double t0 = wl_now();
+	double t0 = wl_kernel_begin();
 	trisolv_par(n, l, b, x);
-	double secs = wl_now() - t0;
+	double secs = wl_kernel_end() - t0;
 
 	trisolv_ref(n, l, b, ref);
 	long bad = count_bad(x, ref, n);
