@@ -42,7 +42,7 @@ static int number_at(const char *file, json_t *root, const char *path,
  * profile says its LL extrapolation crosses a cache capacity, the data
  * touched (the footprint) bounds the traffic from below. */
 static int dram_bytes(const char *file, json_t *root, double footprint,
-		      double *out, struct zd_err *err)
+		      double accesses, double *out, struct zd_err *err)
 {
 	json_t *clusters = json_object_get(root, "clusters");
 	if (!json_is_array(clusters) || json_array_size(clusters) == 0)
@@ -59,6 +59,14 @@ static int dram_bytes(const char *file, json_t *root, double footprint,
 				       &line, err);
 		if (rc != 0)
 			return rc;
+		/* a miss is an access that missed: more misses than accesses
+		 * is a broken measurement or extrapolation, not a workload */
+		if (misses > accesses)
+			return zd_bad_input(err,
+					    "%s: clusters[%zu].scaling.counters."
+					    "ll_misses.standard: %.3g misses for "
+					    "%.3g accesses; regenerate the profile",
+					    file, i, misses, accesses);
 		double bytes = misses * line;
 		json_t *ok = at(c, "scaling.ll_fit.extrapolation_reliable");
 		if (json_is_false(ok) && footprint > bytes)
@@ -91,7 +99,7 @@ static int check_identity(const char *file, json_t *root, const char *board,
 static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 		struct zd_err *err)
 {
-	double work, span, serial, footprint, slowest = 1.0;
+	double work, span, serial, footprint, reads, writes, slowest = 1.0;
 	const char *kind = json_string_value(json_object_get(root, "kind"));
 	int rc;
 	if ((rc = number_at(file, root,
@@ -100,7 +108,13 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 	    (rc = number_at(file, root,
 			    "scaling.counters.footprint_bytes.standard",
 			    &footprint, err)) != 0 ||
-	    (rc = dram_bytes(file, root, footprint, &w->dram_bytes, err)) != 0 ||
+	    (rc = number_at(file, root, "scaling.counters.data_reads.standard",
+			    &reads, err)) != 0 ||
+	    (rc = number_at(file, root, "scaling.counters.data_writes.standard",
+			    &writes, err)) != 0 ||
+	    (rc = dram_bytes(file, root, footprint,
+			     w->instructions + reads + writes, &w->dram_bytes,
+			     err)) != 0 ||
 	    (rc = number_at(file, root,
 			    "parallel.scaling.counters.work_s.standard", &work,
 			    err)) != 0 ||
