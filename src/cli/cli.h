@@ -22,6 +22,7 @@ int cmd_exec(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_workloads(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 /* Print "zdvfs CMD: message" for an error and return its exit status. */
 int cli_error(const char *cmd, const struct zd_err *err);

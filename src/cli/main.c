@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"restore", cmd_restore, "put back what a killed zdvfs left changed"},
 	{"workloads", cmd_workloads, "the workloads and which boards have profiles"},
 	{"sim", cmd_sim, "run a workload on a simulated board"},
+	{"features", cmd_features, "code features of an OpenMP program from its source"},
 };
 
 static void usage(FILE *out)
