@@ -339,10 +339,17 @@ static uint32_t od_next_khz(const struct zd_freq_domain *d, unsigned int load)
 	return khz_closest(d, (uint32_t)next);
 }
 
-static int od_tick(struct zd_policy *pol, const struct zd_tick *t,
-		   uint32_t *khz, struct zd_err *err)
+/* The per-sample work both dbs governors share (cpufreq_governor.c's
+ * dbs_work_handler): measure each used domain's load and let the governor
+ * decide; unused domains stay at their minimum. `decide` returns whether
+ * it asks for a new frequency. */
+typedef bool (*dbs_decide_fn)(struct dbs_domain *s,
+			      const struct zd_freq_domain *d, struct dbs_load l,
+			      uint32_t cur_khz, uint32_t *next);
+
+static void dbs_tick(struct zd_policy *pol, const struct zd_tick *t,
+		     uint32_t *khz, dbs_decide_fn decide)
 {
-	(void)err;
 	struct dbs_state *st = pol->priv;
 	double dt = elapsed_s(&st->started, &st->last_s, t->now_s,
 			      st->sampling_rate_us);
@@ -353,9 +360,28 @@ static int od_tick(struct zd_policy *pol, const struct zd_tick *t,
 			khz[i] = zd_domain_min_khz(d);
 			continue;
 		}
+		struct dbs_domain *s = &st->dom[i];
 		struct dbs_load l = dbs_update(st, d, t, elapsed_us);
-		khz[i] = st->dom[i].asked_khz = od_next_khz(d, l.max_load);
+		uint32_t next;
+		if (decide(s, d, l, cur_khz(t, i, s->asked_khz), &next))
+			khz[i] = s->asked_khz = next;
 	}
+}
+
+static bool od_decide(struct dbs_domain *s, const struct zd_freq_domain *d,
+		      struct dbs_load l, uint32_t cur, uint32_t *next)
+{
+	(void)s;
+	(void)cur;
+	*next = od_next_khz(d, l.max_load);
+	return true;
+}
+
+static int od_tick(struct zd_policy *pol, const struct zd_tick *t,
+		   uint32_t *khz, struct zd_err *err)
+{
+	(void)err;
+	dbs_tick(pol, t, khz, od_decide);
 	return 0;
 }
 
@@ -419,22 +445,7 @@ static int cs_tick(struct zd_policy *pol, const struct zd_tick *t,
 		   uint32_t *khz, struct zd_err *err)
 {
 	(void)err;
-	struct dbs_state *st = pol->priv;
-	double dt = elapsed_s(&st->started, &st->last_s, t->now_s,
-			      st->sampling_rate_us);
-	uint64_t elapsed_us = (uint64_t)llround(dt * 1e6);
-	for (int i = 0; i < pol->info->ndomains; i++) {
-		const struct zd_freq_domain *d = &pol->info->domains[i];
-		if (!domain_in_use(d, &st->used)) {
-			khz[i] = zd_domain_min_khz(d);
-			continue;
-		}
-		struct dbs_domain *s = &st->dom[i];
-		struct dbs_load l = dbs_update(st, d, t, elapsed_us);
-		uint32_t next;
-		if (cs_update(s, d, l, cur_khz(t, i, s->asked_khz), &next))
-			khz[i] = s->asked_khz = next;
-	}
+	dbs_tick(pol, t, khz, cs_update);
 	return 0;
 }
 
