@@ -312,44 +312,19 @@ static double xof(enum model m, double n)
 	return m == POWER ? log(n) : n;
 }
 
-struct fit {
-	double k, a, rss, max_rel_err;
-};
-
-/* Least squares of ln(v + 1) against x: ln(v+1) = a + k x. */
-static struct fit fit_counts(enum model m, const double *n, const double *v,
-			     int cnt)
+/* The slope of ln(v + 1) against x between two sizes: the local exponent. */
+static double slope(enum model m, double n1, double v1, double n2, double v2)
 {
-	struct fit f = { 0, 0, 0, 0 };
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	for (int i = 0; i < cnt; i++) {
-		double x = xof(m, n[i]), y = log(v[i] + 1);
-		sx += x;
-		sy += y;
-		sxx += x * x;
-		sxy += x * y;
-	}
-	double den = cnt * sxx - sx * sx;
-	f.k = den != 0 ? (cnt * sxy - sx * sy) / den : 0;
-	f.a = (sy - f.k * sx) / cnt;
-	for (int i = 0; i < cnt; i++) {
-		double pred = exp(f.a + f.k * xof(m, n[i])) - 1;
-		double r = log(v[i] + 1) - (f.a + f.k * xof(m, n[i]));
-		f.rss += r * r;
-		double rel = v[i] != 0 ? fabs(pred - v[i]) / fabs(v[i]) : 0;
-		if (rel > f.max_rel_err)
-			f.max_rel_err = rel;
-	}
-	return f;
+	double dx = xof(m, n2) - xof(m, n1);
+	return dx != 0 ? (log(v2 + 1) - log(v1 + 1)) / dx : 0;
 }
 
-/* The value at `target`, from the fit's slope anchored at the largest
- * measured size (the one nearest the standard size). */
-static double extrapolate(enum model m, const struct fit *f, double n_anchor,
+/* The value at `target` with exponent k, from (n_anchor, v_anchor). */
+static double extrapolate(enum model m, double k, double n_anchor,
 			  double v_anchor, double target)
 {
-	double v = (v_anchor + 1) * exp(f->k * (xof(m, target) -
-						 xof(m, n_anchor))) - 1;
+	double v = (v_anchor + 1) * exp(k * (xof(m, target) - xof(m, n_anchor))) -
+		   1;
 	return v < 0 ? 0 : v;
 }
 
@@ -367,9 +342,12 @@ static json_t *jcount(double v)
 	return json_integer((json_int_t)llround(v));
 }
 
-/* One counter's scaling: exponent, fit quality, hold-out check, standard.
- * `unit` multiplies the values before fitting (1e6 for seconds: the fit is
- * on ln(v + 1), which needs values well above one to be a power law). */
+/* One counter's scaling.  The exponent is the local one between the two
+ * largest sizes (nearest the standard size, where lower-order terms matter
+ * least) and the standard value is extrapolated from the largest; the
+ * smallest size checks the method: the two smaller sizes predict the largest
+ * the same way (holdout_rel_error).  `unit` multiplies the values first (1e6
+ * for seconds: ln(v + 1) needs values well above one to follow v). */
 static json_t *scale_counter_in(enum model m, const double *n,
 				const double *raw, int cnt, double standard,
 				int integer, double unit)
@@ -377,18 +355,15 @@ static json_t *scale_counter_in(enum model m, const double *n,
 	double v[MAX_SIZES];
 	for (int i = 0; i < cnt; i++)
 		v[i] = raw[i] * unit;
-	struct fit f = fit_counts(m, n, v, cnt);
-	double std_v = extrapolate(m, &f, n[cnt - 1], v[cnt - 1], standard);
+	int a = cnt - 2, b = cnt - 1;
+	double k = slope(m, n[a], v[a], n[b], v[b]);
+	double std_v = extrapolate(m, k, n[b], v[b], standard);
 	json_t *o = json_object();
-	json_object_set_new(o, "exponent", jreal(f.k));
-	json_object_set_new(o, "fit_max_rel_error", jreal(f.max_rel_err));
+	json_object_set_new(o, "exponent", jreal(k));
 	if (cnt >= 3) {
-		/* predict the largest size from the smaller ones */
-		struct fit h = fit_counts(m, n, v, cnt - 1);
-		double pred = extrapolate(m, &h, n[cnt - 2], v[cnt - 2],
-					  n[cnt - 1]);
-		double err = v[cnt - 1] != 0 ? (pred - v[cnt - 1]) / v[cnt - 1]
-					     : 0;
+		double h = slope(m, n[a - 1], v[a - 1], n[a], v[a]);
+		double pred = extrapolate(m, h, n[a], v[a], n[b]);
+		double err = v[b] != 0 ? (pred - v[b]) / v[b] : 0;
 		json_object_set_new(o, "holdout_rel_error", jreal(err));
 	} else {
 		json_object_set_new(o, "holdout_rel_error", json_null());
@@ -544,19 +519,108 @@ static json_t *adjusted_note(const char *what, const struct zd_cache_geom *b,
 	return json_string(buf);
 }
 
+/* Board-independent counts from the footprint run at every size. */
+struct base {
+	int cnt;
+	double n[MAX_SIZES];
+	double instr[MAX_SIZES], reads[MAX_SIZES], writes[MAX_SIZES],
+		fp[MAX_SIZES];
+	/* extrapolated to the standard size */
+	double instr_std, reads_std, writes_std;
+};
+
+/* Steeper than n^8 between the two largest sizes: no polynomial kernel of
+ * these suites grows so fast (the steepest is n^4), so the size is an index
+ * of exponential work (tools/characterize measures those at n-4, n-2, n). */
+#define STEEP_EXPONENT 8.0
+
+/* The instructions' local power exponent between the two largest sizes. */
+static double steepness(const double *n, const double *instr, int cnt)
+{
+	return slope(POWER, n[cnt - 2], instr[cnt - 2], n[cnt - 1],
+		     instr[cnt - 1]);
+}
+
 static enum model choose_model(const double *n, const double *instr, int cnt)
 {
-	if (cnt < 3)
-		return POWER;
-	struct fit p = fit_counts(POWER, n, instr, cnt);
-	struct fit e = fit_counts(EXPONENTIAL, n, instr, cnt);
-	return e.rss < p.rss ? EXPONENTIAL : POWER;
+	return steepness(n, instr, cnt) > STEEP_EXPONENT ? EXPONENTIAL : POWER;
+}
+
+/* Last-level misses at the standard size.  Bounds: at least the lines of
+ * the footprint (cold start), at most every I1 and D1 miss.  The
+ * extrapolation stands (within the bounds) when the footprint is on the
+ * same side of the LL size at every measured size and at the standard
+ * size; when it fits at the measured sizes but not at the standard one the
+ * LL is taken to filter nothing (the upper bound). */
+static void ll_estimate(json_t *counters, const struct base *b, double fp_std,
+			double ll_bytes, int line_bytes)
+{
+	json_t *ll = json_object_get(counters, "ll_misses");
+	double ext = json_number_value(json_object_get(ll, "standard"));
+	double upper =
+		json_number_value(json_object_get(
+			json_object_get(counters, "i1_misses"), "standard")) +
+		json_number_value(json_object_get(
+			json_object_get(counters, "d1_misses"), "standard"));
+	double lower = fp_std / line_bytes;
+	int all_fit = 1, none_fit = 1;
+	for (int i = 0; i < b->cnt; i++) {
+		if (b->fp[i] <= ll_bytes)
+			none_fit = 0;
+		else
+			all_fit = 0;
+	}
+	int std_fits = fp_std <= ll_bytes;
+	int reliable = (all_fit && std_fits) || (none_fit && !std_fits);
+	double est;
+	const char *rule;
+	if (!reliable && !std_fits) {
+		est = upper;
+		rule = "d1_bound";
+	} else {
+		est = ext < lower ? lower : ext > upper ? upper : ext;
+		rule = est == ext ? "extrapolated" : "clamped";
+		if (upper < lower) {
+			est = lower;
+			rule = "clamped";
+		}
+	}
+	json_object_set_new(ll, "extrapolated", jcount(ext));
+	json_object_set_new(ll, "lower", jcount(lower));
+	json_object_set_new(ll, "upper", jcount(upper));
+	json_object_set_new(ll, "rule", json_string(rule));
+	json_object_set_new(ll, "standard", jcount(est));
+}
+
+/* A miss is an access that missed: an extrapolated miss count above the
+ * accesses it comes from (a cache regime change between the measured sizes,
+ * extrapolated) is capped there; `extrapolated` keeps the plain value. */
+static void cap_counter(json_t *counters, const char *name, double cap)
+{
+	json_t *c = json_object_get(counters, name);
+	double v = json_number_value(json_object_get(c, "standard"));
+	if (v <= cap)
+		return;
+	json_object_set_new(c, "extrapolated", jcount(v));
+	json_object_set_new(c, "standard", jcount(cap));
+	json_object_set_new(c, "capped", json_true());
+}
+
+static void cap_misses(json_t *counters, const struct base *b)
+{
+	cap_counter(counters, "i1_misses", b->instr_std);
+	cap_counter(counters, "d1_read_misses", b->reads_std);
+	cap_counter(counters, "d1_write_misses", b->writes_std);
+	cap_counter(counters, "d1_misses", b->reads_std + b->writes_std);
+	cap_counter(counters, "ll_read_misses", b->instr_std + b->reads_std);
+	cap_counter(counters, "ll_write_misses", b->writes_std);
 }
 
 /* Per-cluster misses at the sizes measured with its geometry. */
 static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 			    const long *sizes, int nsizes, enum model m,
-			    double standard, double fp_small, double fp_std)
+			    double standard, const struct base *base,
+			    double fp_std)
 {
 	const struct zd_cluster_desc *c = &b->clusters[ci];
 	struct cluster_caches cc = caches_of(b, c);
@@ -622,23 +686,28 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 		json_object_set_new(counters, names[k],
 				    scale_counter(m, n, v[k], cnt, standard, 1));
 	double ll_bytes = (double)cc.ll.size_bytes;
+	cap_misses(counters, base);
+	ll_estimate(counters, base, fp_std, ll_bytes, cc.ll.line_bytes);
+	json_t *fits = json_array();
+	int all_fit = 1, none_fit = 1;
+	for (int i = 0; i < base->cnt; i++) {
+		json_array_append_new(fits, json_boolean(base->fp[i] <= ll_bytes));
+		if (base->fp[i] <= ll_bytes)
+			none_fit = 0;
+		else
+			all_fit = 0;
+	}
+	int std_fits = fp_std <= ll_bytes;
 	json_t *scaling = json_pack(
-		"{s:s, s:I, s:o, s:{s:b, s:b, s:b}}", "model", model_name(m),
+		"{s:s, s:I, s:o, s:{s:o, s:b, s:b}}", "model", model_name(m),
 		"standard_n", (json_int_t)standard, "counters", counters,
-		"ll_fit", "small", fp_small <= ll_bytes, "standard",
-		fp_std <= ll_bytes, "extrapolation_reliable",
-		(fp_small <= ll_bytes) == (fp_std <= ll_bytes));
+		"ll_fit", "measured", fits, "standard", std_fits,
+		"extrapolation_reliable",
+		(all_fit && std_fits) || (none_fit && !std_fits));
 	return json_pack("{s:s, s:o, s:o, s:o}", "name", c->name, "caches",
 			 caches, "sizes", jsizes, "scaling", scaling);
 }
 
-/* Board-independent counts from the footprint run at every size. */
-struct base {
-	int cnt;
-	double n[MAX_SIZES];
-	double instr[MAX_SIZES], reads[MAX_SIZES], writes[MAX_SIZES],
-		fp[MAX_SIZES];
-};
 
 static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
 			  const char *const *keys, int nkeys, struct base *b)
@@ -853,20 +922,22 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	json_object_set_new(counters, "data_writes",
 			    scale_counter(model, base.n, base.writes, base.cnt,
 					  standard, 1));
+	base.instr_std = json_number_value(json_object_get(
+		json_object_get(counters, "instructions"), "standard"));
+	base.reads_std = json_number_value(json_object_get(
+		json_object_get(counters, "data_reads"), "standard"));
+	base.writes_std = json_number_value(json_object_get(
+		json_object_get(counters, "data_writes"), "standard"));
 	json_t *fpc = scale_counter(model, base.n, base.fp, base.cnt, standard,
 				    1);
 	double fp_std = json_number_value(json_object_get(fpc, "standard"));
 	json_object_set_new(counters, "footprint_bytes", fpc);
-	double fp_small = base.fp[base.cnt - 1];
-	struct fit pf = fit_counts(POWER, base.n, base.instr, base.cnt);
-	struct fit ef = fit_counts(EXPONENTIAL, base.n, base.instr, base.cnt);
 
 	json_t *clusters = json_array();
 	for (int i = 0; i < b->nclusters; i++)
 		json_array_append_new(clusters,
 				      cluster_json(b, i, dir, sizes, nsizes,
-						   model, standard, fp_small,
-						   fp_std));
+						   model, standard, &base, fp_std));
 
 	json_t *p = json_object();
 	json_object_set_new(p, "format", json_string(PROFILE_FORMAT));
@@ -900,9 +971,10 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	json_object_set_new(p, "sizes", jsizes);
 	json_object_set_new(
 		p, "scaling",
-		json_pack("{s:s, s:{s:o, s:o}, s:I, s:o}", "model",
-			  model_name(model), "model_rss", "power", jreal(pf.rss),
-			  "exponential", jreal(ef.rss), "standard_n",
+		json_pack("{s:s, s:o, s:I, s:o}", "model", model_name(model),
+			  "steepness",
+			  jreal(steepness(base.n, base.instr, base.cnt)),
+			  "standard_n",
 			  (json_int_t)standard, "counters", counters));
 	json_object_set_new(p, "clusters", clusters);
 	json_object_set_new(p, "parallel",

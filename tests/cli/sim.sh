@@ -1,0 +1,52 @@
+# sim.sh - `zdvfs workloads` and `zdvfs sim`: every board x workload x
+# governor runs; fixed decisions obey their options; bad input is named.
+. "$(dirname "$0")/lib.sh" "$@"
+
+"$ZDVFS" workloads >"$T/out"; expect_status 0 "workloads" $?
+check "workloads lists 42 programs" sh -c "[ \$(grep -c -E ' (bots|polybench) ' '$T/out') -eq 42 ]"
+check "workloads gives the kind" contains "$T/out" "^fib .* tasks"
+check "workloads says which boards are profiled" contains "$T/out" "^gemm .*profiled"
+"$ZDVFS" workloads --json >"$T/out"; expect_status 0 "workloads --json" $?
+check "workloads --json gives sizes" contains "$T/out" '"standard"'
+
+# every board x workload x governor
+fails=0
+runs=0
+for b in jetson-tx2 jetson-orin-nx rubik-pi core-i7; do
+	for w in $("$ZDVFS" workloads --json | sed -n 's/^    "name": "\(.*\)",$/\1/p'); do
+		for g in performance powersave userspace ondemand conservative schedutil; do
+			runs=$((runs + 1))
+			if ! "$ZDVFS" sim --board $b --workload $w --governor $g --json >"$T/run.json" 2>"$T/err" ||
+				! grep -q '"makespan_s"' "$T/run.json"; then
+				fails=$((fails + 1))
+				echo "# $b $w $g: $(cat "$T/err")"
+			fi
+		done
+	done
+done
+check "all $runs board x workload x governor runs succeed" [ $fails -eq 0 ]
+check "the loop found the workloads" [ $runs -ge 1000 ]
+
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --level 0 --json >"$T/lo"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --level 11 --json >"$T/hi"
+mk() { sed -n 's/.*"makespan_s": \([0-9.e+-]*\).*/\1/p' "$1" | head -1; }
+check "the lowest level is slower than the highest" awk "BEGIN { exit !($(mk "$T/lo") > $(mk "$T/hi")) }"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --cores 1 >"$T/out"; expect_status 0 "--cores 1" $?
+check "--cores 1 picks one of the fastest cores (Denver)" contains "$T/out" "cpus 1,"
+"$ZDVFS" sim --board jetson-tx2 --workload fib --cpus 3-5 --freq 1.1GHz --runs 2 --trace "$T/trace.csv" >"$T/out"
+expect_status 0 "--cpus --freq --runs --trace" $?
+check "two runs reported" contains "$T/out" "run 2"
+check "trace has a header" contains "$T/trace.csv" "^t_s,progress,power_w,denver_khz,a57_khz"
+check "trace follows the fixed frequency" contains "$T/trace.csv" ",1113600,"
+
+"$ZDVFS" sim --board jetson-tx9 --workload gemm 2>"$T/err"; expect_status 2 "unknown board" $?
+check "unknown board named" contains "$T/err" "jetson-tx9"
+"$ZDVFS" sim --board jetson-tx2 --workload gemmm 2>"$T/err"; expect_status 2 "unknown workload" $?
+check "unknown workload named" contains "$T/err" "gemmm"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --cpus 9 2>"$T/err"; expect_status 2 "CPU not on the board" $?
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --governor turbo 2>"$T/err"; expect_status 2 "unknown governor" $?
+check "governors listed" contains "$T/err" "schedutil"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --freq 1GHz --governor ondemand 2>/dev/null; expect_status 2 "--freq with a reactive governor" $?
+"$ZDVFS" sim --board jetson-tx2 2>/dev/null; expect_status 2 "--workload required" $?
+
+finish
