@@ -651,6 +651,16 @@ static bool is_node_type(CXCursor c)
 	return t.kind == CXType_Pointer || t.kind == CXType_Record;
 }
 
+void fxw_var_set_shape(struct var *v, int shape, int divisor)
+{
+	if (shape & FX_ARG_DIV) {
+		v->flags |= V_HALVES;
+		v->div = divisor;
+	}
+	if (shape & FX_ARG_STRUCT)
+		v->flags |= V_STRUCT;
+}
+
 int fxw_arg_shape(struct walker *w, CXCursor c, int *divisor, int depth)
 {
 	if (depth > 16)
@@ -1184,12 +1194,7 @@ static void walk_assign(struct walker *w, CXCursor lhs, CXCursor rhs,
 				var->aff = v;
 				var->flags |= V_AFF;
 			}
-			if (shape & FX_ARG_DIV) {
-				var->flags |= V_HALVES;
-				var->div = div;
-			}
-			if (shape & FX_ARG_STRUCT)
-				var->flags |= V_STRUCT;
+			fxw_var_set_shape(var, shape, div);
 		}
 		return;
 	}

@@ -739,12 +739,7 @@ static void walk_decl(struct walker *w, CXCursor c)
 			v->aff = a;
 			v->flags |= V_AFF;
 		}
-		if (shape & FX_ARG_DIV) {
-			v->flags |= V_HALVES;
-			v->div = div;
-		}
-		if (shape & FX_ARG_STRUCT)
-			v->flags |= V_STRUCT;
+		fxw_var_set_shape(v, shape, div);
 	}
 	fxw_kids_free(&ks);
 }

@@ -231,6 +231,8 @@ void fxw_sync(struct walker *w, struct fx_loop *l);
 int fxw_ivar_level(struct walker *w, uint64_t key);
 void fxw_eval(struct walker *w, CXCursor c, struct aff *a, int depth);
 int fxw_arg_shape(struct walker *w, CXCursor c, int *divisor, int depth);
+/* Remember on `v` what fxw_arg_shape found of the value it was given. */
+void fxw_var_set_shape(struct var *v, int shape, int divisor);
 void fxw_expr(struct walker *w, CXCursor c, unsigned mode);
 void fxw_unop(struct walker *w, CXCursor c, CXCursor operand, char op[4]);
 void fxw_count_pragma(struct fx_prog *p, const struct fx_pragma *pr);

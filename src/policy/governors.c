@@ -385,8 +385,9 @@ static int od_tick(struct zd_policy *pol, const struct zd_tick *t,
 	return 0;
 }
 
-static int od_start(struct zd_policy *pol, struct zd_decision *dec,
-		    struct zd_err *err)
+/* ondemand and conservative start alike (dbs_start). */
+static int dbs_policy_start(struct zd_policy *pol, struct zd_decision *dec,
+			    struct zd_err *err)
 {
 	(void)err;
 	dbs_start(pol, dec);
@@ -449,14 +450,6 @@ static int cs_tick(struct zd_policy *pol, const struct zd_tick *t,
 	return 0;
 }
 
-static int cs_start(struct zd_policy *pol, struct zd_decision *dec,
-		    struct zd_err *err)
-{
-	(void)err;
-	dbs_start(pol, dec);
-	return 0;
-}
-
 const struct zd_policy_ops zd_policy_ondemand = {
 	.name = "ondemand",
 	.summary = "maximum above 80% load, else proportional to load "
@@ -464,7 +457,7 @@ const struct zd_policy_ops zd_policy_ondemand = {
 	.period_us = dbs_period_us,
 	.init = dbs_init,
 	.fini = state_free,
-	.start = od_start,
+	.start = dbs_policy_start,
 	.tick = od_tick,
 };
 
@@ -475,7 +468,7 @@ const struct zd_policy_ops zd_policy_conservative = {
 	.period_us = dbs_period_us,
 	.init = dbs_init,
 	.fini = state_free,
-	.start = cs_start,
+	.start = dbs_policy_start,
 	.tick = cs_tick,
 };
 
