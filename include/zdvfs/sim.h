@@ -77,6 +77,9 @@ void zd_sim_reset(struct zd_sim *sim);
 /* Idle for `seconds` (cores idle, board idle power): cooling between runs. */
 void zd_sim_idle(struct zd_sim *sim, double seconds);
 int zd_sim_temp_mc(const struct zd_sim *sim, int zone);
+/* Start the next run with `zone` at this temperature (a thermal starting
+ * point of a profiling sweep); throttling state is left as it is. */
+void zd_sim_set_temp_mc(struct zd_sim *sim, int zone, int mc);
 
 /* Run `w` under `pol` (created for zd_sim_info(sim)); temperatures carry
  * over from the previous run. `trace` may be NULL. */

@@ -236,6 +236,12 @@ int zd_sim_temp_mc(const struct zd_sim *sim, int zone)
 	return (int)lround(sim->temp_c[zone] * 1000.0);
 }
 
+void zd_sim_set_temp_mc(struct zd_sim *sim, int zone, int mc)
+{
+	if (zone >= 0 && zone < ZD_MAX_ZONES)
+		sim->temp_c[zone] = mc / 1000.0;
+}
+
 /* splitmix64 and Box-Muller: reproducible noise from the seed. */
 static double uniform01(struct zd_sim *sim)
 {
