@@ -1,0 +1,64 @@
+/* gbt.h - gradient-boosted regression trees: trained with XGBoost's C API
+ * (Debian's libxgboost), evaluated by zdvfs's own flat-array walker so that
+ * predicting thousands of rows takes microseconds, and serialised as
+ * XGBoost's JSON model so the file stays readable by XGBoost itself.
+ *
+ * Prediction can be specialised: fix the inputs that do not change between
+ * rows (a program's features, the board) and every split on them is
+ * resolved once, leaving small trees over the inputs that vary (the
+ * decision). zd_gbt_specialize() does that. */
+#ifndef ZDVFS_GBT_H
+#define ZDVFS_GBT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "zdvfs/err.h"
+
+struct zd_gbt_params {
+	int trees;        /* boosting rounds; 0: 100 */
+	int max_depth;    /* 0: 6 */
+	double eta;       /* learning rate; 0: 0.1 */
+	double subsample; /* row subsampling; 0: 1.0 */
+	int threads;      /* 0: all cores */
+	uint64_t seed;
+};
+
+struct zd_gbt;
+
+/* Train on rows x[i*ncols .. +ncols] (NAN = missing) with targets y[i]. */
+int zd_gbt_train(const float *x, const float *y, size_t nrows, int ncols,
+		 const struct zd_gbt_params *p, struct zd_gbt **out,
+		 struct zd_err *err);
+void zd_gbt_free(struct zd_gbt *g);
+int zd_gbt_ncols(const struct zd_gbt *g);
+int zd_gbt_ntrees(const struct zd_gbt *g);
+/* Nodes in all trees (leaves included): what specialising shrinks. */
+size_t zd_gbt_nnodes(const struct zd_gbt *g);
+
+/* One row (ncols values). */
+float zd_gbt_predict(const struct zd_gbt *g, const float *row);
+/* n rows, row-major, into out[n]. */
+void zd_gbt_predict_rows(const struct zd_gbt *g, const float *x, size_t n,
+			 float *out);
+
+/* A copy of g with inputs fixed[j] resolved wherever fixed_mask[j] is
+ * non-zero; the copy still takes full rows (fixed columns are ignored). */
+int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
+		      const unsigned char *fixed_mask, struct zd_gbt **out,
+		      struct zd_err *err);
+
+/* XGBoost's JSON model (what XGBoosterSaveModelToBuffer writes with
+ * {"format":"json"}); loading checks it thoroughly, a broken or foreign
+ * value is a usage error naming the field. `what` names the source in
+ * messages (a file and a path inside it). Specialised models serialise too:
+ * their folded trees are part of base_score. Thresholds are floats: dump
+ * with jansson's default precision (17 digits) or at least 9 to keep them.
+ * to_json returns NULL when out of memory. */
+json_t *zd_gbt_to_json(const struct zd_gbt *g);
+int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
+		     struct zd_err *err);
+
+#endif

@@ -1,0 +1,118 @@
+/* model.h - the environment model: from a program's code features, the
+ * board and a decision (cores and level per cluster) and the starting
+ * temperatures, predict the run's makespan, energy, average power and the
+ * peak and final temperature of every thermal zone — for programs that
+ * never ran (zero-shot). Trained on the store's samples of other programs.
+ *
+ * Inputs are normalised so boards are comparable (docs/model.md):
+ * frequency relative to the board's top, cores relative to the board's,
+ * temperatures relative to ambient and throttle point, power to TDP.
+ * Targets are physics-shaped: time as a log-ratio to the program's run
+ * with every core at the top level (its "scale"), power relative to TDP,
+ * temperature rise relative to the throttle headroom. The scale of a new
+ * program comes from its own reference run when one was measured, else
+ * from a regression on the features alone (what zero-shot has). */
+#ifndef ZDVFS_MODEL_H
+#define ZDVFS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zdvfs/action.h"
+#include "zdvfs/board.h"
+#include "zdvfs/err.h"
+#include "zdvfs/features.h"
+#include "zdvfs/platform.h"
+#include "zdvfs/store.h"
+
+#define ZD_MODEL_FORMAT_VERSION 1
+
+/* What a run did, measured or predicted. */
+struct zd_outcome {
+	double makespan_s;
+	double energy_j;
+	double avg_power_w;
+	double throttled_s;
+	int nzones;
+	double peak_c[ZD_MAX_ZONES];
+	double final_c[ZD_MAX_ZONES];
+	double hottest_c;          /* the highest peak over all zones */
+};
+
+struct zd_model;
+
+struct zd_model_train_opts {
+	const char *const *boards;  /* NULL: every board in the store */
+	int nboards;
+	const char *exclude_program; /* LOBO: contributes no sample */
+	const char *backend;         /* NULL: all */
+	int trees, max_depth;        /* 0: defaults (docs/model.md) */
+	int threads;                 /* 0: all cores */
+	uint64_t seed;
+	const char *platform_dir;    /* where the boards' descriptions are */
+};
+
+int zd_model_train(struct zd_store *s, const struct zd_model_train_opts *o,
+		   struct zd_model **out, struct zd_err *err);
+void zd_model_free(struct zd_model *m);
+
+/* One versioned JSON file; a truncated, foreign or newer file is a usage
+ * error naming the file and what is wrong. */
+int zd_model_save(const struct zd_model *m, const char *path,
+		  struct zd_err *err);
+int zd_model_load(const char *path, struct zd_model **out, struct zd_err *err);
+/* Where `zdvfs model train` writes by default: beside the store,
+ * $ZDVFS_DATA_DIR/model.json etc. */
+int zd_model_default_path(char *buf, size_t len, struct zd_err *err);
+/* What the model was trained on: programs, boards, runs, rows per part. */
+const json_t *zd_model_info(const struct zd_model *m);
+
+/* A program on a board, prepared so that predicting any action is fast
+ * (the parts that do not depend on the action are resolved once). */
+struct zd_model_query;
+
+struct zd_model_query_opts {
+	const struct zd_features *features;
+	const int *start_mc;         /* per zone of the board; NULL: ambient */
+	double ref_makespan_s;       /* the program's measured scale; 0: predict */
+};
+
+int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
+		       const struct zd_model_query_opts *o,
+		       struct zd_model_query **out, struct zd_err *err);
+void zd_model_query_free(struct zd_model_query *q);
+/* The program's scale used: its reference makespan, given or predicted. */
+double zd_model_query_scale_s(const struct zd_model_query *q);
+void zd_model_query_set_scale_s(struct zd_model_query *q, double ref_s);
+/* New starting temperatures (per zone; NULL: ambient), cheap: the query
+ * keeps them as inputs. */
+void zd_model_query_set_start(struct zd_model_query *q, const int *start_mc);
+const struct zd_action_space *zd_model_query_space(const struct zd_model_query *q);
+void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
+		      struct zd_outcome *out);
+/* Every action of the board, out[i] for zd_action_at(space, i). */
+void zd_model_predict_all(const struct zd_model_query *q,
+			  struct zd_outcome *out);
+
+/* Evaluation: train on some runs, predict the others, compare.
+ *   lobo         each program (or group of programs, `folds`) is held
+ *                out: it contributes no run to the model that predicts it;
+ *   cross_board  each board is held out: trained on the others;
+ *   both         the held-out program on the held-out board.
+ * The report (JSON) has, per board and per program and overall, MAPE and
+ * R^2 of makespan, energy and power, MAE of peak and final temperature, and
+ * the Spearman rank correlation of predicted and true energy-delay product
+ * over the decisions; makespan and energy both zero-shot (the scale
+ * predicted from code features) and given the program's reference run. */
+struct zd_model_eval_opts {
+	struct zd_model_train_opts train;
+	bool lobo, cross_board;
+	int folds;           /* lobo: programs per fold grouped; 0 = one each */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
+};
+
+int zd_model_eval(struct zd_store *s, const struct zd_model_eval_opts *o,
+		  json_t **report, struct zd_err *err);
+
+#endif

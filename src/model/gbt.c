@@ -1,0 +1,1175 @@
+/* gbt.c - gradient-boosted regression trees: XGBoost trains, zdvfs predicts.
+ *
+ * Training goes through XGBoost's C API; the trained booster is saved as
+ * XGBoost's JSON model, read back by the same strict loader that reads
+ * model files, and freed. Prediction then walks zdvfs's own trees: one flat
+ * array of 16-byte nodes per model, each tree breadth first, every walk a
+ * fixed number of branch-free steps, several walks interleaved. It follows
+ * XGBoost's predictor exactly: a missing (NaN) input takes the default
+ * child, otherwise `x < threshold` (in float) goes left, and the sum is
+ * base_score plus the leaves in tree order, in float.
+ *
+ * The JSON written is XGBoost 1.7's model layout, so XGBoost can load what
+ * zdvfs saves, specialised models included (their folded trees are part of
+ * base_score). */
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xgboost/c_api.h>
+
+#include "zdvfs/gbt.h"
+
+/* Bounds on what a model may hold: node indices are int32. */
+#define MAX_COLS (1 << 24)
+#define MAX_TREE_NODES (1 << 26)
+#define MAX_TREES 1000000
+/* XGBoost writes the parent of a root as this (-1 with the left-child bit
+ * masked off). */
+#define ROOT_PARENT 2147483647
+
+/* A node: a split sends x < value to child[0], x >= value to child[1] and
+ * a missing x to its default child. A leaf is its own two children, so a
+ * walk may take a fixed number of steps (the tree's depth) whatever leaf
+ * it reaches: no branch to mispredict, and the walks of several rows can
+ * run side by side. */
+struct gbt_node {
+	float value;      /* split threshold, or the leaf's value */
+	uint32_t split;   /* column | NODE_LEAF | NODE_DEFAULT_LEFT */
+	int32_t child[2]; /* a split's children sit side by side */
+};
+
+#define NODE_LEAF 0x80000000u
+#define NODE_DEFAULT_LEFT 0x40000000u
+#define NODE_COLUMN 0x3fffffffu
+
+struct gbt_tree {
+	int32_t root;  /* index of its first node; the tree runs to the next */
+	int32_t depth; /* splits on the longest path */
+};
+
+/* Training statistics of a node: unused by prediction, kept so that the
+ * JSON written holds everything XGBoost's loader wants. */
+struct gbt_stats {
+	float loss_change;
+	float sum_hessian;
+	float base_weight;
+};
+
+struct zd_gbt {
+	int ncols;
+	int ntrees;
+	float base;      /* base_score, plus the leaves of folded trees */
+	struct gbt_tree *trees;
+	struct gbt_node *nodes;
+	struct gbt_stats *stats;
+	size_t nnodes;
+	size_t cap_nodes;
+	int cap_trees;
+};
+
+/* One tree as XGBoost's JSON lays it out: children by index, -1 for none. */
+struct raw_tree {
+	int32_t n;
+	int32_t *left, *right, *parent, *split;
+	float *cond, *weight, *loss, *hess;
+	unsigned char *dleft;
+};
+
+/* ---- the model in memory ------------------------------------------------ */
+
+static struct zd_gbt *gbt_new(int ncols, float base)
+{
+	struct zd_gbt *g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->ncols = ncols;
+	g->base = base;
+	return g;
+}
+
+void zd_gbt_free(struct zd_gbt *g)
+{
+	if (g == NULL)
+		return;
+	free(g->trees);
+	free(g->nodes);
+	free(g->stats);
+	free(g);
+}
+
+int zd_gbt_ncols(const struct zd_gbt *g)
+{
+	return g->ncols;
+}
+
+int zd_gbt_ntrees(const struct zd_gbt *g)
+{
+	return g->ntrees;
+}
+
+size_t zd_gbt_nnodes(const struct zd_gbt *g)
+{
+	return g->nnodes;
+}
+
+static int reserve(struct zd_gbt *g, size_t more_nodes, struct zd_err *err)
+{
+	if (g->ntrees == g->cap_trees) {
+		int cap = g->cap_trees ? 2 * g->cap_trees : 64;
+		struct gbt_tree *r = realloc(g->trees, sizeof(*r) * (size_t)cap);
+		if (r == NULL)
+			return zd_fail(err, ENOMEM, "out of memory");
+		g->trees = r;
+		g->cap_trees = cap;
+	}
+	if (g->nnodes + more_nodes > (size_t)INT32_MAX)
+		return zd_fail(err, EFBIG, "model too large: more than %d nodes",
+			       INT32_MAX);
+	if (g->nnodes + more_nodes <= g->cap_nodes)
+		return 0;
+	size_t cap = g->cap_nodes ? 2 * g->cap_nodes : 1024;
+	while (cap < g->nnodes + more_nodes)
+		cap *= 2;
+	struct gbt_node *n = realloc(g->nodes, sizeof(*n) * cap);
+	if (n == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	g->nodes = n;
+	struct gbt_stats *s = realloc(g->stats, sizeof(*s) * cap);
+	if (s == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	g->stats = s;
+	g->cap_nodes = cap;
+	return 0;
+}
+
+/* The node reached from `node` while splits are on fixed inputs. */
+static int32_t resolve_fixed(const struct raw_tree *t, int32_t node,
+			     const float *fixed, const unsigned char *mask)
+{
+	while (mask != NULL && t->left[node] >= 0 && mask[t->split[node]]) {
+		float x = fixed[t->split[node]];
+		if (isnan(x))
+			node = t->dleft[node] ? t->left[node] : t->right[node];
+		else
+			node = x < t->cond[node] ? t->left[node] : t->right[node];
+	}
+	return node;
+}
+
+/* Append tree t to g, breadth first with sibling children side by side,
+ * resolving splits on inputs fixed by mask (NULL: none). With fold, a tree
+ * that resolves to one leaf is added to g->base instead; without, it stays
+ * a tree so that the sum keeps XGBoost's order. t must be a valid tree
+ * (checked by the loader or built by zdvfs). */
+static int append_tree(struct zd_gbt *g, const struct raw_tree *t,
+		       const float *fixed, const unsigned char *mask,
+		       bool fold, struct zd_err *err)
+{
+	int32_t root = resolve_fixed(t, 0, fixed, mask);
+	if (fold && t->left[root] < 0) {
+		g->base += t->cond[root];
+		return 0;
+	}
+	int rc = reserve(g, (size_t)t->n, err);
+	if (rc != 0)
+		return rc;
+	/* src_of[k]: the source node placed at local slot k; level[k]: its
+	 * depth */
+	int32_t *src_of = malloc(sizeof(*src_of) * (size_t)t->n);
+	int32_t *level = malloc(sizeof(*level) * (size_t)t->n);
+	if (src_of == NULL || level == NULL) {
+		free(src_of);
+		free(level);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	int32_t start = (int32_t)g->nnodes, head = 0, tail = 1, depth = 0;
+	src_of[0] = root;
+	level[0] = 0;
+	while (head < tail) {
+		int32_t s = src_of[head], at = start + head;
+		struct gbt_node *d = &g->nodes[at];
+		g->stats[at] = (struct gbt_stats){
+			.loss_change = t->loss[s],
+			.sum_hessian = t->hess[s],
+			.base_weight = t->weight[s],
+		};
+		d->value = t->cond[s];
+		if (t->left[s] < 0) {
+			d->split = NODE_LEAF;
+			d->child[0] = d->child[1] = at;
+		} else {
+			d->split = (uint32_t)t->split[s] |
+				   (t->dleft[s] ? NODE_DEFAULT_LEFT : 0);
+			d->child[0] = start + tail;
+			d->child[1] = start + tail + 1;
+			src_of[tail] = resolve_fixed(t, t->left[s], fixed, mask);
+			src_of[tail + 1] = resolve_fixed(t, t->right[s], fixed, mask);
+			level[tail] = level[tail + 1] = level[head] + 1;
+			if (level[head] + 1 > depth)
+				depth = level[head] + 1;
+			tail += 2;
+		}
+		head++;
+	}
+	free(src_of);
+	free(level);
+	g->trees[g->ntrees++] = (struct gbt_tree){.root = start, .depth = depth};
+	g->nnodes += (size_t)tail;
+	return 0;
+}
+
+static int32_t tree_end(const struct zd_gbt *g, int t)
+{
+	return t + 1 < g->ntrees ? g->trees[t + 1].root : (int32_t)g->nnodes;
+}
+
+static void raw_tree_free(struct raw_tree *t)
+{
+	free(t->left);
+	free(t->right);
+	free(t->parent);
+	free(t->split);
+	free(t->cond);
+	free(t->weight);
+	free(t->loss);
+	free(t->hess);
+	free(t->dleft);
+	memset(t, 0, sizeof(*t));
+}
+
+static int raw_tree_alloc(struct raw_tree *t, int32_t n, struct zd_err *err)
+{
+	size_t k = n > 0 ? (size_t)n : 1;
+	memset(t, 0, sizeof(*t));
+	t->n = n;
+	t->left = calloc(k, sizeof(int32_t));
+	t->right = calloc(k, sizeof(int32_t));
+	t->parent = calloc(k, sizeof(int32_t));
+	t->split = calloc(k, sizeof(int32_t));
+	t->cond = calloc(k, sizeof(float));
+	t->weight = calloc(k, sizeof(float));
+	t->loss = calloc(k, sizeof(float));
+	t->hess = calloc(k, sizeof(float));
+	t->dleft = calloc(k, 1);
+	if (!t->left || !t->right || !t->parent || !t->split || !t->cond ||
+	    !t->weight || !t->loss || !t->hess || !t->dleft) {
+		raw_tree_free(t);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Tree t of g with explicit children and local indices, as in the JSON. */
+static int raw_from_compact(const struct zd_gbt *g, int t, struct raw_tree *r,
+			    struct zd_err *err)
+{
+	int32_t start = g->trees[t].root, n = tree_end(g, t) - start;
+	int rc = raw_tree_alloc(r, n, err);
+	if (rc != 0)
+		return rc;
+	r->parent[0] = ROOT_PARENT;
+	for (int32_t i = 0; i < n; i++) {
+		const struct gbt_node *d = &g->nodes[start + i];
+		const struct gbt_stats *s = &g->stats[start + i];
+		r->cond[i] = d->value;
+		r->loss[i] = s->loss_change;
+		r->hess[i] = s->sum_hessian;
+		r->weight[i] = s->base_weight;
+		if (d->split & NODE_LEAF) {
+			r->left[i] = r->right[i] = -1;
+			continue;
+		}
+		r->split[i] = (int32_t)(d->split & NODE_COLUMN);
+		r->left[i] = d->child[0] - start;
+		r->right[i] = d->child[1] - start;
+		r->dleft[i] = (d->split & NODE_DEFAULT_LEFT) != 0;
+		r->parent[r->left[i]] = r->parent[r->right[i]] = i;
+	}
+	return 0;
+}
+
+/* ---- prediction --------------------------------------------------------- */
+
+/* One step down: XGBoost's rule, x < value goes left, a missing x takes
+ * the default child; compared in float. A leaf stays where it is. */
+static inline int32_t step(const struct gbt_node *nodes, int32_t i,
+			   const float *row)
+{
+	const struct gbt_node *n = &nodes[i];
+	float x = row[n->split & NODE_COLUMN];
+	int right = !(x < n->value); /* 1 for NaN too */
+	int missing_left = isnan(x) && (n->split & NODE_DEFAULT_LEFT);
+	return n->child[right & !missing_left];
+}
+
+/* One row walks TREE_GROUP trees side by side (a walk is a chain of
+ * dependent loads; independent chains overlap), then adds their leaves in
+ * tree order. */
+#define TREE_GROUP 16
+
+float zd_gbt_predict(const struct zd_gbt *g, const float *row)
+{
+	float sum = g->base;
+	int t = 0;
+	for (; t + TREE_GROUP <= g->ntrees; t += TREE_GROUP) {
+		int32_t at[TREE_GROUP], depth = 0;
+		for (int k = 0; k < TREE_GROUP; k++) {
+			at[k] = g->trees[t + k].root;
+			if (g->trees[t + k].depth > depth)
+				depth = g->trees[t + k].depth;
+		}
+		for (int32_t d = 0; d < depth; d++)
+			for (int k = 0; k < TREE_GROUP; k++)
+				at[k] = step(g->nodes, at[k], row);
+		for (int k = 0; k < TREE_GROUP; k++)
+			sum += g->nodes[at[k]].value;
+	}
+	for (; t < g->ntrees; t++) {
+		int32_t i = g->trees[t].root;
+		for (int32_t d = 0; d < g->trees[t].depth; d++)
+			i = step(g->nodes, i, row);
+		sum += g->nodes[i].value;
+	}
+	return sum;
+}
+
+/* Rows go in blocks, trees outer: a tree's nodes stay in L1 while the
+ * block's rows walk it side by side. Each row still sums base + trees in
+ * order, as zd_gbt_predict does. */
+#define ROW_BLOCK 32
+
+void zd_gbt_predict_rows(const struct zd_gbt *g, const float *x, size_t n,
+			 float *out)
+{
+	size_t ncols = (size_t)g->ncols;
+	int32_t at[ROW_BLOCK];
+	for (size_t r0 = 0; r0 < n; r0 += ROW_BLOCK) {
+		size_t m = n - r0 < ROW_BLOCK ? n - r0 : ROW_BLOCK;
+		const float *xb = x + r0 * ncols;
+		float *ob = out + r0;
+		for (size_t r = 0; r < m; r++)
+			ob[r] = g->base;
+		for (int t = 0; t < g->ntrees; t++) {
+			for (size_t r = 0; r < m; r++)
+				at[r] = g->trees[t].root;
+			for (int32_t d = 0; d < g->trees[t].depth; d++)
+				for (size_t r = 0; r < m; r++)
+					at[r] = step(g->nodes, at[r],
+						     xb + r * ncols);
+			for (size_t r = 0; r < m; r++)
+				ob[r] += g->nodes[at[r]].value;
+		}
+	}
+}
+
+/* ---- specialisation ----------------------------------------------------- */
+
+int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
+		      const unsigned char *fixed_mask, struct zd_gbt **out,
+		      struct zd_err *err)
+{
+	*out = NULL;
+	struct zd_gbt *s = gbt_new(g->ncols, g->base);
+	if (s == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	int rc = 0;
+	for (int t = 0; rc == 0 && t < g->ntrees; t++) {
+		struct raw_tree r;
+		rc = raw_from_compact(g, t, &r, err);
+		if (rc == 0)
+			rc = append_tree(s, &r, fixed, fixed_mask, true, err);
+		raw_tree_free(&r);
+	}
+	if (rc != 0) {
+		zd_gbt_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* ---- writing XGBoost's JSON --------------------------------------------- */
+
+static json_t *int_string(long long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", v);
+	return json_string(buf);
+}
+
+static json_t *tree_to_json(const struct zd_gbt *g, int t)
+{
+	struct raw_tree r;
+	struct zd_err err = {0};
+	if (raw_from_compact(g, t, &r, &err) != 0)
+		return NULL;
+	json_t *left = json_array(), *right = json_array(),
+	       *parents = json_array(), *split = json_array(),
+	       *cond = json_array(), *dleft = json_array(),
+	       *weight = json_array(), *loss = json_array(),
+	       *hess = json_array(), *stype = json_array();
+	bool ok = left && right && parents && split && cond && dleft &&
+		  weight && loss && hess && stype;
+	for (int32_t i = 0; ok && i < r.n; i++)
+		ok = json_array_append_new(left, json_integer(r.left[i])) == 0 &&
+		     json_array_append_new(right, json_integer(r.right[i])) == 0 &&
+		     json_array_append_new(parents, json_integer(r.parent[i])) == 0 &&
+		     json_array_append_new(split, json_integer(r.split[i])) == 0 &&
+		     json_array_append_new(cond, json_real(r.cond[i])) == 0 &&
+		     json_array_append_new(dleft, json_integer(r.dleft[i])) == 0 &&
+		     json_array_append_new(weight, json_real(r.weight[i])) == 0 &&
+		     json_array_append_new(loss, json_real(r.loss[i])) == 0 &&
+		     json_array_append_new(hess, json_real(r.hess[i])) == 0 &&
+		     json_array_append_new(stype, json_integer(0)) == 0;
+	json_t *tree = NULL;
+	if (ok)
+		tree = json_pack(
+			"{s:o, s:[], s:[], s:[], s:[], s:o, s:i, s:o, s:o, s:o, "
+			"s:o, s:o, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:s}}",
+			"base_weights", weight, "categories", "categories_nodes",
+			"categories_segments", "categories_sizes",
+			"default_left", dleft, "id", t, "left_children", left,
+			"loss_changes", loss, "parents", parents,
+			"right_children", right, "split_conditions", cond,
+			"split_indices", split, "split_type", stype,
+			"sum_hessian", hess, "tree_param", "num_deleted", "0",
+			"num_feature", int_string(g->ncols), "num_nodes",
+			int_string(r.n), "size_leaf_vector", "0");
+	else {
+		/* json_pack takes the "o" references even when it fails;
+		 * only an unpacked set is ours to drop */
+		json_decref(left);
+		json_decref(right);
+		json_decref(parents);
+		json_decref(split);
+		json_decref(cond);
+		json_decref(dleft);
+		json_decref(weight);
+		json_decref(loss);
+		json_decref(hess);
+		json_decref(stype);
+	}
+	raw_tree_free(&r);
+	return tree;
+}
+
+json_t *zd_gbt_to_json(const struct zd_gbt *g)
+{
+	json_t *trees = json_array(), *info = json_array();
+	bool ok = trees && info;
+	for (int t = 0; ok && t < g->ntrees; t++)
+		ok = json_array_append_new(trees, tree_to_json(g, t)) == 0 &&
+		     json_array_append_new(info, json_integer(0)) == 0;
+	if (!ok) {
+		json_decref(trees);
+		json_decref(info);
+		return NULL;
+	}
+	/* base_score as XGBoost writes it: a string, here with the digits a
+	 * float needs to come back the same */
+	char base[32];
+	snprintf(base, sizeof(base), "%.9g", (double)g->base);
+	/* The layout is XGBoost 1.7's, whatever version is linked. */
+	return json_pack(
+		"{s:{s:{}, s:[], s:[], s:{s:{s:{s:s, s:o, s:s}, s:o, s:o}, s:s}, "
+		"s:{s:s, s:s, s:s, s:o, s:s}, s:{s:s, s:{s:s}}}, s:[i,i,i]}",
+		"learner", "attributes", "feature_names", "feature_types",
+		"gradient_booster", "model", "gbtree_model_param",
+		"num_parallel_tree", "1", "num_trees", int_string(g->ntrees),
+		"size_leaf_vector", "0", "tree_info", info, "trees", trees,
+		"name", "gbtree", "learner_model_param", "base_score", base,
+		"boost_from_average", "1", "num_class", "0", "num_feature",
+		int_string(g->ncols), "num_target", "1", "objective", "name",
+		"reg:squarederror", "reg_loss_param", "scale_pos_weight", "1",
+		"version", 1, 7, 4);
+}
+
+/* ---- reading XGBoost's JSON --------------------------------------------- */
+
+/* What a validation step needs: the source for messages and the error. */
+struct loader {
+	const char *what;
+	struct zd_err *err;
+};
+
+static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return zd_bad_input(ld->err, "%s: %s: %s", ld->what, path, msg);
+}
+
+static void path_key(char *out, size_t len, const char *parent,
+		     const char *key)
+{
+	/* Paths are short; a cut one still names the place. */
+	if (parent[0] == '\0')
+		snprintf(out, len, "%s", key);
+	else
+		snprintf(out, len, "%s.%s", parent, key);
+}
+
+static void path_index(char *out, size_t len, const char *parent, size_t i)
+{
+	snprintf(out, len, "%s[%zu]", parent, i);
+}
+
+static const char *type_name(json_type type)
+{
+	switch (type) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	default:
+		return "a value of another type";
+	}
+}
+
+/* obj[key], required, of the given type (object, array or string). */
+static int get_member(const struct loader *ld, const json_t *obj,
+		      const char *where, const char *key, json_type type,
+		      json_t **out)
+{
+	char path[256];
+	path_key(path, sizeof(path), where, key);
+	*out = json_object_get(obj, key);
+	if (*out == NULL)
+		return bad(ld, path, "missing required field");
+	if (json_typeof(*out) != type)
+		return bad(ld, path, "must be %s", type_name(type));
+	return 0;
+}
+
+/* XGBoost writes counts as strings: "num_nodes": "127". */
+static int get_count(const struct loader *ld, const json_t *obj,
+		     const char *where, const char *key, long long min,
+		     long long max, long long *out)
+{
+	json_t *v;
+	int rc = get_member(ld, obj, where, key, JSON_STRING, &v);
+	if (rc != 0)
+		return rc;
+	char path[256];
+	path_key(path, sizeof(path), where, key);
+	const char *s = json_string_value(v);
+	char *end;
+	errno = 0;
+	long long x = strtoll(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0)
+		return bad(ld, path, "\"%s\" is not an integer", s);
+	if (x < min || x > max)
+		return bad(ld, path, "%lld is out of range %lld..%lld", x, min,
+			   max);
+	*out = x;
+	return 0;
+}
+
+static int expect_string(const struct loader *ld, const json_t *obj,
+			 const char *where, const char *key, const char *want,
+			 const char *why)
+{
+	json_t *v;
+	int rc = get_member(ld, obj, where, key, JSON_STRING, &v);
+	if (rc != 0)
+		return rc;
+	if (strcmp(json_string_value(v), want) == 0)
+		return 0;
+	char path[256];
+	path_key(path, sizeof(path), where, key);
+	return bad(ld, path, "\"%s\" is not supported (%s)",
+		   json_string_value(v), why);
+}
+
+static int get_base_score(const struct loader *ld, const json_t *param,
+			  const char *where, float *out)
+{
+	json_t *v;
+	int rc = get_member(ld, param, where, "base_score", JSON_STRING, &v);
+	if (rc != 0)
+		return rc;
+	char path[256];
+	path_key(path, sizeof(path), where, "base_score");
+	const char *s = json_string_value(v);
+	char *end;
+	errno = 0;
+	float x = strtof(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(x))
+		return bad(ld, path, "\"%s\" is not a finite number", s);
+	*out = x;
+	return 0;
+}
+
+/* tree[key]: an array of exactly n entries. */
+static int tree_array(const struct loader *ld, const json_t *tree,
+		      const char *where, const char *key, int32_t n,
+		      json_t **out)
+{
+	int rc = get_member(ld, tree, where, key, JSON_ARRAY, out);
+	if (rc != 0)
+		return rc;
+	if (json_array_size(*out) == (size_t)n)
+		return 0;
+	char path[256];
+	path_key(path, sizeof(path), where, key);
+	return bad(ld, path, "has %zu entries, tree_param.num_nodes is %d",
+		   json_array_size(*out), n);
+}
+
+static int read_ints(const struct loader *ld, const json_t *tree,
+		     const char *where, const char *key, int32_t n,
+		     int32_t *dst)
+{
+	json_t *arr;
+	int rc = tree_array(ld, tree, where, key, n, &arr);
+	if (rc != 0)
+		return rc;
+	for (int32_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(arr, (size_t)i);
+		if (json_is_integer(v) && json_integer_value(v) >= INT32_MIN &&
+		    json_integer_value(v) <= INT32_MAX) {
+			dst[i] = (int32_t)json_integer_value(v);
+			continue;
+		}
+		char base[256], path[280];
+		path_key(base, sizeof(base), where, key);
+		path_index(path, sizeof(path), base, (size_t)i);
+		return bad(ld, path, "must be a 32-bit integer");
+	}
+	return 0;
+}
+
+static int read_floats(const struct loader *ld, const json_t *tree,
+		       const char *where, const char *key, int32_t n,
+		       float *dst)
+{
+	json_t *arr;
+	int rc = tree_array(ld, tree, where, key, n, &arr);
+	if (rc != 0)
+		return rc;
+	for (int32_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(arr, (size_t)i);
+		if (json_is_number(v) && fabs(json_number_value(v)) <= FLT_MAX) {
+			dst[i] = (float)json_number_value(v);
+			continue;
+		}
+		char base[256], path[280];
+		path_key(base, sizeof(base), where, key);
+		path_index(path, sizeof(path), base, (size_t)i);
+		return bad(ld, path, "must be a number within float range");
+	}
+	return 0;
+}
+
+/* default_left: 0/1 as XGBoost 1.6+ writes it, true/false as older ones. */
+static int read_flags(const struct loader *ld, const json_t *tree,
+		      const char *where, const char *key, int32_t n,
+		      unsigned char *dst)
+{
+	json_t *arr;
+	int rc = tree_array(ld, tree, where, key, n, &arr);
+	if (rc != 0)
+		return rc;
+	for (int32_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(arr, (size_t)i);
+		if (json_is_boolean(v)) {
+			dst[i] = json_is_true(v);
+			continue;
+		}
+		if (json_is_integer(v) && (json_integer_value(v) == 0 ||
+					   json_integer_value(v) == 1)) {
+			dst[i] = (unsigned char)json_integer_value(v);
+			continue;
+		}
+		char base[256], path[280];
+		path_key(base, sizeof(base), where, key);
+		path_index(path, sizeof(path), base, (size_t)i);
+		return bad(ld, path, "must be 0 or 1");
+	}
+	return 0;
+}
+
+/* Only numerical splits: split_type (when present) all 0, no categories. */
+static int check_numerical(const struct loader *ld, const json_t *tree,
+			   const char *where, int32_t n)
+{
+	json_t *types = json_object_get(tree, "split_type");
+	if (types != NULL) {
+		json_t *arr;
+		int rc = tree_array(ld, tree, where, "split_type", n, &arr);
+		if (rc != 0)
+			return rc;
+		for (int32_t i = 0; i < n; i++) {
+			json_t *v = json_array_get(arr, (size_t)i);
+			if (json_is_integer(v) && json_integer_value(v) == 0)
+				continue;
+			char base[256], path[280];
+			path_key(base, sizeof(base), where, "split_type");
+			path_index(path, sizeof(path), base, (size_t)i);
+			return bad(ld, path, "must be 0: categorical splits "
+				   "are not supported");
+		}
+	}
+	json_t *cats = json_object_get(tree, "categories_nodes");
+	if (cats != NULL && (!json_is_array(cats) || json_array_size(cats) != 0)) {
+		char path[256];
+		path_key(path, sizeof(path), where, "categories_nodes");
+		return bad(ld, path, "must be empty: categorical splits are "
+			   "not supported");
+	}
+	return 0;
+}
+
+static int read_tree_arrays(const struct loader *ld, const json_t *tree,
+			    const char *where, struct raw_tree *t)
+{
+	int32_t n = t->n;
+	int rc;
+	if ((rc = read_ints(ld, tree, where, "left_children", n, t->left)) != 0 ||
+	    (rc = read_ints(ld, tree, where, "right_children", n, t->right)) != 0 ||
+	    (rc = read_ints(ld, tree, where, "parents", n, t->parent)) != 0 ||
+	    (rc = read_ints(ld, tree, where, "split_indices", n, t->split)) != 0 ||
+	    (rc = read_floats(ld, tree, where, "split_conditions", n, t->cond)) != 0 ||
+	    (rc = read_flags(ld, tree, where, "default_left", n, t->dleft)) != 0 ||
+	    (rc = read_floats(ld, tree, where, "base_weights", n, t->weight)) != 0 ||
+	    (rc = read_floats(ld, tree, where, "loss_changes", n, t->loss)) != 0 ||
+	    (rc = read_floats(ld, tree, where, "sum_hessian", n, t->hess)) != 0)
+		return rc;
+	return check_numerical(ld, tree, where, n);
+}
+
+/* A child index of node `parent`: in range, and not reached before. */
+static int check_child(const struct loader *ld, const char *where,
+		       const char *key, const struct raw_tree *t,
+		       int32_t parent, int32_t child, const unsigned char *seen)
+{
+	char base[256], path[280];
+	path_key(base, sizeof(base), where, key);
+	path_index(path, sizeof(path), base, (size_t)parent);
+	if (child < 0 || child >= t->n)
+		return bad(ld, path, "%d is out of range 0..%d", child,
+			   t->n - 1);
+	if (seen[child])
+		return bad(ld, path, "node %d is reached twice (a cycle or a "
+			   "shared subtree)", child);
+	if (t->parent[child] != parent) {
+		path_key(base, sizeof(base), where, "parents");
+		path_index(path, sizeof(path), base, (size_t)child);
+		return bad(ld, path, "%d, but node %d is a child of node %d",
+			   t->parent[child], child, parent);
+	}
+	return 0;
+}
+
+/* Every node reachable from the root once, splits on known columns, and
+ * the nodes left over exactly those tree_param.num_deleted says. */
+static int check_structure(const struct loader *ld, const char *where,
+			   const struct raw_tree *t, int ncols,
+			   long long deleted)
+{
+	unsigned char *seen = calloc((size_t)t->n, 1);
+	int32_t *stack = malloc(sizeof(*stack) * (size_t)t->n);
+	if (seen == NULL || stack == NULL) {
+		free(seen);
+		free(stack);
+		return zd_fail(ld->err, ENOMEM, "out of memory");
+	}
+	int rc = 0;
+	int32_t depth = 0, reached = 1;
+	stack[depth++] = 0;
+	seen[0] = 1;
+	while (rc == 0 && depth > 0) {
+		int32_t i = stack[--depth];
+		int32_t l = t->left[i], r = t->right[i];
+		char base[256], path[280];
+		if (l == -1 && r == -1)
+			continue;
+		if (l == -1 || r == -1) {
+			path_key(base, sizeof(base), where,
+				 l == -1 ? "left_children" : "right_children");
+			path_index(path, sizeof(path), base, (size_t)i);
+			rc = bad(ld, path, "-1, but node %d has one child (%d); "
+				 "a node has none or two", i, l == -1 ? r : l);
+			break;
+		}
+		if (t->split[i] < 0 || t->split[i] >= ncols) {
+			path_key(base, sizeof(base), where, "split_indices");
+			path_index(path, sizeof(path), base, (size_t)i);
+			rc = bad(ld, path, "%d is out of range 0..%d (num_feature "
+				 "%d)", t->split[i], ncols - 1, ncols);
+			break;
+		}
+		if ((rc = check_child(ld, where, "left_children", t, i, l,
+				      seen)) != 0)
+			break;
+		seen[l] = 1;
+		if ((rc = check_child(ld, where, "right_children", t, i, r,
+				      seen)) != 0)
+			break;
+		seen[r] = 1;
+		stack[depth++] = l;
+		stack[depth++] = r;
+		reached += 2;
+	}
+	if (rc == 0 && t->n - reached != deleted) {
+		char path[256];
+		path_key(path, sizeof(path), where, "left_children");
+		rc = bad(ld, path, "%d of %d nodes are not reachable from the "
+			 "root, tree_param.num_deleted is %lld",
+			 t->n - reached, t->n, deleted);
+	}
+	free(seen);
+	free(stack);
+	return rc;
+}
+
+static int read_tree(const struct loader *ld, const json_t *tree,
+		     const char *where, struct zd_gbt *g)
+{
+	json_t *param;
+	long long n, nfeat, deleted, leafvec;
+	char ppath[256];
+	path_key(ppath, sizeof(ppath), where, "tree_param");
+	int rc = get_member(ld, tree, where, "tree_param", JSON_OBJECT, &param);
+	if (rc == 0)
+		rc = get_count(ld, param, ppath, "num_nodes", 1, MAX_TREE_NODES, &n);
+	if (rc == 0)
+		rc = get_count(ld, param, ppath, "num_feature", g->ncols,
+			       g->ncols, &nfeat);
+	if (rc == 0)
+		rc = get_count(ld, param, ppath, "num_deleted", 0, n - 1, &deleted);
+	if (rc == 0 && json_object_get(param, "size_leaf_vector") != NULL)
+		rc = get_count(ld, param, ppath, "size_leaf_vector", 0, 0,
+			       &leafvec);
+	if (rc != 0)
+		return rc;
+	struct raw_tree t;
+	if ((rc = raw_tree_alloc(&t, (int32_t)n, ld->err)) != 0)
+		return rc;
+	rc = read_tree_arrays(ld, tree, where, &t);
+	if (rc == 0)
+		rc = check_structure(ld, where, &t, g->ncols, deleted);
+	if (rc == 0)
+		rc = append_tree(g, &t, NULL, NULL, false, ld->err);
+	raw_tree_free(&t);
+	return rc;
+}
+
+/* "version": [major, minor, patch]; the tree layout read here is that of
+ * XGBoost 1.x and 2.x. */
+static int check_version(const struct loader *ld, const json_t *j)
+{
+	json_t *v;
+	int rc = get_member(ld, j, "", "version", JSON_ARRAY, &v);
+	if (rc != 0)
+		return rc;
+	long long part[3];
+	for (size_t i = 0; i < 3; i++) {
+		json_t *x = json_array_get(v, i);
+		if (json_array_size(v) != 3 || !json_is_integer(x))
+			return bad(ld, "version", "must be [MAJOR, MINOR, PATCH]");
+		part[i] = json_integer_value(x);
+	}
+	if (part[0] != 1 && part[0] != 2)
+		return bad(ld, "version", "XGBoost %lld.%lld.%lld models are "
+			   "not supported (1.x and 2.x are)", part[0], part[1],
+			   part[2]);
+	return 0;
+}
+
+/* The learner's scalars: a single-output squared-error regression. */
+static int read_learner_param(const struct loader *ld, const json_t *learner,
+			      int *ncols, float *base)
+{
+	json_t *param = NULL, *objective = NULL;
+	const char *lmp = "learner.learner_model_param";
+	long long nfeat, nclass = 0, ntarget = 1;
+	int rc = get_member(ld, learner, "learner", "learner_model_param",
+			    JSON_OBJECT, &param);
+	if (rc == 0)
+		rc = get_count(ld, param, lmp, "num_feature", 1, MAX_COLS, &nfeat);
+	if (rc == 0 && json_object_get(param, "num_class") != NULL)
+		rc = get_count(ld, param, lmp, "num_class", 0, 1, &nclass);
+	if (rc == 0 && json_object_get(param, "num_target") != NULL)
+		rc = get_count(ld, param, lmp, "num_target", 1, 1, &ntarget);
+	if (rc == 0)
+		rc = get_base_score(ld, param, lmp, base);
+	if (rc == 0)
+		rc = get_member(ld, learner, "learner", "objective", JSON_OBJECT,
+				&objective);
+	if (rc == 0)
+		rc = expect_string(ld, objective, "learner.objective", "name",
+				   "reg:squarederror",
+				   "only reg:squarederror, whose output is "
+				   "the sum itself");
+	*ncols = (int)nfeat;
+	return rc;
+}
+
+/* learner.gradient_booster.model: its trees, all of output group 0. */
+static int read_booster(const struct loader *ld, const json_t *learner,
+			json_t **trees_out)
+{
+	json_t *gb = NULL, *model = NULL, *param = NULL, *trees = NULL, *info = NULL;
+	const char *gbp = "learner.gradient_booster";
+	const char *mp = "learner.gradient_booster.model";
+	long long ntrees;
+	int rc = get_member(ld, learner, "learner", "gradient_booster",
+			    JSON_OBJECT, &gb);
+	if (rc == 0)
+		rc = expect_string(ld, gb, gbp, "name", "gbtree",
+				   "only gbtree; dart weighs its trees");
+	if (rc == 0)
+		rc = get_member(ld, gb, gbp, "model", JSON_OBJECT, &model);
+	if (rc == 0)
+		rc = get_member(ld, model, mp, "trees", JSON_ARRAY, &trees);
+	if (rc == 0)
+		rc = get_member(ld, model, mp, "gbtree_model_param", JSON_OBJECT,
+				&param);
+	if (rc == 0)
+		rc = get_count(ld, param, "learner.gradient_booster.model."
+			       "gbtree_model_param", "num_trees",
+			       (long long)json_array_size(trees),
+			       (long long)json_array_size(trees), &ntrees);
+	if (rc == 0)
+		rc = get_member(ld, model, mp, "tree_info", JSON_ARRAY, &info);
+	if (rc != 0)
+		return rc;
+	if (json_array_size(trees) > MAX_TREES)
+		return bad(ld, "learner.gradient_booster.model.trees",
+			   "%zu trees, more than %d", json_array_size(trees),
+			   MAX_TREES);
+	if (json_array_size(info) != json_array_size(trees))
+		return bad(ld, "learner.gradient_booster.model.tree_info",
+			   "has %zu entries for %zu trees",
+			   json_array_size(info), json_array_size(trees));
+	for (size_t i = 0; i < json_array_size(info); i++) {
+		json_t *v = json_array_get(info, i);
+		if (json_is_integer(v) && json_integer_value(v) == 0)
+			continue;
+		char path[256];
+		path_index(path, sizeof(path),
+			   "learner.gradient_booster.model.tree_info", i);
+		return bad(ld, path, "must be 0: one output only");
+	}
+	*trees_out = trees;
+	return 0;
+}
+
+int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
+		     struct zd_err *err)
+{
+	struct loader ld = {what ? what : "model", err};
+	json_t *learner = NULL, *trees = NULL;
+	int ncols = 0;
+	float base = 0;
+	*out = NULL;
+	if (!json_is_object(j))
+		return zd_bad_input(err, "%s: not an XGBoost JSON model (not an "
+				    "object)", ld.what);
+	int rc = check_version(&ld, j);
+	if (rc == 0)
+		rc = get_member(&ld, j, "", "learner", JSON_OBJECT, &learner);
+	if (rc == 0)
+		rc = read_learner_param(&ld, learner, &ncols, &base);
+	if (rc == 0)
+		rc = read_booster(&ld, learner, &trees);
+	if (rc != 0)
+		return rc;
+	struct zd_gbt *g = gbt_new(ncols, base);
+	if (g == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	for (size_t t = 0; rc == 0 && t < json_array_size(trees); t++) {
+		char where[256];
+		path_index(where, sizeof(where),
+			   "learner.gradient_booster.model.trees", t);
+		json_t *tree = json_array_get(trees, t);
+		if (!json_is_object(tree))
+			rc = bad(&ld, where, "must be an object");
+		else
+			rc = read_tree(&ld, tree, where, g);
+	}
+	if (rc != 0) {
+		zd_gbt_free(g);
+		return rc;
+	}
+	*out = g;
+	return 0;
+}
+
+/* ---- training ----------------------------------------------------------- */
+
+static int xgb_ok(int rc, const char *call, struct zd_err *err)
+{
+	if (rc == 0)
+		return 0;
+	return zd_fail(err, EIO, "XGBoost %s failed: %s", call,
+		       XGBGetLastError());
+}
+
+/* The caller's parameters with defaults filled in, or a usage error. */
+static int resolve_params(const struct zd_gbt_params *in,
+			  struct zd_gbt_params *p, struct zd_err *err)
+{
+	static const struct zd_gbt_params none = {0};
+	if (in == NULL)
+		in = &none;
+	*p = *in;
+	if (p->trees == 0)
+		p->trees = 100;
+	if (p->max_depth == 0)
+		p->max_depth = 6;
+	if (p->eta == 0)
+		p->eta = 0.1;
+	if (p->subsample == 0)
+		p->subsample = 1.0;
+	if (p->trees < 1 || p->trees > MAX_TREES)
+		return zd_bad_input(err, "gbt: trees %d is out of range 1..%d",
+				    p->trees, MAX_TREES);
+	if (p->max_depth < 1 || p->max_depth > 20)
+		return zd_bad_input(err, "gbt: max_depth %d is out of range "
+				    "1..20", p->max_depth);
+	if (!(p->eta > 0 && p->eta <= 1))
+		return zd_bad_input(err, "gbt: eta %g is outside (0, 1]", p->eta);
+	if (!(p->subsample > 0 && p->subsample <= 1))
+		return zd_bad_input(err, "gbt: subsample %g is outside (0, 1]",
+				    p->subsample);
+	if (p->threads < 0)
+		return zd_bad_input(err, "gbt: threads %d is negative",
+				    p->threads);
+	return 0;
+}
+
+static int check_data(const float *x, const float *y, size_t nrows, int ncols,
+		      struct zd_err *err)
+{
+	if (nrows == 0)
+		return zd_bad_input(err, "gbt: no rows to train on");
+	if (ncols < 1 || ncols > MAX_COLS)
+		return zd_bad_input(err, "gbt: %d columns is out of range 1..%d",
+				    ncols, MAX_COLS);
+	if (nrows > SIZE_MAX / sizeof(float) / (size_t)ncols)
+		return zd_bad_input(err, "gbt: %zu rows of %d columns is too "
+				    "many", nrows, ncols);
+	for (size_t i = 0; i < nrows; i++) {
+		if (!isfinite(y[i]))
+			return zd_bad_input(err, "gbt: target of row %zu is %g, "
+					    "not a finite number", i, (double)y[i]);
+		for (int c = 0; c < ncols; c++)
+			if (isinf(x[i * (size_t)ncols + (size_t)c]))
+				return zd_bad_input(err, "gbt: row %zu column %d "
+						    "is infinite (NAN marks "
+						    "a missing value)", i, c);
+	}
+	return 0;
+}
+
+static int set_param(BoosterHandle b, const char *name, const char *value,
+		     struct zd_err *err)
+{
+	if (XGBoosterSetParam(b, name, value) == 0)
+		return 0;
+	return zd_fail(err, EIO, "XGBoost XGBoosterSetParam(%s, %s) failed: %s",
+		       name, value, XGBGetLastError());
+}
+
+static int set_params(BoosterHandle b, const struct zd_gbt_params *p,
+		      struct zd_err *err)
+{
+	char depth[16], eta[32], subsample[32], threads[16], seed[32];
+	snprintf(depth, sizeof(depth), "%d", p->max_depth);
+	snprintf(eta, sizeof(eta), "%.17g", p->eta);
+	snprintf(subsample, sizeof(subsample), "%.17g", p->subsample);
+	snprintf(threads, sizeof(threads), "%d", p->threads); /* 0: all */
+	/* XGBoost's seed is an int64: the top bit of ours is dropped */
+	snprintf(seed, sizeof(seed), "%lld",
+		 (long long)(p->seed & (uint64_t)INT64_MAX));
+	int rc;
+	if ((rc = set_param(b, "verbosity", "0", err)) != 0 ||
+	    (rc = set_param(b, "objective", "reg:squarederror", err)) != 0 ||
+	    (rc = set_param(b, "tree_method", "hist", err)) != 0 ||
+	    (rc = set_param(b, "max_depth", depth, err)) != 0 ||
+	    (rc = set_param(b, "eta", eta, err)) != 0 ||
+	    (rc = set_param(b, "subsample", subsample, err)) != 0 ||
+	    (rc = set_param(b, "nthread", threads, err)) != 0 ||
+	    (rc = set_param(b, "seed", seed, err)) != 0)
+		return rc;
+	return 0;
+}
+
+/* zdvfs's trees from the booster's JSON, through the file loader. */
+static int booster_to_gbt(BoosterHandle b, struct zd_gbt **out,
+			  struct zd_err *err)
+{
+	bst_ulong len = 0;
+	const char *buf = NULL;
+	int rc = xgb_ok(XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}",
+						   &len, &buf),
+			"XGBoosterSaveModelToBuffer", err);
+	if (rc != 0)
+		return rc;
+	json_error_t jerr;
+	json_t *j = json_loadb(buf, (size_t)len, 0, &jerr);
+	if (j == NULL)
+		return zd_fail(err, EIO, "XGBoost's JSON model does not parse: "
+			       "%s (line %d)", jerr.text, jerr.line);
+	rc = zd_gbt_from_json(j, "XGBoost's trained model", out, err);
+	json_decref(j);
+	return rc;
+}
+
+int zd_gbt_train(const float *x, const float *y, size_t nrows, int ncols,
+		 const struct zd_gbt_params *params, struct zd_gbt **out,
+		 struct zd_err *err)
+{
+	struct zd_gbt_params p;
+	DMatrixHandle data = NULL;
+	BoosterHandle booster = NULL;
+	*out = NULL;
+	int rc = resolve_params(params, &p, err);
+	if (rc == 0)
+		rc = check_data(x, y, nrows, ncols, err);
+	if (rc == 0)
+		rc = xgb_ok(XGDMatrixCreateFromMat(x, (bst_ulong)nrows,
+						   (bst_ulong)ncols, NAN, &data),
+			    "XGDMatrixCreateFromMat", err);
+	if (rc == 0)
+		rc = xgb_ok(XGDMatrixSetFloatInfo(data, "label", y,
+						  (bst_ulong)nrows),
+			    "XGDMatrixSetFloatInfo(label)", err);
+	if (rc == 0)
+		rc = xgb_ok(XGBoosterCreate(&data, 1, &booster),
+			    "XGBoosterCreate", err);
+	if (rc == 0)
+		rc = set_params(booster, &p, err);
+	for (int i = 0; rc == 0 && i < p.trees; i++)
+		rc = xgb_ok(XGBoosterUpdateOneIter(booster, i, data),
+			    "XGBoosterUpdateOneIter", err);
+	if (rc == 0)
+		rc = booster_to_gbt(booster, out, err);
+	if (booster != NULL && XGBoosterFree(booster) != 0 && rc == 0) {
+		rc = xgb_ok(-1, "XGBoosterFree", err);
+	}
+	if (data != NULL && XGDMatrixFree(data) != 0 && rc == 0)
+		rc = xgb_ok(-1, "XGDMatrixFree", err);
+	if (rc != 0 && *out != NULL) {
+		zd_gbt_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}

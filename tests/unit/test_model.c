@@ -1,0 +1,403 @@
+/* test_model.c - the environment model end to end on a small store filled
+ * from the simulator: profile -> train -> predict -> save/load -> eval, and
+ * the property zero-shot rests on: a program held out contributes nothing
+ * to the model that predicts it. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "zdvfs/model.h"
+#include "zdvfs/sim.h"
+#include "zdvfs/store.h"
+#include "zdvfs/workload.h"
+
+static const char *const boards[] = {"jetson-tx2", "core-i7"};
+static const char *const programs[] = {"gemm", "jacobi-2d", "fib",
+				       "atax", "nqueens"};
+#define NBOARDS 2
+#define NPROGRAMS 5
+
+struct fixture {
+	char dir[64];
+	char db[128];
+	char db_other[128];
+};
+
+static struct zd_features *program_features(const char *name)
+{
+	struct zd_err err = {0};
+	struct zd_manifest *m = NULL;
+	if (zd_manifest_load(NULL, &m, &err) != 0)
+		fail_msg("manifest: %s", err.msg);
+	const struct zd_workload_info *w = zd_manifest_find(m, name);
+	assert_non_null(w);
+	char paths[4][512];
+	const char *files[4];
+	for (int i = 0; i < w->nsources; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/../%s",
+			 zd_workload_dir(NULL), w->sources[i]);
+		files[i] = paths[i];
+	}
+	struct zd_feat_request req = {.files = files, .nfiles = w->nsources,
+				      .no_cache = true};
+	struct zd_features *f = NULL;
+	if (zd_features_analyze(&req, &f, &err) != 0)
+		fail_msg("features of %s: %s", name, err.msg);
+	zd_manifest_free(m);
+	return f;
+}
+
+/* Every third level, every core count, at ambient: what a sweep stores.
+ * `distort` multiplies the makespans of program `victim`. */
+static void fill_store(const char *db, const char *victim, double distort)
+{
+	struct zd_err err = {0};
+	struct zd_store *s = NULL;
+	if (zd_store_open(db, &s, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(zd_store_begin(s, &err), 0);
+	for (int p = 0; p < NPROGRAMS; p++) {
+		struct zd_features *f = program_features(programs[p]);
+		json_t *j = zd_features_json(f);
+		char *text = json_dumps(j, JSON_COMPACT);
+		assert_int_equal(zd_store_put_program(s, programs[p], "hash", text, &err), 0);
+		free(text);
+		json_decref(j);
+		zd_features_free(f);
+	}
+	for (int b = 0; b < NBOARDS; b++) {
+		struct zd_board *board = NULL;
+		struct zd_sim *sim = NULL;
+		struct zd_action_space space;
+		if (zd_board_load(boards[b], NULL, &board, &err) != 0 ||
+		    zd_action_space_init(&space, board, &err) != 0 ||
+		    zd_store_put_board(s, boards[b], "hash", &err) != 0 ||
+		    zd_sim_new(board, 1, &sim, &err) != 0)
+			fail_msg("%s: %s", boards[b], err.msg);
+		for (int p = 0; p < NPROGRAMS; p++) {
+			struct zd_sim_workload w;
+			if (zd_profile_load(NULL, boards[b], programs[p], &w, &err) != 0)
+				fail_msg("%s", err.msg);
+			for (int i = 0; i < space.count; i++) {
+				struct zd_action a;
+				zd_action_at(&space, i, &a);
+				bool keep = true;
+				for (int c = 0; c < space.nclusters; c++)
+					if (a.cores[c] && a.level[c] % 3 != 0 &&
+					    a.level[c] != space.nlevels[c] - 1)
+						keep = false;
+				if (!keep)
+					continue;
+				struct zd_decision d;
+				struct zd_policy *pol = NULL;
+				struct zd_sim_result res;
+				zd_action_decision(&space, &a, NULL, 0, &d);
+				zd_sim_reset(sim);
+				if (zd_policy_new("userspace", zd_sim_info(sim), &d.cpus,
+						  &pol, &err) != 0)
+					fail_msg("%s", err.msg);
+				memcpy(pol->fixed_khz, d.khz, sizeof(d.khz));
+				struct zd_run_record r = {0};
+				for (int z = 0; z < board->nzones; z++)
+					r.start_mc[z] = zd_sim_temp_mc(sim, z);
+				if (zd_sim_run(sim, &w, pol, &res, NULL, NULL, &err) != 0)
+					fail_msg("%s", err.msg);
+				zd_policy_free(pol);
+				snprintf(r.program, sizeof(r.program), "%s", programs[p]);
+				snprintf(r.board, sizeof(r.board), "%s", boards[b]);
+				snprintf(r.backend, sizeof(r.backend), "sim");
+				snprintf(r.policy, sizeof(r.policy), "sweep");
+				zd_action_format(&space, &a, r.sweep_key, sizeof(r.sweep_key));
+				r.action = a;
+				r.nclusters = space.nclusters;
+				zd_cpuset_format(&d.cpus, r.cpus, sizeof(r.cpus));
+				r.makespan_s = res.makespan_s;
+				if (victim && strcmp(victim, programs[p]) == 0)
+					r.makespan_s *= distort;
+				r.energy_j = res.energy_j;
+				r.avg_power_w = res.avg_power_w;
+				r.throttled_s = res.throttled_s;
+				r.nzones = res.nzones;
+				memcpy(r.peak_mc, res.peak_mc, sizeof(r.peak_mc));
+				memcpy(r.final_mc, res.final_mc, sizeof(r.final_mc));
+				if (zd_store_add_run(s, &r, &err) != 0)
+					fail_msg("%s", err.msg);
+			}
+		}
+		zd_sim_free(sim);
+	}
+	assert_int_equal(zd_store_commit(s, &err), 0);
+	zd_store_close(s);
+}
+
+static int setup(void **state)
+{
+	static struct fixture fx;
+	snprintf(fx.dir, sizeof(fx.dir), "/tmp/zdvfs-model-XXXXXX");
+	if (!mkdtemp(fx.dir))
+		return -1;
+	snprintf(fx.db, sizeof(fx.db), "%s/a.db", fx.dir);
+	snprintf(fx.db_other, sizeof(fx.db_other), "%s/b.db", fx.dir);
+	fill_store(fx.db, NULL, 1.0);
+	/* the same, but one program's runs are nonsense */
+	fill_store(fx.db_other, "fib", 100.0);
+	*state = &fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct zd_model *train(const char *db, const char *exclude)
+{
+	struct zd_err err = {0};
+	struct zd_store *s = NULL;
+	struct zd_model *m = NULL;
+	struct zd_model_train_opts o = {.exclude_program = exclude,
+					.threads = 1, .trees = 40, .seed = 3};
+	if (zd_store_open(db, &s, &err) != 0 || zd_model_train(s, &o, &m, &err) != 0)
+		fail_msg("train: %s", err.msg);
+	zd_store_close(s);
+	return m;
+}
+
+static struct zd_model_query *query(const struct zd_model *m, const char *board,
+				    const char *program, struct zd_board **b)
+{
+	struct zd_err err = {0};
+	struct zd_features *f = program_features(program);
+	struct zd_model_query *q = NULL;
+	struct zd_model_query_opts o = {.features = f};
+	if (zd_board_load(board, NULL, b, &err) != 0 ||
+	    zd_model_query_new(m, *b, &o, &q, &err) != 0)
+		fail_msg("%s", err.msg);
+	zd_features_free(f);
+	return q;
+}
+
+static bool json_has_string(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), s) == 0)
+			return true;
+	return false;
+}
+
+/* Held out means held out: corrupting the held-out program's runs changes
+ * nothing in the model, bit for bit; and it is not listed as trained on. */
+static void test_lobo_excludes_program(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_model *clean = train(fx->db, "fib");
+	struct zd_model *dirty = train(fx->db_other, "fib");
+	struct zd_model *seen = train(fx->db_other, NULL);
+	const json_t *info = zd_model_info(clean);
+	assert_false(json_has_string(json_object_get(info, "programs"), "fib"));
+	assert_true(json_has_string(json_object_get(info, "programs"), "gemm"));
+	for (int b = 0; b < NBOARDS; b++) {
+		struct zd_board *b1 = NULL, *b2 = NULL, *b3 = NULL;
+		struct zd_model_query *q1 = query(clean, boards[b], "fib", &b1);
+		struct zd_model_query *q2 = query(dirty, boards[b], "fib", &b2);
+		struct zd_model_query *q3 = query(seen, boards[b], "fib", &b3);
+		const struct zd_action_space *sp = zd_model_query_space(q1);
+		struct zd_outcome *o1 = calloc((size_t)sp->count, sizeof(*o1));
+		struct zd_outcome *o2 = calloc((size_t)sp->count, sizeof(*o2));
+		struct zd_outcome *o3 = calloc((size_t)sp->count, sizeof(*o3));
+		zd_model_predict_all(q1, o1);
+		zd_model_predict_all(q2, o2);
+		zd_model_predict_all(q3, o3);
+		int differ = 0;
+		for (int i = 0; i < sp->count; i++) {
+			assert_true(o1[i].makespan_s == o2[i].makespan_s);
+			assert_true(o1[i].energy_j == o2[i].energy_j);
+			assert_true(o1[i].hottest_c == o2[i].hottest_c);
+			differ += o1[i].makespan_s != o3[i].makespan_s;
+		}
+		/* and the check can fail: a model that saw the corrupted runs
+		 * predicts differently */
+		assert_true(differ > 0);
+		free(o1);
+		free(o2);
+		free(o3);
+		zd_model_query_free(q1);
+		zd_model_query_free(q2);
+		zd_model_query_free(q3);
+		zd_board_free(b1);
+		zd_board_free(b2);
+		zd_board_free(b3);
+	}
+	zd_model_free(clean);
+	zd_model_free(dirty);
+	zd_model_free(seen);
+}
+
+/* What the agents rely on: predict_all is predict for each action; the
+ * prediction has the shape of physics on a compute-bound program; the
+ * given scale is used as is. */
+static void test_predictions(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_model *m = train(fx->db, "gemm");
+	struct zd_board *b = NULL;
+	struct zd_model_query *q = query(m, "core-i7", "gemm", &b);
+	const struct zd_action_space *sp = zd_model_query_space(q);
+	struct zd_outcome *all = calloc((size_t)sp->count, sizeof(*all));
+	zd_model_predict_all(q, all);
+	for (int i = 0; i < sp->count; i += 7) {
+		struct zd_action a;
+		struct zd_outcome one;
+		zd_action_at(sp, i, &a);
+		zd_model_predict(q, &a, &one);
+		assert_true(one.makespan_s == all[i].makespan_s);
+		assert_true(one.energy_j > 0 && isfinite(one.energy_j));
+		assert_int_equal(one.nzones, b->nzones);
+		assert_true(one.hottest_c >= 20 && one.hottest_c < 150);
+	}
+	struct zd_action fast, slow;
+	zd_action_max(sp, &fast);
+	zd_action_min(sp, &slow);
+	struct zd_outcome of, os;
+	zd_model_predict(q, &fast, &of);
+	zd_model_predict(q, &slow, &os);
+	assert_true(of.makespan_s < os.makespan_s);
+	assert_true(of.avg_power_w > os.avg_power_w);
+	zd_model_query_set_scale_s(q, 2.0);
+	zd_model_predict(q, &fast, &of);
+	/* the reference action predicts close to its own scale */
+	assert_true(of.makespan_s > 1.5 && of.makespan_s < 2.7);
+	free(all);
+	zd_model_query_free(q);
+	zd_board_free(b);
+	zd_model_free(m);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void expect_load_error(const char *path, const char *needle)
+{
+	struct zd_err err = {0};
+	struct zd_model *m = NULL;
+	assert_int_not_equal(zd_model_load(path, &m, &err), 0);
+	assert_null(m);
+	assert_int_equal(err.exit, 2);
+	if (!strstr(err.msg, needle) || !strstr(err.msg, path))
+		fail_msg("'%s' lacks '%s' or the path", err.msg, needle);
+}
+
+static void test_save_load(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_err err = {0};
+	char path[256], bad[256];
+	snprintf(path, sizeof(path), "%s/model.json", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/bad.json", fx->dir);
+	struct zd_model *m = train(fx->db, NULL), *back = NULL;
+	assert_int_equal(zd_model_save(m, path, &err), 0);
+	assert_int_equal(zd_model_load(path, &back, &err), 0);
+	struct zd_board *b1 = NULL, *b2 = NULL;
+	struct zd_model_query *q1 = query(m, "jetson-tx2", "atax", &b1);
+	struct zd_model_query *q2 = query(back, "jetson-tx2", "atax", &b2);
+	const struct zd_action_space *sp = zd_model_query_space(q1);
+	for (int i = 0; i < sp->count; i += 5) {
+		struct zd_action a;
+		struct zd_outcome o1, o2;
+		zd_action_at(sp, i, &a);
+		zd_model_predict(q1, &a, &o1);
+		zd_model_predict(q2, &a, &o2);
+		assert_true(fabs(o1.makespan_s - o2.makespan_s) <= 1e-9 * o1.makespan_s);
+		assert_true(fabs(o1.hottest_c - o2.hottest_c) < 1e-6);
+	}
+	zd_model_query_free(q1);
+	zd_model_query_free(q2);
+	zd_board_free(b1);
+	zd_board_free(b2);
+	zd_model_free(back);
+	zd_model_free(m);
+
+	/* truncated: half the file */
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	char *text = malloc((size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	text[n / 2] = '\0';
+	write_text(bad, text);
+	expect_load_error(bad, "truncated or not JSON");
+	free(text);
+	write_text(bad, "{\"format\": \"something-else\", \"version\": 1}");
+	expect_load_error(bad, "not a zdvfs model");
+	write_text(bad, "{\"format\": \"zdvfs-model\", \"version\": 99}");
+	expect_load_error(bad, "newer zdvfs");
+	write_text(bad, "{\"format\": \"zdvfs-model\", \"version\": 1, "
+			"\"columns\": [\"x\"]}");
+	expect_load_error(bad, "columns");
+	snprintf(bad, sizeof(bad), "%s/missing.json", fx->dir);
+	expect_load_error(bad, "cannot read");
+}
+
+/* The evaluation holds each program out and reports every program and
+ * board with finite figures. */
+static void test_eval_lobo(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_err err = {0};
+	struct zd_store *s = NULL;
+	json_t *report = NULL;
+	struct zd_model_eval_opts o = {.lobo = true};
+	o.train.threads = 1;
+	o.train.trees = 30;
+	assert_int_equal(zd_store_open(fx->db, &s, &err), 0);
+	if (zd_model_eval(s, &o, &report, &err) != 0)
+		fail_msg("%s", err.msg);
+	zd_store_close(s);
+	assert_string_equal(json_string_value(json_object_get(report, "mode")), "lobo");
+	assert_int_equal(json_integer_value(json_object_get(report, "folds")), NPROGRAMS);
+	for (int b = 0; b < NBOARDS; b++) {
+		json_t *jb = json_object_get(json_object_get(report, "boards"), boards[b]);
+		assert_non_null(jb);
+		assert_int_equal(json_object_size(json_object_get(jb, "programs")), NPROGRAMS);
+		json_t *ov = json_object_get(jb, "overall");
+		double mape = json_number_value(json_object_get(
+			json_object_get(ov, "with_reference"), "makespan_mape"));
+		double rho = json_number_value(json_object_get(ov, "edp_rank_rho"));
+		assert_true(isfinite(mape) && mape >= 0);
+		assert_true(rho > -1.0 && rho <= 1.0);
+	}
+	json_decref(report);
+}
+
+int main(void)
+{
+	setenv("ZDVFS_CACHE_DIR", "/tmp", 0);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lobo_excludes_program),
+		cmocka_unit_test(test_predictions),
+		cmocka_unit_test(test_save_load),
+		cmocka_unit_test(test_eval_lobo),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
