@@ -6,6 +6,7 @@
  * For each board: preparing a query (features -> specialised trees), then
  * predicting all of the board's decisions; medians over REPEATS (default
  * 51). Prints microseconds. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

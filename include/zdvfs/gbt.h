@@ -44,6 +44,11 @@ float zd_gbt_predict(const struct zd_gbt *g, const float *row);
 void zd_gbt_predict_rows(const struct zd_gbt *g, const float *x, size_t n,
 			 float *out);
 
+/* The same with rows `stride` floats apart (stride >= ncols): rows laid
+ * out for a wider model. */
+void zd_gbt_predict_strided(const struct zd_gbt *g, const float *x, size_t n,
+			    size_t stride, float *out);
+
 /* A copy of g with inputs fixed[j] resolved wherever fixed_mask[j] is
  * non-zero; the copy still takes full rows (fixed columns are ignored). */
 int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,

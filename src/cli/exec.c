@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "zdvfs/launch.h"
 #include "zdvfs/meter.h"
 #include "zdvfs/platform.h"
 #include "zdvfs/runner.h"
@@ -46,18 +47,9 @@ struct exec_opts {
 	char **argv;
 };
 
-/* What will be applied to each domain. */
-struct target {
-	bool selected;
-	uint32_t khz; /* 0: governor only */
-	uint32_t requested_khz;
-};
-
 struct exec_state {
 	struct zd_platform *p;
-	struct zd_cpuset cpus;
-	bool confined;
-	struct target targets[ZD_MAX_DOMAINS];
+	struct zd_launch_plan plan; /* CPUs, and what each domain gets */
 	bool applied;
 	json_t *warnings;
 };
@@ -152,9 +144,8 @@ static int set_target(struct exec_state *st, int d, const char *freq,
 	if (rc != 0)
 		return rc;
 	const struct zd_freq_domain *dom = &st->p->info.domains[d];
-	struct target *t = &st->targets[d];
+	struct zd_launch_target *t = &st->plan.targets[d];
 	t->selected = true;
-	t->requested_khz = khz;
 	t->khz = zd_domain_nearest_khz(dom, khz);
 	if (t->khz != khz)
 		warn(st, "%s: %u kHz is not one of its levels; using %u kHz",
@@ -203,70 +194,43 @@ static int plan_targets(struct exec_state *st, const struct exec_opts *o,
 	}
 	for (int d = 0; d < p->info.ndomains; d++) {
 		struct zd_cpuset both = p->info.domains[d].cpus;
-		if (st->confined) {
-			zd_cpuset_and(&both, &st->cpus);
+		if (st->plan.confined) {
+			zd_cpuset_and(&both, &st->plan.cpus);
 			if (zd_cpuset_count(&both) == 0)
 				continue;
 		}
 		int rc = o->freq_arg ? set_target(st, d, o->freq_arg, err) : 0;
 		if (rc != 0)
 			return rc;
-		st->targets[d].selected = true;
+		st->plan.targets[d].selected = true;
+		if (o->governor != NULL)
+			snprintf(st->plan.targets[d].governor,
+				 sizeof(st->plan.targets[d].governor), "%s",
+				 o->governor);
 	}
 	return 0;
 }
 
-/* All or nothing: on the first failure everything is put back. */
+/* All or nothing (zd_launch_apply); a failure that is not the user's
+ * becomes a warning unless --strict. */
 static int apply_targets(struct exec_state *st, const struct exec_opts *o,
 			 struct zd_err *err)
 {
-	struct zd_platform *p = st->p;
-	bool any = false;
-	for (int d = 0; d < p->info.ndomains; d++)
-		any = any || st->targets[d].selected;
-	if (!any)
+	if (!zd_launch_has_targets(st->p, &st->plan))
 		return 0;
-	int rc = zd_platform_begin_change(p, err);
-	for (int d = 0; rc == 0 && d < p->info.ndomains; d++) {
-		if (!st->targets[d].selected)
-			continue;
-		rc = st->targets[d].khz
-			     ? zd_platform_set_freq(p, d, st->targets[d].khz, err)
-			     : zd_platform_set_governor(p, d, o->governor, err);
-	}
+	int rc = zd_launch_apply(st->p, &st->plan, err);
 	if (rc == 0) {
 		st->applied = true;
 		return 0;
 	}
-	struct zd_err undo = {0};
-	if (zd_platform_restore(p, &undo) != 0)
-		return zd_fail(err, undo.code, "%s; and undoing failed: %s",
-			       err->msg, undo.msg);
-	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || o->strict)
+	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || o->strict ||
+	    st->p->changing)
 		return rc;
 	warn(st, "%s; running without frequency control (nothing was left "
 		 "changed)",
 	     err->msg);
 	zd_err_clear(err);
 	return 0;
-}
-
-static void set_omp_env(const struct exec_state *st)
-{
-	if (!st->confined)
-		return;
-	char buf[64], places[4096] = "";
-	size_t used = 0;
-	snprintf(buf, sizeof(buf), "%d", zd_cpuset_count(&st->cpus));
-	setenv("OMP_NUM_THREADS", buf, 0);
-	for (int c = zd_cpuset_first(&st->cpus); c >= 0;
-	     c = zd_cpuset_next(&st->cpus, c))
-		if (used + 16 < sizeof(places))
-			used += (size_t)snprintf(places + used,
-						 sizeof(places) - used,
-						 "%s{%d}", used ? "," : "", c);
-	setenv("OMP_PLACES", places, 0);
-	setenv("OMP_PROC_BIND", "close", 0);
 }
 
 static json_t *report_json(const struct exec_state *st,
@@ -280,7 +244,7 @@ static json_t *report_json(const struct exec_state *st,
 	for (char **a = o->argv; *a; a++)
 		json_array_append_new(cmd, json_string(*a));
 	for (int d = 0; d < p->info.ndomains; d++) {
-		const struct target *t = &st->targets[d];
+		const struct zd_launch_target *t = &st->plan.targets[d];
 		if (!t->selected)
 			continue;
 		json_t *j = json_pack("{s:s, s:b}", "name",
@@ -315,12 +279,13 @@ static json_t *report_json(const struct exec_state *st,
 					  m->zones[i].peak_mc, "end_mc",
 					  m->zones[i].last_mc));
 	char cpus[256] = "";
-	if (st->confined)
-		zd_cpuset_format(&st->cpus, cpus, sizeof(cpus));
+	if (st->plan.confined)
+		zd_cpuset_format(&st->plan.cpus, cpus, sizeof(cpus));
 	/* utilisation of the CPUs the command had (all online ones if not
 	 * confined), from /proc/stat */
 	json_t *util = json_array();
-	const struct zd_cpuset *mine = st->confined ? &st->cpus : &p->info.online;
+	const struct zd_cpuset *mine =
+		st->plan.confined ? &st->plan.cpus : &p->info.online;
 	for (int c = zd_cpuset_first(mine); m->util_valid && c >= 0;
 	     c = zd_cpuset_next(mine, c))
 		json_array_append_new(util, json_pack("{s:i, s:f}", "cpu", c,
@@ -329,7 +294,7 @@ static json_t *report_json(const struct exec_state *st,
 		"{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:o, s:i, s:O}",
 		"command", cmd, "started", res->started, "exit_status",
 		res->exit_code, "wall_s", res->wall_s, "cpus",
-		st->confined ? cpus : NULL, "frequency", domains, "energy",
+		st->plan.confined ? cpus : NULL, "frequency", domains, "energy",
 		energy, "temperatures", zones, "cpu_util", util, "samples",
 		m->samples, "warnings", st->warnings);
 	if (res->term_signal)
@@ -414,45 +379,38 @@ static int write_report(const struct exec_opts *o, json_t *r)
 static int run_exec(struct exec_state *st, const struct exec_opts *o)
 {
 	struct zd_err err = {0};
-	struct zd_child_result res = {0};
+	struct zd_launch_result res;
 	static struct zd_meter meter;
 	int rc;
 	if (o->cpus_arg != NULL) {
-		if ((rc = zd_cpuset_parse(&st->cpus, o->cpus_arg, "--cpus",
+		if ((rc = zd_cpuset_parse(&st->plan.cpus, o->cpus_arg, "--cpus",
 					  &err)) != 0)
 			return cli_error("exec", &err);
-		st->confined = true;
+		st->plan.confined = true;
 	}
 	if ((rc = plan_targets(st, o, &err)) != 0 ||
 	    (rc = apply_targets(st, o, &err)) != 0)
 		return cli_error("exec", &err);
-	set_omp_env(st);
-	struct zd_child_spec spec = {
-		.argv = o->argv,
-		.cpus = st->confined ? &st->cpus : NULL,
-		.interval_ms = o->interval_ms,
-	};
-	rc = zd_child_run(st->p, &spec, &meter, &res, &err);
-	struct zd_err undo = {0};
-	int restored = zd_platform_restore(st->p, &undo);
-	if (restored != 0)
-		cli_error("exec", &undo);
-	if (rc != 0 && !res.started && res.exec_errno == 0) {
-		/* never released: confinement refused or a signal came */
+	rc = zd_launch_run(st->p, &st->plan, o->argv, o->interval_ms, &meter,
+			   &res, &err);
+	if (res.restore_rc != 0)
+		cli_error("exec", &res.restore_err);
+	if (res.never_released) {
+		/* confinement refused, or a signal came first */
 		if (zd_signals_pending())
 			return 1;
 		return cli_error("exec", &err);
 	}
 	if (rc != 0)
 		cli_error("exec", &err);
-	json_t *report = report_json(st, o, &res, &meter);
+	json_t *report = report_json(st, o, &res.child, &meter);
 	int wrc = report ? write_report(o, report) : 1;
 	json_decref(report);
-	if (restored != 0)
+	if (res.restore_rc != 0)
 		return 1;
-	if (!res.started && res.exec_errno != 0)
-		return res.exit_code;
-	return wrc != 0 ? 1 : res.exit_code;
+	if (!res.child.started && res.child.exec_errno != 0)
+		return res.child.exit_code;
+	return wrc != 0 ? 1 : res.child.exit_code;
 }
 
 int cmd_exec(int argc, char **argv)

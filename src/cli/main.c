@@ -18,6 +18,10 @@ static const struct command commands[] = {
 	{"workloads", cmd_workloads, "the workloads and which boards have profiles"},
 	{"sim", cmd_sim, "run a workload on a simulated board"},
 	{"features", cmd_features, "code features of an OpenMP program from its source"},
+	{"model", cmd_model, "the environment model: train, evaluate, inspect"},
+	{"run", cmd_run, "decide, apply, run a program, measure, learn, restore"},
+	{"decide", cmd_decide, "the engine's decision for a program, from its source"},
+	{"profile", cmd_profile, "profiling sweep of a board into the sample store"},
 };
 
 static void usage(FILE *out)

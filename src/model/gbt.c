@@ -348,7 +348,12 @@ float zd_gbt_predict(const struct zd_gbt *g, const float *row)
 void zd_gbt_predict_rows(const struct zd_gbt *g, const float *x, size_t n,
 			 float *out)
 {
-	size_t ncols = (size_t)g->ncols;
+	zd_gbt_predict_strided(g, x, n, (size_t)g->ncols, out);
+}
+
+void zd_gbt_predict_strided(const struct zd_gbt *g, const float *x, size_t n,
+			    size_t ncols, float *out)
+{
 	int32_t at[ROW_BLOCK];
 	for (size_t r0 = 0; r0 < n; r0 += ROW_BLOCK) {
 		size_t m = n - r0 < ROW_BLOCK ? n - r0 : ROW_BLOCK;

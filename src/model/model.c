@@ -510,13 +510,72 @@ void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
 	}
 }
 
+/* Actions go through in blocks, each regressor walking the block's rows
+ * side by side (zd_gbt_predict_rows keeps a tree in L1 for all of them). */
+#define PREDICT_BLOCK 64
+
+static void predict_zone_block(const struct zd_model_query *q, int z,
+			       const struct zd_action *acts, int n, float *x,
+			       struct zd_outcome *out)
+{
+	const struct zd_board_prior *bp = &q->prior;
+	float peak[PREDICT_BLOCK], fin[PREDICT_BLOCK];
+	for (int r = 0; r < n; r++)
+		zd_encode_zone(bp, z, &acts[r], q->start_c[z], out[r].makespan_s,
+			       x + (size_t)r * ZD_NCOLS_THERMAL);
+	zd_gbt_predict_strided(q->peak[z], x, (size_t)n, ZD_NCOLS_THERMAL, peak);
+	zd_gbt_predict_strided(q->final[z], x, (size_t)n, ZD_NCOLS_THERMAL, fin);
+	for (int r = 0; r < n; r++) {
+		double start = q->start_c[z];
+		out[r].final_c[z] = zd_encode_temp_abs(bp, z, fin[r]);
+		out[r].peak_c[z] = fmax(zd_encode_temp_abs(bp, z, peak[r]),
+					fmax(start, out[r].final_c[z]));
+	}
+}
+
+static void predict_block(const struct zd_model_query *q, int first, int n,
+			  float *x, struct zd_outcome *out)
+{
+	const struct zd_board_prior *bp = &q->prior;
+	struct zd_action acts[PREDICT_BLOCK];
+	float yt[PREDICT_BLOCK], yp[PREDICT_BLOCK];
+	for (int r = 0; r < n; r++) {
+		float *row = x + (size_t)r * ZD_NCOLS_THERMAL;
+		zd_action_at(&bp->space, first + r, &acts[r]);
+		memcpy(row, q->fixed, sizeof(q->fixed));
+		zd_encode_action(bp, &acts[r], row);
+	}
+	zd_gbt_predict_strided(q->time, x, (size_t)n, ZD_NCOLS_THERMAL, yt);
+	zd_gbt_predict_strided(q->power, x, (size_t)n, ZD_NCOLS_THERMAL, yp);
+	for (int r = 0; r < n; r++) {
+		struct zd_outcome *o = &out[r];
+		memset(o, 0, sizeof(*o));
+		o->makespan_s = q->ref_s * exp(yt[r]);
+		o->avg_power_w = bp->tdp_w * exp(yp[r]);
+		o->energy_j = o->makespan_s * o->avg_power_w;
+		o->nzones = bp->nzones;
+		for (int z = 0; z < bp->nzones; z++)
+			o->peak_c[z] = o->final_c[z] = q->start_c[z];
+	}
+	for (int z = 0; z < bp->nzones; z++)
+		if (bp->zone_modelled[z])
+			predict_zone_block(q, z, acts, n, x, out);
+	for (int r = 0; r < n; r++) {
+		out[r].hottest_c = -273.15;
+		for (int z = 0; z < bp->nzones; z++)
+			if (out[r].peak_c[z] > out[r].hottest_c)
+				out[r].hottest_c = out[r].peak_c[z];
+	}
+}
+
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out)
 {
-	struct zd_action a;
-	for (int i = 0; i < q->prior.space.count; i++) {
-		zd_action_at(&q->prior.space, i, &a);
-		zd_model_predict(q, &a, &out[i]);
+	static _Thread_local float x[PREDICT_BLOCK * ZD_NCOLS_THERMAL];
+	int count = q->prior.space.count;
+	for (int first = 0; first < count; first += PREDICT_BLOCK) {
+		int n = count - first < PREDICT_BLOCK ? count - first : PREDICT_BLOCK;
+		predict_block(q, first, n, x, out + first);
 	}
 }
 

@@ -1,0 +1,84 @@
+/* engine.h - ZeroDVFS for one board: the environment model, the two agents
+ * (profiler: cores and level per cluster; thermal: which cores) with
+ * Dyna-Q, the thermal guard and the sample store, behind two calls:
+ * decide (before a run) and learn (after it).
+ *
+ * A program the engine has not seen is decided zero-shot: its features go
+ * through the model, the agents train on synthetic experience only, and
+ * the first decision comes with no run of it. Every later run is a real
+ * Dyna-Q step (direct update plus synthetic ones from the model). */
+#ifndef ZDVFS_ENGINE_H
+#define ZDVFS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zdvfs/action.h"
+#include "zdvfs/board.h"
+#include "zdvfs/err.h"
+#include "zdvfs/features.h"
+#include "zdvfs/model.h"
+#include "zdvfs/policy.h"
+#include "zdvfs/store.h"
+
+struct zd_engine;
+
+struct zd_engine_opts {
+	const struct zd_board *board;  /* the engine keeps a pointer */
+	const char *model_path;        /* NULL: zd_model_default_path */
+	const char *agents_path;       /* NULL: agents-BOARD.json beside it */
+	struct zd_store *store;        /* NULL: do not store runs */
+	double guard_c;                /* thermal limit; 0: the board's lowest
+					* CPU throttle point minus 5 C */
+	int zero_shot_steps;           /* synthetic steps for a new program;
+					* 0: default (docs/agents.md) */
+	int synthetic_per_real;        /* Dyna-Q k; 0: 5 (the paper's) */
+	bool explore;                  /* epsilon-greedy on real runs */
+	/* The `qlearn` baseline: the same agents with no model: no zero-shot
+	 * planning, no synthetic steps, no guard prediction; the reward's
+	 * references must be measured (zd_engine_set_reference). */
+	bool model_free;
+	uint64_t seed;
+};
+
+int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
+		   struct zd_err *err);
+/* Saves the agents (if anything was learnt) and frees. */
+int zd_engine_close(struct zd_engine *e, struct zd_err *err);
+void zd_engine_free(struct zd_engine *e);
+
+struct zd_engine_decision {
+	char program[64];
+	struct zd_action action;       /* cores and level per cluster */
+	struct zd_decision decision;   /* CPUs and kHz per domain */
+	struct zd_outcome predicted;   /* the model's forecast */
+	bool zero_shot;                /* no run of this program known yet */
+	bool guard_override;           /* the guard replaced the agents' pick */
+	int synthetic_steps;           /* spent before deciding */
+	double latency_us;             /* decide() wall time */
+};
+
+/* start_mc: every zone's temperature now (NULL: ambient). */
+int zd_engine_decide(struct zd_engine *e, const char *program,
+		     const struct zd_features *f, const int *start_mc,
+		     struct zd_engine_decision *d, struct zd_err *err);
+
+/* Measured references for the reward (the program's powersave energy and
+ * performance makespan); model-free mode needs them before deciding. */
+int zd_engine_set_reference(struct zd_engine *e, const char *program,
+			    const struct zd_features *f,
+			    double energy_powersave_j, double makespan_performance_s,
+			    struct zd_err *err);
+
+/* Statistics of the agents' learning so far. */
+struct zd_dyna_stats;
+const struct zd_dyna_stats *zd_engine_stats(const struct zd_engine *e);
+const struct zd_action_space *zd_engine_space(const struct zd_engine *e);
+
+/* What the run did: stored (backend "sim" or "linux"), then a real Dyna-Q
+ * step. */
+int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
+		    const char *backend, const int *start_mc,
+		    const struct zd_outcome *measured, struct zd_err *err);
+
+#endif

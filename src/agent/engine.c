@@ -1,0 +1,502 @@
+/* engine.c - ZeroDVFS for one board: model + agents + guard + store.
+ * docs/agents.md explains the loop; this file wires the parts. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "encode.h"
+#include "zdvfs/agent.h"
+#include "zdvfs/engine.h"
+#include "zdvfs/runner.h"
+
+#define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
+#define DEFAULT_ZERO_SHOT_STEPS 300
+#define UPDATES_PER_REAL 4
+
+/* A program the engine decided for in this process. */
+struct engine_program {
+	char name[64];
+	float state[STATE_DIM];
+	struct zd_model_query *query;
+	struct zd_reward_ref ref;
+	char *features_json;
+	bool measured;               /* its scale comes from a real run */
+	bool ref_measured;           /* ref holds measured references */
+};
+
+struct zd_engine {
+	struct zd_engine_opts opts;
+	struct zd_board_prior prior;
+	struct zd_model *model;
+	struct zd_profiler_agent *profiler;
+	struct zd_thermal_agent *thermal;
+	struct zd_dyna *dyna;
+	struct zd_env env;
+	char agents_path[4096];
+	bool dirty;
+	struct engine_program *programs;
+	int nprograms;
+	struct engine_program *cur;
+	int start_mc[ZD_MAX_ZONES];
+	struct zd_cpuset last_used;
+};
+
+/* ---- the environment as Dyna-Q sees it -------------------------------- */
+
+static void fill_obs(const struct zd_engine *e, struct zd_thermal_obs *th)
+{
+	memset(th, 0, sizeof(*th));
+	th->nzones = e->prior.nzones;
+	for (int z = 0; z < e->prior.nzones; z++)
+		th->zone_c[z] = e->start_mc[z] * 1e-3;
+	th->last_used = e->last_used;
+}
+
+static int env_observe(void *ctx, float *state, struct zd_thermal_obs *th,
+		       struct zd_err *err)
+{
+	struct zd_engine *e = ctx;
+	if (!e->cur)
+		return zd_fail(err, EINVAL, "engine: no program to observe");
+	memcpy(state, e->cur->state, sizeof(e->cur->state));
+	fill_obs(e, th);
+	return 0;
+}
+
+static int env_real(void *ctx, const struct zd_action *a, const int *prefer,
+		    int nprefer, struct zd_outcome *o, struct zd_err *err)
+{
+	(void)ctx, (void)a, (void)prefer, (void)nprefer, (void)o;
+	return zd_fail(err, EINVAL, "engine: real runs are reported through "
+		       "zd_engine_learn");
+}
+
+static int env_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
+		     struct zd_err *err)
+{
+	struct zd_engine *e = ctx;
+	if (!e->cur)
+		return zd_fail(err, EINVAL, "engine: no program to predict");
+	zd_model_predict(e->cur->query, a, o);
+	return 0;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static double default_guard_c(const struct zd_board_prior *bp)
+{
+	double lowest = 1e9;
+	for (int z = 0; z < bp->nzones; z++)
+		if (bp->zone_modelled[z] && bp->throttle_c[z] < lowest)
+			lowest = bp->throttle_c[z];
+	return lowest < 1e9 ? lowest - 5.0 : 85.0;
+}
+
+static void thermal_opts(const struct zd_board_prior *bp,
+			 struct zd_thermal_agent_opts *o, uint64_t seed)
+{
+	const struct zd_board *b = bp->board;
+	zd_thermal_agent_default_opts(o);
+	o->ambient_c = bp->ambient_c;
+	o->throttle_c = default_guard_c(bp) + 5.0;
+	o->seed = seed;
+	for (int cpu = 0; cpu < ZD_MAX_CPUS; cpu++)
+		o->cpu_zone[cpu] = -1;
+	for (int c = 0; c < b->nclusters; c++)
+		for (int cpu = zd_cpuset_first(&b->clusters[c].cpus); cpu >= 0;
+		     cpu = zd_cpuset_next(&b->clusters[c].cpus, cpu))
+			for (int z = 0; z < bp->nzones && o->cpu_zone[cpu] < 0; z++)
+				for (int k = 0; bp->zone_modelled[z] &&
+						k < b->zones[z].nclusters; k++)
+					if (b->zones[z].clusters[k] == c)
+						o->cpu_zone[cpu] = z;
+}
+
+static int open_agents(struct zd_engine *e, struct zd_err *err)
+{
+	const struct zd_action_space *space = &e->prior.space;
+	if (access(e->agents_path, F_OK) == 0)
+		return zd_agents_load(e->agents_path, space, &e->profiler,
+				      &e->thermal, err);
+	struct zd_profiler_agent_opts po;
+	struct zd_thermal_agent_opts to;
+	zd_profiler_agent_default_opts(&po, STATE_DIM);
+	po.seed = e->opts.seed;
+	thermal_opts(&e->prior, &to, e->opts.seed);
+	int rc = zd_profiler_agent_new(space, &po, &e->profiler, err);
+	if (rc == 0)
+		rc = zd_thermal_agent_new(space, &to, &e->thermal, err);
+	return rc;
+}
+
+static int agents_path(struct zd_engine *e, const char *model_path,
+		       struct zd_err *err)
+{
+	if (e->opts.agents_path) {
+		snprintf(e->agents_path, sizeof(e->agents_path), "%s",
+			 e->opts.agents_path);
+		return 0;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", model_path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if ((size_t)snprintf(e->agents_path, sizeof(e->agents_path),
+			     "%s/agents-%s.json", dir,
+			     e->prior.board->name) >= sizeof(e->agents_path))
+		return zd_bad_input(err, "%s: path too long", dir);
+	return 0;
+}
+
+int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
+		   struct zd_err *err)
+{
+	struct zd_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return zd_fail(err, ENOMEM, "out of memory");
+	e->opts = *o;
+	if (e->opts.guard_c <= 0)
+		e->opts.guard_c = 0;
+	char model_path[4096];
+	int rc = zd_board_prior_init(&e->prior, o->board, err);
+	if (rc == 0 && o->model_path)
+		snprintf(model_path, sizeof(model_path), "%s", o->model_path);
+	else if (rc == 0)
+		rc = zd_model_default_path(model_path, sizeof(model_path), err);
+	if (rc == 0 && !o->model_free)
+		rc = zd_model_load(model_path, &e->model, err);
+	if (rc == 0)
+		rc = agents_path(e, model_path, err);
+	if (rc == 0)
+		rc = open_agents(e, err);
+	if (rc == 0) {
+		if (e->opts.guard_c == 0)
+			e->opts.guard_c = default_guard_c(&e->prior);
+		e->env = (struct zd_env){
+			.observe = env_observe, .real = env_real,
+			.model = o->model_free ? NULL : env_model, .ctx = e,
+			.ref = {.energy_ps_j = 1, .makespan_perf_s = 1},
+		};
+		struct zd_dyna_opts dopt;
+		zd_dyna_default_opts(&dopt);
+		if (o->synthetic_per_real > 0)
+			dopt.synthetic_per_real = o->synthetic_per_real;
+		if (o->model_free)
+			dopt.synthetic_per_real = 0;
+		dopt.guard_c = o->model_free ? 0 : e->opts.guard_c;
+		dopt.seed = o->seed;
+		rc = zd_dyna_new(e->profiler, e->thermal, &e->env, &dopt, &e->dyna,
+				 err);
+	}
+	for (int z = 0; z < ZD_MAX_ZONES; z++)
+		e->start_mc[z] = (int)lround(e->prior.ambient_c * 1000);
+	if (rc != 0) {
+		zd_engine_free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+void zd_engine_free(struct zd_engine *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; i < e->nprograms; i++) {
+		zd_model_query_free(e->programs[i].query);
+		free(e->programs[i].features_json);
+	}
+	free(e->programs);
+	zd_dyna_free(e->dyna);
+	zd_profiler_agent_free(e->profiler);
+	zd_thermal_agent_free(e->thermal);
+	zd_model_free(e->model);
+	free(e);
+}
+
+int zd_engine_close(struct zd_engine *e, struct zd_err *err)
+{
+	int rc = 0;
+	if (e && e->dirty)
+		rc = zd_agents_save(e->profiler, e->thermal, e->agents_path, err);
+	zd_engine_free(e);
+	return rc;
+}
+
+/* ---- deciding ------------------------------------------------------------ */
+
+/* The reward's references, predicted: energy of powersave (every core at
+ * the lowest level) and makespan of performance (every core at the top). */
+static void predict_refs(struct zd_engine *e, struct engine_program *p)
+{
+	if (!p->query || p->ref_measured)
+		return;
+	struct zd_action lo, hi;
+	struct zd_outcome olo, ohi;
+	zd_action_min(&e->prior.space, &lo);
+	zd_action_max(&e->prior.space, &hi);
+	zd_model_predict(p->query, &lo, &olo);
+	zd_model_predict(p->query, &hi, &ohi);
+	p->ref.energy_ps_j = olo.energy_j;
+	p->ref.makespan_perf_s = ohi.makespan_s;
+}
+
+static void program_state(struct zd_engine *e, struct engine_program *p)
+{
+	double start[ZD_MAX_ZONES];
+	float row[ZD_NCOLS_RUN];
+	for (int z = 0; z < e->prior.nzones; z++)
+		start[z] = e->start_mc[z] * 1e-3;
+	zd_encode_start(&e->prior, start, row);
+	p->state[ZD_NCOLS_PROGRAM] = row[ZD_COL_START];
+}
+
+static int add_program(struct zd_engine *e, const char *name,
+		       const struct zd_features *f, struct engine_program **out,
+		       struct zd_err *err)
+{
+	struct engine_program *ps = realloc(e->programs, (size_t)(e->nprograms + 1) *
+							      sizeof(*ps));
+	if (!ps)
+		return zd_fail(err, ENOMEM, "out of memory");
+	e->programs = ps;
+	struct engine_program *p = &ps[e->nprograms];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	zd_encode_program(f, p->state);
+	json_t *j = zd_features_json(f);
+	p->features_json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	struct zd_model_query_opts qo = {.features = f, .start_mc = e->start_mc};
+	int rc = !p->features_json ? zd_fail(err, ENOMEM, "out of memory")
+		 : e->model ? zd_model_query_new(e->model, e->prior.board, &qo,
+						 &p->query, err)
+			    : 0;
+	if (rc != 0) {
+		free(p->features_json);
+		return rc;
+	}
+	e->nprograms++;
+	*out = p;
+	return 0;
+}
+
+static struct engine_program *find_program(struct zd_engine *e, const char *name)
+{
+	for (int i = 0; i < e->nprograms; i++)
+		if (strcmp(e->programs[i].name, name) == 0)
+			return &e->programs[i];
+	return NULL;
+}
+
+static int program_runs(struct zd_engine *e, const char *name, long *n,
+			struct zd_err *err)
+{
+	*n = 0;
+	if (!e->opts.store)
+		return 0;
+	struct zd_run_query q = {.board = e->prior.board->name, .program = name};
+	return zd_store_count_runs(e->opts.store, &q, n, err);
+}
+
+/* An exploring pick (epsilon-greedy, both agents); false if the model
+ * predicts it above the guard, leaving the decision to the guarded one. */
+static bool explore_act(struct zd_engine *e, struct engine_program *p,
+			struct zd_engine_decision *d, int *prefer, int *nprefer)
+{
+	struct zd_thermal_obs obs;
+	fill_obs(e, &obs);
+	zd_profiler_agent_act(e->profiler, p->state, true, &d->action);
+	*nprefer = zd_thermal_agent_rank(e->thermal, &obs, &d->action, true, prefer);
+	if (!p->query)
+		return true;
+	struct zd_outcome o;
+	zd_model_predict(p->query, &d->action, &o);
+	return o.hottest_c <= e->opts.guard_c;
+}
+
+int zd_engine_decide(struct zd_engine *e, const char *program,
+		     const struct zd_features *f, const int *start_mc,
+		     struct zd_engine_decision *d, struct zd_err *err)
+{
+	double t0 = zd_monotonic_s();
+	memset(d, 0, sizeof(*d));
+	snprintf(d->program, sizeof(d->program), "%s", program);
+	for (int z = 0; z < e->prior.nzones; z++)
+		e->start_mc[z] = start_mc ? start_mc[z]
+					  : (int)lround(e->prior.ambient_c * 1000);
+	struct engine_program *p = find_program(e, program);
+	bool first_sight = p == NULL;
+	long runs = 0;
+	int rc = 0;
+	if (first_sight && (rc = program_runs(e, program, &runs, err)) != 0)
+		return rc;
+	if (first_sight && (rc = add_program(e, program, f, &p, err)) != 0)
+		return rc;
+	e->cur = p;
+	if (p->query)
+		zd_model_query_set_start(p->query, e->start_mc);
+	program_state(e, p);
+	predict_refs(e, p);
+	if (!p->ref_measured && !p->query)
+		return zd_bad_input(err, "model-free decisions for '%s' need its "
+				    "measured references first (a performance "
+				    "and a powersave run)", program);
+	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
+		return rc;
+	d->zero_shot = runs == 0 && !p->measured && p->query;
+	if (first_sight && runs == 0 && p->query) {
+		/* zero-shot: learn this program from the model alone */
+		int n = e->opts.zero_shot_steps > 0 ? e->opts.zero_shot_steps
+						    : DEFAULT_ZERO_SHOT_STEPS;
+		if ((rc = zd_dyna_plan(e->dyna, n, err)) != 0)
+			return rc;
+		d->synthetic_steps = n;
+		e->dirty = true;
+	}
+	int prefer[ZD_MAX_CPUS], nprefer = 0;
+	bool guarded = false;
+	if (e->opts.explore && explore_act(e, p, d, prefer, &nprefer))
+		;
+	else if ((rc = zd_dyna_decide(e->dyna, &d->action, prefer, &nprefer,
+				      &guarded, err)) != 0)
+		return rc;
+	d->guard_override = guarded;
+	zd_action_decision(&e->prior.space, &d->action, prefer, nprefer,
+			   &d->decision);
+	if (p->query)
+		zd_model_predict(p->query, &d->action, &d->predicted);
+	d->latency_us = (zd_monotonic_s() - t0) * 1e6;
+	return 0;
+}
+
+/* ---- learning ------------------------------------------------------------ */
+
+static int store_run(struct zd_engine *e, const struct engine_program *p,
+		     const struct zd_engine_decision *d, const char *backend,
+		     const struct zd_outcome *m, struct zd_err *err)
+{
+	struct zd_store *s = e->opts.store;
+	char *hash = NULL, *json = NULL;
+	int rc = zd_store_get_program(s, p->name, &hash, &json, err);
+	free(hash);
+	free(json);
+	if (rc == ZD_STORE_NOT_FOUND)
+		rc = zd_store_put_program(s, p->name, "", p->features_json, err);
+	if (rc == 0)
+		rc = zd_store_put_board(s, e->prior.board->name, "", err);
+	struct zd_run_record r;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.program, sizeof(r.program), "%s", p->name);
+	snprintf(r.board, sizeof(r.board), "%s", e->prior.board->name);
+	snprintf(r.backend, sizeof(r.backend), "%s", backend);
+	snprintf(r.policy, sizeof(r.policy), "zerodvfs");
+	r.action = d->action;
+	r.nclusters = e->prior.space.nclusters;
+	zd_cpuset_format(&d->decision.cpus, r.cpus, sizeof(r.cpus));
+	r.makespan_s = m->makespan_s;
+	r.energy_j = m->energy_j;
+	r.avg_power_w = m->avg_power_w;
+	r.throttled_s = m->throttled_s;
+	r.nzones = e->prior.nzones;
+	for (int z = 0; z < r.nzones; z++) {
+		r.start_mc[z] = e->start_mc[z];
+		r.peak_mc[z] = (int)lround(m->peak_c[z] * 1000);
+		r.final_mc[z] = (int)lround(m->final_c[z] * 1000);
+	}
+	if (rc == 0)
+		rc = zd_store_add_run(s, &r, err);
+	return rc;
+}
+
+/* Calibrate the program's scale from what the run took: the model's
+ * shape, the measured length. */
+static void calibrate(struct zd_engine *e, struct engine_program *p,
+		      const struct zd_engine_decision *d,
+		      const struct zd_outcome *m)
+{
+	if (!p->query)
+		return;
+	struct zd_outcome pred;
+	zd_model_predict(p->query, &d->action, &pred);
+	if (pred.makespan_s > 0 && m->makespan_s > 0) {
+		double scale = zd_model_query_scale_s(p->query);
+		zd_model_query_set_scale_s(p->query,
+					   scale * m->makespan_s / pred.makespan_s);
+		p->measured = true;
+	}
+	predict_refs(e, p);
+}
+
+int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
+		    const char *backend, const int *start_mc,
+		    const struct zd_outcome *measured, struct zd_err *err)
+{
+	struct engine_program *p = find_program(e, d->program);
+	if (!p)
+		return zd_bad_input(err, "engine: '%s' was not decided here",
+				    d->program);
+	e->cur = p;
+	for (int z = 0; start_mc && z < e->prior.nzones; z++)
+		e->start_mc[z] = start_mc[z];
+	int rc = 0;
+	if (e->opts.store &&
+	    (rc = store_run(e, p, d, backend, measured, err)) != 0)
+		return rc;
+	if (p->query)
+		zd_model_query_set_start(p->query, e->start_mc);
+	program_state(e, p);
+	calibrate(e, p, d, measured);
+	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
+		return rc;
+	/* the direct update (Dyna-Q's "real experience") */
+	double reward = zd_profiler_reward(measured, &p->ref);
+	zd_profiler_agent_remember(e->profiler, p->state, &d->action, reward, NULL);
+	for (int i = 0; i < UPDATES_PER_REAL; i++)
+		zd_profiler_agent_learn(e->profiler);
+	struct zd_thermal_obs before;
+	fill_obs(e, &before);
+	zd_thermal_agent_learn(e->thermal, &before, &d->decision.cpus, measured);
+	e->last_used = d->decision.cpus;
+	/* then the planning steps from the model */
+	int k = e->opts.synthetic_per_real > 0 ? e->opts.synthetic_per_real : 5;
+	if (p->query)
+		rc = zd_dyna_plan(e->dyna, k, err);
+	e->dirty = true;
+	return rc;
+}
+
+int zd_engine_set_reference(struct zd_engine *e, const char *program,
+			    const struct zd_features *f,
+			    double energy_powersave_j, double makespan_performance_s,
+			    struct zd_err *err)
+{
+	if (!(energy_powersave_j > 0) || !(makespan_performance_s > 0))
+		return zd_bad_input(err, "references of '%s' must be positive",
+				    program);
+	struct engine_program *p = find_program(e, program);
+	int rc = 0;
+	if (!p && (rc = add_program(e, program, f, &p, err)) != 0)
+		return rc;
+	p->ref.energy_ps_j = energy_powersave_j;
+	p->ref.makespan_perf_s = makespan_performance_s;
+	p->ref_measured = true;
+	return 0;
+}
+
+const struct zd_dyna_stats *zd_engine_stats(const struct zd_engine *e)
+{
+	return zd_dyna_stats(e->dyna);
+}
+
+const struct zd_action_space *zd_engine_space(const struct zd_engine *e)
+{
+	return &e->prior.space;
+}

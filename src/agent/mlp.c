@@ -1,0 +1,369 @@
+/* mlp.c - dense ReLU networks: He initialisation, forward, backward, Adam
+ * and the JSON form. */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mlp.h"
+#include "rng.h"
+
+struct zd_mlp {
+	int nlayers;                       /* dense layers */
+	int size[ZD_MLP_MAX_LAYERS + 1];   /* units: inputs, hidden..., outputs */
+	size_t woff[ZD_MLP_MAX_LAYERS];    /* offsets into param/grad */
+	size_t boff[ZD_MLP_MAX_LAYERS];
+	size_t nparams;
+	float *param, *grad, *adam_m, *adam_v;
+	long adam_t;
+	/* activations of the last forward: act + aoff[l] has size[l] values,
+	 * l = 0 the input, l = nlayers the output */
+	float *act;
+	size_t aoff[ZD_MLP_MAX_LAYERS + 1];
+	float *delta, *delta_prev;         /* backward scratch, max width */
+};
+
+static int check_sizes(const int *sizes, int nsizes, struct zd_err *err)
+{
+	if (nsizes < 2 || nsizes > ZD_MLP_MAX_LAYERS + 1)
+		return zd_bad_input(err, "a network needs 2..%d layer sizes, not %d",
+				    ZD_MLP_MAX_LAYERS + 1, nsizes);
+	for (int l = 0; l < nsizes; l++)
+		if (sizes[l] < 1 || sizes[l] > ZD_MLP_MAX_WIDTH)
+			return zd_bad_input(err, "layer %d: %d units is outside "
+					    "1..%d", l, sizes[l],
+					    ZD_MLP_MAX_WIDTH);
+	return 0;
+}
+
+/* Allocate a network of this shape, weights zero. */
+static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
+		     struct zd_err *err)
+{
+	int rc = check_sizes(sizes, nsizes, err);
+	if (rc != 0)
+		return rc;
+	struct zd_mlp *m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	m->nlayers = nsizes - 1;
+	size_t nact = 0;
+	int width = 0;
+	for (int l = 0; l < nsizes; l++) {
+		m->size[l] = sizes[l];
+		m->aoff[l] = nact;
+		nact += (size_t)sizes[l];
+		if (sizes[l] > width)
+			width = sizes[l];
+	}
+	for (int l = 0; l < m->nlayers; l++) {
+		m->woff[l] = m->nparams;
+		m->nparams += (size_t)sizes[l] * (size_t)sizes[l + 1];
+		m->boff[l] = m->nparams;
+		m->nparams += (size_t)sizes[l + 1];
+	}
+	m->param = calloc(m->nparams, sizeof(float));
+	m->grad = calloc(m->nparams, sizeof(float));
+	m->adam_m = calloc(m->nparams, sizeof(float));
+	m->adam_v = calloc(m->nparams, sizeof(float));
+	m->act = calloc(nact, sizeof(float));
+	m->delta = calloc((size_t)width, sizeof(float));
+	m->delta_prev = calloc((size_t)width, sizeof(float));
+	if (!m->param || !m->grad || !m->adam_m || !m->adam_v || !m->act ||
+	    !m->delta || !m->delta_prev) {
+		zd_mlp_free(m);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	*out = m;
+	return 0;
+}
+
+int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed,
+	       struct zd_mlp **out, struct zd_err *err)
+{
+	struct zd_mlp *m = NULL;
+	int rc = mlp_alloc(sizes, nsizes, &m, err);
+	if (rc != 0)
+		return rc;
+	/* He et al. 2015: N(0, 2/fan_in) keeps ReLU activations' variance
+	 * steady through the layers; biases start at zero. */
+	uint64_t rng = seed;
+	for (int l = 0; l < m->nlayers; l++) {
+		double sd = sqrt(2.0 / m->size[l]);
+		size_t n = (size_t)m->size[l] * (size_t)m->size[l + 1];
+		for (size_t i = 0; i < n; i++)
+			m->param[m->woff[l] + i] = (float)(sd * zd_rng_normal(&rng));
+	}
+	*out = m;
+	return 0;
+}
+
+void zd_mlp_free(struct zd_mlp *m)
+{
+	if (m == NULL)
+		return;
+	free(m->param);
+	free(m->grad);
+	free(m->adam_m);
+	free(m->adam_v);
+	free(m->act);
+	free(m->delta);
+	free(m->delta_prev);
+	free(m);
+}
+
+int zd_mlp_clone(const struct zd_mlp *src, struct zd_mlp **out,
+		 struct zd_err *err)
+{
+	int rc = mlp_alloc(src->size, src->nlayers + 1, out, err);
+	if (rc == 0)
+		zd_mlp_copy_params(*out, src);
+	return rc;
+}
+
+void zd_mlp_copy_params(struct zd_mlp *dst, const struct zd_mlp *src)
+{
+	memcpy(dst->param, src->param, src->nparams * sizeof(float));
+}
+
+int zd_mlp_ninputs(const struct zd_mlp *m)
+{
+	return m->size[0];
+}
+
+int zd_mlp_nlayers(const struct zd_mlp *m)
+{
+	return m->nlayers;
+}
+
+int zd_mlp_size(const struct zd_mlp *m, int l)
+{
+	return m->size[l];
+}
+
+int zd_mlp_noutputs(const struct zd_mlp *m)
+{
+	return m->size[m->nlayers];
+}
+
+size_t zd_mlp_nparams(const struct zd_mlp *m)
+{
+	return m->nparams;
+}
+
+float *zd_mlp_params(struct zd_mlp *m)
+{
+	return m->param;
+}
+
+const float *zd_mlp_grads(const struct zd_mlp *m)
+{
+	return m->grad;
+}
+
+const float *zd_mlp_forward(struct zd_mlp *m, const float *in)
+{
+	memcpy(m->act, in, (size_t)m->size[0] * sizeof(float));
+	for (int l = 0; l < m->nlayers; l++) {
+		int nin = m->size[l], nout = m->size[l + 1];
+		const float *x = m->act + m->aoff[l];
+		float *y = m->act + m->aoff[l + 1];
+		const float *w = m->param + m->woff[l];
+		const float *b = m->param + m->boff[l];
+		bool relu = l < m->nlayers - 1;
+		for (int j = 0; j < nout; j++) {
+			const float *row = w + (size_t)j * (size_t)nin;
+			float s = b[j];
+			for (int i = 0; i < nin; i++)
+				s += row[i] * x[i];
+			y[j] = relu && s < 0.0f ? 0.0f : s;
+		}
+	}
+	return m->act + m->aoff[m->nlayers];
+}
+
+void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
+{
+	float *delta = m->delta, *prev = m->delta_prev;
+	memcpy(delta, grad_out,
+	       (size_t)m->size[m->nlayers] * sizeof(float));
+	for (int l = m->nlayers - 1; l >= 0; l--) {
+		int nin = m->size[l], nout = m->size[l + 1];
+		const float *x = m->act + m->aoff[l];
+		const float *w = m->param + m->woff[l];
+		float *gw = m->grad + m->woff[l];
+		float *gb = m->grad + m->boff[l];
+		if (l > 0)
+			memset(prev, 0, (size_t)nin * sizeof(float));
+		for (int j = 0; j < nout; j++) {
+			float d = delta[j];
+			if (d == 0.0f)
+				continue;
+			float *grow = gw + (size_t)j * (size_t)nin;
+			const float *row = w + (size_t)j * (size_t)nin;
+			gb[j] += d;
+			for (int i = 0; i < nin; i++)
+				grow[i] += d * x[i];
+			if (l > 0)
+				for (int i = 0; i < nin; i++)
+					prev[i] += d * row[i];
+		}
+		if (l > 0) {
+			/* ReLU passes the gradient where its output was positive */
+			for (int i = 0; i < nin; i++)
+				if (x[i] <= 0.0f)
+					prev[i] = 0.0f;
+			float *t = delta;
+			delta = prev;
+			prev = t;
+		}
+	}
+}
+
+void zd_mlp_zero_grad(struct zd_mlp *m)
+{
+	memset(m->grad, 0, m->nparams * sizeof(float));
+}
+
+struct zd_adam zd_adam_default(float lr)
+{
+	struct zd_adam a = {.lr = lr, .beta1 = 0.9f, .beta2 = 0.999f,
+			    .eps = 1e-8f};
+	return a;
+}
+
+void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
+		      float grad_scale)
+{
+	m->adam_t++;
+	/* bias correction folded into the step size (Kingma and Ba, sec. 2) */
+	double c1 = 1.0 - pow(a->beta1, (double)m->adam_t);
+	double c2 = 1.0 - pow(a->beta2, (double)m->adam_t);
+	float step = (float)(a->lr * sqrt(c2) / c1);
+	float eps = (float)(a->eps * sqrt(c2));
+	for (size_t i = 0; i < m->nparams; i++) {
+		float g = m->grad[i] * grad_scale;
+		m->adam_m[i] = a->beta1 * m->adam_m[i] + (1.0f - a->beta1) * g;
+		m->adam_v[i] = a->beta2 * m->adam_v[i] + (1.0f - a->beta2) * g * g;
+		m->param[i] -= step * m->adam_m[i] / (sqrtf(m->adam_v[i]) + eps);
+	}
+	zd_mlp_zero_grad(m);
+}
+
+float zd_mlp_loss(const float *out, int nout, const int *idx,
+		  const float *target, int n, float huber_delta,
+		  float *grad_out)
+{
+	memset(grad_out, 0, (size_t)nout * sizeof(float));
+	if (n <= 0)
+		return 0.0f;
+	float loss = 0.0f;
+	for (int i = 0; i < n; i++) {
+		float d = out[idx[i]] - target[i];
+		if (huber_delta > 0.0f && fabsf(d) > huber_delta) {
+			loss += huber_delta * (fabsf(d) - 0.5f * huber_delta);
+			grad_out[idx[i]] += (d > 0 ? huber_delta : -huber_delta) / n;
+		} else {
+			loss += 0.5f * d * d;
+			grad_out[idx[i]] += d / n;
+		}
+	}
+	return loss / n;
+}
+
+json_t *zd_mlp_to_json(const struct zd_mlp *m)
+{
+	json_t *j = json_object(), *sizes = json_array(), *layers = json_array();
+	if (!j || !sizes || !layers) {
+		json_decref(j);
+		json_decref(sizes);
+		json_decref(layers);
+		return NULL;
+	}
+	json_object_set_new(j, "sizes", sizes);
+	json_object_set_new(j, "layers", layers);
+	for (int l = 0; l <= m->nlayers; l++)
+		if (json_array_append_new(sizes, json_integer(m->size[l])) != 0)
+			goto fail;
+	for (int l = 0; l < m->nlayers; l++) {
+		size_t nw = (size_t)m->size[l] * (size_t)m->size[l + 1];
+		json_t *layer = json_object();
+		json_t *w = zd_jv_floats_new(m->param + m->woff[l], nw);
+		json_t *b = zd_jv_floats_new(m->param + m->boff[l],
+					     (size_t)m->size[l + 1]);
+		if (!layer || !w || !b) {
+			json_decref(layer);
+			json_decref(w);
+			json_decref(b);
+			goto fail;
+		}
+		json_object_set_new(layer, "w", w);
+		json_object_set_new(layer, "b", b);
+		if (json_array_append_new(layers, layer) != 0)
+			goto fail;
+	}
+	return j;
+fail:
+	json_decref(j);
+	return NULL;
+}
+
+static int read_sizes(const json_t *j, const struct zd_jv *v,
+		      const char *where, int *sizes, int *nsizes)
+{
+	char path[256];
+	zd_jv_path(path, sizeof(path), where, "sizes");
+	json_t *arr = json_object_get(j, "sizes");
+	if (!json_is_array(arr) || json_array_size(arr) < 2 ||
+	    json_array_size(arr) > ZD_MLP_MAX_LAYERS + 1)
+		return zd_jv_bad(v, path, "must be an array of 2..%d layer sizes",
+				 ZD_MLP_MAX_LAYERS + 1);
+	*nsizes = (int)json_array_size(arr);
+	for (int l = 0; l < *nsizes; l++) {
+		json_t *x = json_array_get(arr, (size_t)l);
+		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
+		    json_integer_value(x) > ZD_MLP_MAX_WIDTH)
+			return zd_jv_bad(v, path, "entry %d must be an integer "
+					 "1..%d", l, ZD_MLP_MAX_WIDTH);
+		sizes[l] = (int)json_integer_value(x);
+	}
+	return 0;
+}
+
+int zd_mlp_from_json(const json_t *j, const struct zd_jv *v, const char *where,
+		     struct zd_mlp **out)
+{
+	int sizes[ZD_MLP_MAX_LAYERS + 1], nsizes = 0;
+	if (!json_is_object(j))
+		return zd_jv_bad(v, where, "must be an object");
+	int rc = read_sizes(j, v, where, sizes, &nsizes);
+	json_t *layers = NULL;
+	if (rc == 0)
+		rc = zd_jv_array(v, j, where, "layers", (size_t)(nsizes - 1),
+				 &layers);
+	struct zd_mlp *m = NULL;
+	if (rc == 0)
+		rc = mlp_alloc(sizes, nsizes, &m, v->err);
+	for (int l = 0; rc == 0 && l < nsizes - 1; l++) {
+		char path[300];
+		snprintf(path, sizeof(path), "%s.layers[%d]", where, l);
+		json_t *layer = json_array_get(layers, (size_t)l);
+		if (!json_is_object(layer)) {
+			rc = zd_jv_bad(v, path, "must be an object");
+			break;
+		}
+		size_t nw = (size_t)sizes[l] * (size_t)sizes[l + 1];
+		rc = zd_jv_floats(v, layer, path, "w", m->param + m->woff[l], nw);
+		if (rc == 0)
+			rc = zd_jv_floats(v, layer, path, "b", m->param + m->boff[l],
+					  (size_t)sizes[l + 1]);
+	}
+	if (rc != 0) {
+		zd_mlp_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}

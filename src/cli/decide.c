@@ -1,0 +1,198 @@
+/* decide.c - `zdvfs decide`: what the engine would choose for a program on
+ * a board, from its source alone, without running anything. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decision.h"
+
+static const char decide_usage[] =
+	"usage: zdvfs decide --board NAME --source FILE... [--program NAME]\n"
+	"                    [--model FILE] [--db FILE] [--guard C] [--seed S]\n"
+	"                    [--json]\n\n"
+	"Decides, for the OpenMP program made of FILE... on board NAME, how many\n"
+	"cores of each cluster it gets, which CPUs and at which frequency each\n"
+	"cluster runs (ZeroDVFS: code features, environment model, agents).\n"
+	"Prints the decision, its predicted makespan, energy, power and hottest\n"
+	"temperature, whether it is zero-shot (no run of the program known) and\n"
+	"how long deciding took. Runs nothing; see `zdvfs run` for that.\n\n"
+	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+	"                    (sim:NAME is the same board)\n"
+	"  --source FILE...  the program's C sources (repeat, or list them)\n"
+	"  --program NAME    its name in the store (default: the first source's\n"
+	"                    file name without .c)\n"
+	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
+	"  --guard C         thermal limit in °C (default: the board's lowest\n"
+	"                    CPU throttle point minus 5)\n"
+	"  --seed S          seed of the agents' training (default 1)\n"
+	"  --json            machine-readable output\n"
+	"  --platform-dir DIR  where the board descriptions are\n";
+
+struct decide_opts {
+	const char *board, *program, *model, *db, *platform_dir;
+	const char **sources;
+	int nsources;
+	double guard_c;
+	unsigned long long seed;
+	bool json;
+};
+
+static int add_source(struct decide_opts *o, const char *file)
+{
+	const char **v = realloc(o->sources,
+				 ((size_t)o->nsources + 1) * sizeof(*v));
+	if (v == NULL) {
+		fprintf(stderr, "zdvfs decide: out of memory\n");
+		return 1;
+	}
+	o->sources = v;
+	o->sources[o->nsources++] = file;
+	return 0;
+}
+
+static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
+{
+	static const struct option options[] = {
+		{"board", required_argument, NULL, 'b'},
+		{"source", required_argument, NULL, 's'},
+		{"program", required_argument, NULL, 'p'},
+		{"model", required_argument, NULL, 'm'},
+		{"db", required_argument, NULL, 'd'},
+		{"guard", required_argument, NULL, 'g'},
+		{"seed", required_argument, NULL, 'S'},
+		{"json", no_argument, NULL, 'j'},
+		{"platform-dir", required_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	int c, rc = 0;
+	char *end;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
+								  : optarg;
+			break;
+		case 's': rc = add_source(o, optarg); break;
+		case 'p': o->program = optarg; break;
+		case 'm': o->model = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'j': o->json = true; break;
+		case 'P': o->platform_dir = optarg; break;
+		case 'g':
+			o->guard_c = strtod(optarg, &end);
+			if (*end != '\0' || !(o->guard_c >= 20 && o->guard_c <= 150))
+				rc = cli_usage_error("decide", "--guard '%s' is not "
+							       "20..150 °C",
+						     optarg);
+			break;
+		case 'S':
+			o->seed = strtoull(optarg, &end, 10);
+			if (*end != '\0' || optarg[0] == '-' || optarg[0] == '\0')
+				rc = cli_usage_error("decide", "--seed '%s' is not "
+							       "a number",
+						     optarg);
+			break;
+		case 'h':
+			fputs(decide_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("decide", "bad option");
+		}
+	}
+	/* `--source a.c b.c`: the files after the first are operands */
+	for (; rc == 0 && optind < argc; optind++)
+		rc = o->nsources ? add_source(o, argv[optind])
+				 : cli_usage_error("decide",
+						   "unexpected argument '%s'",
+						   argv[optind]);
+	if (rc != 0)
+		return rc;
+	if (o->board == NULL || o->nsources == 0)
+		return cli_usage_error("decide", "--board and --source are "
+						 "required");
+	return 0;
+}
+
+static void print_decision(const char *program, const char *board,
+			   json_t *j)
+{
+	printf("%s on %s: ", program, board);
+	cli_print_action(stdout, j);
+	printf("\n  predicted: ");
+	cli_print_outcome(stdout, json_object_get(j, "predicted"), NULL);
+	printf("\n  ");
+	cli_print_why(stdout, j);
+	printf("\n");
+}
+
+static int decide(const struct decide_opts *o, const struct zd_board *b,
+		  struct zd_store *store, struct zd_err *err)
+{
+	struct cli_program prog;
+	char name[64];
+	struct zd_action_space space;
+	struct zd_engine *engine = NULL;
+	struct zd_engine_decision d;
+	cli_program_name(o->sources[0], name, sizeof(name));
+	int rc = cli_program_load(&prog, o->program ? o->program : name,
+				  o->sources, o->nsources, NULL, 0, NULL, err);
+	struct cli_engine_opts eo = {
+		.model_path = o->model, .guard_c = o->guard_c, .seed = o->seed,
+	};
+	if (rc == 0)
+		rc = zd_action_space_init(&space, b, err);
+	if (rc == 0)
+		rc = cli_engine_open(b, store, &eo, &engine, err);
+	if (rc == 0)
+		rc = zd_engine_decide(engine, prog.name, prog.features, NULL, &d,
+				      err);
+	if (rc == 0) {
+		json_t *j = cli_engine_decision_json(&space, b, &d);
+		if (o->json) {
+			json_object_set_new(j, "program", json_string(prog.name));
+			json_object_set_new(j, "board", json_string(b->name));
+			rc = cli_print_json(j) ? -1 : 0;
+		} else {
+			print_decision(prog.name, b->name, j);
+			json_decref(j);
+		}
+	}
+	if (engine != NULL) {
+		struct zd_err close_err = {0};
+		if (zd_engine_close(engine, &close_err) != 0 && rc == 0) {
+			*err = close_err; /* the agents could not be saved */
+			rc = -1;
+		}
+	}
+	cli_program_free(&prog);
+	return rc;
+}
+
+int cmd_decide(int argc, char **argv)
+{
+	struct decide_opts o;
+	int rc = parse_decide_opts(argc, argv, &o);
+	if (rc != 0) {
+		free(o.sources);
+		return rc < 0 ? 0 : rc;
+	}
+	struct zd_err err = {0};
+	struct zd_board *b = NULL;
+	struct zd_store *store = NULL;
+	rc = zd_board_load(o.board, o.platform_dir, &b, &err);
+	if (rc == 0)
+		rc = zd_store_open(o.db, &store, &err);
+	if (rc == 0)
+		rc = decide(&o, b, store, &err);
+	int status = rc == 0 ? 0 : err.msg[0] ? cli_error("decide", &err) : 1;
+	zd_store_close(store);
+	zd_board_free(b);
+	free(o.sources);
+	return status;
+}

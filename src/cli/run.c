@@ -1,0 +1,728 @@
+/* run.c - `zdvfs run`: decide cores and frequencies for a program (the
+ * engine, or a governor), apply the decision, run the program, measure,
+ * store and learn, and put the machine back whatever happens. This file
+ * has the options and the real board; run_sim.c the simulator. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run.h"
+#include "zdvfs/launch.h"
+#include "zdvfs/meter.h"
+#include "zdvfs/runner.h"
+
+static const char run_usage[] =
+	"usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
+	"                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
+	"                 [--no-learn] [--seed S] [--interval MS] [--json]\n"
+	"                 [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n"
+	"       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy P]\n"
+	"                 [--source FILE...] [--program NAME] [--db FILE]\n"
+	"                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
+	"                 [--json] [-o FILE]\n\n"
+	"Decides how many and which cores CMD gets and at which frequency each\n"
+	"cluster runs, applies it (CPU affinity; OMP_NUM_THREADS, OMP_PLACES and\n"
+	"OMP_PROC_BIND unless set; each cpufreq policy through userspace and\n"
+	"scaling_setspeed, or scaling_min_freq = scaling_max_freq), runs CMD,\n"
+	"measures makespan, energy and temperatures, stores the run and learns\n"
+	"from it; then restores every setting it changed, also on error, crash\n"
+	"of CMD, SIGINT, SIGTERM or SIGHUP. It says what it decided and why, and\n"
+	"what this machine did not let it control. The exit status is CMD's\n"
+	"(128+N if it died of signal N, 127 if it could not be found).\n"
+	"With --board sim:NAME the simulated board runs the measured profile of\n"
+	"a workload instead, --runs times in a row (heat carries over).\n\n"
+	"  --policy P        zerodvfs (default: the engine, from the program's\n"
+	"                    code features), performance, powersave (their fixed\n"
+	"                    decisions), ondemand, conservative, schedutil (set\n"
+	"                    as the kernel's governor for the run)\n"
+	"  --board NAME      the board description (default: the one matching\n"
+	"                    this machine's CPUs and clusters; zerodvfs needs one)\n"
+	"  --source FILE...  the program's C sources, for its code features\n"
+	"                    (repeat, or list them before --)\n"
+	"  --program NAME    its name in the store (default: CMD's file name, or\n"
+	"                    the workload's)\n"
+	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
+	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+	"  --guard C         thermal limit in °C for zerodvfs (default: the\n"
+	"                    board's lowest CPU throttle point minus 5)\n"
+	"  --no-learn        store the run but do not learn from it\n"
+	"  --seed S          seed of the agents and of the simulator (default 1)\n"
+	"  --interval MS     sampling period for energy and temperature (100)\n"
+	"  --json            report as JSON (with the stored run's id)\n"
+	"  -o, --output FILE write the report to FILE (default: stderr for CMD,\n"
+	"                    stdout for the simulator)\n"
+	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
+	"  --workload NAME   simulator: see `zdvfs workloads`\n"
+	"  --runs N          simulator: N runs in a row (default 1)\n"
+	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
+
+/* ---- options ------------------------------------------------------------- */
+
+static int add_source(struct run_opts *o, const char *file)
+{
+	const char **v = realloc(o->sources,
+				 ((size_t)o->nsources + 1) * sizeof(*v));
+	if (v == NULL) {
+		fprintf(stderr, "zdvfs run: out of memory\n");
+		return 1;
+	}
+	o->sources = v;
+	o->sources[o->nsources++] = file;
+	return 0;
+}
+
+static int parse_number(const char *opt, const char *text, double lo,
+			double hi, double *out)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(v >= lo && v <= hi))
+		return cli_usage_error("run", "%s '%s' is not a number in "
+					      "%g..%g",
+				       opt, text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int check_policy(const char *name)
+{
+	if (strcmp(name, "zerodvfs") == 0 ||
+	    (zd_policy_find(name) != NULL && strcmp(name, "userspace") != 0))
+		return 0;
+	char names[256] = "zerodvfs";
+	for (const char *const *n = zd_policy_names(); *n; n++)
+		if (strcmp(*n, "userspace") != 0) {
+			size_t used = strlen(names);
+			snprintf(names + used, sizeof(names) - used, ", %s", *n);
+		}
+	if (strcmp(name, "userspace") == 0)
+		return cli_usage_error("run", "policy userspace needs a "
+					      "frequency: use `zdvfs exec "
+					      "--freq` (policies: %s)",
+				       names);
+	return cli_usage_error("run", "unknown policy '%s' (available: %s)",
+			       name, names);
+}
+
+/* After getopt: extra sources listed before "--", then the command. */
+static int take_operands(int argc, char **argv, bool after_source,
+			 struct run_opts *o)
+{
+	int end = argc;
+	if (after_source && strcmp(argv[optind - 1], "--") != 0)
+		for (int i = optind; i < argc; i++)
+			if (strcmp(argv[i], "--") == 0) {
+				end = i;
+				break;
+			}
+	if (end < argc) {
+		for (; optind < end; optind++)
+			if (add_source(o, argv[optind]) != 0)
+				return 1;
+		optind = end + 1;
+	}
+	o->argv = argv + optind;
+	return 0;
+}
+
+static int check_combination(struct run_opts *o)
+{
+	bool sim = strncmp(o->board ? o->board : "", "sim:", 4) == 0;
+	if (sim && o->argv[0] != NULL)
+		return cli_usage_error("run", "--board %s runs a --workload in "
+					      "the simulator, not '%s'",
+				       o->board, o->argv[0]);
+	if (sim && o->workload == NULL)
+		return cli_usage_error("run", "--board %s needs --workload NAME "
+					      "(see `zdvfs workloads`)",
+				       o->board);
+	if (!sim && o->workload != NULL)
+		return cli_usage_error("run", "--workload runs in the simulator: "
+					      "give --board sim:NAME");
+	if (!sim && o->runs != 1)
+		return cli_usage_error("run", "--runs is for the simulator "
+					      "(--board sim:NAME)");
+	if (!sim && o->argv[0] == NULL)
+		return cli_usage_error("run", "no program to run (put it after "
+					      "--)");
+	return 0;
+}
+
+static int parse_run_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option options[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"board", required_argument, NULL, 'b'},
+		{"source", required_argument, NULL, 's'},
+		{"program", required_argument, NULL, 'n'},
+		{"db", required_argument, NULL, 'd'},
+		{"model", required_argument, NULL, 'm'},
+		{"guard", required_argument, NULL, 'g'},
+		{"no-learn", no_argument, NULL, 'L'},
+		{"seed", required_argument, NULL, 'S'},
+		{"interval", required_argument, NULL, 'i'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"sysfs-root", required_argument, NULL, 'r'},
+		{"workload", required_argument, NULL, 'w'},
+		{"runs", required_argument, NULL, 'R'},
+		{"platform-dir", required_argument, NULL, 'P'},
+		{"workload-dir", required_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof(*o));
+	o->policy = "zerodvfs";
+	o->runs = 1;
+	o->seed = 1;
+	o->interval_ms = 100;
+	int c, rc = 0;
+	bool after_source = false;
+	double v;
+	optind = 1;
+	/* "+": stop at the first non-option, so CMD's own options are its. */
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
+		after_source = c == 's';
+		switch (c) {
+		case 'p': o->policy = optarg; break;
+		case 'b': o->board = optarg; break;
+		case 's': rc = add_source(o, optarg); break;
+		case 'n': o->program = optarg; break;
+		case 'd': o->db = optarg; break;
+		case 'm': o->model = optarg; break;
+		case 'L': o->no_learn = true; break;
+		case 'j': o->json = true; break;
+		case 'o': o->output = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'w': o->workload = optarg; break;
+		case 'P': o->platform_dir = optarg; break;
+		case 'W': o->workload_dir = optarg; break;
+		case 'g':
+			if ((rc = parse_number("--guard", optarg, 20, 150, &v)) == 0)
+				o->guard_c = v;
+			break;
+		case 'S':
+			if ((rc = parse_number("--seed", optarg, 0, 4294967295.0,
+					       &v)) == 0)
+				o->seed = (uint64_t)v;
+			break;
+		case 'i':
+			if ((rc = parse_number("--interval", optarg, 1, 60000,
+					       &v)) == 0)
+				o->interval_ms = (int)v;
+			break;
+		case 'R':
+			if ((rc = parse_number("--runs", optarg, 1, 100000, &v)) == 0)
+				o->runs = (int)v;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("run", "bad option");
+		}
+	}
+	if (rc == 0)
+		rc = take_operands(argc, argv, after_source, o);
+	if (rc == 0)
+		rc = check_policy(o->policy);
+	if (rc == 0)
+		rc = check_combination(o);
+	return rc;
+}
+
+/* ---- a real board ---------------------------------------------------------- */
+
+struct real_run {
+	const struct run_opts *o;
+	struct run_ctx ctx;
+	struct zd_platform *p;
+	struct zd_board *board;     /* owned; NULL: none known */
+	char board_how[256];        /* how it was found, or why there is none */
+	struct run_choice choice;
+	struct zd_launch_plan plan;
+	bool applied;               /* the frequencies are the decision's */
+	int start_mc[ZD_MAX_ZONES]; /* per board zone */
+	json_t *controlled, *not_controlled;
+};
+
+static void note(json_t *list, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(json_t *list, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(list, json_string(msg));
+}
+
+/* --board NAME, else the description that matches this machine. */
+static int find_board(struct real_run *rr, struct zd_err *err)
+{
+	const struct run_opts *o = rr->o;
+	if (o->board != NULL) {
+		int rc = zd_board_load(o->board, o->platform_dir, &rr->board,
+				       err);
+		snprintf(rr->board_how, sizeof(rr->board_how), "named by "
+			 "--board");
+		return rc;
+	}
+	char why[200] = "";
+	int rc = zd_board_match(&rr->p->info, o->platform_dir, &rr->board, why,
+				sizeof(why), err);
+	if (rc != 0)
+		return rc;
+	if (rr->board != NULL) {
+		snprintf(rr->board_how, sizeof(rr->board_how),
+			 "matched by its CPUs and clusters");
+		return 0;
+	}
+	if (run_is_engine(o))
+		return zd_bad_input(err, "which board is this? %s; give --board "
+				    "NAME (see `zdvfs platforms`) or a "
+				    "governor with --policy",
+				    why);
+	snprintf(rr->board_how, sizeof(rr->board_how),
+		 "no board description: %s", why);
+	return 0;
+}
+
+/* A named board that is not this machine is worth a warning: the
+ * decision may name CPUs or levels it does not have. */
+static void check_board_fits(struct real_run *rr)
+{
+	char why[200];
+	if (rr->board == NULL || rr->ctx.board_fits)
+		return;
+	zd_board_map_fits(&rr->ctx.map, rr->board, &rr->p->info, why,
+			  sizeof(why));
+	note(rr->not_controlled, "this machine is not quite %s (%s)",
+	     rr->board->name, why);
+}
+
+/* Every board zone now; a zone this machine lacks counts as ambient. */
+static void read_start_temps(struct real_run *rr)
+{
+	const struct zd_board *b = rr->board;
+	int ambient = b->ambient_mc.present ? (int)b->ambient_mc.value : 25000;
+	for (int z = 0; z < b->nzones; z++) {
+		struct zd_err ignored = {0};
+		int zone = rr->ctx.map.zone[z];
+		rr->start_mc[z] = ambient;
+		if (zone >= 0)
+			zd_platform_read_temp(rr->p, zone, &rr->start_mc[z],
+					      &ignored);
+	}
+}
+
+static void plan_choice(struct real_run *rr)
+{
+	const struct zd_platform_info *info = &rr->p->info;
+	const struct run_choice *ch = &rr->choice;
+	char cpus[256];
+	rr->plan.confined = true;
+	rr->plan.cpus = ch->machine.cpus;
+	zd_cpuset_format(&rr->plan.cpus, cpus, sizeof(cpus));
+	note(rr->controlled, "CPUs pinned to %s", cpus);
+	for (int d = 0; d < info->ndomains; d++) {
+		struct zd_launch_target *t = &rr->plan.targets[d];
+		if (ch->reactive) {
+			t->selected = true;
+			snprintf(t->governor, sizeof(t->governor), "%s",
+				 rr->o->policy);
+		} else if (ch->machine.khz[d] != 0) {
+			t->selected = true;
+			t->khz = ch->machine.khz[d];
+		} else {
+			note(rr->not_controlled, "%s is in no cluster of %s: "
+			     "left as it is", info->domains[d].name,
+			     rr->board ? rr->board->name : "the board");
+		}
+	}
+	if (rr->board == NULL)
+		return;
+	for (int c = 0; c < rr->board->nclusters; c++) {
+		bool found = false;
+		for (int d = 0; d < info->ndomains; d++)
+			found = found || rr->ctx.map.cluster[d] == c;
+		if (!found && info->ndomains > 0)
+			note(rr->not_controlled, "cluster %s has no cpufreq "
+			     "policy here: its frequency not set",
+			     rr->board->clusters[c].name);
+	}
+}
+
+/* Like exec without --strict: what the machine refuses (no root, a
+ * driver that says no) is reported and the program runs without it. */
+static int apply_plan(struct real_run *rr, struct zd_err *err)
+{
+	const struct zd_platform_info *info = &rr->p->info;
+	if (info->ndomains == 0) {
+		note(rr->not_controlled, "no cpufreq: frequencies not set");
+		return 0;
+	}
+	int rc = zd_launch_apply(rr->p, &rr->plan, err);
+	if (rc == 0) {
+		rr->applied = zd_launch_has_targets(rr->p, &rr->plan);
+		char list[1024] = "";
+		for (int d = 0; d < info->ndomains; d++) {
+			const struct zd_launch_target *t = &rr->plan.targets[d];
+			size_t used = strlen(list);
+			if (!t->selected)
+				continue;
+			if (t->khz)
+				snprintf(list + used, sizeof(list) - used,
+					 "%s%s %u kHz", used ? ", " : "",
+					 info->domains[d].name, t->khz);
+			else
+				snprintf(list + used, sizeof(list) - used,
+					 "%s%s governor %s", used ? ", " : "",
+					 info->domains[d].name, t->governor);
+		}
+		if (list[0])
+			note(rr->controlled, "frequencies: %s", list);
+		return 0;
+	}
+	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || rr->p->changing)
+		return rc;
+	note(rr->not_controlled, "frequencies not set: %s (nothing was left "
+	     "changed)", err->msg);
+	zd_err_clear(err);
+	return 0;
+}
+
+/* The machine's energy source that stands for the board's, or -1. */
+static int energy_source(const struct real_run *rr, const struct zd_meter *m)
+{
+	if (rr->board != NULL)
+		return rr->ctx.map.energy >= 0 && m->energy[rr->ctx.map.energy].valid
+			       ? rr->ctx.map.energy
+			       : -1;
+	for (int i = 0; i < rr->p->info.nenergy; i++)
+		if (m->energy[i].valid)
+			return i;
+	return -1;
+}
+
+/* What was measured, in the board's terms where there is one (zones,
+ * and the hottest of them); `complete` says whether it can be stored:
+ * energy and every zone of the board measured. */
+static json_t *measured_json(struct real_run *rr, const struct zd_meter *m,
+			     double wall_s, struct zd_outcome *out,
+			     bool *complete)
+{
+	const struct zd_platform_info *info = &rr->p->info;
+	const struct zd_board *b = rr->board;
+	int src = energy_source(rr, m);
+	memset(out, 0, sizeof(*out));
+	out->makespan_s = wall_s;
+	out->hottest_c = -273.15;
+	*complete = src >= 0 && wall_s > 0;
+	if (src >= 0) {
+		out->energy_j = m->energy[src].energy_uj / 1e6;
+		out->avg_power_w = wall_s > 0 ? out->energy_j / wall_s : 0;
+		*complete = *complete && out->avg_power_w > 0;
+	} else {
+		note(rr->not_controlled, "energy not measured (%s)",
+		     info->nenergy == 0 ? "no sensor"
+		     : b && rr->ctx.map.energy < 0
+			     ? "none of the board's rails is here"
+			     : "the sensor could not be read");
+	}
+	json_t *zones = json_array();
+	for (int i = 0; i < info->nzones; i++) {
+		if (!m->zones[i].valid)
+			continue;
+		double peak = m->zones[i].peak_mc / 1000.0;
+		json_array_append_new(
+			zones, json_pack("{s:s, s:f, s:f, s:f}", "name",
+					 info->zones[i].type, "start_c",
+					 m->zones[i].start_mc / 1000.0, "peak_c",
+					 peak, "final_c",
+					 m->zones[i].last_mc / 1000.0));
+		if (b == NULL && peak > out->hottest_c)
+			out->hottest_c = peak;
+	}
+	if (info->nzones == 0)
+		note(rr->not_controlled, "temperature not measured (no thermal "
+		     "zone)");
+	for (int z = 0; b != NULL && z < b->nzones; z++) {
+		int i = rr->ctx.map.zone[z];
+		if (i < 0 || !m->zones[i].valid) {
+			if (info->nzones > 0)
+				note(rr->not_controlled, "zone %s not measured",
+				     b->zones[z].name);
+			*complete = false;
+			continue;
+		}
+		out->peak_c[z] = m->zones[i].peak_mc / 1000.0;
+		out->final_c[z] = m->zones[i].last_mc / 1000.0;
+		if (out->peak_c[z] > out->hottest_c)
+			out->hottest_c = out->peak_c[z];
+	}
+	out->nzones = b != NULL ? b->nzones : 0;
+	json_t *j = json_pack("{s:f, s:o, s:o, s:o, s:o}", "makespan_s",
+			      wall_s, "energy_j",
+			      src >= 0 ? json_real(out->energy_j) : json_null(),
+			      "avg_power_w",
+			      src >= 0 ? json_real(out->avg_power_w) : json_null(),
+			      "hottest_c",
+			      out->hottest_c > -273 ? json_real(out->hottest_c)
+						    : json_null(),
+			      "zones", zones);
+	if (src >= 0)
+		json_object_set_new(j, "energy_source",
+				    json_string(info->energy[src].name));
+	return j;
+}
+
+/* Why this run cannot be stored, or NULL. */
+static const char *not_storable(const struct real_run *rr,
+				const struct zd_child_result *child,
+				bool complete)
+{
+	if (!child->started || child->exit_code != 0)
+		return "the program did not run to success";
+	if (rr->board == NULL)
+		return "no board description (give --board)";
+	if (rr->ctx.prog.features == NULL)
+		return "no code features of the program (give --source)";
+	if (rr->choice.reactive)
+		return "a reactive governor is no single decision";
+	if (!rr->choice.has_action)
+		return "the decision is not one of the board's";
+	if (!rr->applied)
+		return "the frequencies were not set, so the run is not the "
+		       "decision's";
+	if (!complete)
+		return "energy or a zone's temperature was not measured";
+	return NULL;
+}
+
+static json_t *report_json(struct real_run *rr,
+			   const struct zd_launch_result *res, json_t *measured,
+			   int64_t run_id, bool learnt, const char *why_not)
+{
+	json_t *cmd = json_array();
+	for (char **a = rr->o->argv; *a; a++)
+		json_array_append_new(cmd, json_string(*a));
+	json_t *r = json_pack(
+		"{s:o, s:s, s:s?, s:s, s:s, s:o, s:i, s:o, s:O, s:O}",
+		"command", cmd, "program", rr->ctx.prog.name, "board",
+		rr->board ? rr->board->name : NULL, "board_found", rr->board_how,
+		"policy", rr->o->policy, "decision",
+		run_choice_json(&rr->ctx, &rr->choice), "exit_status",
+		res->child.exit_code, "measured", measured, "controlled",
+		rr->controlled, "not_controlled", rr->not_controlled);
+	if (res->child.term_signal)
+		json_object_set_new(r, "signal",
+				    json_integer(res->child.term_signal));
+	json_object_set_new(r, "run_id",
+			    run_id ? json_integer(run_id) : json_null());
+	json_object_set_new(r, "db", rr->ctx.store && run_id
+					     ? json_string(zd_store_path(rr->ctx.store))
+					     : json_null());
+	json_object_set_new(r, "learnt", json_boolean(learnt));
+	json_object_set_new(r, "not_stored",
+			    why_not ? json_string(why_not) : json_null());
+	return r;
+}
+
+static void print_list(FILE *out, const char *title, json_t *list)
+{
+	size_t i;
+	json_t *v;
+	if (json_array_size(list) == 0)
+		return;
+	fprintf(out, "  %s: ", title);
+	json_array_foreach(list, i, v)
+		fprintf(out, "%s%s", i ? "; " : "", json_string_value(v));
+	fprintf(out, "\n");
+}
+
+static void print_report(FILE *out, json_t *r)
+{
+	json_t *d = json_object_get(r, "decision");
+	json_t *board = json_object_get(r, "board");
+	fprintf(out, "zdvfs run: %s on %s (%s), policy %s\n",
+		json_string_value(json_object_get(r, "program")),
+		json_is_string(board) ? json_string_value(board)
+				      : "this machine",
+		json_string_value(json_object_get(r, "board_found")),
+		json_string_value(json_object_get(r, "policy")));
+	fprintf(out, "  decided: ");
+	if (json_object_get(d, "action"))
+		cli_print_action(out, d);
+	else
+		fprintf(out, "cpus %s",
+			json_string_value(json_object_get(d, "cpus")));
+	fprintf(out, "\n  why: ");
+	cli_print_why(out, d);
+	fprintf(out, "\n");
+	print_list(out, "controlled", json_object_get(r, "controlled"));
+	print_list(out, "not controlled", json_object_get(r, "not_controlled"));
+	fprintf(out, "  exit status %lld; ",
+		(long long)json_integer_value(json_object_get(r, "exit_status")));
+	cli_print_outcome(out, json_object_get(r, "measured"),
+			  json_object_get(d, "predicted"));
+	fprintf(out, "\n");
+	size_t i;
+	json_t *z;
+	json_array_foreach(json_object_get(json_object_get(r, "measured"),
+					   "zones"), i, z)
+		fprintf(out, "    %-16s peak %.1f °C (start %.1f, end %.1f)\n",
+			json_string_value(json_object_get(z, "name")),
+			json_number_value(json_object_get(z, "peak_c")),
+			json_number_value(json_object_get(z, "start_c")),
+			json_number_value(json_object_get(z, "final_c")));
+	json_t *id = json_object_get(r, "run_id");
+	if (json_is_integer(id))
+		fprintf(out, "  stored: run %lld in %s%s\n",
+			(long long)json_integer_value(id),
+			json_string_value(json_object_get(r, "db")),
+			json_is_true(json_object_get(r, "learnt")) ? "; learnt"
+								   : "");
+	else
+		fprintf(out, "  not stored: %s\n",
+			json_string_value(json_object_get(r, "not_stored")));
+}
+
+static int write_report(const struct run_opts *o, json_t *r, FILE *dflt)
+{
+	FILE *out = dflt;
+	if (o->output != NULL && (out = fopen(o->output, "we")) == NULL) {
+		fprintf(stderr, "zdvfs run: cannot write report %s: %s\n",
+			o->output, strerror(errno));
+		return 1;
+	}
+	if (o->json) {
+		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text != NULL)
+			fprintf(out, "%s\n", text);
+		free(text);
+	} else {
+		print_report(out, r);
+	}
+	if (out != dflt && fclose(out) != 0) {
+		fprintf(stderr, "zdvfs run: cannot write report %s: %s\n",
+			o->output, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* After the run, with the machine restored: store, learn, report. */
+static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
+		       const struct zd_meter *meter)
+{
+	struct zd_err err = {0};
+	struct zd_outcome outcome;
+	bool complete, learnt = false;
+	int64_t run_id = 0;
+	json_t *measured = measured_json(rr, meter, res->child.wall_s, &outcome,
+					 &complete);
+	const char *why_not = not_storable(rr, &res->child, complete);
+	int status = 0;
+	if (why_not == NULL &&
+	    run_record(&rr->ctx, &rr->choice, 0, rr->start_mc, &outcome,
+		       &run_id, &learnt, &err) != 0) {
+		status = cli_error("run", &err);
+		why_not = "storing failed";
+	}
+	json_t *report = report_json(rr, res, measured, run_id, learnt,
+				     why_not);
+	int wrc = report ? write_report(rr->o, report, stderr) : 1;
+	json_decref(report);
+	return status ? status : wrc;
+}
+
+static int run_program(struct real_run *rr)
+{
+	struct zd_err err = {0};
+	struct zd_launch_result res;
+	static struct zd_meter meter;
+	int rc = find_board(rr, &err);
+	rr->ctx.o = rr->o;
+	rr->ctx.board = rr->board;
+	rr->ctx.info = &rr->p->info;
+	rr->ctx.backend = "linux";
+	char name[64];
+	cli_program_name(rr->o->argv[0], name, sizeof(name));
+	if (rc == 0)
+		rc = run_ctx_open(&rr->ctx, rr->o->program ? rr->o->program : name,
+				  rr->o->sources, rr->o->nsources, NULL, 0,
+				  &err);
+	if (rc == 0 && rr->board != NULL) {
+		check_board_fits(rr);
+		read_start_temps(rr);
+	}
+	if (rc == 0)
+		rc = run_choose(&rr->ctx, rr->board ? rr->start_mc : NULL,
+				&rr->choice, &err);
+	if (rc == 0) {
+		plan_choice(rr);
+		rc = apply_plan(rr, &err);
+	}
+	if (rc != 0)
+		return cli_error("run", &err);
+	rc = zd_launch_run(rr->p, &rr->plan, rr->o->argv, rr->o->interval_ms,
+			   &meter, &res, &err);
+	if (res.restore_rc != 0)
+		cli_error("run", &res.restore_err);
+	if (res.never_released)
+		return zd_signals_pending() ? 1 : cli_error("run", &err);
+	if (rc != 0)
+		cli_error("run", &err);
+	int frc = finish_real(rr, &res, &meter);
+	if (res.restore_rc != 0)
+		return 1;
+	if (!res.child.started && res.child.exec_errno != 0)
+		return res.child.exit_code;
+	return frc != 0 ? frc : res.child.exit_code;
+}
+
+static int run_real(const struct run_opts *o)
+{
+	struct zd_err err = {0};
+	if (zd_signals_install(&err) != 0)
+		return cli_error("run", &err);
+	struct real_run rr = {
+		.o = o,
+		.controlled = json_array(),
+		.not_controlled = json_array(),
+	};
+	int rc;
+	if (zd_platform_open("linux", o->root, &rr.p, &err) != 0) {
+		rc = cli_error("run", &err);
+	} else {
+		rc = run_program(&rr);
+		zd_platform_close(rr.p); /* restores if anything is changed */
+	}
+	run_choice_free(&rr.choice);
+	run_ctx_close(&rr.ctx);
+	zd_board_free(rr.board);
+	json_decref(rr.controlled);
+	json_decref(rr.not_controlled);
+	zd_signals_reraise();
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	int rc = parse_run_opts(argc, argv, &o);
+	if (rc == 0)
+		rc = strncmp(o.board ? o.board : "", "sim:", 4) == 0 ? run_sim(&o)
+								     : run_real(&o);
+	else if (rc < 0)
+		rc = 0;
+	free(o.sources);
+	return rc;
+}

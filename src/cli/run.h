@@ -1,0 +1,87 @@
+/* run.h - `zdvfs run` in three files: run.c (options, a real Linux
+ * board), run_sim.c (a simulated board) and run_ctx.c (what both do the
+ * same way: decide by the engine or a governor, store, learn). */
+#ifndef ZDVFS_CLI_RUN_H
+#define ZDVFS_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decision.h"
+#include "zdvfs/boardmap.h"
+#include "zdvfs/platform.h"
+#include "zdvfs/policy.h"
+
+struct run_opts {
+	const char *board;       /* NAME, or sim:NAME for the simulator */
+	const char *workload;    /* simulator only */
+	const char **sources;
+	int nsources;
+	const char *program;
+	const char *policy;      /* "zerodvfs" or a governor */
+	const char *db, *model, *root, *output;
+	const char *platform_dir, *workload_dir;
+	double guard_c;
+	bool no_learn, json;
+	int runs, interval_ms;
+	uint64_t seed;
+	char **argv;             /* the program to run (real board) */
+};
+
+/* What a run works with, on either kind of machine. */
+struct run_ctx {
+	const struct run_opts *o;
+	const struct zd_board *board;      /* NULL: unknown (governors only) */
+	struct zd_board_map map;           /* valid with a board */
+	bool board_fits;                   /* the machine is that board */
+	struct zd_action_space space;      /* valid with a board */
+	const struct zd_platform_info *info; /* the machine */
+	struct zd_cpuset usable;           /* CPUs a program may be given */
+	struct zd_store *store;            /* NULL: nothing is stored */
+	struct zd_engine *engine;          /* policy zerodvfs only */
+	struct cli_program prog;
+	const char *backend;               /* "linux" or "sim" */
+};
+
+/* One decision, by the engine or a governor. */
+struct run_choice {
+	bool by_engine;
+	struct zd_engine_decision ed;  /* by_engine: the engine's answer */
+	struct zd_policy *governor;    /* otherwise: the governor (owned) */
+	bool reactive;                 /* the governor moves frequencies */
+	struct zd_decision machine;    /* CPUs, kHz per machine domain */
+	bool has_action;               /* it is an action of the board */
+	struct zd_action action;
+	struct zd_decision board_dec;  /* kHz per cluster, with has_action */
+};
+
+bool run_is_engine(const struct run_opts *o);
+
+/* Decide for the next run; start_mc per board zone (NULL: ambient). */
+int run_choose(struct run_ctx *ctx, const int *start_mc,
+	       struct run_choice *ch, struct zd_err *err);
+void run_choice_free(struct run_choice *ch);
+/* {"policy", "action", "cpus", "clusters", "zero_shot", ...}. */
+json_t *run_choice_json(const struct run_ctx *ctx,
+			const struct run_choice *ch);
+
+/* Store the run (and learn from it, unless --no-learn or a governor
+ * decided); *run_id is the stored run's. */
+int run_record(struct run_ctx *ctx, const struct run_choice *ch,
+	       uint64_t seed, const int *start_mc,
+	       const struct zd_outcome *measured, int64_t *run_id,
+	       bool *learnt, struct zd_err *err);
+
+/* With ctx->o, board, info and backend set: the CPUs a program may get,
+ * the map and action space of the board, the program `name` and its
+ * features (from `sources` compiled with `args`, else the store's), the
+ * store (with a board) and the engine (zerodvfs). On failure the caller
+ * still calls run_ctx_close. */
+int run_ctx_open(struct run_ctx *ctx, const char *name,
+		 const char *const *sources, int nsources,
+		 const char *const *args, int nargs, struct zd_err *err);
+void run_ctx_close(struct run_ctx *ctx);
+
+int run_sim(const struct run_opts *o);
+
+#endif

@@ -1,0 +1,241 @@
+/* run_sim.c - `zdvfs run --board sim:NAME --workload W`: the same decide,
+ * run, store and learn as on a real board, with the simulator running the
+ * workload's measured profile; runs follow each other, heat carrying
+ * over. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "run.h"
+#include "zdvfs/sim.h"
+#include "zdvfs/workload.h"
+
+/* The workload's sources as the manifest lists them (relative to the
+ * directory above workloads/), and -I for their common header. */
+struct workload_sources {
+	char paths[4][4096];
+	const char *files[4];
+	int nfiles;
+	char include[4200];
+	const char *args[1];
+};
+
+static int workload_sources(const struct run_opts *o,
+			    struct workload_sources *ws, struct zd_err *err)
+{
+	struct zd_manifest *m = NULL;
+	char dir[4096], top[4096];
+	snprintf(dir, sizeof(dir), "%s", zd_workload_dir(o->workload_dir));
+	snprintf(top, sizeof(top), "%s", dir);
+	char *slash = strrchr(top, '/');
+	if (slash != NULL)
+		*slash = '\0'; /* the manifest's paths start at workloads/ */
+	int rc = zd_manifest_load(o->workload_dir, &m, err);
+	if (rc != 0)
+		return rc;
+	const struct zd_workload_info *w = zd_manifest_find(m, o->workload);
+	if (w == NULL) {
+		zd_manifest_free(m);
+		return zd_bad_input(err, "no workload '%s' in the manifest (see "
+				    "`zdvfs workloads`)", o->workload);
+	}
+	for (int i = 0; i < w->nsources && i < 4; i++) {
+		snprintf(ws->paths[i], sizeof(ws->paths[i]), "%s/%s", top,
+			 w->sources[i]);
+		ws->files[i] = ws->paths[i];
+		ws->nfiles = i + 1;
+	}
+	snprintf(ws->include, sizeof(ws->include), "-I%s/common", dir);
+	ws->args[0] = ws->include;
+	zd_manifest_free(m);
+	return 0;
+}
+
+/* A decision in the machine's terms as a policy the simulator runs: the
+ * governor itself, or userspace at the decided frequencies. */
+static int choice_policy(const struct run_ctx *ctx,
+			 const struct run_choice *ch, struct zd_policy **own,
+			 struct zd_policy **pol, struct zd_err *err)
+{
+	*own = NULL;
+	if (ch->governor != NULL) {
+		*pol = ch->governor;
+		return 0;
+	}
+	int rc = zd_policy_new("userspace", ctx->info, &ch->machine.cpus, own,
+			       err);
+	if (rc == 0) {
+		memcpy((*own)->fixed_khz, ch->machine.khz,
+		       sizeof(ch->machine.khz));
+		*pol = *own;
+	}
+	return rc;
+}
+
+static void outcome_of(const struct zd_sim_result *r, struct zd_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->makespan_s = r->makespan_s;
+	o->energy_j = r->energy_j;
+	o->avg_power_w = r->avg_power_w;
+	o->throttled_s = r->throttled_s;
+	o->nzones = r->nzones;
+	o->hottest_c = -273.15;
+	for (int z = 0; z < r->nzones; z++) {
+		o->peak_c[z] = r->peak_mc[z] / 1000.0;
+		o->final_c[z] = r->final_mc[z] / 1000.0;
+		if (o->peak_c[z] > o->hottest_c)
+			o->hottest_c = o->peak_c[z];
+	}
+}
+
+static void print_run(FILE *out, const struct run_ctx *ctx, int run,
+		      json_t *j)
+{
+	json_t *d = json_object_get(j, "decision");
+	fprintf(out, "run %d: %s on %s (simulated), policy %s\n", run,
+		ctx->prog.name, ctx->board->name, ctx->o->policy);
+	fprintf(out, "  decided: ");
+	if (json_object_get(d, "action"))
+		cli_print_action(out, d);
+	else
+		fprintf(out, "governor %s on cpus %s", ctx->o->policy,
+			json_string_value(json_object_get(d, "cpus")));
+	fprintf(out, "\n  why: ");
+	cli_print_why(out, d);
+	fprintf(out, "\n  measured: ");
+	cli_print_outcome(out, json_object_get(j, "measured"),
+			  json_object_get(d, "predicted"));
+	json_t *id = json_object_get(j, "run_id");
+	if (json_is_integer(id))
+		fprintf(out, "\n  stored: run %lld%s\n",
+			(long long)json_integer_value(id),
+			json_is_true(json_object_get(j, "learnt")) ? "; learnt"
+								   : "");
+	else
+		fprintf(out, "\n  not stored: %s\n",
+			json_string_value(json_object_get(j, "not_stored")));
+}
+
+/* One run: decide, simulate, store and learn; its report in *out. */
+static int one_run(struct run_ctx *ctx, struct zd_sim *sim,
+		   const struct zd_sim_workload *w, int run, json_t **out,
+		   struct zd_err *err)
+{
+	int start_mc[ZD_MAX_ZONES] = {0};
+	struct run_choice ch;
+	struct zd_policy *own = NULL, *pol = NULL;
+	struct zd_sim_result res;
+	struct zd_outcome outcome;
+	int64_t run_id = 0;
+	bool learnt = false;
+	for (int z = 0; z < ctx->board->nzones; z++)
+		start_mc[z] = zd_sim_temp_mc(sim, z);
+	int rc = run_choose(ctx, start_mc, &ch, err);
+	if (rc == 0)
+		rc = choice_policy(ctx, &ch, &own, &pol, err);
+	if (rc == 0)
+		rc = zd_sim_run(sim, w, pol, &res, NULL, NULL, err);
+	const char *why_not = ch.has_action ? NULL
+				: "a reactive governor is no single decision";
+	if (rc == 0 && why_not == NULL) {
+		outcome_of(&res, &outcome);
+		rc = run_record(ctx, &ch, ctx->o->seed, start_mc, &outcome,
+				&run_id, &learnt, err);
+	}
+	if (rc == 0) {
+		if (why_not != NULL)
+			outcome_of(&res, &outcome);
+		*out = json_pack("{s:i, s:o, s:o}", "run", run, "decision",
+				 run_choice_json(ctx, &ch), "measured",
+				 cli_outcome_json(ctx->board, &outcome, true));
+		json_object_set_new(*out, "run_id", run_id ? json_integer(run_id)
+							   : json_null());
+		json_object_set_new(*out, "learnt", json_boolean(learnt));
+		json_object_set_new(*out, "not_stored", why_not
+					  ? json_string(why_not) : json_null());
+	}
+	zd_policy_free(own);
+	run_choice_free(&ch);
+	return rc;
+}
+
+static int run_all(struct run_ctx *ctx, struct zd_sim *sim,
+		   const struct zd_sim_workload *w, FILE *out,
+		   struct zd_err *err)
+{
+	json_t *runs = json_array();
+	int rc = 0;
+	for (int run = 1; rc == 0 && run <= ctx->o->runs; run++) {
+		json_t *j = NULL;
+		if ((rc = one_run(ctx, sim, w, run, &j, err)) != 0)
+			break;
+		if (!ctx->o->json)
+			print_run(out, ctx, run, j);
+		json_array_append_new(runs, j);
+	}
+	if (rc == 0 && ctx->o->json) {
+		json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:O}", "program",
+				      ctx->prog.name, "board", ctx->board->name,
+				      "backend", "sim", "policy", ctx->o->policy,
+				      "runs", runs);
+		char *text = r ? json_dumps(r, JSON_INDENT(2) |
+						       JSON_PRESERVE_ORDER)
+			       : NULL;
+		if (text == NULL)
+			rc = zd_fail(err, ENOMEM, "out of memory");
+		else
+			fprintf(out, "%s\n", text);
+		free(text);
+		json_decref(r);
+	}
+	json_decref(runs);
+	return rc;
+}
+
+int run_sim(const struct run_opts *o)
+{
+	struct zd_err err = {0};
+	const char *board = o->board + 4; /* after "sim:" */
+	struct zd_board *b = NULL;
+	struct zd_sim *sim = NULL;
+	struct zd_sim_workload w;
+	struct workload_sources ws = {0};
+	struct run_ctx ctx = {.o = o, .backend = "sim"};
+	FILE *out = stdout;
+	int rc = zd_board_load(board, o->platform_dir, &b, &err);
+	if (rc == 0)
+		rc = zd_profile_load(o->workload_dir, board, o->workload, &w,
+				     &err);
+	if (rc == 0 && o->nsources == 0)
+		rc = workload_sources(o, &ws, &err);
+	if (rc == 0) {
+		rc = zd_sim_new(b, o->seed, &sim, &err); /* owns b, even on
+							  * failure */
+		b = NULL;
+	}
+	if (rc == 0) {
+		ctx.board = zd_sim_board(sim);
+		ctx.info = zd_sim_info(sim);
+		rc = o->nsources
+			     ? run_ctx_open(&ctx, o->program ? o->program
+							     : o->workload,
+					    o->sources, o->nsources, NULL, 0, &err)
+			     : run_ctx_open(&ctx, o->program ? o->program
+							     : o->workload,
+					    ws.files, ws.nfiles, ws.args, 1, &err);
+	}
+	if (rc == 0 && o->output != NULL && (out = fopen(o->output, "we")) == NULL)
+		rc = zd_fail(&err, errno, "cannot write report %s: %s",
+			     o->output, strerror(errno));
+	if (rc == 0)
+		rc = run_all(&ctx, sim, &w, out, &err);
+	if (out != stdout && out != NULL && fclose(out) != 0 && rc == 0)
+		rc = zd_fail(&err, errno, "cannot write report %s: %s",
+			     o->output, strerror(errno));
+	run_ctx_close(&ctx);
+	zd_sim_free(sim);
+	zd_board_free(b);
+	return rc == 0 ? 0 : cli_error("run", &err);
+}
