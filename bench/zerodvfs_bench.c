@@ -37,7 +37,8 @@ struct bench_opts {
 	int nboards;
 	const char *workloads[MAX_LIST];
 	int nworkloads;
-	int folds, runs, seeds;
+	int folds, runs, seeds, lookahead, zero_shot_steps;
+	bool one_fold; /* hold all --workloads out of one model */
 };
 
 static const char *const governors[] = {"performance", "powersave", "ondemand",
@@ -49,6 +50,8 @@ struct result {
 	double oracle_edp, table_cost_s;
 	double gov_edp[NGOV];
 	double zs_edp, after_edp;     /* first decision, after RUNS runs */
+	double model_best_edp;        /* the action the model alone rates best */
+	double reward_best_edp;       /* the action with the best true reward */
 	double ql_edp;                /* qlearn after RUNS runs */
 	int zs_runs_to_95, ql_runs_to_95;
 	int violations_zd, violations_ql;
@@ -74,7 +77,14 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	if (argc < 2)
 		return -1;
 	o->db = argv[1];
-	for (int i = 2; i + 1 < argc; i += 2) {
+	for (int i = 2; i < argc; i += 2) {
+		if (strcmp(argv[i], "--one-fold") == 0) {
+			o->one_fold = true;
+			i--;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return -1;
 		if (strcmp(argv[i], "--boards") == 0)
 			o->nboards = split_list(argv[i + 1], o->boards, MAX_LIST);
 		else if (strcmp(argv[i], "--workloads") == 0)
@@ -85,6 +95,10 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			o->runs = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--seeds") == 0)
 			o->seeds = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--lookahead") == 0)
+			o->lookahead = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--zero-shot-steps") == 0)
+			o->zero_shot_steps = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--csv") == 0)
 			o->csv = argv[i + 1];
 		else
@@ -161,8 +175,10 @@ static int oracle(struct zd_sim *sim, const struct zd_sim_workload *w,
 		if (edp(&o) < r->oracle_edp)
 			r->oracle_edp = edp(&o);
 		double rw = zd_profiler_reward(&o, ref);
-		if (rw > *best_reward)
+		if (rw > *best_reward) {
 			*best_reward = rw;
+			r->reward_best_edp = edp(&o);
+		}
 	}
 	return 0;
 }
@@ -199,6 +215,53 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 	return f;
 }
 
+/* Diagnostic: run the action with the best model-predicted reward (what
+ * perfect agents would pick from this model). */
+static int model_best(struct zd_engine *zd, const char *model_path,
+		      const struct zd_board *board, const struct zd_features *f,
+		      struct zd_sim *sim, const struct zd_sim_workload *w,
+		      struct result *r, struct zd_err *err)
+{
+	struct zd_model *m = NULL;
+	struct zd_model_query *q = NULL;
+	struct zd_model_query_opts qo = {.features = f};
+	const struct zd_action_space *sp = zd_engine_space(zd);
+	int rc = zd_model_load(model_path, &m, err);
+	if (rc == 0)
+		rc = zd_model_query_new(m, board, &qo, &q, err);
+	struct zd_outcome *all = rc == 0 ? calloc((size_t)sp->count, sizeof(*all)) : NULL;
+	if (rc == 0 && all) {
+		zd_model_predict_all(q, all);
+		struct zd_action lo, hi;
+		zd_action_min(sp, &lo);
+		zd_action_max(sp, &hi);
+		struct zd_reward_ref ref = {
+			.energy_ps_j = all[zd_action_index(sp, &lo)].energy_j,
+			.makespan_perf_s = all[zd_action_index(sp, &hi)].makespan_s,
+		};
+		int best = 0;
+		double best_r = -INFINITY;
+		for (int i = 0; i < sp->count; i++) {
+			double rw = zd_profiler_reward(&all[i], &ref);
+			if (rw > best_r) {
+				best_r = rw;
+				best = i;
+			}
+		}
+		struct zd_action a;
+		struct zd_decision d;
+		struct zd_outcome o;
+		zd_action_at(sp, best, &a);
+		zd_action_decision(sp, &a, NULL, 0, &d);
+		rc = sim_run(sim, w, "userspace", &d, &o, err);
+		r->model_best_edp = edp(&o);
+	}
+	free(all);
+	zd_model_query_free(q);
+	zd_model_free(m);
+	return rc;
+}
+
 /* Runs needed until a run's reward reaches target (runs+1: never). */
 static void track(int run, double reward, double target, int *first)
 {
@@ -233,7 +296,9 @@ static int bench_program(struct fold_ctx *fc, const struct zd_model *model,
 	struct zd_features *f = features_of(program, err);
 	struct zd_engine *zd = NULL, *ql = NULL;
 	struct zd_engine_opts eo = {.board = board, .model_path = model_path,
-				    .agents_path = agents, .seed = (uint64_t)seed};
+				    .agents_path = agents, .seed = (uint64_t)seed,
+				    .lookahead = o->lookahead,
+				    .zero_shot_steps = o->zero_shot_steps};
 	if (!f)
 		rc = err->code ? err->code : 1;
 	if (rc == 0)
@@ -267,6 +332,8 @@ static int bench_program(struct fold_ctx *fc, const struct zd_model *model,
 			guard_c = 85;
 		rc = oracle(sim, &w, zd_engine_space(zd), &ref, guard_c, r, &best, err);
 	}
+	if (rc == 0)
+		rc = model_best(zd, model_path, board, f, sim, &w, r, err);
 	for (int g = 0; rc == 0 && g < NGOV; g++) {
 		rc = sim_run(sim, &w, governors[g], NULL, &out, err);
 		r->gov_edp[g] = edp(&out);
@@ -319,6 +386,15 @@ static int bench_program(struct fold_ctx *fc, const struct zd_model *model,
 		r->violations_ql += out.hottest_c > guard_c;
 		track(run, zd_profiler_reward(&out, &ref), target, &r->ql_runs_to_95);
 		rc = zd_engine_learn(ql, &d, "sim", NULL, &out, err);
+	}
+	/* qlearn's greedy decision after its runs, measured without learning */
+	if (rc == 0) {
+		zd_engine_set_explore(ql, false);
+		rc = zd_engine_decide(ql, program, f, NULL, &d, err);
+		if (rc == 0)
+			rc = sim_run(sim, &w, "userspace", &d.decision, &out, err);
+		if (rc == 0)
+			r->ql_edp = edp(&out);
 	}
 	if (r->zs_runs_to_95 == 0)
 		r->zs_runs_to_95 = o->runs + 1;
@@ -375,6 +451,10 @@ static void summary(const struct result *r, int n, int runs)
 	       geomean_ratio(r, n, offsetof(struct result, zs_edp), oracle));
 	printf("  zerodvfs after %2d runs           %.3f\n", runs,
 	       geomean_ratio(r, n, offsetof(struct result, after_edp), oracle));
+	printf("  (model's own best reward, all actions %.3f)\n",
+	       geomean_ratio(r, n, offsetof(struct result, model_best_edp), oracle));
+	printf("  (the best true reward, all actions  %.3f)\n",
+	       geomean_ratio(r, n, offsetof(struct result, reward_best_edp), oracle));
 	printf("  qlearn after %2d runs             %.3f\n", runs,
 	       geomean_ratio(r, n, offsetof(struct result, ql_edp), oracle));
 	for (int g = 0; g < NGOV; g++)
@@ -442,8 +522,11 @@ int main(int argc, char **argv)
 	bool *train = rc == 0 ? calloc((size_t)ds->nprograms, sizeof(bool)) : NULL;
 	for (int k = 0; rc == 0 && k < o.folds; k++) {
 		int held = 0;
+		if (o.one_fold && k > 0)
+			break;
 		for (int p = 0; p < ds->nprograms; p++) {
-			train[p] = p % o.folds != k;
+			train[p] = o.one_fold ? !program_wanted(&o, ds->programs[p].name)
+					      : p % o.folds != k;
 			held += !train[p] && program_wanted(&o, ds->programs[p].name);
 		}
 		if (held == 0)

@@ -170,6 +170,12 @@ struct zd_env {
 	 * (no synthetic steps, no guard). */
 	int (*model)(void *ctx, const struct zd_action *a,
 		     struct zd_outcome *o, struct zd_err *err);
+	/* What real runs of `a` earned so far in this state (mean profiler
+	 * reward); false if it never ran. NULL: nothing remembered.
+	 * Decision-time planning prefers a measured reward to a predicted
+	 * one, so a decision the model overrated is not repeated. */
+	bool (*measured)(void *ctx, const struct zd_action *a, double *reward,
+			 double *hottest_c);
 	void *ctx;
 	struct zd_reward_ref ref;
 };
@@ -181,6 +187,11 @@ struct zd_dyna_opts {
 	 * best-scoring one predicted under it; a real run hotter counts as a
 	 * violation. 0: off. */
 	double guard_c;
+	/* Decision-time planning: the agent's top `lookahead` actions are
+	 * checked against the model and the best predicted reward under the
+	 * guard is taken. 0 or 1: the agent's greedy action alone (then only
+	 * the guard consults the model). */
+	int lookahead;
 	uint64_t seed;
 };
 

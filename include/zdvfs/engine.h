@@ -33,6 +33,8 @@ struct zd_engine_opts {
 	int zero_shot_steps;           /* synthetic steps for a new program;
 					* 0: default (docs/agents.md) */
 	int synthetic_per_real;        /* Dyna-Q k; 0: 5 (the paper's) */
+	int lookahead;                 /* decision-time planning over the
+					* agent's top-K; 0: 8, 1: off */
 	bool explore;                  /* epsilon-greedy on real runs */
 	/* The `qlearn` baseline: the same agents with no model: no zero-shot
 	 * planning, no synthetic steps, no guard prediction; the reward's
@@ -70,13 +72,19 @@ int zd_engine_set_reference(struct zd_engine *e, const char *program,
 			    double energy_powersave_j, double makespan_performance_s,
 			    struct zd_err *err);
 
+/* Whether the engine was opened model_free (the qlearn baseline). */
+bool zd_engine_model_free(const struct zd_engine *e);
+
+/* Explore (epsilon-greedy) on the next decisions or not. */
+void zd_engine_set_explore(struct zd_engine *e, bool explore);
+
 /* Statistics of the agents' learning so far. */
 struct zd_dyna_stats;
 const struct zd_dyna_stats *zd_engine_stats(const struct zd_engine *e);
 const struct zd_action_space *zd_engine_space(const struct zd_engine *e);
 
-/* What the run did: stored (backend "sim" or "linux"), then a real Dyna-Q
- * step. */
+/* What the run did: stored (backend "sim" or "linux"; NULL: not stored,
+ * for replaying runs the store already has), then a real Dyna-Q step. */
 int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 		    const char *backend, const int *start_mc,
 		    const struct zd_outcome *measured, struct zd_err *err);

@@ -57,8 +57,12 @@ struct zd_policy_ops {
 		    uint32_t *khz, struct zd_err *err);
 };
 
+/* What a learned policy decides for: the program (include/zdvfs/learned.h). */
+struct zd_policy_program;
+
 struct zd_policy {
 	const struct zd_policy_ops *ops;
+	const struct zd_policy_program *program; /* learned policies only */
 	const struct zd_platform_info *info; /* the machine it decides for */
 	/* userspace: the fixed frequency (kHz) per domain, 0 = the maximum;
 	 * every policy: CPUs to use (empty = all online CPUs). */
@@ -74,6 +78,10 @@ extern const struct zd_policy_ops zd_policy_ondemand;
 extern const struct zd_policy_ops zd_policy_conservative;
 extern const struct zd_policy_ops zd_policy_schedutil;
 
+/* Add a policy defined in a library above this one (the learned ones:
+ * zd_learned_policies_register); -1 if the name is taken or the table
+ * full. */
+int zd_policy_register(const struct zd_policy_ops *ops);
 /* Look a policy up by name; NULL if there is none. */
 const struct zd_policy_ops *zd_policy_find(const char *name);
 /* The names of all policies, NULL-terminated. */

@@ -51,6 +51,7 @@ void zd_dyna_default_opts(struct zd_dyna_opts *o)
 	o->synthetic_per_real = 5;
 	o->synthetic_uniform = false;
 	o->guard_c = 0.0;
+	o->lookahead = 0;
 	o->seed = 1;
 }
 
@@ -312,17 +313,72 @@ int zd_dyna_plan(struct zd_dyna *d, long n, struct zd_err *err)
 	return rc;
 }
 
+/* Among the agent's `k` best actions, the one the model predicts to earn
+ * the most under the guard; false if none is under it. */
+static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
+			    struct zd_action *a, bool *found, struct zd_err *err)
+{
+	int count = d->space->count;
+	float *q = malloc((size_t)count * sizeof(float));
+	if (q == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	zd_profiler_agent_q_all(d->profiler, state, q);
+	/* partial selection of the k best: k is small */
+	int best[64];
+	if (k > 64)
+		k = 64;
+	if (k > count)
+		k = count;
+	for (int j = 0; j < k; j++) {
+		int arg = -1;
+		for (int i = 0; i < count; i++)
+			if (q[i] > -INFINITY && (arg < 0 || q[i] > q[arg]))
+				arg = i;
+		best[j] = arg;
+		q[arg] = -INFINITY;
+	}
+	free(q);
+	double best_r = -INFINITY;
+	*found = false;
+	for (int j = 0; j < k; j++) {
+		struct zd_action cand;
+		struct zd_outcome o;
+		zd_action_at(d->space, best[j], &cand);
+		int rc = predict(d, &cand, &o, err);
+		if (rc != 0)
+			return rc;
+		double r = zd_profiler_reward(&o, &d->env.ref), hot = o.hottest_c;
+		if (d->env.measured)
+			d->env.measured(d->env.ctx, &cand, &r, &hot);
+		o.hottest_c = hot;
+		if (d->opts.guard_c > 0.0 && zd_thermal_violation(&o, d->opts.guard_c))
+			continue;
+		if (r > best_r) {
+			best_r = r;
+			*a = cand;
+			*found = true;
+		}
+	}
+	return 0;
+}
+
 int zd_dyna_decide(struct zd_dyna *d, struct zd_action *a, int *prefer,
 		   int *nprefer, bool *guarded, struct zd_err *err)
 {
 	struct zd_thermal_obs th;
-	bool replaced = false;
+	bool replaced = false, planned = false;
 	int rc = observe(d, d->state, &th, err);
 	if (rc != 0)
 		return rc;
-	zd_profiler_agent_act(d->profiler, d->state, false, a);
-	if ((rc = guard(d, d->state, a, &replaced, err)) != 0)
+	if (d->opts.lookahead > 1 && d->env.model != NULL &&
+	    (rc = plan_at_decision(d, d->state, d->opts.lookahead, a, &planned,
+				   err)) != 0)
 		return rc;
+	if (!planned) {
+		zd_profiler_agent_act(d->profiler, d->state, false, a);
+		if ((rc = guard(d, d->state, a, &replaced, err)) != 0)
+			return rc;
+	}
 	*nprefer = zd_thermal_agent_rank(d->thermal, &th, a, false, prefer);
 	if (guarded)
 		*guarded = replaced;

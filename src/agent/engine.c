@@ -16,6 +16,14 @@
 #define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
 #define DEFAULT_ZERO_SHOT_STEPS 300
 #define UPDATES_PER_REAL 4
+#define DEFAULT_LOOKAHEAD 8
+
+/* Real runs of one decision of a program: sums for the means. */
+struct measured_action {
+	int index;
+	int n;
+	double energy_j, makespan_s, hottest_c;
+};
 
 /* A program the engine decided for in this process. */
 struct engine_program {
@@ -26,6 +34,8 @@ struct engine_program {
 	char *features_json;
 	bool measured;               /* its scale comes from a real run */
 	bool ref_measured;           /* ref holds measured references */
+	struct measured_action *meas; /* what real runs of it did */
+	int nmeas;
 };
 
 struct zd_engine {
@@ -82,6 +92,50 @@ static int env_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
 	if (!e->cur)
 		return zd_fail(err, EINVAL, "engine: no program to predict");
 	zd_model_predict(e->cur->query, a, o);
+	return 0;
+}
+
+static bool env_measured(void *ctx, const struct zd_action *a, double *reward,
+			 double *hottest_c)
+{
+	struct zd_engine *e = ctx;
+	struct engine_program *p = e->cur;
+	int index = zd_action_index(&e->prior.space, a);
+	for (int i = 0; p && i < p->nmeas; i++) {
+		const struct measured_action *m = &p->meas[i];
+		if (m->index != index)
+			continue;
+		struct zd_outcome o = {.energy_j = m->energy_j / m->n,
+				       .makespan_s = m->makespan_s / m->n,
+				       .hottest_c = m->hottest_c};
+		*reward = zd_profiler_reward(&o, &p->ref);
+		*hottest_c = m->hottest_c;
+		return true;
+	}
+	return false;
+}
+
+static int remember_run(struct engine_program *p, int index,
+			const struct zd_outcome *o, struct zd_err *err)
+{
+	for (int i = 0; i < p->nmeas; i++)
+		if (p->meas[i].index == index) {
+			struct measured_action *m = &p->meas[i];
+			m->n++;
+			m->energy_j += o->energy_j;
+			m->makespan_s += o->makespan_s;
+			m->hottest_c = fmax(m->hottest_c, o->hottest_c);
+			return 0;
+		}
+	struct measured_action *ms = realloc(p->meas, sizeof(*ms) *
+							      (size_t)(p->nmeas + 1));
+	if (!ms)
+		return zd_fail(err, ENOMEM, "out of memory");
+	p->meas = ms;
+	ms[p->nmeas++] = (struct measured_action){
+		.index = index, .n = 1, .energy_j = o->energy_j,
+		.makespan_s = o->makespan_s, .hottest_c = o->hottest_c,
+	};
 	return 0;
 }
 
@@ -182,6 +236,7 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 		e->env = (struct zd_env){
 			.observe = env_observe, .real = env_real,
 			.model = o->model_free ? NULL : env_model, .ctx = e,
+			.measured = env_measured,
 			.ref = {.energy_ps_j = 1, .makespan_perf_s = 1},
 		};
 		struct zd_dyna_opts dopt;
@@ -191,6 +246,7 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 		if (o->model_free)
 			dopt.synthetic_per_real = 0;
 		dopt.guard_c = o->model_free ? 0 : e->opts.guard_c;
+		dopt.lookahead = o->lookahead > 0 ? o->lookahead : DEFAULT_LOOKAHEAD;
 		dopt.seed = o->seed;
 		rc = zd_dyna_new(e->profiler, e->thermal, &e->env, &dopt, &e->dyna,
 				 err);
@@ -212,6 +268,7 @@ void zd_engine_free(struct zd_engine *e)
 	for (int i = 0; i < e->nprograms; i++) {
 		zd_model_query_free(e->programs[i].query);
 		free(e->programs[i].features_json);
+		free(e->programs[i].meas);
 	}
 	free(e->programs);
 	zd_dyna_free(e->dyna);
@@ -296,14 +353,38 @@ static struct engine_program *find_program(struct zd_engine *e, const char *name
 	return NULL;
 }
 
-static int program_runs(struct zd_engine *e, const char *name, long *n,
-			struct zd_err *err)
+struct recall_ctx {
+	struct zd_engine *engine;
+	struct engine_program *program;
+	long runs;
+	struct zd_err *err;
+};
+
+static int recall_run(void *ctx, const struct zd_run_record *r)
 {
-	*n = 0;
+	struct recall_ctx *rc = ctx;
+	int index = zd_action_index(&rc->engine->prior.space, &r->action);
+	struct zd_outcome o = {.energy_j = r->energy_j, .makespan_s = r->makespan_s,
+			       .hottest_c = -273.15};
+	for (int z = 0; z < r->nzones; z++)
+		o.hottest_c = fmax(o.hottest_c, r->peak_mc[z] * 1e-3);
+	rc->runs++;
+	return index < 0 ? 0 : remember_run(rc->program, index, &o, rc->err);
+}
+
+/* What the store knows of the program on this board: its runs count as
+ * measured decisions, and as "not zero-shot". */
+static int recall_program(struct zd_engine *e, struct engine_program *p,
+			  long *runs, struct zd_err *err)
+{
+	*runs = 0;
 	if (!e->opts.store)
 		return 0;
-	struct zd_run_query q = {.board = e->prior.board->name, .program = name};
-	return zd_store_count_runs(e->opts.store, &q, n, err);
+	struct zd_run_query q = {.board = e->prior.board->name, .program = p->name};
+	struct recall_ctx ctx = {.engine = e, .program = p, .err = err};
+	int rc = zd_store_foreach_run(e->opts.store, &q, recall_run, &ctx, err);
+	*runs = ctx.runs;
+	return rc;
 }
 
 /* An exploring pick (epsilon-greedy, both agents); false if the model
@@ -336,9 +417,9 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	bool first_sight = p == NULL;
 	long runs = 0;
 	int rc = 0;
-	if (first_sight && (rc = program_runs(e, program, &runs, err)) != 0)
-		return rc;
 	if (first_sight && (rc = add_program(e, program, f, &p, err)) != 0)
+		return rc;
+	if (first_sight && (rc = recall_program(e, p, &runs, err)) != 0)
 		return rc;
 	e->cur = p;
 	if (p->query)
@@ -447,7 +528,7 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 	for (int z = 0; start_mc && z < e->prior.nzones; z++)
 		e->start_mc[z] = start_mc[z];
 	int rc = 0;
-	if (e->opts.store &&
+	if (e->opts.store && backend &&
 	    (rc = store_run(e, p, d, backend, measured, err)) != 0)
 		return rc;
 	if (p->query)
@@ -455,6 +536,9 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 	program_state(e, p);
 	calibrate(e, p, d, measured);
 	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
+		return rc;
+	if ((rc = remember_run(p, zd_action_index(&e->prior.space, &d->action),
+			       measured, err)) != 0)
 		return rc;
 	/* the direct update (Dyna-Q's "real experience") */
 	double reward = zd_profiler_reward(measured, &p->ref);
@@ -499,4 +583,14 @@ const struct zd_dyna_stats *zd_engine_stats(const struct zd_engine *e)
 const struct zd_action_space *zd_engine_space(const struct zd_engine *e)
 {
 	return &e->prior.space;
+}
+
+void zd_engine_set_explore(struct zd_engine *e, bool explore)
+{
+	e->opts.explore = explore;
+}
+
+bool zd_engine_model_free(const struct zd_engine *e)
+{
+	return e->opts.model_free;
 }

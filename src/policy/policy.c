@@ -19,14 +19,35 @@ static const struct zd_policy_ops *const table[] = {
 };
 
 #define NPOLICIES (sizeof(table) / sizeof(table[0]))
+#define MAX_REGISTERED 8
 
 /* String literals, because an ops struct's name is not a constant
- * expression; the unit test checks both lists agree. */
-static const char *const names[NPOLICIES + 1] = {
+ * expression; the unit test checks both lists agree. Registered policies
+ * append theirs. */
+static const char *names[NPOLICIES + MAX_REGISTERED + 1] = {
 	"performance", "powersave", "userspace",
 	"ondemand",    "conservative", "schedutil",
 	NULL,
 };
+
+/* Policies from libraries above this one (the learned ones need the
+ * model and the agents) add themselves at run time. */
+static const struct zd_policy_ops *registered[MAX_REGISTERED];
+static size_t nregistered;
+
+int zd_policy_register(const struct zd_policy_ops *ops)
+{
+	for (size_t i = 0; i < nregistered; i++)
+		if (registered[i] == ops)
+			return 0;
+	if (nregistered == MAX_REGISTERED || zd_policy_find(ops->name))
+		return -1;
+	registered[nregistered] = ops;
+	names[NPOLICIES + nregistered] = ops->name;
+	nregistered++;
+	names[NPOLICIES + nregistered] = NULL;
+	return 0;
+}
 
 const struct zd_policy_ops *zd_policy_find(const char *name)
 {
@@ -35,6 +56,9 @@ const struct zd_policy_ops *zd_policy_find(const char *name)
 	for (size_t i = 0; i < NPOLICIES; i++)
 		if (strcmp(table[i]->name, name) == 0)
 			return table[i];
+	for (size_t i = 0; i < nregistered; i++)
+		if (strcmp(registered[i]->name, name) == 0)
+			return registered[i];
 	return NULL;
 }
 
@@ -48,7 +72,7 @@ static void names_list(char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < NPOLICIES && used < len; i++) {
+	for (size_t i = 0; names[i] && used < len; i++) {
 		int n = snprintf(buf + used, len - used, "%s%s",
 				 i ? ", " : "", names[i]);
 		if (n < 0)
