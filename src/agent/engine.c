@@ -14,9 +14,9 @@
 #include "zdvfs/runner.h"
 
 #define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
-#define DEFAULT_ZERO_SHOT_STEPS 300
+#define DEFAULT_ZERO_SHOT_STEPS 150
 #define UPDATES_PER_REAL 4
-#define DEFAULT_LOOKAHEAD 8
+#define DEFAULT_LOOKAHEAD 16
 
 /* Real runs of one decision of a program: sums for the means. */
 struct measured_action {
