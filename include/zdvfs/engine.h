@@ -40,6 +40,8 @@ struct zd_engine_opts {
 	 * planning, no synthetic steps, no guard prediction; the reward's
 	 * references must be measured (zd_engine_set_reference). */
 	bool model_free;
+	/* The policy runs are stored as (zd_engine_learn); NULL: "zerodvfs". */
+	const char *policy_name;
 	uint64_t seed;
 };
 

@@ -478,7 +478,8 @@ static int store_run(struct zd_engine *e, const struct engine_program *p,
 	snprintf(r.program, sizeof(r.program), "%s", p->name);
 	snprintf(r.board, sizeof(r.board), "%s", e->prior.board->name);
 	snprintf(r.backend, sizeof(r.backend), "%s", backend);
-	snprintf(r.policy, sizeof(r.policy), "zerodvfs");
+	snprintf(r.policy, sizeof(r.policy), "%s",
+		 e->opts.policy_name ? e->opts.policy_name : "zerodvfs");
 	r.action = d->action;
 	r.nclusters = e->prior.space.nclusters;
 	zd_cpuset_format(&d->decision.cpus, r.cpus, sizeof(r.cpus));

@@ -120,17 +120,51 @@ int cli_remember(struct zd_store *s, const struct zd_board *b,
 	return rc;
 }
 
+/* agents-qlearn-BOARD.json in the directory of the model file. */
+static int qlearn_agents_path(const struct zd_board *b, const char *model_path,
+			      char *out, size_t len, struct zd_err *err)
+{
+	char model[4096];
+	int rc = 0;
+	if (model_path != NULL)
+		snprintf(model, sizeof(model), "%s", model_path);
+	else if ((rc = zd_model_default_path(model, sizeof(model), err)) != 0)
+		return rc;
+	char *slash = strrchr(model, '/');
+	const char *dir = model;
+	if (slash != NULL)
+		*slash = '\0';
+	else
+		dir = ".";
+	if ((size_t)snprintf(out, len, "%s/agents-qlearn-%s.json", dir,
+			     b->name) >= len)
+		return zd_bad_input(err, "%s: path too long", dir);
+	return 0;
+}
+
 int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 		    const struct cli_engine_opts *o, struct zd_engine **out,
 		    struct zd_err *err)
 {
+	char agents[4200];
 	struct zd_engine_opts eo = {
 		.board = b,
 		.model_path = o->model_path,
 		.store = store,
 		.guard_c = o->guard_c,
+		.zero_shot_steps = o->zero_shot_steps,
 		.seed = o->seed,
 	};
+	if (o->qlearn) {
+		int rc = qlearn_agents_path(b, o->model_path, agents,
+					    sizeof(agents), err);
+		if (rc != 0)
+			return rc;
+		eo.agents_path = agents; /* copied by zd_engine_open */
+		eo.model_free = true;
+		eo.explore = true;
+		eo.policy_name = "qlearn";
+	}
 	return zd_engine_open(&eo, out, err);
 }
 

@@ -43,11 +43,17 @@ void cli_program_name(const char *path, char *out, size_t len);
 int cli_remember(struct zd_store *s, const struct zd_board *b,
 		 const struct cli_program *p, struct zd_err *err);
 
-/* Open the engine for `b` (kept by pointer) over `store`. */
+/* Open the engine for `b` (kept by pointer) over `store` (NULL: runs are
+ * neither recalled nor stored). */
 struct cli_engine_opts {
 	const char *model_path; /* NULL: the default */
 	double guard_c;         /* 0: the board's */
 	uint64_t seed;
+	int zero_shot_steps;    /* 0: the engine's default */
+	/* The qlearn baseline: no model, exploring, its own agents file
+	 * (agents-qlearn-BOARD.json beside the model, so that it never
+	 * overwrites zerodvfs's), its runs stored as policy "qlearn". */
+	bool qlearn;
 };
 int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 		    const struct cli_engine_opts *o, struct zd_engine **out,
