@@ -170,6 +170,10 @@ struct zd_env {
 	 * (no synthetic steps, no guard). */
 	int (*model)(void *ctx, const struct zd_action *a,
 		     struct zd_outcome *o, struct zd_err *err);
+	/* The model's makespan and energy alone (cheaper), for ranking
+	 * candidates before the chosen one's heat is checked; NULL: model. */
+	int (*model_perf)(void *ctx, const struct zd_action *a,
+			  struct zd_outcome *o, struct zd_err *err);
 	/* What real runs of `a` earned so far in this state (mean profiler
 	 * reward); false if it never ran. NULL: nothing remembered.
 	 * Decision-time planning prefers a measured reward to a predicted

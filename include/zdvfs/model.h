@@ -90,6 +90,11 @@ void zd_model_query_set_start(struct zd_model_query *q, const int *start_mc);
 const struct zd_action_space *zd_model_query_space(const struct zd_model_query *q);
 void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
 		      struct zd_outcome *out);
+/* Makespan, energy and power only (no temperatures: nzones 0, hottest
+ * NAN): a third of the cost, for ranking decisions before checking the
+ * chosen one's heat. */
+void zd_model_predict_perf(const struct zd_model_query *q,
+			   const struct zd_action *a, struct zd_outcome *out);
 /* Every action of the board, out[i] for zd_action_at(space, i). */
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out);

@@ -314,21 +314,32 @@ int zd_dyna_plan(struct zd_dyna *d, long n, struct zd_err *err)
 }
 
 /* Among the agent's `k` best actions, the one the model predicts to earn
- * the most under the guard; false if none is under it. */
-static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
-			    struct zd_action *a, bool *found, struct zd_err *err)
+ * the most under the guard; *found false if none is under it. Candidates
+ * are ranked on makespan and energy (model_perf, cheap), then checked for
+ * heat best first, so the full prediction runs for few of them. */
+struct candidate {
+	int index;
+	double reward;
+	bool measured;
+	double hottest_c;
+};
+
+static int by_reward_desc(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+	if (a->reward != b->reward)
+		return a->reward > b->reward ? -1 : 1;
+	return a->index - b->index;
+}
+
+static int top_k(struct zd_dyna *d, const float *state, int k, int *best,
+		 struct zd_err *err)
 {
 	int count = d->space->count;
 	float *q = malloc((size_t)count * sizeof(float));
 	if (q == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	zd_profiler_agent_q_all(d->profiler, state, q);
-	/* partial selection of the k best: k is small */
-	int best[64];
-	if (k > 64)
-		k = 64;
-	if (k > count)
-		k = count;
 	for (int j = 0; j < k; j++) {
 		int arg = -1;
 		for (int i = 0; i < count; i++)
@@ -338,26 +349,49 @@ static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
 		q[arg] = -INFINITY;
 	}
 	free(q);
-	double best_r = -INFINITY;
-	*found = false;
-	for (int j = 0; j < k; j++) {
-		struct zd_action cand;
+	return 0;
+}
+
+static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
+			    struct zd_action *a, bool *found, struct zd_err *err)
+{
+	int best[64];
+	struct candidate cand[64];
+	if (k > 64)
+		k = 64;
+	if (k > d->space->count)
+		k = d->space->count;
+	int rc = top_k(d, state, k, best, err);
+	for (int j = 0; rc == 0 && j < k; j++) {
+		struct zd_action act;
 		struct zd_outcome o;
-		zd_action_at(d->space, best[j], &cand);
-		int rc = predict(d, &cand, &o, err);
-		if (rc != 0)
+		zd_action_at(d->space, best[j], &act);
+		rc = d->env.model_perf ? d->env.model_perf(d->env.ctx, &act, &o, err)
+				       : predict(d, &act, &o, err);
+		cand[j] = (struct candidate){.index = best[j],
+					     .reward = zd_profiler_reward(&o, &d->env.ref),
+					     .hottest_c = o.hottest_c};
+		if (rc == 0 && d->env.measured)
+			cand[j].measured = d->env.measured(d->env.ctx, &act,
+							   &cand[j].reward,
+							   &cand[j].hottest_c);
+	}
+	if (rc != 0)
+		return rc;
+	qsort(cand, (size_t)k, sizeof(*cand), by_reward_desc);
+	*found = false;
+	for (int j = 0; j < k && !*found; j++) {
+		struct zd_action act;
+		struct zd_outcome o;
+		zd_action_at(d->space, cand[j].index, &act);
+		if (!cand[j].measured && (rc = predict(d, &act, &o, err)) != 0)
 			return rc;
-		double r = zd_profiler_reward(&o, &d->env.ref), hot = o.hottest_c;
-		if (d->env.measured)
-			d->env.measured(d->env.ctx, &cand, &r, &hot);
-		o.hottest_c = hot;
+		if (cand[j].measured)
+			o.hottest_c = cand[j].hottest_c;
 		if (d->opts.guard_c > 0.0 && zd_thermal_violation(&o, d->opts.guard_c))
 			continue;
-		if (r > best_r) {
-			best_r = r;
-			*a = cand;
-			*found = true;
-		}
+		*a = act;
+		*found = true;
 	}
 	return 0;
 }

@@ -85,6 +85,16 @@ static int env_real(void *ctx, const struct zd_action *a, const int *prefer,
 		       "zd_engine_learn");
 }
 
+static int env_model_perf(void *ctx, const struct zd_action *a,
+			  struct zd_outcome *o, struct zd_err *err)
+{
+	struct zd_engine *e = ctx;
+	if (!e->cur)
+		return zd_fail(err, EINVAL, "engine: no program to predict");
+	zd_model_predict_perf(e->cur->query, a, o);
+	return 0;
+}
+
 static int env_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
 		     struct zd_err *err)
 {
@@ -237,6 +247,7 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 			.observe = env_observe, .real = env_real,
 			.model = o->model_free ? NULL : env_model, .ctx = e,
 			.measured = env_measured,
+			.model_perf = o->model_free ? NULL : env_model_perf,
 			.ref = {.energy_ps_j = 1, .makespan_perf_s = 1},
 		};
 		struct zd_dyna_opts dopt;

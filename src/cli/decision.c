@@ -120,9 +120,8 @@ int cli_remember(struct zd_store *s, const struct zd_board *b,
 	return rc;
 }
 
-/* agents-qlearn-BOARD.json in the directory of the model file. */
-static int qlearn_agents_path(const struct zd_board *b, const char *model_path,
-			      char *out, size_t len, struct zd_err *err)
+int cli_agents_path(const struct zd_board *b, const char *model_path,
+		    bool qlearn, char *out, size_t len, struct zd_err *err)
 {
 	char model[4096];
 	int rc = 0;
@@ -136,8 +135,8 @@ static int qlearn_agents_path(const struct zd_board *b, const char *model_path,
 		*slash = '\0';
 	else
 		dir = ".";
-	if ((size_t)snprintf(out, len, "%s/agents-qlearn-%s.json", dir,
-			     b->name) >= len)
+	if ((size_t)snprintf(out, len, "%s/agents-%s%s.json", dir,
+			     qlearn ? "qlearn-" : "", b->name) >= len)
 		return zd_bad_input(err, "%s: path too long", dir);
 	return 0;
 }
@@ -156,8 +155,8 @@ int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 		.seed = o->seed,
 	};
 	if (o->qlearn) {
-		int rc = qlearn_agents_path(b, o->model_path, agents,
-					    sizeof(agents), err);
+		int rc = cli_agents_path(b, o->model_path, true, agents,
+					 sizeof(agents), err);
 		if (rc != 0)
 			return rc;
 		eo.agents_path = agents; /* copied by zd_engine_open */

@@ -58,6 +58,11 @@ struct cli_engine_opts {
 int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 		    const struct cli_engine_opts *o, struct zd_engine **out,
 		    struct zd_err *err);
+/* Where the engine keeps a board's agents: agents-BOARD.json (zerodvfs)
+ * or agents-qlearn-BOARD.json beside the model (model_path NULL: the
+ * default model). */
+int cli_agents_path(const struct zd_board *b, const char *model_path,
+		    bool qlearn, char *out, size_t len, struct zd_err *err);
 
 /* The id of the newest run of program on board from backend; 0 if none. */
 int cli_newest_run(struct zd_store *s, const char *board, const char *program,

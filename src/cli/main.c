@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{"run", cmd_run, "decide, apply, run a program, measure, learn, restore"},
 	{"decide", cmd_decide, "the engine's decision for a program, from its source"},
 	{"profile", cmd_profile, "profiling sweep of a board into the sample store"},
+	{"train", cmd_train, "(re)train a board's agents from the runs in the store"},
 };
 
 static void usage(FILE *out)

@@ -1,7 +1,7 @@
-/* run.c - `zdvfs run`: decide cores and frequencies for a program (the
- * engine, or a governor), apply the decision, run the program, measure,
- * store and learn, and put the machine back whatever happens. This file
- * has the options and the real board; run_sim.c the simulator. */
+/* run.c - `zdvfs run`: decide cores and frequencies for a program (a
+ * learned policy, or a governor), apply the decision, run the program,
+ * measure, store and learn, and put the machine back whatever happens.
+ * This file has the options and the real board; run_sim.c the simulator. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ static const char run_usage[] =
 	"usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
 	"                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
 	"                 [--no-learn] [--seed S] [--interval MS] [--json]\n"
-	"                 [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n"
+	"                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD [ARGS]\n"
 	"       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy P]\n"
 	"                 [--source FILE...] [--program NAME] [--db FILE]\n"
 	"                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
@@ -34,7 +34,11 @@ static const char run_usage[] =
 	"With --board sim:NAME the simulated board runs the measured profile of\n"
 	"a workload instead, --runs times in a row (heat carries over).\n\n"
 	"  --policy P        zerodvfs (default: the engine, from the program's\n"
-	"                    code features), performance, powersave (their fixed\n"
+	"                    code features), qlearn (the same agents without a\n"
+	"                    model, exploring; its rewards need a performance\n"
+	"                    and a powersave run of the program), table (every\n"
+	"                    decision measured, the lowest energy x delay kept:\n"
+	"                    the oracle), performance, powersave (their fixed\n"
 	"                    decisions), ondemand, conservative, schedutil (set\n"
 	"                    as the kernel's governor for the run)\n"
 	"  --board NAME      the board description (default: the one matching\n"
@@ -54,6 +58,9 @@ static const char run_usage[] =
 	"  -o, --output FILE write the report to FILE (default: stderr for CMD,\n"
 	"                    stdout for the simulator)\n"
 	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
+	"  --yes-sweep       table on a real board: run CMD once under every\n"
+	"                    decision of the board first (hours; each run is\n"
+	"                    stored as a sweep run)\n"
 	"  --workload NAME   simulator: see `zdvfs workloads`\n"
 	"  --runs N          simulator: N runs in a row (default 1)\n"
 	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
@@ -89,12 +96,11 @@ static int parse_number(const char *opt, const char *text, double lo,
 
 static int check_policy(const char *name)
 {
-	if (strcmp(name, "zerodvfs") == 0 ||
-	    (zd_policy_find(name) != NULL && strcmp(name, "userspace") != 0))
+	if (zd_policy_find(name) != NULL && strcmp(name, "userspace") != 0)
 		return 0;
 	char names[256] = "zerodvfs";
 	for (const char *const *n = zd_policy_names(); *n; n++)
-		if (strcmp(*n, "userspace") != 0) {
+		if (strcmp(*n, "userspace") != 0 && strcmp(*n, "zerodvfs") != 0) {
 			size_t used = strlen(names);
 			snprintf(names + used, sizeof(names) - used, ", %s", *n);
 		}
@@ -171,6 +177,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{"runs", required_argument, NULL, 'R'},
 		{"platform-dir", required_argument, NULL, 'P'},
 		{"workload-dir", required_argument, NULL, 'W'},
+		{"yes-sweep", no_argument, NULL, 'Y'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -201,6 +208,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'w': o->workload = optarg; break;
 		case 'P': o->platform_dir = optarg; break;
 		case 'W': o->workload_dir = optarg; break;
+		case 'Y': o->yes_sweep = true; break;
 		case 'g':
 			if ((rc = parse_number("--guard", optarg, 20, 150, &v)) == 0)
 				o->guard_c = v;
@@ -248,6 +256,7 @@ struct real_run {
 	bool applied;               /* the frequencies are the decision's */
 	int start_mc[ZD_MAX_ZONES]; /* per board zone */
 	json_t *controlled, *not_controlled;
+	int swept;                  /* table: decisions run so far */
 };
 
 static void note(json_t *list, const char *fmt, ...)
@@ -284,7 +293,7 @@ static int find_board(struct real_run *rr, struct zd_err *err)
 			 "matched by its CPUs and clusters");
 		return 0;
 	}
-	if (run_is_engine(o))
+	if (run_is_learned(o))
 		return zd_bad_input(err, "which board is this? %s; give --board "
 				    "NAME (see `zdvfs platforms`) or a "
 				    "governor with --policy",
@@ -308,31 +317,32 @@ static void check_board_fits(struct real_run *rr)
 }
 
 /* Every board zone now; a zone this machine lacks counts as ambient. */
-static void read_start_temps(struct real_run *rr)
+static void read_start_temps(struct real_run *rr, int *start_mc)
 {
 	const struct zd_board *b = rr->board;
 	int ambient = b->ambient_mc.present ? (int)b->ambient_mc.value : 25000;
 	for (int z = 0; z < b->nzones; z++) {
 		struct zd_err ignored = {0};
 		int zone = rr->ctx.map.zone[z];
-		rr->start_mc[z] = ambient;
+		start_mc[z] = ambient;
 		if (zone >= 0)
-			zd_platform_read_temp(rr->p, zone, &rr->start_mc[z],
+			zd_platform_read_temp(rr->p, zone, &start_mc[z],
 					      &ignored);
 	}
 }
 
-static void plan_choice(struct real_run *rr)
+static void plan_choice(struct real_run *rr, const struct run_choice *ch,
+			struct zd_launch_plan *plan)
 {
 	const struct zd_platform_info *info = &rr->p->info;
-	const struct run_choice *ch = &rr->choice;
 	char cpus[256];
-	rr->plan.confined = true;
-	rr->plan.cpus = ch->machine.cpus;
-	zd_cpuset_format(&rr->plan.cpus, cpus, sizeof(cpus));
+	memset(plan, 0, sizeof(*plan));
+	plan->confined = true;
+	plan->cpus = ch->machine.cpus;
+	zd_cpuset_format(&plan->cpus, cpus, sizeof(cpus));
 	note(rr->controlled, "CPUs pinned to %s", cpus);
 	for (int d = 0; d < info->ndomains; d++) {
-		struct zd_launch_target *t = &rr->plan.targets[d];
+		struct zd_launch_target *t = &plan->targets[d];
 		if (ch->reactive) {
 			t->selected = true;
 			snprintf(t->governor, sizeof(t->governor), "%s",
@@ -361,19 +371,21 @@ static void plan_choice(struct real_run *rr)
 
 /* Like exec without --strict: what the machine refuses (no root, a
  * driver that says no) is reported and the program runs without it. */
-static int apply_plan(struct real_run *rr, struct zd_err *err)
+static int apply_plan(struct real_run *rr, const struct zd_launch_plan *plan,
+		      bool *applied, struct zd_err *err)
 {
 	const struct zd_platform_info *info = &rr->p->info;
+	*applied = false;
 	if (info->ndomains == 0) {
 		note(rr->not_controlled, "no cpufreq: frequencies not set");
 		return 0;
 	}
-	int rc = zd_launch_apply(rr->p, &rr->plan, err);
+	int rc = zd_launch_apply(rr->p, plan, err);
 	if (rc == 0) {
-		rr->applied = zd_launch_has_targets(rr->p, &rr->plan);
+		*applied = zd_launch_has_targets(rr->p, plan);
 		char list[1024] = "";
 		for (int d = 0; d < info->ndomains; d++) {
-			const struct zd_launch_target *t = &rr->plan.targets[d];
+			const struct zd_launch_target *t = &plan->targets[d];
 			size_t used = strlen(list);
 			if (!t->selected)
 				continue;
@@ -566,6 +578,7 @@ static void print_report(FILE *out, json_t *r)
 	fprintf(out, "\n  why: ");
 	cli_print_why(out, d);
 	fprintf(out, "\n");
+	run_print_table(out, d, false);
 	print_list(out, "controlled", json_object_get(r, "controlled"));
 	print_list(out, "not controlled", json_object_get(r, "not_controlled"));
 	fprintf(out, "  exit status %lld; ",
@@ -643,6 +656,142 @@ static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
 	return status ? status : wrc;
 }
 
+/* ---- the table's sweep on a real board ------------------------------------ */
+
+/* The first note of a list, or `dflt`. */
+static const char *first_note(json_t *list, const char *dflt)
+{
+	json_t *v = json_array_get(list, 0);
+	return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+/* Store a measured decision of the sweep, where the program can be (its
+ * features known): hours of runs are worth keeping, as sweep runs. */
+static int store_swept(struct real_run *rr, const struct run_choice *ch,
+		       const int *start_mc, const struct zd_outcome *o,
+		       struct zd_err *err)
+{
+	int64_t id = 0;
+	if (rr->ctx.store == NULL || rr->ctx.prog.features == NULL ||
+	    !ch->has_action)
+		return 0;
+	return run_store(&rr->ctx, "sweep", &ch->action, &ch->machine.cpus, 0,
+			 start_mc, o, &id, err);
+}
+
+/* After CMD ran under one decision of the sweep: whether it measured the
+ * decision; anything less stops the sweep (a table of guesses is no
+ * oracle). */
+static int check_swept(struct real_run *rr, const char *action,
+		       const struct zd_launch_result *res, bool complete,
+		       struct zd_err *err)
+{
+	if (res->restore_rc != 0) {
+		*err = res->restore_err;
+		return -1;
+	}
+	if (zd_signals_pending())
+		return zd_fail(err, EINTR, "table: interrupted at %s; the "
+			       "decisions measured so far are stored", action);
+	if (!res->child.started || res->child.exit_code != 0)
+		return zd_fail(err, ECHILD, "table: %s failed under %s (exit "
+			       "status %d): the sweep stops", rr->o->argv[0],
+			       action, res->child.exit_code);
+	if (!complete)
+		return zd_fail(err, ENODATA, "table: %s under %s: %s; the sweep "
+			       "needs energy and every zone's temperature",
+			       rr->o->argv[0], action,
+			       first_note(rr->not_controlled, "not measured"));
+	return 0;
+}
+
+/* One decision for real, with the run's machinery: applied, CMD run and
+ * measured, everything restored. Its notes are its own, not the report's
+ * (which would repeat them once per decision). */
+static int sweep_one(struct real_run *rr, const struct run_choice *ch,
+		     const char *action, struct zd_outcome *o,
+		     struct zd_err *err)
+{
+	struct zd_launch_plan plan;
+	struct zd_launch_result res;
+	int start_mc[ZD_MAX_ZONES] = {0};
+	bool applied = false, complete = false;
+	read_start_temps(rr, start_mc);
+	plan_choice(rr, ch, &plan);
+	int rc = apply_plan(rr, &plan, &applied, err);
+	if (rc == 0 && !applied)
+		rc = zd_fail(err, EPERM, "table: the frequencies of %s could not "
+			     "be set here (%s), so the sweep would not measure "
+			     "the decisions", action,
+			     first_note(rr->not_controlled, "no cpufreq"));
+	struct zd_meter *meter = rc == 0 ? calloc(1, sizeof(*meter)) : NULL;
+	if (rc == 0 && meter == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = zd_launch_run(rr->p, &plan, rr->o->argv, rr->o->interval_ms,
+				   meter, &res, err);
+	if (rc == 0) {
+		json_decref(measured_json(rr, meter, res.child.wall_s, o,
+					  &complete));
+		rc = check_swept(rr, action, &res, complete, err);
+	}
+	if (rc == 0)
+		rc = store_swept(rr, ch, start_mc, o, err);
+	free(meter);
+	return rc;
+}
+
+/* The table's way to measure a decision (learned.h's measure). */
+static int sweep_measure(void *arg, const struct zd_decision *board_dec,
+			 struct zd_outcome *o, struct zd_err *err)
+{
+	struct real_run *rr = arg;
+	struct run_choice ch;
+	char action[128] = "a decision that is no action of the board";
+	memset(&ch, 0, sizeof(ch));
+	ch.board_dec = *board_dec;
+	ch.has_action = run_action_of(&rr->ctx.space, board_dec, &ch.action);
+	if (ch.has_action)
+		zd_action_format(&rr->ctx.space, &ch.action, action,
+				 sizeof(action));
+	zd_board_map_decision(&rr->ctx.map, &rr->p->info, board_dec,
+			      &ch.machine);
+	json_t *report_controlled = rr->controlled;
+	json_t *report_not_controlled = rr->not_controlled;
+	rr->controlled = json_array();
+	rr->not_controlled = json_array();
+	int rc = sweep_one(rr, &ch, action, o, err);
+	json_decref(rr->controlled);
+	json_decref(rr->not_controlled);
+	rr->controlled = report_controlled;
+	rr->not_controlled = report_not_controlled;
+	if (rc == 0)
+		fprintf(stderr, "zdvfs run: table: %d/%d %s: makespan %.3f s, "
+			"energy %.3f J, hottest %.1f °C\n", ++rr->swept,
+			rr->ctx.space.count, action, o->makespan_s, o->energy_j,
+			o->hottest_c);
+	return rc;
+}
+
+/* A sweep runs CMD once per decision of the board: only when asked to. */
+static int check_sweep(struct real_run *rr, struct zd_err *err)
+{
+	const struct zd_action_space *s = &rr->ctx.space;
+	if (strcmp(rr->o->policy, "table") != 0)
+		return 0;
+	if (!rr->o->yes_sweep)
+		return zd_bad_input(err, "policy table runs %s once under each "
+				    "of the %d decisions of %s before deciding, "
+				    "which takes hours on a real board: give "
+				    "--yes-sweep to do so (or try it on the "
+				    "simulator: --board sim:%s --workload NAME)",
+				    rr->o->argv[0], s->count, rr->board->name,
+				    rr->board->name);
+	fprintf(stderr, "zdvfs run: table: sweeping %d decisions of %s, one "
+		"run of %s each\n", s->count, rr->board->name, rr->o->argv[0]);
+	return 0;
+}
+
 static int run_program(struct real_run *rr)
 {
 	struct zd_err err = {0};
@@ -653,6 +802,8 @@ static int run_program(struct real_run *rr)
 	rr->ctx.board = rr->board;
 	rr->ctx.info = &rr->p->info;
 	rr->ctx.backend = "linux";
+	rr->ctx.measure = sweep_measure;
+	rr->ctx.measure_ctx = rr;
 	char name[64];
 	cli_program_name(rr->o->argv[0], name, sizeof(name));
 	if (rc == 0)
@@ -661,14 +812,17 @@ static int run_program(struct real_run *rr)
 				  &err);
 	if (rc == 0 && rr->board != NULL) {
 		check_board_fits(rr);
-		read_start_temps(rr);
+		rc = check_sweep(rr, &err);
+		read_start_temps(rr, rr->start_mc);
 	}
 	if (rc == 0)
 		rc = run_choose(&rr->ctx, rr->board ? rr->start_mc : NULL,
 				&rr->choice, &err);
+	if (rc == 0 && rr->choice.by_learned && !rr->choice.by_engine)
+		read_start_temps(rr, rr->start_mc); /* after the sweep's runs */
 	if (rc == 0) {
-		plan_choice(rr);
-		rc = apply_plan(rr, &err);
+		plan_choice(rr, &rr->choice, &rr->plan);
+		rc = apply_plan(rr, &rr->plan, &rr->applied, &err);
 	}
 	if (rc != 0)
 		return cli_error("run", &err);
@@ -717,6 +871,7 @@ static int run_real(const struct run_opts *o)
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
+	zd_learned_policies_register(); /* zerodvfs, qlearn, table by name */
 	int rc = parse_run_opts(argc, argv, &o);
 	if (rc == 0)
 		rc = strncmp(o.board ? o.board : "", "sim:", 4) == 0 ? run_sim(&o)

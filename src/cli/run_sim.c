@@ -1,7 +1,8 @@
 /* run_sim.c - `zdvfs run --board sim:NAME --workload W`: the same decide,
  * run, store and learn as on a real board, with the simulator running the
  * workload's measured profile; runs follow each other, heat carrying
- * over. */
+ * over. What table and qlearn measure apart (the sweep, the references)
+ * runs on a second simulator from ambient, leaving the runs' heat alone. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,50 @@ static void outcome_of(const struct zd_sim_result *r, struct zd_outcome *o)
 	}
 }
 
+/* The second simulator: every decision measured from ambient. */
+struct side_sim {
+	struct zd_sim *sim;
+	const struct zd_sim_workload *w;
+};
+
+static int measure_apart(void *arg, const struct zd_decision *d,
+			 struct zd_outcome *o, struct zd_err *err)
+{
+	struct side_sim *side = arg;
+	struct zd_policy *pol = NULL;
+	struct zd_sim_result res;
+	zd_sim_reset(side->sim);
+	int rc = zd_policy_new("userspace", zd_sim_info(side->sim), &d->cpus,
+			       &pol, err);
+	if (rc == 0) {
+		memcpy(pol->fixed_khz, d->khz, sizeof(pol->fixed_khz));
+		rc = zd_sim_run(side->sim, side->w, pol, &res, NULL, NULL, err);
+	}
+	zd_policy_free(pol);
+	if (rc == 0)
+		outcome_of(&res, o);
+	return rc;
+}
+
+static bool measures_apart(const struct run_opts *o)
+{
+	return strcmp(o->policy, "table") == 0 ||
+	       strcmp(o->policy, "qlearn") == 0;
+}
+
+/* The same board and seed as the runs' simulator. */
+static int open_side_sim(const struct run_opts *o, const char *board,
+			 const struct zd_sim_workload *w, struct side_sim *side,
+			 struct zd_err *err)
+{
+	struct zd_board *b = NULL;
+	side->w = w;
+	int rc = zd_board_load(board, o->platform_dir, &b, err);
+	if (rc == 0)
+		rc = zd_sim_new(b, o->seed, &side->sim, err); /* owns b */
+	return rc;
+}
+
 static void print_run(FILE *out, const struct run_ctx *ctx, int run,
 		      json_t *j)
 {
@@ -104,7 +149,9 @@ static void print_run(FILE *out, const struct run_ctx *ctx, int run,
 			json_string_value(json_object_get(d, "cpus")));
 	fprintf(out, "\n  why: ");
 	cli_print_why(out, d);
-	fprintf(out, "\n  measured: ");
+	fprintf(out, "\n");
+	run_print_table(out, d, true);
+	fprintf(out, "  measured: ");
 	cli_print_outcome(out, json_object_get(j, "measured"),
 			  json_object_get(d, "predicted"));
 	json_t *id = json_object_get(j, "run_id");
@@ -200,6 +247,7 @@ int run_sim(const struct run_opts *o)
 	const char *board = o->board + 4; /* after "sim:" */
 	struct zd_board *b = NULL;
 	struct zd_sim *sim = NULL;
+	struct side_sim side = {0};
 	struct zd_sim_workload w;
 	struct workload_sources ws = {0};
 	struct run_ctx ctx = {.o = o, .backend = "sim"};
@@ -214,6 +262,11 @@ int run_sim(const struct run_opts *o)
 		rc = zd_sim_new(b, o->seed, &sim, &err); /* owns b, even on
 							  * failure */
 		b = NULL;
+	}
+	if (rc == 0 && measures_apart(o)) {
+		rc = open_side_sim(o, board, &w, &side, &err);
+		ctx.measure = measure_apart;
+		ctx.measure_ctx = &side;
 	}
 	if (rc == 0) {
 		ctx.board = zd_sim_board(sim);
@@ -235,6 +288,7 @@ int run_sim(const struct run_opts *o)
 		rc = zd_fail(&err, errno, "cannot write report %s: %s",
 			     o->output, strerror(errno));
 	run_ctx_close(&ctx);
+	zd_sim_free(side.sim);
 	zd_sim_free(sim);
 	zd_board_free(b);
 	return rc == 0 ? 0 : cli_error("run", &err);

@@ -481,6 +481,20 @@ double zd_model_query_scale_s(const struct zd_model_query *q)
 	return q->ref_s;
 }
 
+void zd_model_predict_perf(const struct zd_model_query *q,
+			   const struct zd_action *a, struct zd_outcome *out)
+{
+	const struct zd_board_prior *bp = &q->prior;
+	float row[ZD_NCOLS_RUN];
+	memcpy(row, q->fixed, sizeof(row));
+	zd_encode_action(bp, a, row);
+	memset(out, 0, sizeof(*out));
+	out->makespan_s = q->ref_s * exp(zd_gbt_predict(q->time, row));
+	out->avg_power_w = bp->tdp_w * exp(zd_gbt_predict(q->power, row));
+	out->energy_j = out->makespan_s * out->avg_power_w;
+	out->hottest_c = NAN;
+}
+
 void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
 		      struct zd_outcome *out)
 {

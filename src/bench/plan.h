@@ -1,0 +1,84 @@
+/* plan.h - one `zdvfs bench` resolved and checked: the boards, workloads
+ * and policies, the counts, the files of the output directory, and which
+ * rows are already done. Shared by the parts of the runner (run.c: the
+ * phases; folds.c: the models; pair.c: the rows of one board and
+ * workload; meta.c: meta.json). */
+#ifndef ZDVFS_BENCH_PLAN_H
+#define ZDVFS_BENCH_PLAN_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rows.h"
+#include "zdvfs/bench.h"
+#include "zdvfs/features.h"
+
+#define BENCH_MAX_POLICIES 16
+
+#define BENCH_RESULTS_HEADER                                                  \
+	"board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,"    \
+	"peak_temp_c,throttled_s,violations,decision_latency_us,reward,"     \
+	"predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision"
+#define BENCH_RESULTS_FIELDS 17
+#define BENCH_RESULTS_KEY 5
+#define BENCH_TABLE_HEADER "board,workload,decisions,sweep_s"
+#define BENCH_TABLE_FIELDS 4
+#define BENCH_TABLE_KEY 2
+
+struct bench_board {
+	char name[64];
+	int decisions;       /* actions of the board (the table's sweep) */
+	double limit_c;      /* the thermal limit: lowest CPU trip - 5 C */
+};
+
+struct bench_workload {
+	char name[64];
+	int manifest_index;  /* decides its fold */
+	struct zd_features *features;
+	double features_ms;  /* the static analysis, cold */
+};
+
+struct bench_fold {
+	int fold;
+	bool needed;         /* holds a selected workload */
+	bool cached;         /* reused from models/ */
+	double seconds;      /* training time (when it was trained) */
+};
+
+struct bench_plan {
+	const struct zd_bench_opts *o;
+	struct bench_board *boards;
+	int nboards;
+	struct bench_workload *workloads;
+	int nworkloads;
+	/* every workload of the manifest, in order (profiling, folds) */
+	char (*all_workloads)[64];
+	int nall;
+	const char *policies[BENCH_MAX_POLICIES];
+	int npolicies;
+	int seeds, runs, folds, jobs;
+	struct bench_fold *fold_info; /* [folds] */
+	char dir[PATH_MAX];
+	char db[PATH_MAX];
+	/* rows already done (sorted), as found when the bench started */
+	struct bench_rows results, tables;
+	/* profiling, for meta.json */
+	long profile_runs;
+	double profile_seconds;
+	double started;       /* Unix time */
+	double started_mono;  /* zd_monotonic_s */
+};
+
+/* DIR/NAME into buf (PATH_MAX); -1 if too long. */
+int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The fold that holds workload w out, and its model file. */
+int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w);
+int bench_fold_path(const struct bench_plan *p, int fold, char *buf);
+/* Policies that learn from run to run: their (board, workload, seed)
+ * series is redone from run 0 unless complete. */
+bool bench_policy_learns(const char *policy);
+bool bench_stop_asked(const struct bench_plan *p);
+
+#endif

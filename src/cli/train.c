@@ -1,0 +1,369 @@
+/* train.c - `zdvfs train`: (re)train a board's zerodvfs agents from the
+ * runs in the store, running nothing. Per program: one zero-shot decision
+ * (the agents plan on the model's predictions for it), then its stored
+ * runs replayed as real Dyna-Q steps (not stored again); the agents are
+ * saved beside the model (agents-BOARD.json) for `zdvfs run` and `zdvfs
+ * decide` to start from. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decision.h"
+
+static const char train_usage[] =
+	"usage: zdvfs train --board NAME [--db FILE] [--model FILE] [--steps N]\n"
+	"                   [--program NAME] [--include-sweep] [--seed S]\n"
+	"                   [--json]\n\n"
+	"Trains the zerodvfs agents of board NAME from the runs the store holds,\n"
+	"without running anything. For every program with runs on the board (or\n"
+	"just --program), it decides once as for a program never seen (the\n"
+	"agents plan on the model's predictions), then replays the program's\n"
+	"runs (`zdvfs run`'s, of any policy and either backend; not profiling\n"
+	"sweep runs unless --include-sweep) as real Dyna-Q steps, and decides\n"
+	"again. Prints per program the runs replayed and the decision before\n"
+	"and after; saves the agents beside the model (agents-NAME.json), where\n"
+	"`zdvfs run` and `zdvfs decide` find them. Training again continues from\n"
+	"the saved agents.\n\n"
+	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+	"                    (sim:NAME is the same board)\n"
+	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
+	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+	"  --steps N         synthetic steps of each program's zero-shot\n"
+	"                    planning (default: the engine's, 300)\n"
+	"  --program NAME    only this program\n"
+	"  --include-sweep   replay profiling sweep runs too\n"
+	"  --seed S          seed of the agents (default 1)\n"
+	"  --json            machine-readable output\n"
+	"  --platform-dir DIR  where the board descriptions are\n";
+
+struct train_opts {
+	const char *board, *db, *model, *program, *platform_dir;
+	int steps;
+	bool include_sweep, json;
+	unsigned long long seed;
+};
+
+static int parse_count(const char *opt, const char *text, long lo, long hi,
+		       long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
+		return cli_usage_error("train", "%s '%s' is not a number in "
+						"%ld..%ld",
+				       opt, text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+static int parse_train_opts(int argc, char **argv, struct train_opts *o)
+{
+	static const struct option options[] = {
+		{"board", required_argument, NULL, 'b'},
+		{"db", required_argument, NULL, 'd'},
+		{"model", required_argument, NULL, 'm'},
+		{"steps", required_argument, NULL, 'n'},
+		{"program", required_argument, NULL, 'p'},
+		{"include-sweep", no_argument, NULL, 'I'},
+		{"seed", required_argument, NULL, 'S'},
+		{"json", no_argument, NULL, 'j'},
+		{"platform-dir", required_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	int c, rc = 0;
+	long v;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
+								  : optarg;
+			break;
+		case 'd': o->db = optarg; break;
+		case 'm': o->model = optarg; break;
+		case 'p': o->program = optarg; break;
+		case 'I': o->include_sweep = true; break;
+		case 'j': o->json = true; break;
+		case 'P': o->platform_dir = optarg; break;
+		case 'n':
+			if ((rc = parse_count("--steps", optarg, 1, 1000000, &v)) == 0)
+				o->steps = (int)v;
+			break;
+		case 'S':
+			if ((rc = parse_count("--seed", optarg, 0, 2147483647L,
+					      &v)) == 0)
+				o->seed = (unsigned long long)v;
+			break;
+		case 'h':
+			fputs(train_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("train", "bad option");
+		}
+	}
+	if (rc == 0 && optind < argc)
+		rc = cli_usage_error("train", "unexpected argument '%s'",
+				     argv[optind]);
+	if (rc == 0 && o->board == NULL)
+		rc = cli_usage_error("train", "--board NAME is required");
+	return rc;
+}
+
+/* What training works with: the board, the store, the engine. */
+struct trainer {
+	const struct train_opts *o;
+	const struct zd_board *board;
+	struct zd_action_space space;
+	struct zd_store *store;
+	struct zd_engine *engine;
+};
+
+/* Replaying one program's runs. */
+struct replay {
+	struct trainer *t;
+	const char *program;
+	int replayed;
+	int sweep_left_out;  /* profiling sweep runs, without --include-sweep */
+	int unusable;        /* not an action of the board, or no outcome */
+	struct zd_err *err;
+};
+
+/* A stored run as the engine's decision and outcome. */
+static void run_as_learnt(const struct trainer *t, const char *program,
+			  const struct zd_run_record *r,
+			  struct zd_engine_decision *d, int *start_mc,
+			  struct zd_outcome *o)
+{
+	const struct zd_board *b = t->board;
+	struct zd_err ignored = {0};
+	struct zd_cpuset cpus;
+	memset(d, 0, sizeof(*d));
+	snprintf(d->program, sizeof(d->program), "%s", program);
+	d->action = r->action;
+	zd_action_decision(&t->space, &r->action, NULL, 0, &d->decision);
+	/* the thermal agent learns from the CPUs the run really used */
+	if (zd_cpuset_parse(&cpus, r->cpus, "cpus", &ignored) == 0 &&
+	    zd_cpuset_count(&cpus) > 0)
+		d->decision.cpus = cpus;
+	memset(o, 0, sizeof(*o));
+	o->makespan_s = r->makespan_s;
+	o->energy_j = r->energy_j;
+	o->avg_power_w = r->avg_power_w;
+	o->throttled_s = r->throttled_s;
+	o->nzones = b->nzones;
+	o->hottest_c = -273.15;
+	int ambient_mc = (int)lround(b->ambient_mc.value);
+	for (int z = 0; z < b->nzones; z++) {
+		bool known = z < r->nzones; /* a zone the run did not record
+					     * counts as ambient */
+		start_mc[z] = known ? r->start_mc[z] : ambient_mc;
+		o->peak_c[z] = (known ? r->peak_mc[z] : ambient_mc) * 1e-3;
+		o->final_c[z] = (known ? r->final_mc[z] : ambient_mc) * 1e-3;
+		if (o->peak_c[z] > o->hottest_c)
+			o->hottest_c = o->peak_c[z];
+	}
+}
+
+static int replay_run(void *arg, const struct zd_run_record *r)
+{
+	struct replay *rp = arg;
+	struct trainer *t = rp->t;
+	if (strcmp(r->policy, "sweep") == 0 && !t->o->include_sweep) {
+		rp->sweep_left_out++;
+		return 0;
+	}
+	if (r->nclusters != t->space.nclusters ||
+	    zd_action_index(&t->space, &r->action) < 0 ||
+	    !(r->makespan_s > 0) || !(r->energy_j > 0)) {
+		rp->unusable++;
+		return 0;
+	}
+	struct zd_engine_decision d;
+	struct zd_outcome o;
+	int start_mc[ZD_MAX_ZONES];
+	run_as_learnt(t, rp->program, r, &d, start_mc, &o);
+	int rc = zd_engine_learn(t->engine, &d, NULL, start_mc, &o, rp->err);
+	if (rc == 0)
+		rp->replayed++;
+	return rc;
+}
+
+static json_t *decision_json(const struct trainer *t,
+			     const struct zd_engine_decision *d)
+{
+	return cli_engine_decision_json(&t->space, t->board, d);
+}
+
+/* Decide (zero-shot), replay the program's runs, decide again. */
+static int train_program(struct trainer *t, const char *name, json_t **out,
+			 struct zd_err *err)
+{
+	struct cli_program prog;
+	struct zd_engine_decision before, after;
+	struct replay rp = {.t = t, .program = name, .err = err};
+	int rc = cli_program_load(&prog, name, NULL, 0, NULL, 0, t->store, err);
+	if (rc == 0 && prog.features == NULL) {
+		*out = json_pack("{s:s, s:s}", "program", name, "skipped",
+				 "no code features in the store");
+		cli_program_free(&prog);
+		return 0;
+	}
+	if (rc == 0)
+		rc = zd_engine_decide(t->engine, prog.name, prog.features, NULL,
+				      &before, err);
+	struct zd_run_query q = {.board = t->board->name, .program = name};
+	if (rc == 0)
+		rc = zd_store_foreach_run(t->store, &q, replay_run, &rp, err);
+	if (rc == 0)
+		rc = zd_engine_decide(t->engine, prog.name, prog.features, NULL,
+				      &after, err);
+	if (rc == 0)
+		*out = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o}", "program",
+				 name, "runs_replayed", rp.replayed,
+				 "sweep_runs_left_out", rp.sweep_left_out,
+				 "runs_unusable", rp.unusable, "before",
+				 decision_json(t, &before), "after",
+				 decision_json(t, &after));
+	cli_program_free(&prog);
+	return rc;
+}
+
+/* The programs to train on: --program (which must have runs here), or
+ * every one with runs on the board. */
+static int programs_of(struct trainer *t, char ***names, int *count,
+		       struct zd_err *err)
+{
+	struct zd_run_query q = {.board = t->board->name,
+				 .program = t->o->program};
+	int rc = zd_store_programs(t->store, &q, names, count, err);
+	if (rc == 0 && *count == 0)
+		rc = zd_bad_input(err, "%s has no runs%s%s%s on %s to train "
+				  "from (`zdvfs profile` or `zdvfs run` make "
+				  "them)", zd_store_path(t->store),
+				  t->o->program ? " of '" : "",
+				  t->o->program ? t->o->program : "",
+				  t->o->program ? "'" : "", t->board->name);
+	return rc;
+}
+
+static void print_decision(const char *when, json_t *d)
+{
+	printf("    %s: ", when);
+	cli_print_action(stdout, d);
+	printf("\n");
+}
+
+static void print_result(json_t *r, const char *agents)
+{
+	size_t i;
+	json_t *p;
+	printf("zdvfs train: %s from %s\n",
+	       json_string_value(json_object_get(r, "board")),
+	       json_string_value(json_object_get(r, "db")));
+	json_array_foreach(json_object_get(r, "programs"), i, p) {
+		const char *name = json_string_value(json_object_get(p, "program"));
+		json_t *skipped = json_object_get(p, "skipped");
+		if (json_is_string(skipped)) {
+			printf("  %s: skipped: %s\n", name,
+			       json_string_value(skipped));
+			continue;
+		}
+		long long sweep = json_integer_value(
+			json_object_get(p, "sweep_runs_left_out"));
+		long long unusable = json_integer_value(
+			json_object_get(p, "runs_unusable"));
+		printf("  %s: replayed %lld runs", name,
+		       (long long)json_integer_value(json_object_get(p, "runs_replayed")));
+		if (sweep)
+			printf(", left out %lld sweep runs", sweep);
+		if (unusable)
+			printf(", %lld runs not of this board's decisions", unusable);
+		printf("\n");
+		print_decision("before (zero-shot)", json_object_get(p, "before"));
+		print_decision("after", json_object_get(p, "after"));
+	}
+	printf("  agents saved: %s\n", agents);
+}
+
+static int train(struct trainer *t, char *agents, size_t agents_len,
+		 struct zd_err *err)
+{
+	const struct train_opts *o = t->o;
+	char **names = NULL;
+	int count = 0;
+	json_t *programs = json_array();
+	struct cli_engine_opts eo = {
+		.model_path = o->model, .seed = o->seed,
+		.zero_shot_steps = o->steps,
+	};
+	int rc = programs_of(t, &names, &count, err);
+	if (rc == 0)
+		rc = cli_agents_path(t->board, o->model, false, agents,
+				     agents_len, err);
+	/* no store for the engine: every program is decided as new (zero-shot
+	 * planning), and replayed runs are not stored again */
+	if (rc == 0)
+		rc = cli_engine_open(t->board, NULL, &eo, &t->engine, err);
+	for (int i = 0; rc == 0 && i < count; i++) {
+		json_t *p = NULL;
+		rc = train_program(t, names[i], &p, err);
+		if (rc == 0)
+			json_array_append_new(programs, p);
+	}
+	if (t->engine != NULL) {
+		struct zd_err close_err = {0};
+		if (zd_engine_close(t->engine, &close_err) != 0 && rc == 0) {
+			*err = close_err; /* the agents could not be saved */
+			rc = -1;
+		}
+		t->engine = NULL;
+	}
+	if (rc == 0) {
+		json_t *r = json_pack("{s:s, s:s, s:s, s:O}", "board",
+				      t->board->name, "db",
+				      zd_store_path(t->store), "agents", agents,
+				      "programs", programs);
+		if (o->json)
+			rc = cli_print_json(r) ? zd_fail(err, ENOMEM, "out of "
+							 "memory")
+					       : 0;
+		else
+			print_result(r, agents);
+		if (!o->json)
+			json_decref(r);
+	}
+	json_decref(programs);
+	zd_store_names_free(names, count);
+	return rc;
+}
+
+int cmd_train(int argc, char **argv)
+{
+	struct train_opts o;
+	int rc = parse_train_opts(argc, argv, &o);
+	if (rc != 0)
+		return rc < 0 ? 0 : rc;
+	struct zd_err err = {0};
+	struct zd_board *b = NULL;
+	struct trainer t = {.o = &o};
+	char agents[4200] = "";
+	rc = zd_board_load(o.board, o.platform_dir, &b, &err);
+	t.board = b;
+	if (rc == 0)
+		rc = zd_action_space_init(&t.space, b, &err);
+	if (rc == 0)
+		rc = zd_store_open(o.db, &t.store, &err);
+	if (rc == 0)
+		rc = train(&t, agents, sizeof(agents), &err);
+	int status = rc == 0 ? 0 : cli_error("train", &err);
+	zd_store_close(t.store);
+	zd_board_free(b);
+	return status;
+}
