@@ -37,7 +37,7 @@ struct bench_opts {
 	int nboards;
 	const char *workloads[MAX_LIST];
 	int nworkloads;
-	int folds, runs, seeds, lookahead, zero_shot_steps;
+	int folds, runs, seeds, lookahead, zero_shot_steps, trees, depth;
 	bool one_fold; /* hold all --workloads out of one model */
 };
 
@@ -96,6 +96,10 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			o->runs = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--seeds") == 0)
 			o->seeds = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--trees") == 0)
+			o->trees = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--depth") == 0)
+			o->depth = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--lookahead") == 0)
 			o->lookahead = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--zero-shot-steps") == 0)
@@ -526,7 +530,8 @@ int main(int argc, char **argv)
 	struct zd_err err = {0};
 	struct zd_store *store = NULL;
 	struct zd_dataset *ds = NULL;
-	struct zd_model_train_opts to = {.seed = 1};
+	struct zd_model_train_opts to = {.seed = 1, .trees = o.trees,
+					 .max_depth = o.depth};
 	int rc = zd_store_open(o.db, &store, &err);
 	if (rc == 0)
 		rc = zd_dataset_load(store, &to, &ds, &err);

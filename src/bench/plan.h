@@ -70,6 +70,12 @@ struct bench_plan {
 	double started_mono;  /* zd_monotonic_s */
 };
 
+/* Check every name and count and analyse the selected workloads' code
+ * features, before any file is written. */
+int bench_plan_init(struct bench_plan *p, const struct zd_bench_opts *o,
+		    struct zd_err *err);
+void bench_plan_free(struct bench_plan *p);
+
 /* DIR/NAME into buf (PATH_MAX); -1 if too long. */
 int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -75,8 +75,8 @@ static int plain_name(const char *s)
 	return 1;
 }
 
-/* Copy string member KEY of OBJ into OUT; absent is "", not a string an
- * error. */
+/* Copy string member KEY of OBJ into OUT (cut to fit); absent is "", not
+ * a string an error. */
 static int meta_string(const char *path, json_t *obj, const char *key,
 		       char *out, size_t size, struct zd_err *err)
 {
@@ -86,9 +86,7 @@ static int meta_string(const char *path, json_t *obj, const char *key,
 		return 0;
 	if (!json_is_string(v))
 		return zd_bad_input(err, "%s: %s: not a string", path, key);
-	if (strlen(json_string_value(v)) >= size)
-		return zd_bad_input(err, "%s: %s: longer than %zu characters",
-				    path, key, size - 1);
+	/* Shown, never parsed: a long command line is cut, not refused. */
 	snprintf(out, size, "%s", json_string_value(v));
 	return 0;
 }
@@ -282,6 +280,10 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 		rc = meta_count(path, root, "runs", 1, 100000, &m->runs, err);
 	if (rc == 0 && json_object_get(root, "folds") != NULL)
 		rc = meta_count(path, root, "folds", 1, 100000, &m->folds, err);
+	json_t *policies = json_object_get(root, "policies");
+	if (rc == 0 && policies != NULL && !json_is_array(policies))
+		rc = zd_bad_input(err, "%s: policies: not a list", path);
+	m->npolicies = (int)json_array_size(policies);
 	if (rc == 0)
 		rc = meta_boards(path, root, m, err);
 	if (rc == 0)

@@ -62,6 +62,7 @@ struct rep_meta {
 	double profiling_s;
 	int nmodels;
 	double models_s;         /* sum over the folds' models */
+	int npolicies;           /* meta.json policies; 0 when not recorded */
 	int nboards, nworkloads;
 	struct rep_board *boards;
 	char (*workloads)[REP_NAME_MAX];

@@ -7,9 +7,9 @@
 
 static const char html_head[] =
 	"<!DOCTYPE html>\n"
-	"<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	"<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
 	"<meta name=\"viewport\" content=\"width=device-width, "
-	"initial-scale=1\">\n"
+	"initial-scale=1\" />\n"
 	"<title>";
 static const char html_style[] =
 	"</title>\n"
@@ -181,7 +181,7 @@ static void table_line(struct rep_doc *doc, const struct rep_cells *row,
 		fputs(" ", doc->md);
 		md_cell(doc->md, s);
 		fputs(" |", doc->md);
-		fputs(head ? "<th>" : i == 0 ? "<td>" : "<td class=\"n\">",
+		fputs(head ? "<th>" : i < doc->ntext ? "<td>" : "<td class=\"n\">",
 		      doc->html);
 		html_text(doc->html, s);
 		fputs(head ? "</th>" : "</td>", doc->html);
@@ -190,16 +190,18 @@ static void table_line(struct rep_doc *doc, const struct rep_cells *row,
 	fputs("</tr>\n", doc->html);
 }
 
-void rep_doc_table_begin(struct rep_doc *doc, const struct rep_cells *head)
+void rep_doc_table_begin(struct rep_doc *doc, const struct rep_cells *head,
+			 int ntext)
 {
 	end_list(doc);
 	doc->ncols = head->n;
+	doc->ntext = ntext;
 	fputs("<table>\n<thead>\n", doc->html);
 	table_line(doc, head, 1);
 	fputs("</thead>\n<tbody>\n", doc->html);
 	fputs("|", doc->md);
 	for (int i = 0; i < doc->ncols; i++)
-		fputs(i == 0 ? " --- |" : " ---: |", doc->md);
+		fputs(i < doc->ntext ? " --- |" : " ---: |", doc->md);
 	fputs("\n", doc->md);
 }
 
@@ -223,7 +225,7 @@ void rep_doc_image(struct rep_doc *doc, const char *base, const char *caption)
 		caption, base, base);
 	fprintf(doc->html, "<figure><img src=\"plots/%s.svg\" alt=\"", base);
 	html_text(doc->html, caption);
-	fputs("\"><figcaption>", doc->html);
+	fputs("\" /><figcaption>", doc->html);
 	html_text(doc->html, caption);
 	fprintf(doc->html, " (<a href=\"plots/%s.png\">PNG</a>, "
 		"<a href=\"plots/%s.svg\">SVG</a>)</figcaption></figure>\n",

@@ -10,13 +10,14 @@
 #include "zdvfs/err.h"
 
 #define REP_DOC_MAX_COLS 16
-#define REP_DOC_CELL 128
+#define REP_DOC_CELL 256
 
 struct rep_doc {
 	FILE *md, *html;
 	char md_path[PATH_MAX + 16], html_path[PATH_MAX + 16];
 	int in_list;  /* an open bullet list */
 	int ncols;    /* of the open table, 0 if none */
+	int ntext;    /* its first columns that are text, left-aligned */
 };
 
 /* A table row being filled, cell by cell. */
@@ -39,8 +40,10 @@ void rep_doc_para(struct rep_doc *doc, const char *fmt, ...)
 void rep_doc_item(struct rep_doc *doc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A table: the first column is text, the others right-aligned. */
-void rep_doc_table_begin(struct rep_doc *doc, const struct rep_cells *head);
+/* A table whose first NTEXT columns are text, the others numbers
+ * (right-aligned). */
+void rep_doc_table_begin(struct rep_doc *doc, const struct rep_cells *head,
+			 int ntext);
 void rep_doc_table_row(struct rep_doc *doc, const struct rep_cells *row);
 void rep_doc_table_end(struct rep_doc *doc);
 

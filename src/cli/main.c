@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"decide", cmd_decide, "the engine's decision for a program, from its source"},
 	{"profile", cmd_profile, "profiling sweep of a board into the sample store"},
 	{"train", cmd_train, "(re)train a board's agents from the runs in the store"},
+	{"bench", cmd_bench, "compare the policies on the simulated boards, with a report"},
 };
 
 static void usage(FILE *out)

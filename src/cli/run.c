@@ -686,10 +686,6 @@ static int check_swept(struct real_run *rr, const char *action,
 		       const struct zd_launch_result *res, bool complete,
 		       struct zd_err *err)
 {
-	if (res->restore_rc != 0) {
-		*err = res->restore_err;
-		return -1;
-	}
 	if (zd_signals_pending())
 		return zd_fail(err, EINTR, "table: interrupted at %s; the "
 			       "decisions measured so far are stored", action);
@@ -699,9 +695,11 @@ static int check_swept(struct real_run *rr, const char *action,
 			       action, res->child.exit_code);
 	if (!complete)
 		return zd_fail(err, ENODATA, "table: %s under %s: %s; the sweep "
-			       "needs energy and every zone's temperature",
+			       "compares decisions by energy and heat",
 			       rr->o->argv[0], action,
-			       first_note(rr->not_controlled, "not measured"));
+			       first_note(rr->not_controlled,
+					  "no energy measured, or a zone's "
+					  "temperature missing"));
 	return 0;
 }
 
@@ -727,9 +725,14 @@ static int sweep_one(struct real_run *rr, const struct run_choice *ch,
 	struct zd_meter *meter = rc == 0 ? calloc(1, sizeof(*meter)) : NULL;
 	if (rc == 0 && meter == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
-	if (rc == 0)
+	if (rc == 0) {
 		rc = zd_launch_run(rr->p, &plan, rr->o->argv, rr->o->interval_ms,
 				   meter, &res, err);
+		if (res.restore_rc != 0) {
+			*err = res.restore_err; /* what stays changed first */
+			rc = -1;
+		}
+	}
 	if (rc == 0) {
 		json_decref(measured_json(rr, meter, res.child.wall_s, o,
 					  &complete));

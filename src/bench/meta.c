@@ -1,0 +1,115 @@
+/* meta.c - meta.json. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "meta.h"
+
+static json_t *boards_json(const struct bench_plan *p)
+{
+	json_t *a = json_array();
+	for (int b = 0; a && b < p->nboards; b++)
+		json_array_append_new(a, json_pack("{s:s, s:i, s:f}", "name",
+						   p->boards[b].name, "decisions",
+						   p->boards[b].decisions,
+						   "limit_c", p->boards[b].limit_c));
+	return a;
+}
+
+static json_t *strings_json(const char *const *names, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+static json_t *workloads_json(const struct bench_plan *p)
+{
+	json_t *a = json_array();
+	for (int w = 0; a && w < p->nworkloads; w++)
+		json_array_append_new(a, json_string(p->workloads[w].name));
+	return a;
+}
+
+/* The folds ready so far: trained or found in models/. */
+static json_t *models_json(const struct bench_plan *p)
+{
+	json_t *a = json_array();
+	for (int k = 0; a && k < p->folds; k++) {
+		const struct bench_fold *f = &p->fold_info[k];
+		if (!f->needed || !(f->cached || f->seconds > 0))
+			continue;
+		json_t *held = json_array();
+		for (int i = 0; held && i < p->nall; i++)
+			if (i % p->folds == k)
+				json_array_append_new(held,
+						      json_string(p->all_workloads[i]));
+		json_array_append_new(a, json_pack("{s:i, s:o, s:f}", "fold", k,
+						   "held_out", held, "seconds",
+						   f->seconds));
+	}
+	return a;
+}
+
+static json_t *features_json(const struct bench_plan *p)
+{
+	json_t *o = json_object();
+	for (int w = 0; o && w < p->nworkloads; w++)
+		json_object_set_new(o, p->workloads[w].name,
+				    json_real(p->workloads[w].features_ms));
+	return o;
+}
+
+static void iso_time(double unix_s, char *buf, size_t len)
+{
+	time_t t = (time_t)unix_s;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *meta_json(const struct bench_plan *p, double seconds)
+{
+	char started[32];
+	iso_time(p->started, started, sizeof(started));
+	return json_pack(
+		"{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:i, s:i, s:i, s:s,"
+		" s:{s:I, s:f}, s:o, s:o}",
+		"zdvfs", ZDVFS_VERSION,
+		"command", p->o->command ? p->o->command : "zdvfs bench",
+		"started", started, "seconds", seconds,
+		"boards", boards_json(p), "workloads", workloads_json(p),
+		"policies", strings_json(p->policies, p->npolicies),
+		"seeds", p->seeds, "runs", p->runs, "folds", p->folds,
+		"trace_workload", p->workloads[0].name,
+		"profiling", "runs", (json_int_t)p->profile_runs, "seconds",
+		p->profile_seconds,
+		"models", models_json(p), "features_ms", features_json(p));
+}
+
+int bench_meta_write(const struct bench_plan *p, double seconds,
+		     struct zd_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	if (bench_path(p, path, "meta.json") != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	json_t *j = meta_json(p, seconds);
+	int rc = 0;
+	if (j == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	else if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		rc = zd_fail(err, EIO, "cannot write %s", tmp);
+	else if (rename(tmp, path) != 0)
+		rc = zd_fail(err, errno, "cannot rename %s: %s", tmp,
+			     strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	json_decref(j);
+	return rc;
+}

@@ -1,0 +1,315 @@
+/* plan.c - a bench's selection resolved and checked before any work, the
+ * workloads' code features, and small helpers every part uses. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "zdvfs/action.h"
+#include "zdvfs/board.h"
+#include "zdvfs/learned.h"
+#include "zdvfs/policy.h"
+#include "zdvfs/runner.h"
+#include "zdvfs/workload.h"
+
+const char *const zd_bench_all_policies[] = {
+	"performance", "powersave", "ondemand", "conservative", "schedutil",
+	"table", "qlearn", "zerodvfs", NULL,
+};
+
+int zd_bench_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
+{
+	char name[PATH_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= (int)sizeof(name))
+		return -1;
+	n = snprintf(buf, PATH_MAX, "%s/%s", p->dir, name);
+	return n < 0 || n >= PATH_MAX ? -1 : 0;
+}
+
+int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w)
+{
+	return w->manifest_index % p->folds;
+}
+
+int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
+{
+	return bench_path(p, buf, "models/fold-%d.json", fold);
+}
+
+bool bench_policy_learns(const char *policy)
+{
+	return strcmp(policy, "qlearn") == 0 || strcmp(policy, "zerodvfs") == 0;
+}
+
+bool bench_stop_asked(const struct bench_plan *p)
+{
+	return p->o->stop != NULL && *p->o->stop != 0;
+}
+
+/* ---- counts and policies ------------------------------------------------ */
+
+static int check_counts(struct bench_plan *p, struct zd_err *err)
+{
+	const struct zd_bench_opts *o = p->o;
+	p->seeds = o->seeds ? o->seeds : ZD_BENCH_DEFAULT_SEEDS;
+	p->runs = o->runs ? o->runs : ZD_BENCH_DEFAULT_RUNS;
+	p->folds = o->folds ? o->folds : ZD_BENCH_DEFAULT_FOLDS;
+	p->jobs = o->jobs ? o->jobs : zd_bench_default_jobs();
+	if (p->seeds < 1 || p->seeds > 1000)
+		return zd_bad_input(err, "--seeds %d is not in 1..1000", p->seeds);
+	if (p->runs < 1 || p->runs > 1000)
+		return zd_bad_input(err, "--runs %d is not in 1..1000", p->runs);
+	if (p->folds < 2 || p->folds > 100)
+		return zd_bad_input(err, "--folds %d is not in 2..100 (a fold "
+				    "must leave programs to train on)", p->folds);
+	if (p->jobs < 1 || p->jobs > ZD_BENCH_MAX_JOBS)
+		return zd_bad_input(err, "--jobs %d is not in 1..%d", p->jobs,
+				    ZD_BENCH_MAX_JOBS);
+	return 0;
+}
+
+static bool bench_policy_known(const char *name)
+{
+	for (int i = 0; zd_bench_all_policies[i]; i++)
+		if (strcmp(zd_bench_all_policies[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int select_policies(struct bench_plan *p, struct zd_err *err)
+{
+	const struct zd_bench_opts *o = p->o;
+	const char *const *names = o->policies ? o->policies
+					       : zd_bench_all_policies;
+	int n = 0;
+	while (o->policies ? n < o->npolicies : names[n] != NULL)
+		n++;
+	zd_learned_policies_register();
+	for (int i = 0; i < n; i++) {
+		if (!bench_policy_known(names[i]) || !zd_policy_find(names[i]))
+			return zd_bad_input(err, "no policy named '%s'; a bench "
+					    "compares performance, powersave, "
+					    "ondemand, conservative, schedutil, "
+					    "table, qlearn and zerodvfs", names[i]);
+		for (int j = 0; j < p->npolicies; j++)
+			if (strcmp(p->policies[j], names[i]) == 0)
+				return zd_bad_input(err, "policy '%s' is listed "
+						    "twice", names[i]);
+		p->policies[p->npolicies++] = names[i];
+	}
+	return 0;
+}
+
+/* ---- boards ------------------------------------------------------------- */
+
+/* The lowest passive trip of the zones that hold CPUs, minus 5 C: the
+ * engine's default guard, the table's limit and what counts as a
+ * violation. */
+static double limit_c(const struct zd_board *b)
+{
+	int lowest = -1;
+	for (int z = 0; z < b->nzones; z++) {
+		int trip = zd_zone_throttle_mc(&b->zones[z]);
+		if (b->zones[z].nclusters > 0 && trip >= 0 &&
+		    (lowest < 0 || trip < lowest))
+			lowest = trip;
+	}
+	return lowest < 0 ? 85.0 : lowest / 1000.0 - 5.0;
+}
+
+static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
+{
+	struct zd_board *b = NULL;
+	struct zd_action_space space;
+	for (int i = 0; i < p->nboards; i++)
+		if (strcmp(p->boards[i].name, name) == 0)
+			return zd_bad_input(err, "board '%s' is listed twice", name);
+	int rc = zd_board_load(name, p->o->platform_dir, &b, err);
+	if (rc == 0)
+		rc = zd_action_space_init(&space, b, err);
+	if (rc == 0) {
+		struct bench_board *bb = &p->boards[p->nboards++];
+		snprintf(bb->name, sizeof(bb->name), "%s", b->name);
+		bb->decisions = space.count;
+		bb->limit_c = limit_c(b);
+	}
+	zd_board_free(b);
+	return rc;
+}
+
+static int select_boards(struct bench_plan *p, struct zd_err *err)
+{
+	const struct zd_bench_opts *o = p->o;
+	char **all = NULL;
+	int nall = 0, rc = 0;
+	if (o->boards == NULL)
+		rc = zd_board_list(o->platform_dir, &all, &nall, err);
+	int n = o->boards ? o->nboards : nall;
+	if (rc == 0 && n == 0)
+		rc = zd_bad_input(err, "no board to bench in %s",
+				  zd_board_dir(o->platform_dir));
+	if (rc == 0 && (p->boards = calloc((size_t)n, sizeof(*p->boards))) == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = add_board(p, o->boards ? o->boards[i] : all[i], err);
+	zd_board_names_free(all, nall);
+	return rc;
+}
+
+/* ---- workloads and their features --------------------------------------- */
+
+/* A manifest source ("workloads/bots/fib.c") is relative to the directory
+ * above the workload directory. */
+static void source_path(const char *workload_dir, const char *source,
+			char *out, size_t len)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", workload_dir);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(out, len, "%s", source);
+	else {
+		*slash = '\0';
+		snprintf(out, len, "%s/%s", dir, source);
+	}
+}
+
+/* The static analysis, cold (no cache): what a new program costs. */
+static int analyze(const struct bench_plan *p, const struct zd_workload_info *w,
+		   struct bench_workload *bw, struct zd_err *err)
+{
+	const char *dir = zd_workload_dir(p->o->workload_dir);
+	char paths[4][PATH_MAX], include[PATH_MAX + 2];
+	const char *files[4];
+	for (int i = 0; i < w->nsources && i < 4; i++) {
+		source_path(dir, w->sources[i], paths[i], sizeof(paths[i]));
+		files[i] = paths[i];
+	}
+	snprintf(include, sizeof(include), "-I%s/common", dir);
+	const char *args[] = {include};
+	struct zd_feat_request req = {.files = files,
+				      .nfiles = w->nsources < 4 ? w->nsources : 4,
+				      .args = args, .nargs = 1, .no_cache = true};
+	double t0 = zd_monotonic_s();
+	int rc = zd_features_analyze(&req, &bw->features, err);
+	bw->features_ms = (zd_monotonic_s() - t0) * 1e3;
+	return rc;
+}
+
+static int add_workload(struct bench_plan *p, const struct zd_manifest *m,
+			const char *name, struct zd_err *err)
+{
+	const struct zd_workload_info *w = zd_manifest_find(m, name);
+	if (w == NULL)
+		return zd_bad_input(err, "no workload named '%s' in %s/manifest.json; "
+				    "`zdvfs workloads` lists them", name,
+				    zd_workload_dir(p->o->workload_dir));
+	for (int i = 0; i < p->nworkloads; i++)
+		if (strcmp(p->workloads[i].name, name) == 0)
+			return zd_bad_input(err, "workload '%s' is listed twice",
+					    name);
+	struct bench_workload *bw = &p->workloads[p->nworkloads];
+	snprintf(bw->name, sizeof(bw->name), "%s", w->name);
+	bw->manifest_index = (int)(w - m->workloads);
+	int rc = analyze(p, w, bw, err);
+	if (rc == 0)
+		p->nworkloads++;
+	return rc;
+}
+
+static int select_workloads(struct bench_plan *p, struct zd_err *err)
+{
+	const struct zd_bench_opts *o = p->o;
+	struct zd_manifest *m = NULL;
+	int rc = zd_manifest_load(o->workload_dir, &m, err);
+	int n = rc == 0 ? (o->workloads ? o->nworkloads : m->count) : 0;
+	if (rc == 0 && n == 0)
+		rc = zd_bad_input(err, "no workload to bench");
+	if (rc == 0) {
+		p->nall = m->count;
+		p->all_workloads = calloc((size_t)m->count, sizeof(*p->all_workloads));
+		p->workloads = calloc((size_t)n, sizeof(*p->workloads));
+		if (p->all_workloads == NULL || p->workloads == NULL)
+			rc = zd_fail(err, ENOMEM, "out of memory");
+	}
+	for (int i = 0; rc == 0 && i < m->count; i++)
+		snprintf(p->all_workloads[i], sizeof(p->all_workloads[i]), "%s",
+			 m->workloads[i].name);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = add_workload(p, m, o->workloads ? o->workloads[i]
+						     : m->workloads[i].name, err);
+	zd_manifest_free(m);
+	return rc;
+}
+
+/* ---- the plan ----------------------------------------------------------- */
+
+static int set_paths(struct bench_plan *p, struct zd_err *err)
+{
+	const struct zd_bench_opts *o = p->o;
+	if (o->out_dir == NULL || o->out_dir[0] == '\0')
+		return zd_bad_input(err, "no output directory");
+	int n = snprintf(p->dir, sizeof(p->dir), "%s", o->out_dir);
+	int m = o->db ? snprintf(p->db, sizeof(p->db), "%s", o->db)
+		      : snprintf(p->db, sizeof(p->db), "%s/bench.db", o->out_dir);
+	if (n < 0 || n >= (int)sizeof(p->dir) - 64 || m < 0 ||
+	    m >= (int)sizeof(p->db))
+		return zd_bad_input(err, "%s: path too long", o->out_dir);
+	return 0;
+}
+
+int bench_plan_init(struct bench_plan *p, const struct zd_bench_opts *o,
+		    struct zd_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	p->started = (double)time(NULL);
+	p->started_mono = zd_monotonic_s();
+	bench_rows_init(&p->results, BENCH_RESULTS_KEY, BENCH_RESULTS_FIELDS);
+	bench_rows_init(&p->tables, BENCH_TABLE_KEY, BENCH_TABLE_FIELDS);
+	int rc = check_counts(p, err);
+	if (rc == 0)
+		rc = set_paths(p, err);
+	if (rc == 0)
+		rc = select_policies(p, err);
+	if (rc == 0)
+		rc = select_boards(p, err);
+	if (rc == 0)
+		rc = select_workloads(p, err);
+	if (rc == 0 &&
+	    (p->fold_info = calloc((size_t)p->folds, sizeof(*p->fold_info))) == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	return rc;
+}
+
+void bench_plan_free(struct bench_plan *p)
+{
+	for (int w = 0; w < p->nworkloads; w++)
+		zd_features_free(p->workloads[w].features);
+	free(p->workloads);
+	free(p->all_workloads);
+	free(p->boards);
+	free(p->fold_info);
+	bench_rows_free(&p->results);
+	bench_rows_free(&p->tables);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,602 @@
+/* run.c - `zdvfs bench`'s runner: check, profile the boards into the
+ * sample store, train the folds' models, run the rows in worker processes
+ * (one part file each), merge them into results.csv, write meta.json.
+ *
+ * Resuming: at the start the rows of results.csv and of part files an
+ * interrupted bench left are merged; a qlearn or zerodvfs series (board,
+ * workload, seed) without all its runs is dropped there, to be redone
+ * from run 0 with fresh agents; every other row found is skipped. */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "folds.h"
+#include "meta.h"
+#include "pair.h"
+#include "plan.h"
+#include "zdvfs/runner.h"
+#include "zdvfs/store.h"
+#include "zdvfs/sweep.h"
+
+/* ---- the output directory ------------------------------------------------ */
+
+static int make_dir(const char *path, struct zd_err *err)
+{
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return 0;
+	return zd_fail(err, errno, "cannot create %s: %s", path, strerror(errno));
+}
+
+/* DIR and its parents, then models/, agents/, traces/ in it. */
+static int prepare_dir(const struct bench_plan *p, struct zd_err *err)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s", p->dir);
+	int rc = 0;
+	for (char *s = strchr(path + 1, '/'); rc == 0 && s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		rc = make_dir(path, err);
+		*s = '/';
+	}
+	if (rc == 0)
+		rc = make_dir(p->dir, err);
+	const char *subdirs[] = {"models", "agents", "traces"};
+	for (int i = 0; rc == 0 && i < 3; i++)
+		rc = bench_path(p, path, "%s", subdirs[i]) == 0
+			     ? make_dir(path, err)
+			     : zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+	return rc;
+}
+
+/* ---- merging rows ------------------------------------------------------- */
+
+/* The part files ("results.part-0.csv") of a file ("results"). */
+static int part_files(const struct bench_plan *p, const char *base,
+		      char (*names)[PATH_MAX], int max, int *n,
+		      struct zd_err *err)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s.part-", base);
+	DIR *d = opendir(p->dir);
+	if (d == NULL)
+		return zd_fail(err, errno, "cannot read %s: %s", p->dir,
+			       strerror(errno));
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && *n < max) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && len > 4 &&
+		    strcmp(e->d_name + len - 4, ".csv") == 0 &&
+		    bench_path(p, names[*n], "%s", e->d_name) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+#define MAX_PARTS 256
+
+/* base.csv and its part files into rows (sorted, the parts' lines winning),
+ * and the part files' names. */
+static int read_with_parts(const struct bench_plan *p, const char *base,
+			   const char *header, struct bench_rows *rows,
+			   char (*parts)[PATH_MAX], int *nparts,
+			   struct zd_err *err)
+{
+	char path[PATH_MAX];
+	if (bench_path(p, path, "%s.csv", base) != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+	int rc = bench_rows_read(rows, path, header, err);
+	if (rc == 0)
+		rc = part_files(p, base, parts, MAX_PARTS, nparts, err);
+	for (int i = 0; rc == 0 && i < *nparts; i++)
+		rc = bench_rows_read(rows, parts[i], header, err);
+	if (rc == 0)
+		bench_rows_sort(rows);
+	return rc;
+}
+
+/* Write base.csv from rows, then remove the part files merged in. */
+static int write_merged(const struct bench_plan *p, const char *base,
+			const char *header, const struct bench_rows *rows,
+			char (*parts)[PATH_MAX], int nparts, struct zd_err *err)
+{
+	char path[PATH_MAX];
+	if (bench_path(p, path, "%s.csv", base) != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+	int rc = bench_rows_write(rows, path, header, err);
+	for (int i = 0; rc == 0 && i < nparts; i++)
+		if (unlink(parts[i]) != 0 && errno != ENOENT)
+			rc = zd_fail(err, errno, "cannot remove %s: %s", parts[i],
+				     strerror(errno));
+	return rc;
+}
+
+static int index_of_board(const struct bench_plan *p, const char *name)
+{
+	for (int b = 0; b < p->nboards; b++)
+		if (strcmp(p->boards[b].name, name) == 0)
+			return b;
+	return -1;
+}
+
+static int index_of_workload(const struct bench_plan *p, const char *name)
+{
+	for (int w = 0; w < p->nworkloads; w++)
+		if (strcmp(p->workloads[w].name, name) == 0)
+			return w;
+	return -1;
+}
+
+/* Whether a row belongs to a learning series of this bench that lacks one
+ * of its runs (interrupted): such a series is redone from run 0. */
+static bool in_broken_series(const struct bench_plan *p,
+			     const struct bench_row_line *l)
+{
+	char *end;
+	long seed = strtol(l->key[3], &end, 10);
+	if (!bench_policy_learns(l->key[2]) || index_of_board(p, l->key[0]) < 0 ||
+	    index_of_workload(p, l->key[1]) < 0 || *end != '\0' || seed < 1 ||
+	    seed > p->seeds)
+		return false;
+	for (int run = 0; run < p->runs; run++) {
+		char text[16];
+		snprintf(text, sizeof(text), "%d", run);
+		const char *key[] = {l->key[0], l->key[1], l->key[2], l->key[3], text};
+		if (!bench_rows_has(&p->results, key))
+			return true;
+	}
+	return false;
+}
+
+struct drop_marks {
+	const bool *drop;
+	long next;
+};
+
+static bool marked(void *ctx, const struct bench_row_line *l)
+{
+	struct drop_marks *m = ctx;
+	(void)l;
+	return m->drop[m->next++];
+}
+
+static int drop_broken_series(struct bench_plan *p, struct zd_err *err)
+{
+	bool *drop = calloc((size_t)p->results.n + 1, sizeof(bool));
+	if (drop == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	/* marked first: the lookups need the rows in place */
+	for (long i = 0; i < p->results.n; i++)
+		drop[i] = in_broken_series(p, &p->results.rows[i]);
+	struct drop_marks m = {.drop = drop};
+	bench_rows_filter(&p->results, marked, &m);
+	free(drop);
+	return 0;
+}
+
+/* At the start: what earlier benches in DIR did, in results.csv and
+ * table.csv, the part files of an interrupted one merged in. */
+static int merge_at_start(struct bench_plan *p, struct zd_err *err)
+{
+	static char parts[MAX_PARTS][PATH_MAX];
+	int nparts = 0;
+	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER, &p->results,
+				 parts, &nparts, err);
+	if (rc == 0)
+		rc = drop_broken_series(p, err);
+	if (rc == 0)
+		rc = write_merged(p, "results", BENCH_RESULTS_HEADER, &p->results,
+				  parts, nparts, err);
+	if (rc == 0)
+		rc = read_with_parts(p, "table", BENCH_TABLE_HEADER, &p->tables,
+				     parts, &nparts, err);
+	if (rc == 0)
+		rc = write_merged(p, "table", BENCH_TABLE_HEADER, &p->tables, parts,
+				  nparts, err);
+	return rc;
+}
+
+/* At the end (finished, interrupted or failed): the workers' part files
+ * into results.csv and table.csv, sorted. */
+static int merge_at_end(const struct bench_plan *p, struct zd_err *err)
+{
+	static char parts[MAX_PARTS][PATH_MAX];
+	int nparts = 0;
+	struct bench_rows rows;
+	bench_rows_init(&rows, BENCH_RESULTS_KEY, BENCH_RESULTS_FIELDS);
+	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER, &rows, parts,
+				 &nparts, err);
+	if (rc == 0)
+		rc = write_merged(p, "results", BENCH_RESULTS_HEADER, &rows, parts,
+				  nparts, err);
+	bench_rows_free(&rows);
+	bench_rows_init(&rows, BENCH_TABLE_KEY, BENCH_TABLE_FIELDS);
+	if (rc == 0)
+		rc = read_with_parts(p, "table", BENCH_TABLE_HEADER, &rows, parts,
+				     &nparts, err);
+	if (rc == 0)
+		rc = write_merged(p, "table", BENCH_TABLE_HEADER, &rows, parts,
+				  nparts, err);
+	bench_rows_free(&rows);
+	return rc;
+}
+
+/* ---- profiling ---------------------------------------------------------- */
+
+struct profile_ctx {
+	struct bench_plan *p;
+	long before, total;  /* points of the boards before this one, all */
+	long made_before;
+};
+
+static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
+{
+	struct profile_ctx *pc = ctx;
+	const struct zd_bench_opts *o = pc->p->o;
+	if (o->progress == NULL)
+		return;
+	struct zd_bench_progress pr = {
+		.phase = ZD_BENCH_PHASE_PROFILE, .board = sp->board,
+		.workload = sp->workload, .done = pc->before + sp->done,
+		.total = pc->total, .made = pc->made_before + sp->stats->added,
+	};
+	o->progress(o->progress_ctx, &pr);
+}
+
+/* One sweep per board, over every workload (the zero-shot models need the
+ * other programs): the default coarse grid, ambient and mid. */
+static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
+		      struct zd_sweep **sweeps, struct zd_err *err)
+{
+	int rc = 0;
+	for (int b = 0; rc == 0 && b < p->nboards; b++) {
+		struct zd_sweep_opts so = {
+			.board = p->boards[b].name,
+			.levels = ZD_SWEEP_COARSE_LEVELS,
+			.seed = 1,
+			.platform_dir = p->o->platform_dir,
+			.workload_dir = p->o->workload_dir,
+			.stop = p->o->stop,
+			.progress = on_sweep_progress,
+			.progress_ctx = pc,
+		};
+		rc = zd_sweep_new(&so, &sweeps[b], err);
+		if (rc == 0)
+			pc->total += zd_sweep_points_per_workload(sweeps[b]) *
+				     zd_sweep_nworkloads(sweeps[b]);
+	}
+	return rc;
+}
+
+static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
+			  struct zd_sweep **sweeps, struct zd_err *err)
+{
+	struct zd_store *st = NULL;
+	double t0 = zd_monotonic_s();
+	int rc = zd_store_open(p->db, &st, err);
+	for (int b = 0; rc == 0 && b < p->nboards; b++) {
+		struct zd_sweep_stats stats = {0};
+		rc = zd_sweep_run(sweeps[b], st, &stats, err);
+		pc->before += zd_sweep_points_per_workload(sweeps[b]) *
+			      zd_sweep_nworkloads(sweeps[b]);
+		pc->made_before += stats.added;
+		p->profile_runs += stats.added + stats.skipped;
+		if (rc == 0 && p->o->progress) {
+			struct zd_bench_progress pr = {
+				.phase = ZD_BENCH_PHASE_PROFILE,
+				.board = p->boards[b].name, .done = pc->before,
+				.total = pc->total, .made = pc->made_before,
+				.step_done = true,
+			};
+			p->o->progress(p->o->progress_ctx, &pr);
+		}
+	}
+	zd_store_close(st);
+	p->profile_seconds = zd_monotonic_s() - t0;
+	return rc == ZD_SWEEP_INTERRUPTED ? ZD_BENCH_INTERRUPTED : rc;
+}
+
+/* ---- workers ---------------------------------------------------------- */
+
+/* What a worker tells the parent through its pipe (one write, shorter than
+ * PIPE_BUF, so never split). */
+struct worker_report {
+	bool final;
+	bool made, pair_done;
+	int status;               /* final: 0, ZD_BENCH_INTERRUPTED or error */
+	char board[64], workload[64], policy[32];
+	struct zd_err err;        /* final, on error */
+};
+
+struct worker {
+	pid_t pid;
+	int fd;                   /* -1 once its pipe closed */
+	bool reported;            /* its final report came */
+	int status;
+	struct zd_err err;
+};
+
+struct worker_ctx {
+	int fd;
+	bool parent_gone;
+};
+
+static void send_report(struct worker_ctx *wc, const struct worker_report *r)
+{
+	if (!wc->parent_gone &&
+	    write(wc->fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		wc->parent_gone = true;
+}
+
+static void on_row(void *ctx, const char *board, const char *workload,
+		   const char *policy, bool made)
+{
+	struct worker_report r = {.made = made};
+	snprintf(r.board, sizeof(r.board), "%s", board);
+	snprintf(r.workload, sizeof(r.workload), "%s", workload);
+	snprintf(r.policy, sizeof(r.policy), "%s", policy);
+	send_report(ctx, &r);
+}
+
+/* A part file with its header. */
+static int open_part(const struct bench_plan *p, const char *base, int job,
+		     const char *header, FILE **f, struct zd_err *err)
+{
+	char path[PATH_MAX];
+	if (bench_path(p, path, "%s.part-%d.csv", base, job) != 0)
+		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+	*f = fopen(path, "we");
+	if (*f == NULL)
+		return zd_fail(err, errno, "cannot write %s: %s", path,
+			       strerror(errno));
+	fprintf(*f, "%s\n", header);
+	return fflush(*f) == 0 ? 0 : zd_fail(err, errno, "cannot write %s", path);
+}
+
+/* Pairs i (board i / nworkloads, workload i % nworkloads) with
+ * i % jobs == job. */
+static int worker_pairs(const struct bench_plan *p, int job, int jobs,
+			struct worker_ctx *wc, struct zd_err *err)
+{
+	struct bench_sink sink = {.row = on_row, .ctx = wc};
+	int rc = open_part(p, "results", job, BENCH_RESULTS_HEADER, &sink.results,
+			   err);
+	if (rc == 0)
+		rc = open_part(p, "table", job, BENCH_TABLE_HEADER, &sink.table, err);
+	int npairs = p->nboards * p->nworkloads;
+	for (int i = job; rc == 0 && i < npairs; i += jobs) {
+		int b = i / p->nworkloads, w = i % p->nworkloads;
+		rc = bench_stop_asked(p) ? ZD_BENCH_INTERRUPTED
+					 : bench_pair_run(p, b, w, &sink, err);
+		struct worker_report r = {.pair_done = rc == 0};
+		snprintf(r.board, sizeof(r.board), "%s", p->boards[b].name);
+		snprintf(r.workload, sizeof(r.workload), "%s", p->workloads[w].name);
+		if (rc == 0)
+			send_report(wc, &r);
+		if (rc == 0 && wc->parent_gone)
+			rc = ZD_BENCH_INTERRUPTED; /* nobody would see the rest */
+	}
+	if (sink.results && fclose(sink.results) != 0 && rc == 0)
+		rc = zd_fail(err, EIO, "cannot write a results part file");
+	if (sink.table && fclose(sink.table) != 0 && rc == 0)
+		rc = zd_fail(err, EIO, "cannot write a table part file");
+	return rc;
+}
+
+static void worker_main(const struct bench_plan *p, int job, int jobs, int fd)
+{
+	struct zd_err err = {0};
+	struct worker_ctx wc = {.fd = fd};
+	signal(SIGPIPE, SIG_IGN);
+	int rc = worker_pairs(p, job, jobs, &wc, &err);
+	struct worker_report r = {.final = true, .status = rc, .err = err};
+	send_report(&wc, &r);
+	_exit(0);
+}
+
+static int start_workers(const struct bench_plan *p, struct worker *w,
+			 int jobs, struct zd_err *err)
+{
+	fflush(NULL);
+	for (int j = 0; j < jobs; j++) {
+		int fds[2];
+		if (pipe(fds) != 0)
+			return zd_fail(err, errno, "pipe: %s", strerror(errno));
+		w[j].pid = fork();
+		if (w[j].pid == 0) {
+			close(fds[0]);
+			for (int k = 0; k < j; k++)
+				close(w[k].fd);
+			worker_main(p, j, jobs, fds[1]);
+		}
+		close(fds[1]);
+		if (w[j].pid < 0) {
+			close(fds[0]);
+			return zd_fail(err, errno, "fork: %s", strerror(errno));
+		}
+		w[j].fd = fds[0];
+	}
+	return 0;
+}
+
+struct run_count {
+	long done, made, total;
+};
+
+static void read_report(const struct bench_plan *p, struct worker *w,
+			struct run_count *c)
+{
+	struct worker_report r;
+	ssize_t n = read(w->fd, &r, sizeof(r));
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n != (ssize_t)sizeof(r)) {
+		close(w->fd);
+		w->fd = -1;
+		return;
+	}
+	if (r.final) {
+		w->reported = true;
+		w->status = r.status;
+		w->err = r.err;
+		return;
+	}
+	if (!r.pair_done) {
+		c->done++;
+		c->made += r.made;
+	}
+	if (p->o->progress == NULL)
+		return;
+	struct zd_bench_progress pr = {
+		.phase = ZD_BENCH_PHASE_RUN, .board = r.board,
+		.workload = r.workload, .policy = r.pair_done ? NULL : r.policy,
+		.done = c->done, .total = c->total, .made = c->made,
+		.step_done = r.pair_done,
+	};
+	p->o->progress(p->o->progress_ctx, &pr);
+}
+
+/* Read reports until every pipe closes, passing a stop signal on. */
+static void watch_workers(const struct bench_plan *p, struct worker *w,
+			  int jobs, struct run_count *c)
+{
+	bool passed_on = false;
+	for (;;) {
+		struct pollfd fds[ZD_BENCH_MAX_JOBS];
+		int who[ZD_BENCH_MAX_JOBS], n = 0;
+		if (bench_stop_asked(p) && !passed_on) {
+			for (int j = 0; j < jobs; j++)
+				kill(w[j].pid, (int)*p->o->stop);
+			passed_on = true;
+		}
+		for (int j = 0; j < jobs; j++)
+			if (w[j].fd >= 0) {
+				fds[n] = (struct pollfd){.fd = w[j].fd,
+							 .events = POLLIN};
+				who[n++] = j;
+			}
+		if (n == 0)
+			return;
+		/* EINTR: a signal to pass on; one landing just before poll()
+		 * is seen at the next report (every row sends one) */
+		if (poll(fds, (nfds_t)n, -1) < 0)
+			continue;
+		for (int i = 0; i < n; i++)
+			if (fds[i].revents != 0)
+				read_report(p, &w[who[i]], c);
+	}
+}
+
+/* What worker j ended with: its own status, or why it said nothing. */
+static int worker_status(const struct worker *w, int j, int wait_status,
+			 struct zd_err *err)
+{
+	if (!w->reported)
+		return WIFSIGNALED(wait_status)
+			       ? zd_fail(err, EIO, "bench worker %d died of "
+					      "signal %d", j + 1,
+					 WTERMSIG(wait_status))
+			       : zd_fail(err, EIO, "bench worker %d ended "
+					      "without a word", j + 1);
+	if (w->status != 0 && w->status != ZD_BENCH_INTERRUPTED)
+		zd_err_set(err, -w->err.code, w->err.exit, "%s", w->err.msg);
+	return w->status;
+}
+
+/* The first failure of a worker, else interrupted if one was, else 0. */
+static int wait_workers(struct worker *w, int jobs, struct zd_err *err)
+{
+	int rc = 0;
+	for (int j = 0; j < jobs; j++) {
+		int wait_status = 0;
+		while (waitpid(w[j].pid, &wait_status, 0) < 0 && errno == EINTR)
+			;
+		int wrc = worker_status(&w[j], j, wait_status, err);
+		if (wrc != 0 && (rc == 0 || rc == ZD_BENCH_INTERRUPTED))
+			rc = wrc;
+	}
+	return rc;
+}
+
+static int run_workers(const struct bench_plan *p, struct zd_err *err)
+{
+	struct worker w[ZD_BENCH_MAX_JOBS];
+	int npairs = p->nboards * p->nworkloads;
+	int jobs = p->jobs < npairs ? p->jobs : npairs;
+	struct run_count c = {.total = (long)npairs * p->npolicies * p->seeds *
+				       p->runs};
+	memset(w, 0, sizeof(w));
+	int rc = start_workers(p, w, jobs, err);
+	if (rc != 0) {
+		for (int j = 0; j < jobs && w[j].pid > 0; j++) {
+			kill(w[j].pid, SIGTERM);
+			close(w[j].fd);
+			waitpid(w[j].pid, NULL, 0);
+		}
+		return rc;
+	}
+	watch_workers(p, w, jobs, &c);
+	rc = wait_workers(w, jobs, err);
+	if (rc == 0 && bench_stop_asked(p))
+		rc = ZD_BENCH_INTERRUPTED;
+	return rc;
+}
+
+/* ---- the bench ---------------------------------------------------------- */
+
+static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
+			struct zd_sweep **sweeps, struct zd_err *err)
+{
+	int rc = prepare_dir(p, err);
+	if (rc == 0)
+		rc = merge_at_start(p, err);
+	if (rc == 0)
+		rc = bench_meta_write(p, 0, err);
+	if (rc == 0)
+		rc = profile_boards(p, pc, sweeps, err);
+	if (rc == 0)
+		rc = bench_folds_prepare(p, err);
+	if (rc == 0) {
+		rc = run_workers(p, err);
+		struct zd_err merr = {0};
+		int mrc = merge_at_end(p, &merr);
+		if (mrc != 0 && (rc == 0 || rc == ZD_BENCH_INTERRUPTED)) {
+			*err = merr;
+			rc = mrc;
+		}
+	}
+	/* meta.json even when interrupted: the folds and times so far */
+	if (rc == 0 || rc == ZD_BENCH_INTERRUPTED) {
+		int mrc = bench_meta_write(p, zd_monotonic_s() - p->started_mono,
+					   err);
+		rc = mrc != 0 ? mrc : rc;
+	}
+	return rc;
+}
+
+int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err)
+{
+	struct bench_plan p;
+	struct profile_ctx pc = {.p = &p};
+	struct zd_sweep **sweeps = NULL;
+	int rc = bench_plan_init(&p, o, err);
+	if (rc == 0 && (sweeps = calloc((size_t)p.nboards, sizeof(*sweeps))) == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = new_sweeps(&p, &pc, sweeps, err);
+	if (rc == 0)
+		rc = bench_phases(&p, &pc, sweeps, err);
+	for (int b = 0; sweeps && b < p.nboards; b++)
+		zd_sweep_free(sweeps[b]);
+	free(sweeps);
+	bench_plan_free(&p);
+	return rc;
+}
