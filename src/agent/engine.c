@@ -398,6 +398,39 @@ static int recall_program(struct zd_engine *e, struct engine_program *p,
 	return rc;
 }
 
+/* The decision's score: what its real runs earned, else the model's
+ * forecast. */
+static double decision_score(struct zd_engine *e, const struct zd_action *a)
+{
+	double reward = -INFINITY, hot = 0;
+	if (env_measured(e, a, &reward, &hot))
+		return reward;
+	if (!e->cur->query)
+		return -INFINITY;
+	struct zd_outcome o;
+	zd_model_predict_perf(e->cur->query, a, &o);
+	return zd_profiler_reward(&o, &e->cur->ref);
+}
+
+/* A measured decision under the guard that earned more than the agents'
+ * pick is expected to: real runs outrank the model (a program profiled
+ * before, or one the agents have not caught up with). */
+static void prefer_measured_best(struct zd_engine *e, struct engine_program *p,
+				 struct zd_action *a)
+{
+	double best = decision_score(e, a);
+	for (int i = 0; i < p->nmeas; i++) {
+		const struct measured_action *m = &p->meas[i];
+		struct zd_outcome o = {.energy_j = m->energy_j / m->n,
+				       .makespan_s = m->makespan_s / m->n};
+		double r = zd_profiler_reward(&o, &p->ref);
+		if (m->hottest_c <= e->opts.guard_c && r > best) {
+			best = r;
+			zd_action_at(&e->prior.space, m->index, a);
+		}
+	}
+}
+
 /* An exploring pick (epsilon-greedy, both agents); false if the model
  * predicts it above the guard, leaving the decision to the guarded one. */
 static bool explore_act(struct zd_engine *e, struct engine_program *p,
@@ -444,8 +477,10 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
 		return rc;
 	d->zero_shot = runs == 0 && !p->measured && p->query;
-	if (first_sight && runs == 0 && p->query) {
-		/* zero-shot: learn this program from the model alone */
+	if (first_sight && p->query) {
+		/* learn this program from the model before deciding: all there
+		 * is for a new one (zero-shot); for one with stored runs, the
+		 * agents of this process may never have seen it either */
 		int n = e->opts.zero_shot_steps > 0 ? e->opts.zero_shot_steps
 						    : DEFAULT_ZERO_SHOT_STEPS;
 		if ((rc = zd_dyna_plan(e->dyna, n, err)) != 0)
@@ -460,6 +495,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	else if ((rc = zd_dyna_decide(e->dyna, &d->action, prefer, &nprefer,
 				      &guarded, err)) != 0)
 		return rc;
+	else
+		prefer_measured_best(e, p, &d->action);
 	d->guard_override = guarded;
 	zd_action_decision(&e->prior.space, &d->action, prefer, nprefer,
 			   &d->decision);
