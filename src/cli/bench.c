@@ -22,7 +22,7 @@ static const char bench_usage[] =
 	"Compares the policies on the simulated boards (docs/bench-format.md):\n"
 	"profiles every workload on the boards into a sample store (points\n"
 	"already there are skipped), trains K zero-shot models leaving programs\n"
-	"out (fold k holds out the workloads whose manifest index %% K == k),\n"
+	"out (fold k holds out the workloads whose manifest index % K == k),\n"
 	"then runs each board x workload x policy x seed x run from ambient and\n"
 	"writes results.csv, table.csv, traces/ and meta.json into DIR, then\n"
 	"the report (report.md, report.html, plots/). Rows already in DIR are\n"
