@@ -112,23 +112,6 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	return o->folds > 0 && o->runs > 0 && o->seeds > 0 ? 0 : -1;
 }
 
-static void outcome_of(const struct zd_sim_result *r, struct zd_outcome *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->makespan_s = r->makespan_s;
-	o->energy_j = r->energy_j;
-	o->avg_power_w = r->avg_power_w;
-	o->throttled_s = r->throttled_s;
-	o->nzones = r->nzones;
-	o->hottest_c = -273.15;
-	for (int z = 0; z < r->nzones; z++) {
-		o->peak_c[z] = r->peak_mc[z] * 1e-3;
-		o->final_c[z] = r->final_mc[z] * 1e-3;
-		if (o->peak_c[z] > o->hottest_c)
-			o->hottest_c = o->peak_c[z];
-	}
-}
-
 /* Run from ambient under a policy: a decision or a governor. */
 static int sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 		   const char *policy, const struct zd_decision *d,
@@ -149,7 +132,7 @@ static int sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 		rc = zd_sim_run(sim, w, pol, &res, NULL, NULL, err);
 	zd_policy_free(pol);
 	if (rc == 0)
-		outcome_of(&res, o);
+		zd_outcome_from_sim(&res, o);
 	return rc;
 }
 

@@ -39,6 +39,11 @@ struct zd_outcome {
 	double hottest_c;          /* the highest peak over all zones */
 };
 
+struct zd_sim_result;
+
+/* A simulator run as an outcome (temperatures from millidegrees). */
+void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o);
+
 struct zd_model;
 
 struct zd_model_train_opts {

@@ -77,23 +77,6 @@ struct row {
 	char decision[128];
 };
 
-static void outcome_of(const struct zd_sim_result *r, struct zd_outcome *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->makespan_s = r->makespan_s;
-	o->energy_j = r->energy_j;
-	o->avg_power_w = r->avg_power_w;
-	o->throttled_s = r->throttled_s;
-	o->nzones = r->nzones;
-	o->hottest_c = -273.15;
-	for (int z = 0; z < r->nzones; z++) {
-		o->peak_c[z] = r->peak_mc[z] / 1000.0;
-		o->final_c[z] = r->final_mc[z] / 1000.0;
-		if (o->peak_c[z] > o->hottest_c)
-			o->hottest_c = o->peak_c[z];
-	}
-}
-
 static int new_sim(const struct pair *pr, struct zd_sim **sim,
 		   struct zd_err *err)
 {
@@ -125,7 +108,7 @@ static int run_fixed(struct zd_sim *sim, const struct zd_sim_workload *w,
 		rc = zd_sim_run(sim, w, pol, &res, NULL, NULL, err);
 	zd_policy_free(pol);
 	if (rc == 0)
-		outcome_of(&res, o);
+		zd_outcome_from_sim(&res, o);
 	return rc;
 }
 
@@ -260,7 +243,7 @@ static int run_policy(struct pair *pr, struct zd_policy *pol, struct row *row,
 	pol->ops = timed.inner;
 	if (rc != 0 || trc != 0)
 		return rc != 0 ? rc : trc;
-	outcome_of(&res, &row->o);
+	zd_outcome_from_sim(&res, &row->o);
 	row->latency_us = timed.start_us;
 	row->reward = zd_profiler_reward(&row->o, &pr->ref);
 	if (!reactive)

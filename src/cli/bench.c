@@ -91,17 +91,15 @@ static int split_list(const char *opt, const char *arg, struct name_list *l)
 	return 0;
 }
 
+/* The options bench keeps as int. */
 static int parse_count(const char *opt, const char *text, long lo, long hi,
 		       int *out)
 {
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error("bench", "%s '%s' is not a number in "
-						"%ld..%ld", opt, text, lo, hi);
-	*out = (int)v;
-	return 0;
+	long v;
+	int rc = cli_parse_long("bench", opt, text, lo, hi, &v);
+	if (rc == 0)
+		*out = (int)v;
+	return rc;
 }
 
 static int parse_option(struct bench_cli *c, int opt, const char *arg)
@@ -190,35 +188,6 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	c->o.policies = c->policies.n ? c->policies.names : NULL;
 	c->o.npolicies = c->policies.n;
 	return join_command(c, argc, argv);
-}
-
-/* ---- interruption -------------------------------------------------------- */
-
-static volatile sig_atomic_t stop_signal;
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-#define NSTOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* No SA_RESTART: the parent's poll() must wake up to pass a signal on to
- * the workers, which inherit this handler. */
-static void catch_stop_signals(struct sigaction *old)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-static void restore_stop_signals(const struct sigaction *old)
-{
-	for (size_t i = 0; i < NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -329,19 +298,19 @@ static int bench(struct bench_cli *c)
 			      .start = zd_monotonic_s(), .phase = -1};
 	const char *fault = getenv("ZDVFS_FAULT_SIGINT_AFTER");
 	pr.fault_after = fault ? atol(fault) : 0;
-	c->o.stop = &stop_signal;
+	c->o.stop = &cli_stop_signal;
 	c->o.progress = on_progress;
 	c->o.progress_ctx = &pr;
-	struct sigaction old[NSTOP_SIGNALS];
-	catch_stop_signals(old);
+	struct sigaction old[CLI_NSTOP_SIGNALS];
+	cli_catch_stop_signals(old);
 	int rc = zd_bench_run(&c->o, &err);
-	restore_stop_signals(old);
+	cli_restore_stop_signals(old);
 	if (pr.tty && !pr.quiet)
 		fputs("\r\033[K", stderr);
 	if (rc == ZD_BENCH_INTERRUPTED) {
 		fprintf(stderr, "zdvfs bench: interrupted: rerun the same command "
 				"to resume\n");
-		return 128 + (stop_signal ? stop_signal : SIGINT);
+		return cli_interrupted_status();
 	}
 	if (rc != 0)
 		return cli_error("bench", &err);

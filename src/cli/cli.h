@@ -8,6 +8,7 @@
 #ifndef ZDVFS_CLI_H
 #define ZDVFS_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,9 +37,29 @@ int cli_error(const char *cmd, const struct zd_err *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* An integer option in lo..hi into *out; else a usage error (status 2)
+ * "OPT 'TEXT' is not a number in LO..HI" for command CMD. */
+int cli_parse_long(const char *cmd, const char *opt, const char *text,
+		   long lo, long hi, long *out);
+
 /* A frequency as users type it: 1400000 (kHz), 1400000kHz, 1400MHz,
  * 1.4GHz. */
 int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);
+
+/* A run's report, to `path` (NULL: stderr): JSON, or the text `print`
+ * makes of it. 1, with a message, if the file cannot be written. */
+int cli_write_report(const char *cmd, const char *path, bool as_json,
+		     json_t *r, void (*print)(FILE *out, json_t *r));
+
+/* Stopping a long command (bench, profile) on Ctrl-C, SIGTERM or SIGHUP:
+ * the handler only records the signal, which the command passes on to its
+ * workers and turns into exit status 128 + it. */
+#define CLI_NSTOP_SIGNALS 3
+extern volatile sig_atomic_t cli_stop_signal; /* 0 until one arrives */
+void cli_catch_stop_signals(struct sigaction old[CLI_NSTOP_SIGNALS]);
+void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS]);
+/* 128 + the signal that stopped the command (SIGINT if none was seen). */
+int cli_interrupted_status(void);
 
 /* Print a JSON value on stdout (with a newline) and release it. */
 int cli_print_json(json_t *value);

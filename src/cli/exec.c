@@ -352,30 +352,6 @@ static void print_report(FILE *out, json_t *r)
 	}
 }
 
-static int write_report(const struct exec_opts *o, json_t *r)
-{
-	FILE *out = stderr;
-	if (o->output != NULL && (out = fopen(o->output, "we")) == NULL) {
-		fprintf(stderr, "zdvfs exec: cannot write report %s: %s\n",
-			o->output, strerror(errno));
-		return 1;
-	}
-	if (o->json) {
-		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (text != NULL)
-			fprintf(out, "%s\n", text);
-		free(text);
-	} else {
-		print_report(out, r);
-	}
-	if (out != stderr && fclose(out) != 0) {
-		fprintf(stderr, "zdvfs exec: cannot write report %s: %s\n",
-			o->output, strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
 static int run_exec(struct exec_state *st, const struct exec_opts *o)
 {
 	struct zd_err err = {0};
@@ -404,7 +380,10 @@ static int run_exec(struct exec_state *st, const struct exec_opts *o)
 	if (rc != 0)
 		cli_error("exec", &err);
 	json_t *report = report_json(st, o, &res.child, &meter);
-	int wrc = report ? write_report(o, report) : 1;
+	int wrc = 1;
+	if (report)
+		wrc = cli_write_report("exec", o->output, o->json, report,
+				       print_report);
 	json_decref(report);
 	if (res.restore_rc != 0)
 		return 1;

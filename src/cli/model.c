@@ -53,19 +53,6 @@ struct model_opts {
 	bool lobo, cross_board, per_program, json;
 };
 
-static int parse_count(const char *opt, const char *text, long lo, long hi,
-		       long *out)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error("model", "%s '%s' is not a number in "
-					        "%ld..%ld", opt, text, lo, hi);
-	*out = v;
-	return 0;
-}
-
 static int split_boards(struct model_opts *o, const char *text)
 {
 	free(o->boards_text);
@@ -123,23 +110,28 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 		case 'p': o->per_program = true; break;
 		case 'j': o->json = true; break;
 		case 't':
-			if ((rc = parse_count("--trees", optarg, 1, 5000, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--trees", optarg,
+						1, 5000, &v)) == 0)
 				o->trees = (int)v;
 			break;
 		case 'D':
-			if ((rc = parse_count("--depth", optarg, 1, 16, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--depth", optarg,
+						1, 16, &v)) == 0)
 				o->depth = (int)v;
 			break;
 		case 'T':
-			if ((rc = parse_count("--threads", optarg, 1, 256, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--threads", optarg,
+						1, 256, &v)) == 0)
 				o->threads = (int)v;
 			break;
 		case 'k':
-			if ((rc = parse_count("--folds", optarg, 2, 100000, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--folds", optarg,
+						2, 100000, &v)) == 0)
 				o->folds = (int)v;
 			break;
 		case 's':
-			if ((rc = parse_count("--seed", optarg, 0, 2147483647L, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--seed", optarg,
+						0, 2147483647L, &v)) == 0)
 				o->seed = (unsigned long long)v;
 			break;
 		case 'h':

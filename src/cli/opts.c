@@ -1,7 +1,8 @@
-/* opts.c - what every subcommand shares: error printing, frequency parsing,
- * JSON output. */
+/* opts.c - what every subcommand shares: error printing, option parsing,
+ * JSON output and reports, stop signals. */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,50 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see `zdvfs %s --help`)\n", cmd);
 	return 2;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *text,
+		   long lo, long hi, long *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
+		return cli_usage_error(cmd, "%s '%s' is not a number in %ld..%ld",
+				       opt, text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+volatile sig_atomic_t cli_stop_signal;
+static const int stop_signals[CLI_NSTOP_SIGNALS] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_stop_signal(int sig)
+{
+	cli_stop_signal = sig;
+}
+
+/* No SA_RESTART: the parent's poll() must wake up to pass a signal on to
+ * the workers, which inherit this handler. */
+void cli_catch_stop_signals(struct sigaction old[CLI_NSTOP_SIGNALS])
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < CLI_NSTOP_SIGNALS; i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS])
+{
+	for (size_t i = 0; i < CLI_NSTOP_SIGNALS; i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+}
+
+int cli_interrupted_status(void)
+{
+	return 128 + (cli_stop_signal ? cli_stop_signal : SIGINT);
 }
 
 int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err)
@@ -69,5 +114,30 @@ int cli_print_json(json_t *value)
 	}
 	puts(text);
 	free(text);
+	return 0;
+}
+
+int cli_write_report(const char *cmd, const char *path, bool as_json,
+		     json_t *r, void (*print)(FILE *out, json_t *r))
+{
+	FILE *out = stderr;
+	if (path != NULL && (out = fopen(path, "we")) == NULL) {
+		fprintf(stderr, "zdvfs %s: cannot write report %s: %s\n", cmd,
+			path, strerror(errno));
+		return 1;
+	}
+	if (as_json) {
+		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		if (text != NULL)
+			fprintf(out, "%s\n", text);
+		free(text);
+	} else {
+		print(out, r);
+	}
+	if (out != stderr && fclose(out) != 0) {
+		fprintf(stderr, "zdvfs %s: cannot write report %s: %s\n", cmd,
+			path, strerror(errno));
+		return 1;
+	}
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "zdvfs/board.h"
+#include "zdvfs/runner.h"
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
 
@@ -70,19 +71,6 @@ struct profile_opts {
 	bool quiet, summary;
 };
 
-static int parse_count(const char *opt, const char *text, long lo, long hi,
-		       long *out)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error("profile", "%s '%s' is not a number in "
-						  "%ld..%ld", opt, text, lo, hi);
-	*out = v;
-	return 0;
-}
-
 static int split_workloads(struct profile_opts *o, const char *text)
 {
 	free(o->workloads_text);
@@ -136,11 +124,13 @@ static int parse_option(struct profile_opts *o, int c, const char *arg)
 		rc = zd_sweep_parse_temps(arg, o->temps, &o->ntemps, &err);
 		return library_usage(rc, &err);
 	case 's':
-		if ((rc = parse_count("--seed", arg, 0, 2147483647L, &v)) == 0)
+		if ((rc = cli_parse_long("profile", "--seed", arg,
+					0, 2147483647L, &v)) == 0)
 			o->seed = (unsigned long long)v;
 		return rc;
 	case 'j':
-		if ((rc = parse_count("--jobs", arg, 1, MAX_JOBS, &v)) == 0)
+		if ((rc = cli_parse_long("profile", "--jobs", arg,
+					1, MAX_JOBS, &v)) == 0)
 			o->jobs = (int)v;
 		return rc;
 	case 'z':
@@ -205,47 +195,7 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 	return 0;
 }
 
-/* ---- interruption -------------------------------------------------------- */
-
-static volatile sig_atomic_t stop_signal;
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
-#define NSTOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* No SA_RESTART: the parent's poll() must wake up to pass a signal on. */
-static void catch_stop_signals(struct sigaction *old)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-static void restore_stop_signals(const struct sigaction *old)
-{
-	for (size_t i = 0; i < NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
-}
-
-static int interrupted_status(void)
-{
-	return 128 + (stop_signal ? stop_signal : SIGINT);
-}
-
 /* ---- progress ------------------------------------------------------------ */
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* What a worker tells the parent through its pipe. */
 struct worker_report {
@@ -269,7 +219,7 @@ struct progress {
 /* One updating line on a terminal, else a line per workload done. */
 static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 {
-	double now = now_s();
+	double now = zd_monotonic_s();
 	long made = p->done - p->stats->skipped;
 	if (pr->quiet)
 		return;
@@ -291,8 +241,9 @@ static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 static void send_report(int fd, const struct worker_report *r)
 {
 	/* the parent is gone: nobody would see the rest, stop as if told */
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) && !stop_signal)
-		stop_signal = SIGPIPE;
+	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) &&
+	    !cli_stop_signal)
+		cli_stop_signal = SIGPIPE;
 }
 
 static void on_progress(void *ctx, const struct zd_sweep_progress *p)
@@ -307,7 +258,7 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 		draw(pr, p);
 		return;
 	}
-	double now = now_s();
+	double now = zd_monotonic_s();
 	if (!p->workload_done && now - pr->last_draw < 0.1)
 		return;
 	pr->last_draw = now;
@@ -326,7 +277,7 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 	struct zd_store *st = NULL;
 	int rc = zd_store_open(db, &st, err);
 	for (int i = job; rc == 0 && i < zd_sweep_nworkloads(sw); i += jobs)
-		rc = stop_signal ? ZD_SWEEP_INTERRUPTED
+		rc = cli_stop_signal ? ZD_SWEEP_INTERRUPTED
 				 : zd_sweep_workload(sw, st, i, stats, err);
 	zd_store_close(st);
 	return rc;
@@ -335,7 +286,7 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 static int sweep_status(int rc, const struct zd_err *err)
 {
 	if (rc == ZD_SWEEP_INTERRUPTED)
-		return interrupted_status();
+		return cli_interrupted_status();
 	return rc == 0 ? 0 : cli_error("profile", err);
 }
 
@@ -451,9 +402,9 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 	for (;;) {
 		struct pollfd fds[MAX_JOBS];
 		int n = 0, who[MAX_JOBS];
-		if (stop_signal && !passed_on) {
+		if (cli_stop_signal && !passed_on) {
 			for (int j = 0; j < jobs; j++)
-				kill(w[j].pid, stop_signal);
+				kill(w[j].pid, cli_stop_signal);
 			passed_on = true;
 		}
 		for (int j = 0; j < jobs; j++)
@@ -523,7 +474,7 @@ static void init_progress(const struct profile_opts *o, struct progress *pr)
 	memset(pr, 0, sizeof(*pr));
 	pr->quiet = o->quiet;
 	pr->tty = isatty(STDERR_FILENO);
-	pr->start = now_s();
+	pr->start = zd_monotonic_s();
 	pr->report_fd = -1;
 	const char *fault = getenv("ZDVFS_FAULT_SIGINT_AFTER");
 	pr->fault_after = fault ? atol(fault) : 0;
@@ -543,7 +494,7 @@ static void sweep_opts(const struct profile_opts *o, struct progress *pr,
 	so->noise = o->noise;
 	so->platform_dir = o->platform_dir;
 	so->workload_dir = o->workload_dir;
-	so->stop = &stop_signal;
+	so->stop = &cli_stop_signal;
 	so->progress = on_progress;
 	so->progress_ctx = pr;
 }
@@ -553,18 +504,18 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 {
 	struct zd_err err = {0};
 	struct zd_sweep_stats stats = {0};
-	struct sigaction old[NSTOP_SIGNALS];
+	struct sigaction old[CLI_NSTOP_SIGNALS];
 	int jobs = o->jobs < zd_sweep_nworkloads(sw) ? o->jobs
 						     : zd_sweep_nworkloads(sw);
 	int status = prepare_store(sw, db);
 	if (status != 0)
 		return status;
-	catch_stop_signals(old);
+	cli_catch_stop_signals(old);
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
 		status = sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
-	restore_stop_signals(old);
+	cli_restore_stop_signals(old);
 	if (pr->tty && !pr->quiet)
 		fputc('\n', stderr);
 	if (status > 128) {
@@ -578,7 +529,7 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 		       "%d workloads, %.1f s; store %s\n",
 		       zd_sweep_board_name(sw), stats.added, stats.skipped,
 		       stats.workloads_done, zd_sweep_nworkloads(sw),
-		       now_s() - pr->start, db);
+		       zd_monotonic_s() - pr->start, db);
 	return status;
 }
 

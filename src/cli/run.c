@@ -607,30 +607,6 @@ static void print_report(FILE *out, json_t *r)
 			json_string_value(json_object_get(r, "not_stored")));
 }
 
-static int write_report(const struct run_opts *o, json_t *r, FILE *dflt)
-{
-	FILE *out = dflt;
-	if (o->output != NULL && (out = fopen(o->output, "we")) == NULL) {
-		fprintf(stderr, "zdvfs run: cannot write report %s: %s\n",
-			o->output, strerror(errno));
-		return 1;
-	}
-	if (o->json) {
-		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		if (text != NULL)
-			fprintf(out, "%s\n", text);
-		free(text);
-	} else {
-		print_report(out, r);
-	}
-	if (out != dflt && fclose(out) != 0) {
-		fprintf(stderr, "zdvfs run: cannot write report %s: %s\n",
-			o->output, strerror(errno));
-		return 1;
-	}
-	return 0;
-}
-
 /* After the run, with the machine restored: store, learn, report. */
 static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
 		       const struct zd_meter *meter)
@@ -651,7 +627,10 @@ static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
 	}
 	json_t *report = report_json(rr, res, measured, run_id, learnt,
 				     why_not);
-	int wrc = report ? write_report(rr->o, report, stderr) : 1;
+	int wrc = 1;
+	if (report)
+		wrc = cli_write_report("run", rr->o->output, rr->o->json, report,
+				       print_report);
 	json_decref(report);
 	return status ? status : wrc;
 }

@@ -74,23 +74,6 @@ static int choice_policy(const struct run_ctx *ctx,
 	return rc;
 }
 
-static void outcome_of(const struct zd_sim_result *r, struct zd_outcome *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->makespan_s = r->makespan_s;
-	o->energy_j = r->energy_j;
-	o->avg_power_w = r->avg_power_w;
-	o->throttled_s = r->throttled_s;
-	o->nzones = r->nzones;
-	o->hottest_c = -273.15;
-	for (int z = 0; z < r->nzones; z++) {
-		o->peak_c[z] = r->peak_mc[z] / 1000.0;
-		o->final_c[z] = r->final_mc[z] / 1000.0;
-		if (o->peak_c[z] > o->hottest_c)
-			o->hottest_c = o->peak_c[z];
-	}
-}
-
 /* The second simulator: every decision measured from ambient. */
 struct side_sim {
 	struct zd_sim *sim;
@@ -112,7 +95,7 @@ static int measure_apart(void *arg, const struct zd_decision *d,
 	}
 	zd_policy_free(pol);
 	if (rc == 0)
-		outcome_of(&res, o);
+		zd_outcome_from_sim(&res, o);
 	return rc;
 }
 
@@ -187,13 +170,13 @@ static int one_run(struct run_ctx *ctx, struct zd_sim *sim,
 	const char *why_not = ch.has_action ? NULL
 				: "a reactive governor is no single decision";
 	if (rc == 0 && why_not == NULL) {
-		outcome_of(&res, &outcome);
+		zd_outcome_from_sim(&res, &outcome);
 		rc = run_record(ctx, &ch, ctx->o->seed, start_mc, &outcome,
 				&run_id, &learnt, err);
 	}
 	if (rc == 0) {
 		if (why_not != NULL)
-			outcome_of(&res, &outcome);
+			zd_outcome_from_sim(&res, &outcome);
 		*out = json_pack("{s:i, s:o, s:o}", "run", run, "decision",
 				 run_choice_json(ctx, &ch), "measured",
 				 cli_outcome_json(ctx->board, &outcome, true));

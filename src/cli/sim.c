@@ -45,19 +45,6 @@ struct sim_opts {
 	bool json;
 };
 
-static int parse_int(const char *opt, const char *text, long lo, long hi,
-		     long *out)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error("sim", "%s '%s' is not a number in %ld..%ld",
-				       opt, text, lo, hi);
-	*out = v;
-	return 0;
-}
-
 static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 {
 	static const struct option options[] = {
@@ -98,19 +85,23 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		case 'P': o->platform_dir = optarg; break;
 		case 'W': o->workload_dir = optarg; break;
 		case 'n':
-			if ((rc = parse_int("--cores", optarg, 1, ZD_MAX_CPUS, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--cores", optarg,
+						1, ZD_MAX_CPUS, &v)) == 0)
 				o->cores = (int)v;
 			break;
 		case 'l':
-			if ((rc = parse_int("--level", optarg, 0, 63, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--level", optarg,
+						0, 63, &v)) == 0)
 				o->level = (int)v;
 			break;
 		case 'r':
-			if ((rc = parse_int("--runs", optarg, 1, 100000, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--runs", optarg,
+						1, 100000, &v)) == 0)
 				o->runs = (int)v;
 			break;
 		case 's':
-			if ((rc = parse_int("--seed", optarg, 0, 2147483647L, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--seed", optarg,
+						0, 2147483647L, &v)) == 0)
 				o->seed = (unsigned long long)v;
 			break;
 		case 'z':

@@ -46,20 +46,6 @@ struct train_opts {
 	unsigned long long seed;
 };
 
-static int parse_count(const char *opt, const char *text, long lo, long hi,
-		       long *out)
-{
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(text, &end, 10);
-	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error("train", "%s '%s' is not a number in "
-						"%ld..%ld",
-				       opt, text, lo, hi);
-	*out = v;
-	return 0;
-}
-
 static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 {
 	static const struct option options[] = {
@@ -93,12 +79,13 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		case 'j': o->json = true; break;
 		case 'P': o->platform_dir = optarg; break;
 		case 'n':
-			if ((rc = parse_count("--steps", optarg, 1, 1000000, &v)) == 0)
+			if ((rc = cli_parse_long("train", "--steps", optarg,
+						1, 1000000, &v)) == 0)
 				o->steps = (int)v;
 			break;
 		case 'S':
-			if ((rc = parse_count("--seed", optarg, 0, 2147483647L,
-					      &v)) == 0)
+			if ((rc = cli_parse_long("train", "--seed", optarg,
+						0, 2147483647L, &v)) == 0)
 				o->seed = (unsigned long long)v;
 			break;
 		case 'h':
