@@ -282,6 +282,20 @@ static void test_eval_lobo(void **state)
 		assert_true(isfinite(mape) && mape >= 0);
 		assert_true(rho > -1.0 && rho <= 1.0);
 	}
+	/* in-sample (the paper's setting) holds nothing out and fits better */
+	json_t *in = NULL;
+	struct zd_model_eval_opts io = {.train = o.train};
+	assert_int_equal(zd_store_open(fx->db, &s, &err), 0);
+	if (zd_model_eval(s, &io, &in, &err) != 0)
+		fail_msg("%s", err.msg);
+	zd_store_close(s);
+	assert_string_equal(json_string_value(json_object_get(in, "mode")), "in-sample");
+	double mape_lobo = json_number_value(json_object_get(json_object_get(
+		json_object_get(report, "overall"), "with_reference"), "makespan_mape"));
+	double mape_in = json_number_value(json_object_get(json_object_get(
+		json_object_get(in, "overall"), "with_reference"), "makespan_mape"));
+	assert_true(mape_in < mape_lobo);
+	json_decref(in);
 	json_decref(report);
 }
 
