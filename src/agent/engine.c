@@ -334,7 +334,9 @@ static int add_program(struct zd_engine *e, const char *name,
 							      sizeof(*ps));
 	if (!ps)
 		return zd_fail(err, ENOMEM, "out of memory");
+	/* the array moved: the caller sets cur again */
 	e->programs = ps;
+	e->cur = NULL;
 	struct engine_program *p = &ps[e->nprograms];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
