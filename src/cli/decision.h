@@ -84,7 +84,7 @@ json_t *cli_engine_decision_json(const struct zd_action_space *s,
 
 /* "denver=2@11,a57=3@5 on cpus 1-5 (denver 2035 MHz, a57 1114 MHz)" */
 void cli_print_action(FILE *out, json_t *action);
-/* "zero-shot (no run of it known), 300 synthetic steps, 41 µs" for an
+/* "zero-shot (no run of it known), 150 synthetic steps, 41 µs" for an
  * engine's decision (cli_engine_decision_json), or its "why" (a
  * governor's summary). */
 void cli_print_why(FILE *out, json_t *decision);
