@@ -242,6 +242,11 @@ static void run_counts(struct rep_doc *doc, const struct rep_data *d)
 			     "what is there.", d->nruns, want);
 	else
 		rep_doc_item(doc, "results.csv holds all %zu runs.", d->nruns);
+	if (d->nskipped > 0)
+		rep_doc_item(doc, "results.csv also holds %zu runs of an earlier "
+			     "bench in the same directory that asked for other "
+			     "boards, workloads, policies, seeds or runs; this "
+			     "report leaves them out.", d->nskipped);
 }
 
 static void what_was_run(struct rep_doc *doc, const struct rep_data *d)

@@ -284,6 +284,17 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 	if (rc == 0 && policies != NULL && !json_is_array(policies))
 		rc = zd_bad_input(err, "%s: policies: not a list", path);
 	m->npolicies = (int)json_array_size(policies);
+	for (int i = 0; i < REP_NPOLICIES; i++)
+		m->policy_selected[i] = m->npolicies == 0;
+	for (int i = 0; rc == 0 && i < m->npolicies; i++) {
+		const char *name = json_string_value(json_array_get(policies, (size_t)i));
+		int p = name ? policy_index(name) : -1;
+		if (p < 0)
+			rc = zd_bad_input(err, "%s: policies[%d]: not one of the "
+					  "bench's policies", path, i);
+		else
+			m->policy_selected[p] = true;
+	}
 	if (rc == 0)
 		rc = meta_boards(path, root, m, err);
 	if (rc == 0)
@@ -310,16 +321,10 @@ static const char *const result_cols[NCOLS] = {
 	"predicted_energy_j", "predicted_peak_c",
 };
 
-/* A name field that must be one of meta.json's (board or workload). */
-static int known_name(const struct rep_csv *c, int i, int index,
-		      struct zd_err *err)
-{
-	if (index >= 0)
-		return 0;
-	return zd_bad_input(err, "%s:%ld:%d: %s '%s' is not in meta.json",
-			    c->path, c->lineno, c->col[i], c->header[i],
-			    c->field[i]);
-}
+/* parse_run's answer for a line of an earlier bench in the same
+ * directory that asked for other boards, workloads, policies, seeds or
+ * runs: not an error, not this report's. */
+#define RUN_OTHER_SELECTION 1
 
 /* The numbers of one line; measured quantities must be positive. */
 static int parse_measures(const struct rep_csv *c, const int *col,
@@ -364,16 +369,12 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	memset(r, 0, sizeof(*r));
 	r->line = c->lineno;
 	int rc = rep_csv_text(c, col[COL_BOARD], name, sizeof(name), err);
-	if (rc == 0) {
+	if (rc == 0)
 		r->board = rep_data_board(d, name);
-		rc = known_name(c, col[COL_BOARD], r->board, err);
-	}
 	if (rc == 0)
 		rc = rep_csv_text(c, col[COL_WORKLOAD], name, sizeof(name), err);
-	if (rc == 0) {
+	if (rc == 0)
 		r->workload = rep_data_workload(d, name);
-		rc = known_name(c, col[COL_WORKLOAD], r->workload, err);
-	}
 	if (rc == 0)
 		rc = rep_csv_text(c, col[COL_POLICY], name, sizeof(name), err);
 	if (rc == 0) {
@@ -386,13 +387,17 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	}
 	long seed = 0, run = 0;
 	if (rc == 0)
-		rc = rep_csv_int(c, col[COL_SEED], 1, d->meta.seeds, &seed, err);
+		rc = rep_csv_int(c, col[COL_SEED], 1, 100000, &seed, err);
 	if (rc == 0)
-		rc = rep_csv_int(c, col[COL_RUN], 0, d->meta.runs - 1, &run, err);
+		rc = rep_csv_int(c, col[COL_RUN], 0, 100000, &run, err);
 	r->seed = (int)seed;
 	r->run = (int)run;
 	if (rc == 0)
 		rc = parse_measures(c, col, r, err);
+	if (rc == 0 && (r->board < 0 || r->workload < 0 ||
+			!d->meta.policy_selected[r->policy] ||
+			seed > d->meta.seeds || run >= d->meta.runs))
+		rc = RUN_OTHER_SELECTION;
 	return rc;
 }
 
@@ -448,8 +453,12 @@ static int results_load(struct rep_data *d, struct zd_err *err)
 	while (rc == 0 && (rc = rep_csv_next(&c, err)) > 0) {
 		struct rep_run r;
 		rc = parse_run(d, &c, col, &r, err);
-		if (rc == 0)
+		if (rc == RUN_OTHER_SELECTION) {
+			d->nskipped++;
+			rc = 0;
+		} else if (rc == 0) {
 			rc = add_run(d, &c, &r, &cap, err);
+		}
 	}
 	rep_csv_close(&c);
 	return rc;
@@ -462,16 +471,12 @@ static int parse_sweep(const struct rep_data *d, const struct rep_csv *c,
 {
 	char name[REP_NAME_MAX];
 	int rc = rep_csv_text(c, col[0], name, sizeof(name), err);
-	if (rc == 0) {
+	if (rc == 0)
 		s->board = rep_data_board(d, name);
-		rc = known_name(c, col[0], s->board, err);
-	}
 	if (rc == 0)
 		rc = rep_csv_text(c, col[1], name, sizeof(name), err);
-	if (rc == 0) {
+	if (rc == 0)
 		s->workload = rep_data_workload(d, name);
-		rc = known_name(c, col[1], s->workload, err);
-	}
 	if (rc == 0)
 		rc = rep_csv_int(c, col[2], 1, 1L << 40, &s->decisions, err);
 	if (rc == 0)
@@ -479,6 +484,8 @@ static int parse_sweep(const struct rep_data *d, const struct rep_csv *c,
 	if (rc == 0 && !(s->sweep_s > 0))
 		rc = zd_bad_input(err, "%s:%ld:%d: sweep_s must be > 0",
 				  c->path, c->lineno, c->col[col[3]]);
+	if (rc == 0 && (s->board < 0 || s->workload < 0))
+		rc = RUN_OTHER_SELECTION;
 	return rc;
 }
 
@@ -504,6 +511,10 @@ static int sweeps_load(struct rep_data *d, struct zd_err *err)
 	while (rc == 0 && (rc = rep_csv_next(&c, err)) > 0) {
 		struct rep_sweep s;
 		rc = parse_sweep(d, &c, col, &s, err);
+		if (rc == RUN_OTHER_SELECTION) {
+			rc = 0;
+			continue;
+		}
 		if (rc == 0 && d->nsweeps == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct rep_sweep *n = realloc(d->sweeps,

@@ -5,6 +5,7 @@
 #define ZDVFS_BENCH_REPORT_DATA_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "zdvfs/err.h"
@@ -63,6 +64,7 @@ struct rep_meta {
 	int nmodels;
 	double models_s;         /* sum over the folds' models */
 	int npolicies;           /* meta.json policies; 0 when not recorded */
+	bool policy_selected[REP_NPOLICIES]; /* all when not recorded */
 	int nboards, nworkloads;
 	struct rep_board *boards;
 	char (*workloads)[REP_NAME_MAX];
@@ -74,6 +76,10 @@ struct rep_data {
 	struct rep_meta meta;
 	struct rep_run *runs;
 	size_t nruns;
+	/* lines of results.csv from earlier benches in the same directory
+	 * with another selection (board, workload, policy, seeds, runs):
+	 * left out of this report */
+	size_t nskipped;
 	/* runs[] index of each (board, workload, policy, seed, run), -1 if
 	 * the bench did not get there (an interrupted bench is reportable). */
 	long *cell;

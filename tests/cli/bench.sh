@@ -128,4 +128,13 @@ check "none twice" [ -z "$(duplicates "$D/results.csv")" ]
 check "the same rows as the bench never interrupted" [ "$(numbers "$D/results.csv")" = "$(numbers "$T/first.csv")" ]
 check "table.csv has each workload once" [ "$(rows "$D/table.csv")" -eq 2 ]
 
+# another selection in the same directory: the earlier rows stay in
+# results.csv, the report covers only what this bench asked for
+"$ZDVFS" bench $B --workloads gemm --policies ondemand >"$T/out.txt" 2>"$T/err"
+expect_status 0 "a narrower bench in the same directory" $?
+"$ZDVFS" bench --report-only --out "$D" >"$T/out.txt" 2>"$T/err"
+expect_status 0 "its report" $?
+check "its report is written" [ -s "$D/report.md" ]
+check "the report leaves the earlier rows out, and says so" contains "$D/report.md" "also holds 10 runs of an earlier bench"
+
 finish
