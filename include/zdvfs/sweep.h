@@ -9,7 +9,11 @@
  * in the store are skipped and runs are committed in batches, so a sweep
  * that is interrupted loses at most its open batch and rerunning it
  * continues where it stopped, with the same numbers (each point's noise
- * seed comes from the sweep seed, board, program and key alone). */
+ * seed comes from the sweep seed, board, program and key alone).
+ *
+ * On a real board (zd_sweep_opts.measure) each point is measured by the
+ * caller instead; the starting temperature is whatever the board has, so
+ * the key names the decision only: "a=ACTION;t=asis". */
 #ifndef ZDVFS_SWEEP_H
 #define ZDVFS_SWEEP_H
 
@@ -82,6 +86,17 @@ int zd_sweep_sim_point(struct zd_sim *sim, const struct zd_action_space *s,
 int zd_sweep_hash_files(const char *const *paths, int npaths, char *out,
 			size_t len, struct zd_err *err);
 
+/* The key of a point of a real board's sweep: "a=ACTION;t=asis". */
+int zd_sweep_key_asis(const struct zd_action_space *s,
+		      const struct zd_action *a, char *buf, size_t len);
+
+/* Measure `workload` under action `a` on a real board and fill the
+ * outcome fields of `r` (as zd_sweep_sim_point does). 0, an error, or
+ * ZD_SWEEP_INTERRUPTED: a signal stopped the run, which is not stored. */
+typedef int (*zd_sweep_measure_fn)(void *ctx, const char *workload,
+				   const struct zd_action *a,
+				   struct zd_run_record *r, struct zd_err *err);
+
 /* What a sweep is asked to do. Its strings must outlive the sweep. */
 struct zd_sweep_progress;
 typedef void (*zd_sweep_progress_fn)(void *ctx,
@@ -102,6 +117,12 @@ struct zd_sweep_opts {
 	const volatile sig_atomic_t *stop;
 	zd_sweep_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
+	/* A real board: runs are measured by `measure` and stored with
+	 * `backend` (temps, seed and noise unused; one point per action,
+	 * keyed by zd_sweep_key_asis). NULL: the simulator, backend "sim". */
+	zd_sweep_measure_fn measure;
+	void *measure_ctx;
+	const char *backend;
 };
 
 /* Counts of one process's sweep so far. */

@@ -2,6 +2,7 @@
  * sample store (src/profile/sweep.c), with progress, interruption and
  * resumption, optional worker processes, and a summary of the store. */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
 #include "zdvfs/board.h"
 #include "zdvfs/runner.h"
 #include "zdvfs/store.h"
@@ -22,6 +24,10 @@ static const char profile_usage[] =
 	"                     [--grid coarse|full|N] [--temps LIST] [--db FILE]\n"
 	"                     [--seed S] [--noise R] [--backend sim] [--jobs N]\n"
 	"                     [--quiet]\n"
+	"       zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
+	"                     [--grid G] [--db FILE] [--sysfs-root DIR]\n"
+	"                     [--workload-bin-dir DIR] [--size S] [--cool-to C]\n"
+	"                     [--cool-timeout S] [--quiet]\n"
 	"       zdvfs profile --summary [--board NAME] [--db FILE]\n\n"
 	"Runs every workload on a simulated board under every decision of a grid\n"
 	"over the board's actions (cores per cluster x frequency level per\n"
@@ -46,12 +52,26 @@ static const char profile_usage[] =
 	"  --seed S          seed of the measurement noise (default 1); each run's\n"
 	"                    seed derives from it, the board, workload and point\n"
 	"  --noise R         relative noise on time and power (default 0)\n"
-	"  --backend sim     the simulator (the only backend so far)\n"
+	"  --backend B       sim (default): the simulator; linux: this machine,\n"
+	"                    which must be the board (see below)\n"
 	"  --jobs N          N worker processes, each sweeping other workloads\n"
 	"                    (default 1)\n"
 	"  --quiet           print nothing but errors\n"
 	"  --summary         list the store: runs per board and program\n"
 	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n\n"
+	"With --backend linux each workload's binary runs once per decision of the\n"
+	"grid on this machine, applied and measured as `zdvfs run` does and put\n"
+	"back after each run, from whatever temperature the board is at (keys\n"
+	"a=ACTION;t=asis; --temps is refused). It needs cpufreq and an energy\n"
+	"sensor of the board here.\n"
+	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
+	"  --workload-bin-dir DIR  the workload binaries, DIR/NAME (default: the\n"
+	"                    build's workloads directory)\n"
+	"  --size S          tiny, small, standard (default) or N: the size each\n"
+	"                    binary is given\n"
+	"  --cool-to C       before each run wait until the hottest CPU zone is at\n"
+	"                    or below C °C\n"
+	"  --cool-timeout S  give up waiting after S seconds (default 120)\n\n"
 	"Progress goes to stderr: one updating line on a terminal, else a line\n"
 	"per workload. Exit status 130 (143 on SIGTERM) when interrupted.\n";
 
@@ -60,6 +80,10 @@ static const char profile_usage[] =
 
 struct profile_opts {
 	const char *board, *db, *platform_dir, *workload_dir;
+	bool real;                     /* --backend linux */
+	const char *root, *bin_dir, *size;
+	double cool_to_c;              /* NAN: do not wait */
+	double cool_timeout_s;
 	char *workloads_text;
 	const char *workloads[MAX_WORKLOADS];
 	int nworkloads; /* 0: all */
@@ -94,6 +118,34 @@ static int split_workloads(struct profile_opts *o, const char *text)
 	if (o->nworkloads == 0)
 		return cli_usage_error("profile", "--workloads '%s' names no "
 						  "workload", text);
+	return 0;
+}
+
+/* tiny, small, standard or a positive number, as the workloads take. */
+static int parse_size(struct profile_opts *o, const char *arg)
+{
+	char *end = NULL;
+	errno = 0;
+	long n = strtol(arg, &end, 10);
+	bool number = errno == 0 && end != arg && *end == '\0' && n > 0;
+	if (!number && strcmp(arg, "tiny") != 0 && strcmp(arg, "small") != 0 &&
+	    strcmp(arg, "standard") != 0)
+		return cli_usage_error("profile", "--size '%s' is not tiny, "
+				       "small, standard or a positive number",
+				       arg);
+	o->size = arg;
+	return 0;
+}
+
+static int parse_celsius(const char *opt, const char *arg, double lo,
+			 double hi, double *out)
+{
+	char *end = NULL;
+	double v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(v >= lo && v <= hi))
+		return cli_usage_error("profile", "%s '%s' is not a number in "
+				       "%g..%g", opt, arg, lo, hi);
+	*out = v;
 	return 0;
 }
 
@@ -140,17 +192,36 @@ static int parse_option(struct profile_opts *o, int c, const char *arg)
 					       arg);
 		return 0;
 	case 'B':
-		if (strcmp(arg, "linux") == 0)
-			return cli_usage_error("profile",
-					       "--backend linux: not yet; sweeps of a "
-					       "real board will come with `zdvfs run`");
-		if (strcmp(arg, "sim") != 0)
-			return cli_usage_error("profile", "--backend '%s' is not sim",
-					       arg);
+		if (strcmp(arg, "sim") != 0 && strcmp(arg, "linux") != 0)
+			return cli_usage_error("profile", "--backend '%s' is not sim "
+					       "or linux", arg);
+		o->real = strcmp(arg, "linux") == 0;
 		return 0;
+	case 'r': o->root = arg; break;
+	case 'X': o->bin_dir = arg; break;
+	case 'Z': return parse_size(o, arg);
+	case 'c': return parse_celsius("--cool-to", arg, -20, 125, &o->cool_to_c);
+	case 'T':
+		return parse_celsius("--cool-timeout", arg, 0, 86400,
+				     &o->cool_timeout_s);
 	default:
 		return cli_usage_error("profile", "bad option");
 	}
+	return 0;
+}
+
+/* What a real board cannot do: set starting temperatures, or run two
+ * workloads at once without each spoiling the other's measurement. */
+static int check_real_opts(const struct profile_opts *o)
+{
+	if (o->ntemps > 0)
+		return cli_usage_error("profile", "--temps: starting temperatures "
+				       "cannot be set on a real board (--backend "
+				       "linux); --cool-to C waits for the board "
+				       "to cool instead");
+	if (o->jobs > 1)
+		return cli_usage_error("profile", "--jobs: runs on a real board "
+				       "(--backend linux) go one at a time");
 	return 0;
 }
 
@@ -170,12 +241,20 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 		{"summary", no_argument, NULL, 'S'},
 		{"platform-dir", required_argument, NULL, 'P'},
 		{"workload-dir", required_argument, NULL, 'W'},
+		{"sysfs-root", required_argument, NULL, 'r'},
+		{"workload-bin-dir", required_argument, NULL, 'X'},
+		{"size", required_argument, NULL, 'Z'},
+		{"cool-to", required_argument, NULL, 'c'},
+		{"cool-timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	o->levels = ZD_SWEEP_COARSE_LEVELS;
 	o->jobs = 1;
 	o->seed = 1;
+	o->size = "standard";
+	o->cool_to_c = NAN;
+	o->cool_timeout_s = 120;
 	int c, rc = 0;
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -192,7 +271,7 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 				       argv[optind]);
 	if (!o->summary && o->board == NULL)
 		return cli_usage_error("profile", "--board is required");
-	return 0;
+	return o->real ? check_real_opts(o) : 0;
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -209,7 +288,9 @@ struct worker_report {
 
 struct progress {
 	bool quiet, tty;
+	bool real;           /* --backend linux: zd_signals own the signals */
 	double start, last_draw;
+	long done, total;    /* the latest report's */
 	/* ZDVFS_FAULT_SIGINT_AFTER=N: interrupt the sweep after N runs as
 	 * Ctrl-C would, so tests stop it at a known point */
 	long fault_after;
@@ -249,11 +330,16 @@ static void send_report(int fd, const struct worker_report *r)
 static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 {
 	struct progress *pr = ctx;
+	pr->done = p->done;
+	pr->total = p->total;
 	if (pr->fault_after > 0 && p->done - p->stats->skipped >= pr->fault_after) {
 		pr->fault_after = 0;
 		/* a worker tells the parent, which passes it on to all */
 		kill(pr->report_fd >= 0 ? getppid() : getpid(), SIGINT);
 	}
+	/* on a real board the launcher's handlers caught it: stop the sweep */
+	if (pr->real && !cli_stop_signal)
+		cli_stop_signal = zd_signals_pending();
 	if (pr->report_fd < 0) {
 		draw(pr, p);
 		return;
@@ -510,12 +596,15 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 	int status = prepare_store(sw, db);
 	if (status != 0)
 		return status;
-	cli_catch_stop_signals(old);
+	/* on a real board zd_signals_install's handlers stay: they restore */
+	if (!o->real)
+		cli_catch_stop_signals(old);
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
 		status = sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
-	cli_restore_stop_signals(old);
+	if (!o->real)
+		cli_restore_stop_signals(old);
 	if (pr->tty && !pr->quiet)
 		fputc('\n', stderr);
 	if (status > 128) {
@@ -533,6 +622,201 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 	return status;
 }
 
+/* ---- a real board (--backend linux) ------------------------------------ */
+
+#ifndef ZDVFS_WORKLOAD_BIN_DIR
+#define ZDVFS_WORKLOAD_BIN_DIR "workloads"
+#endif
+
+struct real_board {
+	const struct profile_opts *o;
+	const struct progress *pr;
+	struct zd_platform *p;
+	struct zd_board *board;
+	struct zd_board_map map;
+	struct zd_action_space space;
+	const char *bin_dir;
+};
+
+/* Refuse a machine the sweep could not measure, naming what it lacks. */
+static int check_measurable(const struct real_board *rb, struct zd_err *err)
+{
+	const struct zd_platform_info *info = &rb->p->info;
+	const char *root = rb->o->root ? rb->o->root : getenv("ZDVFS_SYSFS_ROOT");
+	char missing[256] = "";
+	if (info->ndomains == 0)
+		snprintf(missing, sizeof(missing), "no cpufreq, so frequencies "
+			 "cannot be set");
+	if (info->nenergy == 0 || rb->map.energy < 0) {
+		size_t used = strlen(missing);
+		snprintf(missing + used, sizeof(missing) - used, "%s%s",
+			 used ? "; " : "",
+			 info->nenergy == 0 ? "no energy sensor (RAPL, INA3221)"
+					    : "none of the board's energy rails");
+	}
+	if (missing[0] == '\0')
+		return 0;
+	return zd_bad_input(err, "--backend linux: cannot profile %s on this "
+			    "machine (sysfs root %s): %s",
+			    rb->board->name, root && root[0] ? root : "/",
+			    missing);
+}
+
+static int open_real_board(struct real_board *rb, struct zd_err *err)
+{
+	const struct profile_opts *o = rb->o;
+	int rc = zd_platform_open("linux", o->root, &rb->p, err);
+	if (rc == 0)
+		rc = zd_board_load(o->board, o->platform_dir, &rb->board, err);
+	if (rc == 0)
+		rc = zd_board_map_init(&rb->map, rb->board, &rb->p->info, err);
+	if (rc == 0)
+		rc = zd_action_space_init(&rb->space, rb->board, err);
+	if (rc == 0)
+		rc = check_measurable(rb, err);
+	return rc;
+}
+
+static void binary_path(const struct real_board *rb, const char *workload,
+			char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s", rb->bin_dir, workload);
+}
+
+/* Every workload's binary before the first run, not hours into it. */
+static int check_binaries(const struct real_board *rb,
+			  const struct zd_sweep *sw, struct zd_err *err)
+{
+	for (int i = 0; i < zd_sweep_nworkloads(sw); i++) {
+		char path[4096];
+		binary_path(rb, zd_sweep_workload_name(sw, i), path, sizeof(path));
+		if (access(path, X_OK) != 0)
+			return zd_bad_input(err, "no workload binary %s (%s): "
+					    "build the workloads or give "
+					    "--workload-bin-dir DIR",
+					    path, strerror(errno));
+	}
+	return 0;
+}
+
+/* The hottest zone of the board that holds CPUs; -1 if none reads. */
+static int hottest_cpu_zone_mc(struct real_board *rb, int *hottest)
+{
+	int rc = -1;
+	for (int z = 0; z < rb->board->nzones; z++) {
+		struct zd_err ignored = {0};
+		int mc, zone = rb->map.zone[z];
+		if (rb->board->zones[z].nclusters == 0 || zone < 0 ||
+		    zd_platform_read_temp(rb->p, zone, &mc, &ignored) != 0)
+			continue;
+		if (rc != 0 || mc > *hottest)
+			*hottest = mc;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* --cool-to: poll until the board is cool enough, a signal or the
+ * timeout; starting temperatures cannot be set on a real board. */
+static int cool_down(struct real_board *rb, struct zd_err *err)
+{
+	double limit_c = rb->o->cool_to_c, start = zd_monotonic_s();
+	if (isnan(limit_c))
+		return 0;
+	for (;;) {
+		int mc = 0;
+		if (hottest_cpu_zone_mc(rb, &mc) != 0)
+			return zd_fail(err, ENODATA, "--cool-to: no CPU zone of %s "
+				       "can be read here", rb->board->name);
+		if (mc <= lround(limit_c * 1000.0) || zd_signals_pending())
+			return 0;
+		if (zd_monotonic_s() - start >= rb->o->cool_timeout_s)
+			return zd_fail(err, ETIMEDOUT, "--cool-to %g: the hottest "
+				       "CPU zone is still at %.1f °C after %g s "
+				       "(--cool-timeout)", limit_c, mc / 1000.0,
+				       rb->o->cool_timeout_s);
+		struct timespec nap = {0, 250 * 1000 * 1000};
+		nanosleep(&nap, NULL);
+	}
+}
+
+/* The sweep's measure: one point run for real (run.c's machinery). */
+static int real_measure(void *ctx, const char *workload,
+			const struct zd_action *a, struct zd_run_record *r,
+			struct zd_err *err)
+{
+	struct real_board *rb = ctx;
+	char path[4096], action[128] = "?";
+	char *argv[] = {path, (char *)rb->o->size, NULL};
+	struct run_real_target t = {.p = rb->p, .board = rb->board,
+				    .map = &rb->map, .space = &rb->space,
+				    .argv = argv, .interval_ms = 100,
+				    .sweeper = "profile"};
+	struct zd_decision d;
+	struct zd_outcome out;
+	int start_mc[ZD_MAX_ZONES] = {0};
+	binary_path(rb, workload, path, sizeof(path));
+	zd_action_decision(&rb->space, a, NULL, 0, &d);
+	int rc = cool_down(rb, err);
+	if (rc == 0 && !zd_signals_pending())
+		rc = run_measure_real(&t, &d, start_mc, &out, err);
+	if (zd_signals_pending()) {
+		/* the run (if any) was cut short: it is no measurement */
+		cli_stop_signal = zd_signals_pending();
+		return ZD_SWEEP_INTERRUPTED;
+	}
+	if (rc != 0)
+		return rc;
+	r->action = *a;
+	r->nclusters = rb->space.nclusters;
+	zd_cpuset_format(&d.cpus, r->cpus, sizeof(r->cpus));
+	run_outcome_record(r, start_mc, &out);
+	zd_action_format(&rb->space, a, action, sizeof(action));
+	if (!rb->o->quiet)
+		fprintf(stderr, "zdvfs profile: %ld/%ld %s %s: makespan %.3f s, "
+			"energy %.3f J, hottest %.1f °C\n", rb->pr->done + 1,
+			rb->pr->total, workload, action, out.makespan_s,
+			out.energy_j, out.hottest_c);
+	return 0;
+}
+
+static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
+			struct progress *pr, const char *db)
+{
+	struct zd_err err = {0};
+	struct real_board rb = {.o = o, .pr = pr};
+	struct zd_sweep *sw = NULL;
+	rb.bin_dir = o->bin_dir ? o->bin_dir : ZDVFS_WORKLOAD_BIN_DIR;
+	pr->real = true;
+	so->measure = real_measure;
+	so->measure_ctx = &rb;
+	so->backend = "linux";
+	so->batch = 1; /* a real run is worth its own commit */
+	int rc = zd_signals_install(&err);
+	if (rc == 0)
+		rc = open_real_board(&rb, &err);
+	if (rc == 0)
+		rc = zd_sweep_new(so, &sw, &err);
+	if (rc == 0)
+		rc = check_binaries(&rb, sw, &err);
+	int status = rc == 0 ? 0 : cli_error("profile", &err);
+	if (status == 0) {
+		long n = zd_sweep_points_per_workload(sw);
+		int w = zd_sweep_nworkloads(sw);
+		pr->total = n * w; /* for the first run's line, before any report */
+		if (!o->quiet)
+			fprintf(stderr, "zdvfs profile: %s on this machine: %ld "
+				"decisions x %d workloads = %ld runs at size %s, "
+				"one at a time\n", rb.board->name, n, w,
+				n * w, o->size);
+		status = run_sweep(o, sw, pr, db);
+	}
+	zd_sweep_free(sw);
+	zd_platform_close(rb.p); /* restores if anything is still changed */
+	zd_board_free(rb.board);
+	return status;
+}
+
 static int profile(const struct profile_opts *o)
 {
 	struct zd_err err = {0};
@@ -546,6 +830,8 @@ static int profile(const struct profile_opts *o)
 		return cli_error("profile", &err);
 	init_progress(o, &pr);
 	sweep_opts(o, &pr, &so);
+	if (o->real)
+		return profile_real(o, &so, &pr, db);
 	if (zd_sweep_new(&so, &sw, &err) != 0)
 		return cli_error("profile", &err);
 	int rc = run_sweep(o, sw, &pr, db);

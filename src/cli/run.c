@@ -257,6 +257,7 @@ struct real_run {
 	int start_mc[ZD_MAX_ZONES]; /* per board zone */
 	json_t *controlled, *not_controlled;
 	int swept;                  /* table: decisions run so far */
+	const char *sweeper;        /* who sweeps, for messages: "table" */
 };
 
 static void note(json_t *list, const char *fmt, ...)
@@ -660,22 +661,23 @@ static int store_swept(struct real_run *rr, const struct run_choice *ch,
 
 /* After CMD ran under one decision of the sweep: whether it measured the
  * decision; anything less stops the sweep (a table of guesses is no
- * oracle). */
+ * oracle, a profile of them no data). */
 static int check_swept(struct real_run *rr, const char *action,
 		       const struct zd_launch_result *res, bool complete,
 		       struct zd_err *err)
 {
 	if (zd_signals_pending())
-		return zd_fail(err, EINTR, "table: interrupted at %s; the "
-			       "decisions measured so far are stored", action);
+		return zd_fail(err, EINTR, "%s: interrupted at %s; the "
+			       "decisions measured so far are stored",
+			       rr->sweeper, action);
 	if (!res->child.started || res->child.exit_code != 0)
-		return zd_fail(err, ECHILD, "table: %s failed under %s (exit "
-			       "status %d): the sweep stops", rr->o->argv[0],
-			       action, res->child.exit_code);
+		return zd_fail(err, ECHILD, "%s: %s failed under %s (exit "
+			       "status %d): the sweep stops", rr->sweeper,
+			       rr->o->argv[0], action, res->child.exit_code);
 	if (!complete)
-		return zd_fail(err, ENODATA, "table: %s under %s: %s; the sweep "
+		return zd_fail(err, ENODATA, "%s: %s under %s: %s; the sweep "
 			       "compares decisions by energy and heat",
-			       rr->o->argv[0], action,
+			       rr->sweeper, rr->o->argv[0], action,
 			       first_note(rr->not_controlled,
 					  "no energy measured, or a zone's "
 					  "temperature missing"));
@@ -683,23 +685,21 @@ static int check_swept(struct real_run *rr, const char *action,
 }
 
 /* One decision for real, with the run's machinery: applied, CMD run and
- * measured, everything restored. Its notes are its own, not the report's
- * (which would repeat them once per decision). */
+ * measured, everything restored; start_mc is per board zone before it. */
 static int sweep_one(struct real_run *rr, const struct run_choice *ch,
-		     const char *action, struct zd_outcome *o,
+		     const char *action, int *start_mc, struct zd_outcome *o,
 		     struct zd_err *err)
 {
 	struct zd_launch_plan plan;
 	struct zd_launch_result res;
-	int start_mc[ZD_MAX_ZONES] = {0};
 	bool applied = false, complete = false;
 	read_start_temps(rr, start_mc);
 	plan_choice(rr, ch, &plan);
 	int rc = apply_plan(rr, &plan, &applied, err);
 	if (rc == 0 && !applied)
-		rc = zd_fail(err, EPERM, "table: the frequencies of %s could not "
+		rc = zd_fail(err, EPERM, "%s: the frequencies of %s could not "
 			     "be set here (%s), so the sweep would not measure "
-			     "the decisions", action,
+			     "the decisions", rr->sweeper, action,
 			     first_note(rr->not_controlled, "no cpufreq"));
 	struct zd_meter *meter = rc == 0 ? calloc(1, sizeof(*meter)) : NULL;
 	if (rc == 0 && meter == NULL)
@@ -717,9 +717,35 @@ static int sweep_one(struct real_run *rr, const struct run_choice *ch,
 					  &complete));
 		rc = check_swept(rr, action, &res, complete, err);
 	}
-	if (rc == 0)
-		rc = store_swept(rr, ch, start_mc, o, err);
 	free(meter);
+	return rc;
+}
+
+/* A decision in the board's terms measured by sweep_one. Its notes are
+ * its own, not the report's (which would repeat them once per decision). */
+static int measure_decision(struct real_run *rr,
+			    const struct zd_decision *board_dec,
+			    struct run_choice *ch, char *action, size_t len,
+			    int *start_mc, struct zd_outcome *o,
+			    struct zd_err *err)
+{
+	snprintf(action, len, "a decision that is no action of the board");
+	memset(ch, 0, sizeof(*ch));
+	ch->board_dec = *board_dec;
+	ch->has_action = run_action_of(&rr->ctx.space, board_dec, &ch->action);
+	if (ch->has_action)
+		zd_action_format(&rr->ctx.space, &ch->action, action, len);
+	zd_board_map_decision(&rr->ctx.map, &rr->p->info, board_dec,
+			      &ch->machine);
+	json_t *report_controlled = rr->controlled;
+	json_t *report_not_controlled = rr->not_controlled;
+	rr->controlled = json_array();
+	rr->not_controlled = json_array();
+	int rc = sweep_one(rr, ch, action, start_mc, o, err);
+	json_decref(rr->controlled);
+	json_decref(rr->not_controlled);
+	rr->controlled = report_controlled;
+	rr->not_controlled = report_not_controlled;
 	return rc;
 }
 
@@ -729,29 +755,44 @@ static int sweep_measure(void *arg, const struct zd_decision *board_dec,
 {
 	struct real_run *rr = arg;
 	struct run_choice ch;
-	char action[128] = "a decision that is no action of the board";
-	memset(&ch, 0, sizeof(ch));
-	ch.board_dec = *board_dec;
-	ch.has_action = run_action_of(&rr->ctx.space, board_dec, &ch.action);
-	if (ch.has_action)
-		zd_action_format(&rr->ctx.space, &ch.action, action,
-				 sizeof(action));
-	zd_board_map_decision(&rr->ctx.map, &rr->p->info, board_dec,
-			      &ch.machine);
-	json_t *report_controlled = rr->controlled;
-	json_t *report_not_controlled = rr->not_controlled;
-	rr->controlled = json_array();
-	rr->not_controlled = json_array();
-	int rc = sweep_one(rr, &ch, action, o, err);
-	json_decref(rr->controlled);
-	json_decref(rr->not_controlled);
-	rr->controlled = report_controlled;
-	rr->not_controlled = report_not_controlled;
+	char action[128];
+	int start_mc[ZD_MAX_ZONES] = {0};
+	int rc = measure_decision(rr, board_dec, &ch, action, sizeof(action),
+				  start_mc, o, err);
+	if (rc == 0)
+		rc = store_swept(rr, &ch, start_mc, o, err);
 	if (rc == 0)
 		fprintf(stderr, "zdvfs run: table: %d/%d %s: makespan %.3f s, "
 			"energy %.3f J, hottest %.1f °C\n", ++rr->swept,
 			rr->ctx.space.count, action, o->makespan_s, o->energy_j,
 			o->hottest_c);
+	return rc;
+}
+
+int run_measure_real(const struct run_real_target *t,
+		     const struct zd_decision *board_dec, int *start_mc,
+		     struct zd_outcome *o, struct zd_err *err)
+{
+	struct run_opts opts = {.policy = t->sweeper, .argv = t->argv,
+				.interval_ms = t->interval_ms};
+	/* the board is only read here; real_run owns it in `zdvfs run` */
+	struct real_run rr = {.o = &opts, .p = t->p,
+			      .board = (struct zd_board *)t->board,
+			      .sweeper = t->sweeper,
+			      .controlled = json_array(),
+			      .not_controlled = json_array()};
+	struct run_choice ch;
+	char action[128];
+	int rc;
+	rr.ctx.map = *t->map;
+	rr.ctx.space = *t->space;
+	if (rr.controlled == NULL || rr.not_controlled == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	else
+		rc = measure_decision(&rr, board_dec, &ch, action,
+				      sizeof(action), start_mc, o, err);
+	json_decref(rr.controlled);
+	json_decref(rr.not_controlled);
 	return rc;
 }
 
@@ -831,6 +872,7 @@ static int run_real(const struct run_opts *o)
 		return cli_error("run", &err);
 	struct real_run rr = {
 		.o = o,
+		.sweeper = "table",
 		.controlled = json_array(),
 		.not_controlled = json_array(),
 	};

@@ -117,4 +117,29 @@ void run_ctx_close(struct run_ctx *ctx);
 
 int run_sim(const struct run_opts *o);
 
+/* A real board to measure decisions on, as the table's sweep does. */
+struct run_real_target {
+	struct zd_platform *p;
+	const struct zd_board *board;
+	const struct zd_board_map *map;      /* board to machine */
+	const struct zd_action_space *space;
+	char **argv;                         /* the program, run per decision */
+	int interval_ms;                     /* sampling period */
+	const char *sweeper;                 /* who asks, for messages */
+};
+
+/* Measure one decision in the board's terms with `zdvfs run`'s machinery:
+ * apply it (CPUs, a fixed frequency per cluster), run argv under it,
+ * measure, restore everything (run.c). start_mc gets every board zone's
+ * temperature before the run. Anything less than a run that succeeded with
+ * the frequencies set and energy and every zone measured is an error
+ * naming what was missing; zd_signals_pending says if a signal stopped it.
+ * Call zd_signals_install first. */
+int run_measure_real(const struct run_real_target *t,
+		     const struct zd_decision *board_dec, int *start_mc,
+		     struct zd_outcome *o, struct zd_err *err);
+/* The outcome fields of a run record from a measured outcome. */
+void run_outcome_record(struct zd_run_record *r, const int *start_mc,
+			const struct zd_outcome *m);
+
 #endif

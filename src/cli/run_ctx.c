@@ -371,6 +371,21 @@ static int to_mc(double c)
 	return (int)lround(c * 1000.0);
 }
 
+void run_outcome_record(struct zd_run_record *r, const int *start_mc,
+			const struct zd_outcome *m)
+{
+	r->makespan_s = m->makespan_s;
+	r->energy_j = m->energy_j;
+	r->avg_power_w = m->avg_power_w;
+	r->throttled_s = m->throttled_s;
+	r->nzones = m->nzones;
+	for (int z = 0; z < m->nzones; z++) {
+		r->start_mc[z] = start_mc[z];
+		r->peak_mc[z] = to_mc(m->peak_c[z]);
+		r->final_mc[z] = to_mc(m->final_c[z]);
+	}
+}
+
 int run_store(struct run_ctx *ctx, const char *policy,
 	      const struct zd_action *a, const struct zd_cpuset *cpus,
 	      uint64_t seed, const int *start_mc, const struct zd_outcome *m,
@@ -386,16 +401,7 @@ int run_store(struct run_ctx *ctx, const char *policy,
 	r.nclusters = ctx->space.nclusters;
 	zd_cpuset_format(cpus, r.cpus, sizeof(r.cpus));
 	r.seed = seed;
-	r.makespan_s = m->makespan_s;
-	r.energy_j = m->energy_j;
-	r.avg_power_w = m->avg_power_w;
-	r.throttled_s = m->throttled_s;
-	r.nzones = m->nzones;
-	for (int z = 0; z < m->nzones; z++) {
-		r.start_mc[z] = start_mc[z];
-		r.peak_mc[z] = to_mc(m->peak_c[z]);
-		r.final_mc[z] = to_mc(m->final_c[z]);
-	}
+	run_outcome_record(&r, start_mc, m);
 	int rc = zd_store_add_run(ctx->store, &r, err);
 	if (rc == 0)
 		*run_id = r.id;

@@ -179,6 +179,16 @@ int zd_sweep_key(const struct zd_action_space *s, const struct zd_action *a,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+int zd_sweep_key_asis(const struct zd_action_space *s,
+		      const struct zd_action *a, char *buf, size_t len)
+{
+	char action[ZD_SWEEP_KEY_LEN];
+	if (zd_action_format(s, a, action, sizeof(action)) != 0)
+		return -1;
+	int n = snprintf(buf, len, "a=%s;t=asis", action);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 #define FNV_PRIME UINT64_C(0x100000001b3)
 
@@ -313,6 +323,11 @@ static const struct zd_sweep_temp default_temps[] = {
  * on a 25 °C board are one point). */
 static int resolve_temps(struct zd_sweep *sw, struct zd_err *err)
 {
+	if (sw->o.measure != NULL) {
+		/* a real board starts as it is: one point per action */
+		sw->ntemps = 1;
+		return 0;
+	}
 	const struct zd_sweep_temp *temps = sw->o.ntemps ? sw->o.temps
 							 : default_temps;
 	int n = sw->o.ntemps ? sw->o.ntemps : 2;
@@ -388,6 +403,8 @@ int zd_sweep_new(const struct zd_sweep_opts *o, struct zd_sweep **out,
 	sw->o = *o;
 	if (sw->o.batch <= 0)
 		sw->o.batch = ZD_SWEEP_BATCH;
+	if (sw->o.backend == NULL)
+		sw->o.backend = "sim";
 	struct zd_board *b = NULL;
 	int rc = zd_board_load(o->board, o->platform_dir, &b, err);
 	if (rc == 0)
@@ -535,6 +552,28 @@ static int point_sim(struct zd_sweep *sw, uint64_t seed, struct zd_sim **sim,
 	return rc;
 }
 
+static int point_key(const struct zd_sweep *sw, const struct zd_action *a,
+		     int temp_mc, char *buf, size_t len)
+{
+	return sw->o.measure ? zd_sweep_key_asis(&sw->space, a, buf, len)
+			     : zd_sweep_key(&sw->space, a, temp_mc, buf, len);
+}
+
+/* The simulator's run of a point. */
+static int sim_point(struct zd_sweep *sw, const struct sweep_workload *w,
+		     const struct zd_action *a, int temp_mc,
+		     struct zd_run_record *r, struct zd_err *err)
+{
+	struct zd_sim *sim = NULL;
+	int rc = point_sim(sw, r->seed, &sim, err);
+	if (rc == 0)
+		rc = zd_sweep_sim_point(sim, &sw->space, &w->profile, a, temp_mc,
+					r, err);
+	if (sim != sw->sim)
+		zd_sim_free(sim);
+	return rc;
+}
+
 /* Run the point into the next slot of the batch unless it is stored. */
 static int run_point(struct zd_sweep *sw, struct zd_store *st,
 		     const struct sweep_workload *w, const struct zd_action *a,
@@ -545,26 +584,23 @@ static int run_point(struct zd_sweep *sw, struct zd_store *st,
 	bool found = false;
 	*made = false;
 	memset(r, 0, sizeof(*r));
-	if (zd_sweep_key(&sw->space, a, temp_mc, r->sweep_key,
-			 sizeof(r->sweep_key)) != 0)
+	if (point_key(sw, a, temp_mc, r->sweep_key, sizeof(r->sweep_key)) != 0)
 		return zd_fail(err, ENAMETOOLONG, "sweep key of %s too long",
 			       board);
-	int rc = zd_store_has_sweep_point(st, board, w->info->name, "sim",
-					  r->sweep_key, &found, err);
+	int rc = zd_store_has_sweep_point(st, board, w->info->name,
+					  sw->o.backend, r->sweep_key, &found,
+					  err);
 	if (rc != 0 || found)
 		return rc;
 	snprintf(r->program, sizeof(r->program), "%s", w->info->name);
 	snprintf(r->board, sizeof(r->board), "%s", board);
-	snprintf(r->backend, sizeof(r->backend), "sim");
+	snprintf(r->backend, sizeof(r->backend), "%s", sw->o.backend);
 	snprintf(r->policy, sizeof(r->policy), "sweep");
 	r->seed = zd_sweep_seed(sw->o.seed, board, r->program, r->sweep_key);
-	struct zd_sim *sim = NULL;
-	rc = point_sim(sw, r->seed, &sim, err);
-	if (rc == 0)
-		rc = zd_sweep_sim_point(sim, &sw->space, &w->profile, a, temp_mc,
-					r, err);
-	if (sim != sw->sim)
-		zd_sim_free(sim);
+	if (sw->o.measure != NULL)
+		rc = sw->o.measure(sw->o.measure_ctx, w->info->name, a, r, err);
+	else
+		rc = sim_point(sw, w, a, temp_mc, r, err);
 	if (rc == 0) {
 		sw->nbatch++;
 		*made = true;

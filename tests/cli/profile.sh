@@ -137,7 +137,7 @@ bad "--grid of one level" "'1'" $B --grid 1
 bad "bad temperature" "'hot'" $B --temps 25,hot
 bad "temperature out of range" "'200'" $B --temps 200
 bad "empty temperature" "''" $B --temps 25,
-bad "--backend linux is not there yet" "not yet" $B --backend linux
+bad "--backend other" "is not sim or linux" $B --backend xen
 bad "--jobs 0" "--jobs '0'" $B --jobs 0
 bad "--board missing" "--board is required"
 check "bad input does not even create the store" [ ! -e "$T/bad.db" ]
