@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "zdvfs/jsonfile.h"
 
 #define AGENTS_FORMAT "zdvfs-agents"
 
@@ -83,18 +84,7 @@ int zd_agents_save(const struct zd_profiler_agent *p,
 	json_t *j = zd_agents_to_json(p, t);
 	if (j == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
-	/* write beside and rename, so a crash never leaves half a file */
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	int rc = 0;
-	if (json_dump_file(j, tmp, JSON_COMPACT) != 0)
-		rc = zd_fail(err, errno ? errno : EIO, "%s: cannot write the "
-			     "agents", tmp);
-	else if (rename(tmp, path) != 0)
-		rc = zd_fail(err, errno, "%s: cannot write the agents: %s", path,
-			     strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
+	int rc = zd_json_write_file(j, path, JSON_COMPACT, "the agents", err);
 	json_decref(j);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "folds.h"
 #include "zdvfs/runner.h"
 #include "zdvfs/store.h"
+#include "zdvfs/jsonfile.h"
 
 static bool held_out(const struct bench_plan *p, int manifest_index, int fold)
 {
@@ -76,26 +77,19 @@ static int write_info(const struct bench_plan *p, int fold,
 		      const struct zd_dataset *ds, double seconds,
 		      struct zd_err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	if (info_path(p, fold, path) != 0)
 		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	json_t *boards = json_array();
 	for (int b = 0; boards && b < ds->nboards; b++)
 		json_array_append_new(boards, json_string(ds->boards[b].name));
 	json_t *j = json_pack("{s:i, s:i, s:o, s:o, s:f}", "fold", fold, "folds",
 			      p->folds, "held_out", held_out_json(p, fold),
 			      "boards", boards, "seconds", seconds);
-	int rc = 0;
-	if (j == NULL)
-		rc = zd_fail(err, ENOMEM, "out of memory");
-	else if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-		rc = zd_fail(err, EIO, "cannot write %s", tmp);
-	else if (rename(tmp, path) != 0)
-		rc = zd_fail(err, errno, "cannot rename %s: %s", tmp,
-			     strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
+	int rc = j == NULL ? zd_fail(err, ENOMEM, "out of memory")
+			   : zd_json_write_file(j, path, JSON_INDENT(2) |
+						JSON_PRESERVE_ORDER,
+						"the fold's description", err);
 	json_decref(j);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "meta.h"
+#include "zdvfs/jsonfile.h"
 
 static json_t *boards_json(const struct bench_plan *p)
 {
@@ -95,21 +96,14 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 int bench_meta_write(const struct bench_plan *p, double seconds,
 		     struct zd_err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	if (bench_path(p, path, "meta.json") != 0)
 		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	json_t *j = meta_json(p, seconds);
-	int rc = 0;
-	if (j == NULL)
-		rc = zd_fail(err, ENOMEM, "out of memory");
-	else if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-		rc = zd_fail(err, EIO, "cannot write %s", tmp);
-	else if (rename(tmp, path) != 0)
-		rc = zd_fail(err, errno, "cannot rename %s: %s", tmp,
-			     strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
+	int rc = j == NULL ? zd_fail(err, ENOMEM, "out of memory")
+			   : zd_json_write_file(j, path, JSON_INDENT(2) |
+						JSON_PRESERVE_ORDER, "meta.json",
+						err);
 	json_decref(j);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "fit.h"
 #include "zdvfs/sim.h"
+#include "zdvfs/jsonfile.h"
 
 static const char *const part_names[ZD_NPARTS] = {
 	"time", "power", "peak", "final", "scale",
@@ -290,17 +291,7 @@ int zd_model_save(const struct zd_model *m, const char *path,
 		json_object_set_new(parts, part_names[part],
 				    zd_gbt_to_json(m->part[part]));
 	json_object_set_new(root, "models", parts);
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	int rc = 0;
-	if (json_dump_file(root, tmp, JSON_COMPACT) != 0)
-		rc = zd_fail(err, errno ? errno : EIO, "%s: cannot write the model",
-			     tmp);
-	else if (rename(tmp, path) != 0)
-		rc = zd_fail(err, errno, "%s: cannot write the model: %s", path,
-			     strerror(errno));
-	if (rc != 0)
-		unlink(tmp);
+	int rc = zd_json_write_file(root, path, JSON_COMPACT, "the model", err);
 	json_decref(root);
 	return rc;
 }
