@@ -189,8 +189,8 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 	char paths[4][512];
 	const char *files[4];
 	for (int i = 0; w && i < w->nsources; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/../%s",
-			 zd_workload_dir(NULL), w->sources[i]);
+		zd_workload_source_path(zd_workload_dir(NULL), w->sources[i],
+					paths[i], sizeof(paths[i]));
 		files[i] = paths[i];
 	}
 	struct zd_feat_request req = {.files = files, .nfiles = w ? w->nsources : 0,

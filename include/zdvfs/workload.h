@@ -34,6 +34,11 @@ void zd_manifest_free(struct zd_manifest *m);
 const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
 						const char *name);
 
+/* A manifest source ("workloads/bots/fib.c") as a path: the manifest's
+ * paths start at the directory that holds the workload directory. */
+void zd_workload_source_path(const char *workload_dir, const char *source,
+			     char *out, size_t len);
+
 /* Path of the profile of `workload` on `board`; whether it exists. */
 bool zd_profile_path(const char *dir, const char *board, const char *workload,
 		     char *out, size_t len);

@@ -174,24 +174,6 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 
 /* ---- workloads and their features --------------------------------------- */
 
-/* A manifest source ("workloads/bots/fib.c") is relative to the directory
- * above the workload directory. */
-static void source_path(const char *workload_dir, const char *source,
-			char *out, size_t len)
-{
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", workload_dir);
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		dir[--n] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(out, len, "%s", source);
-	else {
-		*slash = '\0';
-		snprintf(out, len, "%s/%s", dir, source);
-	}
-}
 
 /* The static analysis, cold (no cache): what a new program costs. */
 static int analyze(const struct bench_plan *p, const struct zd_workload_info *w,
@@ -201,7 +183,8 @@ static int analyze(const struct bench_plan *p, const struct zd_workload_info *w,
 	char paths[4][PATH_MAX], include[PATH_MAX + 2];
 	const char *files[4];
 	for (int i = 0; i < w->nsources && i < 4; i++) {
-		source_path(dir, w->sources[i], paths[i], sizeof(paths[i]));
+		zd_workload_source_path(dir, w->sources[i], paths[i],
+					sizeof(paths[i]));
 		files[i] = paths[i];
 	}
 	snprintf(include, sizeof(include), "-I%s/common", dir);

@@ -26,12 +26,8 @@ static int workload_sources(const struct run_opts *o,
 			    struct workload_sources *ws, struct zd_err *err)
 {
 	struct zd_manifest *m = NULL;
-	char dir[4096], top[4096];
+	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", zd_workload_dir(o->workload_dir));
-	snprintf(top, sizeof(top), "%s", dir);
-	char *slash = strrchr(top, '/');
-	if (slash != NULL)
-		*slash = '\0'; /* the manifest's paths start at workloads/ */
 	int rc = zd_manifest_load(o->workload_dir, &m, err);
 	if (rc != 0)
 		return rc;
@@ -42,8 +38,8 @@ static int workload_sources(const struct run_opts *o,
 				    "`zdvfs workloads`)", o->workload);
 	}
 	for (int i = 0; i < w->nsources && i < 4; i++) {
-		snprintf(ws->paths[i], sizeof(ws->paths[i]), "%s/%s", top,
-			 w->sources[i]);
+		zd_workload_source_path(dir, w->sources[i], ws->paths[i],
+					sizeof(ws->paths[i]));
 		ws->files[i] = ws->paths[i];
 		ws->nfiles = i + 1;
 	}

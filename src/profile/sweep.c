@@ -477,26 +477,6 @@ int zd_sweep_put_board(struct zd_sweep *sw, struct zd_store *st,
 	return rc;
 }
 
-/* A manifest source path ("workloads/bots/fib.c") is relative to the
- * directory that holds the workload directory. */
-static void source_path(const char *workload_dir, const char *source,
-			char *out, size_t len)
-{
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", workload_dir);
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		dir[--n] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(out, len, "%s", source);
-	else if (slash == dir)
-		snprintf(out, len, "/%s", source);
-	else {
-		*slash = '\0';
-		snprintf(out, len, "%s/%s", dir, source);
-	}
-}
 
 /* The program's row: name, hash of its sources, its code features. */
 static int put_program(struct zd_sweep *sw, struct zd_store *st,
@@ -506,7 +486,8 @@ static int put_program(struct zd_sweep *sw, struct zd_store *st,
 	char paths[4][PATH_MAX], include[PATH_MAX + 2], hash[ZD_SWEEP_HASH_LEN];
 	const char *files[4];
 	for (int i = 0; i < w->nsources; i++) {
-		source_path(dir, w->sources[i], paths[i], sizeof(paths[i]));
+		zd_workload_source_path(dir, w->sources[i], paths[i],
+					sizeof(paths[i]));
 		files[i] = paths[i];
 	}
 	/* the workloads include "wl.h" from workloads/common */

@@ -152,3 +152,22 @@ bool zd_profile_path(const char *dir, const char *board, const char *workload,
 	fclose(f);
 	return true;
 }
+
+void zd_workload_source_path(const char *workload_dir, const char *source,
+			     char *out, size_t len)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", workload_dir);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(out, len, "%s", source);
+	else if (slash == dir)
+		snprintf(out, len, "/%s", source);
+	else {
+		*slash = '\0';
+		snprintf(out, len, "%s/%s", dir, source);
+	}
+}

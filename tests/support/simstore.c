@@ -26,8 +26,8 @@ struct zd_features *program_features(const char *name)
 	char paths[4][512];
 	const char *files[4];
 	for (int i = 0; i < w->nsources; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/../%s",
-			 zd_workload_dir(NULL), w->sources[i]);
+		zd_workload_source_path(zd_workload_dir(NULL), w->sources[i],
+					paths[i], sizeof(paths[i]));
 		files[i] = paths[i];
 	}
 	struct zd_feat_request req = {.files = files, .nfiles = w->nsources,
