@@ -16,7 +16,7 @@
 #include "zdvfs/board.h"
 #include "zdvfs/cpuset.h"
 #include "zdvfs/err.h"
-#include "zdvfs/policy.h"
+#include "zdvfs/types.h"
 
 #define ZD_MAX_CLUSTERS 4
 #define ZD_MAX_LEVELS 32

@@ -18,7 +18,7 @@
 #include "zdvfs/action.h"
 #include "zdvfs/cpuset.h"
 #include "zdvfs/err.h"
-#include "zdvfs/model.h"
+#include "zdvfs/types.h"
 
 /* ---- Rewards ------------------------------------------------------------ */
 

@@ -105,8 +105,8 @@ struct zd_board {
 		mem_latency_ns;
 };
 
-/* Directory of board descriptions: `dir` if given, else $ZDVFS_PLATFORM_DIR,
- * else the one the build was configured with. */
+/* Directory of board descriptions: `dir` if given, else
+ * zd_data_dir(ZD_DATA_PLATFORMS) (include/zdvfs/paths.h). */
 const char *zd_board_dir(const char *dir);
 
 int zd_board_load_file(const char *path, struct zd_board **out,
@@ -125,5 +125,14 @@ const char *zd_trip_type_name(enum zd_trip_type type);
 const char *zd_energy_kind_name(enum zd_energy_kind kind);
 /* The first passive trip: where the kernel starts throttling; -1 if none. */
 int zd_zone_throttle_mc(const struct zd_zone_desc *zone);
+/* The zone's throttle point in degrees C as the model and the guard read
+ * it: its passive trip, else ambient + 60; never within 5 of ambient. */
+double zd_zone_throttle_c(const struct zd_board *b, int zone);
+/* Whether the model heats this zone: it holds CPUs and has R and C. */
+bool zd_zone_modelled(const struct zd_zone_desc *zone);
+/* The one thermal limit (degrees C) every policy is held to by default and
+ * every violation is counted against: the lowest throttle point of the
+ * modelled zones minus 5, else 85. */
+double zd_board_limit_c(const struct zd_board *b);
 
 #endif

@@ -27,22 +27,7 @@
 
 #define ZD_MODEL_FORMAT_VERSION 1
 
-/* What a run did, measured or predicted. */
-struct zd_outcome {
-	double makespan_s;
-	double energy_j;
-	double avg_power_w;
-	double throttled_s;
-	int nzones;
-	double peak_c[ZD_MAX_ZONES];
-	double final_c[ZD_MAX_ZONES];
-	double hottest_c;          /* the highest peak over all zones */
-};
 
-struct zd_sim_result;
-
-/* A simulator run as an outcome (temperatures from millidegrees). */
-void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o);
 
 struct zd_model;
 

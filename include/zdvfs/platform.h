@@ -24,11 +24,8 @@
 
 #include "zdvfs/cpuset.h"
 #include "zdvfs/err.h"
+#include "zdvfs/types.h"
 
-#define ZD_MAX_DOMAINS 32
-#define ZD_MAX_ZONES 32
-#define ZD_MAX_ENERGY 16
-#define ZD_MAX_TRIPS 8
 
 /* One frequency domain: a cpufreq policy, i.e. a cluster. */
 struct zd_freq_domain {
@@ -162,6 +159,13 @@ int zd_platform_read_cpu_times(struct zd_platform *p,
 
 /* The domain (cluster) holding `cpu`, or -1. */
 int zd_platform_domain_of_cpu(const struct zd_platform *p, int cpu);
+/* A domain's frequencies, for every layer (governors, board matching,
+ * commands): its lowest and highest, the lowest available at or above `khz`
+ * (CPUFREQ_RELATION_L) or the highest at or below it (CPUFREQ_RELATION_H). */
+uint32_t zd_domain_min_khz(const struct zd_freq_domain *d);
+uint32_t zd_domain_max_khz(const struct zd_freq_domain *d);
+uint32_t zd_domain_khz_at_least(const struct zd_freq_domain *d, uint32_t khz);
+uint32_t zd_domain_khz_at_most(const struct zd_freq_domain *d, uint32_t khz);
 /* The available frequency nearest to `khz` (the hardware limits when the
  * domain lists none). */
 uint32_t zd_domain_nearest_khz(const struct zd_freq_domain *d, uint32_t khz);

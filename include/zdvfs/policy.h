@@ -25,11 +25,6 @@
 #include "zdvfs/err.h"
 #include "zdvfs/platform.h"
 
-/* What a policy decides at the start of a run. */
-struct zd_decision {
-	struct zd_cpuset cpus;             /* CPUs the program may use */
-	uint32_t khz[ZD_MAX_DOMAINS];      /* frequency per domain */
-};
 
 /* What a reactive policy sees at a tick. */
 struct zd_tick {
@@ -99,12 +94,5 @@ int zd_policy_start(struct zd_policy *pol, struct zd_decision *d,
 int zd_policy_tick(struct zd_policy *pol, const struct zd_tick *t,
 		   uint32_t *khz, struct zd_err *err);
 
-/* Helpers governors share: a domain's lowest and highest frequency, and
- * the lowest available frequency at or above `khz` (CPUFREQ_RELATION_L) or
- * the highest at or below it (CPUFREQ_RELATION_H). */
-uint32_t zd_domain_min_khz(const struct zd_freq_domain *d);
-uint32_t zd_domain_max_khz(const struct zd_freq_domain *d);
-uint32_t zd_domain_khz_at_least(const struct zd_freq_domain *d, uint32_t khz);
-uint32_t zd_domain_khz_at_most(const struct zd_freq_domain *d, uint32_t khz);
 
 #endif

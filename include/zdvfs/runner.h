@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "zdvfs/clock.h"
 #include "zdvfs/cpuset.h"
 #include "zdvfs/err.h"
 #include "zdvfs/meter.h"
@@ -40,6 +41,5 @@ int zd_child_run(struct zd_platform *p, const struct zd_child_spec *spec,
 		 struct zd_meter *meter, struct zd_child_result *res,
 		 struct zd_err *err);
 
-double zd_monotonic_s(void);
 
 #endif

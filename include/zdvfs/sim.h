@@ -97,4 +97,8 @@ double zd_sim_power_w(const struct zd_sim *sim, const struct zd_sim_workload *w,
 		      const struct zd_cpuset *cpus, const uint32_t *khz,
 		      int temp_mc);
 
+/* A simulator run as an outcome (temperatures from millidegrees). */
+struct zd_outcome;
+void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o);
+
 #endif

@@ -17,7 +17,7 @@
 
 #include "zdvfs/action.h"
 #include "zdvfs/err.h"
-#include "zdvfs/platform.h"
+#include "zdvfs/types.h"
 
 #define ZD_STORE_SCHEMA_VERSION 2
 

@@ -24,8 +24,8 @@ struct zd_manifest {
 	int count;
 };
 
-/* Directory of workloads/: `dir` if given, else $ZDVFS_WORKLOAD_DIR, else the
- * source tree the build was configured from. */
+/* Directory of workloads/: `dir` if given, else
+ * zd_data_dir(ZD_DATA_WORKLOADS) (include/zdvfs/paths.h). */
 const char *zd_workload_dir(const char *dir);
 
 int zd_manifest_load(const char *dir, struct zd_manifest **out,

@@ -12,7 +12,8 @@ static const char platforms_usage[] =
 	"Lists the boards zdvfs knows (platforms/*.json), shows one in full, or\n"
 	"validates description files (format: docs/platform-format.md).\n\n"
 	"  --platform-dir DIR  read boards from DIR (default: $ZDVFS_PLATFORM_DIR,\n"
-	"                      else the build's platforms/ directory)\n"
+	"                      else the installed share/zdvfs/platforms, else\n"
+	"                      the source tree's when run from a build)\n"
 	"  --json              machine-readable output\n";
 
 static json_t *constant_json(const struct zd_constant *c)

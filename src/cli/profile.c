@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "run.h"
 #include "zdvfs/board.h"
+#include "zdvfs/paths.h"
 #include "zdvfs/runner.h"
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
@@ -624,10 +625,6 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 
 /* ---- a real board (--backend linux) ------------------------------------ */
 
-#ifndef ZDVFS_WORKLOAD_BIN_DIR
-#define ZDVFS_WORKLOAD_BIN_DIR "workloads"
-#endif
-
 struct real_board {
 	const struct profile_opts *o;
 	const struct progress *pr;
@@ -786,7 +783,10 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 	struct zd_err err = {0};
 	struct real_board rb = {.o = o, .pr = pr};
 	struct zd_sweep *sw = NULL;
-	rb.bin_dir = o->bin_dir ? o->bin_dir : ZDVFS_WORKLOAD_BIN_DIR;
+	char built[4096];
+	snprintf(built, sizeof(built), "%s/workloads", zd_build_dir());
+	rb.bin_dir = o->bin_dir ? o->bin_dir
+		   : zd_build_dir()[0] ? built : "workloads";
 	pr->real = true;
 	so->measure = real_measure;
 	so->measure_ctx = &rb;

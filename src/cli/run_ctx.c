@@ -21,25 +21,11 @@ static bool needs_features(const struct run_opts *o)
 	return run_is_learned(o) && strcmp(o->policy, "table") != 0;
 }
 
-/* The same rule as the engine's default guard (src/agent/engine.c and
- * the zones it models, src/model/encode.c), so that table and zerodvfs
- * are held to one limit. */
+/* --guard C, else the board's one limit (zd_board_limit_c), so that table
+ * and zerodvfs are held to the same limit. */
 double run_limit_c(const struct zd_board *b, double guard_c)
 {
-	if (guard_c > 0)
-		return guard_c;
-	double ambient_c = b->ambient_mc.value * 1e-3, lowest = 1e9;
-	for (int z = 0; z < b->nzones; z++) {
-		const struct zd_zone_desc *zone = &b->zones[z];
-		int trip_mc = zd_zone_throttle_mc(zone);
-		double throttle_c = trip_mc > 0 ? trip_mc * 1e-3 : ambient_c + 60;
-		if (throttle_c < ambient_c + 5)
-			throttle_c = ambient_c + 5;
-		if (zone->nclusters > 0 && zone->r_k_per_w.present &&
-		    zone->c_j_per_k.present && throttle_c < lowest)
-			lowest = throttle_c;
-	}
-	return lowest < 1e9 ? lowest - 5.0 : 85.0;
+	return guard_c > 0 ? guard_c : zd_board_limit_c(b);
 }
 
 /* The board's usable CPUs (not reserved) that are online. */

@@ -121,19 +121,15 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 	bp->nzones = b->nzones < ZD_MAX_ZONES ? b->nzones : ZD_MAX_ZONES;
 	for (int z = 0; z < bp->nzones; z++) {
 		const struct zd_zone_desc *zd = &b->zones[z];
-		int trip = zd_zone_throttle_mc(zd);
-		bp->throttle_c[z] = trip > 0 ? trip * 1e-3 : bp->ambient_c + 60;
-		if (bp->throttle_c[z] < bp->ambient_c + 5)
-			bp->throttle_c[z] = bp->ambient_c + 5;
-		bp->zone_modelled[z] = zd->nclusters > 0 &&
-				       zd->r_k_per_w.present &&
-				       zd->c_j_per_k.present;
+		bp->throttle_c[z] = zd_zone_throttle_c(b, z);
+		bp->zone_modelled[z] = zd_zone_modelled(zd);
 		if (bp->zone_modelled[z]) {
 			bp->tau_s[z] = zd->r_k_per_w.value * zd->c_j_per_k.value;
 			bp->rise_per_w[z] = zd->r_k_per_w.value /
 					    (bp->throttle_c[z] - bp->ambient_c);
 		}
 	}
+	bp->limit_c = zd_board_limit_c(b);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct zd_board_prior {
 	int nzones;
 	bool zone_modelled[ZD_MAX_ZONES]; /* zone senses a cluster */
 	double throttle_c[ZD_MAX_ZONES];
+	double limit_c;               /* zd_board_limit_c */
 	double tau_s[ZD_MAX_ZONES];       /* the zone's R x C */
 	double rise_per_w[ZD_MAX_ZONES];  /* R / (throttle - ambient) */
 };

@@ -15,23 +15,6 @@ static const char *const part_names[ZD_NPARTS] = {
 	"time", "power", "peak", "final", "scale",
 };
 
-void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->makespan_s = r->makespan_s;
-	o->energy_j = r->energy_j;
-	o->avg_power_w = r->avg_power_w;
-	o->throttled_s = r->throttled_s;
-	o->nzones = r->nzones;
-	o->hottest_c = -273.15;
-	for (int z = 0; z < r->nzones; z++) {
-		o->peak_c[z] = r->peak_mc[z] / 1000.0;
-		o->final_c[z] = r->final_mc[z] / 1000.0;
-		if (o->peak_c[z] > o->hottest_c)
-			o->hottest_c = o->peak_c[z];
-	}
-}
-
 const char *zd_model_part_name(int part)
 {
 	return part >= 0 && part < ZD_NPARTS ? part_names[part] : NULL;

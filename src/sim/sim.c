@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "zdvfs/sim.h"
+#include "zdvfs/types.h"
 
 /* Instructions per cycle of a Cortex-A57 on these kernels when not waiting
  * for DRAM; other cores scale by their board-file speed_rel. Estimate:
@@ -645,4 +646,21 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 	for (int z = 0; z < sim->b->nzones; z++)
 		res->final_mc[z] = zd_sim_temp_mc(sim, z);
 	return 0;
+}
+
+void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->makespan_s = r->makespan_s;
+	o->energy_j = r->energy_j;
+	o->avg_power_w = r->avg_power_w;
+	o->throttled_s = r->throttled_s;
+	o->nzones = r->nzones;
+	o->hottest_c = -273.15;
+	for (int z = 0; z < r->nzones; z++) {
+		o->peak_c[z] = r->peak_mc[z] / 1000.0;
+		o->final_c[z] = r->final_mc[z] / 1000.0;
+		if (o->peak_c[z] > o->hottest_c)
+			o->hottest_c = o->peak_c[z];
+	}
 }

@@ -8,11 +8,9 @@
 
 #include <jansson.h>
 
+#include "zdvfs/paths.h"
 #include "zdvfs/workload.h"
 
-#ifndef ZDVFS_WORKLOAD_DIR
-#define ZDVFS_WORKLOAD_DIR "workloads"
-#endif
 
 #define MANIFEST_FORMAT "zdvfs-workloads 1"
 
@@ -20,10 +18,7 @@ const char *zd_workload_dir(const char *dir)
 {
 	if (dir != NULL && dir[0] != '\0')
 		return dir;
-	const char *env = getenv("ZDVFS_WORKLOAD_DIR");
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return ZDVFS_WORKLOAD_DIR;
+	return zd_data_dir(ZD_DATA_WORKLOADS);
 }
 
 static int parse_entry(const char *path, size_t i, json_t *e,

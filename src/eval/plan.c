@@ -13,7 +13,7 @@
 #include "zdvfs/board.h"
 #include "zdvfs/learned.h"
 #include "zdvfs/policy.h"
-#include "zdvfs/runner.h"
+#include "zdvfs/clock.h"
 #include "zdvfs/workload.h"
 
 const char *const zd_bench_all_policies[] = {
@@ -118,21 +118,6 @@ static int select_policies(struct bench_plan *p, struct zd_err *err)
 
 /* ---- boards ------------------------------------------------------------- */
 
-/* The lowest passive trip of the zones that hold CPUs, minus 5 C: the
- * engine's default guard, the table's limit and what counts as a
- * violation. */
-static double limit_c(const struct zd_board *b)
-{
-	int lowest = -1;
-	for (int z = 0; z < b->nzones; z++) {
-		int trip = zd_zone_throttle_mc(&b->zones[z]);
-		if (b->zones[z].nclusters > 0 && trip >= 0 &&
-		    (lowest < 0 || trip < lowest))
-			lowest = trip;
-	}
-	return lowest < 0 ? 85.0 : lowest / 1000.0 - 5.0;
-}
-
 static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
 {
 	struct zd_board *b = NULL;
@@ -147,7 +132,7 @@ static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
 		struct bench_board *bb = &p->boards[p->nboards++];
 		snprintf(bb->name, sizeof(bb->name), "%s", b->name);
 		bb->decisions = space.count;
-		bb->limit_c = limit_c(b);
+		bb->limit_c = zd_board_limit_c(b);
 	}
 	zd_board_free(b);
 	return rc;

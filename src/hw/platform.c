@@ -231,3 +231,62 @@ void zd_cpu_util(const struct zd_cpu_times *before,
 			util[i] = 1.0;
 	}
 }
+
+/* Levels are scanned in full rather than trusting their order: the helpers
+ * stay right even for a list a backend forgot to sort. */
+uint32_t zd_domain_min_khz(const struct zd_freq_domain *d)
+{
+	if (d->nfreqs <= 0)
+		return d->min_khz;
+	uint32_t lo = d->freqs_khz[0];
+	for (int i = 1; i < d->nfreqs; i++)
+		if (d->freqs_khz[i] < lo)
+			lo = d->freqs_khz[i];
+	return lo;
+}
+
+uint32_t zd_domain_max_khz(const struct zd_freq_domain *d)
+{
+	if (d->nfreqs <= 0)
+		return d->max_khz;
+	uint32_t hi = d->freqs_khz[0];
+	for (int i = 1; i < d->nfreqs; i++)
+		if (d->freqs_khz[i] > hi)
+			hi = d->freqs_khz[i];
+	return hi;
+}
+
+/* The target is first clamped to the domain's limits, as
+ * __cpufreq_driver_target() clamps to policy->min..max
+ * (drivers/cpufreq/cpufreq.c). */
+static uint32_t clamp_khz(const struct zd_freq_domain *d, uint32_t khz)
+{
+	uint32_t lo = zd_domain_min_khz(d), hi = zd_domain_max_khz(d);
+	return khz < lo ? lo : khz > hi ? hi : khz;
+}
+
+/* CPUFREQ_RELATION_L (include/linux/cpufreq.h): lowest level >= target. */
+uint32_t zd_domain_khz_at_least(const struct zd_freq_domain *d, uint32_t khz)
+{
+	khz = clamp_khz(d, khz);
+	if (d->nfreqs <= 0)
+		return khz;
+	uint32_t best = zd_domain_max_khz(d);
+	for (int i = 0; i < d->nfreqs; i++)
+		if (d->freqs_khz[i] >= khz && d->freqs_khz[i] < best)
+			best = d->freqs_khz[i];
+	return best;
+}
+
+/* CPUFREQ_RELATION_H (include/linux/cpufreq.h): highest level <= target. */
+uint32_t zd_domain_khz_at_most(const struct zd_freq_domain *d, uint32_t khz)
+{
+	khz = clamp_khz(d, khz);
+	if (d->nfreqs <= 0)
+		return khz;
+	uint32_t best = zd_domain_min_khz(d);
+	for (int i = 0; i < d->nfreqs; i++)
+		if (d->freqs_khz[i] <= khz && d->freqs_khz[i] > best)
+			best = d->freqs_khz[i];
+	return best;
+}

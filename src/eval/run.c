@@ -21,7 +21,7 @@
 #include "meta.h"
 #include "pair.h"
 #include "plan.h"
-#include "zdvfs/runner.h"
+#include "zdvfs/clock.h"
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
 

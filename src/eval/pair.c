@@ -12,7 +12,7 @@
 #include "zdvfs/board.h"
 #include "zdvfs/engine.h"
 #include "zdvfs/learned.h"
-#include "zdvfs/runner.h"
+#include "zdvfs/clock.h"
 #include "zdvfs/sim.h"
 #include "zdvfs/workload.h"
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonv.h"
+#include "zdvfs/jsonv.h"
 
 int zd_jv_bad(const struct zd_jv *v, const char *path, const char *fmt, ...)
 {

@@ -17,13 +17,6 @@ static volatile sig_atomic_t received_signal;
 
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-double zd_monotonic_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void on_signal(int sig)
 {
 	int saved = errno;

@@ -10,7 +10,7 @@
 #include "dataset.h"
 #include "fit.h"
 #include "folds.h"
-#include "zdvfs/runner.h"
+#include "zdvfs/clock.h"
 #include "zdvfs/store.h"
 #include "zdvfs/jsonfile.h"
 

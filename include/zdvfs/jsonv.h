@@ -1,4 +1,4 @@
-/* jsonv.h - validated reads from the agents' JSON: every rejection is a
+/* jsonv.h - validated reads from a JSON document: every rejection is a
  * usage error "WHAT: PATH: problem", PATH being the field path inside the
  * object (e.g. "profiler.net.layers[1].w[35]"), so a broken file says where
  * it is broken. */

@@ -1,4 +1,4 @@
-/* model.c - the program model's bookkeeping: growing arrays, the tables of
+/* progmodel.c - the program model's bookkeeping: growing arrays, the tables of
  * paths and functions, diagnostics, and freeing it all. */
 #include <errno.h>
 #include <stdarg.h>

@@ -11,10 +11,8 @@
 #include <jansson.h>
 
 #include "zdvfs/board.h"
+#include "zdvfs/paths.h"
 
-#ifndef ZDVFS_PLATFORM_DIR
-#define ZDVFS_PLATFORM_DIR "platforms"
-#endif
 
 #define BOARD_FORMAT "zdvfs-platform 1"
 
@@ -719,10 +717,7 @@ const char *zd_board_dir(const char *dir)
 {
 	if (dir != NULL && dir[0] != '\0')
 		return dir;
-	const char *env = getenv("ZDVFS_PLATFORM_DIR");
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return ZDVFS_PLATFORM_DIR;
+	return zd_data_dir(ZD_DATA_PLATFORMS);
 }
 
 int zd_board_load(const char *name, const char *dir, struct zd_board **out,
@@ -885,4 +880,33 @@ int zd_zone_throttle_mc(const struct zd_zone_desc *zone)
 		if (zone->trips[i].type == ZD_TRIP_PASSIVE)
 			return zone->trips[i].temp_mc;
 	return -1;
+}
+
+/* A zone without a passive trip still needs a point the model scales heat
+ * against; 60 K above ambient is a conservative die limit. */
+double zd_zone_throttle_c(const struct zd_board *b, int zone)
+{
+	double ambient_c = b->ambient_mc.value * 1e-3;
+	int trip_mc = zd_zone_throttle_mc(&b->zones[zone]);
+	double c = trip_mc > 0 ? trip_mc * 1e-3 : ambient_c + 60;
+	return c < ambient_c + 5 ? ambient_c + 5 : c;
+}
+
+bool zd_zone_modelled(const struct zd_zone_desc *zone)
+{
+	return zone->nclusters > 0 && zone->r_k_per_w.present &&
+	       zone->c_j_per_k.present;
+}
+
+/* 5 K below the first throttle point leaves the guard room to act before
+ * the kernel does. */
+double zd_board_limit_c(const struct zd_board *b)
+{
+	double lowest = 1e9;
+	for (int z = 0; z < b->nzones; z++) {
+		double c = zd_zone_throttle_c(b, z);
+		if (zd_zone_modelled(&b->zones[z]) && c < lowest)
+			lowest = c;
+	}
+	return lowest < 1e9 ? lowest - 5.0 : 85.0;
 }

@@ -7,7 +7,7 @@
 
 #include "zdvfs/agent.h"
 
-#include "jsonv.h"
+#include "zdvfs/jsonv.h"
 
 json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p);
 int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,

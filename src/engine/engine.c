@@ -11,7 +11,7 @@
 #include "encode.h"
 #include "zdvfs/agent.h"
 #include "zdvfs/engine.h"
-#include "zdvfs/runner.h"
+#include "zdvfs/clock.h"
 
 #define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
 #define DEFAULT_ZERO_SHOT_STEPS 150
@@ -151,13 +151,10 @@ static int remember_run(struct engine_program *p, int index,
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* The board's one limit (zd_board_limit_c), kept in the prior. */
 static double default_guard_c(const struct zd_board_prior *bp)
 {
-	double lowest = 1e9;
-	for (int z = 0; z < bp->nzones; z++)
-		if (bp->zone_modelled[z] && bp->throttle_c[z] < lowest)
-			lowest = bp->throttle_c[z];
-	return lowest < 1e9 ? lowest - 5.0 : 85.0;
+	return bp->limit_c;
 }
 
 static void thermal_opts(const struct zd_board_prior *bp,

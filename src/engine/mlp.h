@@ -16,7 +16,7 @@
 
 #include "zdvfs/err.h"
 
-#include "jsonv.h"
+#include "zdvfs/jsonv.h"
 
 #define ZD_MLP_MAX_LAYERS 4   /* dense layers */
 #define ZD_MLP_MAX_WIDTH 4096 /* units in one layer */
