@@ -1,4 +1,4 @@
-/* agent.h - the learning agents of the method (DESIGN.md, "The method",
+/* agent.h - the learning agents of the method (docs/design.md, "The method",
  * 3-4): a profiler agent that picks cores and a frequency level per
  * cluster, a thermal agent that picks which physical cores, their rewards,
  * and Dyna-Q, which trains both from real runs and from an environment
@@ -56,7 +56,7 @@ bool zd_thermal_violation(const struct zd_outcome *o, double limit_c);
  * cluster two advantage branches, cores (0..max_cores) and level
  * (0..nlevels−1); Q_b(s,a_b) = V(s) + A_b(s,a_b) − mean A_b(s,·). An
  * action's score is the mean of its branches' Q, fitted to the target as
- * a whole (value decomposition; src/agent/profiler.c says why). */
+ * a whole (value decomposition; src/engine/profiler.c says why). */
 
 struct zd_profiler_agent_opts {
 	int state_dim;          /* inputs the caller encodes (features, temps) */

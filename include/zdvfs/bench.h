@@ -3,12 +3,12 @@
  * workloads, seeds and runs, with zero-shot models trained leave-programs-
  * out (docs/bench-format.md).
  *
- * The runner (src/bench/run.c) profiles the boards into a sample store,
+ * The runner (src/eval/run.c) profiles the boards into a sample store,
  * trains one model per fold, runs every (board, workload, policy, seed,
  * run) from ambient and writes results.csv, table.csv, traces/ and
  * meta.json into the output directory; rows already there are skipped, so
  * an interrupted bench continues where it stopped. The report
- * (src/bench/report.c) reads only those files. */
+ * (src/eval/report.c) reads only those files. */
 #ifndef ZDVFS_BENCH_H
 #define ZDVFS_BENCH_H
 
@@ -86,7 +86,7 @@ int zd_bench_default_jobs(void);
 int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err);
 
 /* Write report.md, report.html and plots/ in `dir` from the files the
- * runner wrote there (src/bench/report.c). */
+ * runner wrote there (src/eval/report.c). */
 int zd_bench_report(const char *dir, struct zd_err *err);
 
 #endif

@@ -34,7 +34,7 @@ struct zd_engine_opts {
 					* 0: default (docs/agents.md) */
 	int synthetic_per_real;        /* Dyna-Q k; 0: 5 (the paper's) */
 	int lookahead;                 /* decision-time planning over the
-					* agent's top-K; 0: 8, 1: off */
+					* agent's top-K; 0: 16, 1: off */
 	bool explore;                  /* epsilon-greedy on real runs */
 	/* The `qlearn` baseline: the same agents with no model: no zero-shot
 	 * planning, no synthetic steps, no guard prediction; the reward's

@@ -1,5 +1,5 @@
 /* features.h - code features of an OpenMP program from its source: the 13
- * semantic features of DESIGN.md ("The method", 1), each with the rule that
+ * semantic features of docs/design.md ("The method", 1), each with the rule that
  * decided it and the source locations behind it, and the syntactic counts.
  *
  * The analysis reads libclang's AST (no regular expressions, no network)
@@ -17,7 +17,7 @@
 
 #include "zdvfs/err.h"
 
-/* The 13 features, in DESIGN.md's order. */
+/* The 13 features, in docs/design.md's order. */
 enum zd_feature {
 	ZD_FEAT_MEMORY_ACCESS_PATTERN,
 	ZD_FEAT_SPATIAL_LOCALITY,

@@ -1,12 +1,15 @@
 /* platform.h - the hardware interface: one ops table per backend, like the
- * kernel's struct cpufreq_driver. Policies and commands talk to a
- * struct zd_platform and never to sysfs or the simulator directly.
+ * kernel's struct cpufreq_driver. Commands that drive a real machine talk
+ * to a struct zd_platform and never to sysfs directly. The simulator
+ * (include/zdvfs/sim.h) is not a backend: it runs a policy against its own
+ * model of the board and offers the same struct zd_platform_info to it.
  *
  * How to add a backend:
- *   1. write src/platform/NAME.c defining `const struct zd_platform_ops
+ *   1. write src/hw/NAME.c defining `const struct zd_platform_ops
  *      zd_NAME_ops` (open/close required, the rest may be NULL where the
  *      hardware has no such thing: callers get -EOPNOTSUPP);
- *   2. declare it below and add it to the table in src/platform/platform.c;
+ *   2. declare it below, add it to the table in src/hw/platform.c and the
+ *      file to src/hw/CMakeLists.txt;
  *   3. fill p->info in open(): what the machine offers, and p->notes: what it
  *      does not (shown by `zdvfs status`).
  * Nothing else changes.

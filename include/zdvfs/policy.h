@@ -1,8 +1,9 @@
 /* policy.h - everything that decides, behind one interface, like the
  * kernel's struct cpufreq_governor: the Linux governors (performance,
- * powersave, userspace, ondemand, conservative, schedutil) and, later, the
- * table oracle, model-free Q-learning and ZeroDVFS. The same policy drives
- * the simulator and a real board.
+ * powersave, userspace, ondemand, conservative, schedutil) here, and the
+ * learned ones (table oracle, model-free Q-learning, ZeroDVFS) registered by
+ * the engine (include/zdvfs/learned.h). The same policy drives the
+ * simulator and a real board.
  *
  * A policy is asked once at the start of a run (start) and, if it is
  * reactive (sample_period_us > 0), at every sampling tick with the
@@ -12,7 +13,9 @@
  * How to add a policy:
  *   1. write src/policy/NAME.c defining `const struct zd_policy_ops
  *      zd_policy_NAME` (start required; tick required if sample_period_us > 0);
- *   2. declare it below and add it to the table in src/policy/policy.c;
+ *   2. declare it below, add it to the table in src/policy/policy.c and the
+ *      file to src/policy/CMakeLists.txt (a policy that needs the model or
+ *      the agents lives in src/engine and calls zd_policy_register);
  *   3. cite the source of every constant (kernel file and name) next to it.
  */
 #ifndef ZDVFS_POLICY_H

@@ -1,6 +1,6 @@
 /* bench.c - `zdvfs bench`: every policy on the simulated boards
- * (src/bench/run.c), with progress, interruption and resumption, then the
- * report (src/bench/report.c). */
+ * (src/eval/run.c), with progress, interruption and resumption, then the
+ * report (src/eval/report.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>

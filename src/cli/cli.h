@@ -1,7 +1,8 @@
 /* cli.h - the zdvfs command line: one file per subcommand (src/cli/NAME.c
  * defining cmd_NAME), dispatched from the table in main.c, as perf and git
- * do. To add a command: write the file, add its line to the table, add it to
- * CMakeLists.txt.
+ * do. To add a command: write the file, add its line to the table in main.c
+ * and the file to src/cli/CMakeLists.txt (the only list of the CLI's
+ * sources); its usage text is its --help and its man page (docs/design.md).
  *
  * Exit statuses: 0 ok, 1 runtime failure, 2 bad usage or input; `exec` passes
  * on the child's status instead. */

@@ -1,5 +1,5 @@
 /* profile.c - `zdvfs profile`: the profiling sweep of a board into the
- * sample store (src/profile/sweep.c), with progress, interruption and
+ * sample store (src/eval/sweep.c), with progress, interruption and
  * resumption, optional worker processes, and a summary of the store. */
 #include <errno.h>
 #include <math.h>

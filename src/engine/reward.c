@@ -1,4 +1,4 @@
-/* reward.c - the agents' rewards, as DESIGN.md ("The method", 3) states
+/* reward.c - the agents' rewards, as docs/design.md ("The method", 3) states
  * them after the paper: energy against the powersave governor, makespan
  * against the performance governor, and 50 − T per core. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* values.c - the 13 features and their value sets, exactly as DESIGN.md
+/* values.c - the 13 features and their value sets, exactly as docs/design.md
  * lists them, with lookup by name in both directions. */
 #include <ctype.h>
 #include <string.h>
