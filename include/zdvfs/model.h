@@ -54,6 +54,12 @@ int zd_model_load(const char *path, struct zd_model **out, struct zd_err *err);
 /* Where `zdvfs model train` writes by default: beside the store,
  * $ZDVFS_DATA_DIR/model.json etc. */
 int zd_model_default_path(char *buf, size_t len, struct zd_err *err);
+/* The model a command reads: `given` if not NULL; else the user's own
+ * (zd_model_default_path) if it exists; else the default model shipped with
+ * zdvfs (zd_data_dir(ZD_DATA_MODELS)/default.model) if that exists; else the
+ * user's path, so that the error names where a trained model would be. */
+int zd_model_find_path(const char *given, char *buf, size_t len,
+		       struct zd_err *err);
 /* What the model was trained on: programs, boards, runs, rows per part. */
 const json_t *zd_model_info(const struct zd_model *m);
 

@@ -286,7 +286,7 @@ static int cmd_model_info(const struct model_opts *o)
 	struct zd_err err = {0};
 	struct zd_model *m = NULL;
 	char path[4096];
-	int rc = model_path(o, path, sizeof(path), &err);
+	int rc = zd_model_find_path(o->out, path, sizeof(path), &err);
 	if (rc == 0)
 		rc = zd_model_load(path, &m, &err);
 	if (rc != 0)

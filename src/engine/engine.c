@@ -225,16 +225,23 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 	e->opts = *o;
 	if (e->opts.guard_c <= 0)
 		e->opts.guard_c = 0;
-	char model_path[4096];
+	/* The agents live beside an explicit model, else in the user's data
+	 * directory, never beside the shipped default model. */
+	char model_path[4096], agents_beside[4096];
 	int rc = zd_board_prior_init(&e->prior, o->board, err);
 	if (rc == 0 && o->model_path)
-		snprintf(model_path, sizeof(model_path), "%s", o->model_path);
+		snprintf(agents_beside, sizeof(agents_beside), "%s",
+			 o->model_path);
 	else if (rc == 0)
-		rc = zd_model_default_path(model_path, sizeof(model_path), err);
+		rc = zd_model_default_path(agents_beside, sizeof(agents_beside),
+					   err);
+	if (rc == 0)
+		rc = zd_model_find_path(o->model_path, model_path,
+					sizeof(model_path), err);
 	if (rc == 0 && !o->model_free)
 		rc = zd_model_load(model_path, &e->model, err);
 	if (rc == 0)
-		rc = agents_path(e, model_path, err);
+		rc = agents_path(e, agents_beside, err);
 	if (rc == 0)
 		rc = open_agents(e, err);
 	if (rc == 0) {

@@ -10,6 +10,7 @@
 #include "fit.h"
 #include "zdvfs/sim.h"
 #include "zdvfs/jsonfile.h"
+#include "zdvfs/paths.h"
 
 static const char *const part_names[ZD_NPARTS] = {
 	"time", "power", "peak", "final", "scale",
@@ -364,6 +365,24 @@ int zd_model_default_path(char *buf, size_t len, struct zd_err *err)
 	if (slash)
 		*slash = '\0';
 	snprintf(buf, len, "%s/model.json", slash ? db : ".");
+	return 0;
+}
+
+int zd_model_find_path(const char *given, char *buf, size_t len,
+		       struct zd_err *err)
+{
+	if (given != NULL) {
+		snprintf(buf, len, "%s", given);
+		return 0;
+	}
+	int rc = zd_model_default_path(buf, len, err);
+	if (rc != 0 || access(buf, F_OK) == 0)
+		return rc;
+	char shipped[4096];
+	snprintf(shipped, sizeof(shipped), "%s/default.model",
+		 zd_data_dir(ZD_DATA_MODELS));
+	if (access(shipped, R_OK) == 0)
+		snprintf(buf, len, "%s", shipped);
 	return 0;
 }
 
