@@ -62,6 +62,12 @@ void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS]);
 /* 128 + the signal that stopped the command (SIGINT if none was seen). */
 int cli_interrupted_status(void);
 
+/* A frequency (as cli_parse_khz reads it) for domains whose levels span
+ * lo_khz..hi_khz: more than 10 % outside is a usage error naming `what` and
+ * the range; within it, the caller rounds to a level and says so. */
+int cli_khz_in_range(const char *text, uint32_t lo_khz, uint32_t hi_khz,
+		     const char *what, uint32_t *khz, struct zd_err *err);
+
 /* Print a JSON value on stdout (with a newline) and release it. */
 int cli_print_json(json_t *value);
 

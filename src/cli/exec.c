@@ -136,21 +136,46 @@ static int find_domain(const struct zd_platform *p, const char *name)
 	return -1;
 }
 
-static int set_target(struct exec_state *st, int d, const char *freq,
-		      struct zd_err *err)
+/* Domain d at the level nearest `khz` (what the user typed: `text`). */
+static void set_target(struct exec_state *st, int d, uint32_t khz,
+		       const char *text)
 {
-	uint32_t khz;
-	int rc = cli_parse_khz(freq, &khz, err);
-	if (rc != 0)
-		return rc;
 	const struct zd_freq_domain *dom = &st->p->info.domains[d];
 	struct zd_launch_target *t = &st->plan.targets[d];
 	t->selected = true;
 	t->khz = zd_domain_nearest_khz(dom, khz);
 	if (t->khz != khz)
-		warn(st, "%s: %u kHz is not one of its levels; using %u kHz",
-		     dom->name, khz, t->khz);
-	return 0;
+		warn(st, "%s: %s is not one of its levels; using %u kHz",
+		     dom->name, text, t->khz);
+}
+
+/* Whether the plan touches domain d: it holds one of the confined CPUs. */
+static bool plan_covers(const struct exec_state *st, int d)
+{
+	struct zd_cpuset both = st->p->info.domains[d].cpus;
+	if (!st->plan.confined)
+		return true;
+	zd_cpuset_and(&both, &st->plan.cpus);
+	return zd_cpuset_count(&both) > 0;
+}
+
+/* One --freq for every covered domain: checked against their joint range. */
+static int parse_common_khz(const struct exec_state *st, const char *text,
+			    uint32_t *khz, struct zd_err *err)
+{
+	uint32_t lo = UINT32_MAX, hi = 0;
+	for (int d = 0; d < st->p->info.ndomains; d++) {
+		if (!plan_covers(st, d))
+			continue;
+		const struct zd_freq_domain *dom = &st->p->info.domains[d];
+		if (zd_domain_min_khz(dom) < lo)
+			lo = zd_domain_min_khz(dom);
+		if (zd_domain_max_khz(dom) > hi)
+			hi = zd_domain_max_khz(dom);
+	}
+	if (hi == 0)
+		return cli_parse_khz(text, khz, err);
+	return cli_khz_in_range(text, lo, hi, "the CPUs' clusters", khz, err);
 }
 
 /* Which domains get which setting, decided before anything changes. */
@@ -186,22 +211,28 @@ static int plan_targets(struct exec_state *st, const struct exec_opts *o,
 						    "--freq: no cpufreq domain "
 						    "'%s' (see zdvfs status)",
 						    item);
-			int rc = set_target(st, d, eq + 1, err);
+			const struct zd_freq_domain *dom = &p->info.domains[d];
+			uint32_t khz;
+			int rc = cli_khz_in_range(eq + 1, zd_domain_min_khz(dom),
+						  zd_domain_max_khz(dom),
+						  dom->name, &khz, err);
 			if (rc != 0)
 				return rc;
+			set_target(st, d, khz, eq + 1);
 		}
 		return 0;
 	}
-	for (int d = 0; d < p->info.ndomains; d++) {
-		struct zd_cpuset both = p->info.domains[d].cpus;
-		if (st->plan.confined) {
-			zd_cpuset_and(&both, &st->plan.cpus);
-			if (zd_cpuset_count(&both) == 0)
-				continue;
-		}
-		int rc = o->freq_arg ? set_target(st, d, o->freq_arg, err) : 0;
+	uint32_t khz = 0;
+	if (o->freq_arg) {
+		int rc = parse_common_khz(st, o->freq_arg, &khz, err);
 		if (rc != 0)
 			return rc;
+	}
+	for (int d = 0; d < p->info.ndomains; d++) {
+		if (!plan_covers(st, d))
+			continue;
+		if (o->freq_arg)
+			set_target(st, d, khz, o->freq_arg);
 		st->plan.targets[d].selected = true;
 		if (o->governor != NULL)
 			snprintf(st->plan.targets[d].governor,

@@ -100,6 +100,19 @@ bad:
 			    text);
 }
 
+/* 10 % beyond the range is a typo or the wrong board, not a rounding. */
+int cli_khz_in_range(const char *text, uint32_t lo_khz, uint32_t hi_khz,
+		     const char *what, uint32_t *khz, struct zd_err *err)
+{
+	int rc = cli_parse_khz(text, khz, err);
+	if (rc == 0 && ((double)*khz < 0.9 * lo_khz ||
+			(double)*khz > 1.1 * hi_khz))
+		rc = zd_bad_input(err, "--freq %s is outside %s's range "
+				  "%.1f-%.1f MHz", text, what, lo_khz / 1000.0,
+				  hi_khz / 1000.0);
+	return rc;
+}
+
 int cli_print_json(json_t *value)
 {
 	if (value == NULL) {

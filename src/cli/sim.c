@@ -24,7 +24,8 @@ static const char sim_usage[] =
 	"                    board's reserved ones)\n"
 	"  --cpus LIST       exactly these CPUs, like 1,3-5\n"
 	"  --freq F          every cluster at the level nearest F (1.4GHz, 1400MHz,\n"
-	"                    1400000); implies --governor userspace\n"
+	"                    1400000; more than 10 % outside the board's levels\n"
+	"                    is refused); implies --governor userspace\n"
 	"  --level I         every cluster at level I (0 = lowest; clamped to each\n"
 	"                    cluster's top); implies --governor userspace\n"
 	"  --governor G      performance, powersave, userspace, ondemand,\n"
@@ -202,19 +203,35 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 						       : b->default_governor;
 	if ((rc = zd_policy_new(gov, info, &cpus, pol, err)) != 0)
 		return rc;
-	uint32_t khz = 0;
-	if (o->freq && (rc = cli_parse_khz(o->freq, &khz, err)) != 0)
+	uint32_t khz = 0, lo = UINT32_MAX, hi = 0;
+	int top_level = 0;
+	for (int c = 0; c < b->nclusters; c++) {
+		const struct zd_freq_domain *dom = &info->domains[c];
+		lo = zd_domain_min_khz(dom) < lo ? zd_domain_min_khz(dom) : lo;
+		hi = zd_domain_max_khz(dom) > hi ? zd_domain_max_khz(dom) : hi;
+		if (b->clusters[c].nopps - 1 > top_level)
+			top_level = b->clusters[c].nopps - 1;
+	}
+	if (o->freq && (rc = cli_khz_in_range(o->freq, lo, hi, b->name, &khz,
+					      err)) != 0)
 		return rc;
+	if (o->level > top_level)
+		return zd_bad_input(err, "--level %d: %s has levels 0-%d",
+				    o->level, b->name, top_level);
 	for (int c = 0; c < b->nclusters; c++) {
 		const struct zd_cluster_desc *cl = &b->clusters[c];
-		if (o->freq)
-			(*pol)->fixed_khz[c] =
-				zd_domain_nearest_khz(&info->domains[c], khz);
-		else if (o->level >= 0)
-			(*pol)->fixed_khz[c] =
-				cl->opps[o->level < cl->nopps ? o->level
-							      : cl->nopps - 1]
-					.khz;
+		uint32_t *fixed = &(*pol)->fixed_khz[c];
+		if (o->freq) {
+			*fixed = zd_domain_nearest_khz(&info->domains[c], khz);
+			if (*fixed != khz)
+				fprintf(stderr, "zdvfs sim: %s: %s is not one "
+					"of its levels; using %.1f MHz\n",
+					cl->name, o->freq, *fixed / 1000.0);
+		} else if (o->level >= 0) {
+			*fixed = cl->opps[o->level < cl->nopps ? o->level
+							       : cl->nopps - 1]
+					 .khz;
+		}
 	}
 	return 0;
 }

@@ -46,6 +46,10 @@ check "JSON report written to -o" contains "$T/report.json" '"exit_status": 0'
 check "JSON report lists the rails" contains "$T/report.json" '"VDD_SYS_CPU"'
 check "JSON report gives peak temperatures" contains "$T/report.json" '"peak_mc"'
 check "tree restored after per-domain --freq" same_as_before "$R"
+"$ZDVFS" exec --sysfs-root "$R" --freq policy0=9GHz -- true 2>"$T/err"
+expect_status 2 "a per-domain --freq far outside its levels is refused" $?
+check "the refusal names the domain's range" contains "$T/err" "policy0's range"
+check "tree untouched after a refused --freq" same_as_before "$R"
 
 # bad usage changes nothing
 "$ZDVFS" exec --sysfs-root "$R" --freq fast -- true 2>"$T/err"; expect_status 2 "bad frequency is a usage error" $?

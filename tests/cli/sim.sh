@@ -48,5 +48,11 @@ check "unknown workload named" contains "$T/err" "gemmm"
 check "governors listed" contains "$T/err" "schedutil"
 "$ZDVFS" sim --board jetson-tx2 --workload gemm --freq 1GHz --governor ondemand 2>/dev/null; expect_status 2 "--freq with a reactive governor" $?
 "$ZDVFS" sim --board jetson-tx2 2>/dev/null; expect_status 2 "--workload required" $?
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --freq 99GHz 2>"$T/err"; expect_status 2 "--freq far outside the board's levels is refused" $?
+check "the refusal names the range" contains "$T/err" "345.6-2035.2 MHz"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --freq 1.4GHz >/dev/null 2>"$T/err"; expect_status 0 "--freq between levels runs" $?
+check "the rounding is said aloud" contains "$T/err" "using 1420.8 MHz"
+"$ZDVFS" sim --board jetson-tx2 --workload gemm --level 12 2>"$T/err"; expect_status 2 "--level beyond the top is refused" $?
+check "the refusal names the levels" contains "$T/err" "levels 0-11"
 
 finish
