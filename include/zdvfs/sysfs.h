@@ -14,8 +14,6 @@
 struct zd_sysfs {
 	char root[PATH_MAX]; /* no trailing slash; "" for the real "/" */
 	bool is_host;        /* the root is this machine's own "/" */
-	int writes;          /* writes attempted so far */
-	int fail_write_at;   /* ZDVFS_FAULT_WRITE: fail this write (1-based), 0 = never */
 };
 
 /* root: NULL means $ZDVFS_SYSFS_ROOT, else "/". The root must be a directory. */

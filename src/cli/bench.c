@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "zdvfs/fault.h"
 #include "zdvfs/bench.h"
 #include "zdvfs/runner.h"
 
@@ -296,8 +297,7 @@ static int bench(struct bench_cli *c)
 	struct zd_err err = {0};
 	struct progress pr = {.quiet = c->quiet, .tty = isatty(STDERR_FILENO),
 			      .start = zd_monotonic_s(), .phase = -1};
-	const char *fault = getenv("ZDVFS_FAULT_SIGINT_AFTER");
-	pr.fault_after = fault ? atol(fault) : 0;
+	pr.fault_after = zd_fault_arg(ZD_FAULT_SIGINT_AFTER);
 	c->o.stop = &cli_stop_signal;
 	c->o.progress = on_progress;
 	c->o.progress_ctx = &pr;

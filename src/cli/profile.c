@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "run.h"
 #include "zdvfs/board.h"
+#include "zdvfs/fault.h"
 #include "zdvfs/paths.h"
 #include "zdvfs/runner.h"
 #include "zdvfs/store.h"
@@ -563,8 +564,7 @@ static void init_progress(const struct profile_opts *o, struct progress *pr)
 	pr->tty = isatty(STDERR_FILENO);
 	pr->start = zd_monotonic_s();
 	pr->report_fd = -1;
-	const char *fault = getenv("ZDVFS_FAULT_SIGINT_AFTER");
-	pr->fault_after = fault ? atol(fault) : 0;
+	pr->fault_after = zd_fault_arg(ZD_FAULT_SIGINT_AFTER);
 }
 
 static void sweep_opts(const struct profile_opts *o, struct progress *pr,

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "zdvfs/fault.h"
 #include "zdvfs/state.h"
 
 #define STATE_FORMAT "zdvfs-state 1"
@@ -108,6 +109,12 @@ static int state_save(struct zd_state *s, struct zd_err *err)
 	if (text == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	unlink(tmp);
+	if (zd_fault_hit(ZD_FAULT_STATE_SAVE)) {
+		free(text);
+		return zd_fail(err, ENOSPC, "cannot write state file %s: %s "
+			       "(fault injected by ZDVFS_FAULT_STATE_SAVE)",
+			       tmp, strerror(ENOSPC));
+	}
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		      0600);
 	int rc = 0;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zdvfs/fault.h"
 #include "zdvfs/sysfs.h"
 
 int zd_sysfs_init(struct zd_sysfs *fs, const char *root, struct zd_err *err)
@@ -27,10 +28,6 @@ int zd_sysfs_init(struct zd_sysfs *fs, const char *root, struct zd_err *err)
 				    root);
 	fs->is_host = strcmp(resolved, "/") == 0;
 	snprintf(fs->root, sizeof(fs->root), "%s", fs->is_host ? "" : resolved);
-
-	const char *fault = getenv("ZDVFS_FAULT_WRITE");
-	if (fault != NULL && fault[0] != '\0')
-		fs->fail_write_at = atoi(fault);
 	return 0;
 }
 
@@ -141,11 +138,10 @@ int zd_sysfs_write_str(struct zd_sysfs *fs, const char *rel, const char *value,
 	if (zd_sysfs_path(fs, rel, path, sizeof(path)) != 0)
 		return zd_fail(err, ENAMETOOLONG, "%s/%s: path too long",
 			       fs->root, rel);
-	fs->writes++;
-	if (fs->fail_write_at > 0 && fs->writes == fs->fail_write_at)
+	if (zd_fault_hit(ZD_FAULT_SYSFS_WRITE))
 		return zd_fail(err, EACCES,
 			       "cannot write '%s' to %s: %s (fault injected by "
-			       "ZDVFS_FAULT_WRITE)",
+			       "ZDVFS_FAULT_SYSFS_WRITE)",
 			       value, path, strerror(EACCES));
 	/* sysfs attributes are written in one write(); no O_CREAT so a
 	 * missing attribute is an error, never a new file. */

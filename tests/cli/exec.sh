@@ -62,20 +62,41 @@ check "available governors are listed" contains "$T/err" "schedutil"
 check "tree untouched by usage errors" same_as_before "$R"
 
 # permission denied part-way (the 3rd write fails): nothing left changed
-ZDVFS_FAULT_WRITE=3 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "cat $R/$P0/scaling_governor > $T/seen" 2>"$T/err"
+ZDVFS_FAULT_SYSFS_WRITE=3 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "cat $R/$P0/scaling_governor > $T/seen" 2>"$T/err"
 expect_status 0 "failed write: the command still runs" $?
 check "failed write: warning says what" contains "$T/err" "Permission denied"
 check "failed write: child ran under the original governor" contains "$T/seen" "^schedutil"
 check "failed write: tree as before" same_as_before "$R"
-ZDVFS_FAULT_WRITE=3 "$ZDVFS" exec --strict --sysfs-root "$R" --freq 960000 -- touch "$T/ran" 2>/dev/null
+ZDVFS_FAULT_SYSFS_WRITE=3 "$ZDVFS" exec --strict --sysfs-root "$R" --freq 960000 -- touch "$T/ran" 2>/dev/null
 expect_status 1 "--strict: failed write is an error" $?
 check "--strict: the command did not run" test ! -e "$T/ran"
 check "--strict: tree as before" same_as_before "$R"
 
+# the restore itself fails (every write from the 5th on, after the 4 that
+# applied both domains): the error says so, the state file keeps the
+# original values, and `zdvfs restore` finishes the job
+ZDVFS_FAULT_SYSFS_WRITE=5+ "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- true 2>"$T/err"
+expect_status 1 "a failed restore is an error" $?
+check "it says the restore is incomplete" contains "$T/err" "restore incomplete"
+check "and where the original values stay" contains "$T/err" "for \`zdvfs restore\`"
+check "the state file is kept" sh -c "ls '$ZDVFS_STATE_DIR' | grep -q '^state-'"
+"$ZDVFS" restore >"$T/out" 2>&1; expect_status 0 "zdvfs restore after a failed restore" $?
+check "failed restore + zdvfs restore: tree as before" same_as_before "$R"
+
+# the state file cannot be written: nothing may change, the command runs
+ZDVFS_FAULT_STATE_SAVE=1 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "cat $R/$P0/scaling_governor > $T/seen" 2>"$T/err"
+expect_status 0 "no state file: the command still runs" $?
+check "no state file: the warning names it" contains "$T/err" "state file"
+check "no state file: nothing was changed" contains "$T/seen" "^schedutil"
+check "no state file: tree as before" same_as_before "$R"
+ZDVFS_FAULT_STATE_SAVE=1 "$ZDVFS" exec --strict --sysfs-root "$R" --freq 960000 -- true 2>/dev/null
+expect_status 1 "--strict: no state file is an error" $?
+
 # zdvfs receives SIGTERM while the child runs
 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "echo \$\$ > $T/child; exec sleep 30" 2>/dev/null &
 zpid=$!
-wait_for "$R/$P0/scaling_governor" userspace && wait_for "$T/child" .
+check "the change is in place while the child runs" wait_for "$R/$P0/scaling_governor" userspace
+check "the child is running" wait_for "$T/child" .
 kill -TERM $zpid
 wait $zpid
 expect_status 143 "zdvfs dies of the SIGTERM it got (128+15)" $?
@@ -86,7 +107,8 @@ check "SIGTERM: forwarded to the child" sh -c "! kill -0 $(cat "$T/child") 2>/de
 rm -f "$T/child"
 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c "echo \$\$ > $T/child; exec sleep 30" 2>/dev/null &
 zpid=$!
-wait_for "$R/$P0/scaling_governor" userspace && wait_for "$T/child" .
+check "the change is in place while the child runs" wait_for "$R/$P0/scaling_governor" userspace
+check "the child is running" wait_for "$T/child" .
 kill -HUP $zpid
 wait $zpid
 expect_status 129 "zdvfs dies of the SIGHUP it got (128+1)" $?
@@ -96,7 +118,8 @@ check "SIGHUP: tree restored" same_as_before "$R"
 rm -f "$T/child"
 "$ZDVFS" exec --sysfs-root "$R" --freq 499200 -- sh -c "echo \$\$ > $T/child; exec sleep 30" 2>/dev/null &
 zpid=$!
-wait_for "$R/$P0/scaling_governor" userspace && wait_for "$T/child" .
+check "the change is in place while the child runs" wait_for "$R/$P0/scaling_governor" userspace
+check "the child is running" wait_for "$T/child" .
 kill -KILL $zpid
 wait $zpid 2>/dev/null
 kill "$(cat "$T/child")" 2>/dev/null

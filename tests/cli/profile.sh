@@ -111,7 +111,7 @@ check "noise changes the numbers" sh -c "! cmp -s '$T/quiet.txt' '$T/whole.txt'"
 for sig in INT TERM; do
 	"$ZDVFS" profile $B --grid 3 --temps 25 --db "$T/$sig.db" >/dev/null 2>"$T/$sig.err" &
 	pid=$!
-	wait_for "$T/$sig.err" " done: "
+	check "SIG$sig: the sweep got under way" wait_for "$T/$sig.err" " done: "
 	kill -$sig $pid
 	wait $pid; status=$?
 	want=130; [ $sig = TERM ] && want=143

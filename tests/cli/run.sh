@@ -64,7 +64,8 @@ check "tree restored after the crash" same_as_before "$R"
 # zdvfs receives SIGTERM while the child runs
 "$ZDVFS" run --sysfs-root "$R" --policy powersave -- sh -c "echo \$\$ > $T/child; exec sleep 30" 2>/dev/null &
 zpid=$!
-wait_for "$R/$P0/scaling_governor" userspace && wait_for "$T/child" .
+check "the change is in place while the child runs" wait_for "$R/$P0/scaling_governor" userspace
+check "the child is running" wait_for "$T/child" .
 kill -TERM $zpid
 wait $zpid
 expect_status 143 "zdvfs dies of the SIGTERM it got (128+15)" $?

@@ -279,8 +279,14 @@ static void test_eval_lobo(void **state)
 		double mape = json_number_value(json_object_get(
 			json_object_get(ov, "with_reference"), "makespan_mape"));
 		double rho = json_number_value(json_object_get(ov, "edp_rank_rho"));
-		assert_true(isfinite(mape) && mape >= 0);
-		assert_true(rho > -1.0 && rho <= 1.0);
+		printf("# lobo %s: makespan MAPE %.1f %%, EDP rank rho %.3f\n",
+		       boards[b], mape, rho);
+		/* Held out, the model must still rank decisions and scale
+		 * time far better than chance: bounds several times looser
+		 * than what it reaches, so they fail on a broken model, not
+		 * on noise. */
+		assert_true(isfinite(mape) && mape >= 0 && mape < 60); /* per cent */
+		assert_true(rho > 0.5 && rho <= 1.0);
 	}
 	/* in-sample (the paper's setting) holds nothing out and fits better */
 	json_t *in = NULL;

@@ -28,7 +28,7 @@ static inline int fake_root_make(struct fake_root *fr, enum zt_fake_kind kind)
 	if (mkdir(fr->tree, 0755) != 0 || mkdir(fr->state, 0700) != 0)
 		return -1;
 	setenv("ZDVFS_STATE_DIR", fr->state, 1);
-	unsetenv("ZDVFS_FAULT_WRITE");
+	unsetenv("ZDVFS_FAULT_SYSFS_WRITE");
 	return zt_fake_create(kind, fr->tree);
 }
 
