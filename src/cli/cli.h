@@ -43,6 +43,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_parse_long(const char *cmd, const char *opt, const char *text,
 		   long lo, long hi, long *out);
 
+/* A real option in lo..hi, else a usage error (status 2) naming it. */
+int cli_parse_double(const char *cmd, const char *opt, const char *text,
+		     double lo, double hi, double *out);
+/* --seed of every command: 0..2^32-1, else a usage error. */
+int cli_parse_seed(const char *cmd, const char *text, uint64_t *seed);
+
 /* A frequency as users type it: 1400000 (kHz), 1400000kHz, 1400MHz,
  * 1.4GHz. */
 int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);

@@ -35,7 +35,7 @@ struct decide_opts {
 	const char **sources;
 	int nsources;
 	double guard_c;
-	unsigned long long seed;
+	uint64_t seed;
 	bool json;
 };
 
@@ -70,7 +70,6 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
 	int c, rc = 0;
-	char *end;
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
@@ -85,18 +84,11 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		case 'j': o->json = true; break;
 		case 'P': o->platform_dir = optarg; break;
 		case 'g':
-			o->guard_c = strtod(optarg, &end);
-			if (*end != '\0' || !(o->guard_c >= 20 && o->guard_c <= 150))
-				rc = cli_usage_error("decide", "--guard '%s' is not "
-							       "20..150 °C",
-						     optarg);
+			rc = cli_parse_double("decide", "--guard", optarg, 20,
+					      150, &o->guard_c);
 			break;
 		case 'S':
-			o->seed = strtoull(optarg, &end, 10);
-			if (*end != '\0' || optarg[0] == '-' || optarg[0] == '\0')
-				rc = cli_usage_error("decide", "--seed '%s' is not "
-							       "a number",
-						     optarg);
+			rc = cli_parse_seed("decide", optarg, &o->seed);
 			break;
 		case 'h':
 			fputs(decide_usage, stdout);

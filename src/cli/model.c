@@ -49,7 +49,7 @@ struct model_opts {
 	char *boards_text;
 	const char *boards[MAX_BOARDS];
 	int nboards, trees, depth, threads, folds;
-	unsigned long long seed;
+	uint64_t seed;
 	bool lobo, cross_board, per_program, json;
 };
 
@@ -130,9 +130,7 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 				o->folds = (int)v;
 			break;
 		case 's':
-			if ((rc = cli_parse_long("model", "--seed", optarg,
-						0, 2147483647L, &v)) == 0)
-				o->seed = (unsigned long long)v;
+			rc = cli_parse_seed("model", optarg, &o->seed);
 			break;
 		case 'h':
 			fputs(model_usage, stdout);

@@ -41,6 +41,33 @@ int cli_parse_long(const char *cmd, const char *opt, const char *text,
 	return 0;
 }
 
+int cli_parse_double(const char *cmd, const char *opt, const char *text,
+		     double lo, double hi, double *out)
+{
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(v >= lo && v <= hi))
+		return cli_usage_error(cmd, "%s '%s' is not a number in %g..%g",
+				       opt, text, lo, hi);
+	*out = v;
+	return 0;
+}
+
+/* Seeds are stored as 32-bit values everywhere (store, agents file). */
+int cli_parse_seed(const char *cmd, const char *text, uint64_t *seed)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
+	    v > UINT32_MAX)
+		return cli_usage_error(cmd, "--seed '%s' is not a number in "
+				       "0..%u", text, UINT32_MAX);
+	*seed = v;
+	return 0;
+}
+
 volatile sig_atomic_t cli_stop_signal;
 static const int stop_signals[CLI_NSTOP_SIGNALS] = {SIGINT, SIGTERM, SIGHUP};
 

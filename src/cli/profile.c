@@ -92,7 +92,7 @@ struct profile_opts {
 	int levels, jobs;
 	struct zd_sweep_temp temps[ZD_SWEEP_MAX_TEMPS];
 	int ntemps;
-	unsigned long long seed;
+	uint64_t seed;
 	double noise;
 	bool quiet, summary;
 };
@@ -178,9 +178,7 @@ static int parse_option(struct profile_opts *o, int c, const char *arg)
 		rc = zd_sweep_parse_temps(arg, o->temps, &o->ntemps, &err);
 		return library_usage(rc, &err);
 	case 's':
-		if ((rc = cli_parse_long("profile", "--seed", arg,
-					0, 2147483647L, &v)) == 0)
-			o->seed = (unsigned long long)v;
+		rc = cli_parse_seed("profile", arg, &o->seed);
 		return rc;
 	case 'j':
 		if ((rc = cli_parse_long("profile", "--jobs", arg,

@@ -80,20 +80,6 @@ static int add_source(struct run_opts *o, const char *file)
 	return 0;
 }
 
-static int parse_number(const char *opt, const char *text, double lo,
-			double hi, double *out)
-{
-	char *end = NULL;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !(v >= lo && v <= hi))
-		return cli_usage_error("run", "%s '%s' is not a number in "
-					      "%g..%g",
-				       opt, text, lo, hi);
-	*out = v;
-	return 0;
-}
-
 static int check_policy(const char *name)
 {
 	if (zd_policy_find(name) != NULL && strcmp(name, "userspace") != 0)
@@ -210,21 +196,19 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'W': o->workload_dir = optarg; break;
 		case 'Y': o->yes_sweep = true; break;
 		case 'g':
-			if ((rc = parse_number("--guard", optarg, 20, 150, &v)) == 0)
+			if ((rc = cli_parse_double("run", "--guard", optarg, 20, 150, &v)) == 0)
 				o->guard_c = v;
 			break;
 		case 'S':
-			if ((rc = parse_number("--seed", optarg, 0, 4294967295.0,
-					       &v)) == 0)
-				o->seed = (uint64_t)v;
+			rc = cli_parse_seed("run", optarg, &o->seed);
 			break;
 		case 'i':
-			if ((rc = parse_number("--interval", optarg, 1, 60000,
+			if ((rc = cli_parse_double("run", "--interval", optarg, 1, 60000,
 					       &v)) == 0)
 				o->interval_ms = (int)v;
 			break;
 		case 'R':
-			if ((rc = parse_number("--runs", optarg, 1, 100000, &v)) == 0)
+			if ((rc = cli_parse_double("run", "--runs", optarg, 1, 100000, &v)) == 0)
 				o->runs = (int)v;
 			break;
 		case 'h':

@@ -41,7 +41,7 @@ struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
-	unsigned long long seed;
+	uint64_t seed;
 	double noise;
 	bool json;
 };
@@ -101,9 +101,7 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 				o->runs = (int)v;
 			break;
 		case 's':
-			if ((rc = cli_parse_long("sim", "--seed", optarg,
-						0, 2147483647L, &v)) == 0)
-				o->seed = (unsigned long long)v;
+			rc = cli_parse_seed("sim", optarg, &o->seed);
 			break;
 		case 'z':
 			o->noise = strtod(optarg, &end);

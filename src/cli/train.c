@@ -43,7 +43,7 @@ struct train_opts {
 	const char *board, *db, *model, *program, *platform_dir;
 	int steps;
 	bool include_sweep, json;
-	unsigned long long seed;
+	uint64_t seed;
 };
 
 static int parse_train_opts(int argc, char **argv, struct train_opts *o)
@@ -84,9 +84,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 				o->steps = (int)v;
 			break;
 		case 'S':
-			if ((rc = cli_parse_long("train", "--seed", optarg,
-						0, 2147483647L, &v)) == 0)
-				o->seed = (unsigned long long)v;
+			rc = cli_parse_seed("train", optarg, &o->seed);
 			break;
 		case 'h':
 			fputs(train_usage, stdout);

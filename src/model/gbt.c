@@ -903,7 +903,7 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 {
 	json_t *param = NULL, *objective = NULL;
 	const char *lmp = "learner.learner_model_param";
-	long long nfeat, nclass = 0, ntarget = 1;
+	long long nfeat = 0, nclass = 0, ntarget = 1;
 	int rc = get_member(ld, learner, "learner", "learner_model_param",
 			    JSON_OBJECT, &param);
 	if (rc == 0)
@@ -922,7 +922,8 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 				   "reg:squarederror",
 				   "only reg:squarederror, whose output is "
 				   "the sum itself");
-	*ncols = (int)nfeat;
+	if (rc == 0)
+		*ncols = (int)nfeat;
 	return rc;
 }
 

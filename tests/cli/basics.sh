@@ -12,6 +12,12 @@ for c in status platforms exec restore; do
 	check "$c --help shows usage" contains "$T/out" "usage: zdvfs $c"
 done
 "$ZDVFS" status --bogus 2>/dev/null; expect_status 2 "bad option is a usage error" $?
+# one --seed for every command: 0..2^32-1
+for c in run decide sim profile train "model train"; do
+	# shellcheck disable=SC2086
+	"$ZDVFS" $c --seed 4294967296 2>"$T/err"; expect_status 2 "$c: --seed beyond 2^32-1 is refused" $?
+	check "$c: --seed's range is named" contains "$T/err" "0..4294967295"
+done
 
 # status on this machine always works, whatever it has
 "$ZDVFS" status >"$T/out"; expect_status 0 "status on this machine" $?
