@@ -13,19 +13,14 @@
 #include "zdvfs/err.h"
 #include "zdvfs/sysfs.h"
 
-struct zd_state_entry {
-	char *rel;      /* path relative to the sysfs root */
-	char *original; /* content before zdvfs touched it */
-};
+struct zd_state;
 
-struct zd_state {
-	char path[4096];      /* the state file */
-	char sysfs_root[4096]; /* "" for the real "/" */
-	pid_t pid;            /* the zdvfs that wrote it */
-	struct zd_state_entry *entries;
-	int nentries;
-	bool on_disk;
-};
+/* The state file, the sysfs root its paths are under ("" for the real "/"),
+ * the zdvfs that wrote it, and how many original values it holds. */
+const char *zd_state_path(const struct zd_state *s);
+pid_t zd_state_pid(const struct zd_state *s);
+const char *zd_state_sysfs_root(const struct zd_state *s);
+int zd_state_count(const struct zd_state *s);
 
 /* $ZDVFS_STATE_DIR, else /run/zdvfs as root, else $XDG_RUNTIME_DIR/zdvfs,
  * else /tmp/zdvfs-UID. Created 0700 if missing; refused if it is a symlink,

@@ -30,22 +30,23 @@ static int restore_file(const char *path, bool forced)
 	struct zd_err err = {0};
 	if (zd_state_load(path, &s, &err) != 0)
 		return cli_error("restore", &err);
-	if (!forced && owner_alive(s->pid)) {
+	if (!forced && owner_alive(zd_state_pid(s))) {
 		printf("%s: zdvfs pid %ld is still running; it restores this "
 		       "itself (use --state to force)\n",
-		       path, (long)s->pid);
+		       path, (long)zd_state_pid(s));
 		zd_state_free(s);
 		return 0;
 	}
 	struct zd_sysfs fs;
-	int n = s->nentries;
-	int rc = zd_sysfs_init(&fs, s->sysfs_root[0] ? s->sysfs_root : "/",
-			       &err);
+	int n = zd_state_count(s);
+	const char *root = zd_state_sysfs_root(s)[0] ? zd_state_sysfs_root(s)
+						      : "/";
+	int rc = zd_sysfs_init(&fs, root, &err);
 	if (rc == 0)
 		rc = zd_state_apply(s, &fs, &err);
 	if (rc == 0)
 		printf("%s: restored %d setting%s under %s\n", path, n,
-		       n == 1 ? "" : "s", s->sysfs_root[0] ? s->sysfs_root : "/");
+		       n == 1 ? "" : "s", root);
 	zd_state_free(s);
 	return rc == 0 ? 0 : cli_error("restore", &err);
 }

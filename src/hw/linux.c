@@ -715,7 +715,7 @@ static int linux_restore(struct zd_platform *p, struct zd_err *err)
 			snprintf(err->msg, sizeof(err->msg),
 				 "%.600s; the original values stay in %.300s "
 				 "for `zdvfs restore`",
-				 msg, lp->state->path);
+				 msg, zd_state_path(lp->state));
 			return rc;
 		}
 		zd_state_free(lp->state);

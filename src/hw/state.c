@@ -14,6 +14,20 @@
 #include "zdvfs/fault.h"
 #include "zdvfs/state.h"
 
+struct zd_state_entry {
+	char *rel;      /* path relative to the sysfs root */
+	char *original; /* content before zdvfs touched it */
+};
+
+struct zd_state {
+	char path[4096];      /* the state file */
+	char sysfs_root[4096]; /* "" for the real "/" */
+	pid_t pid;            /* the zdvfs that wrote it */
+	struct zd_state_entry *entries;
+	int nentries;
+	bool on_disk;
+};
+
 #define STATE_FORMAT "zdvfs-state 1"
 /* Only cpufreq attributes are ever journaled; a state file naming anything
  * else is refused, so a forged file cannot make a root restore write
@@ -378,4 +392,24 @@ int zd_state_lock_domain(const struct zd_sysfs *fs, int policy,
 		/* The lock holds regardless; the pid is only for messages. */
 	}
 	return fd;
+}
+
+const char *zd_state_path(const struct zd_state *s)
+{
+	return s->path;
+}
+
+pid_t zd_state_pid(const struct zd_state *s)
+{
+	return s->pid;
+}
+
+const char *zd_state_sysfs_root(const struct zd_state *s)
+{
+	return s->sysfs_root;
+}
+
+int zd_state_count(const struct zd_state *s)
+{
+	return s->nentries;
 }

@@ -36,7 +36,7 @@ static void assert_near_at(double x, double want, double tol, int line)
 static struct zd_action_space space_of(const char *board)
 {
 	struct zd_board *b = NULL;
-	struct zd_action_space s;
+	struct zd_action_space s = {0}; /* fail_msg is not known to return */
 	struct zd_err err = {0};
 	if (zd_board_load(board, NULL, &b, &err) != 0 ||
 	    zd_action_space_init(&s, b, &err) != 0)

@@ -73,10 +73,10 @@ static void restore_from_the_file_alone(void **state)
 	struct zd_state *s = NULL;
 	if (zd_state_load(copy, &s, &err) != 0)
 		fail_msg("%s", err.msg);
-	assert_int_equal(s->nentries, 2);
-	assert_string_equal(s->sysfs_root, fr.tree);
+	assert_int_equal(zd_state_count(s), 2);
+	assert_string_equal(zd_state_sysfs_root(s), fr.tree);
 	struct zd_sysfs fs;
-	assert_int_equal(zd_sysfs_init(&fs, s->sysfs_root, &err), 0);
+	assert_int_equal(zd_sysfs_init(&fs, zd_state_sysfs_root(s), &err), 0);
 	assert_int_equal(zd_state_apply(s, &fs, &err), 0);
 	assert_int_equal(access(copy, F_OK), -1); /* removed once restored */
 	zd_state_free(s);
