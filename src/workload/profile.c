@@ -51,7 +51,7 @@ static int dram_bytes(const char *file, json_t *root, double footprint,
 	size_t i;
 	json_t *c;
 	json_array_foreach(clusters, i, c) {
-		double misses, line;
+		double misses = 0, line = 0; /* set by number_at on success */
 		int rc = number_at(file, c, "scaling.counters.ll_misses.standard",
 				   &misses, err);
 		if (rc == 0)
@@ -99,7 +99,9 @@ static int check_identity(const char *file, json_t *root, const char *board,
 static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 		struct zd_err *err)
 {
-	double work, span, serial, footprint, reads, writes, slowest = 1.0;
+	/* Zeros only for the compiler: every path that reads one set it. */
+	double work = 0, span = 0, serial = 0, footprint = 0, reads = 0,
+	       writes = 0, slowest = 1.0;
 	const char *kind = json_string_value(json_object_get(root, "kind"));
 	int rc;
 	if ((rc = number_at(file, root,
