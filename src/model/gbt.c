@@ -24,6 +24,7 @@
 
 #include <xgboost/c_api.h>
 
+#include "xgb_dl.h"
 #include "zdvfs/gbt.h"
 
 /* Bounds on what a model may hold: node indices are int32. */
@@ -1147,6 +1148,8 @@ int zd_gbt_train(const float *x, const float *y, size_t nrows, int ncols,
 	BoosterHandle booster = NULL;
 	*out = NULL;
 	int rc = resolve_params(params, &p, err);
+	if (rc == 0)
+		rc = zd_xgb_load(err);
 	if (rc == 0)
 		rc = check_data(x, y, nrows, ncols, err);
 	if (rc == 0)

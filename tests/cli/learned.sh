@@ -27,6 +27,12 @@ no_worse() { awk "BEGIN { exit !($1 <= $2 * (1 + 1e-9)) }"; }
 	--db "$DB" --quiet
 expect_status 0 "profiling sweep of three workloads" $?
 mkdir -p "$T/model"
+# XGBoost is opened only to train; missing, it is named with its package
+ZDVFS_LIBXGBOOST="$T/no-xgboost.so" "$ZDVFS" model train --db "$DB" --out "$MODEL" \
+	--trees 20 --depth 4 --threads 1 >/dev/null 2>"$T/err"
+expect_status 1 "training without XGBoost is a runtime error" $?
+check "the missing XGBoost is named with its package" contains "$T/err" \
+	"XGBoost is needed to train the environment model.*install the Debian package libxgboost"
 "$ZDVFS" model train --db "$DB" --out "$MODEL" --trees 20 --depth 4 --threads 1 >/dev/null
 expect_status 0 "model trained" $?
 
