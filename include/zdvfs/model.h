@@ -25,7 +25,8 @@
 #include "zdvfs/platform.h"
 #include "zdvfs/store.h"
 
-#define ZD_MODEL_FORMAT_VERSION 1
+/* The binary model file's format (1 was the JSON of zdvfs 0.1). */
+#define ZD_MODEL_FORMAT_VERSION 2
 
 /* What a run did, measured or predicted. */
 struct zd_outcome {
@@ -61,14 +62,23 @@ int zd_model_train(struct zd_store *s, const struct zd_model_train_opts *o,
 		   struct zd_model **out, struct zd_err *err);
 void zd_model_free(struct zd_model *m);
 
-/* One versioned JSON file; a truncated, foreign or newer file is a usage
- * error naming the file and what is wrong. */
+/* One versioned binary file (model.c says its layout: the trees as
+ * zdvfs walks them, mapped and used in place, ~0.7 MB for four boards),
+ * checked whole on load: a truncated, damaged, foreign or newer file is a
+ * usage error naming the file and what is wrong. zd_model_load also reads
+ * the JSON models of earlier zdvfs (slower). zd_model_save_json writes
+ * XGBoost 1.7's JSON layout per regressor, readable by XGBoost itself. */
 int zd_model_save(const struct zd_model *m, const char *path,
 		  struct zd_err *err);
+int zd_model_save_json(const struct zd_model *m, const char *path,
+		       struct zd_err *err);
 int zd_model_load(const char *path, struct zd_model **out, struct zd_err *err);
 /* Where `zdvfs model train` writes by default: beside the store,
- * $ZDVFS_DATA_DIR/model.json etc. */
+ * $ZDVFS_DATA_DIR/model.bin etc. */
 int zd_model_default_path(char *buf, size_t len, struct zd_err *err);
+/* The model to read by default: that path, or the model.json an earlier
+ * zdvfs wrote there when there is no model.bin. */
+int zd_model_find_default(char *buf, size_t len, struct zd_err *err);
 /* What the model was trained on: programs, boards, runs, rows per part. */
 const json_t *zd_model_info(const struct zd_model *m);
 

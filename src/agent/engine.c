@@ -233,7 +233,7 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 	if (rc == 0 && o->model_path)
 		snprintf(model_path, sizeof(model_path), "%s", o->model_path);
 	else if (rc == 0)
-		rc = zd_model_default_path(model_path, sizeof(model_path), err);
+		rc = zd_model_find_default(model_path, sizeof(model_path), err);
 	if (rc == 0 && !o->model_free)
 		rc = zd_model_load(model_path, &e->model, err);
 	if (rc == 0)

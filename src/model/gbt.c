@@ -45,6 +45,8 @@ struct gbt_node {
 	uint32_t split;   /* column | NODE_LEAF | NODE_DEFAULT_LEFT */
 	int32_t child[2]; /* a split's children sit side by side */
 };
+/* The model file stores these records as they are (zd_gbt_flat). */
+_Static_assert(sizeof(struct gbt_node) == ZD_GBT_NODE_BYTES, "node record");
 
 #define NODE_LEAF 0x80000000u
 #define NODE_DEFAULT_LEFT 0x40000000u
@@ -54,6 +56,7 @@ struct gbt_tree {
 	int32_t root;  /* index of its first node; the tree runs to the next */
 	int32_t depth; /* splits on the longest path */
 };
+_Static_assert(sizeof(struct gbt_tree) == ZD_GBT_TREE_BYTES, "tree record");
 
 /* Training statistics of a node: unused by prediction, kept so that the
  * JSON written holds everything XGBoost's loader wants. */
@@ -69,7 +72,8 @@ struct zd_gbt {
 	float base;      /* base_score, plus the leaves of folded trees */
 	struct gbt_tree *trees;
 	struct gbt_node *nodes;
-	struct gbt_stats *stats;
+	struct gbt_stats *stats; /* NULL when read from the flat form */
+	bool borrowed;           /* trees and nodes belong to the caller */
 	size_t nnodes;
 	size_t cap_nodes;
 	int cap_trees;
@@ -99,8 +103,10 @@ void zd_gbt_free(struct zd_gbt *g)
 {
 	if (g == NULL)
 		return;
-	free(g->trees);
-	free(g->nodes);
+	if (!g->borrowed) {
+		free(g->trees);
+		free(g->nodes);
+	}
 	free(g->stats);
 	free(g);
 }
@@ -276,9 +282,10 @@ static int raw_from_compact(const struct zd_gbt *g, int t, struct raw_tree *r,
 	if (rc != 0)
 		return rc;
 	r->parent[0] = ROOT_PARENT;
+	static const struct gbt_stats none;
 	for (int32_t i = 0; i < n; i++) {
 		const struct gbt_node *d = &g->nodes[start + i];
-		const struct gbt_stats *s = &g->stats[start + i];
+		const struct gbt_stats *s = g->stats ? &g->stats[start + i] : &none;
 		r->cond[i] = d->value;
 		r->loss[i] = s->loss_change;
 		r->hess[i] = s->sum_hessian;
@@ -398,6 +405,131 @@ int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
 		return rc;
 	}
 	*out = s;
+	return 0;
+}
+
+/* ---- the flat form ------------------------------------------------------ */
+
+void zd_gbt_flat_view(const struct zd_gbt *g, struct zd_gbt_flat *out)
+{
+	*out = (struct zd_gbt_flat){
+		.ncols = g->ncols,
+		.ntrees = g->ntrees,
+		.nnodes = g->nnodes,
+		.base = g->base,
+		.trees = g->trees,
+		.nodes = g->nodes,
+	};
+}
+
+/* Tree t of a flat form, nodes [start, end): every node reached once from
+ * the root, children after their parent and side by side inside the
+ * tree, leaves their own children, columns known, no stray flag, and the
+ * depth the walk takes exactly that of the deepest leaf. level[] is
+ * scratch of the model's node count, -1 on entry for these nodes. */
+static int check_flat_tree(const struct zd_gbt_flat *f,
+			   const struct gbt_node *nodes,
+			   const struct gbt_tree *tree, int t, int32_t end,
+			   int32_t *level, const char *what, struct zd_err *err)
+{
+	int32_t start = tree->root, deepest = 0;
+	level[start] = 0;
+	for (int32_t i = start; i < end; i++) {
+		const struct gbt_node *n = &nodes[i];
+		if (level[i] < 0)
+			return zd_bad_input(err, "%s: tree %d: node %d is not "
+					    "reachable from its root", what, t, i);
+		if (level[i] > deepest)
+			deepest = level[i];
+		if (n->split & NODE_LEAF) {
+			if (n->split != NODE_LEAF || n->child[0] != i ||
+			    n->child[1] != i || !isfinite(n->value))
+				return zd_bad_input(err, "%s: tree %d: leaf %d is "
+						    "malformed", what, t, i);
+			continue;
+		}
+		uint32_t col = n->split & NODE_COLUMN;
+		if ((n->split & ~(NODE_COLUMN | NODE_DEFAULT_LEFT)) != 0 ||
+		    col >= (uint32_t)f->ncols)
+			return zd_bad_input(err, "%s: tree %d: node %d splits on "
+					    "column %u of %d", what, t, i,
+					    col, f->ncols);
+		if (isnan(n->value))
+			return zd_bad_input(err, "%s: tree %d: node %d has no "
+					    "threshold (NaN)", what, t, i);
+		int32_t l = n->child[0], r = n->child[1];
+		if (l <= i || r != l + 1 || r >= end)
+			return zd_bad_input(err, "%s: tree %d: node %d has "
+					    "children %d and %d; they must be "
+					    "side by side after it, inside "
+					    "nodes %d..%d", what, t, i, l, r,
+					    start, end - 1);
+		if (level[l] >= 0 || level[r] >= 0)
+			return zd_bad_input(err, "%s: tree %d: node %d is "
+					    "reached twice", what, t,
+					    level[l] >= 0 ? l : r);
+		level[l] = level[r] = level[i] + 1;
+	}
+	if (tree->depth != deepest)
+		return zd_bad_input(err, "%s: tree %d: depth %d, but its "
+				    "deepest leaf is at %d", what, t,
+				    tree->depth, deepest);
+	return 0;
+}
+
+int zd_gbt_from_flat(const struct zd_gbt_flat *f, const char *what,
+		     struct zd_gbt **out, struct zd_err *err)
+{
+	*out = NULL;
+	if (f->ncols < 1 || f->ncols > MAX_COLS)
+		return zd_bad_input(err, "%s: %d columns is out of range 1..%d",
+				    what, f->ncols, MAX_COLS);
+	if (f->ntrees < 0 || f->ntrees > MAX_TREES)
+		return zd_bad_input(err, "%s: %d trees is out of range 0..%d",
+				    what, f->ntrees, MAX_TREES);
+	if (f->nnodes > (size_t)INT32_MAX || (f->ntrees > 0) != (f->nnodes > 0))
+		return zd_bad_input(err, "%s: %zu nodes for %d trees", what,
+				    f->nnodes, f->ntrees);
+	if (!isfinite(f->base))
+		return zd_bad_input(err, "%s: base score is not a finite number",
+				    what);
+	const struct gbt_tree *trees = f->trees;
+	const struct gbt_node *nodes = f->nodes;
+	int32_t *level = malloc(sizeof(*level) * (f->nnodes ? f->nnodes : 1));
+	if (level == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	memset(level, 0xff, sizeof(*level) * f->nnodes); /* all -1 */
+	int rc = 0;
+	for (int t = 0; rc == 0 && t < f->ntrees; t++) {
+		int32_t end = t + 1 < f->ntrees ? trees[t + 1].root
+						: (int32_t)f->nnodes;
+		int32_t want = t == 0 ? 0 : trees[t - 1].root;
+		if (trees[t].root < want || (t > 0 && trees[t].root == want) ||
+		    end <= trees[t].root || end > (int32_t)f->nnodes)
+			rc = zd_bad_input(err, "%s: tree %d: nodes %d..%d are not "
+					  "within the model's %zu nodes, after "
+					  "the previous tree's", what, t,
+					  trees[t].root, end - 1, f->nnodes);
+		else if (t == 0 && trees[t].root != 0)
+			rc = zd_bad_input(err, "%s: tree 0 starts at node %d, "
+					  "not 0", what, trees[t].root);
+		else
+			rc = check_flat_tree(f, nodes, &trees[t], t, end, level,
+					     what, err);
+	}
+	free(level);
+	if (rc != 0)
+		return rc;
+	struct zd_gbt *g = gbt_new(f->ncols, f->base);
+	if (g == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	/* read-only memory: nothing writes a borrowed model's arrays */
+	g->trees = (struct gbt_tree *)(uintptr_t)trees;
+	g->nodes = (struct gbt_node *)(uintptr_t)nodes;
+	g->ntrees = g->cap_trees = f->ntrees;
+	g->nnodes = g->cap_nodes = f->nnodes;
+	g->borrowed = true;
+	*out = g;
 	return 0;
 }
 

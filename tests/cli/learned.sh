@@ -10,7 +10,7 @@
 
 export ZDVFS_CACHE_DIR="$T/cache" ZDVFS_DATA_DIR="$T/data"
 DB="$T/runs.db"
-MODEL="$T/model/model.json"
+MODEL="$T/model/model.bin"
 ENGINE="--db $DB --model $MODEL"
 PROG="$SRC/tests/features/stencil.c"
 sql() { sqlite3 "$DB" "$1"; }
