@@ -49,6 +49,18 @@ void zd_gbt_predict_rows(const struct zd_gbt *g, const float *x, size_t n,
 void zd_gbt_predict_strided(const struct zd_gbt *g, const float *x, size_t n,
 			    size_t stride, float *out);
 
+/* Many rows at once (a board's every decision): each tree is walked once
+ * for all rows, the rows at a node held as a bitset, so the cost per row
+ * and tree is a few bit operations; the sums are zd_gbt_predict's exactly.
+ * zd_gbt_bulk_new prepares g (which must outlive it); predicting needs
+ * scratch memory: -ENOMEM when there is none (out untouched). */
+struct zd_gbt_bulk;
+int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
+		    struct zd_err *err);
+void zd_gbt_bulk_free(struct zd_gbt_bulk *b);
+int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
+			size_t stride, float *out);
+
 /* A copy of g with inputs fixed[j] resolved wherever fixed_mask[j] is
  * non-zero; the copy still takes full rows (fixed columns are ignored). */
 int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,

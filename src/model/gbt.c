@@ -382,6 +382,259 @@ void zd_gbt_predict_strided(const struct zd_gbt *g, const float *x, size_t n,
 	}
 }
 
+/* ---- predicting many rows at once --------------------------------------- */
+
+/* The rows that reach a node are a bitset; a split sends the rows whose
+ * input is at or above its threshold right. Those sets come from one
+ * bitset per (column, distinct threshold) built for all rows up front, so
+ * walking a tree costs a few word operations per node for 64 rows at a
+ * time instead of a chain of loads per row; each leaf then adds its value
+ * to its rows, trees in order, so every row's sum is the walker's. */
+struct bulk_col {
+	int col;
+	int nthr;
+	float *thr;   /* its thresholds, sorted, distinct */
+	size_t first; /* index of its first bitset */
+};
+
+struct zd_gbt_bulk {
+	const struct zd_gbt *g;
+	int ncols;           /* columns split on */
+	struct bulk_col *cols;
+	int32_t *cmp;        /* per node: its bitset, or -1 for a leaf */
+	int16_t *colof;      /* per node: index into cols */
+	size_t nbitsets;
+	int max_depth;
+};
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+void zd_gbt_bulk_free(struct zd_gbt_bulk *b)
+{
+	if (b == NULL)
+		return;
+	for (int j = 0; j < b->ncols; j++)
+		free(b->cols[j].thr);
+	free(b->cols);
+	free(b->cmp);
+	free(b->colof);
+	free(b);
+}
+
+/* index of v in the sorted distinct thr[0..n) (present by construction) */
+static int find_thr(const float *thr, int n, float v)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (thr[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
+		    struct zd_err *err)
+{
+	*out = NULL;
+	struct zd_gbt_bulk *b = calloc(1, sizeof(*b));
+	int *count = calloc((size_t)g->ncols, sizeof(*count));
+	int *index = malloc(sizeof(*index) * (size_t)g->ncols);
+	if (b == NULL || count == NULL || index == NULL)
+		goto oom;
+	b->g = g;
+	b->cmp = malloc(sizeof(*b->cmp) * (g->nnodes ? g->nnodes : 1));
+	b->colof = malloc(sizeof(*b->colof) * (g->nnodes ? g->nnodes : 1));
+	if (b->cmp == NULL || b->colof == NULL)
+		goto oom;
+	for (size_t i = 0; i < g->nnodes; i++)
+		if (!(g->nodes[i].split & NODE_LEAF))
+			count[g->nodes[i].split & NODE_COLUMN]++;
+	for (int c = 0; c < g->ncols; c++)
+		b->ncols += count[c] > 0;
+	b->cols = calloc((size_t)(b->ncols ? b->ncols : 1), sizeof(*b->cols));
+	if (b->cols == NULL || b->ncols > INT16_MAX)
+		goto oom;
+	for (int c = 0, j = 0; c < g->ncols; c++) {
+		index[c] = -1;
+		if (count[c] == 0)
+			continue;
+		index[c] = j;
+		b->cols[j].col = c;
+		b->cols[j].thr = malloc(sizeof(float) * (size_t)count[c]);
+		if (b->cols[j].thr == NULL)
+			goto oom;
+		j++;
+	}
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct gbt_node *n = &g->nodes[i];
+		if (n->split & NODE_LEAF)
+			continue;
+		struct bulk_col *bc = &b->cols[index[n->split & NODE_COLUMN]];
+		bc->thr[bc->nthr++] = n->value;
+	}
+	for (int j = 0; j < b->ncols; j++) {
+		struct bulk_col *bc = &b->cols[j];
+		qsort(bc->thr, (size_t)bc->nthr, sizeof(float), cmp_float);
+		int k = 0;
+		for (int i = 0; i < bc->nthr; i++)
+			if (k == 0 || bc->thr[i] != bc->thr[k - 1])
+				bc->thr[k++] = bc->thr[i];
+		bc->nthr = k;
+		bc->first = b->nbitsets;
+		b->nbitsets += (size_t)k;
+	}
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct gbt_node *n = &g->nodes[i];
+		b->cmp[i] = -1;
+		b->colof[i] = -1;
+		if (n->split & NODE_LEAF)
+			continue;
+		int j = index[n->split & NODE_COLUMN];
+		const struct bulk_col *bc = &b->cols[j];
+		b->cmp[i] = (int32_t)(bc->first +
+				      (size_t)find_thr(bc->thr, bc->nthr, n->value));
+		b->colof[i] = (int16_t)j;
+	}
+	for (int t = 0; t < g->ntrees; t++)
+		if (g->trees[t].depth > b->max_depth)
+			b->max_depth = g->trees[t].depth;
+	free(count);
+	free(index);
+	*out = b;
+	return 0;
+oom:
+	free(count);
+	free(index);
+	zd_gbt_bulk_free(b);
+	return zd_fail(err, ENOMEM, "out of memory");
+}
+
+/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
+ * Branch-free halving: the comparisons are unpredictable. n >= 1. */
+static int rank_of(const float *thr, int n, float v)
+{
+	const float *at = thr;
+	while (n > 1) {
+		int half = n / 2;
+		at = v < at[half] ? at : at + half;
+		n -= half;
+	}
+	return (int)(at - thr) + !(v < *at);
+}
+
+/* Rows go in blocks of 64, one bit each; block w's bitsets lie together
+ * (bits[w * nbitsets + k]: rows whose input is >= threshold k of its
+ * column, or missing, as XGBoost's `x < threshold` is false for NaN) and
+ * nans[w * ncols + j] marks the rows missing column j. */
+static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
+			 size_t n, size_t stride, uint64_t *bits, uint64_t *nans)
+{
+	const struct bulk_col *bc = &b->cols[j];
+	size_t words = (n + 63) / 64;
+	for (size_t a = 0; a < n; a++) {
+		float v = x[a * stride + (size_t)bc->col];
+		uint64_t bit = 1ull << (a % 64);
+		int r = bc->nthr;
+		if (isnan(v))
+			nans[a / 64 * (size_t)b->ncols + (size_t)j] |= bit;
+		else
+			r = rank_of(bc->thr, bc->nthr, v);
+		if (r > 0)
+			bits[a / 64 * b->nbitsets + bc->first + (size_t)r - 1] |= bit;
+	}
+	for (size_t w = 0; w < words; w++) {
+		uint64_t *col = bits + w * b->nbitsets + bc->first;
+		for (int k = bc->nthr - 2; k >= 0; k--)
+			col[k] |= col[k + 1];
+	}
+}
+
+/* One tree over one block of rows (set: the rows present), depth first
+ * with the rows at each pending node as a word; each leaf adds its value
+ * to its rows. */
+static void bulk_tree(const struct zd_gbt_bulk *b, int t, uint64_t set,
+		      const uint64_t *bits, const uint64_t *nans, float *out,
+		      int32_t *node_at, uint64_t *rows_at)
+{
+	const struct zd_gbt *g = b->g;
+	int sp = 0;
+	node_at[0] = g->trees[t].root;
+	rows_at[0] = set;
+	while (sp >= 0) {
+		int32_t i = node_at[sp];
+		uint64_t s = rows_at[sp];
+		const struct gbt_node *nd = &g->nodes[i];
+		if (nd->split & NODE_LEAF) {
+			float v = nd->value;
+			for (; s; s &= s - 1)
+				out[__builtin_ctzll(s)] += v;
+			sp--;
+			continue;
+		}
+		uint64_t right = bits[b->cmp[i]];
+		if (nd->split & NODE_DEFAULT_LEFT)
+			right &= ~nans[b->colof[i]];
+		uint64_t l = s & ~right, r = s & right;
+		/* s is not empty, so one side is not; children side by side */
+		if (l) {
+			node_at[sp] = nd->child[0];
+			rows_at[sp] = l;
+			if (r) {
+				sp++;
+				node_at[sp] = nd->child[1];
+				rows_at[sp] = r;
+			}
+		} else {
+			node_at[sp] = nd->child[1];
+			rows_at[sp] = r;
+		}
+	}
+}
+
+int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
+			size_t stride, float *out)
+{
+	const struct zd_gbt *g = b->g;
+	size_t words = (n + 63) / 64, slots = (size_t)b->max_depth + 2;
+	uint64_t *bits = calloc(words * (b->nbitsets + (size_t)b->ncols) + 1,
+				sizeof(*bits));
+	int32_t *node_at = malloc(sizeof(*node_at) * slots);
+	uint64_t *rows_at = malloc(sizeof(*rows_at) * slots);
+	if (bits == NULL || node_at == NULL || rows_at == NULL) {
+		free(bits);
+		free(node_at);
+		free(rows_at);
+		return -ENOMEM;
+	}
+	uint64_t *nans = bits + words * b->nbitsets;
+	for (int j = 0; j < b->ncols; j++)
+		build_column(b, j, x, n, stride, bits, nans);
+	for (size_t a = 0; a < n; a++)
+		out[a] = g->base;
+	/* block after block, the trees in order: each row's sum adds the
+	 * trees in the walker's order */
+	for (size_t w = 0; w < words; w++) {
+		uint64_t set = w + 1 < words || n % 64 == 0
+				       ? ~0ull
+				       : (1ull << (n % 64)) - 1;
+		for (int t = 0; t < g->ntrees; t++)
+			bulk_tree(b, t, set, bits + w * b->nbitsets,
+				  nans + w * (size_t)b->ncols, out + w * 64,
+				  node_at, rows_at);
+	}
+	free(bits);
+	free(node_at);
+	free(rows_at);
+	return 0;
+}
+
 /* ---- specialisation ----------------------------------------------------- */
 
 int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,

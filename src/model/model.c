@@ -737,6 +737,9 @@ struct zd_model_query {
 	double ref_s;
 	struct zd_gbt *time, *power;
 	struct zd_gbt *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
+	/* the same, prepared to predict every decision at once */
+	struct zd_gbt_bulk *btime, *bpower;
+	struct zd_gbt_bulk *bpeak[ZD_MAX_ZONES], *bfinal[ZD_MAX_ZONES];
 };
 
 static int specialise(const struct zd_gbt *g, const float *fixed,
@@ -765,6 +768,10 @@ static int prepare_zone(struct zd_model_query *q, int z, struct zd_err *err)
 	if (rc == 0)
 		rc = specialise(q->model->part[ZD_PART_FINAL], row, ZD_COL_START,
 				zone_fixed, 1, &q->final[z], err);
+	if (rc == 0)
+		rc = zd_gbt_bulk_new(q->peak[z], &q->bpeak[z], err);
+	if (rc == 0)
+		rc = zd_gbt_bulk_new(q->final[z], &q->bfinal[z], err);
 	return rc;
 }
 
@@ -794,6 +801,10 @@ int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
 	if (rc == 0)
 		rc = specialise(m->part[ZD_PART_POWER], q->fixed, ZD_COL_START,
 				NULL, 0, &q->power, err);
+	if (rc == 0)
+		rc = zd_gbt_bulk_new(q->time, &q->btime, err);
+	if (rc == 0)
+		rc = zd_gbt_bulk_new(q->power, &q->bpower, err);
 	for (int z = 0; rc == 0 && z < q->prior.nzones; z++)
 		if (q->prior.zone_modelled[z])
 			rc = prepare_zone(q, z, err);
@@ -809,9 +820,13 @@ void zd_model_query_free(struct zd_model_query *q)
 {
 	if (!q)
 		return;
+	zd_gbt_bulk_free(q->btime);
+	zd_gbt_bulk_free(q->bpower);
 	zd_gbt_free(q->time);
 	zd_gbt_free(q->power);
 	for (int z = 0; z < ZD_MAX_ZONES; z++) {
+		zd_gbt_bulk_free(q->bpeak[z]);
+		zd_gbt_bulk_free(q->bfinal[z]);
 		zd_gbt_free(q->peak[z]);
 		zd_gbt_free(q->final[z]);
 	}
@@ -929,9 +944,73 @@ static void predict_block(const struct zd_model_query *q, int first, int n,
 	}
 }
 
+/* Every decision at once through the bulk predictors: the same rows and
+ * the same arithmetic as predict_block, so the same outcomes. -ENOMEM
+ * when the scratch memory is not there. */
+static int predict_all_bulk(const struct zd_model_query *q,
+			    struct zd_outcome *out)
+{
+	const struct zd_board_prior *bp = &q->prior;
+	size_t n = (size_t)bp->space.count, nc = ZD_NCOLS_THERMAL;
+	float *x = calloc(n * nc, sizeof(*x));
+	float *y1 = malloc(sizeof(*y1) * n), *y2 = malloc(sizeof(*y2) * n);
+	struct zd_action *acts = malloc(sizeof(*acts) * n);
+	int rc = x && y1 && y2 && acts ? 0 : -ENOMEM;
+	for (size_t r = 0; rc == 0 && r < n; r++) {
+		float *row = x + r * nc;
+		zd_action_at(&bp->space, (int)r, &acts[r]);
+		memcpy(row, q->fixed, sizeof(q->fixed));
+		zd_encode_action(bp, &acts[r], row);
+	}
+	if (rc == 0)
+		rc = zd_gbt_bulk_predict(q->btime, x, n, nc, y1);
+	if (rc == 0)
+		rc = zd_gbt_bulk_predict(q->bpower, x, n, nc, y2);
+	for (size_t r = 0; rc == 0 && r < n; r++) {
+		struct zd_outcome *o = &out[r];
+		memset(o, 0, sizeof(*o));
+		o->makespan_s = q->ref_s * exp(y1[r]);
+		o->avg_power_w = bp->tdp_w * exp(y2[r]);
+		o->energy_j = o->makespan_s * o->avg_power_w;
+		o->nzones = bp->nzones;
+		for (int z = 0; z < bp->nzones; z++)
+			o->peak_c[z] = o->final_c[z] = q->start_c[z];
+	}
+	for (int z = 0; rc == 0 && z < bp->nzones; z++) {
+		if (!bp->zone_modelled[z])
+			continue;
+		for (size_t r = 0; r < n; r++)
+			zd_encode_zone(bp, z, &acts[r], q->start_c[z],
+				       out[r].makespan_s, x + r * nc);
+		rc = zd_gbt_bulk_predict(q->bpeak[z], x, n, nc, y1);
+		if (rc == 0)
+			rc = zd_gbt_bulk_predict(q->bfinal[z], x, n, nc, y2);
+		for (size_t r = 0; rc == 0 && r < n; r++) {
+			double start = q->start_c[z];
+			out[r].final_c[z] = zd_encode_temp_abs(bp, z, y2[r]);
+			out[r].peak_c[z] = fmax(zd_encode_temp_abs(bp, z, y1[r]),
+						fmax(start, out[r].final_c[z]));
+		}
+	}
+	for (size_t r = 0; rc == 0 && r < n; r++) {
+		out[r].hottest_c = -273.15;
+		for (int z = 0; z < bp->nzones; z++)
+			if (out[r].peak_c[z] > out[r].hottest_c)
+				out[r].hottest_c = out[r].peak_c[z];
+	}
+	free(x);
+	free(y1);
+	free(y2);
+	free(acts);
+	return rc;
+}
+
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out)
 {
+	if (predict_all_bulk(q, out) == 0)
+		return;
+	/* no memory for the bulk form: a block at a time */
 	static _Thread_local float x[PREDICT_BLOCK * ZD_NCOLS_THERMAL];
 	int count = q->prior.space.count;
 	for (int first = 0; first < count; first += PREDICT_BLOCK) {
