@@ -538,14 +538,19 @@ static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
 {
 	const struct bulk_col *bc = &b->cols[j];
 	size_t words = (n + 63) / 64;
+	/* neighbouring rows (decisions) often share an input: its rank */
+	float last = NAN;
+	int last_r = 0;
 	for (size_t a = 0; a < n; a++) {
 		float v = x[a * stride + (size_t)bc->col];
 		uint64_t bit = 1ull << (a % 64);
 		int r = bc->nthr;
 		if (isnan(v))
 			nans[a / 64 * (size_t)b->ncols + (size_t)j] |= bit;
+		else if (v == last)
+			r = last_r;
 		else
-			r = rank_of(bc->thr, bc->nthr, v);
+			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
 		if (r > 0)
 			bits[a / 64 * b->nbitsets + bc->first + (size_t)r - 1] |= bit;
 	}

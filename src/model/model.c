@@ -737,9 +737,16 @@ struct zd_model_query {
 	double ref_s;
 	struct zd_gbt *time, *power;
 	struct zd_gbt *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
-	/* the same, prepared to predict every decision at once */
-	struct zd_gbt_bulk *btime, *bpower;
-	struct zd_gbt_bulk *bpeak[ZD_MAX_ZONES], *bfinal[ZD_MAX_ZONES];
+	/* the same prepared to predict every decision at once, at the first
+	 * zd_model_predict_all (the agents never ask for it) */
+	struct query_bulk *bulk;
+};
+
+struct query_bulk {
+	bool tried;
+	int rc;
+	struct zd_gbt_bulk *time, *power;
+	struct zd_gbt_bulk *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
 };
 
 static int specialise(const struct zd_gbt *g, const float *fixed,
@@ -768,10 +775,6 @@ static int prepare_zone(struct zd_model_query *q, int z, struct zd_err *err)
 	if (rc == 0)
 		rc = specialise(q->model->part[ZD_PART_FINAL], row, ZD_COL_START,
 				zone_fixed, 1, &q->final[z], err);
-	if (rc == 0)
-		rc = zd_gbt_bulk_new(q->peak[z], &q->bpeak[z], err);
-	if (rc == 0)
-		rc = zd_gbt_bulk_new(q->final[z], &q->bfinal[z], err);
 	return rc;
 }
 
@@ -801,10 +804,8 @@ int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
 	if (rc == 0)
 		rc = specialise(m->part[ZD_PART_POWER], q->fixed, ZD_COL_START,
 				NULL, 0, &q->power, err);
-	if (rc == 0)
-		rc = zd_gbt_bulk_new(q->time, &q->btime, err);
-	if (rc == 0)
-		rc = zd_gbt_bulk_new(q->power, &q->bpower, err);
+	if (rc == 0 && !(q->bulk = calloc(1, sizeof(*q->bulk))))
+		rc = zd_fail(err, ENOMEM, "out of memory");
 	for (int z = 0; rc == 0 && z < q->prior.nzones; z++)
 		if (q->prior.zone_modelled[z])
 			rc = prepare_zone(q, z, err);
@@ -820,13 +821,18 @@ void zd_model_query_free(struct zd_model_query *q)
 {
 	if (!q)
 		return;
-	zd_gbt_bulk_free(q->btime);
-	zd_gbt_bulk_free(q->bpower);
+	if (q->bulk) {
+		zd_gbt_bulk_free(q->bulk->time);
+		zd_gbt_bulk_free(q->bulk->power);
+		for (int z = 0; z < ZD_MAX_ZONES; z++) {
+			zd_gbt_bulk_free(q->bulk->peak[z]);
+			zd_gbt_bulk_free(q->bulk->final[z]);
+		}
+		free(q->bulk);
+	}
 	zd_gbt_free(q->time);
 	zd_gbt_free(q->power);
 	for (int z = 0; z < ZD_MAX_ZONES; z++) {
-		zd_gbt_bulk_free(q->bpeak[z]);
-		zd_gbt_bulk_free(q->bfinal[z]);
 		zd_gbt_free(q->peak[z]);
 		zd_gbt_free(q->final[z]);
 	}
@@ -944,12 +950,39 @@ static void predict_block(const struct zd_model_query *q, int first, int n,
 	}
 }
 
+/* The bulk predictors, made once per query (a query serves one thread at
+ * a time, like its predictions' scratch). */
+static int bulk_ready(const struct zd_model_query *q)
+{
+	struct query_bulk *qb = q->bulk;
+	if (qb->tried)
+		return qb->rc;
+	struct zd_err err = {0};
+	qb->tried = true;
+	int rc = zd_gbt_bulk_new(q->time, &qb->time, &err);
+	if (rc == 0)
+		rc = zd_gbt_bulk_new(q->power, &qb->power, &err);
+	for (int z = 0; rc == 0 && z < q->prior.nzones; z++) {
+		if (!q->prior.zone_modelled[z])
+			continue;
+		rc = zd_gbt_bulk_new(q->peak[z], &qb->peak[z], &err);
+		if (rc == 0)
+			rc = zd_gbt_bulk_new(q->final[z], &qb->final[z], &err);
+	}
+	qb->rc = rc;
+	return rc;
+}
+
 /* Every decision at once through the bulk predictors: the same rows and
  * the same arithmetic as predict_block, so the same outcomes. -ENOMEM
- * when the scratch memory is not there. */
+ * when the memory is not there. */
 static int predict_all_bulk(const struct zd_model_query *q,
 			    struct zd_outcome *out)
 {
+	int ready = bulk_ready(q);
+	if (ready != 0)
+		return ready;
+	const struct query_bulk *qb = q->bulk;
 	const struct zd_board_prior *bp = &q->prior;
 	size_t n = (size_t)bp->space.count, nc = ZD_NCOLS_THERMAL;
 	float *x = calloc(n * nc, sizeof(*x));
@@ -963,9 +996,9 @@ static int predict_all_bulk(const struct zd_model_query *q,
 		zd_encode_action(bp, &acts[r], row);
 	}
 	if (rc == 0)
-		rc = zd_gbt_bulk_predict(q->btime, x, n, nc, y1);
+		rc = zd_gbt_bulk_predict(qb->time, x, n, nc, y1);
 	if (rc == 0)
-		rc = zd_gbt_bulk_predict(q->bpower, x, n, nc, y2);
+		rc = zd_gbt_bulk_predict(qb->power, x, n, nc, y2);
 	for (size_t r = 0; rc == 0 && r < n; r++) {
 		struct zd_outcome *o = &out[r];
 		memset(o, 0, sizeof(*o));
@@ -982,9 +1015,9 @@ static int predict_all_bulk(const struct zd_model_query *q,
 		for (size_t r = 0; r < n; r++)
 			zd_encode_zone(bp, z, &acts[r], q->start_c[z],
 				       out[r].makespan_s, x + r * nc);
-		rc = zd_gbt_bulk_predict(q->bpeak[z], x, n, nc, y1);
+		rc = zd_gbt_bulk_predict(qb->peak[z], x, n, nc, y1);
 		if (rc == 0)
-			rc = zd_gbt_bulk_predict(q->bfinal[z], x, n, nc, y2);
+			rc = zd_gbt_bulk_predict(qb->final[z], x, n, nc, y2);
 		for (size_t r = 0; rc == 0 && r < n; r++) {
 			double start = q->start_c[z];
 			out[r].final_c[z] = zd_encode_temp_abs(bp, z, y2[r]);
@@ -1005,12 +1038,17 @@ static int predict_all_bulk(const struct zd_model_query *q,
 	return rc;
 }
 
+/* Below this many decisions preparing the bulk form costs more than it
+ * saves (the i7's 102: 0.3 ms walked, 1 ms in bulk). */
+#define BULK_MIN_DECISIONS 256
+
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out)
 {
-	if (predict_all_bulk(q, out) == 0)
+	if (q->prior.space.count >= BULK_MIN_DECISIONS &&
+	    predict_all_bulk(q, out) == 0)
 		return;
-	/* no memory for the bulk form: a block at a time */
+	/* a block at a time: few decisions, or no memory for the bulk form */
 	static _Thread_local float x[PREDICT_BLOCK * ZD_NCOLS_THERMAL];
 	int count = q->prior.space.count;
 	for (int first = 0; first < count; first += PREDICT_BLOCK) {
