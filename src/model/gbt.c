@@ -529,76 +529,95 @@ static int rank_of(const float *thr, int n, float v)
 	return (int)(at - thr) + !(v < *at);
 }
 
-/* Rows go in blocks of 64, one bit each; block w's bitsets lie together
- * (bits[w * nbitsets + k]: rows whose input is >= threshold k of its
- * column, or missing, as XGBoost's `x < threshold` is false for NaN) and
- * nans[w * ncols + j] marks the rows missing column j. */
+/* Rows go in blocks of BLOCK_ROWS, one bit each: a block's rows at a
+ * node are a struct rowset. Block k's bitsets lie together
+ * (bits[k * nbitsets + i]: the rows whose input is >= threshold i of its
+ * column, or missing, as XGBoost's `x < threshold` is false for NaN), and
+ * nans[k * ncols + j] marks the rows missing column j. */
+#define BLOCK_WORDS 4
+#define BLOCK_ROWS (64 * BLOCK_WORDS)
+
+struct rowset {
+	uint64_t w[BLOCK_WORDS];
+};
+
 static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
-			 size_t n, size_t stride, uint64_t *bits, uint64_t *nans)
+			 size_t n, size_t stride, struct rowset *bits,
+			 struct rowset *nans)
 {
 	const struct bulk_col *bc = &b->cols[j];
-	size_t words = (n + 63) / 64;
+	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
 	/* neighbouring rows (decisions) often share an input: its rank */
 	float last = NAN;
 	int last_r = 0;
 	for (size_t a = 0; a < n; a++) {
 		float v = x[a * stride + (size_t)bc->col];
+		size_t blk = a / BLOCK_ROWS, w = a % BLOCK_ROWS / 64;
 		uint64_t bit = 1ull << (a % 64);
 		int r = bc->nthr;
 		if (isnan(v))
-			nans[a / 64 * (size_t)b->ncols + (size_t)j] |= bit;
+			nans[blk * (size_t)b->ncols + (size_t)j].w[w] |= bit;
 		else if (v == last)
 			r = last_r;
 		else
 			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
 		if (r > 0)
-			bits[a / 64 * b->nbitsets + bc->first + (size_t)r - 1] |= bit;
+			bits[blk * b->nbitsets + bc->first + (size_t)r - 1].w[w] |= bit;
 	}
-	for (size_t w = 0; w < words; w++) {
-		uint64_t *col = bits + w * b->nbitsets + bc->first;
+	for (size_t blk = 0; blk < blocks; blk++) {
+		struct rowset *col = bits + blk * b->nbitsets + bc->first;
 		for (int k = bc->nthr - 2; k >= 0; k--)
-			col[k] |= col[k + 1];
+			for (int w = 0; w < BLOCK_WORDS; w++)
+				col[k].w[w] |= col[k + 1].w[w];
 	}
 }
 
 /* One tree over one block of rows (set: the rows present), depth first
- * with the rows at each pending node as a word; each leaf adds its value
- * to its rows. */
-static void bulk_tree(const struct zd_gbt_bulk *b, int t, uint64_t set,
-		      const uint64_t *bits, const uint64_t *nans, float *out,
-		      int32_t *node_at, uint64_t *rows_at)
+ * with the rows at each pending node; each leaf adds its value to its
+ * rows. */
+static void bulk_tree(const struct zd_gbt_bulk *b, int t,
+		      const struct rowset *set, const struct rowset *bits,
+		      const struct rowset *nans, float *out, int32_t *node_at,
+		      struct rowset *rows_at)
 {
 	const struct zd_gbt *g = b->g;
 	int sp = 0;
 	node_at[0] = g->trees[t].root;
-	rows_at[0] = set;
+	rows_at[0] = *set;
 	while (sp >= 0) {
 		int32_t i = node_at[sp];
-		uint64_t s = rows_at[sp];
+		struct rowset *s = &rows_at[sp];
 		const struct gbt_node *nd = &g->nodes[i];
 		if (nd->split & NODE_LEAF) {
 			float v = nd->value;
-			for (; s; s &= s - 1)
-				out[__builtin_ctzll(s)] += v;
+			for (int w = 0; w < BLOCK_WORDS; w++)
+				for (uint64_t m = s->w[w]; m; m &= m - 1)
+					out[w * 64 + __builtin_ctzll(m)] += v;
 			sp--;
 			continue;
 		}
-		uint64_t right = bits[b->cmp[i]];
-		if (nd->split & NODE_DEFAULT_LEFT)
-			right &= ~nans[b->colof[i]];
-		uint64_t l = s & ~right, r = s & right;
-		/* s is not empty, so one side is not; children side by side */
-		if (l) {
+		const struct rowset *ge = &bits[b->cmp[i]];
+		const struct rowset *nan = &nans[b->colof[i]];
+		bool nan_left = (nd->split & NODE_DEFAULT_LEFT) != 0;
+		struct rowset *r = &rows_at[sp + 1];
+		uint64_t any_l = 0, any_r = 0;
+		for (int w = 0; w < BLOCK_WORDS; w++) {
+			uint64_t right = ge->w[w] & ~(nan_left ? nan->w[w] : 0);
+			r->w[w] = s->w[w] & right;
+			s->w[w] &= ~right;
+			any_l |= s->w[w];
+			any_r |= r->w[w];
+		}
+		/* s was not empty, so one side is not; children side by side;
+		 * the left rows stay at sp, the right ones are at sp + 1 */
+		if (any_l && any_r) {
 			node_at[sp] = nd->child[0];
-			rows_at[sp] = l;
-			if (r) {
-				sp++;
-				node_at[sp] = nd->child[1];
-				rows_at[sp] = r;
-			}
+			node_at[++sp] = nd->child[1];
+		} else if (any_l) {
+			node_at[sp] = nd->child[0];
 		} else {
+			*s = *r;
 			node_at[sp] = nd->child[1];
-			rows_at[sp] = r;
 		}
 	}
 }
@@ -607,32 +626,36 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			size_t stride, float *out)
 {
 	const struct zd_gbt *g = b->g;
-	size_t words = (n + 63) / 64, slots = (size_t)b->max_depth + 2;
-	uint64_t *bits = calloc(words * (b->nbitsets + (size_t)b->ncols) + 1,
-				sizeof(*bits));
+	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	size_t slots = (size_t)b->max_depth + 2;
+	struct rowset *bits = calloc(blocks * (b->nbitsets + (size_t)b->ncols) + 1,
+				     sizeof(*bits));
 	int32_t *node_at = malloc(sizeof(*node_at) * slots);
-	uint64_t *rows_at = malloc(sizeof(*rows_at) * slots);
+	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
 	if (bits == NULL || node_at == NULL || rows_at == NULL) {
 		free(bits);
 		free(node_at);
 		free(rows_at);
 		return -ENOMEM;
 	}
-	uint64_t *nans = bits + words * b->nbitsets;
+	struct rowset *nans = bits + blocks * b->nbitsets;
 	for (int j = 0; j < b->ncols; j++)
 		build_column(b, j, x, n, stride, bits, nans);
-	for (size_t a = 0; a < n; a++)
-		out[a] = g->base;
 	/* block after block, the trees in order: each row's sum adds the
-	 * trees in the walker's order */
-	for (size_t w = 0; w < words; w++) {
-		uint64_t set = w + 1 < words || n % 64 == 0
-				       ? ~0ull
-				       : (1ull << (n % 64)) - 1;
+	 * trees in the walker's order; only rows present are touched */
+	for (size_t blk = 0; blk < blocks; blk++) {
+		size_t first = blk * BLOCK_ROWS;
+		size_t rows = n - first < BLOCK_ROWS ? n - first : BLOCK_ROWS;
+		float *o = out + first;
+		struct rowset set = {{0}};
+		for (size_t r = 0; r < rows; r++) {
+			set.w[r / 64] |= 1ull << (r % 64);
+			o[r] = g->base;
+		}
 		for (int t = 0; t < g->ntrees; t++)
-			bulk_tree(b, t, set, bits + w * b->nbitsets,
-				  nans + w * (size_t)b->ncols, out + w * 64,
-				  node_at, rows_at);
+			bulk_tree(b, t, &set, bits + blk * b->nbitsets,
+				  nans + blk * (size_t)b->ncols, o, node_at,
+				  rows_at);
 	}
 	free(bits);
 	free(node_at);
