@@ -26,10 +26,8 @@ install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
 # pkg-config: the static layers and what they need.
 string(REPLACE ";" " -l" ZDVFS_PC_LIBS "-l${ZDVFS_LAYERS}")
 set(ZDVFS_PC_REQUIRES "jansson sqlite3")
-# Until the heavy libraries are loaded at run time, a static link needs them.
-get_filename_component(clang_dir ${ZDVFS_LIBCLANG} DIRECTORY)
-set(ZDVFS_PC_LIBS_PRIVATE
-    "-L${clang_dir} ${ZDVFS_LIBCLANG} ${XGBOOST_LIBRARY} -lcurl -lm")
+# libclang, XGBoost and libcurl are opened at run time, never linked.
+set(ZDVFS_PC_LIBS_PRIVATE "-ldl -lm")
 # Relative to the .pc file, so the same file serves any --prefix.
 file(RELATIVE_PATH ZDVFS_PC_PREFIX
      /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)

@@ -25,7 +25,8 @@
 #include "zdvfs/platform.h"
 #include "zdvfs/store.h"
 
-#define ZD_MODEL_FORMAT_VERSION 1
+/* The binary model file's format (1 was the JSON of zdvfs 0.1). */
+#define ZD_MODEL_FORMAT_VERSION 2
 
 
 
@@ -46,16 +47,23 @@ int zd_model_train(struct zd_store *s, const struct zd_model_train_opts *o,
 		   struct zd_model **out, struct zd_err *err);
 void zd_model_free(struct zd_model *m);
 
-/* One versioned JSON file; a truncated, foreign or newer file is a usage
- * error naming the file and what is wrong. */
+/* One versioned binary file (model.c says its layout: the trees as
+ * zdvfs walks them, mapped and used in place, ~0.7 MB for four boards),
+ * checked whole on load: a truncated, damaged, foreign or newer file is a
+ * usage error naming the file and what is wrong. zd_model_load also reads
+ * the JSON models of earlier zdvfs (slower). zd_model_save_json writes
+ * XGBoost 1.7's JSON layout per regressor, readable by XGBoost itself. */
 int zd_model_save(const struct zd_model *m, const char *path,
 		  struct zd_err *err);
+int zd_model_save_json(const struct zd_model *m, const char *path,
+		       struct zd_err *err);
 int zd_model_load(const char *path, struct zd_model **out, struct zd_err *err);
 /* Where `zdvfs model train` writes by default: beside the store,
- * $ZDVFS_DATA_DIR/model.json etc. */
+ * $ZDVFS_DATA_DIR/model.bin etc. */
 int zd_model_default_path(char *buf, size_t len, struct zd_err *err);
 /* The model a command reads: `given` if not NULL; else the user's own
- * (zd_model_default_path) if it exists; else the default model shipped with
+ * (zd_model_default_path, or the model.json an earlier zdvfs wrote there)
+ * if it exists; else the default model shipped with
  * zdvfs (zd_data_dir(ZD_DATA_MODELS)/default.model) if that exists; else the
  * user's path, so that the error names where a trained model would be. */
 int zd_model_find_path(const char *given, char *buf, size_t len,

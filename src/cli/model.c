@@ -16,7 +16,8 @@ static const char model_usage[] =
 	"                         [--seed S]\n"
 	"       zdvfs model eval  [--db FILE] [--board LIST] [--lobo] [--cross-board]\n"
 	"                         [--folds K] [--per-program] [--json] [...train options]\n"
-	"       zdvfs model info  [--model FILE] [--json]\n\n"
+	"       zdvfs model info  [--model FILE] [--json]\n"
+	"       zdvfs model convert [--json] IN OUT\n\n"
 	"The environment model predicts a program's makespan, energy, average power\n"
 	"and per-zone peak and final temperature for every decision of a board, from\n"
 	"its code features alone (docs/model.md). It learns from the runs in the\n"
@@ -31,12 +32,16 @@ static const char model_usage[] =
 	"    --folds K       --lobo with K groups of programs instead of one per\n"
 	"                    program (faster, still nothing of a program in its model)\n"
 	"    --per-program   a line per program and board\n"
-	"  info              what a model file was trained on\n\n"
+	"  info              what a model file was trained on\n"
+	"  convert           read a model (binary, or the JSON of zdvfs 0.1) and\n"
+	"                    write it in the binary form; with --json, as JSON in\n"
+	"                    XGBoost 1.7's layout per regressor\n\n"
 	"  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
 	"                    $XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)\n"
 	"  --board LIST      only these boards (comma-separated; default: all in the store)\n"
 	"  --exclude-program NAME  train without any run of NAME\n"
-	"  --out FILE, --model FILE  the model file (default: model.json beside the store)\n"
+	"  --out FILE, --model FILE  the model file (default: model.bin beside the store;\n"
+	"                    reading, a model.json of an earlier zdvfs there too)\n"
 	"  --trees N, --depth N    boosted trees per target and their depth (100, 6)\n"
 	"  --threads N       training threads (default: all cores)\n"
 	"  --seed S          seed of the row subsampling (default 1)\n"
@@ -158,6 +163,7 @@ static void train_opts(const struct model_opts *o, struct zd_model_train_opts *t
 	t->platform_dir = o->platform_dir;
 }
 
+/* Where `model train` writes: --out, else the user's model path. */
 static int model_path(const struct model_opts *o, char *buf, size_t len,
 		      struct zd_err *err)
 {
@@ -310,6 +316,40 @@ static int cmd_model_info(const struct model_opts *o)
 	return rc;
 }
 
+/* zdvfs model convert [--json] IN OUT */
+static int cmd_model_convert(int argc, char **argv)
+{
+	bool json = false;
+	const char *in = NULL, *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cli_usage_error("model", "convert: unknown option "
+					       "'%s'", argv[i]);
+		else if (!in)
+			in = argv[i];
+		else if (!out)
+			out = argv[i];
+		else
+			return cli_usage_error("model", "convert: one IN and one "
+					       "OUT file");
+	}
+	if (!in || !out)
+		return cli_usage_error("model", "convert needs IN and OUT files");
+	struct zd_err err = {0};
+	struct zd_model *m = NULL;
+	int rc = zd_model_load(in, &m, &err);
+	if (rc == 0)
+		rc = json ? zd_model_save_json(m, out, &err)
+			  : zd_model_save(m, out, &err);
+	zd_model_free(m);
+	if (rc != 0)
+		return cli_error("model", &err);
+	printf("model: %s (%s)\n", out, json ? "JSON" : "binary");
+	return 0;
+}
+
 int cmd_model(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
@@ -318,6 +358,8 @@ int cmd_model(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *sub = argv[1];
+	if (strcmp(sub, "convert") == 0)
+		return cmd_model_convert(argc - 1, argv + 1);
 	struct model_opts o;
 	memset(&o, 0, sizeof(o));
 	int rc = parse_model_opts(argc - 1, argv + 1, &o);
@@ -329,8 +371,8 @@ int cmd_model(int argc, char **argv)
 		else if (strcmp(sub, "info") == 0)
 			rc = cmd_model_info(&o);
 		else
-			rc = cli_usage_error("model", "'%s' is not train, eval or "
-						      "info", sub);
+			rc = cli_usage_error("model", "'%s' is not train, eval, "
+						      "info or convert", sub);
 	}
 	free(o.boards_text);
 	return rc < 0 ? 0 : rc;

@@ -51,7 +51,7 @@ static bool names_contain(const json_t *names, const char *name)
 	return false;
 }
 
-/* Whether models/fold-k.json was made for these folds and saw every
+/* Whether models/fold-k.bin was made for these folds and saw every
  * selected board; its training time in *seconds. */
 static bool cached_fold(const struct bench_plan *p, int fold, double *seconds)
 {

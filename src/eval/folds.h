@@ -1,7 +1,7 @@
 /* folds.h - the zero-shot models of a bench. Fold k holds out the
  * workloads whose index in the manifest % K == k and is trained on every
  * board's runs of the others in the sample store; it decides exactly the
- * workloads it held out. Saved as models/fold-k.json with
+ * workloads it held out. Saved as models/fold-k.bin with
  * models/fold-k.info.json (the folds, what it held out, the boards it saw,
  * its training time) and reused while those still match. */
 #ifndef ZDVFS_BENCH_FOLDS_H

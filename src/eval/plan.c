@@ -49,7 +49,7 @@ int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w)
 
 int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
 {
-	return bench_path(p, buf, "models/fold-%d.json", fold);
+	return bench_path(p, buf, "models/fold-%d.bin", fold);
 }
 
 bool bench_policy_learns(const char *policy)

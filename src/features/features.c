@@ -305,16 +305,15 @@ static int make_plan(const struct zd_feat_request *req, struct plan *p,
 }
 
 /* The key: analyser and libclang versions, each file's name, content and
- * options, in order. */
+ * options, in order. The libclang version is the one configured, so a
+ * cached result needs no libclang loaded. */
 static int plan_key(const struct plan *p, char key[65], struct zd_err *err)
 {
 	struct fx_sha256 s;
 	fx_sha256_init(&s);
-	CXString v = clang_getClangVersion();
 	fx_sha256_add(&s, FX_VERSION, sizeof(FX_VERSION));
-	const char *vs = clang_getCString(v);
-	fx_sha256_add(&s, vs ? vs : "", strlen(vs ? vs : "") + 1);
-	clang_disposeString(v);
+	const char *vs = fx_clang_identity();
+	fx_sha256_add(&s, vs, strlen(vs) + 1);
 	for (int i = 0; i < p->nunits; i++) {
 		const struct unit *u = &p->units[i];
 		char h[65];
@@ -444,7 +443,9 @@ static int analyse(const struct plan *plan, struct zd_features **out,
 {
 	struct fx_prog prog;
 	memset(&prog, 0, sizeof(prog));
-	int rc = 0;
+	int rc = fx_clang_load(err);
+	if (rc != 0)
+		return rc;
 	for (int i = 0; rc == 0 && i < plan->nunits; i++)
 		if (fx_path_index(&prog, plan->units[i].path) < 0)
 			rc = -ENOMEM;

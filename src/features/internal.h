@@ -27,6 +27,13 @@
  * subscript says how far apart the threads' elements are. */
 #define FX_LVL_THREAD 100
 
+/* libclang and libcurl are opened at first use (clang_dl.c, curl_dl.c):
+ * these load them, or say which package is missing. */
+int fx_clang_load(struct zd_err *err);
+int fx_curl_load(struct zd_err *err);
+/* The libclang the analysis uses, without loading it: for the cache key. */
+const char *fx_clang_identity(void);
+
 /* Grow *ptr (of *cap elements of size) to hold need; 0 or -ENOMEM. */
 int fx_grow(void *ptr, int *cap, int need, size_t size);
 char *fx_strdup(const char *s);

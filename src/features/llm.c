@@ -245,6 +245,9 @@ int zd_features_llm(struct zd_features *f,
 	    strncmp(req->url, "https://", 8) != 0)
 		return zd_bad_input(err, "%s: not an http(s) URL", req->url);
 	if (!curl_ready) {
+		int rc = fx_curl_load(err);
+		if (rc != 0)
+			return rc;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 			return zd_fail(err, EIO, "libcurl would not start");
 		curl_ready = true;

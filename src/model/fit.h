@@ -19,6 +19,8 @@ enum zd_model_part {
 struct zd_model {
 	struct zd_gbt *part[ZD_NPARTS];
 	json_t *info; /* what it was trained on */
+	void *map;    /* the mapped model file the parts' trees live in */
+	size_t map_bytes;
 };
 
 const char *zd_model_part_name(int part);

@@ -24,6 +24,7 @@
 
 #include <xgboost/c_api.h>
 
+#include "xgb_dl.h"
 #include "zdvfs/gbt.h"
 
 /* Bounds on what a model may hold: node indices are int32. */
@@ -44,6 +45,8 @@ struct gbt_node {
 	uint32_t split;   /* column | NODE_LEAF | NODE_DEFAULT_LEFT */
 	int32_t child[2]; /* a split's children sit side by side */
 };
+/* The model file stores these records as they are (zd_gbt_flat). */
+_Static_assert(sizeof(struct gbt_node) == ZD_GBT_NODE_BYTES, "node record");
 
 #define NODE_LEAF 0x80000000u
 #define NODE_DEFAULT_LEFT 0x40000000u
@@ -53,6 +56,7 @@ struct gbt_tree {
 	int32_t root;  /* index of its first node; the tree runs to the next */
 	int32_t depth; /* splits on the longest path */
 };
+_Static_assert(sizeof(struct gbt_tree) == ZD_GBT_TREE_BYTES, "tree record");
 
 /* Training statistics of a node: unused by prediction, kept so that the
  * JSON written holds everything XGBoost's loader wants. */
@@ -68,7 +72,8 @@ struct zd_gbt {
 	float base;      /* base_score, plus the leaves of folded trees */
 	struct gbt_tree *trees;
 	struct gbt_node *nodes;
-	struct gbt_stats *stats;
+	struct gbt_stats *stats; /* NULL when read from the flat form */
+	bool borrowed;           /* trees and nodes belong to the caller */
 	size_t nnodes;
 	size_t cap_nodes;
 	int cap_trees;
@@ -98,8 +103,10 @@ void zd_gbt_free(struct zd_gbt *g)
 {
 	if (g == NULL)
 		return;
-	free(g->trees);
-	free(g->nodes);
+	if (!g->borrowed) {
+		free(g->trees);
+		free(g->nodes);
+	}
 	free(g->stats);
 	free(g);
 }
@@ -275,9 +282,10 @@ static int raw_from_compact(const struct zd_gbt *g, int t, struct raw_tree *r,
 	if (rc != 0)
 		return rc;
 	r->parent[0] = ROOT_PARENT;
+	static const struct gbt_stats none;
 	for (int32_t i = 0; i < n; i++) {
 		const struct gbt_node *d = &g->nodes[start + i];
-		const struct gbt_stats *s = &g->stats[start + i];
+		const struct gbt_stats *s = g->stats ? &g->stats[start + i] : &none;
 		r->cond[i] = d->value;
 		r->loss[i] = s->loss_change;
 		r->hess[i] = s->sum_hessian;
@@ -374,6 +382,287 @@ void zd_gbt_predict_strided(const struct zd_gbt *g, const float *x, size_t n,
 	}
 }
 
+/* ---- predicting many rows at once --------------------------------------- */
+
+/* The rows that reach a node are a bitset; a split sends the rows whose
+ * input is at or above its threshold right. Those sets come from one
+ * bitset per (column, distinct threshold) built for all rows up front, so
+ * walking a tree costs a few word operations per node for 64 rows at a
+ * time instead of a chain of loads per row; each leaf then adds its value
+ * to its rows, trees in order, so every row's sum is the walker's. */
+struct bulk_col {
+	int col;
+	int nthr;
+	float *thr;   /* its thresholds, sorted, distinct */
+	size_t first; /* index of its first bitset */
+};
+
+struct zd_gbt_bulk {
+	const struct zd_gbt *g;
+	int ncols;           /* columns split on */
+	struct bulk_col *cols;
+	int32_t *cmp;        /* per node: its bitset, or -1 for a leaf */
+	int16_t *colof;      /* per node: index into cols */
+	size_t nbitsets;
+	int max_depth;
+};
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+void zd_gbt_bulk_free(struct zd_gbt_bulk *b)
+{
+	if (b == NULL)
+		return;
+	for (int j = 0; j < b->ncols; j++)
+		free(b->cols[j].thr);
+	free(b->cols);
+	free(b->cmp);
+	free(b->colof);
+	free(b);
+}
+
+/* index of v in the sorted distinct thr[0..n) (present by construction) */
+static int find_thr(const float *thr, int n, float v)
+{
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (thr[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
+		    struct zd_err *err)
+{
+	*out = NULL;
+	struct zd_gbt_bulk *b = calloc(1, sizeof(*b));
+	int *count = calloc((size_t)g->ncols, sizeof(*count));
+	int *index = malloc(sizeof(*index) * (size_t)g->ncols);
+	if (b == NULL || count == NULL || index == NULL)
+		goto oom;
+	b->g = g;
+	b->cmp = malloc(sizeof(*b->cmp) * (g->nnodes ? g->nnodes : 1));
+	b->colof = malloc(sizeof(*b->colof) * (g->nnodes ? g->nnodes : 1));
+	if (b->cmp == NULL || b->colof == NULL)
+		goto oom;
+	for (size_t i = 0; i < g->nnodes; i++)
+		if (!(g->nodes[i].split & NODE_LEAF))
+			count[g->nodes[i].split & NODE_COLUMN]++;
+	for (int c = 0; c < g->ncols; c++)
+		b->ncols += count[c] > 0;
+	b->cols = calloc((size_t)(b->ncols ? b->ncols : 1), sizeof(*b->cols));
+	if (b->cols == NULL || b->ncols > INT16_MAX)
+		goto oom;
+	for (int c = 0, j = 0; c < g->ncols; c++) {
+		index[c] = -1;
+		if (count[c] == 0)
+			continue;
+		index[c] = j;
+		b->cols[j].col = c;
+		b->cols[j].thr = malloc(sizeof(float) * (size_t)count[c]);
+		if (b->cols[j].thr == NULL)
+			goto oom;
+		j++;
+	}
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct gbt_node *n = &g->nodes[i];
+		if (n->split & NODE_LEAF)
+			continue;
+		struct bulk_col *bc = &b->cols[index[n->split & NODE_COLUMN]];
+		bc->thr[bc->nthr++] = n->value;
+	}
+	for (int j = 0; j < b->ncols; j++) {
+		struct bulk_col *bc = &b->cols[j];
+		qsort(bc->thr, (size_t)bc->nthr, sizeof(float), cmp_float);
+		int k = 0;
+		for (int i = 0; i < bc->nthr; i++)
+			if (k == 0 || bc->thr[i] != bc->thr[k - 1])
+				bc->thr[k++] = bc->thr[i];
+		bc->nthr = k;
+		bc->first = b->nbitsets;
+		b->nbitsets += (size_t)k;
+	}
+	for (size_t i = 0; i < g->nnodes; i++) {
+		const struct gbt_node *n = &g->nodes[i];
+		b->cmp[i] = -1;
+		b->colof[i] = -1;
+		if (n->split & NODE_LEAF)
+			continue;
+		int j = index[n->split & NODE_COLUMN];
+		const struct bulk_col *bc = &b->cols[j];
+		b->cmp[i] = (int32_t)(bc->first +
+				      (size_t)find_thr(bc->thr, bc->nthr, n->value));
+		b->colof[i] = (int16_t)j;
+	}
+	for (int t = 0; t < g->ntrees; t++)
+		if (g->trees[t].depth > b->max_depth)
+			b->max_depth = g->trees[t].depth;
+	free(count);
+	free(index);
+	*out = b;
+	return 0;
+oom:
+	free(count);
+	free(index);
+	zd_gbt_bulk_free(b);
+	return zd_fail(err, ENOMEM, "out of memory");
+}
+
+/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
+ * Branch-free halving: the comparisons are unpredictable. n >= 1. */
+static int rank_of(const float *thr, int n, float v)
+{
+	const float *at = thr;
+	while (n > 1) {
+		int half = n / 2;
+		at = v < at[half] ? at : at + half;
+		n -= half;
+	}
+	return (int)(at - thr) + !(v < *at);
+}
+
+/* Rows go in blocks of BLOCK_ROWS, one bit each: a block's rows at a
+ * node are a struct rowset. Block k's bitsets lie together
+ * (bits[k * nbitsets + i]: the rows whose input is >= threshold i of its
+ * column, or missing, as XGBoost's `x < threshold` is false for NaN), and
+ * nans[k * ncols + j] marks the rows missing column j. */
+#define BLOCK_WORDS 4
+#define BLOCK_ROWS (64 * BLOCK_WORDS)
+
+struct rowset {
+	uint64_t w[BLOCK_WORDS];
+};
+
+static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
+			 size_t n, size_t stride, struct rowset *bits,
+			 struct rowset *nans)
+{
+	const struct bulk_col *bc = &b->cols[j];
+	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	/* neighbouring rows (decisions) often share an input: its rank */
+	float last = NAN;
+	int last_r = 0;
+	for (size_t a = 0; a < n; a++) {
+		float v = x[a * stride + (size_t)bc->col];
+		size_t blk = a / BLOCK_ROWS, w = a % BLOCK_ROWS / 64;
+		uint64_t bit = 1ull << (a % 64);
+		int r = bc->nthr;
+		if (isnan(v))
+			nans[blk * (size_t)b->ncols + (size_t)j].w[w] |= bit;
+		else if (v == last)
+			r = last_r;
+		else
+			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
+		if (r > 0)
+			bits[blk * b->nbitsets + bc->first + (size_t)r - 1].w[w] |= bit;
+	}
+	for (size_t blk = 0; blk < blocks; blk++) {
+		struct rowset *col = bits + blk * b->nbitsets + bc->first;
+		for (int k = bc->nthr - 2; k >= 0; k--)
+			for (int w = 0; w < BLOCK_WORDS; w++)
+				col[k].w[w] |= col[k + 1].w[w];
+	}
+}
+
+/* One tree over one block of rows (set: the rows present), depth first
+ * with the rows at each pending node; each leaf adds its value to its
+ * rows. */
+static void bulk_tree(const struct zd_gbt_bulk *b, int t,
+		      const struct rowset *set, const struct rowset *bits,
+		      const struct rowset *nans, float *out, int32_t *node_at,
+		      struct rowset *rows_at)
+{
+	const struct zd_gbt *g = b->g;
+	int sp = 0;
+	node_at[0] = g->trees[t].root;
+	rows_at[0] = *set;
+	while (sp >= 0) {
+		int32_t i = node_at[sp];
+		struct rowset *s = &rows_at[sp];
+		const struct gbt_node *nd = &g->nodes[i];
+		if (nd->split & NODE_LEAF) {
+			float v = nd->value;
+			for (int w = 0; w < BLOCK_WORDS; w++)
+				for (uint64_t m = s->w[w]; m; m &= m - 1)
+					out[w * 64 + __builtin_ctzll(m)] += v;
+			sp--;
+			continue;
+		}
+		const struct rowset *ge = &bits[b->cmp[i]];
+		const struct rowset *nan = &nans[b->colof[i]];
+		bool nan_left = (nd->split & NODE_DEFAULT_LEFT) != 0;
+		struct rowset *r = &rows_at[sp + 1];
+		uint64_t any_l = 0, any_r = 0;
+		for (int w = 0; w < BLOCK_WORDS; w++) {
+			uint64_t right = ge->w[w] & ~(nan_left ? nan->w[w] : 0);
+			r->w[w] = s->w[w] & right;
+			s->w[w] &= ~right;
+			any_l |= s->w[w];
+			any_r |= r->w[w];
+		}
+		/* s was not empty, so one side is not; children side by side;
+		 * the left rows stay at sp, the right ones are at sp + 1 */
+		if (any_l && any_r) {
+			node_at[sp] = nd->child[0];
+			node_at[++sp] = nd->child[1];
+		} else if (any_l) {
+			node_at[sp] = nd->child[0];
+		} else {
+			*s = *r;
+			node_at[sp] = nd->child[1];
+		}
+	}
+}
+
+int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
+			size_t stride, float *out)
+{
+	const struct zd_gbt *g = b->g;
+	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+	size_t slots = (size_t)b->max_depth + 2;
+	struct rowset *bits = calloc(blocks * (b->nbitsets + (size_t)b->ncols) + 1,
+				     sizeof(*bits));
+	int32_t *node_at = malloc(sizeof(*node_at) * slots);
+	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
+	if (bits == NULL || node_at == NULL || rows_at == NULL) {
+		free(bits);
+		free(node_at);
+		free(rows_at);
+		return -ENOMEM;
+	}
+	struct rowset *nans = bits + blocks * b->nbitsets;
+	for (int j = 0; j < b->ncols; j++)
+		build_column(b, j, x, n, stride, bits, nans);
+	/* block after block, the trees in order: each row's sum adds the
+	 * trees in the walker's order; only rows present are touched */
+	for (size_t blk = 0; blk < blocks; blk++) {
+		size_t first = blk * BLOCK_ROWS;
+		size_t rows = n - first < BLOCK_ROWS ? n - first : BLOCK_ROWS;
+		float *o = out + first;
+		struct rowset set = {{0}};
+		for (size_t r = 0; r < rows; r++) {
+			set.w[r / 64] |= 1ull << (r % 64);
+			o[r] = g->base;
+		}
+		for (int t = 0; t < g->ntrees; t++)
+			bulk_tree(b, t, &set, bits + blk * b->nbitsets,
+				  nans + blk * (size_t)b->ncols, o, node_at,
+				  rows_at);
+	}
+	free(bits);
+	free(node_at);
+	free(rows_at);
+	return 0;
+}
+
 /* ---- specialisation ----------------------------------------------------- */
 
 int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
@@ -397,6 +686,131 @@ int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
 		return rc;
 	}
 	*out = s;
+	return 0;
+}
+
+/* ---- the flat form ------------------------------------------------------ */
+
+void zd_gbt_flat_view(const struct zd_gbt *g, struct zd_gbt_flat *out)
+{
+	*out = (struct zd_gbt_flat){
+		.ncols = g->ncols,
+		.ntrees = g->ntrees,
+		.nnodes = g->nnodes,
+		.base = g->base,
+		.trees = g->trees,
+		.nodes = g->nodes,
+	};
+}
+
+/* Tree t of a flat form, nodes [start, end): every node reached once from
+ * the root, children after their parent and side by side inside the
+ * tree, leaves their own children, columns known, no stray flag, and the
+ * depth the walk takes exactly that of the deepest leaf. level[] is
+ * scratch of the model's node count, -1 on entry for these nodes. */
+static int check_flat_tree(const struct zd_gbt_flat *f,
+			   const struct gbt_node *nodes,
+			   const struct gbt_tree *tree, int t, int32_t end,
+			   int32_t *level, const char *what, struct zd_err *err)
+{
+	int32_t start = tree->root, deepest = 0;
+	level[start] = 0;
+	for (int32_t i = start; i < end; i++) {
+		const struct gbt_node *n = &nodes[i];
+		if (level[i] < 0)
+			return zd_bad_input(err, "%s: tree %d: node %d is not "
+					    "reachable from its root", what, t, i);
+		if (level[i] > deepest)
+			deepest = level[i];
+		if (n->split & NODE_LEAF) {
+			if (n->split != NODE_LEAF || n->child[0] != i ||
+			    n->child[1] != i || !isfinite(n->value))
+				return zd_bad_input(err, "%s: tree %d: leaf %d is "
+						    "malformed", what, t, i);
+			continue;
+		}
+		uint32_t col = n->split & NODE_COLUMN;
+		if ((n->split & ~(NODE_COLUMN | NODE_DEFAULT_LEFT)) != 0 ||
+		    col >= (uint32_t)f->ncols)
+			return zd_bad_input(err, "%s: tree %d: node %d splits on "
+					    "column %u of %d", what, t, i,
+					    col, f->ncols);
+		if (isnan(n->value))
+			return zd_bad_input(err, "%s: tree %d: node %d has no "
+					    "threshold (NaN)", what, t, i);
+		int32_t l = n->child[0], r = n->child[1];
+		if (l <= i || r != l + 1 || r >= end)
+			return zd_bad_input(err, "%s: tree %d: node %d has "
+					    "children %d and %d; they must be "
+					    "side by side after it, inside "
+					    "nodes %d..%d", what, t, i, l, r,
+					    start, end - 1);
+		if (level[l] >= 0 || level[r] >= 0)
+			return zd_bad_input(err, "%s: tree %d: node %d is "
+					    "reached twice", what, t,
+					    level[l] >= 0 ? l : r);
+		level[l] = level[r] = level[i] + 1;
+	}
+	if (tree->depth != deepest)
+		return zd_bad_input(err, "%s: tree %d: depth %d, but its "
+				    "deepest leaf is at %d", what, t,
+				    tree->depth, deepest);
+	return 0;
+}
+
+int zd_gbt_from_flat(const struct zd_gbt_flat *f, const char *what,
+		     struct zd_gbt **out, struct zd_err *err)
+{
+	*out = NULL;
+	if (f->ncols < 1 || f->ncols > MAX_COLS)
+		return zd_bad_input(err, "%s: %d columns is out of range 1..%d",
+				    what, f->ncols, MAX_COLS);
+	if (f->ntrees < 0 || f->ntrees > MAX_TREES)
+		return zd_bad_input(err, "%s: %d trees is out of range 0..%d",
+				    what, f->ntrees, MAX_TREES);
+	if (f->nnodes > (size_t)INT32_MAX || (f->ntrees > 0) != (f->nnodes > 0))
+		return zd_bad_input(err, "%s: %zu nodes for %d trees", what,
+				    f->nnodes, f->ntrees);
+	if (!isfinite(f->base))
+		return zd_bad_input(err, "%s: base score is not a finite number",
+				    what);
+	const struct gbt_tree *trees = f->trees;
+	const struct gbt_node *nodes = f->nodes;
+	int32_t *level = malloc(sizeof(*level) * (f->nnodes ? f->nnodes : 1));
+	if (level == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	memset(level, 0xff, sizeof(*level) * f->nnodes); /* all -1 */
+	int rc = 0;
+	for (int t = 0; rc == 0 && t < f->ntrees; t++) {
+		int32_t end = t + 1 < f->ntrees ? trees[t + 1].root
+						: (int32_t)f->nnodes;
+		int32_t want = t == 0 ? 0 : trees[t - 1].root;
+		if (trees[t].root < want || (t > 0 && trees[t].root == want) ||
+		    end <= trees[t].root || end > (int32_t)f->nnodes)
+			rc = zd_bad_input(err, "%s: tree %d: nodes %d..%d are not "
+					  "within the model's %zu nodes, after "
+					  "the previous tree's", what, t,
+					  trees[t].root, end - 1, f->nnodes);
+		else if (t == 0 && trees[t].root != 0)
+			rc = zd_bad_input(err, "%s: tree 0 starts at node %d, "
+					  "not 0", what, trees[t].root);
+		else
+			rc = check_flat_tree(f, nodes, &trees[t], t, end, level,
+					     what, err);
+	}
+	free(level);
+	if (rc != 0)
+		return rc;
+	struct zd_gbt *g = gbt_new(f->ncols, f->base);
+	if (g == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	/* read-only memory: nothing writes a borrowed model's arrays */
+	g->trees = (struct gbt_tree *)(uintptr_t)trees;
+	g->nodes = (struct gbt_node *)(uintptr_t)nodes;
+	g->ntrees = g->cap_trees = f->ntrees;
+	g->nnodes = g->cap_nodes = f->nnodes;
+	g->borrowed = true;
+	*out = g;
 	return 0;
 }
 
@@ -1148,6 +1562,8 @@ int zd_gbt_train(const float *x, const float *y, size_t nrows, int ncols,
 	BoosterHandle booster = NULL;
 	*out = NULL;
 	int rc = resolve_params(params, &p, err);
+	if (rc == 0)
+		rc = zd_xgb_load(err);
 	if (rc == 0)
 		rc = check_data(x, y, nrows, ncols, err);
 	if (rc == 0)

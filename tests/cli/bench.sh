@@ -89,7 +89,7 @@ assert [f['fold'] for f in m['models']] == [1] and 'gemm' in m['models'][0]['hel
 assert m['profiling']['runs'] == 42 * 60 and m['seconds'] > 0 and set(m['features_ms']) == {'gemm', 'fib'}
 "
 check "the model of fold 1 is kept, and only that fold is trained" \
-	[ -s "$D/models/fold-1.json" -a ! -e "$D/models/fold-0.json" ]
+	[ -s "$D/models/fold-1.bin" -a ! -e "$D/models/fold-0.bin" ]
 check "the profiling is in DIR/bench.db" [ -s "$D/bench.db" ]
 check "no part file is left" [ -z "$(ls "$D" | grep part)" ]
 cp "$D/results.csv" "$T/first.csv"

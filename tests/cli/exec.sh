@@ -26,6 +26,14 @@ check "report gives the utilisation of the CPUs used" contains "$T/err" "cpu uti
 check "tree restored after success" same_as_before "$R"
 check "no state file left" sh -c "! ls '$ZDVFS_STATE_DIR' | grep -q state-"
 
+# the wrapper maps none of the heavy libraries (they open on first use):
+# the child reads its parent's, zdvfs's, mappings
+"$ZDVFS" exec --sysfs-root "$R" --cpus 0 -- sh -c 'cat /proc/$PPID/maps' >"$T/maps" 2>/dev/null
+expect_status 0 "exec reading its maps" $?
+check "zdvfs exec's own mappings were read" contains "$T/maps" "libjansson"
+check "zdvfs exec maps no libclang, LLVM, XGBoost or libcurl" \
+	sh -c "! grep -E 'libclang|libLLVM|xgboost|libcurl|libssl' '$T/maps'"
+
 "$ZDVFS" exec --sysfs-root "$R" --freq 960000 -- sh -c 'exit 3' 2>/dev/null
 expect_status 3 "exec passes on status 3" $?
 check "tree restored after failure" same_as_before "$R"

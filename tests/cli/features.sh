@@ -32,6 +32,20 @@ check "second run from the cache" contains "$T/out2" "from the cache"
 "$ZDVFS" features --no-cache "$FX/stencil.c" >"$T/out3"
 check "--no-cache analyses" contains "$T/out3" "analysed in"
 
+# libclang is opened only for an analysis: a cached result needs none, and
+# a missing libclang is named with the package to install
+ZDVFS_LIBCLANG="$T/no-libclang.so" "$ZDVFS" features "$FX/stencil.c" >"$T/out" 2>"$T/err"
+expect_status 0 "cached features need no libclang" $?
+check "cached without libclang" contains "$T/out" "from the cache"
+ZDVFS_LIBCLANG="$T/no-libclang.so" "$ZDVFS" features --no-cache "$FX/stencil.c" >"$T/out" 2>"$T/err"
+expect_status 1 "a missing libclang is a runtime error" $?
+check "the missing libclang is named" contains "$T/err" "libclang is needed to analyse"
+check "with the file tried" contains "$T/err" "$T/no-libclang.so"
+check "and the package to install" contains "$T/err" "install the Debian package libclang"
+ZDVFS_LIBCLANG=libc.so.6 "$ZDVFS" features --no-cache "$FX/stencil.c" >"$T/out" 2>"$T/err"
+expect_status 1 "a library without libclang's functions is refused" $?
+check "the missing function is named" contains "$T/err" "lacks clang_"
+
 "$ZDVFS" features --explain "$FX/stencil.c" >"$T/out"; expect_status 0 "--explain" $?
 check "explain gives rules" contains "$T/out" "rule unit_share"
 check "explain gives locations" contains "$T/out" "at $FX/stencil.c:"
@@ -81,6 +95,10 @@ if [ -x "$SERVER" ]; then
 		check "--json --llm ($mode) has llm" contains "$T/out" '"llm"'
 		kill $pid 2>/dev/null; wait $pid 2>/dev/null
 	done
+	ZDVFS_LIBCURL="$T/no-libcurl.so" "$ZDVFS" features --llm http://127.0.0.1:9 \
+		"$FX/stencil.c" >"$T/out" 2>"$T/err"
+	check "a missing libcurl is named with its package" contains "$T/err" \
+		"libcurl is needed to ask a server.*install the Debian package libcurl"
 	"$ZDVFS" features --llm ftp://x "$FX/stencil.c" 2>"$T/err"
 	expect_status 2 "--llm needs an http URL" $?
 	"$ZDVFS" features --llm-timeout 0 --llm http://x "$FX/stencil.c" 2>"$T/err"

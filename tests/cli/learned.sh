@@ -10,7 +10,7 @@
 
 export ZDVFS_CACHE_DIR="$T/cache" ZDVFS_DATA_DIR="$T/data"
 DB="$T/runs.db"
-MODEL="$T/model/model.json"
+MODEL="$T/model/model.bin"
 ENGINE="--db $DB --model $MODEL"
 PROG="$SRC/tests/features/stencil.c"
 sql() { sqlite3 "$DB" "$1"; }
@@ -27,8 +27,30 @@ no_worse() { awk "BEGIN { exit !($1 <= $2 * (1 + 1e-9)) }"; }
 	--db "$DB" --quiet
 expect_status 0 "profiling sweep of three workloads" $?
 mkdir -p "$T/model"
+# XGBoost is opened only to train; missing, it is named with its package
+ZDVFS_LIBXGBOOST="$T/no-xgboost.so" "$ZDVFS" model train --db "$DB" --out "$MODEL" \
+	--trees 20 --depth 4 --threads 1 >/dev/null 2>"$T/err"
+expect_status 1 "training without XGBoost is a runtime error" $?
+check "the missing XGBoost is named with its package" contains "$T/err" \
+	"XGBoost is needed to train the environment model.*install the Debian package libxgboost"
 "$ZDVFS" model train --db "$DB" --out "$MODEL" --trees 20 --depth 4 --threads 1 >/dev/null
 expect_status 0 "model trained" $?
+check "the model file is binary" contains "$MODEL" "^ZDVFSMDL"
+
+# the model.json of an earlier zdvfs beside the store is still found, read
+# and converted
+mkdir -p "$T/legacy"
+"$ZDVFS" model convert --json "$MODEL" "$T/legacy/model.json" >/dev/null
+expect_status 0 "model converted to JSON" $?
+ZDVFS_DATA_DIR="$T/legacy" "$ZDVFS" model info >"$T/out"
+expect_status 0 "model info finds the JSON model" $?
+check "model info names model.json" contains "$T/out" "legacy/model.json"
+ZDVFS_DATA_DIR="$T/legacy" "$ZDVFS" decide --board core-i7 --source "$PROG" \
+	--db "$DB" >"$T/out" 2>"$T/err"
+expect_status 0 "decide with the JSON model of an earlier zdvfs" $?
+"$ZDVFS" model convert "$T/legacy/model.json" "$T/legacy/model.bin" >/dev/null
+expect_status 0 "and converted back to binary" $?
+check "the conversion is the same file" cmp -s "$MODEL" "$T/legacy/model.bin"
 
 # table on the simulator: every decision measured apart, the best run
 "$ZDVFS" run --board sim:core-i7 --workload gemm --policy table $ENGINE >"$T/out"

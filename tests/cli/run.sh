@@ -125,9 +125,9 @@ check "the second run starts warmer and ends hotter" sh -c "
 "$ZDVFS" profile --board jetson-tx2 --workloads fib,jacobi-2d,gemm,nqueens \
 	--grid 2 --temps ambient --db "$T/sweep.db" --quiet
 expect_status 0 "profiling sweep" $?
-"$ZDVFS" model train --db "$T/sweep.db" --out "$T/model.json" --trees 20 --depth 4 --threads 1 >/dev/null
+"$ZDVFS" model train --db "$T/sweep.db" --out "$T/model.bin" --trees 20 --depth 4 --threads 1 >/dev/null
 expect_status 0 "model trained" $?
-ENGINE="--db $T/sweep.db --model $T/model.json"
+ENGINE="--db $T/sweep.db --model $T/model.bin"
 
 "$ZDVFS" decide --board jetson-tx2 --source "$PROG" $ENGINE >"$T/out"
 expect_status 0 "decide" $?

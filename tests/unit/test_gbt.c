@@ -238,16 +238,33 @@ static void evaluator_matches_xgboost(void **state)
 			  rows_on_thresholds(g, ntest, ncols)};
 	float *want = malloc(sizeof(*want) * ntest);
 	float *got = malloc(sizeof(*got) * ntest);
-	assert_true(want && got);
+	float *bulk = malloc(sizeof(*bulk) * ntest);
+	assert_true(want && got && bulk);
+	struct zd_gbt_bulk *bk = NULL;
+	assert_int_equal(zd_gbt_bulk_new(g, &bk, &err), 0);
 	for (int k = 0; k < 2; k++) {
 		xgb_predict(b, rows[k], ntest, ncols, want);
 		zd_gbt_predict_rows(g, rows[k], ntest, got);
+		/* all rows at once: the walker's sums exactly, missing
+		 * inputs (random rows) and inputs on thresholds included;
+		 * and a count that is not a multiple of 64 */
+		assert_int_equal(zd_gbt_bulk_predict(bk, rows[k], ntest, ncols,
+						     bulk), 0);
 		for (size_t i = 0; i < ntest; i++) {
 			expect_close(got[i], want[i], "predict_rows", i);
 			expect_close(zd_gbt_predict(g, rows[k] + i * ncols),
 				     want[i], "predict", i);
+			if (bulk[i] != got[i])
+				fail_msg("bulk row %zu: %.9g, walker %.9g", i,
+					 (double)bulk[i], (double)got[i]);
 		}
+		assert_int_equal(zd_gbt_bulk_predict(bk, rows[k], 77, ncols,
+						     bulk), 0);
+		for (size_t i = 0; i < 77; i++)
+			assert_true(bulk[i] == got[i]);
 	}
+	zd_gbt_bulk_free(bk);
+	free(bulk);
 	/* and XGBoost reads back what zdvfs writes */
 	BoosterHandle back = xgb_load(g);
 	xgb_predict(back, rows[1], ntest, ncols, want);

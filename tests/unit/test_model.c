@@ -141,9 +141,60 @@ static void test_lobo_excludes_program(void **state)
 	zd_model_free(seen);
 }
 
-/* What the agents rely on: predict_all is predict for each action; the
- * prediction has the shape of physics on a compute-bound program; the
- * given scale is used as is. */
+/* predict_all (every decision at once, the bulk evaluator) gives what
+ * predict (one decision, the walker) gives, to the last bit, on both
+ * boards: two clusters and several zones (the TX2), one cluster whose
+ * missing second-cluster inputs take the trees' default branches (the
+ * i7); also from a warmer start. */
+static void expect_all_is_each(struct zd_model_query *q, int nzones)
+{
+	const struct zd_action_space *sp = zd_model_query_space(q);
+	struct zd_outcome *all = calloc((size_t)sp->count, sizeof(*all));
+	assert_non_null(all);
+	zd_model_predict_all(q, all);
+	for (int i = 0; i < sp->count; i++) {
+		struct zd_action a;
+		struct zd_outcome one;
+		zd_action_at(sp, i, &a);
+		zd_model_predict(q, &a, &one);
+		if (one.makespan_s != all[i].makespan_s ||
+		    one.avg_power_w != all[i].avg_power_w ||
+		    one.energy_j != all[i].energy_j ||
+		    one.hottest_c != all[i].hottest_c)
+			fail_msg("decision %d: all %.17g s %.17g W %.17g C, one "
+				 "%.17g s %.17g W %.17g C", i, all[i].makespan_s,
+				 all[i].avg_power_w, all[i].hottest_c,
+				 one.makespan_s, one.avg_power_w, one.hottest_c);
+		assert_int_equal(all[i].nzones, nzones);
+		for (int z = 0; z < nzones; z++) {
+			assert_true(one.peak_c[z] == all[i].peak_c[z]);
+			assert_true(one.final_c[z] == all[i].final_c[z]);
+		}
+	}
+	free(all);
+}
+
+static void test_predict_all_exact(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_model *m = train(fx->db, "gemm");
+	for (size_t k = 0; k < sizeof(boards) / sizeof(boards[0]); k++) {
+		struct zd_board *b = NULL;
+		struct zd_model_query *q = query(m, boards[k], "gemm", &b);
+		expect_all_is_each(q, b->nzones);
+		int warm[ZD_MAX_ZONES];
+		for (int z = 0; z < ZD_MAX_ZONES; z++)
+			warm[z] = 55000;
+		zd_model_query_set_start(q, warm);
+		expect_all_is_each(q, b->nzones);
+		zd_model_query_free(q);
+		zd_board_free(b);
+	}
+	zd_model_free(m);
+}
+
+/* What the agents rely on: predict has the shape of physics on a
+ * compute-bound program; the given scale is used as is. */
 static void test_predictions(void **state)
 {
 	struct fixture *fx = *state;
@@ -158,7 +209,6 @@ static void test_predictions(void **state)
 		struct zd_outcome one;
 		zd_action_at(sp, i, &a);
 		zd_model_predict(q, &a, &one);
-		assert_true(one.makespan_s == all[i].makespan_s);
 		assert_true(one.energy_j > 0 && isfinite(one.energy_j));
 		assert_int_equal(one.nzones, b->nzones);
 		assert_true(one.hottest_c >= 20 && one.hottest_c < 150);
@@ -200,47 +250,130 @@ static void expect_load_error(const char *path, const char *needle)
 		fail_msg("'%s' lacks '%s' or the path", err.msg, needle);
 }
 
-static void test_save_load(void **state)
+/* Every decision of a board predicted alike by two models. */
+static void expect_same_predictions(const struct zd_model *m1,
+				    const struct zd_model *m2)
 {
-	struct fixture *fx = *state;
-	struct zd_err err = {0};
-	char path[256], bad[256];
-	snprintf(path, sizeof(path), "%s/model.json", fx->dir);
-	snprintf(bad, sizeof(bad), "%s/bad.json", fx->dir);
-	struct zd_model *m = train(fx->db, NULL), *back = NULL;
-	assert_int_equal(zd_model_save(m, path, &err), 0);
-	assert_int_equal(zd_model_load(path, &back, &err), 0);
 	struct zd_board *b1 = NULL, *b2 = NULL;
-	struct zd_model_query *q1 = query(m, "jetson-tx2", "atax", &b1);
-	struct zd_model_query *q2 = query(back, "jetson-tx2", "atax", &b2);
+	struct zd_model_query *q1 = query(m1, "jetson-tx2", "atax", &b1);
+	struct zd_model_query *q2 = query(m2, "jetson-tx2", "atax", &b2);
 	const struct zd_action_space *sp = zd_model_query_space(q1);
-	for (int i = 0; i < sp->count; i += 5) {
+	for (int i = 0; i < sp->count; i++) {
 		struct zd_action a;
 		struct zd_outcome o1, o2;
 		zd_action_at(sp, i, &a);
 		zd_model_predict(q1, &a, &o1);
 		zd_model_predict(q2, &a, &o2);
-		assert_true(fabs(o1.makespan_s - o2.makespan_s) <= 1e-9 * o1.makespan_s);
-		assert_true(fabs(o1.hottest_c - o2.hottest_c) < 1e-6);
+		assert_true(o1.makespan_s == o2.makespan_s);
+		assert_true(o1.avg_power_w == o2.avg_power_w);
+		assert_true(o1.hottest_c == o2.hottest_c);
 	}
 	zd_model_query_free(q1);
 	zd_model_query_free(q2);
 	zd_board_free(b1);
 	zd_board_free(b2);
-	zd_model_free(back);
-	zd_model_free(m);
+}
 
-	/* truncated: half the file */
-	FILE *f = fopen(path, "r");
+static unsigned char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
 	fseek(f, 0, SEEK_END);
 	long n = ftell(f);
 	rewind(f);
-	char *text = malloc((size_t)n + 1);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	unsigned char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void write_bytes(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* The binary file's checksum (model.c): over the bytes from 32 on, stored
+ * at 24; recomputed here to damage a file past it. */
+static void reseal(unsigned char *buf, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 32; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, buf + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	memcpy(buf + 24, &h, 8);
+}
+
+static void test_save_load(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_err err = {0};
+	char path[256], bad[256], json[256];
+	snprintf(path, sizeof(path), "%s/model.bin", fx->dir);
+	snprintf(json, sizeof(json), "%s/model.json", fx->dir);
+	snprintf(bad, sizeof(bad), "%s/bad.bin", fx->dir);
+	struct zd_model *m = train(fx->db, NULL), *back = NULL, *old = NULL;
+	assert_int_equal(zd_model_save(m, path, &err), 0);
+	assert_int_equal(zd_model_load(path, &back, &err), 0);
+	expect_same_predictions(m, back);
+	/* the JSON of earlier zdvfs still reads, to the same predictions */
+	assert_int_equal(zd_model_save_json(back, json, &err), 0);
+	assert_int_equal(zd_model_load(json, &old, &err), 0);
+	expect_same_predictions(m, old);
+	assert_int_equal(json_integer_value(json_object_get(zd_model_info(old),
+							    "runs")),
+			 json_integer_value(json_object_get(zd_model_info(m),
+							    "runs")));
+	zd_model_free(old);
+	zd_model_free(back);
+	zd_model_free(m);
+
+	size_t n;
+	unsigned char *bin = read_file(path, &n);
+	write_bytes(bad, bin, n / 2);
+	expect_load_error(bad, "truncated");
+	write_bytes(bad, bin, 20);
+	expect_load_error(bad, "truncated");
+	bin[n / 2] ^= 0x10;
+	write_bytes(bad, bin, n);
+	expect_load_error(bad, "checksum");
+	bin[n / 2] ^= 0x10;
+	/* damage past the checksum: the first node of the time model's
+	 * first tree (its root, a split) sent out of the tree */
+	uint64_t nodes_at;
+	memcpy(&nodes_at, bin + 64 + 24, 8);
+	int32_t child = 0x7fffff00, was;
+	memcpy(&was, bin + nodes_at + 8, 4);
+	memcpy(bin + nodes_at + 8, &child, 4);
+	reseal(bin, n);
+	write_bytes(bad, bin, n);
+	expect_load_error(bad, "models.time: tree 0: node 0 has children");
+	memcpy(bin + nodes_at + 8, &was, 4);
+	/* a column the model has not */
+	uint32_t split = 999;
+	memcpy(bin + nodes_at + 4, &split, 4);
+	reseal(bin, n);
+	write_bytes(bad, bin, n);
+	expect_load_error(bad, "splits on column 999");
+	uint32_t version = 99;
+	memcpy(bin + 8, &version, 4);
+	write_bytes(bad, bin, n);
+	expect_load_error(bad, "newer zdvfs");
+	free(bin);
+	write_text(bad, "hello");
+	expect_load_error(bad, "not a zdvfs model");
+
+	/* the JSON reader's own checks */
+	unsigned char *text = read_file(json, &n);
 	text[n / 2] = '\0';
-	write_text(bad, text);
+	write_text(bad, (const char *)text);
 	expect_load_error(bad, "truncated or not JSON");
 	free(text);
 	write_text(bad, "{\"format\": \"something-else\", \"version\": 1}");
@@ -311,6 +444,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lobo_excludes_program),
 		cmocka_unit_test(test_predictions),
+		cmocka_unit_test(test_predict_all_exact),
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_eval_lobo),
 	};
