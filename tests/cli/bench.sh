@@ -69,8 +69,8 @@ check "zerodvfs does not beat the oracle's energy x delay (same simulator)" \
 	awk -F, '$2 == "gemm" { edp[$3 "," $5] = $6 * $7 } END { exit !(edp["zerodvfs,0"] >= edp["table,0"] * 0.999 && edp["zerodvfs,1"] >= edp["table,0"] * 0.999) }' "$D/results.csv"
 
 check "table.csv: what the sweep of each workload cost" [ "$(head -1 "$D/table.csv")" = "board,workload,decisions,sweep_s" ]
-check "one sweep of the i7's 102 decisions per workload" \
-	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fib,102 core-i7,gemm,102 " ]
+check "one sweep of the i7's 114 decisions per workload" \
+	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fib,114 core-i7,gemm,114 " ]
 for p in ondemand table zerodvfs; do
 	check "a trace of gemm (the trace workload) under $p" \
 		[ "$(head -1 "$D/traces/core-i7__gemm__$p.csv")" = "t_s,power_w,hottest_c,progress" ]
@@ -83,7 +83,7 @@ check "meta.json names the trace workload and the counts" python3 -c "
 import json, sys
 m = json.load(open('$D/meta.json'))
 assert m['trace_workload'] == 'gemm' and m['runs'] == 2 and m['folds'] == 2 and m['seeds'] == 1, m
-assert m['boards'] == [{'name': 'core-i7', 'decisions': 102, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
+assert m['boards'] == [{'name': 'core-i7', 'decisions': 114, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
 assert m['workloads'] == ['gemm', 'fib'] and m['policies'] == ['ondemand', 'table', 'zerodvfs']
 assert [f['fold'] for f in m['models']] == [1] and 'gemm' in m['models'][0]['held_out'] and 'fib' in m['models'][0]['held_out']
 assert m['profiling']['runs'] == 42 * 60 and m['seconds'] > 0 and set(m['features_ms']) == {'gemm', 'fib'}
