@@ -22,6 +22,7 @@ void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o)
 	o->energy_j = r->energy_j;
 	o->avg_power_w = r->avg_power_w;
 	o->throttled_s = r->throttled_s;
+	o->cpu_energy_j = r->cpu_energy_j;
 	o->nzones = r->nzones;
 	o->hottest_c = -273.15;
 	for (int z = 0; z < r->nzones; z++) {
