@@ -68,6 +68,10 @@ struct zd_bench_opts {
 	const char *db;           /* NULL: OUT_DIR/bench.db */
 	const char *command;      /* the command line, for meta.json */
 	const char *platform_dir, *workload_dir;
+	/* thermal scenario (docs/bench-format.md): "cold" (NULL), "idle",
+	 * "sustained" or "hot"; and the energy EDP uses: "board" (NULL) or
+	 * "cpu" */
+	const char *scenario, *energy;
 	/* holds the number of a stop signal (SIGINT, SIGTERM) once one came:
 	 * the bench finishes the row in progress, passes the signal on to its
 	 * workers and returns ZD_BENCH_INTERRUPTED */

@@ -36,6 +36,12 @@ struct zd_cluster_desc {
 	struct zd_opp *opps;
 	int nopps;
 	char *opps_source;
+	/* Turbo bins: the highest frequency with n cores of the cluster busy
+	 * is turbo_khz[n - 1] (Intel's per-active-core ratio limits); none on
+	 * boards without them. */
+	uint32_t *turbo_khz;
+	int nturbo;
+	char *turbo_source;
 	struct zd_cache_geom l1i, l1d, l2;
 	bool l2_shared;
 	/* simulator constants (docs/platform-format.md) */
@@ -52,6 +58,7 @@ enum zd_trip_type {
 struct zd_trip {
 	enum zd_trip_type type;
 	int temp_mc;
+	int hyst_mc; /* the device tree's hysteresis; 0 if not given */
 };
 
 struct zd_zone_desc {
@@ -61,7 +68,11 @@ struct zd_zone_desc {
 	struct zd_trip *trips;
 	int ntrips;
 	char *source;
-	struct zd_constant r_k_per_w, c_j_per_k;
+	/* heatsink node to ambient (fan off or at its fixed speed), the die
+	 * node to the heatsink, the heatsink with the fan at full duty, and
+	 * the thermal governor's polling period while passive */
+	struct zd_constant r_k_per_w, c_j_per_k, r_die_k_per_w, c_die_j_per_k,
+		r_fan_k_per_w, polling_ms;
 };
 
 enum zd_energy_kind {
@@ -103,6 +114,11 @@ struct zd_board {
 	struct zd_constant tdp_mw;
 	struct zd_constant ambient_mc, idle_power_mw, mem_bandwidth_mbps,
 		mem_latency_ns;
+	/* memory-path latency in cycles of the requesting core's clock (ring
+	 * and LLC clocked with the cores); conductance between the die nodes
+	 * of the board's simulated zones (one die); package power limits */
+	struct zd_constant uncore_latency_cycles, coupling_w_per_k, pl1_mw,
+		pl2_mw, pl_tau_s;
 };
 
 /* Directory of board descriptions: `dir` if given, else

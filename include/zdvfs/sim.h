@@ -6,8 +6,10 @@
  *           imbalance, barrier and task overheads and shared bandwidth;
  *   power   C.V^2.f.activity per core (lower while stalled), leakage
  *           rising with temperature, board idle power;
- *   heat    one RC node per thermal zone, step-wise throttling at the
- *           zone's passive trip, temperature carried over between runs;
+ *   heat    per zone a die node on a heatsink node, neighbouring zones
+ *           coupled, board idle power heating them, trip-driven fans,
+ *           step-wise throttling at the zone's passive trip and polling
+ *           period, RAPL PL1/PL2 and turbo bins, carried over between runs;
  *   sensors INA3221 sampled at its period, RAPL counter units and wrap.
  * Deterministic for a seed; optional measurement noise. */
 #ifndef ZDVFS_SIM_H
@@ -38,6 +40,8 @@ struct zd_sim_result {
 	double makespan_s;
 	double energy_j;          /* true integral of board power */
 	double measured_energy_j; /* what the board's sensor reports; NAN if none */
+	double cpu_energy_j;      /* true integral of the clusters' power */
+	double measured_cpu_energy_j; /* the sensor's CPU rail; NAN if none */
 	double avg_power_w;
 	double throttled_s;       /* time with any zone throttling */
 	int nzones;
@@ -72,10 +76,19 @@ void zd_sim_default_cpus(const struct zd_sim *sim, struct zd_cpuset *cpus);
 /* Relative standard deviation of measurement noise on time and power
  * (0 = none, the default). */
 void zd_sim_set_noise(struct zd_sim *sim, double rel_sigma);
-/* Every zone back to ambient, no throttling. */
+/* Every zone back to ambient, no throttling, fans off. */
 void zd_sim_reset(struct zd_sim *sim);
 /* Idle for `seconds` (cores idle, board idle power): cooling between runs. */
 void zd_sim_idle(struct zd_sim *sim, double seconds);
+/* Idle until the temperatures settle (at most an hour): the board's idle
+ * temperature at its ambient. */
+void zd_sim_idle_steady(struct zd_sim *sim);
+/* Ambient temperature from now on (e.g. 35 °C in an enclosure); the board
+ * file's ambient_mc is the default. */
+void zd_sim_set_ambient_mc(struct zd_sim *sim, int mc);
+int zd_sim_ambient_mc(const struct zd_sim *sim);
+/* Active trips in force on `zone` (the fan's cooling state). */
+int zd_sim_fan_state(const struct zd_sim *sim, int zone);
 int zd_sim_temp_mc(const struct zd_sim *sim, int zone);
 /* Start the next run with `zone` at this temperature (a thermal starting
  * point of a profiling sweep); throttling state is left as it is. */

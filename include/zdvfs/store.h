@@ -19,7 +19,7 @@
 #include "zdvfs/err.h"
 #include "zdvfs/types.h"
 
-#define ZD_STORE_SCHEMA_VERSION 2
+#define ZD_STORE_SCHEMA_VERSION 3
 
 struct zd_store;
 
@@ -40,6 +40,7 @@ struct zd_run_record {
 	double energy_j;
 	double avg_power_w;
 	double throttled_s;
+	double cpu_energy_j;        /* the CPU rail's; 0 when not measured */
 	int nzones;
 	int start_mc[ZD_MAX_ZONES]; /* zone temperatures at the start */
 	int peak_mc[ZD_MAX_ZONES];

@@ -23,9 +23,10 @@ struct zd_decision {
 /* What a run did, measured or predicted. */
 struct zd_outcome {
 	double makespan_s;
-	double energy_j;
+	double energy_j;           /* the board's (input) energy */
 	double avg_power_w;
 	double throttled_s;
+	double cpu_energy_j;       /* the CPU rail's; 0 if not known */
 	int nzones;
 	double peak_c[ZD_MAX_ZONES];
 	double final_c[ZD_MAX_ZONES];

@@ -340,12 +340,56 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 	return 0;
 }
 
+/* Turbo bins: one frequency per number of busy cores, each an OPP of the
+ * cluster, never rising with more cores, with where they come from. */
+static int get_turbo(struct loader *ld, json_t *cl, const char *where,
+		     struct zd_cluster_desc *c)
+{
+	json_t *arr;
+	if (json_object_get(cl, "turbo_khz") == NULL)
+		return json_object_get(cl, "turbo_source") == NULL
+			       ? 0
+			       : bad(ld, where, "turbo_source without turbo_khz");
+	int rc = get_array_alloc(ld, cl, where, "turbo_khz", 1,
+				 sizeof(*c->turbo_khz), &arr,
+				 (void **)&c->turbo_khz);
+	if (rc != 0)
+		return rc;
+	if ((int)json_array_size(arr) != c->ncpus)
+		return bad(ld, where, "turbo_khz has %zu entries for %d cpus: "
+			   "one per number of busy cores",
+			   json_array_size(arr), c->ncpus);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s.turbo_khz[%zu]", where, i);
+		if (!json_is_integer(v))
+			return bad(ld, path, "must be an integer (kHz)");
+		long long khz = json_integer_value(v);
+		bool is_opp = false;
+		for (int k = 0; k < c->nopps; k++)
+			is_opp = is_opp || c->opps[k].khz == khz;
+		if (!is_opp)
+			return bad(ld, path, "%lld kHz is not one of the "
+				   "cluster's opps", khz);
+		if (i > 0 && (uint32_t)khz > c->turbo_khz[i - 1])
+			return bad(ld, path, "%lld kHz is above the bin for "
+				   "fewer cores", khz);
+		c->turbo_khz[i] = (uint32_t)khz;
+		c->nturbo = (int)i + 1;
+	}
+	return get_string(ld, cl, where, "turbo_source", true,
+			  &c->turbo_source);
+}
+
 static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
 			 struct zd_cluster_desc *c)
 {
 	static const char *const keys[] = {
-		"name", "core_type", "cpus", "opps", "opps_source", "l1i",
-		"l1d",	"l2",	     "l2_shared", "sim", NULL};
+		"name", "core_type", "cpus",	  "opps",	  "opps_source",
+		"l1i",	"l1d",	     "l2",	  "l2_shared",	  "sim",
+		"turbo_khz", "turbo_source", NULL};
 	const struct sim_field sim[] = {
 		{"ceff_nf", 0.001, 100, &c->ceff_nf},
 		{"leak_mw", 0, 50000, &c->leak_mw},
@@ -369,7 +413,8 @@ static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
 	    (rc = get_cache(ld, cl, where, "l2", true, &c->l2, NULL)) != 0 ||
 	    (rc = get_bool(ld, cl, where, "l2_shared", &c->l2_shared)) != 0 ||
 	    (rc = get_sim(ld, cl, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
-		    0)
+		    0 ||
+	    (rc = get_turbo(ld, cl, where, c)) != 0)
 		return rc;
 	return 0;
 }
@@ -422,7 +467,7 @@ static int parse_trip_type(const char *s, enum zd_trip_type *t)
 static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 		       struct zd_zone_desc *z)
 {
-	static const char *const keys[] = {"type", "temp_mc", NULL};
+	static const char *const keys[] = {"type", "temp_mc", "hyst_mc", NULL};
 	json_t *arr;
 	int rc = get_array_alloc(ld, zobj, where, "trips", 1, sizeof(*z->trips),
 				 &arr, (void **)&z->trips);
@@ -433,12 +478,15 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 	json_array_foreach(arr, i, v) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s.trips[%zu]", where, i);
-		long long t;
+		long long t, hyst = 0;
 		json_t *type;
 		if (!json_is_object(v))
 			return bad(ld, path, "must be an object");
 		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
 		    (rc = get_int(ld, v, path, "temp_mc", 0, 200000, &t)) != 0)
+			return rc;
+		if (json_object_get(v, "hyst_mc") != NULL &&
+		    (rc = get_int(ld, v, path, "hyst_mc", 0, 50000, &hyst)) != 0)
 			return rc;
 		type = member(ld, v, path, "type", true, &rc);
 		if (type == NULL)
@@ -454,6 +502,7 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 				   "temp_mc %lld is below the previous trip",
 				   t);
 		z->trips[i].temp_mc = (int)t;
+		z->trips[i].hyst_mc = (int)hyst;
 		z->ntrips = (int)i + 1;
 	}
 	return 0;
@@ -467,6 +516,10 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 	const struct sim_field sim[] = {
 		{"r_k_per_w", 0.01, 100, &z->r_k_per_w},
 		{"c_j_per_k", 0.01, 10000, &z->c_j_per_k},
+		{"r_die_k_per_w", 0.001, 100, &z->r_die_k_per_w},
+		{"c_die_j_per_k", 0.001, 1000, &z->c_die_j_per_k},
+		{"r_fan_k_per_w", 0.01, 100, &z->r_fan_k_per_w},
+		{"polling_ms", 1, 60000, &z->polling_ms},
 	};
 	int rc;
 	if (!json_is_object(zobj))
@@ -478,8 +531,24 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 	    (rc = parse_trips(ld, zobj, where, z)) != 0 ||
 	    (rc = get_string(ld, zobj, where, "source", true, &z->source)) !=
 		    0 ||
-	    (rc = get_sim(ld, zobj, where, sim, 2)) != 0)
+	    (rc = get_sim(ld, zobj, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
+		    0)
 		return rc;
+	/* the die node hangs off the heatsink node; a fan lowers the
+	 * heatsink's resistance, it cannot raise it */
+	if ((z->r_die_k_per_w.present || z->c_die_j_per_k.present ||
+	     z->r_fan_k_per_w.present) &&
+	    !(z->r_k_per_w.present && z->c_j_per_k.present))
+		return bad(ld, where, "sim: r_die_k_per_w, c_die_j_per_k and "
+			   "r_fan_k_per_w need r_k_per_w and c_j_per_k");
+	if (z->r_die_k_per_w.present != z->c_die_j_per_k.present)
+		return bad(ld, where, "sim: r_die_k_per_w and c_die_j_per_k go "
+			   "together");
+	if (z->r_fan_k_per_w.present &&
+	    z->r_fan_k_per_w.value >= z->r_k_per_w.value)
+		return bad(ld, where, "sim.r_fan_k_per_w: %g K/W is not below "
+			   "r_k_per_w %g K/W", z->r_fan_k_per_w.value,
+			   z->r_k_per_w.value);
 	return 0;
 }
 
@@ -637,6 +706,11 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 		{"idle_power_mw", 0, 200000, &b->idle_power_mw},
 		{"mem_bandwidth_mbps", 100, 1e6, &b->mem_bandwidth_mbps},
 		{"mem_latency_ns", 1, 2000, &b->mem_latency_ns},
+		{"uncore_latency_cycles", 0, 10000, &b->uncore_latency_cycles},
+		{"coupling_w_per_k", 0, 1000, &b->coupling_w_per_k},
+		{"pl1_mw", 100, 1e6, &b->pl1_mw},
+		{"pl2_mw", 100, 1e6, &b->pl2_mw},
+		{"pl_tau_s", 0.1, 1000, &b->pl_tau_s},
 	};
 	char *format = NULL;
 	int nreserved, rc;
@@ -681,6 +755,16 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 	    (rc = get_sim(ld, root, "", sim, sizeof(sim) / sizeof(sim[0]))) !=
 		    0)
 		return rc;
+	/* RAPL's limits come as a set: PL1 over tau, PL2 above it */
+	if (b->pl1_mw.present || b->pl2_mw.present || b->pl_tau_s.present) {
+		if (!(b->pl1_mw.present && b->pl2_mw.present &&
+		      b->pl_tau_s.present))
+			return bad(ld, "sim", "pl1_mw, pl2_mw and pl_tau_s go "
+				   "together");
+		if (b->pl2_mw.value < b->pl1_mw.value)
+			return bad(ld, "sim.pl2_mw", "%g mW is below pl1_mw "
+				   "%g mW", b->pl2_mw.value, b->pl1_mw.value);
+	}
 	return 0;
 }
 
@@ -807,6 +891,8 @@ void zd_board_free(struct zd_board *b)
 		free(c->core_type);
 		free(c->opps);
 		free(c->opps_source);
+		free(c->turbo_khz);
+		free(c->turbo_source);
 		free_constant(&c->ceff_nf);
 		free_constant(&c->leak_mw);
 		free_constant(&c->leak_doubling_c);
@@ -821,6 +907,10 @@ void zd_board_free(struct zd_board *b)
 		free(z->source);
 		free_constant(&z->r_k_per_w);
 		free_constant(&z->c_j_per_k);
+		free_constant(&z->r_die_k_per_w);
+		free_constant(&z->c_die_j_per_k);
+		free_constant(&z->r_fan_k_per_w);
+		free_constant(&z->polling_ms);
 	}
 	free(b->zones);
 	for (int i = 0; i < b->energy.nrails; i++) {
@@ -835,6 +925,11 @@ void zd_board_free(struct zd_board *b)
 	free_constant(&b->idle_power_mw);
 	free_constant(&b->mem_bandwidth_mbps);
 	free_constant(&b->mem_latency_ns);
+	free_constant(&b->uncore_latency_cycles);
+	free_constant(&b->coupling_w_per_k);
+	free_constant(&b->pl1_mw);
+	free_constant(&b->pl2_mw);
+	free_constant(&b->pl_tau_s);
 	free(b->caches_source);
 	free(b->path);
 	free(b->name);

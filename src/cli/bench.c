@@ -18,7 +18,8 @@ static const char bench_usage[] =
 	"usage: zdvfs bench [--boards LIST|all] [--workloads LIST|all]\n"
 	"                   [--policies LIST|all] [--seeds N] [--runs N]\n"
 	"                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
-	"                   [--no-report] [--quiet]\n"
+	"                   [--scenario cold|idle|sustained|hot]\n"
+	"                   [--energy board|cpu] [--no-report] [--quiet]\n"
 	"       zdvfs bench --report-only [--out DIR]\n\n"
 	"Compares the policies on the simulated boards (docs/bench-format.md):\n"
 	"profiles every workload on the boards into a sample store (points\n"
@@ -44,6 +45,13 @@ static const char bench_usage[] =
 	"  --db FILE         the sample store (default DIR/bench.db)\n"
 	"  --jobs N          worker processes over (board, workload) pairs\n"
 	"                    (default: online CPUs, at most 4)\n"
+	"  --scenario S      where each run starts (docs/bench-format.md):\n"
+	"                    cold, at ambient (default); idle, at the board's\n"
+	"                    idle temperature; sustained, the program back to\n"
+	"                    back for >= 10 simulated minutes, heat carried\n"
+	"                    over; hot, idle at 35 °C ambient (an enclosure)\n"
+	"  --energy E        the energy EDP uses: board (default: the input the\n"
+	"                    board draws, idle included) or cpu (the CPU rail)\n"
 	"  --no-report       write the data only\n"
 	"  --report-only     redo the report from DIR's files alone\n"
 	"  --quiet           print nothing but errors\n"
@@ -117,6 +125,19 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'd': c->o.db = arg; return 0;
 	case 'P': c->o.platform_dir = arg; return 0;
 	case 'W': c->o.workload_dir = arg; return 0;
+	case 'S':
+		if (strcmp(arg, "cold") && strcmp(arg, "idle") &&
+		    strcmp(arg, "sustained") && strcmp(arg, "hot"))
+			return cli_usage_error("bench", "--scenario '%s' is not "
+					       "cold, idle, sustained or hot", arg);
+		c->o.scenario = arg;
+		return 0;
+	case 'E':
+		if (strcmp(arg, "board") && strcmp(arg, "cpu"))
+			return cli_usage_error("bench", "--energy '%s' is not "
+					       "board or cpu", arg);
+		c->o.energy = arg;
+		return 0;
 	case 'R': c->report_only = true; return 0;
 	case 'N': c->no_report = true; return 0;
 	case 'q': c->quiet = true; return 0;
@@ -157,6 +178,8 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 		{"db", required_argument, NULL, 'd'},
 		{"platform-dir", required_argument, NULL, 'P'},
 		{"workload-dir", required_argument, NULL, 'W'},
+		{"scenario", required_argument, NULL, 'S'},
+		{"energy", required_argument, NULL, 'E'},
 		{"report-only", no_argument, NULL, 'R'},
 		{"no-report", no_argument, NULL, 'N'},
 		{"quiet", no_argument, NULL, 'q'},

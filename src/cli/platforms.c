@@ -39,7 +39,7 @@ static json_t *cluster_json(const struct zd_cluster_desc *c)
 						      (json_int_t)c->opps[i].khz,
 						      "uv",
 						      (json_int_t)c->opps[i].uv));
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:b, s:{s:o, s:o, "
 		"s:o, s:o}}",
 		"name", c->name, "core_type", c->core_type, "cpus", cpus,
@@ -50,6 +50,15 @@ static json_t *cluster_json(const struct zd_cluster_desc *c)
 		constant_json(&c->leak_mw), "leak_doubling_c",
 		constant_json(&c->leak_doubling_c), "speed_rel",
 		constant_json(&c->speed_rel));
+	if (c->nturbo > 0) {
+		json_t *bins = json_array();
+		for (int i = 0; i < c->nturbo; i++)
+			json_array_append_new(bins,
+					      json_integer((json_int_t)c->turbo_khz[i]));
+		json_object_set_new(o, "turbo_khz", bins);
+		json_object_set_new(o, "turbo_source", json_string(c->turbo_source));
+	}
+	return o;
 }
 
 static json_t *cluster_names(const struct zd_board *b, const int *idx, int n)
@@ -65,15 +74,21 @@ static json_t *zone_json(const struct zd_board *b, const struct zd_zone_desc *z)
 	json_t *trips = json_array();
 	for (int i = 0; i < z->ntrips; i++)
 		json_array_append_new(
-			trips, json_pack("{s:s, s:i}", "type",
+			trips, json_pack("{s:s, s:i, s:i}", "type",
 					 zd_trip_type_name(z->trips[i].type),
-					 "temp_mc", z->trips[i].temp_mc));
-	return json_pack("{s:s, s:o, s:o, s:s, s:{s:o, s:o}}", "name",
-			 z->name, "clusters",
+					 "temp_mc", z->trips[i].temp_mc,
+					 "hyst_mc", z->trips[i].hyst_mc));
+	return json_pack("{s:s, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o, s:o, "
+			 "s:o}}",
+			 "name", z->name, "clusters",
 			 cluster_names(b, z->clusters, z->nclusters), "trips",
 			 trips, "source", z->source, "sim", "r_k_per_w",
 			 constant_json(&z->r_k_per_w), "c_j_per_k",
-			 constant_json(&z->c_j_per_k));
+			 constant_json(&z->c_j_per_k), "r_die_k_per_w",
+			 constant_json(&z->r_die_k_per_w), "c_die_j_per_k",
+			 constant_json(&z->c_die_j_per_k), "r_fan_k_per_w",
+			 constant_json(&z->r_fan_k_per_w), "polling_ms",
+			 constant_json(&z->polling_ms));
 }
 
 static json_t *board_json(const struct zd_board *b)
@@ -93,7 +108,7 @@ static json_t *board_json(const struct zd_board *b)
 				  "clusters",
 				  cluster_names(b, b->energy.rails[i].clusters,
 						b->energy.rails[i].nclusters)));
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:{s:s, "
 		"s:o, s:o, s:s}, s:o, s:{s:o, s:o, s:o, s:o}}",
 		"name", b->name, "file", b->path, "model", b->model,
@@ -109,6 +124,20 @@ static json_t *board_json(const struct zd_board *b)
 		constant_json(&b->idle_power_mw), "mem_bandwidth_mbps",
 		constant_json(&b->mem_bandwidth_mbps), "mem_latency_ns",
 		constant_json(&b->mem_latency_ns));
+	json_t *sim = json_object_get(o, "sim");
+	const struct {
+		const char *name;
+		const struct zd_constant *c;
+	} more[] = {
+		{"uncore_latency_cycles", &b->uncore_latency_cycles},
+		{"coupling_w_per_k", &b->coupling_w_per_k},
+		{"pl1_mw", &b->pl1_mw},
+		{"pl2_mw", &b->pl2_mw},
+		{"pl_tau_s", &b->pl_tau_s},
+	};
+	for (size_t i = 0; sim != NULL && i < sizeof(more) / sizeof(more[0]); i++)
+		json_object_set_new(sim, more[i].name, constant_json(more[i].c));
+	return o;
 }
 
 /* "2x denver2 + 4x cortex-a57" */

@@ -364,6 +364,7 @@ void run_outcome_record(struct zd_run_record *r, const int *start_mc,
 	r->energy_j = m->energy_j;
 	r->avg_power_w = m->avg_power_w;
 	r->throttled_s = m->throttled_s;
+	r->cpu_energy_j = m->cpu_energy_j;
 	r->nzones = m->nzones;
 	for (int z = 0; z < m->nzones; z++) {
 		r->start_mc[z] = start_mc[z];

@@ -14,10 +14,12 @@
 static const char sim_usage[] =
 	"usage: zdvfs sim --board NAME --workload NAME [--cores N | --cpus LIST]\n"
 	"                 [--freq F | --level I] [--governor G] [--runs N]\n"
-	"                 [--seed S] [--noise R] [--json] [--trace FILE.csv]\n\n"
+	"                 [--seed S] [--noise R] [--start cold|idle] [--ambient C]\n"
+	"                 [--json] [--trace FILE.csv]\n\n"
 	"Runs the measured profile of a workload (workloads/profiles/BOARD/) on a\n"
 	"simulated board (platforms/BOARD.json) and reports makespan, energy,\n"
-	"average power, peak and final temperature per zone, and time throttled.\n\n"
+	"average power, peak and final temperature per zone, and time throttled.\n"
+	"Energy is given for the board input and the CPU rail (the clusters).\n\n"
 	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
 	"  --workload NAME   see `zdvfs workloads`\n"
 	"  --cores N         the N fastest usable cores (default: all but the\n"
@@ -33,6 +35,9 @@ static const char sim_usage[] =
 	"  --runs N          N consecutive runs; heat carries over (default 1)\n"
 	"  --seed S          seed of the measurement noise (default 1)\n"
 	"  --noise R         relative noise on time and power (default 0)\n"
+	"  --start S         cold: the board at ambient (default); idle: at its\n"
+	"                    idle temperature (idled until settled)\n"
+	"  --ambient C       ambient temperature in °C (default: the board's)\n"
 	"  --json            machine-readable output\n"
 	"  --trace FILE.csv  time series: t, progress, power, frequencies, temps\n"
 	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
@@ -41,6 +46,8 @@ struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
+	bool start_idle;
+	double ambient_c; /* NAN: the board's */
 	uint64_t seed;
 	double noise;
 	bool json;
@@ -60,6 +67,8 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		{"seed", required_argument, NULL, 's'},
 		{"noise", required_argument, NULL, 'z'},
 		{"json", no_argument, NULL, 'j'},
+		{"start", required_argument, NULL, 'S'},
+		{"ambient", required_argument, NULL, 'A'},
 		{"trace", required_argument, NULL, 't'},
 		{"platform-dir", required_argument, NULL, 'P'},
 		{"workload-dir", required_argument, NULL, 'W'},
@@ -70,6 +79,7 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	o->level = -1;
 	o->runs = 1;
 	o->seed = 1;
+	o->ambient_c = NAN;
 	int c, rc = 0;
 	long v;
 	char *end;
@@ -108,6 +118,19 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 			if (*end != '\0' || !(o->noise >= 0 && o->noise <= 0.5))
 				rc = cli_usage_error("sim", "--noise '%s' is not "
 							    "0..0.5", optarg);
+			break;
+		case 'S':
+			if (strcmp(optarg, "idle") == 0 || strcmp(optarg, "cold") == 0)
+				o->start_idle = strcmp(optarg, "idle") == 0;
+			else
+				rc = cli_usage_error("sim", "--start '%s' is not cold "
+							    "or idle", optarg);
+			break;
+		case 'A':
+			o->ambient_c = strtod(optarg, &end);
+			if (*end != '\0' || !(o->ambient_c >= -20 && o->ambient_c <= 60))
+				rc = cli_usage_error("sim", "--ambient '%s' is not "
+							    "-20..60 °C", optarg);
 			break;
 		case 'h':
 			fputs(sim_usage, stdout);
@@ -293,6 +316,11 @@ static json_t *result_json(const struct zd_sim *sim, const struct zd_policy *pol
 			    isnan(r->measured_energy_j)
 				    ? json_null()
 				    : json_real(r->measured_energy_j));
+	json_object_set_new(o, "cpu_energy_j", json_real(r->cpu_energy_j));
+	json_object_set_new(o, "measured_cpu_energy_j",
+			    isnan(r->measured_cpu_energy_j)
+				    ? json_null()
+				    : json_real(r->measured_cpu_energy_j));
 	return o;
 }
 
@@ -308,10 +336,17 @@ static void print_result(json_t *r, const char *board, const char *workload,
 	       json_number_value(json_object_get(r, "energy_j")),
 	       json_number_value(json_object_get(r, "avg_power_w")),
 	       json_number_value(json_object_get(r, "throttled_s")));
+	printf("  energy on the CPU rail %.3f J\n",
+	       json_number_value(json_object_get(r, "cpu_energy_j")));
 	json_t *m = json_object_get(r, "measured_energy_j");
+	json_t *mc = json_object_get(r, "measured_cpu_energy_j");
 	if (json_is_number(m))
-		printf("  the board's energy sensor would read %.3f J\n",
+		printf("  the board's energy sensor would read %.3f J (input)",
 		       json_number_value(m));
+	if (json_is_number(m) && json_is_number(mc))
+		printf(", %.3f J (CPU rail)", json_number_value(mc));
+	if (json_is_number(m))
+		putchar('\n');
 	size_t i;
 	json_t *z;
 	json_array_foreach(json_object_get(r, "zones"), i, z)
@@ -383,6 +418,12 @@ int cmd_sim(int argc, char **argv)
 	if (zd_sim_new(b, o.seed, &sim, &err) != 0) /* frees b */
 		return cli_error("sim", &err);
 	zd_sim_set_noise(sim, o.noise);
+	if (!isnan(o.ambient_c)) {
+		zd_sim_set_ambient_mc(sim, (int)lround(o.ambient_c * 1000));
+		zd_sim_reset(sim);
+	}
+	if (o.start_idle)
+		zd_sim_idle_steady(sim);
 	rc = run_sims(&o, sim, &w);
 	zd_sim_free(sim);
 	return rc;

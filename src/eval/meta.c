@@ -78,7 +78,7 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 {
 	char started[32];
 	iso_time(p->started, started, sizeof(started));
-	return json_pack(
+	json_t *j = json_pack(
 		"{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:i, s:i, s:i, s:s,"
 		" s:{s:I, s:f}, s:o, s:o}",
 		"zdvfs", ZDVFS_VERSION,
@@ -91,6 +91,15 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 		"profiling", "runs", (json_int_t)p->profile_runs, "seconds",
 		p->profile_seconds,
 		"models", models_json(p), "features_ms", features_json(p));
+	if (j != NULL) {
+		json_object_set_new(j, "scenario",
+				    json_string(p->o->scenario ? p->o->scenario
+							       : "cold"));
+		json_object_set_new(j, "energy",
+				    json_string(p->o->energy ? p->o->energy
+							     : "board"));
+	}
+	return j;
 }
 
 int bench_meta_write(const struct bench_plan *p, double seconds,

@@ -19,12 +19,19 @@
 #define BENCH_RESULTS_HEADER                                                  \
 	"board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,"    \
 	"peak_temp_c,throttled_s,violations,decision_latency_us,reward,"     \
-	"predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision"
-#define BENCH_RESULTS_FIELDS 17
+	"predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision," \
+	"cpu_energy_j"
+#define BENCH_RESULTS_FIELDS 18
 #define BENCH_RESULTS_KEY 5
 #define BENCH_TABLE_HEADER "board,workload,decisions,sweep_s"
 #define BENCH_TABLE_FIELDS 4
 #define BENCH_TABLE_KEY 2
+/* The sustained scenario's session: a program back to back at least this
+ * long at the performance governor's pace, capped in runs. */
+#define BENCH_SUSTAINED_S 600.0
+#define BENCH_SUSTAINED_MAX_RUNS 5000
+/* The hot scenario's ambient: an enclosure. */
+#define BENCH_HOT_AMBIENT_MC 35000
 
 struct bench_board {
 	char name[64];

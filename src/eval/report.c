@@ -344,6 +344,94 @@ static void all_boards(struct rep_doc *doc, const struct rep_data *d)
 	policy_table(doc, d, -1);
 }
 
+/* ---- thermal scenario and energy ---------------------------------------- */
+
+struct heat_row {
+	int runs, violations;
+	double throttled_s, peak_c;
+	double log_edp, log_board, log_cpu;
+	int ncpu;
+};
+
+/* Every run of each policy on `board`: violations, time throttled (sum),
+ * peak (max), and geometric means of EDP and of both energies. */
+static void heat_rows(const struct rep_data *d, int board,
+		      struct heat_row *rows)
+{
+	memset(rows, 0, REP_NPOLICIES * sizeof(*rows));
+	for (size_t i = 0; i < d->nruns; i++) {
+		const struct rep_run *r = &d->runs[i];
+		if (r->board != board)
+			continue;
+		struct heat_row *h = &rows[r->policy];
+		if (h->runs == 0 || r->peak_c > h->peak_c)
+			h->peak_c = r->peak_c;
+		h->runs++;
+		h->violations += r->violation;
+		if (!isnan(r->throttled_s))
+			h->throttled_s += r->throttled_s;
+		h->log_edp += log(r->energy_j * r->makespan_s);
+		h->log_board += log(r->board_energy_j);
+		if (r->cpu_energy_j > 0) {
+			h->log_cpu += log(r->cpu_energy_j);
+			h->ncpu++;
+		}
+	}
+}
+
+static void scenario_section(struct rep_doc *doc, const struct rep_data *d)
+{
+	const struct rep_meta *m = &d->meta;
+	rep_doc_heading(doc, 2, "Thermal scenario and energy");
+	rep_doc_para(doc, "Scenario: **%s** (cold: each run from ambient; idle: "
+		     "from the board's idle temperature; sustained: the program "
+		     "back to back for at least 10 simulated minutes, heat "
+		     "carried over, a row being the session's mean run; hot: "
+		     "idle at 35 °C ambient). EDP uses the **%s** energy%s. "
+		     "Every run of a policy counts here (learning policies "
+		     "included from run 0); throttled is the sum over its runs, "
+		     "peak the highest.", m->scenario,
+		     strcmp(m->energy, "cpu") == 0 ? "CPU rail's" : "board input's",
+		     strcmp(m->energy, "cpu") == 0
+			     ? ""
+			     : " (the default: what the board draws, idle power "
+			       "included, the cost of running a program on a "
+			       "dedicated board; --energy cpu gives the CPU rail)");
+	for (int b = 0; b < m->nboards; b++) {
+		struct heat_row rows[REP_NPOLICIES];
+		heat_rows(d, b, rows);
+		rep_doc_para(doc, "%s:", m->boards[b].name);
+		struct rep_cells h;
+		rep_cells_clear(&h);
+		rep_cells_add(&h, "policy");
+		rep_cells_add(&h, "runs");
+		rep_cells_add(&h, "violations");
+		rep_cells_add(&h, "throttled (s)");
+		rep_cells_add(&h, "peak (°C)");
+		rep_cells_add(&h, "EDP (J·s)");
+		rep_cells_add(&h, "board energy (J)");
+		rep_cells_add(&h, "CPU energy (J)");
+		rep_doc_table_begin(doc, &h, 1);
+		for (int p = 0; p < REP_NPOLICIES; p++) {
+			const struct heat_row *x = &rows[p];
+			if (x->runs == 0)
+				continue;
+			struct rep_cells r;
+			rep_cells_clear(&r);
+			rep_cells_add(&r, "%s", rep_policy_names[p]);
+			rep_cells_add(&r, "%d", x->runs);
+			rep_cells_add(&r, "%d", x->violations);
+			cell_f(&r, x->throttled_s, 1);
+			cell_f(&r, x->peak_c, 1);
+			cell_g(&r, exp(x->log_edp / x->runs), 4);
+			cell_g(&r, exp(x->log_board / x->runs), 4);
+			cell_g(&r, x->ncpu ? exp(x->log_cpu / x->ncpu) : NAN, 4);
+			rep_doc_table_row(doc, &r);
+		}
+		rep_doc_table_end(doc);
+	}
+}
+
 /* ---- headline ----------------------------------------------------------- */
 
 struct headline {
@@ -790,6 +878,7 @@ static int write_report(struct rep_doc *doc, const struct rep_data *d,
 	if (rc == 0) {
 		headline(doc, d, &h);
 		all_boards(doc, d);
+		scenario_section(doc, d);
 		for (int b = 0; b < d->meta.nboards; b++)
 			board_section(doc, d, p, b);
 		rc = latency_section(doc, d, err);

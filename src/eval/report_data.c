@@ -273,6 +273,20 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 				 m->trace_workload, sizeof(m->trace_workload),
 				 err);
 	if (rc == 0)
+		rc = meta_string(path, root, "scenario", m->scenario,
+				 sizeof(m->scenario), err);
+	if (rc == 0 && m->scenario[0] == '\0')
+		snprintf(m->scenario, sizeof(m->scenario), "cold");
+	if (rc == 0)
+		rc = meta_string(path, root, "energy", m->energy,
+				 sizeof(m->energy), err);
+	if (rc == 0 && m->energy[0] == '\0')
+		snprintf(m->energy, sizeof(m->energy), "board");
+	if (rc == 0 && strcmp(m->energy, "board") != 0 &&
+	    strcmp(m->energy, "cpu") != 0)
+		rc = zd_bad_input(err, "%s: energy: '%s' is not board or cpu",
+				  path, m->energy);
+	if (rc == 0)
 		rc = meta_number(path, "", root, "seconds", &m->seconds, err);
 	if (rc == 0)
 		rc = meta_count(path, root, "seeds", 1, 100000, &m->seeds, err);
@@ -311,14 +325,16 @@ enum result_col {
 	COL_BOARD, COL_WORKLOAD, COL_POLICY, COL_SEED, COL_RUN,
 	COL_MAKESPAN, COL_ENERGY, COL_POWER, COL_PEAK, COL_THROTTLED,
 	COL_VIOLATIONS, COL_LATENCY, COL_REWARD, COL_PRED_MAKESPAN,
-	COL_PRED_ENERGY, COL_PRED_PEAK, NCOLS
+	COL_PRED_ENERGY, COL_PRED_PEAK, COL_CPU_ENERGY, NCOLS
 };
+/* Columns an older results.csv may lack. */
+#define COL_FIRST_OPTIONAL COL_CPU_ENERGY
 
 static const char *const result_cols[NCOLS] = {
 	"board", "workload", "policy", "seed", "run",
 	"makespan_s", "energy_j", "avg_power_w", "peak_temp_c", "throttled_s",
 	"violations", "decision_latency_us", "reward", "predicted_makespan_s",
-	"predicted_energy_j", "predicted_peak_c",
+	"predicted_energy_j", "predicted_peak_c", "cpu_energy_j",
 };
 
 /* parse_run's answer for a line of an earlier bench in the same
@@ -356,6 +372,13 @@ static int parse_measures(const struct rep_csv *c, const int *col,
 		return zd_bad_input(err, "%s:%ld:%d: makespan_s and energy_j "
 				    "must be > 0", c->path, c->lineno,
 				    c->col[col[COL_MAKESPAN]]);
+	r->cpu_energy_j = NAN;
+	if (col[COL_CPU_ENERGY] >= 0) {
+		int rc = rep_csv_number(c, col[COL_CPU_ENERGY], 1,
+					&r->cpu_energy_j, err);
+		if (rc != 0)
+			return rc;
+	}
 	long v;
 	int rc = rep_csv_int(c, col[COL_VIOLATIONS], 0, 1, &v, err);
 	r->violation = (int)v;
@@ -394,6 +417,15 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	r->run = (int)run;
 	if (rc == 0)
 		rc = parse_measures(c, col, r, err);
+	/* EDP and the energy figures use the rail the bench chose */
+	r->board_energy_j = r->energy_j;
+	if (rc == 0 && strcmp(d->meta.energy, "cpu") == 0) {
+		if (!(r->cpu_energy_j > 0))
+			rc = zd_bad_input(err, "%s:%ld: the bench's energy is the "
+					  "CPU rail's, but cpu_energy_j is "
+					  "missing", c->path, c->lineno);
+		r->energy_j = r->cpu_energy_j;
+	}
 	if (rc == 0 && (r->board < 0 || r->workload < 0 ||
 			!d->meta.policy_selected[r->policy] ||
 			seed > d->meta.seeds || run >= d->meta.runs))
@@ -446,8 +478,10 @@ static int results_load(struct rep_data *d, struct zd_err *err)
 		return rc;
 	int col[NCOLS];
 	for (int k = 0; k < NCOLS && rc == 0; k++) {
-		col[k] = rep_csv_column(&c, result_cols[k], err);
-		rc = col[k] < 0 ? col[k] : 0;
+		struct zd_err ignored = {0};
+		col[k] = rep_csv_column(&c, result_cols[k],
+					k >= COL_FIRST_OPTIONAL ? &ignored : err);
+		rc = col[k] < 0 && k < COL_FIRST_OPTIONAL ? col[k] : 0;
 	}
 	size_t cap = 0;
 	while (rc == 0 && (rc = rep_csv_next(&c, err)) > 0) {

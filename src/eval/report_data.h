@@ -32,7 +32,11 @@ struct rep_run {
 	int board, workload, policy; /* indices into meta and the enum */
 	int seed;                    /* 1..seeds, as in the file */
 	int run;                     /* 0..runs-1 */
+	/* energy_j is the energy the bench's EDP uses (meta.json "energy"):
+	 * the board's input (board_energy_j) or the CPU rail's (cpu_energy_j,
+	 * NAN in benches from before it was recorded) */
 	double makespan_s, energy_j, avg_power_w, peak_c, throttled_s;
+	double board_energy_j, cpu_energy_j;
 	int violation;
 	double latency_us, reward;
 	double pred_makespan_s, pred_energy_j, pred_peak_c;
@@ -59,6 +63,8 @@ struct rep_meta {
 	double seconds;          /* NAN when not recorded, as below */
 	int seeds, runs, folds;  /* folds 0 when not recorded */
 	char trace_workload[REP_NAME_MAX]; /* "" when none */
+	char scenario[16];       /* "cold" when not recorded */
+	char energy[8];          /* "board" or "cpu"; "board" when not recorded */
 	long profiling_runs;     /* -1 when not recorded */
 	double profiling_s;
 	int nmodels;

@@ -284,6 +284,7 @@ int zd_sweep_sim_point(struct zd_sim *sim, const struct zd_action_space *s,
 	r->energy_j = res.energy_j;
 	r->avg_power_w = res.avg_power_w;
 	r->throttled_s = res.throttled_s;
+	r->cpu_energy_j = res.cpu_energy_j;
 	memcpy(r->peak_mc, res.peak_mc, sizeof(r->peak_mc));
 	memcpy(r->final_mc, res.final_mc, sizeof(r->final_mc));
 	return 0;

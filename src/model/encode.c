@@ -91,18 +91,32 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 	int rc = zd_action_space_init(&bp->space, b, err);
 	if (rc != 0)
 		return rc;
-	if (b->nclusters > 2)
-		return zd_bad_input(err, "%s: the model encodes at most 2 "
+	if (b->nclusters > ZD_MAX_CLUSTERS)
+		return zd_bad_input(err, "%s: the model encodes at most %d "
 				    "clusters, the board has %d", b->path,
-				    b->nclusters);
-	/* slots: fastest cluster first, so "big" means the same everywhere */
-	for (int c = 0; c < b->nclusters; c++)
+				    ZD_MAX_CLUSTERS, b->nclusters);
+	/* slots: clusters by their top per-core speed, fastest first, so
+	 * "big" means the same everywhere; the action's two slot column
+	 * groups describe the fastest and the slowest cluster (slot[0] and
+	 * slot[1]), a middle cluster (the RUBIK Pi's gold A78s between its
+	 * prime core and its A55s) enters through the aggregate columns */
+	double speed[ZD_MAX_CLUSTERS];
+	for (int c = 0; c < b->nclusters; c++) {
+		const struct zd_cluster_desc *cl = &b->clusters[c];
+		speed[c] = cluster_speed(cl) * ghz(cl->opps[cl->nopps - 1].khz);
 		bp->slot[c] = c;
-	if (b->nclusters == 2 &&
-	    cluster_speed(&b->clusters[1]) * ghz(b->clusters[1].opps[b->clusters[1].nopps - 1].khz) >
-		    cluster_speed(&b->clusters[0]) * ghz(b->clusters[0].opps[b->clusters[0].nopps - 1].khz)) {
-		bp->slot[0] = 1;
-		bp->slot[1] = 0;
+	}
+	for (int i = 1; i < b->nclusters; i++)
+		for (int j = i; j > 0 && speed[bp->slot[j]] > speed[bp->slot[j - 1]]; j--) {
+			int t = bp->slot[j];
+			bp->slot[j] = bp->slot[j - 1];
+			bp->slot[j - 1] = t;
+		}
+	if (b->nclusters > 2) { /* the slowest into slot 1 */
+		int slowest = bp->slot[b->nclusters - 1];
+		for (int s = b->nclusters - 1; s > 1; s--)
+			bp->slot[s] = bp->slot[s - 1];
+		bp->slot[1] = slowest;
 	}
 	struct zd_action top;
 	zd_action_max(&bp->space, &top);

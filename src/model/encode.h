@@ -18,7 +18,7 @@
 struct zd_board_prior {
 	const struct zd_board *board;
 	struct zd_action_space space;
-	int slot[ZD_MAX_CLUSTERS];   /* clusters by speed: slot[0] fastest */
+	int slot[ZD_MAX_CLUSTERS];   /* slot[0] fastest, slot[1] slowest */
 	double cap_max;              /* sum of cores x GHz x speed, all cores */
 	double fast_max;             /* the fastest core's GHz x speed */
 	double tdp_w, idle_w, ambient_c;

@@ -190,19 +190,21 @@ const struct zd_policy_ops zd_policy_userspace = {
  * (drivers/cpufreq/cpufreq_governor.c)
  * ------------------------------------------------------------------------ */
 
-/* drivers/cpufreq/cpufreq_ondemand.c. The kernel's od_init() raises
+/* drivers/cpufreq/cpufreq_ondemand.c. The kernel's od_init() sets
  * up_threshold to MICRO_FREQUENCY_UP_THRESHOLD (95) when NO_HZ idle
- * micro-accounting is active; DEF_FREQUENCY_UP_THRESHOLD is its value
- * otherwise. DEF_SAMPLING_DOWN_FACTOR (1) keeps rate_mult at 1, so every
- * sample is evaluated and nothing more of it is modelled. */
-#define OD_DEF_FREQUENCY_UP_THRESHOLD 80u /* DEF_FREQUENCY_UP_THRESHOLD */
+ * micro-accounting is active (get_cpu_idle_time_us() != -1ULL), which it
+ * is on every board here (arm64 and x86 distribution kernels are built
+ * with NO_HZ_COMMON); DEF_FREQUENCY_UP_THRESHOLD (80) only otherwise.
+ * DEF_SAMPLING_DOWN_FACTOR (1) keeps rate_mult at 1, so every sample is
+ * evaluated and nothing more of it is modelled. */
+#define OD_MICRO_FREQUENCY_UP_THRESHOLD 95u
 
 struct od_tuners {
 	unsigned int up_threshold;
 };
 
 static const struct od_tuners od_tuners = {
-	.up_threshold = OD_DEF_FREQUENCY_UP_THRESHOLD,
+	.up_threshold = OD_MICRO_FREQUENCY_UP_THRESHOLD,
 };
 
 /* drivers/cpufreq/cpufreq_conservative.c */
@@ -452,7 +454,7 @@ static int cs_tick(struct zd_policy *pol, const struct zd_tick *t,
 
 const struct zd_policy_ops zd_policy_ondemand = {
 	.name = "ondemand",
-	.summary = "maximum above 80% load, else proportional to load "
+	.summary = "maximum above 95% load, else proportional to load "
 		   "(Linux ondemand governor)",
 	.period_us = dbs_period_us,
 	.init = dbs_init,
@@ -522,6 +524,12 @@ static int sugov_start(struct zd_policy *pol, struct zd_decision *dec,
 	struct sugov_state *st = pol->priv;
 	memset(st, 0, sizeof(*st));
 	st->used = dec->cpus;
+	/* post_init_entity_util_avg() (kernel/sched/fair.c): a new task on a
+	 * CPU whose runqueue carries no utilisation starts at
+	 * cap = (SCHED_CAPACITY_SCALE - cfs_rq util) / 2, half capacity */
+	for (int c = zd_cpuset_first(&st->used); c >= 0;
+	     c = zd_cpuset_next(&st->used, c))
+		st->util[c] = 0.5;
 	for (int i = 0; i < pol->info->ndomains; i++) {
 		const struct zd_freq_domain *d = &pol->info->domains[i];
 		dec->khz[i] = zd_domain_min_khz(d); /* from an idle machine */

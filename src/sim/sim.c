@@ -36,12 +36,21 @@
  * core of such SoCs, so that 4 cores saturate a ~20 GB/s LPDDR4. Estimate. */
 #define CORE_MLP 10.0
 #define LINE_BYTES 64.0
-/* The thermal governor's polling period while throttling and its
- * hysteresis. drivers/thermal/gov_step_wise.c raises the cooling state one
- * step per poll while above the trip and lowers it while below; Tegra and
- * sc7280 device trees poll passive zones every 100-250 ms. */
+/* The thermal governor's polling period and hysteresis where the board
+ * file gives none (sim.polling_ms, trip hyst_mc).
+ * drivers/thermal/gov_step_wise.c raises the cooling state one step per
+ * poll while above the trip and lowers it while below; Tegra and sc7280
+ * device trees poll passive zones every 100-1000 ms. */
 #define THROTTLE_POLL_S 0.1
 #define THROTTLE_HYST_C 2.0
+/* Longest step of the thermal network's solution: each node is solved
+ * exactly with its neighbours held for this long, so the coupling lags by
+ * at most this; 20 ms against a die time constant of ~1 s. */
+#define HEAT_SUBSTEP_S 0.02
+/* RAPL's power-limit controller acts within milliseconds; it moves the
+ * package's P-state cap one step per simulated step, and releases it once
+ * power is this fraction below the limit (no published hysteresis). */
+#define PL_RELEASE 0.97
 /* Time step of fixed-decision runs. Thermal time constants are tens of
  * seconds, so 20 ms steps follow them closely. */
 #define FIXED_STEP_S 0.02
@@ -55,9 +64,16 @@ struct zd_sim {
 	struct zd_board *b;
 	struct zd_platform_info info;
 	int cluster_of_cpu[ZD_MAX_CPUS];
-	double temp_c[ZD_MAX_ZONES];
+	double temp_c[ZD_MAX_ZONES]; /* die node: what the sensor reads */
+	double sink_c[ZD_MAX_ZONES]; /* heatsink node (= die if single-node) */
 	int throttle[ZD_MAX_ZONES]; /* levels removed from the top */
+	int fan_state[ZD_MAX_ZONES]; /* active trips in force */
+	double next_poll_s[ZD_MAX_ZONES];
 	bool zone_simulated[ZD_MAX_ZONES];
+	bool neighbours[ZD_MAX_ZONES][ZD_MAX_ZONES]; /* exchange heat */
+	double clock_s; /* simulated time since zd_sim_new, runs and idle */
+	double pl_avg_w; /* RAPL's running average of package power */
+	int pl_cap;      /* P-states removed from the top by PL1/PL2 */
 	double ambient_c;
 	double noise;
 	uint64_t rng;
@@ -150,6 +166,12 @@ static int build_info(struct zd_sim *sim, struct zd_err *err)
 					 zd->nclusters > 0;
 	}
 	info->nzones = b->nzones;
+	/* every simulated zone of a board sits on the one die: each pair
+	 * exchanges heat through the board's coupling_w_per_k */
+	for (int i = 0; i < b->nzones; i++)
+		for (int j = 0; j < b->nzones; j++)
+			sim->neighbours[i][j] = i != j && sim->zone_simulated[i] &&
+						sim->zone_simulated[j];
 	if (b->energy.kind != ZD_ENERGY_NONE) {
 		struct zd_energy_source *s = &info->energy[0];
 		snprintf(s->name, sizeof(s->name), "%s",
@@ -228,8 +250,28 @@ void zd_sim_reset(struct zd_sim *sim)
 {
 	for (int z = 0; z < ZD_MAX_ZONES; z++) {
 		sim->temp_c[z] = sim->ambient_c;
+		sim->sink_c[z] = sim->ambient_c;
 		sim->throttle[z] = 0;
+		sim->fan_state[z] = 0;
+		sim->next_poll_s[z] = sim->clock_s;
 	}
+	sim->pl_avg_w = sim->b->idle_power_mw.value * 1e-3;
+	sim->pl_cap = 0;
+}
+
+void zd_sim_set_ambient_mc(struct zd_sim *sim, int mc)
+{
+	sim->ambient_c = mc / 1000.0;
+}
+
+int zd_sim_ambient_mc(const struct zd_sim *sim)
+{
+	return (int)lround(sim->ambient_c * 1000.0);
+}
+
+int zd_sim_fan_state(const struct zd_sim *sim, int zone)
+{
+	return zone >= 0 && zone < ZD_MAX_ZONES ? sim->fan_state[zone] : 0;
 }
 
 int zd_sim_temp_mc(const struct zd_sim *sim, int zone)
@@ -239,8 +281,10 @@ int zd_sim_temp_mc(const struct zd_sim *sim, int zone)
 
 void zd_sim_set_temp_mc(struct zd_sim *sim, int zone, int mc)
 {
-	if (zone >= 0 && zone < ZD_MAX_ZONES)
+	if (zone >= 0 && zone < ZD_MAX_ZONES) {
 		sim->temp_c[zone] = mc / 1000.0;
+		sim->sink_c[zone] = mc / 1000.0;
+	}
 }
 
 /* splitmix64 and Box-Muller: reproducible noise from the seed. */
@@ -303,8 +347,23 @@ static void operate(const struct zd_sim *sim, const struct zd_sim_workload *w,
 				    (1.0 + log2((double)n)) / (sum_hz / n) +
 			    w->tasks_created * TASK_CYCLES / sum_hz;
 	double compute_s = serial_s + par_s + overhead_s;
-	double per_core_bw = CORE_MLP * LINE_BYTES / (b->mem_latency_ns.value * 1e-9);
-	double bw = fmin(b->mem_bandwidth_mbps.value * 1e6, n * per_core_bw);
+	/* Each core's memory-level parallelism over its load latency: DRAM
+	 * latency plus, where the ring and LLC run on the cores' clock
+	 * (uncore_latency_cycles), a part that grows as the clock falls. */
+	double uncore_cycles = b->uncore_latency_cycles.present
+				       ? b->uncore_latency_cycles.value
+				       : 0;
+	double sum_core_bw = 0;
+	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
+	     cpu = zd_cpuset_next(cpus, cpu)) {
+		int c = sim->cluster_of_cpu[cpu];
+		if (c < 0)
+			continue;
+		double lat_s = b->mem_latency_ns.value * 1e-9 +
+			       uncore_cycles / (khz[c] * 1e3);
+		sum_core_bw += CORE_MLP * LINE_BYTES / lat_s;
+	}
+	double bw = fmin(b->mem_bandwidth_mbps.value * 1e6, sum_core_bw);
 	double mem_s = w->dram_bytes / bw;
 	op->time_s = fmax(compute_s, mem_s) +
 		     OVERLAP_PENALTY * fmin(compute_s, mem_s);
@@ -399,46 +458,171 @@ double zd_sim_power_w(const struct zd_sim *sim, const struct zd_sim_workload *w,
 	return total;
 }
 
-/* Heat flows for dt seconds with the clusters at `power`: the exact
- * solution of C dT/dt = P - (T - Tamb)/R for constant P. */
+/* Conductance of zone z's heatsink to ambient: the fan's duty adds
+ * conductance in proportion (duty = active trips in force / active trips,
+ * the pwm-fan cooling levels stepping up with each trip). */
+static double sink_conductance(const struct zd_sim *sim, int z)
+{
+	const struct zd_zone_desc *zd = &sim->b->zones[z];
+	double g = 1.0 / zd->r_k_per_w.value;
+	if (!zd->r_fan_k_per_w.present)
+		return g;
+	int nactive = 0;
+	for (int t = 0; t < zd->ntrips; t++)
+		nactive += zd->trips[t].type == ZD_TRIP_ACTIVE;
+	if (nactive == 0)
+		return 1.0 / zd->r_fan_k_per_w.value; /* fan always on */
+	double duty = (double)sim->fan_state[z] / nactive;
+	return g + duty * (1.0 / zd->r_fan_k_per_w.value - g);
+}
+
+/* Node temperature after h seconds at conductance g_total to neighbours
+ * whose conductance-weighted sum is g_t, heated by p: the exact solution
+ * of C dT/dt = p + g_t - g_total T with the neighbours held. */
+static double node_step(double t, double c, double p, double g_t,
+			double g_total, double h)
+{
+	double steady = (p + g_t) / g_total;
+	return steady + (t - steady) * exp(-h * g_total / c);
+}
+
+/* Heat flows for dt seconds with the clusters at `power` and the board's
+ * idle power. A zone is a die node (sim.r_die_k_per_w, c_die_j_per_k: the
+ * fast response, ~1 s) heated by the clusters it senses, sitting on a
+ * heatsink node (r_k_per_w, c_j_per_k: minutes) that carries the whole
+ * board's power to ambient - the board has one heatsink, and each zone
+ * sees it; die nodes of the board's zones exchange heat through
+ * coupling_w_per_k. A zone without a die node is one RC node heated by its
+ * clusters and the idle power. */
 static void heat(struct zd_sim *sim, const double *power, double dt)
+{
+	const struct zd_board *b = sim->b;
+	double idle_w = b->idle_power_mw.value * 1e-3;
+	double g_couple = b->coupling_w_per_k.present ? b->coupling_w_per_k.value
+						      : 0;
+	double own[ZD_MAX_ZONES] = {0}, all_w = idle_w;
+	for (int c = 0; c < b->nclusters; c++)
+		all_w += power[c];
+	for (int z = 0; z < b->nzones; z++) {
+		const struct zd_zone_desc *zd = &b->zones[z];
+		for (int k = 0; k < zd->nclusters; k++)
+			own[z] += power[zd->clusters[k]];
+	}
+	for (double done = 0; done < dt;) {
+		double h = fmin(HEAT_SUBSTEP_S, dt - done);
+		double die[ZD_MAX_ZONES];
+		memcpy(die, sim->temp_c, sizeof(die));
+		for (int z = 0; z < b->nzones; z++) {
+			if (!sim->zone_simulated[z])
+				continue;
+			const struct zd_zone_desc *zd = &b->zones[z];
+			double g_sink = sink_conductance(sim, z);
+			double g_t = 0, g_n = 0;
+			for (int j = 0; j < b->nzones && g_couple > 0; j++)
+				if (sim->neighbours[z][j]) {
+					g_t += g_couple * die[j];
+					g_n += g_couple;
+				}
+			if (!zd->r_die_k_per_w.present) {
+				sim->temp_c[z] = node_step(
+					die[z], zd->c_j_per_k.value, own[z] + idle_w,
+					g_t + g_sink * sim->ambient_c, g_n + g_sink, h);
+				sim->sink_c[z] = sim->temp_c[z];
+				continue;
+			}
+			double g_die = 1.0 / zd->r_die_k_per_w.value;
+			sim->temp_c[z] = node_step(die[z], zd->c_die_j_per_k.value,
+						   own[z], g_t + g_die * sim->sink_c[z],
+						   g_n + g_die, h);
+			sim->sink_c[z] = node_step(sim->sink_c[z], zd->c_j_per_k.value,
+						   all_w, g_sink * sim->ambient_c,
+						   g_sink, h);
+		}
+		done += h;
+	}
+}
+
+static double poll_period_s(const struct zd_zone_desc *zd)
+{
+	return zd->polling_ms.present ? zd->polling_ms.value * 1e-3
+				      : THROTTLE_POLL_S;
+}
+
+static double trip_hyst_c(const struct zd_trip *t)
+{
+	return t->hyst_mc > 0 ? t->hyst_mc / 1000.0 : THROTTLE_HYST_C;
+}
+
+/* One poll of zone z, as drivers/thermal/gov_step_wise.c does it: the
+ * CPU cooling state one step up while above the first passive trip, one
+ * down once below it by its hysteresis; the fan one step towards the
+ * number of active trips crossed (leaving a trip takes its hysteresis). */
+static void poll_zone(struct zd_sim *sim, int z)
+{
+	const struct zd_zone_desc *zd = &sim->b->zones[z];
+	double t = sim->temp_c[z];
+	int fan_up = 0, fan_down = 0;
+	const struct zd_trip *passive = NULL;
+	for (int i = 0; i < zd->ntrips; i++) {
+		const struct zd_trip *tr = &zd->trips[i];
+		if (tr->type == ZD_TRIP_PASSIVE && passive == NULL)
+			passive = tr;
+		if (tr->type != ZD_TRIP_ACTIVE)
+			continue;
+		fan_up += t > tr->temp_mc / 1000.0;
+		fan_down += t >= tr->temp_mc / 1000.0 - trip_hyst_c(tr);
+	}
+	if (fan_up > sim->fan_state[z])
+		sim->fan_state[z]++;
+	else if (fan_down < sim->fan_state[z])
+		sim->fan_state[z]--;
+	if (passive == NULL)
+		return;
+	double trip = passive->temp_mc / 1000.0;
+	if (t > trip)
+		sim->throttle[z]++;
+	else if (t < trip - trip_hyst_c(passive) && sim->throttle[z] > 0)
+		sim->throttle[z]--;
+}
+
+/* Poll every simulated zone whose polling period has come round by the
+ * simulated clock. */
+static void throttle_poll(struct zd_sim *sim)
 {
 	for (int z = 0; z < sim->b->nzones; z++) {
 		if (!sim->zone_simulated[z])
 			continue;
-		const struct zd_zone_desc *zd = &sim->b->zones[z];
-		double p = 0;
-		for (int k = 0; k < zd->nclusters; k++)
-			p += power[zd->clusters[k]];
-		double r = zd->r_k_per_w.value, tau = r * zd->c_j_per_k.value;
-		double steady = sim->ambient_c + p * r;
-		sim->temp_c[z] = steady + (sim->temp_c[z] - steady) * exp(-dt / tau);
-	}
-}
-
-/* drivers/thermal/gov_step_wise.c: one cooling step up per poll while
- * above the trip, one down while below trip - hysteresis. */
-static void throttle_poll(struct zd_sim *sim)
-{
-	for (int z = 0; z < sim->b->nzones; z++) {
-		int trip_mc = zd_zone_throttle_mc(&sim->b->zones[z]);
-		if (!sim->zone_simulated[z] || trip_mc < 0)
-			continue;
-		double trip = trip_mc / 1000.0;
-		if (sim->temp_c[z] > trip)
-			sim->throttle[z]++;
-		else if (sim->temp_c[z] < trip - THROTTLE_HYST_C &&
-			 sim->throttle[z] > 0)
-			sim->throttle[z]--;
+		double period = poll_period_s(&sim->b->zones[z]);
+		while (sim->next_poll_s[z] <= sim->clock_s + 1e-9) {
+			poll_zone(sim, z);
+			sim->next_poll_s[z] += period;
+		}
 	}
 }
 
 /* The frequency cluster c really runs at: the policy's request capped by
- * the throttling of every zone that senses it. */
+ * the turbo bin for its number of busy cores and the package power limit
+ * (neither is throttling), then by the throttling of every zone that
+ * senses it. */
 static uint32_t effective_khz(const struct zd_sim *sim, int c, uint32_t want,
-			      bool *throttled)
+			      const struct zd_cpuset *cpus, bool *throttled)
 {
 	const struct zd_cluster_desc *cl = &sim->b->clusters[c];
+	int top = cl->nopps - 1;
+	if (cl->nturbo > 0) {
+		int busy = 0;
+		for (int cpu = zd_cpuset_first(&cl->cpus); cpu >= 0;
+		     cpu = zd_cpuset_next(&cl->cpus, cpu))
+			busy += zd_cpuset_has(cpus, cpu);
+		if (busy > 0)
+			top = opp_index(cl, cl->turbo_khz[busy - 1]);
+	}
+	top -= sim->pl_cap;
+	if (top < 0)
+		top = 0;
+	int want_idx = opp_index(cl, want);
+	if (want_idx > top)
+		want_idx = top;
 	int cap = cl->nopps - 1;
 	for (int z = 0; z < sim->b->nzones; z++) {
 		const struct zd_zone_desc *zd = &sim->b->zones[z];
@@ -448,9 +632,32 @@ static uint32_t effective_khz(const struct zd_sim *sim, int c, uint32_t want,
 	}
 	if (cap < 0)
 		cap = 0;
-	int want_idx = opp_index(cl, want);
 	*throttled = *throttled || want_idx > cap;
 	return cl->opps[want_idx > cap ? cap : want_idx].khz;
+}
+
+/* RAPL's package power limits (Intel SDM vol. 3B, 14.9; the datasheet's
+ * Turbo Boost 2.0 package power control): the running average of package
+ * power over tau is held at PL1, the package power itself at PL2, by
+ * taking P-states off the top. Package power here is the board power
+ * (idle_power_mw is the package's idle on such a board). */
+static void power_limit(struct zd_sim *sim, double package_w, double dt)
+{
+	const struct zd_board *b = sim->b;
+	if (!b->pl1_mw.present)
+		return;
+	double pl1 = b->pl1_mw.value * 1e-3, pl2 = b->pl2_mw.value * 1e-3;
+	sim->pl_avg_w += (package_w - sim->pl_avg_w) *
+			 (1 - exp(-dt / b->pl_tau_s.value));
+	int max_cap = 0;
+	for (int c = 0; c < b->nclusters; c++)
+		if (b->clusters[c].nopps - 1 > max_cap)
+			max_cap = b->clusters[c].nopps - 1;
+	if ((sim->pl_avg_w > pl1 || package_w > pl2) && sim->pl_cap < max_cap)
+		sim->pl_cap++;
+	else if (sim->pl_avg_w < PL_RELEASE * pl1 &&
+		 package_w < PL_RELEASE * pl2 && sim->pl_cap > 0)
+		sim->pl_cap--;
 }
 
 void zd_sim_idle(struct zd_sim *sim, double seconds)
@@ -470,7 +677,25 @@ void zd_sim_idle(struct zd_sim *sim, double seconds)
 			temps[c] = cluster_temp(sim, c);
 		cluster_power(sim, &op, &none, khz, temps, power);
 		heat(sim, power, dt);
+		power_limit(sim, sim->b->idle_power_mw.value * 1e-3, dt);
+		sim->clock_s += dt;
 		throttle_poll(sim);
+	}
+}
+
+void zd_sim_idle_steady(struct zd_sim *sim)
+{
+	/* idle in 60 s slices until no zone moves by 0.05 K in one, or an
+	 * hour: the slowest heatsink time constants are a few minutes */
+	for (int slice = 0; slice < 60; slice++) {
+		double before[ZD_MAX_ZONES];
+		memcpy(before, sim->temp_c, sizeof(before));
+		zd_sim_idle(sim, 60);
+		bool moved = false;
+		for (int z = 0; z < sim->b->nzones; z++)
+			moved = moved || fabs(sim->temp_c[z] - before[z]) > 0.05;
+		if (!moved)
+			return;
 	}
 }
 
@@ -527,6 +752,7 @@ struct run_state {
 	struct operating op;
 	double power[ZD_MAX_DOMAINS];
 	double board_w;
+	double cpu_w; /* the clusters alone: what a CPU rail carries */
 	bool throttled;
 };
 
@@ -536,17 +762,19 @@ static void settle(struct zd_sim *sim, const struct zd_sim_workload *w,
 	double temps[ZD_MAX_DOMAINS];
 	rs->throttled = false;
 	for (int c = 0; c < sim->b->nclusters; c++) {
-		rs->khz[c] = effective_khz(sim, c, rs->want[c], &rs->throttled);
+		rs->khz[c] = effective_khz(sim, c, rs->want[c], &rs->cpus,
+					   &rs->throttled);
 		temps[c] = cluster_temp(sim, c);
 	}
 	operate(sim, w, &rs->cpus, rs->khz, &rs->op);
 	rs->op.time_s *= time_noise;
 	cluster_power(sim, &rs->op, &rs->cpus, rs->khz, temps, rs->power);
-	rs->board_w = sim->b->idle_power_mw.value * 1e-3;
+	rs->cpu_w = 0;
 	for (int c = 0; c < sim->b->nclusters; c++) {
 		rs->power[c] *= power_noise;
-		rs->board_w += rs->power[c];
+		rs->cpu_w += rs->power[c];
 	}
+	rs->board_w = sim->b->idle_power_mw.value * 1e-3 + rs->cpu_w;
 }
 
 static void emit_trace(const struct zd_sim *sim, const struct run_state *rs,
@@ -595,9 +823,17 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 				    ? sim->b->energy.sample_period_us.value * 1e-6
 				    : 1e-3,
 	};
+	/* the CPU rail: a rail other than the first (the board input) that
+	 * carries clusters; without one, the CPU energy is not measured */
+	struct sensor cpu_sensor = sensor;
+	bool has_cpu_rail = false;
+	for (int r = 1; r < sim->b->energy.nrails; r++)
+		has_cpu_rail = has_cpu_rail || sim->b->energy.rails[r].nclusters > 0;
+	if (!has_cpu_rail)
+		cpu_sensor.kind = ZD_ENERGY_NONE;
 	for (int z = 0; z < sim->b->nzones; z++)
 		res->peak_mc[z] = zd_sim_temp_mc(sim, z);
-	double t = 0, progress = 0, next_poll = THROTTLE_POLL_S;
+	double t = 0, progress = 0;
 	settle(sim, w, &rs, time_noise, power_noise);
 	while (progress < 1.0) {
 		if (!isfinite(rs.op.time_s) || t > MAX_SIM_S)
@@ -611,7 +847,9 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 			dt = left;
 		progress = dt == left ? 1.0 : progress + dt / rs.op.time_s;
 		sensor_step(&sensor, t, dt, rs.board_w);
+		sensor_step(&cpu_sensor, t, dt, rs.cpu_w);
 		res->energy_j += rs.board_w * dt;
+		res->cpu_energy_j += rs.cpu_w * dt;
 		if (rs.throttled)
 			res->throttled_s += dt;
 		heat(sim, rs.power, dt);
@@ -624,10 +862,9 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 		}
 		if (trace != NULL)
 			emit_trace(sim, &rs, t, progress, trace, trace_ctx);
-		if (t + 1e-12 >= next_poll) {
-			throttle_poll(sim);
-			next_poll += THROTTLE_POLL_S;
-		}
+		sim->clock_s += dt;
+		power_limit(sim, rs.board_w, dt);
+		throttle_poll(sim);
 		if (period_us && progress < 1.0) {
 			struct zd_tick tick;
 			memset(&tick, 0, sizeof(tick));
@@ -642,6 +879,7 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 	res->makespan_s = t;
 	res->avg_power_w = t > 0 ? res->energy_j / t : 0;
 	res->measured_energy_j = sensor_result(&sensor);
+	res->measured_cpu_energy_j = sensor_result(&cpu_sensor);
 	res->nzones = sim->b->nzones;
 	for (int z = 0; z < sim->b->nzones; z++)
 		res->final_mc[z] = zd_sim_temp_mc(sim, z);
@@ -655,6 +893,7 @@ void zd_outcome_from_sim(const struct zd_sim_result *r, struct zd_outcome *o)
 	o->energy_j = r->energy_j;
 	o->avg_power_w = r->avg_power_w;
 	o->throttled_s = r->throttled_s;
+	o->cpu_energy_j = r->cpu_energy_j;
 	o->nzones = r->nzones;
 	o->hottest_c = -273.15;
 	for (int z = 0; z < r->nzones; z++) {

@@ -57,6 +57,8 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX runs_sweep_point"
 	" ON runs (board_id, program_id, backend, sweep_key)"
 	" WHERE sweep_key <> '';",
+	/* 3: the CPU rail's energy beside the board's (NULL: not measured) */
+	"ALTER TABLE runs ADD COLUMN cpu_energy_j REAL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
 		       ZD_STORE_SCHEMA_VERSION,
@@ -95,8 +97,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ADD_RUN] =
 		"INSERT INTO runs (program_id, board_id, backend, policy,"
 		" sweep_key, nclusters, action, cpus, seed, created, makespan_s,"
-		" energy_j, avg_power_w, throttled_s, nzones) VALUES (?1, ?2, ?3,"
-		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		" energy_j, avg_power_w, throttled_s, nzones, cpu_energy_j)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" ?14, ?15, ?16)",
 	[ST_ADD_ZONE] =
 		"INSERT INTO run_zones (run_id, zone, start_mc, peak_mc, final_mc)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -121,14 +124,14 @@ static const char *const query_select[Q_KINDS] = {
 	[Q_RUNS] = "SELECT r.id, p.name, b.name, r.backend, r.policy,"
 		   " r.sweep_key, r.nclusters, r.action, r.cpus, r.seed,"
 		   " r.created, r.makespan_s, r.energy_j, r.avg_power_w,"
-		   " r.throttled_s, r.nzones",
+		   " r.throttled_s, r.nzones, r.cpu_energy_j",
 	[Q_PROGRAMS] = "SELECT DISTINCT p.name",
 };
 /* Columns of a Q_RUNS row, in the order above. */
 enum run_column {
 	RC_ID, RC_PROGRAM, RC_BOARD, RC_BACKEND, RC_POLICY, RC_SWEEP_KEY,
 	RC_NCLUSTERS, RC_ACTION, RC_CPUS, RC_SEED, RC_CREATED, RC_MAKESPAN,
-	RC_ENERGY, RC_AVG_POWER, RC_THROTTLED, RC_NZONES
+	RC_ENERGY, RC_AVG_POWER, RC_THROTTLED, RC_NZONES, RC_CPU_ENERGY
 };
 static const char *const query_order[Q_KINDS] = {
 	[Q_COUNT] = "",
@@ -733,6 +736,8 @@ static int check_run(const struct zd_run_record *r, struct zd_err *err)
 		rc = check_number("avg_power_w", r->avg_power_w, err);
 	if (rc == 0)
 		rc = check_number("throttled_s", r->throttled_s, err);
+	if (rc == 0 && r->cpu_energy_j != 0)
+		rc = check_number("cpu_energy_j", r->cpu_energy_j, err);
 	return rc;
 }
 
@@ -856,6 +861,10 @@ static int bind_run(sqlite3_stmt *st, const struct zd_run_record *r,
 		code = sqlite3_bind_double(st, 14, r->throttled_s);
 	if (code == SQLITE_OK)
 		code = sqlite3_bind_int(st, 15, r->nzones);
+	if (code == SQLITE_OK)
+		code = r->cpu_energy_j > 0
+			       ? sqlite3_bind_double(st, 16, r->cpu_energy_j)
+			       : sqlite3_bind_null(st, 16);
 	return code;
 }
 
@@ -1153,6 +1162,9 @@ static int run_from_row(struct zd_store *s, sqlite3_stmt *st,
 	r->avg_power_w = sqlite3_column_double(st, RC_AVG_POWER);
 	r->throttled_s = sqlite3_column_double(st, RC_THROTTLED);
 	r->nzones = sqlite3_column_int(st, RC_NZONES);
+	r->cpu_energy_j = sqlite3_column_type(st, RC_CPU_ENERGY) == SQLITE_NULL
+				  ? 0
+				  : sqlite3_column_double(st, RC_CPU_ENERGY);
 	if (r->nclusters < 0 || r->nclusters > ZD_MAX_CLUSTERS ||
 	    !parse_action((const char *)sqlite3_column_text(st, RC_ACTION), r))
 		return damaged(s, r->id, "bad action", err);

@@ -11,7 +11,7 @@ unset ZDVFS_FAULT_SIGINT_AFTER
 D="$T/out"
 # gemm and fib are workloads 25 and 3 of the manifest: both in fold 1 of 2
 B="--boards core-i7 --workloads gemm,fib --policies ondemand,table,zerodvfs --runs 2 --folds 2 --out $D --no-report"
-HEADER="board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,peak_temp_c,throttled_s,violations,decision_latency_us,reward,predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision"
+HEADER="board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,peak_temp_c,throttled_s,violations,decision_latency_us,reward,predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision,cpu_energy_j"
 rows() { tail -n +2 "$1" | wc -l; }
 # the rows without decision_latency_us (a wall-clock time), to compare runs
 numbers() { tail -n +2 "$1" | cut -d, -f1-11,13-; }
@@ -36,6 +36,10 @@ check "the policy is named" contains "$T/err" "no policy named 'nope'"
 check "userspace is not a bench policy" contains "$T/err" "no policy named 'userspace'"
 "$ZDVFS" bench $B --workloads gemm,nope 2>"$T/err"; expect_status 2 "an unknown workload" $?
 check "the workload is named" contains "$T/err" "no workload named 'nope'"
+"$ZDVFS" bench $B --scenario warm 2>"$T/err"; expect_status 2 "an unknown scenario" $?
+check "the scenario is named" contains "$T/err" "\-\-scenario 'warm' is not cold, idle, sustained or hot"
+"$ZDVFS" bench $B --energy wall 2>"$T/err"; expect_status 2 "an unknown energy" $?
+check "the energy is named" contains "$T/err" "\-\-energy 'wall' is not board or cpu"
 "$ZDVFS" bench $B --runs 0 2>"$T/err"; expect_status 2 "--runs 0" $?
 check "the count is named" contains "$T/err" "--runs '0' is not a number in 1..1000"
 "$ZDVFS" bench $B --folds 1 2>"$T/err"; expect_status 2 "--folds 1" $?
@@ -56,7 +60,8 @@ for w in gemm fib; do
 		done
 	done
 done
-check "every row has 17 fields" [ "$(tail -n +2 "$D/results.csv" | awk -F, 'NF != 17' | wc -l)" -eq 0 ]
+check "every row has 18 fields" [ "$(tail -n +2 "$D/results.csv" | awk -F, 'NF != 18' | wc -l)" -eq 0 ]
+check "the CPU rail's energy is below the board's" [ "$(tail -n +2 "$D/results.csv" | awk -F, '!($18 > 0 && $18 < $7)' | wc -l)" -eq 0 ]
 check "rows are sorted by board, workload, policy, seed, run" \
 	[ "$(tail -n +2 "$D/results.csv" | cut -d, -f2,3,5 | tr '\n' ' ')" = "fib,ondemand,0 fib,ondemand,1 fib,table,0 fib,table,1 fib,zerodvfs,0 fib,zerodvfs,1 gemm,ondemand,0 gemm,ondemand,1 gemm,table,0 gemm,table,1 gemm,zerodvfs,0 gemm,zerodvfs,1 " ]
 check "a reactive governor has no decision" [ -z "$(field "$D/results.csv" gemm ondemand 0 17)" ]
@@ -69,8 +74,8 @@ check "zerodvfs does not beat the oracle's energy x delay (same simulator)" \
 	awk -F, '$2 == "gemm" { edp[$3 "," $5] = $6 * $7 } END { exit !(edp["zerodvfs,0"] >= edp["table,0"] * 0.999 && edp["zerodvfs,1"] >= edp["table,0"] * 0.999) }' "$D/results.csv"
 
 check "table.csv: what the sweep of each workload cost" [ "$(head -1 "$D/table.csv")" = "board,workload,decisions,sweep_s" ]
-check "one sweep of the i7's 102 decisions per workload" \
-	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fib,102 core-i7,gemm,102 " ]
+check "one sweep of the i7's 114 decisions per workload" \
+	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fib,114 core-i7,gemm,114 " ]
 for p in ondemand table zerodvfs; do
 	check "a trace of gemm (the trace workload) under $p" \
 		[ "$(head -1 "$D/traces/core-i7__gemm__$p.csv")" = "t_s,power_w,hottest_c,progress" ]
@@ -83,8 +88,9 @@ check "meta.json names the trace workload and the counts" python3 -c "
 import json, sys
 m = json.load(open('$D/meta.json'))
 assert m['trace_workload'] == 'gemm' and m['runs'] == 2 and m['folds'] == 2 and m['seeds'] == 1, m
-assert m['boards'] == [{'name': 'core-i7', 'decisions': 102, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
+assert m['boards'] == [{'name': 'core-i7', 'decisions': 114, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
 assert m['workloads'] == ['gemm', 'fib'] and m['policies'] == ['ondemand', 'table', 'zerodvfs']
+assert m['scenario'] == 'cold' and m['energy'] == 'board', m
 assert [f['fold'] for f in m['models']] == [1] and 'gemm' in m['models'][0]['held_out'] and 'fib' in m['models'][0]['held_out']
 assert m['profiling']['runs'] == 42 * 60 and m['seconds'] > 0 and set(m['features_ms']) == {'gemm', 'fib'}
 "

@@ -62,11 +62,11 @@ expect_status 0 "default sweep of one workload" $?
 check "coarse grid x ambient and mid: 175 x 2 points" contains "$T/out" "350 runs added"
 check "coarse keeps denver levels 0, 3, 6, 8 and 11" \
 	[ "$(db_rows "$T/coarse.db" "SELECT group_concat(l) FROM (SELECT DISTINCT CAST(substr(sweep_key, 12, instr(sweep_key, ',') - 12) AS INTEGER) AS l FROM runs WHERE sweep_key LIKE 'a=denver=1@%' ORDER BY l)")" = "0,3,6,8,11" ]
-# mid: halfway from 25 °C to the TX2's 70 °C passive trip
-check "mid is 47.5 °C on the TX2" \
-	[ "$(db_rows "$T/coarse.db" "SELECT count(*) FROM runs WHERE sweep_key LIKE '%;t=47.5'")" -eq 175 ]
+# mid: halfway from 25 °C to the TX2's 96.5 °C passive trip
+check "mid is 60.75 °C on the TX2" \
+	[ "$(db_rows "$T/coarse.db" "SELECT count(*) FROM runs WHERE sweep_key LIKE '%;t=60.75'")" -eq 175 ]
 check "zones with CPUs start at mid, the others at ambient" \
-	[ "$(db_rows "$T/coarse.db" "SELECT group_concat(DISTINCT z.zone || ':' || z.start_mc) FROM run_zones z JOIN runs r ON r.id = z.run_id WHERE r.sweep_key LIKE '%;t=47.5' AND z.zone IN (0, 1, 2)")" = "0:47500,1:47500,2:25000" ]
+	[ "$(db_rows "$T/coarse.db" "SELECT group_concat(DISTINCT z.zone || ':' || z.start_mc) FROM run_zones z JOIN runs r ON r.id = z.run_id WHERE r.sweep_key LIKE '%;t=60.75' AND z.zone IN (0, 1, 2)")" = "0:60750,1:60750,2:25000" ]
 
 # ---- interrupted and resumed ---------------------------------------------
 # 2 workloads x 69 actions x 2 temperatures = 276 points; the fault hook

@@ -27,7 +27,7 @@ untouched() { fingerprint "$R" | grep -v energy_uj >"$T/$1"; }
 untouched before
 same_as_before() { untouched after; cmp -s "$T/before" "$T/after" || { diff "$T/before" "$T/after" | sed 's/^/# /'; return 1; }; }
 
-# The Core i7 has 6 cores of one cluster, 17 levels: --grid 2 keeps 2
+# The Core i7 has 6 cores of one cluster, 19 levels: --grid 2 keeps 2
 # levels, 6 core counts each, 12 decisions.
 P="--board core-i7 --backend linux --sysfs-root $R --workload-bin-dir $BIN --workloads gemm --size tiny --grid 2 --db $DB"
 
@@ -43,12 +43,12 @@ check "interrupted: the run made is stored" [ "$(linux_runs)" -eq 1 ]
 
 "$ZDVFS" profile $P >"$T/out" 2>"$T/err"; expect_status 0 "the sweep resumes" $?
 check "it says the size of the sweep first" contains "$T/err" "core-i7 on this machine: 12 decisions x 1 workloads = 12 runs at size tiny"
-check "progress per run" contains "$T/err" "zdvfs profile: 2/12 gemm cfl=1@16: makespan"
-check "progress to the last run" contains "$T/err" "zdvfs profile: 12/12 gemm cfl=6@16: makespan"
+check "progress per run" contains "$T/err" "zdvfs profile: 2/12 gemm cfl=1@18: makespan"
+check "progress to the last run" contains "$T/err" "zdvfs profile: 12/12 gemm cfl=6@18: makespan"
 check "the rest made, the first skipped" contains "$T/out" "11 runs added, 1 skipped"
 check "12 linux sweep runs stored" [ "$(linux_runs)" -eq 12 ]
 check "keyed by the decision, the temperature as found" \
-	[ "$(sql "SELECT count(*) FROM runs WHERE sweep_key = 'a=cfl=6@16;t=asis' AND cpus = '0-5'")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM runs WHERE sweep_key = 'a=cfl=6@18;t=asis' AND cpus = '0-5'")" -eq 1 ]
 check "every run measured energy" [ "$(sql "SELECT count(*) FROM runs WHERE energy_j > 0")" -eq 12 ]
 check "the tree restored after the sweep" same_as_before
 
@@ -56,7 +56,7 @@ check "the tree restored after the sweep" same_as_before
 check "a rerun stores nothing new" contains "$T/out" "0 runs added, 12 skipped"
 check "still 12 runs" [ "$(linux_runs)" -eq 12 ]
 
-# --grid 3 keeps levels 0, 8 and 16: 6 decisions more
+# --grid 3 keeps levels 0, 9 and 18: 6 decisions more
 "$ZDVFS" profile $P --cool-to 125 --grid 3 >"$T/out" 2>/dev/null
 expect_status 0 "--cool-to a temperature the board is under" $?
 check "--cool-to: the new decisions run" contains "$T/out" "6 runs added, 12 skipped"

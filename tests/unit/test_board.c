@@ -245,6 +245,45 @@ static void other_mistakes_are_named(void **state)
 			"clusters[0].cpus[1]", "listed twice");
 }
 
+/* The thermal network, fan, turbo bins and power limits are checked as a
+ * whole: parts that only make sense together, bins that are OPPs. */
+static void thermal_and_turbo_mistakes_are_named(void **state)
+{
+	(void)state;
+	const char *zone = "\"source\": \"test\"}\n  ],";
+	expect_rejected(zone,
+			"\"source\": \"test\", \"sim\": {\"r_die_k_per_w\": "
+			"{\"value\": 1, \"source\": \"t\"}}}\n  ],",
+			"thermal_zones[0]", "need r_k_per_w and c_j_per_k");
+	expect_rejected(zone,
+			"\"source\": \"test\", \"sim\": {"
+			"\"r_k_per_w\": {\"value\": 2, \"source\": \"t\"}, "
+			"\"c_j_per_k\": {\"value\": 20, \"source\": \"t\"}, "
+			"\"r_fan_k_per_w\": {\"value\": 3, \"source\": \"t\"}}}\n  ],",
+			"thermal_zones[0]", "not below r_k_per_w");
+	expect_rejected("{\"type\": \"passive\", \"temp_mc\": 85000}",
+			"{\"type\": \"passive\", \"temp_mc\": 85000, "
+			"\"hyst_mc\": -1}",
+			"thermal_zones[0].trips[0].hyst_mc", "outside");
+	const char *big = "\"l2_shared\": false}\n  ],";
+	expect_rejected(big,
+			"\"l2_shared\": false, \"turbo_khz\": [2000000, 1500000],"
+			" \"turbo_source\": \"t\"}\n  ],",
+			"clusters[1].turbo_khz[1]", "not one of the cluster's opps");
+	expect_rejected(big,
+			"\"l2_shared\": false, \"turbo_khz\": [600000, 2000000],"
+			" \"turbo_source\": \"t\"}\n  ],",
+			"clusters[1].turbo_khz[1]", "above the bin for fewer cores");
+	expect_rejected(big,
+			"\"l2_shared\": false, \"turbo_khz\": [2000000],"
+			" \"turbo_source\": \"t\"}\n  ],",
+			"clusters[1]", "one per number of busy cores");
+	expect_rejected("\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}",
+			"\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}, "
+			"\"sim\": {\"pl1_mw\": {\"value\": 5000, \"source\": \"t\"}}",
+			"sim", "pl1_mw, pl2_mw and pl_tau_s go together");
+}
+
 static void syntax_error_gives_line(void **state)
 {
 	(void)state;
@@ -286,6 +325,7 @@ int main(void)
 		cmocka_unit_test(cpu_in_two_clusters_is_refused),
 		cmocka_unit_test(constant_without_source_is_refused),
 		cmocka_unit_test(other_mistakes_are_named),
+		cmocka_unit_test(thermal_and_turbo_mistakes_are_named),
 		cmocka_unit_test(syntax_error_gives_line),
 		cmocka_unit_test(unknown_board_name_is_a_usage_error),
 	};

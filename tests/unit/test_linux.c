@@ -128,8 +128,12 @@ static void discovers_rubik_without_userspace_or_energy(void **state)
 	assert_int_equal(p->info.ndomains, 3);
 	assert_int_equal(p->info.domains[2].id, 7);
 	assert_false(p->info.domains[0].has_userspace);
+	/* sc7280.dtsi's tables: 11 silver, 13 gold, 14 prime OPPs */
 	assert_int_equal(p->info.domains[0].nfreqs, 11);
-	assert_int_equal(p->info.domains[1].nfreqs, 14);
+	assert_int_equal(p->info.domains[1].nfreqs, 13);
+	assert_int_equal(p->info.domains[2].nfreqs, 14);
+	assert_int_equal(p->info.domains[1].freqs_khz[12], 2611200);
+	assert_int_equal(p->info.domains[2].freqs_khz[13], 3014400);
 	assert_int_equal(p->info.nenergy, 0);
 	assert_non_null(strstr(p->notes, "no energy sensor"));
 	zd_platform_close(p);

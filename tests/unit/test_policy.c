@@ -256,7 +256,9 @@ static void reactive_governors_sample_at_the_kernel_rates(void **state)
 	}
 }
 
-static void ondemand_goes_to_max_above_80_percent_and_scales_below(void **state)
+/* up_threshold is MICRO_FREQUENCY_UP_THRESHOLD (95): od_init() on a NO_HZ
+ * kernel (drivers/cpufreq/cpufreq_ondemand.c). */
+static void ondemand_goes_to_max_above_95_percent_and_scales_below(void **state)
 {
 	(void)state;
 	struct zd_decision d;
@@ -265,18 +267,18 @@ static void ondemand_goes_to_max_above_80_percent_and_scales_below(void **state)
 	uint32_t khz[2] = {d.khz[0], d.khz[1]};
 	double now = 0;
 
-	/* 90% on one CPU of each cluster: both to the maximum */
-	double busy[6] = {0.9, 0.1, 0, 0, 0.9, 0};
+	/* 97% on one CPU of each cluster: both to the maximum */
+	double busy[6] = {0.97, 0.1, 0, 0, 0.97, 0};
 	tick(pol, now += 0.008, busy, khz, khz);
 	assert_int_equal(khz[0], L_MAX);
 	assert_int_equal(khz[1], C_MAX);
 
-	/* exactly 80% is not above the threshold: min + 80% of the range,
-	 * 1697280 kHz, closest level 1728000 */
-	double eighty[6] = {0.8, 0, 0, 0, 0.8, 0};
-	tick(pol, now += 0.008, eighty, khz, khz);
-	assert_int_equal(khz[0], 1728000);
-	assert_int_equal(khz[1], C_MIN + 80 * (C_MAX - C_MIN) / 100);
+	/* exactly 95% is not above the threshold: min + 95% of the range,
+	 * 1950720 kHz, closest level 1881600 */
+	double ninety_five[6] = {0.95, 0, 0, 0, 0.95, 0};
+	tick(pol, now += 0.008, ninety_five, khz, khz);
+	assert_int_equal(khz[0], 1881600);
+	assert_int_equal(khz[1], C_MIN + 95 * (C_MAX - C_MIN) / 100);
 
 	/* the busiest CPU in use counts (40%), CPU 2 is not in use;
 	 * 345600 + 40% of 1689600 = 1021440 -> closest level 960000;
@@ -303,11 +305,11 @@ static void ondemand_reuses_the_load_once_after_a_long_sleep(void **state)
 	struct zd_policy *pol = new_policy("ondemand", "0");
 	start(pol, &d);
 	uint32_t khz[2] = {d.khz[0], d.khz[1]};
-	double busy[6] = {0.9, 0, 0, 0, 0, 0};
+	double busy[6] = {0.97, 0, 0, 0, 0, 0};
 	double idle[6] = {0};
 	tick(pol, 0.008, busy, khz, khz);
 	assert_int_equal(khz[0], L_MAX);
-	tick(pol, 0.108, idle, khz, khz); /* 100 ms asleep: 90% again */
+	tick(pol, 0.108, idle, khz, khz); /* 100 ms asleep: 97% again */
 	assert_int_equal(khz[0], L_MAX);
 	tick(pol, 0.116, idle, khz, khz); /* then the real load */
 	assert_int_equal(khz[0], L_MIN);
@@ -414,22 +416,23 @@ static void schedutil_ramps_with_the_pelt_half_life(void **state)
 	uint32_t khz[2] = {d.khz[0], d.khz[1]};
 	const uint32_t at_max[2] = {L_MAX, C_MAX}; /* no frequency scaling */
 	double busy[6] = {0, 0, 0, 0, 1, 0};
-	/* PELT half-life: 32 periods of 1024 * 1024 ns = 33.55 ms */
+	/* PELT half-life: 32 periods of 1024 * 1024 ns = 33.55 ms; the new
+	 * task starts at half capacity (post_init_entity_util_avg()) */
 	const double half_life_s = 32 * 1.048576e-3;
 	uint32_t prev = 0;
 	for (int i = 1; i <= 40; i++) {
 		double now = i * 0.004;
 		tick(pol, now, busy, at_max, khz);
-		double u = 1 - pow(0.5, now / half_life_s);
+		double u = 1 - 0.5 * pow(0.5, now / half_life_s);
 		double want = fmin(1.25 * u, 1.0) * C_MAX;
 		if (want < C_MIN)
 			want = C_MIN;
 		assert_true(fabs(khz[1] - want) <= 0.005 * C_MAX);
 		assert_true(khz[1] >= prev);
 		prev = khz[1];
-		if (i == 8) /* 32 ms, about one half-life: util ~0.5 */
-			assert_true(khz[1] > 0.58 * C_MAX &&
-				    khz[1] < 0.63 * C_MAX);
+		if (i == 8) /* 32 ms, about one half-life: util ~0.75 */
+			assert_true(khz[1] > 0.90 * C_MAX &&
+				    khz[1] < 0.96 * C_MAX);
 	}
 	assert_int_equal(khz[1], C_MAX);
 	zd_policy_free(pol);
@@ -551,7 +554,7 @@ int main(void)
 			reactive_governors_sample_at_the_kernel_rates,
 			make_info),
 		cmocka_unit_test_setup(
-			ondemand_goes_to_max_above_80_percent_and_scales_below,
+			ondemand_goes_to_max_above_95_percent_and_scales_below,
 			make_info),
 		cmocka_unit_test_setup(
 			ondemand_reuses_the_load_once_after_a_long_sleep,

@@ -148,6 +148,7 @@ static void assert_run_equal(const struct zd_run_record *a,
 	assert_true(a->energy_j == b->energy_j);
 	assert_true(a->avg_power_w == b->avg_power_w);
 	assert_true(a->throttled_s == b->throttled_s);
+	assert_true(a->cpu_energy_j == b->cpu_energy_j);
 	assert_int_equal(a->nzones, b->nzones);
 	for (int z = 0; z < a->nzones; z++) {
 		assert_int_equal(a->start_mc[z], b->start_mc[z]);
@@ -293,6 +294,7 @@ static void runs_round_trip_every_field(void **state)
 	full.energy_j = 1e-300;
 	full.avg_power_w = 12345.678901234567;
 	full.throttled_s = 2.5;
+	full.cpu_energy_j = 0.75; /* the CPU rail's; bare leaves it unmeasured */
 	full.nzones = ZD_MAX_ZONES;
 	for (int z = 0; z < ZD_MAX_ZONES; z++) {
 		full.start_mc[z] = 30000 + z;
@@ -623,7 +625,7 @@ static void version_1_is_upgraded_on_open(void **state)
 		 "INSERT INTO run_zones VALUES (5, 1, 41000, 62000, 53000);");
 
 	struct zd_store *s = open_store(t->db);
-	assert_int_equal(zd_store_schema_version(s), 2);
+	assert_int_equal(zd_store_schema_version(s), ZD_STORE_SCHEMA_VERSION);
 	struct collected c;
 	collect_runs(s, NULL, &c);
 	assert_int_equal(c.n, 1);
@@ -642,6 +644,7 @@ static void version_1_is_upgraded_on_open(void **state)
 	assert_true(r->seed == 42);
 	assert_true(r->created == 1700000000.5);
 	assert_true(r->energy_j == 20.5);
+	assert_true(r->cpu_energy_j == 0); /* not measured before version 3 */
 	assert_int_equal(r->nzones, 2);
 	assert_int_equal(r->peak_mc[1], 62000);
 	assert_int_equal(r->final_mc[0], 52000);
@@ -651,19 +654,26 @@ static void version_1_is_upgraded_on_open(void **state)
 	snprintf(sw.sweep_key, sizeof(sw.sweep_key), "p1");
 	add_run(s, &sw);
 	assert_int_equal(zd_store_add_run(s, &sw, &err), -EEXIST);
+	/* and the version-3 part: the CPU rail's energy */
+	struct zd_run_record cpu = make_run("bfs", "tx2", "sim", "sweep", 2);
+	cpu.cpu_energy_j = 4.5;
+	add_run(s, &cpu);
 	zd_store_close(s);
 	raw_text(t->db, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "2");
+	assert_string_equal(text, "3");
 	raw_text(t->db, "SELECT value FROM meta WHERE key = 'schema_version'",
 		 text, sizeof(text));
-	assert_string_equal(text, "2");
+	assert_string_equal(text, "3");
+	raw_text(t->db, "SELECT cpu_energy_j FROM runs WHERE id = (SELECT max(id) FROM runs)",
+		 text, sizeof(text));
+	assert_string_equal(text, "4.5");
 }
 
 static void newer_schema_is_refused(void **state)
 {
 	struct tmp *t = *state;
 	zd_store_close(open_store(t->db));
-	raw_exec(t->db, "PRAGMA user_version = 3");
+	raw_exec(t->db, "PRAGMA user_version = 4");
 	struct zd_store *s = NULL;
 	struct zd_err err = {0};
 	assert_true(zd_store_open(t->db, &s, &err) < 0);
@@ -671,8 +681,8 @@ static void newer_schema_is_refused(void **state)
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
 	char want[256];
 	snprintf(want, sizeof(want),
-		 "%s: written by a newer zdvfs (schema 3, this one knows up to "
-		 "2)",
+		 "%s: written by a newer zdvfs (schema 4, this one knows up to "
+		 "3)",
 		 t->db);
 	assert_string_equal(err.msg, want);
 }

@@ -616,16 +616,14 @@ static void cap_misses(json_t *counters, const struct base *b)
 	cap_counter(counters, "ll_write_misses", b->writes_std);
 }
 
-/* Per-cluster misses at the sizes measured with its geometry. */
-static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
-			    const long *sizes, int nsizes, enum model m,
-			    double standard, const struct base *base,
-			    double fp_std)
+/* A cluster's caches as the board has them, as valgrind simulates them and
+ * the key of that simulation. */
+static json_t *caches_json(const struct zd_board *b, int ci, char *key,
+			   size_t key_len)
 {
 	const struct zd_cluster_desc *c = &b->clusters[ci];
 	struct cluster_caches cc = caches_of(b, c);
-	char key[256];
-	geom_key(&cc.i1, &cc.d1, &cc.ll, key, sizeof key);
+	geom_key(&cc.i1, &cc.d1, &cc.ll, key, key_len);
 
 	json_t *caches = json_object();
 	json_t *board = json_pack("{s:o, s:o, s:o, s:b}", "l1i",
@@ -650,6 +648,19 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 		json_array_append_new(notes, note);
 	json_object_set_new(caches, "adjusted", notes);
 	json_object_set_new(caches, "valgrind_key", json_string(key));
+	return caches;
+}
+
+/* Per-cluster misses at the sizes measured with its geometry. */
+static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
+			    const long *sizes, int nsizes, enum model m,
+			    double standard, const struct base *base,
+			    double fp_std)
+{
+	const struct zd_cluster_desc *c = &b->clusters[ci];
+	struct cluster_caches cc = caches_of(b, c);
+	char key[256];
+	json_t *caches = caches_json(b, ci, key, sizeof key);
 
 	static const char *const names[] = { "i1_misses",     "d1_read_misses",
 					     "d1_write_misses", "d1_misses",
@@ -994,6 +1005,61 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	return 0;
 }
 
+/* ---- regroup --------------------------------------------------------------------- */
+
+/* A profile for a board whose clusters were regrouped (e.g. one A78 cluster
+ * split into gold and prime domains): each board cluster takes the
+ * measured entry simulated with the same cache geometry (valgrind key) -
+ * the counts valgrind gives depend on nothing else - under its own name
+ * and board caches. A cluster with a geometry the profile never measured
+ * needs tools/characterize. */
+static int cmd_regroup(const char *board_path, const char *in, const char *out)
+{
+	struct zd_board *b = load_board(board_path);
+	json_error_t jerr;
+	json_t *p = json_load_file(in, JSON_REJECT_DUPLICATES, &jerr);
+	if (p == NULL)
+		die("%s:%d: %s", in, jerr.line, jerr.text);
+	json_t *old = json_object_get(p, "clusters");
+	if (!json_is_array(old))
+		die("%s: clusters: missing", in);
+	json_t *bn = json_object_get(p, "board");
+	if (!json_is_string(bn) || strcmp(json_string_value(bn), b->name) != 0)
+		die("%s: board is not '%s'", in, b->name);
+	json_t *clusters = json_array();
+	for (int ci = 0; ci < b->nclusters; ci++) {
+		char key[256];
+		json_t *caches = caches_json(b, ci, key, sizeof key);
+		json_t *from = NULL, *c;
+		size_t i;
+		json_array_foreach(old, i, c) {
+			const char *k = json_string_value(
+				json_object_get(json_object_get(c, "caches"),
+						"valgrind_key"));
+			if (from == NULL && k != NULL && strcmp(k, key) == 0)
+				from = c;
+		}
+		if (from == NULL)
+			die("%s: no cluster measured with %s's geometry %s: run "
+			    "tools/characterize --boards %s",
+			    in, b->clusters[ci].name, key, b->name);
+		json_t *n = json_deep_copy(from);
+		json_object_set_new(n, "name", json_string(b->clusters[ci].name));
+		json_object_set_new(n, "caches", caches);
+		json_array_append_new(clusters, n);
+	}
+	json_object_set_new(p, "clusters", clusters);
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", out);
+	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) != 0)
+		die("%s: cannot write", tmp);
+	if (rename(tmp, out) != 0)
+		die("%s: %s", out, strerror(errno));
+	json_decref(p);
+	zd_board_free(b);
+	return 0;
+}
+
 /* ---- check ----------------------------------------------------------------------- */
 
 static int nbad;
@@ -1183,6 +1249,7 @@ static void usage(void)
 		"       zdvfs-profile footprint-cache\n"
 		"       zdvfs-profile write BOARD.json MEASUREMENT_DIR OUT.json\n"
 		"       zdvfs-profile check PROFILE.json [BOARD.json]\n"
+		"       zdvfs-profile regroup BOARD.json PROFILE.json OUT.json\n"
 		"The C half of tools/characterize (docs/profile-format.md).\n");
 	exit(2);
 }
@@ -1195,6 +1262,8 @@ int main(int argc, char **argv)
 		return cmd_footprint_cache();
 	if (argc == 5 && strcmp(argv[1], "write") == 0)
 		return cmd_write(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "regroup") == 0)
+		return cmd_regroup(argv[2], argv[3], argv[4]);
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "check") == 0)
 		return cmd_check(argv[2], argc == 4 ? argv[3] : NULL);
 	usage();
