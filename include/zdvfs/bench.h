@@ -68,6 +68,10 @@ struct zd_bench_opts {
 	const char *db;           /* NULL: OUT_DIR/bench.db */
 	const char *command;      /* the command line, for meta.json */
 	const char *platform_dir, *workload_dir;
+	/* NULL: plain boards only; else every board also runs perturbed
+	 * ("leak=+30%,membw=-25%,rth=+20%,speed=-10%" or "default"), named
+	 * NAME+perturbed, decided with the plain description and models */
+	const char *perturb;
 	/* holds the number of a stop signal (SIGINT, SIGTERM) once one came:
 	 * the bench finishes the row in progress, passes the signal on to its
 	 * workers and returns ZD_BENCH_INTERRUPTED */

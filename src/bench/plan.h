@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "perturb.h"
 #include "rows.h"
 #include "zdvfs/bench.h"
 #include "zdvfs/features.h"
@@ -27,7 +28,9 @@
 #define BENCH_TABLE_KEY 2
 
 struct bench_board {
-	char name[64];
+	char name[64];       /* NAME, or NAME+perturbed */
+	char base[64];       /* the description's name */
+	bool perturbed;
 	int decisions;       /* actions of the board (the table's sweep) */
 	double limit_c;      /* the thermal limit: lowest CPU trip - 5 C */
 };
@@ -50,6 +53,9 @@ struct bench_plan {
 	const struct zd_bench_opts *o;
 	struct bench_board *boards;
 	int nboards;
+	int nplain;          /* boards[0..nplain) are plain, then their
+			      * perturbed twins */
+	struct bench_perturb perturb;
 	struct bench_workload *workloads;
 	int nworkloads;
 	/* every workload of the manifest, in order (profiling, folds) */

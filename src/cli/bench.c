@@ -17,7 +17,7 @@ static const char bench_usage[] =
 	"usage: zdvfs bench [--boards LIST|all] [--workloads LIST|all]\n"
 	"                   [--policies LIST|all] [--seeds N] [--runs N]\n"
 	"                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
-	"                   [--no-report] [--quiet]\n"
+	"                   [--perturb SPEC|default] [--no-report] [--quiet]\n"
 	"       zdvfs bench --report-only [--out DIR]\n\n"
 	"Compares the policies on the simulated boards (docs/bench-format.md):\n"
 	"profiles every workload on the boards into a sample store (points\n"
@@ -43,6 +43,11 @@ static const char bench_usage[] =
 	"  --db FILE         the sample store (default DIR/bench.db)\n"
 	"  --jobs N          worker processes over (board, workload) pairs\n"
 	"                    (default: online CPUs, at most 4)\n"
+	"  --perturb SPEC    also run every board perturbed: its simulator's\n"
+	"                    physics off its description by SPEC, e.g.\n"
+	"                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
+	"                    `default` means); the policies and models still\n"
+	"                    use the plain description; rows as NAME+perturbed\n"
 	"  --no-report       write the data only\n"
 	"  --report-only     redo the report from DIR's files alone\n"
 	"  --quiet           print nothing but errors\n"
@@ -119,6 +124,7 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'R': c->report_only = true; return 0;
 	case 'N': c->no_report = true; return 0;
 	case 'q': c->quiet = true; return 0;
+	case 'X': c->o.perturb = arg; return 0;
 	default: return cli_usage_error("bench", "bad option");
 	}
 }
@@ -159,6 +165,7 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 		{"report-only", no_argument, NULL, 'R'},
 		{"no-report", no_argument, NULL, 'N'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"perturb", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
