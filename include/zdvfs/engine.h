@@ -71,6 +71,10 @@ struct zd_engine_decision {
 					* 6 %) */
 	int measured_decisions;        /* decisions of it measured so far */
 	bool best_measured;            /* settled on the best measured one */
+	double unfamiliarity;          /* how unlike the model's programs (the
+					* scale of its zero-shot uncertainty:
+					* 0.75 like one it knows .. 2; 1 when
+					* the store cannot tell) */
 	long refused_runs;             /* stored runs of it not learnt from:
 					* broken, or of another program of
 					* that name */

@@ -656,6 +656,84 @@ static int foreign_program(struct zd_engine *e, const struct engine_program *p,
 	return 0;
 }
 
+/* A program's encoded features from the store; false if it has none. */
+static bool stored_program_row(struct zd_engine *e, const char *name, float *row)
+{
+	char *hash = NULL, *json = NULL;
+	struct zd_err ignored = {0};
+	struct zd_features *f = NULL;
+	bool ok = zd_store_get_program(e->opts.store, name, &hash, &json,
+				       &ignored) == 0 && json && *json;
+	json_t *j = ok ? json_loads(json, 0, NULL) : NULL;
+	ok = j && zd_features_from_json(j, &f, &ignored) == 0;
+	if (ok)
+		zd_encode_program(f, row);
+	zd_features_free(f);
+	json_decref(j);
+	free(hash);
+	free(json);
+	return ok;
+}
+
+static double row_distance(const float *a, const float *b, const double *sd)
+{
+	double s = 0;
+	int n = 0;
+	for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+		if (sd[c] > 0 && isfinite(a[c]) && isfinite(b[c])) {
+			double z = (a[c] - b[c]) / sd[c];
+			s += z * z;
+			n++;
+		}
+	return n ? sqrt(s / n) : 0;
+}
+
+/* How unlike the programs the model learnt from this one is (zero-shot
+ * uncertainty): the distance of its code features to the nearest of them
+ * (columns scaled by their spread), over the typical such distance among
+ * them, as a scale of the correction's priors within 0.75..2: a program
+ * like one the model knows explores less, an unfamiliar one more. 1 when
+ * the store cannot tell (no store, or fewer than 3 of them in it). */
+static double program_unfamiliarity(struct zd_engine *e,
+				    const struct engine_program *p)
+{
+	json_t *names = json_object_get(zd_model_info(e->model), "programs");
+	size_t n = json_array_size(names), k = 0;
+	if (!e->opts.store || n < 3)
+		return 1.0;
+	float (*rows)[ZD_NCOLS_PROGRAM] = calloc(n, sizeof(*rows));
+	double sd[ZD_NCOLS_PROGRAM] = {0}, mean[ZD_NCOLS_PROGRAM] = {0};
+	for (size_t i = 0; rows && i < n; i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+		if (name && stored_program_row(e, name, rows[k]))
+			k++;
+	}
+	double u = 1.0;
+	if (k >= 3) {
+		for (size_t i = 0; i < k; i++)
+			for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+				mean[c] += rows[i][c] / (double)k;
+		for (size_t i = 0; i < k; i++)
+			for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+				sd[c] += pow(rows[i][c] - mean[c], 2) / (double)k;
+		for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+			sd[c] = sqrt(sd[c]);
+		double nearest = INFINITY, typical = 0;
+		for (size_t i = 0; i < k; i++) {
+			double own = INFINITY;
+			nearest = fmin(nearest, row_distance(p->state, rows[i], sd));
+			for (size_t j = 0; j < k; j++)
+				if (j != i)
+					own = fmin(own, row_distance(rows[i], rows[j], sd));
+			typical += own / (double)k;
+		}
+		if (typical > 0)
+			u = fmin(2.0, fmax(0.75, nearest / typical));
+	}
+	free(rows);
+	return u;
+}
+
 /* What the store knows of the program on this board: its runs count as
  * measured decisions, correct the model for it, and make it "not
  * zero-shot"; runs of another program of that name, or broken ones, are
@@ -829,6 +907,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 		zd_model_query_set_start(p->query, e->start_mc);
 	if ((rc = build_points(e, p, err)) != 0)
 		return rc;
+	if (first_sight && p->query)
+		zd_corr_set_uncertainty(&p->corr, program_unfamiliarity(e, p));
 	if (first_sight && (rc = recall_program(e, p, &runs, err)) != 0)
 		return rc;
 	e->cur = p;
@@ -870,6 +950,7 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 		prefer_measured_best(e, p, &d->action);
 	d->guard_override = guarded;
 	d->refused_runs = p->refused_runs;
+	d->unfamiliarity = p->corr.pts ? p->corr.uncertainty : 1.0;
 	zd_action_decision(&e->prior.space, &d->action, prefer, nprefer,
 			   &d->decision);
 	if (p->query) {

@@ -246,6 +246,7 @@ json_t *cli_engine_decision_json(const struct zd_action_space *s,
 				      d->sd_log_makespan, "sd_log_energy",
 				      d->sd_log_energy, "sd_log_edp",
 				      d->sd_log_edp));
+	json_object_set_new(j, "unfamiliarity", json_real(d->unfamiliarity));
 	json_object_set_new(j, "exploring", json_boolean(d->exploring));
 	json_object_set_new(j, "expected_gain", json_real(d->expected_gain));
 	json_object_set_new(j, "measured_decisions",

@@ -524,6 +524,38 @@ static void test_corrections_persist(void **state)
 	zd_store_close(s);
 }
 
+/* Zero-shot uncertainty: a program the model learnt from (gemm) is
+ * familiar, one it never saw (fib) less so, and its corrections start
+ * wider, so it explores more. */
+static void test_unfamiliar_program_is_less_sure(void **state)
+{
+	struct fixture *fx = *state;
+	struct zd_err err = {0};
+	char agents[160], db[160];
+	snprintf(agents, sizeof(agents), "%s/agents-familiar.json", fx->dir);
+	snprintf(db, sizeof(db), "%s/a.db", fx->dir);
+	unlink(agents);
+	struct zd_store *s = NULL;
+	if (zd_store_open(db, &s, &err) != 0)
+		fail_msg("%s", err.msg);
+	struct zd_engine *e = open_learning(fx, agents, s, true);
+	struct zd_features *gemm = program_features("gemm");
+	struct zd_engine_decision dg, df;
+	if (zd_engine_decide(e, "gemm", gemm, NULL, &dg, &err) != 0)
+		fail_msg("%s", err.msg);
+	decide(e, fx->fib, &df);
+	assert_true(fabs(dg.unfamiliarity - 0.75) < 1e-9);
+	assert_true(df.unfamiliarity > dg.unfamiliarity);
+	/* without a store it cannot tell */
+	struct zd_engine *bare = open_learning(fx, agents, NULL, true);
+	decide(bare, fx->fib, &df);
+	assert_true(df.unfamiliarity == 1.0);
+	zd_engine_free(bare);
+	zd_features_free(gemm);
+	zd_engine_free(e);
+	zd_store_close(s);
+}
+
 int main(void)
 {
 	setenv("ZDVFS_CACHE_DIR", "/tmp", 0);
@@ -535,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_converges_to_true_best),
 		cmocka_unit_test(test_never_explore_keeps_predicted_best),
 		cmocka_unit_test(test_corrections_persist),
+		cmocka_unit_test(test_unfamiliar_program_is_less_sure),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
