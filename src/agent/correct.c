@@ -139,8 +139,13 @@ int zd_corr_init(struct zd_correction *c, int count,
 	c->count = count;
 	c->uncertainty = 1.0;
 	c->pts = calloc((size_t)count, sizeof(*c->pts));
-	if (!c->pts)
+	c->meas_of = malloc((size_t)count * sizeof(*c->meas_of));
+	if (!c->pts || !c->meas_of) {
+		zd_corr_free(c);
 		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < count; i++)
+		c->meas_of[i] = -1;
 	for (int i = 0; i < count; i++)
 		c->pts[i].hot_rise = NAN;
 	reset_priors(c);
@@ -153,8 +158,10 @@ void zd_corr_free(struct zd_correction *c)
 		return;
 	free(c->pts);
 	free(c->meas);
+	free(c->meas_of);
 	c->pts = NULL;
 	c->meas = NULL;
+	c->meas_of = NULL;
 	c->nmeas = 0;
 }
 
@@ -169,10 +176,9 @@ void zd_corr_set_uncertainty(struct zd_correction *c, double u)
 const struct zd_corr_meas *zd_corr_measured(const struct zd_correction *c,
 					    int index)
 {
-	for (int i = 0; i < c->nmeas; i++)
-		if (c->meas[i].index == index)
-			return &c->meas[i];
-	return NULL;
+	if (index < 0 || index >= c->count || c->meas_of[index] < 0)
+		return NULL;
+	return &c->meas[c->meas_of[index]];
 }
 
 int zd_corr_add_run(struct zd_correction *c, int index,
@@ -202,6 +208,7 @@ int zd_corr_add_run(struct zd_correction *c, int index,
 		if (!ms)
 			return zd_fail(err, ENOMEM, "out of memory");
 		c->meas = ms;
+		c->meas_of[index] = c->nmeas;
 		m = &ms[c->nmeas++];
 		memset(m, 0, sizeof(*m));
 		m->index = index;

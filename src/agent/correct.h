@@ -87,6 +87,7 @@ struct zd_correction {
 	struct zd_blr time, power, heat;
 	struct zd_corr_meas *meas;
 	int nmeas;
+	int *meas_of;               /* count: index into meas, -1 if none */
 	double uncertainty;         /* zero-shot prior scale (1: typical) */
 };
 

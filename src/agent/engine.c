@@ -15,7 +15,9 @@
 #include "zdvfs/runner.h"
 
 #define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
-#define DEFAULT_ZERO_SHOT_STEPS 150
+/* The corrected model decides (choose()); the agents' zero-shot planning
+ * is kept short so the first decision stays under 100 ms */
+#define DEFAULT_ZERO_SHOT_STEPS 50
 #define UPDATES_PER_REAL 4
 #define DEFAULT_LOOKAHEAD 16
 /* decisions checked for heat before falling back to the coolest */
@@ -44,6 +46,14 @@ struct engine_program {
 	bool corr_ready;                 /* corr.pts predicted at corr_start */
 	int corr_start_mc[ZD_MAX_ZONES];
 	long refused_runs;               /* stored runs not learnt from */
+	/* every decision's corrected ln EDP and its sd, refreshed when a run
+	 * is learnt (so deciding only reads them) */
+	float *edp_mu, *edp_sd;
+	bool edp_ready;
+	/* the last full forecast (with temperatures), at corr_start: the
+	 * guard's check and the decision's forecast are the same one */
+	int full_index;                  /* -1: none */
+	struct zd_outcome full;
 };
 
 struct zd_engine {
@@ -137,6 +147,46 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 	}
 	memcpy(p->corr_start_mc, e->start_mc, sizeof(p->corr_start_mc));
 	p->corr_ready = true;
+	p->edp_ready = false;
+	p->full_index = -1;
+	return 0;
+}
+
+/* The model's full forecast of decision i at the points' start. */
+static void full_forecast(struct zd_engine *e, struct engine_program *p, int i,
+			  struct zd_outcome *o)
+{
+	if (p->full_index != i || !same_start(e, e->start_mc, p->corr_start_mc)) {
+		struct zd_action a;
+		zd_action_at(&e->prior.space, i, &a);
+		zd_model_predict(p->query, &a, &p->full);
+		p->full_index = same_start(e, e->start_mc, p->corr_start_mc) ? i : -1;
+		*o = p->full;
+		return;
+	}
+	*o = p->full;
+}
+
+/* Every decision's corrected ln EDP and sd, after the corrections changed
+ * (a run learnt, the points re-predicted). */
+static int refresh_edp(struct engine_program *p, struct zd_err *err)
+{
+	if (!p->corr_ready || p->edp_ready)
+		return 0;
+	int n = p->corr.count;
+	if (!p->edp_mu) {
+		p->edp_mu = malloc((size_t)n * sizeof(*p->edp_mu));
+		p->edp_sd = malloc((size_t)n * sizeof(*p->edp_sd));
+		if (!p->edp_mu || !p->edp_sd)
+			return zd_fail(err, ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		struct zd_corr_pred cp;
+		zd_corr_predict(&p->corr, i, &cp);
+		p->edp_mu[i] = (float)cp.log_edp;
+		p->edp_sd[i] = (float)cp.sd_edp;
+	}
+	p->edp_ready = true;
 	return 0;
 }
 
@@ -146,10 +196,8 @@ static double point_rise(struct zd_engine *e, struct engine_program *p, int i)
 {
 	struct zd_corr_point *pt = &p->corr.pts[i];
 	if (isnan(pt->hot_rise)) {
-		struct zd_action a;
 		struct zd_outcome o;
-		zd_action_at(&e->prior.space, i, &a);
-		zd_model_predict(p->query, &a, &o);
+		full_forecast(e, p, i, &o);
 		pt->hot_rise = (float)(o.hottest_c -
 				       hottest_start_c(e, p->corr_start_mc));
 	}
@@ -172,9 +220,11 @@ static double point_hottest(struct zd_engine *e, struct engine_program *p,
 }
 
 /* The model's forecast of `a`, corrected by the program's runs: makespan
- * and power over every decision, temperatures by the heating factor. */
+ * and power over every decision, temperatures by the heating factor.
+ * `cached`: keep the full forecast for the decision's next use (deciding;
+ * not the synthetic steps, which would evict it). */
 static void corrected_outcome(struct zd_engine *e, struct engine_program *p,
-			      const struct zd_action *a, bool full,
+			      const struct zd_action *a, bool full, bool cached,
 			      struct zd_outcome *o)
 {
 	int i = zd_action_index(&e->prior.space, a);
@@ -189,7 +239,10 @@ static void corrected_outcome(struct zd_engine *e, struct engine_program *p,
 	zd_corr_predict(&p->corr, i, &cp);
 	if (full) {
 		double factor, upper;
-		zd_model_predict(p->query, a, o);
+		if (cached)
+			full_forecast(e, p, i, o);
+		else
+			zd_model_predict(p->query, a, o);
 		zd_corr_heat(&p->corr, &factor, &upper);
 		o->hottest_c = -INFINITY;
 		for (int z = 0; z < o->nzones; z++) {
@@ -250,6 +303,7 @@ static int correct_from_run(struct zd_engine *e, struct engine_program *p,
 		r.log_p_pred = log(fmax(o.avg_power_w, 1e-9));
 		r.rise_pred_c = o.hottest_c - hottest_start_c(e, start_mc);
 	}
+	p->edp_ready = false;
 	return zd_corr_add_run(&p->corr, index, &r, err);
 }
 
@@ -289,7 +343,7 @@ static int env_model_perf(void *ctx, const struct zd_action *a,
 	struct zd_engine *e = ctx;
 	if (!e->cur)
 		return zd_fail(err, EINVAL, "engine: no program to predict");
-	corrected_outcome(e, e->cur, a, false, o);
+	corrected_outcome(e, e->cur, a, false, false, o);
 	return 0;
 }
 
@@ -299,7 +353,7 @@ static int env_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
 	struct zd_engine *e = ctx;
 	if (!e->cur)
 		return zd_fail(err, EINVAL, "engine: no program to predict");
-	corrected_outcome(e, e->cur, a, true, o);
+	corrected_outcome(e, e->cur, a, true, false, o);
 	return 0;
 }
 
@@ -485,6 +539,8 @@ void zd_engine_free(struct zd_engine *e)
 		free(e->programs[i].features_json);
 		free(e->programs[i].meas);
 		zd_corr_free(&e->programs[i].corr);
+		free(e->programs[i].edp_mu);
+		free(e->programs[i].edp_sd);
 	}
 	free(e->programs);
 	free(e->mu);
@@ -517,8 +573,8 @@ static void predict_refs(struct zd_engine *e, struct engine_program *p)
 	struct zd_outcome olo, ohi;
 	zd_action_min(&e->prior.space, &lo);
 	zd_action_max(&e->prior.space, &hi);
-	corrected_outcome(e, p, &lo, false, &olo);
-	corrected_outcome(e, p, &hi, false, &ohi);
+	corrected_outcome(e, p, &lo, false, false, &olo);
+	corrected_outcome(e, p, &hi, false, false, &ohi);
 	p->ref.energy_ps_j = olo.energy_j;
 	p->ref.makespan_perf_s = ohi.makespan_s;
 }
@@ -546,6 +602,7 @@ static int add_program(struct zd_engine *e, const char *name,
 	e->cur = NULL;
 	struct engine_program *p = &ps[e->nprograms];
 	memset(p, 0, sizeof(*p));
+	p->full_index = -1;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	zd_encode_program(f, p->state);
 	json_t *j = zd_features_json(f);
@@ -823,19 +880,16 @@ static void choose(struct zd_engine *e, struct engine_program *p,
 	int best_meas = zd_corr_best_measured(&p->corr, e->opts.guard_c, &best);
 	bool may_explore = !e->opts.no_explore && best_meas >= 0;
 	for (int i = 0; i < n; i++) {
-		struct zd_corr_pred cp;
-		zd_corr_predict(&p->corr, i, &cp);
-		e->mu[i] = cp.log_edp;
+		double mu = p->edp_mu[i], sd = p->edp_sd[i];
+		e->mu[i] = mu;
 		e->score[i] = -INFINITY;
 		/* a measured decision teaches little more (noise only) */
-		if (may_explore && cp.log_edp <= best + co->max_worse &&
-		    !zd_corr_measured(&p->corr, i) &&
-		    best - cp.log_edp > -4.0 * cp.sd_edp) {
-			double ei = zd_corr_expected_improvement(best, cp.log_edp,
-								 cp.sd_edp);
+		if (may_explore && mu <= best + co->max_worse &&
+		    p->corr.meas_of[i] < 0 && best - mu > -4.0 * sd) {
+			double ei = zd_corr_expected_improvement(best, mu, sd);
 			/* EI - E[loss] = best - mean: weighing the expected
 			 * loss of a try in keeps exploration near the best */
-			e->score[i] = ei - co->loss_weight * (ei - (best - cp.log_edp));
+			e->score[i] = ei - co->loss_weight * (ei - (best - mu));
 		}
 	}
 	int pick = -1;
@@ -937,6 +991,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	if (e->opts.explore && explore_act(e, p, d, prefer, &nprefer))
 		;
 	else if (p->query) {
+		if ((rc = refresh_edp(p, err)) != 0)
+			return rc;
 		choose(e, p, d);
 		struct zd_thermal_obs obs;
 		fill_obs(e, &obs);
@@ -955,7 +1011,7 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 			   &d->decision);
 	if (p->query) {
 		struct zd_corr_pred cp;
-		corrected_outcome(e, p, &d->action, true, &d->predicted);
+		corrected_outcome(e, p, &d->action, true, true, &d->predicted);
 		zd_corr_predict(&p->corr, zd_action_index(&e->prior.space,
 							  &d->action), &cp);
 		d->sd_log_makespan = cp.sd_t;
@@ -1044,6 +1100,9 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 			return rc;
 		p->measured = true;
 		predict_refs(e, p);
+		/* the beliefs about every decision, for the next decision */
+		if ((rc = refresh_edp(p, err)) != 0)
+			return rc;
 	}
 	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
 		return rc;
@@ -1097,7 +1156,7 @@ int zd_engine_predict(struct zd_engine *e, const char *program,
 		return zd_bad_input(err, "engine: not a decision of %s",
 				    e->prior.board->name);
 	struct zd_corr_pred cp;
-	corrected_outcome(e, p, a, true, o);
+	corrected_outcome(e, p, a, true, true, o);
 	zd_corr_predict(&p->corr, index, &cp);
 	if (sd_log_edp)
 		*sd_log_edp = cp.sd_edp;
