@@ -72,6 +72,10 @@ struct zd_bench_opts {
 	 * "sustained" or "hot"; and the energy EDP uses: "board" (NULL) or
 	 * "cpu" */
 	const char *scenario, *energy;
+	/* NULL: plain boards only; else every board also runs perturbed
+	 * ("leak=+30%,membw=-25%,rth=+20%,speed=-10%" or "default"), named
+	 * NAME+perturbed, decided with the plain description and models */
+	const char *perturb;
 	/* holds the number of a stop signal (SIGINT, SIGTERM) once one came:
 	 * the bench finishes the row in progress, passes the signal on to its
 	 * workers and returns ZD_BENCH_INTERRUPTED */

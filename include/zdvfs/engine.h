@@ -36,6 +36,11 @@ struct zd_engine_opts {
 	int lookahead;                 /* decision-time planning over the
 					* agent's top-K; 0: 16, 1: off */
 	bool explore;                  /* epsilon-greedy on real runs */
+	/* Informative decisions (docs/agents.md, "Learning a program"): by
+	 * default, while a decision's expected gain over the best measured
+	 * one exceeds the noise, the engine tries it; no_explore keeps to the
+	 * best predicted decision (`zdvfs run --explore never`). */
+	bool no_explore;
 	/* The `qlearn` baseline: the same agents with no model: no zero-shot
 	 * planning, no synthetic steps, no guard prediction; the reward's
 	 * references must be measured (zd_engine_set_reference). */
@@ -55,7 +60,24 @@ struct zd_engine_decision {
 	char program[64];
 	struct zd_action action;       /* cores and level per cluster */
 	struct zd_decision decision;   /* CPUs and kHz per domain */
-	struct zd_outcome predicted;   /* the model's forecast */
+	struct zd_outcome predicted;   /* the model's forecast, corrected by
+					* the program's runs */
+	/* its uncertainty: standard deviation of ln makespan, ln energy and
+	 * ln (energy x makespan) */
+	double sd_log_makespan, sd_log_energy, sd_log_edp;
+	bool exploring;                /* chosen to learn from */
+	double expected_gain;          /* exploring: expected EDP gain over
+					* the best measured decision (0.06:
+					* 6 %) */
+	int measured_decisions;        /* decisions of it measured so far */
+	bool best_measured;            /* settled on the best measured one */
+	double unfamiliarity;          /* how unlike the model's programs (the
+					* scale of its zero-shot uncertainty:
+					* 0.75 like one it knows .. 2; 1 when
+					* the store cannot tell) */
+	long refused_runs;             /* stored runs of it not learnt from:
+					* broken, or of another program of
+					* that name */
 	bool zero_shot;                /* no run of this program known yet */
 	bool guard_override;           /* the guard replaced the agents' pick */
 	int synthetic_steps;           /* spent before deciding */
@@ -79,6 +101,13 @@ bool zd_engine_model_free(const struct zd_engine *e);
 
 /* Explore (epsilon-greedy) on the next decisions or not. */
 void zd_engine_set_explore(struct zd_engine *e, bool explore);
+
+/* The forecast for `program` (decided before in this engine) under any
+ * decision `a`, corrected by its runs, with the standard deviation of its
+ * ln (energy x makespan); model mode only. */
+int zd_engine_predict(struct zd_engine *e, const char *program,
+		      const struct zd_action *a, struct zd_outcome *o,
+		      double *sd_log_edp, struct zd_err *err);
 
 /* Statistics of the agents' learning so far. */
 struct zd_dyna_stats;

@@ -19,7 +19,8 @@ static const char bench_usage[] =
 	"                   [--policies LIST|all] [--seeds N] [--runs N]\n"
 	"                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
 	"                   [--scenario cold|idle|sustained|hot]\n"
-	"                   [--energy board|cpu] [--no-report] [--quiet]\n"
+	"                   [--energy board|cpu] [--perturb SPEC|default]\n"
+	"                   [--no-report] [--quiet]\n"
 	"       zdvfs bench --report-only [--out DIR]\n\n"
 	"Compares the policies on the simulated boards (docs/bench-format.md):\n"
 	"profiles every workload on the boards into a sample store (points\n"
@@ -52,6 +53,11 @@ static const char bench_usage[] =
 	"                    over; hot, idle at 35 °C ambient (an enclosure)\n"
 	"  --energy E        the energy EDP uses: board (default: the input the\n"
 	"                    board draws, idle included) or cpu (the CPU rail)\n"
+	"  --perturb SPEC    also run every board perturbed: its simulator's\n"
+	"                    physics off its description by SPEC, e.g.\n"
+	"                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
+	"                    `default` means); the policies and models still\n"
+	"                    use the plain description; rows as NAME+perturbed\n"
 	"  --no-report       write the data only\n"
 	"  --report-only     redo the report from DIR's files alone\n"
 	"  --quiet           print nothing but errors\n"
@@ -141,6 +147,7 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'R': c->report_only = true; return 0;
 	case 'N': c->no_report = true; return 0;
 	case 'q': c->quiet = true; return 0;
+	case 'X': c->o.perturb = arg; return 0;
 	default: return cli_usage_error("bench", "bad option");
 	}
 }
@@ -183,6 +190,7 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 		{"report-only", no_argument, NULL, 'R'},
 		{"no-report", no_argument, NULL, 'N'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"perturb", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

@@ -152,6 +152,7 @@ int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 		.store = store,
 		.guard_c = o->guard_c,
 		.zero_shot_steps = o->zero_shot_steps,
+		.no_explore = o->no_explore,
 		.seed = o->seed,
 	};
 	if (o->qlearn) {
@@ -240,6 +241,17 @@ json_t *cli_engine_decision_json(const struct zd_action_space *s,
 	json_object_set_new(j, "synthetic_steps",
 			    json_integer(d->synthetic_steps));
 	json_object_set_new(j, "latency_us", json_real(d->latency_us));
+	json_object_set_new(j, "uncertainty",
+			    json_pack("{s:f, s:f, s:f}", "sd_log_makespan",
+				      d->sd_log_makespan, "sd_log_energy",
+				      d->sd_log_energy, "sd_log_edp",
+				      d->sd_log_edp));
+	json_object_set_new(j, "unfamiliarity", json_real(d->unfamiliarity));
+	json_object_set_new(j, "exploring", json_boolean(d->exploring));
+	json_object_set_new(j, "expected_gain", json_real(d->expected_gain));
+	json_object_set_new(j, "measured_decisions",
+			    json_integer(d->measured_decisions));
+	json_object_set_new(j, "best_measured", json_boolean(d->best_measured));
 	return j;
 }
 
@@ -267,6 +279,16 @@ void cli_print_why(FILE *out, json_t *d)
 		fputs(json_string_value(why), out);
 		return;
 	}
+	long long measured = json_integer_value(json_object_get(d, "measured_decisions"));
+	if (json_is_true(json_object_get(d, "exploring")))
+		fprintf(out, "exploring: expected gain %.1f %%, ",
+			100.0 * json_number_value(json_object_get(d, "expected_gain")));
+	else if (json_is_true(json_object_get(d, "best_measured")))
+		fprintf(out, "settled: best of %lld measured decision%s, ",
+			measured, measured == 1 ? "" : "s");
+	else if (!json_is_true(json_object_get(d, "zero_shot")) && measured > 0)
+		fprintf(out, "settled: best predicted after %lld measured "
+			"decision%s, ", measured, measured == 1 ? "" : "s");
 	fprintf(out, "%s, %lld synthetic steps, %.0f µs%s",
 		json_is_true(json_object_get(d, "zero_shot"))
 			? "zero-shot (no run of it known)"

@@ -50,6 +50,7 @@ struct cli_engine_opts {
 	double guard_c;         /* 0: the board's */
 	uint64_t seed;
 	int zero_shot_steps;    /* 0: the engine's default */
+	bool no_explore;        /* --explore never: the best predicted only */
 	/* The qlearn baseline: no model, exploring, its own agents file
 	 * (agents-qlearn-BOARD.json beside the model, so that it never
 	 * overwrites zerodvfs's), its runs stored as policy "qlearn". */

@@ -16,7 +16,8 @@
 static const char run_usage[] =
 	"usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
 	"                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
-	"                 [--no-learn] [--seed S] [--interval MS] [--json]\n"
+	"                 [--no-learn] [--explore never|auto] [--seed S]\n"
+	"                 [--interval MS] [--json]\n"
 	"                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD [ARGS]\n"
 	"       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy P]\n"
 	"                 [--source FILE...] [--program NAME] [--db FILE]\n"
@@ -52,6 +53,10 @@ static const char run_usage[] =
 	"  --guard C         thermal limit in °C for zerodvfs (default: the\n"
 	"                    board's lowest CPU throttle point minus 5)\n"
 	"  --no-learn        store the run but do not learn from it\n"
+	"  --explore WHEN    zerodvfs: auto (default) tries a decision it is\n"
+	"                    unsure of while its expected gain over the best\n"
+	"                    measured one exceeds the noise, then settles; never\n"
+	"                    keeps to the best predicted decision\n"
 	"  --seed S          seed of the agents and of the simulator (default 1)\n"
 	"  --interval MS     sampling period for energy and temperature (100)\n"
 	"  --json            report as JSON (with the stored run's id)\n"
@@ -164,6 +169,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{"platform-dir", required_argument, NULL, 'P'},
 		{"workload-dir", required_argument, NULL, 'W'},
 		{"yes-sweep", no_argument, NULL, 'Y'},
+		{"explore", required_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -195,6 +201,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'P': o->platform_dir = optarg; break;
 		case 'W': o->workload_dir = optarg; break;
 		case 'Y': o->yes_sweep = true; break;
+		case 'E':
+			if (strcmp(optarg, "never") == 0 || strcmp(optarg, "auto") == 0)
+				o->no_explore = strcmp(optarg, "never") == 0;
+			else
+				rc = cli_usage_error("run", "--explore takes never "
+						     "or auto");
+			break;
 		case 'g':
 			if ((rc = cli_parse_double("run", "--guard", optarg, 20, 150, &v)) == 0)
 				o->guard_c = v;

@@ -25,6 +25,7 @@ struct run_opts {
 	double guard_c;
 	bool no_learn, json;
 	bool yes_sweep;          /* table on a real board: run every decision */
+	bool no_explore;         /* --explore never */
 	int runs, interval_ms;
 	uint64_t seed;
 	char **argv;             /* the program to run (real board) */

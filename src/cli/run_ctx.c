@@ -141,6 +141,7 @@ static int open_engine(struct run_ctx *ctx, struct zd_err *err)
 	struct cli_engine_opts eo = {
 		.model_path = o->model, .guard_c = o->guard_c, .seed = o->seed,
 		.qlearn = strcmp(o->policy, "qlearn") == 0,
+		.no_explore = o->no_explore,
 	};
 	int rc = cli_engine_open(ctx->board, ctx->store, &eo, &ctx->engine,
 				 err);

@@ -32,7 +32,7 @@ static const char train_usage[] =
 	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
 	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
 	"  --steps N         synthetic steps of each program's zero-shot\n"
-	"                    planning (default: the engine's, 150)\n"
+	"                    planning (default: the engine's, 50)\n"
 	"  --program NAME    only this program\n"
 	"  --include-sweep   replay profiling sweep runs too\n"
 	"  --seed S          seed of the agents (default 1)\n"

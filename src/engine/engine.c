@@ -8,15 +8,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "correct.h"
 #include "encode.h"
 #include "zdvfs/agent.h"
 #include "zdvfs/engine.h"
 #include "zdvfs/clock.h"
 
 #define STATE_DIM (ZD_NCOLS_PROGRAM + ZD_NCOLS_START)
-#define DEFAULT_ZERO_SHOT_STEPS 150
+/* The corrected model decides (choose()); the agents' zero-shot planning
+ * is kept short so the first decision stays under 100 ms */
+#define DEFAULT_ZERO_SHOT_STEPS 50
 #define UPDATES_PER_REAL 4
 #define DEFAULT_LOOKAHEAD 16
+/* decisions checked for heat before falling back to the coolest */
+#define HEAT_CHECKS 64
 
 /* Real runs of one decision of a program: sums for the means. */
 struct measured_action {
@@ -36,6 +41,19 @@ struct engine_program {
 	bool ref_measured;           /* ref holds measured references */
 	struct measured_action *meas; /* what real runs of it did */
 	int nmeas;
+	/* what its runs teach about every decision (model mode) */
+	struct zd_correction corr;
+	bool corr_ready;                 /* corr.pts predicted at corr_start */
+	int corr_start_mc[ZD_MAX_ZONES];
+	long refused_runs;               /* stored runs not learnt from */
+	/* every decision's corrected ln EDP and its sd, refreshed when a run
+	 * is learnt (so deciding only reads them) */
+	float *edp_mu, *edp_sd;
+	bool edp_ready;
+	/* the last full forecast (with temperatures), at corr_start: the
+	 * guard's check and the decision's forecast are the same one */
+	int full_index;                  /* -1: none */
+	struct zd_outcome full;
 };
 
 struct zd_engine {
@@ -53,7 +71,241 @@ struct zd_engine {
 	struct engine_program *cur;
 	int start_mc[ZD_MAX_ZONES];
 	struct zd_cpuset last_used;
+	double *mu, *score;                /* per decision, deciding scratch */
 };
+
+/* ---- the program's corrections (correct.h) -------------------------- */
+
+static double hottest_start_c(const struct zd_engine *e, const int *start_mc)
+{
+	double hot = -INFINITY;
+	for (int z = 0; z < e->prior.nzones; z++)
+		hot = fmax(hot, start_mc[z] * 1e-3);
+	return hot;
+}
+
+/* Starts within two degrees predict alike (the model's time and power
+ * barely move with them; re-predicting every decision costs milliseconds). */
+static bool same_start(const struct zd_engine *e, const int *a, const int *b)
+{
+	for (int z = 0; z < e->prior.nzones; z++)
+		if (abs(a[z] - b[z]) > 2000)
+			return false;
+	return true;
+}
+
+static void point_descriptors(const struct zd_engine *e,
+			      const struct zd_action *a, struct zd_corr_point *pt)
+{
+	float row[ZD_NCOLS_RUN];
+	zd_encode_action(&e->prior, a, row);
+	const float *r = row + ZD_COL_ACTION;
+	/* capacity, fastest core, cores (relative), nominal power / TDP */
+	float lcap = logf(fmaxf(r[0], 1e-6f)), lfast = logf(fmaxf(r[1], 1e-6f));
+	float lcores = logf(fmaxf(r[2], 1e-6f)), lpow = logf(fmaxf(r[4], 1e-6f));
+	pt->phi_t[0] = 1.0f;
+	pt->phi_t[2] = lcap;
+	pt->phi_t[3] = lfast;
+	pt->phi_t[4] = lcores;
+	pt->phi_p[0] = 1.0f;
+	pt->phi_p[2] = lpow;
+	pt->phi_p[3] = lcores;
+}
+
+/* The model's makespan and power for every decision at the current start,
+ * once per program and start: corrections apply to these. */
+static int build_points(struct zd_engine *e, struct engine_program *p,
+			struct zd_err *err)
+{
+	if (!p->query)
+		return 0;
+	const struct zd_action_space *sp = &e->prior.space;
+	int rc = 0;
+	if (!p->corr.pts && (rc = zd_corr_init(&p->corr, sp->count, NULL, err)) != 0)
+		return rc;
+	if (p->corr_ready && same_start(e, p->corr_start_mc, e->start_mc))
+		return 0;
+	for (int i = 0; i < sp->count; i++) {
+		struct zd_action a;
+		struct zd_outcome o;
+		struct zd_corr_point *pt = &p->corr.pts[i];
+		zd_action_at(sp, i, &a);
+		zd_model_predict_perf(p->query, &a, &o);
+		pt->log_t = (float)log(fmax(o.makespan_s, 1e-9));
+		pt->log_p = (float)log(fmax(o.avg_power_w, 1e-9));
+		pt->hot_rise = NAN;
+		point_descriptors(e, &a, pt);
+	}
+	/* the model's own response, relative to all cores at the top */
+	struct zd_action top;
+	zd_action_max(sp, &top);
+	const struct zd_corr_point *ref = &p->corr.pts[zd_action_index(sp, &top)];
+	float ref_t = ref->log_t, ref_p = ref->log_p;
+	for (int i = 0; i < sp->count; i++) {
+		p->corr.pts[i].phi_t[1] = p->corr.pts[i].log_t - ref_t;
+		p->corr.pts[i].phi_p[1] = p->corr.pts[i].log_p - ref_p;
+	}
+	memcpy(p->corr_start_mc, e->start_mc, sizeof(p->corr_start_mc));
+	p->corr_ready = true;
+	p->edp_ready = false;
+	p->full_index = -1;
+	return 0;
+}
+
+/* The model's full forecast of decision i at the points' start. */
+static void full_forecast(struct zd_engine *e, struct engine_program *p, int i,
+			  struct zd_outcome *o)
+{
+	if (p->full_index != i || !same_start(e, e->start_mc, p->corr_start_mc)) {
+		struct zd_action a;
+		zd_action_at(&e->prior.space, i, &a);
+		zd_model_predict(p->query, &a, &p->full);
+		p->full_index = same_start(e, e->start_mc, p->corr_start_mc) ? i : -1;
+		*o = p->full;
+		return;
+	}
+	*o = p->full;
+}
+
+/* Every decision's corrected ln EDP and sd, after the corrections changed
+ * (a run learnt, the points re-predicted). */
+static int refresh_edp(struct engine_program *p, struct zd_err *err)
+{
+	if (!p->corr_ready || p->edp_ready)
+		return 0;
+	int n = p->corr.count;
+	if (!p->edp_mu) {
+		p->edp_mu = malloc((size_t)n * sizeof(*p->edp_mu));
+		p->edp_sd = malloc((size_t)n * sizeof(*p->edp_sd));
+		if (!p->edp_mu || !p->edp_sd)
+			return zd_fail(err, ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		struct zd_corr_pred cp;
+		zd_corr_predict(&p->corr, i, &cp);
+		p->edp_mu[i] = (float)cp.log_edp;
+		p->edp_sd[i] = (float)cp.sd_edp;
+	}
+	p->edp_ready = true;
+	return 0;
+}
+
+/* The model's predicted rise of the hottest zone for decision i (lazily:
+ * a full prediction costs three times a makespan-and-power one). */
+static double point_rise(struct zd_engine *e, struct engine_program *p, int i)
+{
+	struct zd_corr_point *pt = &p->corr.pts[i];
+	if (isnan(pt->hot_rise)) {
+		struct zd_outcome o;
+		full_forecast(e, p, i, &o);
+		pt->hot_rise = (float)(o.hottest_c -
+				       hottest_start_c(e, p->corr_start_mc));
+	}
+	return pt->hot_rise;
+}
+
+/* Decision i's hottest peak: measured if it ran, else predicted with the
+ * heating correction (its mean, or its upper bound when `cautious`). */
+static double point_hottest(struct zd_engine *e, struct engine_program *p,
+			    int i, bool cautious)
+{
+	const struct zd_corr_meas *m = zd_corr_measured(&p->corr, i);
+	if (m)
+		return m->hottest_c;
+	double factor, upper;
+	zd_corr_heat(&p->corr, &factor, &upper);
+	double rise = point_rise(e, p, i);
+	return hottest_start_c(e, p->corr_start_mc) +
+	       rise * (cautious && rise > 0 ? upper : factor);
+}
+
+/* The model's forecast of `a`, corrected by the program's runs: makespan
+ * and power over every decision, temperatures by the heating factor.
+ * `cached`: keep the full forecast for the decision's next use (deciding;
+ * not the synthetic steps, which would evict it). */
+static void corrected_outcome(struct zd_engine *e, struct engine_program *p,
+			      const struct zd_action *a, bool full, bool cached,
+			      struct zd_outcome *o)
+{
+	int i = zd_action_index(&e->prior.space, a);
+	if (!p->corr_ready || i < 0) {
+		if (full)
+			zd_model_predict(p->query, a, o);
+		else
+			zd_model_predict_perf(p->query, a, o);
+		return;
+	}
+	struct zd_corr_pred cp;
+	zd_corr_predict(&p->corr, i, &cp);
+	if (full) {
+		double factor, upper;
+		if (cached)
+			full_forecast(e, p, i, o);
+		else
+			zd_model_predict(p->query, a, o);
+		zd_corr_heat(&p->corr, &factor, &upper);
+		o->hottest_c = -INFINITY;
+		for (int z = 0; z < o->nzones; z++) {
+			double s = e->start_mc[z] * 1e-3;
+			o->peak_c[z] = s + (o->peak_c[z] - s) * factor;
+			o->final_c[z] = s + (o->final_c[z] - s) * factor;
+			o->hottest_c = fmax(o->hottest_c, o->peak_c[z]);
+		}
+	} else {
+		memset(o, 0, sizeof(*o));
+		o->hottest_c = NAN;
+	}
+	o->makespan_s = exp(cp.log_t);
+	o->avg_power_w = exp(cp.log_p);
+	o->energy_j = o->makespan_s * o->avg_power_w;
+}
+
+/* A run worth learning from: positive, finite and physically possible
+ * (a power far outside the board's range is a broken meter or a run of
+ * something else). */
+static bool plausible_run(const struct zd_engine *e, double makespan_s,
+			  double energy_j, double hottest_c)
+{
+	if (!(makespan_s > 0) || !(energy_j > 0) || !isfinite(makespan_s) ||
+	    !isfinite(energy_j) || makespan_s > 1e7)
+		return false;
+	double w = energy_j / makespan_s;
+	if (w < 0.01 * e->prior.tdp_w || w > 10 * e->prior.tdp_w)
+		return false;
+	return isnan(hottest_c) || (hottest_c > -60 && hottest_c < 200);
+}
+
+/* Teach the correction one run of decision `index` from `start_mc`. */
+static int correct_from_run(struct zd_engine *e, struct engine_program *p,
+			    int index, const int *start_mc, double makespan_s,
+			    double energy_j, double hottest_c,
+			    struct zd_err *err)
+{
+	if (!p->query || !p->corr_ready)
+		return 0;
+	struct zd_corr_run r = {.makespan_s = makespan_s, .energy_j = energy_j,
+				.hottest_c = hottest_c,
+				.rise_c = hottest_c - hottest_start_c(e, start_mc)};
+	if (same_start(e, start_mc, p->corr_start_mc)) {
+		const struct zd_corr_point *pt = &p->corr.pts[index];
+		r.log_t_pred = pt->log_t;
+		r.log_p_pred = pt->log_p;
+		r.rise_pred_c = point_rise(e, p, index);
+	} else {
+		/* the model's forecast from the run's own start */
+		struct zd_action a;
+		struct zd_outcome o;
+		zd_action_at(&e->prior.space, index, &a);
+		zd_model_query_set_start(p->query, start_mc);
+		zd_model_predict(p->query, &a, &o);
+		zd_model_query_set_start(p->query, p->corr_start_mc);
+		r.log_t_pred = log(fmax(o.makespan_s, 1e-9));
+		r.log_p_pred = log(fmax(o.avg_power_w, 1e-9));
+		r.rise_pred_c = o.hottest_c - hottest_start_c(e, start_mc);
+	}
+	p->edp_ready = false;
+	return zd_corr_add_run(&p->corr, index, &r, err);
+}
 
 /* ---- the environment as Dyna-Q sees it -------------------------------- */
 
@@ -91,7 +343,7 @@ static int env_model_perf(void *ctx, const struct zd_action *a,
 	struct zd_engine *e = ctx;
 	if (!e->cur)
 		return zd_fail(err, EINVAL, "engine: no program to predict");
-	zd_model_predict_perf(e->cur->query, a, o);
+	corrected_outcome(e, e->cur, a, false, false, o);
 	return 0;
 }
 
@@ -101,7 +353,7 @@ static int env_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
 	struct zd_engine *e = ctx;
 	if (!e->cur)
 		return zd_fail(err, EINVAL, "engine: no program to predict");
-	zd_model_predict(e->cur->query, a, o);
+	corrected_outcome(e, e->cur, a, true, false, o);
 	return 0;
 }
 
@@ -245,6 +497,12 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 	if (rc == 0)
 		rc = open_agents(e, err);
 	if (rc == 0) {
+		e->mu = calloc((size_t)e->prior.space.count, sizeof(*e->mu));
+		e->score = calloc((size_t)e->prior.space.count, sizeof(*e->score));
+		if (!e->mu || !e->score)
+			rc = zd_fail(err, ENOMEM, "out of memory");
+	}
+	if (rc == 0) {
 		if (e->opts.guard_c == 0)
 			e->opts.guard_c = default_guard_c(&e->prior);
 		e->env = (struct zd_env){
@@ -284,8 +542,13 @@ void zd_engine_free(struct zd_engine *e)
 		zd_model_query_free(e->programs[i].query);
 		free(e->programs[i].features_json);
 		free(e->programs[i].meas);
+		zd_corr_free(&e->programs[i].corr);
+		free(e->programs[i].edp_mu);
+		free(e->programs[i].edp_sd);
 	}
 	free(e->programs);
+	free(e->mu);
+	free(e->score);
 	zd_dyna_free(e->dyna);
 	zd_profiler_agent_free(e->profiler);
 	zd_thermal_agent_free(e->thermal);
@@ -314,8 +577,8 @@ static void predict_refs(struct zd_engine *e, struct engine_program *p)
 	struct zd_outcome olo, ohi;
 	zd_action_min(&e->prior.space, &lo);
 	zd_action_max(&e->prior.space, &hi);
-	zd_model_predict(p->query, &lo, &olo);
-	zd_model_predict(p->query, &hi, &ohi);
+	corrected_outcome(e, p, &lo, false, false, &olo);
+	corrected_outcome(e, p, &hi, false, false, &ohi);
 	p->ref.energy_ps_j = olo.energy_j;
 	p->ref.makespan_perf_s = ohi.makespan_s;
 }
@@ -343,6 +606,7 @@ static int add_program(struct zd_engine *e, const char *name,
 	e->cur = NULL;
 	struct engine_program *p = &ps[e->nprograms];
 	memset(p, 0, sizeof(*p));
+	p->full_index = -1;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	zd_encode_program(f, p->state);
 	json_t *j = zd_features_json(f);
@@ -377,20 +641,164 @@ struct recall_ctx {
 	struct zd_err *err;
 };
 
+/* A stored run of this program on this board that can be learnt from: its
+ * decision is one of this board's, its CPUs match it, its zones are the
+ * board's, and its measurements are possible. */
+static bool usable_record(const struct zd_engine *e, const struct zd_run_record *r,
+			  int *index, double *hottest_c)
+{
+	const struct zd_action_space *sp = &e->prior.space;
+	struct zd_cpuset cpus;
+	struct zd_err ignored = {0};
+	*index = r->nclusters == sp->nclusters ? zd_action_index(sp, &r->action) : -1;
+	if (*index < 0 || r->nzones != e->prior.nzones)
+		return false;
+	if (zd_cpuset_parse(&cpus, r->cpus, "cpus", &ignored) != 0 ||
+	    zd_cpuset_count(&cpus) != zd_action_total_cores(sp, &r->action))
+		return false;
+	*hottest_c = -INFINITY;
+	for (int z = 0; z < r->nzones; z++)
+		*hottest_c = fmax(*hottest_c, r->peak_mc[z] * 1e-3);
+	for (int z = 0; z < r->nzones; z++)
+		if (r->start_mc[z] < -60000 || r->start_mc[z] > 200000)
+			return false;
+	return plausible_run(e, r->makespan_s, r->energy_j, *hottest_c);
+}
+
 static int recall_run(void *ctx, const struct zd_run_record *r)
 {
 	struct recall_ctx *rc = ctx;
-	int index = zd_action_index(&rc->engine->prior.space, &r->action);
+	struct zd_engine *e = rc->engine;
+	struct engine_program *p = rc->program;
+	int index;
+	double hottest;
+	if (!usable_record(e, r, &index, &hottest)) {
+		p->refused_runs++;
+		return 0;
+	}
 	struct zd_outcome o = {.energy_j = r->energy_j, .makespan_s = r->makespan_s,
-			       .hottest_c = -273.15};
-	for (int z = 0; z < r->nzones; z++)
-		o.hottest_c = fmax(o.hottest_c, r->peak_mc[z] * 1e-3);
+			       .hottest_c = hottest};
 	rc->runs++;
-	return index < 0 ? 0 : remember_run(rc->program, index, &o, rc->err);
+	int err = remember_run(p, index, &o, rc->err);
+	if (err == 0)
+		err = correct_from_run(e, p, index, r->start_mc, r->makespan_s,
+				       r->energy_j, hottest, rc->err);
+	return err;
+}
+
+/* Whether the store's program of this name is another program (other
+ * code features): its runs teach nothing about this one. */
+static int foreign_program(struct zd_engine *e, const struct engine_program *p,
+			   bool *foreign, struct zd_err *err)
+{
+	char *hash = NULL, *json = NULL;
+	*foreign = false;
+	int rc = zd_store_get_program(e->opts.store, p->name, &hash, &json, err);
+	free(hash);
+	if (rc == ZD_STORE_NOT_FOUND || (rc == 0 && (!json || !*json))) {
+		free(json);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	json_t *j = json_loads(json, 0, NULL);
+	struct zd_features *f = NULL;
+	struct zd_err ignored = {0};
+	float row[ZD_NCOLS_PROGRAM];
+	if (!j || zd_features_from_json(j, &f, &ignored) != 0) {
+		*foreign = true;   /* unreadable: nothing to trust */
+	} else {
+		zd_encode_program(f, row);
+		*foreign = memcmp(row, p->state, sizeof(row)) != 0;
+	}
+	zd_features_free(f);
+	json_decref(j);
+	free(json);
+	return 0;
+}
+
+/* A program's encoded features from the store; false if it has none. */
+static bool stored_program_row(struct zd_engine *e, const char *name, float *row)
+{
+	char *hash = NULL, *json = NULL;
+	struct zd_err ignored = {0};
+	struct zd_features *f = NULL;
+	bool ok = zd_store_get_program(e->opts.store, name, &hash, &json,
+				       &ignored) == 0 && json && *json;
+	json_t *j = ok ? json_loads(json, 0, NULL) : NULL;
+	ok = j && zd_features_from_json(j, &f, &ignored) == 0;
+	if (ok)
+		zd_encode_program(f, row);
+	zd_features_free(f);
+	json_decref(j);
+	free(hash);
+	free(json);
+	return ok;
+}
+
+static double row_distance(const float *a, const float *b, const double *sd)
+{
+	double s = 0;
+	int n = 0;
+	for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+		if (sd[c] > 0 && isfinite(a[c]) && isfinite(b[c])) {
+			double z = (a[c] - b[c]) / sd[c];
+			s += z * z;
+			n++;
+		}
+	return n ? sqrt(s / n) : 0;
+}
+
+/* How unlike the programs the model learnt from this one is (zero-shot
+ * uncertainty): the distance of its code features to the nearest of them
+ * (columns scaled by their spread), over the typical such distance among
+ * them, as a scale of the correction's priors within 0.75..2: a program
+ * like one the model knows explores less, an unfamiliar one more. 1 when
+ * the store cannot tell (no store, or fewer than 3 of them in it). */
+static double program_unfamiliarity(struct zd_engine *e,
+				    const struct engine_program *p)
+{
+	json_t *names = json_object_get(zd_model_info(e->model), "programs");
+	size_t n = json_array_size(names), k = 0;
+	if (!e->opts.store || n < 3)
+		return 1.0;
+	float (*rows)[ZD_NCOLS_PROGRAM] = calloc(n, sizeof(*rows));
+	double sd[ZD_NCOLS_PROGRAM] = {0}, mean[ZD_NCOLS_PROGRAM] = {0};
+	for (size_t i = 0; rows && i < n; i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+		if (name && stored_program_row(e, name, rows[k]))
+			k++;
+	}
+	double u = 1.0;
+	if (k >= 3) {
+		for (size_t i = 0; i < k; i++)
+			for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+				mean[c] += rows[i][c] / (double)k;
+		for (size_t i = 0; i < k; i++)
+			for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+				sd[c] += pow(rows[i][c] - mean[c], 2) / (double)k;
+		for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
+			sd[c] = sqrt(sd[c]);
+		double nearest = INFINITY, typical = 0;
+		for (size_t i = 0; i < k; i++) {
+			double own = INFINITY;
+			nearest = fmin(nearest, row_distance(p->state, rows[i], sd));
+			for (size_t j = 0; j < k; j++)
+				if (j != i)
+					own = fmin(own, row_distance(rows[i], rows[j], sd));
+			typical += own / (double)k;
+		}
+		if (typical > 0)
+			u = fmin(2.0, fmax(0.75, nearest / typical));
+	}
+	free(rows);
+	return u;
 }
 
 /* What the store knows of the program on this board: its runs count as
- * measured decisions, and as "not zero-shot". */
+ * measured decisions, correct the model for it, and make it "not
+ * zero-shot"; runs of another program of that name, or broken ones, are
+ * refused (counted in refused_runs). */
 static int recall_program(struct zd_engine *e, struct engine_program *p,
 			  long *runs, struct zd_err *err)
 {
@@ -398,8 +806,14 @@ static int recall_program(struct zd_engine *e, struct engine_program *p,
 	if (!e->opts.store)
 		return 0;
 	struct zd_run_query q = {.board = e->prior.board->name, .program = p->name};
+	bool foreign = false;
+	int rc = foreign_program(e, p, &foreign, err);
+	if (rc != 0)
+		return rc;
+	if (foreign)
+		return zd_store_count_runs(e->opts.store, &q, &p->refused_runs, err);
 	struct recall_ctx ctx = {.engine = e, .program = p, .err = err};
-	int rc = zd_store_foreach_run(e->opts.store, &q, recall_run, &ctx, err);
+	rc = zd_store_foreach_run(e->opts.store, &q, recall_run, &ctx, err);
 	*runs = ctx.runs;
 	return rc;
 }
@@ -453,6 +867,84 @@ static bool explore_act(struct zd_engine *e, struct engine_program *p,
 	return o.hottest_c <= e->opts.guard_c;
 }
 
+/* The decision with the corrections (docs/agents.md, "Learning a
+ * program"): every decision's ln EDP, corrected, with its uncertainty.
+ * While some decision's expected improvement over the best measured one
+ * exceeds min_gain — among those not expected worse than it by more than
+ * max_worse, and under the guard even at the upper bound of their heat —
+ * the most promising is tried (exploring); otherwise the lowest predicted
+ * EDP under the guard is taken (a measured decision weighs its own runs
+ * in, so after exploring this is the best measured one). */
+static void choose(struct zd_engine *e, struct engine_program *p,
+		   struct zd_engine_decision *d)
+{
+	const struct zd_corr_opts *co = &p->corr.opts;
+	int n = p->corr.count;
+	double best = 0;
+	int best_meas = zd_corr_best_measured(&p->corr, e->opts.guard_c, &best);
+	bool may_explore = !e->opts.no_explore && best_meas >= 0;
+	for (int i = 0; i < n; i++) {
+		double mu = p->edp_mu[i], sd = p->edp_sd[i];
+		e->mu[i] = mu;
+		e->score[i] = -INFINITY;
+		/* a measured decision teaches little more (noise only) */
+		if (may_explore && mu <= best + co->max_worse &&
+		    p->corr.meas_of[i] < 0 && best - mu > -4.0 * sd) {
+			double ei = zd_corr_expected_improvement(best, mu, sd);
+			/* EI - E[loss] = best - mean: weighing the expected
+			 * loss of a try in keeps exploration near the best */
+			e->score[i] = ei - co->loss_weight * (ei - (best - mu));
+		}
+	}
+	int pick = -1;
+	bool guarded = false;
+	for (int k = 0; may_explore && k < HEAT_CHECKS && pick < 0; k++) {
+		int arg = 0;
+		for (int i = 1; i < n; i++)
+			if (e->score[i] > e->score[arg])
+				arg = i;
+		if (!(e->score[arg] >= co->min_gain))
+			break;
+		if (point_hottest(e, p, arg, true) <= e->opts.guard_c) {
+			pick = arg;
+			d->exploring = true;
+			struct zd_corr_pred cp;
+			zd_corr_predict(&p->corr, arg, &cp);
+			d->expected_gain = expm1(zd_corr_expected_improvement(
+				best, cp.log_edp, cp.sd_edp));
+		} else {
+			e->score[arg] = -INFINITY;
+			guarded = true;
+		}
+	}
+	for (int k = 0; k < HEAT_CHECKS && pick < 0; k++) {
+		int arg = 0;
+		for (int i = 1; i < n; i++)
+			if (e->mu[i] < e->mu[arg])
+				arg = i;
+		if (!isfinite(e->mu[arg]))
+			break;
+		if (point_hottest(e, p, arg, false) <= e->opts.guard_c)
+			pick = arg;
+		else
+			e->mu[arg] = INFINITY, guarded = true;
+	}
+	if (pick < 0) {
+		/* nothing near the best is under the guard: the coolest */
+		double coolest = INFINITY;
+		for (int i = 0; i < n; i++) {
+			double hot = point_hottest(e, p, i, false);
+			if (hot < coolest)
+				coolest = hot, pick = i;
+		}
+		guarded = true;
+	}
+	d->guard_override = guarded;
+	d->best_measured = !d->exploring && pick == best_meas;
+	d->measured_decisions = p->corr.nmeas;
+	zd_action_at(&e->prior.space, pick, &d->action);
+}
+
 int zd_engine_decide(struct zd_engine *e, const char *program,
 		     const struct zd_features *f, const int *start_mc,
 		     struct zd_engine_decision *d, struct zd_err *err)
@@ -469,11 +961,15 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	int rc = 0;
 	if (first_sight && (rc = add_program(e, program, f, &p, err)) != 0)
 		return rc;
+	if (p->query)
+		zd_model_query_set_start(p->query, e->start_mc);
+	if ((rc = build_points(e, p, err)) != 0)
+		return rc;
+	if (first_sight && p->query)
+		zd_corr_set_uncertainty(&p->corr, program_unfamiliarity(e, p));
 	if (first_sight && (rc = recall_program(e, p, &runs, err)) != 0)
 		return rc;
 	e->cur = p;
-	if (p->query)
-		zd_model_query_set_start(p->query, e->start_mc);
 	program_state(e, p);
 	predict_refs(e, p);
 	if (!p->ref_measured && !p->query)
@@ -498,16 +994,34 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	bool guarded = false;
 	if (e->opts.explore && explore_act(e, p, d, prefer, &nprefer))
 		;
-	else if ((rc = zd_dyna_decide(e->dyna, &d->action, prefer, &nprefer,
-				      &guarded, err)) != 0)
+	else if (p->query) {
+		if ((rc = refresh_edp(p, err)) != 0)
+			return rc;
+		choose(e, p, d);
+		struct zd_thermal_obs obs;
+		fill_obs(e, &obs);
+		nprefer = zd_thermal_agent_rank(e->thermal, &obs, &d->action, false,
+						prefer);
+		guarded = d->guard_override;
+	} else if ((rc = zd_dyna_decide(e->dyna, &d->action, prefer, &nprefer,
+					&guarded, err)) != 0)
 		return rc;
 	else
 		prefer_measured_best(e, p, &d->action);
 	d->guard_override = guarded;
+	d->refused_runs = p->refused_runs;
+	d->unfamiliarity = p->corr.pts ? p->corr.uncertainty : 1.0;
 	zd_action_decision(&e->prior.space, &d->action, prefer, nprefer,
 			   &d->decision);
-	if (p->query)
-		zd_model_predict(p->query, &d->action, &d->predicted);
+	if (p->query) {
+		struct zd_corr_pred cp;
+		corrected_outcome(e, p, &d->action, true, true, &d->predicted);
+		zd_corr_predict(&p->corr, zd_action_index(&e->prior.space,
+							  &d->action), &cp);
+		d->sd_log_makespan = cp.sd_t;
+		d->sd_log_energy = cp.sd_e;
+		d->sd_log_edp = cp.sd_edp;
+	}
 	d->latency_us = (zd_monotonic_s() - t0) * 1e6;
 	return 0;
 }
@@ -552,25 +1066,6 @@ static int store_run(struct zd_engine *e, const struct engine_program *p,
 	return rc;
 }
 
-/* Calibrate the program's scale from what the run took: the model's
- * shape, the measured length. */
-static void calibrate(struct zd_engine *e, struct engine_program *p,
-		      const struct zd_engine_decision *d,
-		      const struct zd_outcome *m)
-{
-	if (!p->query)
-		return;
-	struct zd_outcome pred;
-	zd_model_predict(p->query, &d->action, &pred);
-	if (pred.makespan_s > 0 && m->makespan_s > 0) {
-		double scale = zd_model_query_scale_s(p->query);
-		zd_model_query_set_scale_s(p->query,
-					   scale * m->makespan_s / pred.makespan_s);
-		p->measured = true;
-	}
-	predict_refs(e, p);
-}
-
 int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 		    const char *backend, const int *start_mc,
 		    const struct zd_outcome *measured, struct zd_err *err)
@@ -579,6 +1074,17 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 	if (!p)
 		return zd_bad_input(err, "engine: '%s' was not decided here",
 				    d->program);
+	if (!plausible_run(e, measured->makespan_s, measured->energy_j,
+			   measured->hottest_c))
+		return zd_bad_input(err, "engine: a run of '%s' taking %g s and "
+				    "%g J is not one to learn from",
+				    d->program, measured->makespan_s,
+				    measured->energy_j);
+	int index = zd_action_index(&e->prior.space, &d->action);
+	if (index < 0)
+		return zd_bad_input(err, "engine: the decision for '%s' is not "
+				    "one of %s's", d->program,
+				    e->prior.board->name);
 	e->cur = p;
 	for (int z = 0; start_mc && z < e->prior.nzones; z++)
 		e->start_mc[z] = start_mc[z];
@@ -589,11 +1095,22 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 	if (p->query)
 		zd_model_query_set_start(p->query, e->start_mc);
 	program_state(e, p);
-	calibrate(e, p, d, measured);
+	if (p->query) {
+		/* the run corrects the predictions of every decision */
+		rc = correct_from_run(e, p, index, e->start_mc,
+				      measured->makespan_s, measured->energy_j,
+				      measured->hottest_c, err);
+		if (rc != 0)
+			return rc;
+		p->measured = true;
+		predict_refs(e, p);
+		/* the beliefs about every decision, for the next decision */
+		if ((rc = refresh_edp(p, err)) != 0)
+			return rc;
+	}
 	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
 		return rc;
-	if ((rc = remember_run(p, zd_action_index(&e->prior.space, &d->action),
-			       measured, err)) != 0)
+	if ((rc = remember_run(p, index, measured, err)) != 0)
 		return rc;
 	/* the direct update (Dyna-Q's "real experience") */
 	double reward = zd_profiler_reward(measured, &p->ref);
@@ -627,6 +1144,26 @@ int zd_engine_set_reference(struct zd_engine *e, const char *program,
 	p->ref.energy_ps_j = energy_powersave_j;
 	p->ref.makespan_perf_s = makespan_performance_s;
 	p->ref_measured = true;
+	return 0;
+}
+
+int zd_engine_predict(struct zd_engine *e, const char *program,
+		      const struct zd_action *a, struct zd_outcome *o,
+		      double *sd_log_edp, struct zd_err *err)
+{
+	struct engine_program *p = find_program(e, program);
+	int index = zd_action_index(&e->prior.space, a);
+	if (!p || !p->query || !p->corr_ready)
+		return zd_bad_input(err, "engine: no forecast for '%s': decide "
+				    "for it first, with a model", program);
+	if (index < 0)
+		return zd_bad_input(err, "engine: not a decision of %s",
+				    e->prior.board->name);
+	struct zd_corr_pred cp;
+	corrected_outcome(e, p, a, true, true, o);
+	zd_corr_predict(&p->corr, index, &cp);
+	if (sd_log_edp)
+		*sd_log_edp = cp.sd_edp;
 	return 0;
 }
 

@@ -64,7 +64,7 @@ static bool cached_fold(const struct bench_plan *p, int fold, double *seconds)
 	bool ok = j && want &&
 		  json_integer_value(json_object_get(j, "folds")) == p->folds &&
 		  json_equal(json_object_get(j, "held_out"), want);
-	for (int b = 0; ok && b < p->nboards; b++)
+	for (int b = 0; ok && b < p->nplain; b++)
 		ok = names_contain(json_object_get(j, "boards"), p->boards[b].name);
 	if (ok)
 		*seconds = json_number_value(json_object_get(j, "seconds"));

@@ -13,11 +13,17 @@
 static json_t *boards_json(const struct bench_plan *p)
 {
 	json_t *a = json_array();
-	for (int b = 0; a && b < p->nboards; b++)
-		json_array_append_new(a, json_pack("{s:s, s:i, s:f}", "name",
-						   p->boards[b].name, "decisions",
-						   p->boards[b].decisions,
-						   "limit_c", p->boards[b].limit_c));
+	for (int b = 0; a && b < p->nboards; b++) {
+		json_t *j = json_pack("{s:s, s:i, s:f}", "name",
+				      p->boards[b].name, "decisions",
+				      p->boards[b].decisions, "limit_c",
+				      p->boards[b].limit_c);
+		char spec[128];
+		bench_perturb_format(&p->perturb, spec, sizeof(spec));
+		if (j && p->boards[b].perturbed)
+			json_object_set_new(j, "perturbation", json_string(spec));
+		json_array_append_new(a, j);
+	}
 	return a;
 }
 

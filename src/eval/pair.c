@@ -83,7 +83,9 @@ static int new_sim(const struct pair *pr, struct zd_sim **sim,
 		   struct zd_err *err)
 {
 	struct zd_board *b = NULL;
-	int rc = zd_board_load(pr->board->name, pr->p->o->platform_dir, &b, err);
+	int rc = zd_board_load(pr->board->base, pr->p->o->platform_dir, &b, err);
+	if (rc == 0 && pr->board->perturbed)
+		bench_perturb_apply(&pr->p->perturb, b);
 	if (rc == 0)
 		rc = zd_sim_new(b, (uint64_t)pr->seed, sim, err); /* owns b */
 	const char *sc = pr->p->o->scenario;
@@ -449,8 +451,11 @@ static int fixed_runs(struct pair *pr, const char *policy, struct zd_err *err)
 
 /* ---- qlearn and zerodvfs ------------------------------------------------ */
 
+/* The engine decides with the board's description, never the perturbed
+ * simulator's: a real board differs from what its description says. */
 static int open_engine(struct pair *pr, const char *policy,
-		       struct zd_engine **e, struct zd_err *err)
+		       const struct zd_board *described, struct zd_engine **e,
+		       struct zd_err *err)
 {
 	bool model_free = strcmp(policy, "qlearn") == 0;
 	char model[PATH_MAX], agents[PATH_MAX];
@@ -464,7 +469,7 @@ static int open_engine(struct pair *pr, const char *policy,
 		return zd_fail(err, errno, "cannot remove %s: %s", agents,
 			       strerror(errno));
 	struct zd_engine_opts eo = {
-		.board = zd_sim_board(pr->sim),
+		.board = described,
 		.model_path = model,   /* not read when model_free */
 		.agents_path = agents,
 		.model_free = model_free,
@@ -518,9 +523,13 @@ static int learning_series(struct pair *pr, const char *policy,
 		return 0;
 	}
 	struct zd_engine *e = NULL;
+	struct zd_board *described = NULL;
 	struct zd_policy_program prog;
 	zd_policy_program_init(&prog, pr->wl->name, pr->wl->features);
-	int rc = open_engine(pr, policy, &e, err);
+	int rc = zd_board_load(pr->board->base, pr->p->o->platform_dir,
+			       &described, err);
+	if (rc == 0)
+		rc = open_engine(pr, policy, described, &e, err);
 	prog.engine = e;
 	for (int run = 0; rc == 0 && run < pr->p->runs; run++) {
 		rc = learning_run(pr, policy, run, &prog, err);
@@ -533,6 +542,7 @@ static int learning_series(struct pair *pr, const char *policy,
 		if (crc != 0 && rc == 0)
 			rc = zd_fail(err, -crc, "%s", cerr.msg);
 	}
+	zd_board_free(described);
 	return rc;
 }
 
@@ -583,7 +593,7 @@ int bench_pair_run(const struct bench_plan *p, int board, int workload,
 		.wl = &p->workloads[workload],
 		.sink = sink,
 	};
-	int rc = zd_profile_load(p->o->workload_dir, pr.board->name, pr.wl->name,
+	int rc = zd_profile_load(p->o->workload_dir, pr.board->base, pr.wl->name,
 				 &pr.w, err);
 	for (int seed = 1; rc == 0 && seed <= p->seeds; seed++) {
 		pr.seed = seed;

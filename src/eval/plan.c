@@ -131,6 +131,7 @@ static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
 	if (rc == 0) {
 		struct bench_board *bb = &p->boards[p->nboards++];
 		snprintf(bb->name, sizeof(bb->name), "%s", b->name);
+		snprintf(bb->base, sizeof(bb->base), "%s", b->name);
 		bb->decisions = space.count;
 		bb->limit_c = zd_board_limit_c(b);
 	}
@@ -149,11 +150,21 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 	if (rc == 0 && n == 0)
 		rc = zd_bad_input(err, "no board to bench in %s",
 				  zd_board_dir(o->platform_dir));
-	if (rc == 0 && (p->boards = calloc((size_t)n, sizeof(*p->boards))) == NULL)
+	if (rc == 0 && o->perturb)
+		rc = bench_perturb_parse(o->perturb, &p->perturb, err);
+	if (rc == 0 && (p->boards = calloc((size_t)n * 2, sizeof(*p->boards))) == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = add_board(p, o->boards ? o->boards[i] : all[i], err);
 	zd_board_names_free(all, nall);
+	p->nplain = p->nboards;
+	for (int i = 0; rc == 0 && p->perturb.on && i < p->nplain; i++) {
+		struct bench_board *twin = &p->boards[p->nboards++];
+		*twin = p->boards[i];
+		twin->perturbed = true;
+		snprintf(twin->name, sizeof(twin->name), "%.40s%s",
+			 p->boards[i].base, BENCH_PERTURB_SUFFIX);
+	}
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "perturb.h"
 #include "rows.h"
 #include "zdvfs/bench.h"
 #include "zdvfs/features.h"
@@ -34,7 +35,9 @@
 #define BENCH_HOT_AMBIENT_MC 35000
 
 struct bench_board {
-	char name[64];
+	char name[64];       /* NAME, or NAME+perturbed */
+	char base[64];       /* the description's name */
+	bool perturbed;
 	int decisions;       /* actions of the board (the table's sweep) */
 	double limit_c;      /* the thermal limit: lowest CPU trip - 5 C */
 };
@@ -57,6 +60,9 @@ struct bench_plan {
 	const struct zd_bench_opts *o;
 	struct bench_board *boards;
 	int nboards;
+	int nplain;          /* boards[0..nplain) are plain, then their
+			      * perturbed twins */
+	struct bench_perturb perturb;
 	struct bench_workload *workloads;
 	int nworkloads;
 	/* every workload of the manifest, in order (profiling, folds) */

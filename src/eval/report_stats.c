@@ -245,26 +245,43 @@ int rep_runs_to_reach(const double *series, int runs, double target)
 	return runs + 1;
 }
 
-/* The reward series of POLICY in one cell; -1 if a run is missing. */
+int rep_runs_within(const double *ratio, int runs, double limit)
+{
+	for (int r = 0; r < runs; r++)
+		if (ratio[r] <= limit)
+			return r + 1;
+	return runs + 1;
+}
+
+/* The oracle's EDP in one cell (the mean of its runs); NAN if none. */
+static double oracle_edp(const struct rep_data *d, int b, int w, int s)
+{
+	double sum = 0;
+	int n = 0;
+	for (int run = 0; run < d->meta.runs; run++) {
+		const struct rep_run *r = rep_data_run(d, b, w, REP_TABLE, s, run);
+		if (r != NULL && r->energy_j > 0 && r->makespan_s > 0) {
+			sum += r->energy_j * r->makespan_s;
+			n++;
+		}
+	}
+	return n ? sum / n : NAN;
+}
+
+/* The EDP ÷ oracle series of POLICY in one cell; -1 if a run is missing. */
 static int series_of(const struct rep_data *d, int b, int w, int s,
 		     int policy, double *out)
 {
+	double oracle = oracle_edp(d, b, w, s);
+	if (!(oracle > 0))
+		return -1;
 	for (int run = 0; run < d->meta.runs; run++) {
 		const struct rep_run *r = rep_data_run(d, b, w, policy, s, run);
-		if (r == NULL || isnan(r->reward))
+		if (r == NULL || !(r->energy_j > 0) || !(r->makespan_s > 0))
 			return -1;
-		out[run] = r->reward;
+		out[run] = r->energy_j * r->makespan_s / oracle;
 	}
 	return 0;
-}
-
-static double tail_mean(const double *series, int runs)
-{
-	int k = runs / 3 > 0 ? runs / 3 : 1;
-	double sum = 0;
-	for (int r = runs - k; r < runs; r++)
-		sum += series[r];
-	return sum / k;
 }
 
 struct bounded {
@@ -298,10 +315,8 @@ static int cell_convergence(const struct rep_data *d, int b, int w, int s,
 	if (series_of(d, b, w, s, REP_QLEARN, q) != 0 ||
 	    series_of(d, b, w, s, REP_ZERODVFS, z) != 0)
 		return -1;
-	double final = fmax(tail_mean(q, runs), tail_mean(z, runs));
-	double target = final - 0.05 * fabs(final);
-	*qn = rep_runs_to_reach(q, runs, target);
-	*zn = rep_runs_to_reach(z, runs, target);
+	*qn = rep_runs_within(q, runs, 1.05);
+	*zn = rep_runs_within(z, runs, 1.05);
 	return 0;
 }
 
@@ -371,6 +386,68 @@ void rep_reward_curve(const struct rep_data *d, int board, int policy,
 			}
 		mean[run] = n ? sum / n : NAN;
 	}
+}
+
+void rep_oracle_curve(const struct rep_data *d, int board, int policy,
+		      double *curve)
+{
+	const struct rep_meta *m = &d->meta;
+	int runs = m->runs;
+	double *sum = calloc((size_t)runs, sizeof(*sum));
+	int *n = calloc((size_t)runs, sizeof(*n));
+	for (int b = 0; sum && n && b < m->nboards; b++) {
+		if (board >= 0 && b != board)
+			continue;
+		for (int w = 0; w < m->nworkloads; w++)
+			for (int s = 1; s <= m->seeds; s++) {
+				double oracle = oracle_edp(d, b, w, s);
+				for (int run = 0; oracle > 0 && run < runs; run++) {
+					const struct rep_run *r = rep_data_run(
+						d, b, w, policy, s, run);
+					if (r == NULL || !(r->energy_j > 0) ||
+					    !(r->makespan_s > 0))
+						continue;
+					sum[run] += log(r->energy_j * r->makespan_s /
+							oracle);
+					n[run]++;
+				}
+			}
+	}
+	for (int run = 0; run < runs; run++)
+		curve[run] = sum && n && n[run] ? exp(sum[run] / n[run]) : NAN;
+	free(sum);
+	free(n);
+}
+
+void rep_regret(const struct rep_data *d, int board, int policy,
+		struct rep_regret *out)
+{
+	const struct rep_meta *m = &d->meta;
+	double total = 0;
+	memset(out, 0, sizeof(*out));
+	for (int b = 0; b < m->nboards; b++) {
+		if (board >= 0 && b != board)
+			continue;
+		for (int w = 0; w < m->nworkloads; w++)
+			for (int s = 1; s <= m->seeds; s++) {
+				double oracle = oracle_edp(d, b, w, s), cell = 0;
+				bool complete = oracle > 0;
+				for (int run = 0; complete && run < m->runs; run++) {
+					const struct rep_run *r = rep_data_run(
+						d, b, w, policy, s, run);
+					complete = r != NULL && r->energy_j > 0 &&
+						   r->makespan_s > 0;
+					if (complete)
+						cell += r->energy_j * r->makespan_s /
+								oracle - 1.0;
+				}
+				if (complete) {
+					total += cell;
+					out->cells++;
+				}
+			}
+	}
+	out->mean = out->cells ? total / out->cells : NAN;
 }
 
 /* ---- accuracy ----------------------------------------------------------- */

@@ -72,10 +72,9 @@ struct rep_latency {
 int rep_latency(const struct rep_data *d, int board, struct rep_latency *out,
 		struct zd_err *err);
 
-/* Runs to convergence, per (board, workload, seed): "final reward" is the
- * better of qlearn's and zerodvfs's mean reward over their last third of
- * runs; a series converged at the first run whose reward comes within 5 %
- * of it (final - 0.05 |final|). A series that never does counts as R+1. */
+/* Runs to convergence, per (board, workload, seed): a series converged at
+ * the first run whose energy x delay is within 5 % of the oracle's (the
+ * table's, same cell); a series that never does counts as R+1. */
 struct rep_convergence {
 	int series;          /* cells with both series complete */
 	int q_never, z_never;
@@ -89,6 +88,24 @@ int rep_convergence(const struct rep_data *d, int board,
 		    struct rep_convergence *out, struct zd_err *err);
 /* Runs SERIES (R values) needs to reach TARGET, R+1 if it never does. */
 int rep_runs_to_reach(const double *series, int runs, double target);
+/* Runs a series of EDP ÷ oracle ratios needs to come within LIMIT (1.05),
+ * R+1 if it never does. */
+int rep_runs_within(const double *ratio, int runs, double limit);
+
+/* EDP ÷ oracle of POLICY at each run (R values): the geometric mean over
+ * the board's cells (board -1: all), NAN where none. */
+void rep_oracle_curve(const struct rep_data *d, int board, int policy,
+		      double *curve);
+
+/* Regret over a bench's runs: per cell, the sum over runs of the EDP
+ * above the oracle's, relative to it (sum of EDP/oracle - 1; a policy
+ * that repeats one decision counts each run); the mean over cells. */
+struct rep_regret {
+	int cells;
+	double mean;
+};
+void rep_regret(const struct rep_data *d, int board, int policy,
+		struct rep_regret *out);
 /* The mean reward of POLICY at each run index over the board's cells
  * (R values into MEAN, NAN where none). */
 void rep_reward_curve(const struct rep_data *d, int board, int policy,

@@ -257,7 +257,7 @@ static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
 		      struct zd_sweep **sweeps, struct zd_err *err)
 {
 	int rc = 0;
-	for (int b = 0; rc == 0 && b < p->nboards; b++) {
+	for (int b = 0; rc == 0 && b < p->nplain; b++) {
 		struct zd_sweep_opts so = {
 			.board = p->boards[b].name,
 			.levels = ZD_SWEEP_COARSE_LEVELS,
@@ -282,7 +282,7 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 	struct zd_store *st = NULL;
 	double t0 = zd_monotonic_s();
 	int rc = zd_store_open(p->db, &st, err);
-	for (int b = 0; rc == 0 && b < p->nboards; b++) {
+	for (int b = 0; rc == 0 && b < p->nplain; b++) {
 		struct zd_sweep_stats stats = {0};
 		rc = zd_sweep_run(sweeps[b], st, &stats, err);
 		pc->before += zd_sweep_points_per_workload(sweeps[b]) *
@@ -594,7 +594,7 @@ int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err)
 		rc = new_sweeps(&p, &pc, sweeps, err);
 	if (rc == 0)
 		rc = bench_phases(&p, &pc, sweeps, err);
-	for (int b = 0; sweeps && b < p.nboards; b++)
+	for (int b = 0; sweeps && b < p.nplain; b++)
 		zd_sweep_free(sweeps[b]);
 	free(sweeps);
 	bench_plan_free(&p);
