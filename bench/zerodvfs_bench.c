@@ -186,14 +186,11 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 	if (zd_manifest_load(NULL, &m, err) != 0)
 		return NULL;
 	const struct zd_workload_info *w = zd_manifest_find(m, name);
-	char paths[4][512];
-	const char *files[4];
-	for (int i = 0; w && i < w->nsources; i++) {
-		zd_workload_source_path(zd_workload_dir(NULL), w->sources[i],
-					paths[i], sizeof(paths[i]));
-		files[i] = paths[i];
-	}
-	struct zd_feat_request req = {.files = files, .nfiles = w ? w->nsources : 0,
+	struct zd_workload_sources ws = {0};
+	if (w)
+		zd_workload_sources(NULL, w, &ws);
+	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
+				      .args = ws.args, .nargs = ws.nargs,
 				      .no_cache = true};
 	if (w)
 		zd_features_analyze(&req, &f, err);

@@ -155,6 +155,23 @@ int zd_features_analyze(const struct zd_feat_request *req,
 			struct zd_features **out, struct zd_err *err);
 void zd_features_free(struct zd_features *f);
 
+/* A compilation database for source as clangd finds one: in the
+ * directory of the source or any directory above it, either
+ * compile_commands.json or build/compile_commands.json, the nearest
+ * one that has an entry for the file. 1 and its path in out when found,
+ * else 0. */
+int zd_features_find_compile_commands(const char *source, char *out,
+				      size_t len);
+
+/* How far a decision may trust F: 1 for a clean parse, less the more
+ * errors libclang reported (each error is code the analysis did not see:
+ * 1 / (1 + errors / 4), at most 0.5 when a header was missing or a file
+ * could not be parsed at all, never under 0.05). The engine may explore
+ * more the lower it is. */
+double zd_features_confidence(const struct zd_features *f);
+/* The first parse error ("file:line:col: error: message"), or NULL. */
+const char *zd_features_first_error(const struct zd_features *f);
+
 /* The result as JSON (the cache stores exactly this), and back. */
 json_t *zd_features_json(const struct zd_features *f);
 int zd_features_from_json(const json_t *j, struct zd_features **out,

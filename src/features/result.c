@@ -253,3 +253,37 @@ int zd_features_from_json(const json_t *j, struct zd_features **out,
 	*out = f;
 	return 0;
 }
+
+/* Errors are the diagnostics libclang rated error or fatal, and files it
+ * could not parse; notes (a file not in the database) are not. */
+static bool is_error(const char *d)
+{
+	return strstr(d, ": error: ") != NULL ||
+	       strstr(d, ": fatal error: ") != NULL ||
+	       strstr(d, "libclang could not parse") != NULL;
+}
+
+const char *zd_features_first_error(const struct zd_features *f)
+{
+	for (int i = 0; f != NULL && i < f->ndiags; i++)
+		if (is_error(f->diags[i]))
+			return f->diags[i];
+	return NULL;
+}
+
+double zd_features_confidence(const struct zd_features *f)
+{
+	if (f == NULL)
+		return 0;
+	if (f->nerrors <= 0)
+		return 1;
+	double c = 1.0 / (1.0 + f->nerrors / 4.0);
+	for (int i = 0; i < f->ndiags; i++)
+		if (strstr(f->diags[i], ": fatal error: ") != NULL ||
+		    strstr(f->diags[i], "' file not found") != NULL ||
+		    strstr(f->diags[i], "libclang could not parse") != NULL) {
+			c = c < 0.5 ? c : 0.5;
+			break;
+		}
+	return c > 0.05 ? c : 0.05;
+}
