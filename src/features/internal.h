@@ -14,7 +14,7 @@
 #include "zdvfs/features.h"
 
 /* Bump when a rule or the JSON changes: older cache entries are ignored. */
-#define FX_VERSION "zdvfs-features 2"
+#define FX_VERSION "zdvfs-features 3"
 
 #define FX_MAX_NEST 24   /* loop levels tracked per function */
 #define FX_MAX_DIMS 4    /* subscripts kept per access */
