@@ -1650,6 +1650,13 @@ int fx_decide(struct fx_prog *p, struct zd_features *f)
 	for (int g = 0; g < p->nfuncs; g++)
 		if (p->funcs[g].has_task && p->funcs[g].serial_fallback)
 			p->funcs[g].task_cutoff = true;
+	/* a long constant loop that runs parallel work each iteration
+	 * counts time steps, not data: constant again */
+	for (int i = 0; i < p->nloops; i++)
+		if (p->loops[i].size_const > 0 && p->loops[i].encloses_par) {
+			p->loops[i].trip = FX_TRIP_CONST;
+			p->loops[i].trip_const = p->loops[i].size_const;
+		}
 	call_site_tiles(p);
 	mark_hot(&x);
 	complexity(&x);
