@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "decision.h"
@@ -20,7 +21,9 @@ static const char decide_usage[] =
 	"temperature, whether it is zero-shot (no run of the program known) and\n"
 	"how long deciding took, and how well the sources parsed: a parse with\n"
 	"errors is said on stderr and lowers the decision's confidence.\n"
-	"Runs nothing; see `zdvfs run` for that.\n\n"
+	"Runs nothing and saves nothing: the same command gives the same\n"
+	"decision (it says what it depended on: the model, the agents file\n"
+	"that runs and `zdvfs train` leave, the seed); see `zdvfs run`.\n\n"
 	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
 	"                    (sim:NAME is the same board)\n"
 	"  --source FILE...  the program's C or C++ sources (repeat, or list\n"
@@ -143,6 +146,12 @@ static void print_decision(const char *program, const char *board,
 	cli_print_outcome(stdout, json_object_get(j, "predicted"), NULL);
 	printf("\n  ");
 	cli_print_why(stdout, j);
+	json_t *dep = json_object_get(j, "depends_on");
+	const char *agents = json_string_value(json_object_get(dep, "agents"));
+	printf("\n  depends on: model %s, agents %s, seed %lld",
+	       json_string_value(json_object_get(dep, "model")),
+	       agents ? agents : "none yet (fresh)",
+	       (long long)json_integer_value(json_object_get(dep, "seed")));
 	json_t *src = json_object_get(j, "source");
 	if (json_is_object(src)) {
 		json_int_t errors =
@@ -159,6 +168,25 @@ static void print_decision(const char *program, const char *board,
 		       json_string_value(json_object_get(src, "options_from")));
 	}
 	printf("\n");
+}
+
+/* What a zero-shot decision depended on besides the program: the model
+ * and the agents file (as runs and `zdvfs train` left it, or none). */
+static json_t *depends_on(const struct decide_opts *o,
+			  const struct zd_board *b)
+{
+	char model[4096], agents[4200];
+	struct zd_err quiet = {0};
+	if (o->model != NULL)
+		snprintf(model, sizeof(model), "%s", o->model);
+	else if (zd_model_default_path(model, sizeof(model), &quiet) != 0)
+		model[0] = '\0';
+	bool have = cli_agents_path(b, o->model, false, agents, sizeof(agents),
+				    &quiet) == 0 &&
+		    access(agents, F_OK) == 0;
+	return json_pack("{s:s?, s:s?, s:i}", "model", model[0] ? model : NULL,
+			 "agents", have ? agents : NULL, "seed",
+			 (int)o->seed);
 }
 
 static int decide(const struct decide_opts *o, const struct zd_board *b,
@@ -186,6 +214,7 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 	if (rc == 0) {
 		json_t *j = cli_engine_decision_json(&space, b, &d);
 		json_object_set_new(j, "source", cli_program_source_json(&prog));
+		json_object_set_new(j, "depends_on", depends_on(o, b));
 		if (o->json) {
 			json_object_set_new(j, "program", json_string(prog.name));
 			json_object_set_new(j, "board", json_string(b->name));
@@ -195,13 +224,11 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 			json_decref(j);
 		}
 	}
-	if (engine != NULL) {
-		struct zd_err close_err = {0};
-		if (zd_engine_close(engine, &close_err) != 0 && rc == 0) {
-			*err = close_err; /* the agents could not be saved */
-			rc = -1;
-		}
-	}
+	/* Deciding runs nothing and learns nothing to keep: the zero-shot
+	 * training of this program is not saved into the agents file, so a
+	 * decision never depends on which programs were decided before
+	 * (issue 14); runs (`zdvfs run`, `zdvfs train`) change the agents. */
+	zd_engine_free(engine);
 	cli_program_free(&prog);
 	return rc;
 }

@@ -131,6 +131,19 @@ check "run's decision carries the confidence (a missing header: at most 0.5)" co
 	$ENGINE --no-learn --strict >"$T/out" 2>"$T/err"
 expect_status 2 "run --strict refuses it" $?
 
+# deciding for one program leaves another's zero-shot decision as it was
+agents_sum() { cat "$T"/agents-*.json 2>/dev/null | cksum; }
+before=$(agents_sum)
+"$ZDVFS" decide --board jetson-tx2 --source "$T/saxpy.cpp" $ENGINE --json >"$T/a1.json"
+"$ZDVFS" decide --board jetson-tx2 --source "$SRC/workloads/bots/fib.c" $ENGINE --json >/dev/null
+"$ZDVFS" decide --board jetson-tx2 --source "$SRC/workloads/polybench/gemm.c" $ENGINE --json >/dev/null
+"$ZDVFS" decide --board jetson-tx2 --source "$T/saxpy.cpp" $ENGINE --json >"$T/a2.json"
+check "the same zero-shot decision after others were decided" sh -c "
+	a=\$(grep '\"action\"' '$T/a1.json'); b=\$(grep '\"action\"' '$T/a2.json')
+	[ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ]"
+check "decide says what it depended on" contains "$T/a2.json" '"depends_on"'
+check "decide leaves the agents file as it was" test "$before" = "$(agents_sum)"
+
 # system headers are not the program: the same counts with omp.h and
 # stdio.h included as without
 printf '#include <omp.h>\n#include <stdio.h>\n' >"$T/with.c"
