@@ -49,4 +49,13 @@ check "governors listed" contains "$T/err" "schedutil"
 "$ZDVFS" sim --board jetson-tx2 --workload gemm --freq 1GHz --governor ondemand 2>/dev/null; expect_status 2 "--freq with a reactive governor" $?
 "$ZDVFS" sim --board jetson-tx2 2>/dev/null; expect_status 2 "--workload required" $?
 
+# a decision per cluster, as exec takes it; a repeated --level is refused
+"$ZDVFS" sim --board jetson-tx2 --workload fib --freq denver=1GHz,a57=2GHz --trace "$T/pc.csv" >/dev/null
+expect_status 0 "--freq per cluster" $?
+check "each cluster at its own frequency" sh -c "sed -n 2p '$T/pc.csv' | grep -q ',960000,2035200,'"
+"$ZDVFS" sim --board jetson-tx2 --workload fib --level a57=3,denver=11 --trace "$T/pl.csv" >/dev/null
+check "--level per cluster" sh -c "sed -n 2p '$T/pl.csv' | grep -q ',2035200,806400,'"
+"$ZDVFS" sim --board jetson-tx2 --workload fib --level 1 --level 3 2>"$T/err"; expect_status 2 "a repeated --level is an error" $?
+"$ZDVFS" sim --board jetson-tx2 --workload fib --freq gpu=1GHz 2>"$T/err"; expect_status 2 "an unknown cluster is an error" $?
+
 finish
