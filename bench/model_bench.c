@@ -47,14 +47,10 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 		zd_manifest_free(m);
 		return NULL;
 	}
-	char paths[4][512];
-	const char *files[4];
-	for (int i = 0; i < w->nsources; i++) {
-		zd_workload_source_path(zd_workload_dir(NULL), w->sources[i],
-					paths[i], sizeof(paths[i]));
-		files[i] = paths[i];
-	}
-	struct zd_feat_request req = {.files = files, .nfiles = w->nsources};
+	struct zd_workload_sources ws;
+	zd_workload_sources(NULL, w, &ws);
+	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
+				      .args = ws.args, .nargs = ws.nargs};
 	zd_features_analyze(&req, &f, err);
 	zd_manifest_free(m);
 	return f;

@@ -102,6 +102,34 @@ struct zd_feat_counts {
 				  * the calls that lead to it */
 };
 
+/* The continuous figures the 13 classes are thresholds of, over the hot
+ * code (parallel regions and what they call, weighted by estimated trip
+ * counts): what the environment model reads, since a figure moves a
+ * little with a change of style where a class can flip. Shares are
+ * 0..1 of hot accesses to memory (strides) or of hot operations. */
+struct zd_feat_metrics {
+	double unit_share;      /* consecutive elements */
+	double strided_share;   /* stride 2-8 elements or a row and more */
+	double random_share;    /* through index arrays or pointer chases */
+	double spatial_score;   /* stride score (spatial_locality's) */
+	double reuse_score;     /* reuse score (temporal_locality's) */
+	double ops_per_traffic; /* operations per unit of memory traffic
+				 * (a strided access 3, random 4); 100 with
+				 * no traffic */
+	double arith_share;     /* of hot operations (math calls count 4) */
+	double logic_share;     /* comparisons, branches, bit operations */
+	double vector_share;    /* vectorisable share of hot operations */
+	double carried_share;   /* hot work in loops carrying a dependence */
+	double sync_share;      /* hot work synchronised (critical, atomic,
+				 * locks, ordered) */
+	double irregular_share; /* hot work in loops whose trip follows a
+				 * parallel loop's variable or data */
+	double blocked_share;   /* hot accesses in tiles or fixed blocks */
+	double degree;          /* work ~ n^degree (log n adds 0.5 at most
+				 * 1; exponential: 6) */
+	bool valid;             /* false in results of older analysers */
+};
+
 /* An LLM's second opinion, side by side with the static result. */
 struct zd_feat_llm {
 	char *url;
@@ -120,6 +148,7 @@ struct zd_features {
 	int nfiles;
 	char **files;            /* the analysed sources, as given */
 	struct zd_feat_counts counts;
+	struct zd_feat_metrics metrics;
 	struct zd_feat_decision feat[ZD_FEAT_COUNT];
 	int ndiags;
 	char **diags;            /* "file:line:col: error: message", and
@@ -154,6 +183,23 @@ struct zd_feat_request {
 int zd_features_analyze(const struct zd_feat_request *req,
 			struct zd_features **out, struct zd_err *err);
 void zd_features_free(struct zd_features *f);
+
+/* A compilation database for source as clangd finds one: in the
+ * directory of the source or any directory above it, either
+ * compile_commands.json or build/compile_commands.json, the nearest
+ * one that has an entry for the file. 1 and its path in out when found,
+ * else 0. */
+int zd_features_find_compile_commands(const char *source, char *out,
+				      size_t len);
+
+/* How far a decision may trust F: 1 for a clean parse, less the more
+ * errors libclang reported (each error is code the analysis did not see:
+ * 1 / (1 + errors / 4), at most 0.5 when a header was missing or a file
+ * could not be parsed at all, never under 0.05). The engine may explore
+ * more the lower it is. */
+double zd_features_confidence(const struct zd_features *f);
+/* The first parse error ("file:line:col: error: message"), or NULL. */
+const char *zd_features_first_error(const struct zd_features *f);
 
 /* The result as JSON (the cache stores exactly this), and back. */
 json_t *zd_features_json(const struct zd_features *f);

@@ -39,6 +39,31 @@ const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
 void zd_workload_source_path(const char *workload_dir, const char *source,
 			     char *out, size_t len);
 
+/* A workload's sources as the feature analysis takes them: the paths,
+ * and the compiler options every workload source is analysed with (the
+ * directory of the shared "wl.h", workloads/common, as -I). Training
+ * (profile, bench), `zdvfs run --workload` and `zdvfs decide --source` on
+ * a workload's file all take them from here, so a decision sees the
+ * features the model was trained on. */
+#define ZD_WORKLOAD_FLAG_LEN 4200
+struct zd_workload_sources {
+	char paths[4][4096];
+	const char *files[4];
+	int nfiles;
+	char flags[1][ZD_WORKLOAD_FLAG_LEN];
+	const char *args[1];
+	int nargs;
+};
+void zd_workload_sources(const char *workload_dir,
+			 const struct zd_workload_info *w,
+			 struct zd_workload_sources *out);
+
+/* The workload of the manifest one of whose sources is the file at path
+ * (same file after resolving links and relative paths), or NULL. */
+const struct zd_workload_info *
+zd_manifest_find_source(const struct zd_manifest *m, const char *workload_dir,
+			const char *path);
+
 /* Path of the profile of `workload` on `board`; whether it exists. */
 bool zd_profile_path(const char *dir, const char *board, const char *workload,
 		     char *out, size_t len);

@@ -3,12 +3,15 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "decision.h"
 
 static const char decide_usage[] =
 	"usage: zdvfs decide --board NAME --source FILE... [--program NAME]\n"
+	"                    [-I DIR] [-D NAME[=V]] [-U NAME]\n"
+	"                    [--compile-commands FILE] [--strict]\n"
 	"                    [--model FILE] [--db FILE] [--guard C] [--seed S]\n"
 	"                    [--json]\n\n"
 	"Decides, for the OpenMP program made of FILE... on board NAME, how many\n"
@@ -16,10 +19,16 @@ static const char decide_usage[] =
 	"cluster runs (ZeroDVFS: code features, environment model, agents).\n"
 	"Prints the decision, its predicted makespan, energy, power and hottest\n"
 	"temperature, whether it is zero-shot (no run of the program known) and\n"
-	"how long deciding took. Runs nothing; see `zdvfs run` for that.\n\n"
+	"how long deciding took, and how well the sources parsed: a parse with\n"
+	"errors is said on stderr and lowers the decision's confidence.\n"
+	"Runs nothing and saves nothing: the same command gives the same\n"
+	"decision (it says what it depended on: the model, the agents file\n"
+	"that runs and `zdvfs train` leave, the seed); see `zdvfs run`.\n\n"
 	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
 	"                    (sim:NAME is the same board)\n"
-	"  --source FILE...  the program's C sources (repeat, or list them)\n"
+	"  --source FILE...  the program's C or C++ sources (repeat, or list\n"
+	"                    them)\n"
+	CLI_SOURCE_USAGE
 	"  --program NAME    its name in the store (default: the first source's\n"
 	"                    file name without .c)\n"
 	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
@@ -34,6 +43,7 @@ struct decide_opts {
 	const char *board, *program, *model, *db, *platform_dir;
 	const char **sources;
 	int nsources;
+	struct cli_source_opts src;
 	double guard_c;
 	uint64_t seed;
 	bool json;
@@ -64,6 +74,7 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		{"seed", required_argument, NULL, 'S'},
 		{"json", no_argument, NULL, 'j'},
 		{"platform-dir", required_argument, NULL, 'P'},
+		CLI_SOURCE_LONG_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -71,7 +82,14 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 	o->seed = 1;
 	int c, rc = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS,
+					   options, NULL)) != -1) {
+		int taken = cli_source_option(&o->src, c, optarg);
+		if (taken != 0) {
+			if (taken < 0)
+				rc = cli_usage_error("decide", "out of memory");
+			continue;
+		}
 		switch (c) {
 		case 'b':
 			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
@@ -120,7 +138,47 @@ static void print_decision(const char *program, const char *board,
 	cli_print_outcome(stdout, json_object_get(j, "predicted"), NULL);
 	printf("\n  ");
 	cli_print_why(stdout, j);
+	json_t *dep = json_object_get(j, "depends_on");
+	const char *agents = json_string_value(json_object_get(dep, "agents"));
+	printf("\n  depends on: model %s, agents %s, seed %lld",
+	       json_string_value(json_object_get(dep, "model")),
+	       agents ? agents : "none yet (fresh)",
+	       (long long)json_integer_value(json_object_get(dep, "seed")));
+	json_t *src = json_object_get(j, "source");
+	if (json_is_object(src)) {
+		json_int_t errors =
+			json_integer_value(json_object_get(src, "errors"));
+		printf("\n  source: ");
+		if (errors == 0)
+			printf("parsed cleanly");
+		else
+			printf("%lld parse error%s, confidence %.2f",
+			       (long long)errors, errors == 1 ? "" : "s",
+			       json_number_value(
+				       json_object_get(src, "confidence")));
+		printf(" (options: %s)",
+		       json_string_value(json_object_get(src, "options_from")));
+	}
 	printf("\n");
+}
+
+/* What a zero-shot decision depended on besides the program: the model
+ * and the agents file (as runs and `zdvfs train` left it, or none). */
+static json_t *depends_on(const struct decide_opts *o,
+			  const struct zd_board *b)
+{
+	char model[4096], agents[4200];
+	struct zd_err quiet = {0};
+	if (o->model != NULL)
+		snprintf(model, sizeof(model), "%s", o->model);
+	else if (zd_model_default_path(model, sizeof(model), &quiet) != 0)
+		model[0] = '\0';
+	bool have = cli_agents_path(b, o->model, false, agents, sizeof(agents),
+				    &quiet) == 0 &&
+		    access(agents, F_OK) == 0;
+	return json_pack("{s:s?, s:s?, s:i}", "model", model[0] ? model : NULL,
+			 "agents", have ? agents : NULL, "seed",
+			 (int)o->seed);
 }
 
 static int decide(const struct decide_opts *o, const struct zd_board *b,
@@ -133,7 +191,8 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 	struct zd_engine_decision d;
 	cli_program_name(o->sources[0], name, sizeof(name));
 	int rc = cli_program_load(&prog, o->program ? o->program : name,
-				  o->sources, o->nsources, NULL, 0, NULL, err);
+				  o->sources, o->nsources, &o->src, NULL,
+				  "decide", err);
 	struct cli_engine_opts eo = {
 		.model_path = o->model, .guard_c = o->guard_c, .seed = o->seed,
 	};
@@ -146,6 +205,8 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 				      err);
 	if (rc == 0) {
 		json_t *j = cli_engine_decision_json(&space, b, &d);
+		json_object_set_new(j, "source", cli_program_source_json(&prog));
+		json_object_set_new(j, "depends_on", depends_on(o, b));
 		if (o->json) {
 			json_object_set_new(j, "program", json_string(prog.name));
 			json_object_set_new(j, "board", json_string(b->name));
@@ -155,13 +216,11 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 			json_decref(j);
 		}
 	}
-	if (engine != NULL) {
-		struct zd_err close_err = {0};
-		if (zd_engine_close(engine, &close_err) != 0 && rc == 0) {
-			*err = close_err; /* the agents could not be saved */
-			rc = -1;
-		}
-	}
+	/* Deciding runs nothing and learns nothing to keep: the zero-shot
+	 * training of this program is not saved into the agents file, so a
+	 * decision never depends on which programs were decided before
+	 * (issue 14); runs (`zdvfs run`, `zdvfs train`) change the agents. */
+	zd_engine_free(engine);
 	cli_program_free(&prog);
 	return rc;
 }
@@ -172,6 +231,7 @@ int cmd_decide(int argc, char **argv)
 	int rc = parse_decide_opts(argc, argv, &o);
 	if (rc != 0) {
 		free(o.sources);
+		cli_source_opts_free(&o.src);
 		return rc < 0 ? 0 : rc;
 	}
 	struct zd_err err = {0};
@@ -186,5 +246,6 @@ int cmd_decide(int argc, char **argv)
 	zd_store_close(store);
 	zd_board_free(b);
 	free(o.sources);
+	cli_source_opts_free(&o.src);
 	return status;
 }

@@ -63,8 +63,8 @@ static int features_from_store(struct cli_program *p, struct zd_store *store,
 
 int cli_program_load(struct cli_program *p, const char *name,
 		     const char *const *sources, int nsources,
-		     const char *const *args, int nargs, struct zd_store *store,
-		     struct zd_err *err)
+		     const struct cli_source_opts *so, struct zd_store *store,
+		     const char *cmd, struct zd_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	if (strlen(name) >= sizeof(p->name))
@@ -74,14 +74,29 @@ int cli_program_load(struct cli_program *p, const char *name,
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (nsources == 0)
 		return store ? features_from_store(p, store, err) : 0;
-	struct zd_feat_request req = {
-		.files = sources, .nfiles = nsources, .args = args, .nargs = nargs,
-	};
-	int rc = hash_sources(sources, nsources, p->source_hash,
-			      sizeof(p->source_hash), err);
+	struct cli_source_opts none = {0};
+	struct cli_source_plan plan;
+	int rc = cli_source_plan(so ? so : &none, sources, nsources, &plan, err);
 	if (rc == 0)
-		rc = zd_features_analyze(&req, &p->features, err);
+		rc = hash_sources(sources, nsources, p->source_hash,
+				  sizeof(p->source_hash), err);
+	if (rc == 0)
+		rc = zd_features_analyze(&plan.req, &p->features, err);
+	if (rc == 0) {
+		snprintf(p->options_from, sizeof(p->options_from), "%s",
+			 plan.how);
+		rc = cli_source_check(cmd, so ? so : &none, p->features,
+				      plan.how, err);
+	}
+	cli_source_plan_free(&plan);
 	return rc;
+}
+
+json_t *cli_program_source_json(const struct cli_program *p)
+{
+	if (p->features == NULL || p->source_hash[0] == '\0')
+		return json_null();
+	return cli_source_json(p->features, p->options_from);
 }
 
 void cli_program_free(struct cli_program *p)

@@ -17,21 +17,30 @@
 #include "zdvfs/features.h"
 #include "zdvfs/model.h"
 #include "zdvfs/store.h"
+#include "sources.h"
 
 /* A program as the engine and the store know it. */
 struct cli_program {
 	char name[64];
 	char source_hash[32];     /* "" when its features came from the store */
 	struct zd_features *features; /* NULL: none known */
+	char options_from[PATH_MAX + 64]; /* the sources' compiler options
+					   * came from ("" from the store) */
 };
 
 /* The program's features from its sources (cached by zd_features_analyze;
- * `args` are compiler flags such as -I DIR), or else the ones the store
- * holds for `name`. With neither, features stays NULL. */
+ * options as cli_source_plan resolves them; `so` NULL: none given), or
+ * else the ones the store holds for `name`. With neither, features stays
+ * NULL. A parse with errors is said on stderr as command `cmd`'s warning,
+ * or with --strict is an error (cli_source_check). */
 int cli_program_load(struct cli_program *p, const char *name,
 		     const char *const *sources, int nsources,
-		     const char *const *args, int nargs, struct zd_store *store,
-		     struct zd_err *err);
+		     const struct cli_source_opts *so, struct zd_store *store,
+		     const char *cmd, struct zd_err *err);
+/* The "source" object of a decision: files, where their options came
+ * from, parse errors, the confidence they leave (cli_source_json); null
+ * when the features came from the store. */
+json_t *cli_program_source_json(const struct cli_program *p);
 void cli_program_free(struct cli_program *p);
 /* The default program name: the file name of `path` without directory
  * and without a ".c" ending. */

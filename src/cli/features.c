@@ -6,20 +6,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sources.h"
 #include "zdvfs/features.h"
 
 static const char features_usage[] =
 	"usage: zdvfs features [--json] [--explain] [-I DIR] [-D NAME[=V]]\n"
-	"                      [-U NAME] [--compile-commands FILE]\n"
+	"                      [-U NAME] [--compile-commands FILE] [--strict]\n"
 	"                      [--llm URL [--llm-model NAME] [--llm-timeout S]\n"
 	"                      [--llm-retries N]] [--no-cache] [--cache-dir DIR]\n"
 	"                      FILE...\n\n"
 	"Derives the 13 code features of the ZeroDVFS method (memory access\n"
 	"pattern, locality, complexity, dependences, false sharing, ...) and the\n"
 	"syntactic counts from the program's C sources with libclang, in\n"
-	"milliseconds and without a network. FILE... are the files of one\n"
-	"program. Results are cached by the content of the sources and the\n"
-	"options.\n\n"
+	"milliseconds and without a network. FILE... are the C or C++ files\n"
+	"of one program. Results are cached by the content of the sources and\n"
+	"the options.\n\n"
 	"  --json                  machine-readable output\n"
 	"  --explain               the rule, the figures and the source\n"
 	"                          locations behind each feature\n"
@@ -27,7 +28,12 @@ static const char features_usage[] =
 	"                          include paths and macros, as for a compiler\n"
 	"  --compile-commands FILE each file's options from a compilation\n"
 	"                          database (a directory holding one is fine);\n"
-	"                          without FILEs, every file in it\n"
+	"                          without FILEs, every file in it. Default: a\n"
+	"                          compile_commands.json next to the sources or\n"
+	"                          above them, or in a build/ there, that lists\n"
+	"                          them; a workload's own sources get the\n"
+	"                          options training used\n"
+	"  --strict                a parse with errors is an error (status 2)\n"
 	"  --llm URL               also ask an OpenAI-compatible endpoint\n"
 	"                          (llama.cpp server, ollama), shown beside the\n"
 	"                          static result; key in $ZDVFS_LLM_API_KEY\n"
@@ -40,37 +46,21 @@ static const char features_usage[] =
 	"                          ~/.cache/zdvfs)\n\n"
 	"Exit status 2 for a missing file or code without any function;\n"
 	"code libclang cannot fully parse gives a partial result and its\n"
-	"diagnostics.\n";
+	"diagnostics (with --strict: exit status 2).\n";
 
 struct options {
 	bool json, explain;
-	struct zd_feat_request req;
+	struct cli_source_opts src;
+	const char *const *files;
+	int nfiles;
+	bool no_cache;
+	const char *cache_dir;
 	struct zd_feat_llm_request llm;
-	const char **args;
-	int nargs;
 };
-
-static int push_arg(struct options *o, const char *flag, const char *value)
-{
-	const char **v = realloc(o->args, ((size_t)o->nargs + 2) *
-						  sizeof(char *));
-	if (v == NULL)
-		return -1;
-	o->args = v;
-	char *a = malloc(strlen(flag) + strlen(value) + 1);
-	if (a == NULL)
-		return -1;
-	strcpy(a, flag);
-	strcat(a, value);
-	o->args[o->nargs++] = a;
-	return 0;
-}
 
 static void free_options(struct options *o)
 {
-	for (int i = 0; i < o->nargs; i++)
-		free((char *)o->args[i]);
-	free(o->args);
+	cli_source_opts_free(&o->src);
 }
 
 static void print_llm_cell(const struct zd_features *f, int i)
@@ -175,7 +165,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	static const struct option options[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"explain", no_argument, NULL, 'e'},
-		{"compile-commands", required_argument, NULL, 'c'},
+		CLI_SOURCE_LONG_OPTIONS,
 		{"llm", required_argument, NULL, 'l'},
 		{"llm-model", required_argument, NULL, 'm'},
 		{"llm-timeout", required_argument, NULL, 't'},
@@ -189,24 +179,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 	long v;
 	optind = 1;
 	o->llm.retries = -1;
-	while ((c = getopt_long(argc, argv, "I:D:U:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS "h",
+				options, NULL)) != -1) {
+		int taken = cli_source_option(&o->src, c, optarg);
+		if (taken < 0)
+			return cli_usage_error("features", "out of memory");
+		if (taken > 0)
+			continue;
 		switch (c) {
 		case 'j':
 			o->json = true;
 			break;
 		case 'e':
 			o->explain = true;
-			break;
-		case 'I':
-		case 'D':
-		case 'U': {
-			char flag[3] = {'-', (char)c, '\0'};
-			if (push_arg(o, flag, optarg) != 0)
-				return cli_usage_error("features", "out of memory");
-			break;
-		}
-		case 'c':
-			o->req.compile_commands = optarg;
 			break;
 		case 'l':
 			o->llm.url = optarg;
@@ -231,10 +216,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->llm.retries = (int)v;
 			break;
 		case 'n':
-			o->req.no_cache = true;
+			o->no_cache = true;
 			break;
 		case 'C':
-			o->req.cache_dir = optarg;
+			o->cache_dir = optarg;
 			break;
 		case 'h':
 			fputs(features_usage, stdout);
@@ -243,11 +228,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return cli_usage_error("features", "bad option");
 		}
 	}
-	o->req.files = (const char *const *)argv + optind;
-	o->req.nfiles = argc - optind;
-	o->req.args = o->args;
-	o->req.nargs = o->nargs;
-	if (o->req.nfiles == 0 && o->req.compile_commands == NULL)
+	o->files = (const char *const *)argv + optind;
+	o->nfiles = argc - optind;
+	if (o->nfiles == 0 && o->src.compile_commands == NULL)
 		return cli_usage_error("features", "no source file given");
 	return 0;
 }
@@ -263,12 +246,23 @@ int cmd_features(int argc, char **argv)
 	}
 	struct zd_features *f = NULL;
 	struct zd_err err = {0};
-	if (zd_features_analyze(&o.req, &f, &err) != 0) {
+	struct cli_source_plan plan;
+	rc = cli_source_plan(&o.src, o.files, o.nfiles, &plan, &err);
+	plan.req.no_cache = o.no_cache;
+	plan.req.cache_dir = o.cache_dir;
+	if (rc != 0 || zd_features_analyze(&plan.req, &f, &err) != 0 ||
+	    (o.src.strict && cli_source_check("features", &o.src, f, plan.how,
+					      &err) != 0)) {
+		if (f != NULL)
+			print_diags(f);
+		zd_features_free(f);
+		cli_source_plan_free(&plan);
 		free_options(&o);
 		return cli_error("features", &err);
 	}
 	if (o.llm.url != NULL && zd_features_llm(f, &o.llm, &err) != 0) {
 		zd_features_free(f);
+		cli_source_plan_free(&plan);
 		free_options(&o);
 		return cli_error("features", &err);
 	}
@@ -277,12 +271,15 @@ int cmd_features(int argc, char **argv)
 				"stands\n",
 			f->llm->url, f->llm->error);
 	if (o.json) {
-		rc = cli_print_json(zd_features_json(f));
+		json_t *j = zd_features_json(f);
+		json_object_set_new(j, "source", cli_source_json(f, plan.how));
+		rc = cli_print_json(j);
 	} else {
 		print_diags(f);
 		print_text(f, o.explain);
 	}
 	zd_features_free(f);
+	cli_source_plan_free(&plan);
 	free_options(&o);
 	return rc;
 }

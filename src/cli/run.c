@@ -15,6 +15,8 @@
 
 static const char run_usage[] =
 	"usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
+	"                 [-I DIR] [-D N[=V]] [-U N] [--compile-commands F]\n"
+	"                 [--strict]\n"
 	"                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
 	"                 [--no-learn] [--explore never|auto] [--seed S]\n"
 	"                 [--interval MS] [--json]\n"
@@ -44,8 +46,9 @@ static const char run_usage[] =
 	"                    as the kernel's governor for the run)\n"
 	"  --board NAME      the board description (default: the one matching\n"
 	"                    this machine's CPUs and clusters; zerodvfs needs one)\n"
-	"  --source FILE...  the program's C sources, for its code features\n"
-	"                    (repeat, or list them before --)\n"
+	"  --source FILE...  the program's C or C++ sources, for its code\n"
+	"                    features (repeat, or list them before --)\n"
+	CLI_SOURCE_USAGE
 	"  --program NAME    its name in the store (default: CMD's file name, or\n"
 	"                    the workload's)\n"
 	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
@@ -170,6 +173,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		{"workload-dir", required_argument, NULL, 'W'},
 		{"yes-sweep", no_argument, NULL, 'Y'},
 		{"explore", required_argument, NULL, 'E'},
+		CLI_SOURCE_LONG_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -184,8 +188,15 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	/* "+": stop at the first non-option, so CMD's own options are its. */
 	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
+	       (c = getopt_long(argc, argv, "+o:" CLI_SOURCE_SHORT_OPTIONS,
+				options, NULL)) != -1) {
 		after_source = c == 's';
+		int taken = cli_source_option(&o->src, c, optarg);
+		if (taken != 0) {
+			if (taken < 0)
+				rc = cli_usage_error("run", "out of memory");
+			continue;
+		}
 		switch (c) {
 		case 'p': o->policy = optarg; break;
 		case 'b': o->board = optarg; break;
@@ -199,7 +210,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'r': o->root = optarg; break;
 		case 'w': o->workload = optarg; break;
 		case 'P': o->platform_dir = optarg; break;
-		case 'W': o->workload_dir = optarg; break;
+		case 'W': o->workload_dir = o->src.workload_dir = optarg; break;
 		case 'Y': o->yes_sweep = true; break;
 		case 'E':
 			if (strcmp(optarg, "never") == 0 || strcmp(optarg, "auto") == 0)
@@ -828,7 +839,7 @@ static int run_program(struct real_run *rr)
 	cli_program_name(rr->o->argv[0], name, sizeof(name));
 	if (rc == 0)
 		rc = run_ctx_open(&rr->ctx, rr->o->program ? rr->o->program : name,
-				  rr->o->sources, rr->o->nsources, NULL, 0,
+				  rr->o->sources, rr->o->nsources, &rr->o->src,
 				  &err);
 	if (rc == 0 && rr->board != NULL) {
 		check_board_fits(rr);
@@ -900,5 +911,6 @@ int cmd_run(int argc, char **argv)
 	else if (rc < 0)
 		rc = 0;
 	free(o.sources);
+	cli_source_opts_free(&o.src);
 	return rc;
 }

@@ -18,6 +18,7 @@ struct run_opts {
 	const char *workload;    /* simulator only */
 	const char **sources;
 	int nsources;
+	struct cli_source_opts src; /* -I/-D/-U, --compile-commands, --strict */
 	const char *program;
 	const char *policy;      /* zerodvfs, qlearn, table or a governor */
 	const char *db, *model, *root, *output;
@@ -107,13 +108,14 @@ bool run_action_of(const struct zd_action_space *s,
 
 /* With ctx->o, board, info, backend (and measure) set: the CPUs a program
  * may get, the map and action space of the board, the program `name` and
- * its features (from `sources` compiled with `args`, else the store's),
+ * its features (from `sources` with the options `so` resolves, else the
+ * store's),
  * the store (with a board) and a learned policy with what it needs (the
  * engine; qlearn's references; the table's way to measure). On failure
  * the caller still calls run_ctx_close. */
 int run_ctx_open(struct run_ctx *ctx, const char *name,
 		 const char *const *sources, int nsources,
-		 const char *const *args, int nargs, struct zd_err *err);
+		 const struct cli_source_opts *so, struct zd_err *err);
 void run_ctx_close(struct run_ctx *ctx);
 
 int run_sim(const struct run_opts *o);

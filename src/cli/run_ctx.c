@@ -188,7 +188,7 @@ static int open_learned(struct run_ctx *ctx, struct zd_err *err)
 
 int run_ctx_open(struct run_ctx *ctx, const char *name,
 		 const char *const *sources, int nsources,
-		 const char *const *args, int nargs, struct zd_err *err)
+		 const struct cli_source_opts *so, struct zd_err *err)
 {
 	const struct run_opts *o = ctx->o;
 	const struct zd_board *b = ctx->board;
@@ -206,8 +206,8 @@ int run_ctx_open(struct run_ctx *ctx, const char *name,
 			return zd_bad_input(err, "none of %s's usable CPUs is "
 					    "online here", b->name);
 	}
-	rc = cli_program_load(&ctx->prog, name, sources, nsources, args, nargs,
-			      ctx->store, err);
+	rc = cli_program_load(&ctx->prog, name, sources, nsources, so,
+			      ctx->store, "run", err);
 	if (rc != 0)
 		return rc;
 	if (needs_features(o) && ctx->prog.features == NULL)
@@ -318,6 +318,7 @@ json_t *run_choice_json(const struct run_ctx *ctx, const struct run_choice *ch)
 	if (j == NULL)
 		return NULL;
 	json_object_set_new(j, "policy", json_string(ctx->o->policy));
+	json_object_set_new(j, "source", cli_program_source_json(&ctx->prog));
 	if (ch->by_engine && zd_engine_model_free(ctx->engine)) {
 		/* qlearn: no model, so nothing predicted; why in its words */
 		json_object_set_new(j, "predicted", json_null());

@@ -12,22 +12,12 @@
 #include "zdvfs/sim.h"
 #include "zdvfs/workload.h"
 
-/* The workload's sources as the manifest lists them (relative to the
- * directory above workloads/), and -I for their common header. */
-struct workload_sources {
-	char paths[4][4096];
-	const char *files[4];
-	int nfiles;
-	char include[4200];
-	const char *args[1];
-};
-
+/* The workload's sources as the manifest lists them, analysed with the
+ * options training used (cli_source_plan finds them from the manifest). */
 static int workload_sources(const struct run_opts *o,
-			    struct workload_sources *ws, struct zd_err *err)
+			    struct zd_workload_sources *ws, struct zd_err *err)
 {
 	struct zd_manifest *m = NULL;
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", zd_workload_dir(o->workload_dir));
 	int rc = zd_manifest_load(o->workload_dir, &m, err);
 	if (rc != 0)
 		return rc;
@@ -37,14 +27,7 @@ static int workload_sources(const struct run_opts *o,
 		return zd_bad_input(err, "no workload '%s' in the manifest (see "
 				    "`zdvfs workloads`)", o->workload);
 	}
-	for (int i = 0; i < w->nsources && i < 4; i++) {
-		zd_workload_source_path(dir, w->sources[i], ws->paths[i],
-					sizeof(ws->paths[i]));
-		ws->files[i] = ws->paths[i];
-		ws->nfiles = i + 1;
-	}
-	snprintf(ws->include, sizeof(ws->include), "-I%s/common", dir);
-	ws->args[0] = ws->include;
+	zd_workload_sources(o->workload_dir, w, ws);
 	zd_manifest_free(m);
 	return 0;
 }
@@ -228,7 +211,7 @@ int run_sim(const struct run_opts *o)
 	struct zd_sim *sim = NULL;
 	struct side_sim side = {0};
 	struct zd_sim_workload w;
-	struct workload_sources ws = {0};
+	struct zd_workload_sources ws = {0};
 	struct run_ctx ctx = {.o = o, .backend = "sim"};
 	FILE *out = stdout;
 	int rc = zd_board_load(board, o->platform_dir, &b, &err);
@@ -253,10 +236,10 @@ int run_sim(const struct run_opts *o)
 		rc = o->nsources
 			     ? run_ctx_open(&ctx, o->program ? o->program
 							     : o->workload,
-					    o->sources, o->nsources, NULL, 0, &err)
+					    o->sources, o->nsources, &o->src, &err)
 			     : run_ctx_open(&ctx, o->program ? o->program
 							     : o->workload,
-					    ws.files, ws.nfiles, ws.args, 1, &err);
+					    ws.files, ws.nfiles, &o->src, &err);
 	}
 	if (rc == 0 && o->output != NULL && (out = fopen(o->output, "we")) == NULL)
 		rc = zd_fail(&err, errno, "cannot write report %s: %s",

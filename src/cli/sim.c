@@ -25,6 +25,9 @@ static const char sim_usage[] =
 	"  --cores N         the N fastest usable cores (default: all but the\n"
 	"                    board's reserved ones)\n"
 	"  --cpus LIST       exactly these CPUs, like 1,3-5\n"
+	"  --freq C=F,...    per cluster (its name or number, as `zdvfs platforms\n"
+	"                    show` lists them): a cluster not named runs at its\n"
+	"                    highest level; --level C=I,... likewise\n"
 	"  --freq F          every cluster at the level nearest F (1.4GHz, 1400MHz,\n"
 	"                    1400000; more than 10 % outside the board's levels\n"
 	"                    is refused); implies --governor userspace\n"
@@ -44,6 +47,7 @@ static const char sim_usage[] =
 
 struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
+	const char *level_arg;   /* I, or C=I,... per cluster */
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
 	bool start_idle;
@@ -89,7 +93,13 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		case 'b': o->board = optarg; break;
 		case 'w': o->workload = optarg; break;
 		case 'c': o->cpus = optarg; break;
-		case 'f': o->freq = optarg; break;
+		case 'f':
+			if (o->freq != NULL)
+				rc = cli_usage_error("sim", "--freq given twice "
+							    "(one --freq C=F,... "
+							    "sets several clusters)");
+			o->freq = optarg;
+			break;
 		case 'g': o->governor = optarg; break;
 		case 't': o->trace = optarg; break;
 		case 'j': o->json = true; break;
@@ -101,9 +111,16 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 				o->cores = (int)v;
 			break;
 		case 'l':
-			if ((rc = cli_parse_long("sim", "--level", optarg,
-						0, 63, &v)) == 0)
+			if (o->level_arg != NULL)
+				rc = cli_usage_error("sim", "--level given twice "
+							    "(one --level C=I,... "
+							    "sets several clusters)");
+			else if (strchr(optarg, '=') != NULL)
+				o->level = 0; /* per cluster: make_policy */
+			else if ((rc = cli_parse_long("sim", "--level", optarg,
+						      0, 63, &v)) == 0)
 				o->level = (int)v;
+			o->level_arg = optarg;
 			break;
 		case 'r':
 			if ((rc = cli_parse_long("sim", "--runs", optarg,
@@ -154,6 +171,64 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	    strcmp(o->governor, "userspace") != 0)
 		return cli_usage_error("sim", "--freq/--level fix the frequency: "
 					      "they go with --governor userspace");
+	return 0;
+}
+
+/* --freq C=F,... or --level C=I,...: each named cluster (by name or
+ * number) at that frequency (the nearest level) or level; a cluster
+ * named twice or not on the board is an error. */
+static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
+		       const struct zd_platform_info *info,
+		       struct zd_policy *pol, struct zd_err *err)
+{
+	char buf[512];
+	bool seen[ZD_MAX_DOMAINS] = {false};
+	const char *opt = levels ? "--level" : "--freq";
+	snprintf(buf, sizeof(buf), "%s", arg);
+	char *save = NULL;
+	for (char *item = strtok_r(buf, ",", &save); item != NULL;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		if (eq == NULL || eq == item || eq[1] == '\0')
+			return zd_bad_input(err, "%s %s: '%s' is not CLUSTER=%s",
+					    opt, arg, item,
+					    levels ? "LEVEL" : "FREQ");
+		*eq = '\0';
+		int c = -1;
+		for (int k = 0; k < b->nclusters && c < 0; k++)
+			if (strcmp(b->clusters[k].name, item) == 0)
+				c = k;
+		char *end = NULL;
+		long num = strtol(item, &end, 10);
+		if (c < 0 && *end == '\0' && num >= 0 && num < b->nclusters)
+			c = (int)num;
+		if (c < 0)
+			return zd_bad_input(err, "%s: %s has no cluster '%s'", opt,
+					    b->name, item);
+		if (seen[c])
+			return zd_bad_input(err, "%s: cluster %s named twice",
+					    opt, b->clusters[c].name);
+		seen[c] = true;
+		const struct zd_cluster_desc *cl = &b->clusters[c];
+		if (levels) {
+			long lv = strtol(eq + 1, &end, 10);
+			if (*end != '\0' || lv < 0 || lv >= cl->nopps)
+				return zd_bad_input(err, "%s: level '%s' of %s is "
+						    "not 0..%d", opt, eq + 1,
+						    cl->name, cl->nopps - 1);
+			pol->fixed_khz[c] = cl->opps[lv].khz;
+		} else {
+			uint32_t khz = 0;
+			const struct zd_freq_domain *dom = &info->domains[c];
+			int rc = cli_khz_in_range(eq + 1, zd_domain_min_khz(dom),
+						  zd_domain_max_khz(dom),
+						  cl->name, &khz, err);
+			if (rc != 0)
+				return rc;
+			pol->fixed_khz[c] =
+				zd_domain_nearest_khz(&info->domains[c], khz);
+		}
+	}
 	return 0;
 }
 
@@ -224,6 +299,10 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 						       : b->default_governor;
 	if ((rc = zd_policy_new(gov, info, &cpus, pol, err)) != 0)
 		return rc;
+	if (o->freq && strchr(o->freq, '=') != NULL)
+		return per_cluster(o->freq, false, b, info, *pol, err);
+	if (o->level_arg && strchr(o->level_arg, '=') != NULL)
+		return per_cluster(o->level_arg, true, b, info, *pol, err);
 	uint32_t khz = 0, lo = UINT32_MAX, hi = 0;
 	int top_level = 0;
 	for (int c = 0; c < b->nclusters; c++) {

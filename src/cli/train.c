@@ -193,7 +193,8 @@ static int train_program(struct trainer *t, const char *name, json_t **out,
 	struct cli_program prog;
 	struct zd_engine_decision before, after;
 	struct replay rp = {.t = t, .program = name, .err = err};
-	int rc = cli_program_load(&prog, name, NULL, 0, NULL, 0, t->store, err);
+	int rc = cli_program_load(&prog, name, NULL, 0, NULL, t->store, "train",
+				  err);
 	if (rc == 0 && prog.features == NULL) {
 		*out = json_pack("{s:s, s:s}", "program", name, "skipped",
 				 "no code features in the store");

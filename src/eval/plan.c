@@ -175,19 +175,11 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 static int analyze(const struct bench_plan *p, const struct zd_workload_info *w,
 		   struct bench_workload *bw, struct zd_err *err)
 {
-	const char *dir = zd_workload_dir(p->o->workload_dir);
-	char paths[4][PATH_MAX], include[PATH_MAX + 2];
-	const char *files[4];
-	for (int i = 0; i < w->nsources && i < 4; i++) {
-		zd_workload_source_path(dir, w->sources[i], paths[i],
-					sizeof(paths[i]));
-		files[i] = paths[i];
-	}
-	snprintf(include, sizeof(include), "-I%s/common", dir);
-	const char *args[] = {include};
-	struct zd_feat_request req = {.files = files,
-				      .nfiles = w->nsources < 4 ? w->nsources : 4,
-				      .args = args, .nargs = 1, .no_cache = true};
+	struct zd_workload_sources ws;
+	zd_workload_sources(p->o->workload_dir, w, &ws);
+	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
+				      .args = ws.args, .nargs = ws.nargs,
+				      .no_cache = true};
 	double t0 = zd_monotonic_s();
 	int rc = zd_features_analyze(&req, &bw->features, err);
 	bw->features_ms = (zd_monotonic_s() - t0) * 1e3;

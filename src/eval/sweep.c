@@ -483,22 +483,15 @@ int zd_sweep_put_board(struct zd_sweep *sw, struct zd_store *st,
 static int put_program(struct zd_sweep *sw, struct zd_store *st,
 		       const struct zd_workload_info *w, struct zd_err *err)
 {
-	const char *dir = zd_workload_dir(sw->o.workload_dir);
-	char paths[4][PATH_MAX], include[PATH_MAX + 2], hash[ZD_SWEEP_HASH_LEN];
-	const char *files[4];
-	for (int i = 0; i < w->nsources; i++) {
-		zd_workload_source_path(dir, w->sources[i], paths[i],
-					sizeof(paths[i]));
-		files[i] = paths[i];
-	}
-	/* the workloads include "wl.h" from workloads/common */
-	snprintf(include, sizeof(include), "-I%s/common", dir);
-	const char *args[] = {include};
-	struct zd_feat_request req = {.files = files, .nfiles = w->nsources,
-				      .args = args, .nargs = 1};
+	char hash[ZD_SWEEP_HASH_LEN];
+	struct zd_workload_sources ws;
+	zd_workload_sources(sw->o.workload_dir, w, &ws);
+	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
+				      .args = ws.args, .nargs = ws.nargs};
 	struct zd_features *f = NULL;
 	char *text = NULL;
-	int rc = zd_sweep_hash_files(files, w->nsources, hash, sizeof(hash), err);
+	int rc = zd_sweep_hash_files(ws.files, ws.nfiles, hash, sizeof(hash),
+				     err);
 	if (rc == 0)
 		rc = zd_features_analyze(&req, &f, err);
 	if (rc == 0) {

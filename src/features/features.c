@@ -2,18 +2,21 @@
  * the request or a compile_commands.json), the cache, libclang's parse of
  * each file with its diagnostics, the walk, the decisions. */
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 /* One file of the program and the options it is compiled with. */
 struct unit {
 	char *path; /* as given (or as the database names it) */
+	bool cxx;   /* C++: by its name, or its database entry says so */
 	int nargs;
 	char **args;
 };
@@ -57,6 +60,20 @@ static int add_arg(struct unit *u, const char *a)
 	return 0;
 }
 
+/* C++ by the file name's ending, as compilers decide. */
+static bool cxx_name(const char *path)
+{
+	static const char *const ends[] = {".cc", ".cpp", ".cxx", ".c++",
+					   ".C", ".CC", ".CPP", ".ii"};
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		size_t e = strlen(ends[i]);
+		if (n > e && strcmp(path + n - e, ends[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int add_unit(struct plan *p, const char *path)
 {
 	struct unit *u = realloc(p->units,
@@ -67,6 +84,7 @@ static int add_unit(struct plan *p, const char *path)
 	memset(&u[p->nunits], 0, sizeof(*u));
 	if ((u[p->nunits].path = fx_strdup(path)) == NULL)
 		return -ENOMEM;
+	u[p->nunits].cxx = cxx_name(path);
 	p->nunits++;
 	return 0;
 }
@@ -172,6 +190,34 @@ static int entry_args(const char *dir, const json_t *argv, struct unit *u)
 	return 0;
 }
 
+/* C++ by a database entry: its compiler (c++, g++, clang++, ...), -x c++
+ * or a C++ standard. */
+static bool cxx_entry(const json_t *argv)
+{
+	const char *cc = json_string_value(json_array_get(argv, 0));
+	if (cc != NULL) {
+		const char *base = strrchr(cc, '/');
+		base = base ? base + 1 : cc;
+		if (strstr(base, "++") != NULL)
+			return true;
+	}
+	size_t n = json_array_size(argv);
+	for (size_t i = 1; i < n; i++) {
+		const char *a = json_string_value(json_array_get(argv, i));
+		if (a == NULL)
+			continue;
+		if (strncmp(a, "-std=c++", 8) == 0 ||
+		    strncmp(a, "-std=gnu++", 10) == 0 ||
+		    strcmp(a, "-xc++") == 0)
+			return true;
+		const char *next = json_string_value(json_array_get(argv, i + 1));
+		if (strcmp(a, "-x") == 0 && next != NULL &&
+		    strcmp(next, "c++") == 0)
+			return true;
+	}
+	return false;
+}
+
 static json_t *entry_argv(const json_t *e)
 {
 	const json_t *args = json_object_get(e, "arguments");
@@ -218,6 +264,54 @@ static bool same_file(const char *a, const char *b)
 	return strcmp(ra, rb) == 0;
 }
 
+/* Whether the database at path has an entry for file. */
+static bool db_knows(const char *path, const char *file)
+{
+	json_error_t je;
+	json_t *db = json_load_file(path, 0, &je);
+	bool found = false;
+	for (size_t k = 0; json_is_array(db) && k < json_array_size(db) &&
+			   !found;
+	     k++) {
+		const json_t *e = json_array_get(db, k);
+		const char *d = json_string_value(json_object_get(e, "directory"));
+		const char *f = json_string_value(json_object_get(e, "file"));
+		char abs[4200];
+		if (f == NULL)
+			continue;
+		absolute(d, f, abs, sizeof(abs));
+		found = same_file(abs, file);
+	}
+	json_decref(db);
+	return found;
+}
+
+int zd_features_find_compile_commands(const char *source, char *out,
+				      size_t len)
+{
+	char dir[PATH_MAX], cand[PATH_MAX + 64];
+	if (realpath(source, dir) == NULL)
+		return 0;
+	for (int level = 0; level < 12; level++) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			return 0;
+		*slash = '\0';
+		static const char *const sub[] = {"", "/build"};
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(cand, sizeof(cand), "%s%s/compile_commands.json",
+				 dir, sub[i]);
+			if (access(cand, R_OK) == 0 && db_knows(cand, source)) {
+				snprintf(out, len, "%s", cand);
+				return 1;
+			}
+		}
+		if (dir[0] == '\0')
+			return 0;
+	}
+	return 0;
+}
+
 static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 			struct zd_err *err)
 {
@@ -259,6 +353,7 @@ static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 					  req->compile_commands, file);
 			break;
 		}
+		p->units[p->nunits - 1].cxx |= cxx_entry(argv);
 		rc = entry_args(json_string_value(json_object_get(entry,
 								   "directory")),
 				argv, &p->units[p->nunits - 1]);
@@ -270,6 +365,38 @@ static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 	if (rc == 0 && p->nunits == 0)
 		return zd_bad_input(err, "%s: no entries", req->compile_commands);
 	return rc;
+}
+
+/* A directory holding the system's omp.h, or "" when there is none.
+ * libclang searches its own resource directory, which holds omp.h only
+ * when LLVM's OpenMP runtime is installed; where it is not, GCC's (or
+ * another LLVM's) omp.h is taken, searched after every other directory
+ * (-idirafter) so that nothing else of that directory is used before
+ * the system's own headers. */
+static void omp_header_dir(char *out, size_t len)
+{
+	static const char *const where[] = {
+		"/usr/lib/llvm-*/lib/clang/*/include/omp.h",
+		"/usr/lib/clang/*/include/omp.h",
+		"/usr/local/lib/clang/*/include/omp.h",
+		"/usr/lib/gcc/*/*/include/omp.h",
+		"/usr/local/include/omp.h",
+		"/usr/include/omp.h",
+		"/opt/homebrew/opt/libomp/include/omp.h",
+	};
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		glob_t g;
+		if (glob(where[i], 0, NULL, &g) == 0 && g.gl_pathc > 0) {
+			/* the last match: the newest version in glob's order */
+			const char *f = g.gl_pathv[g.gl_pathc - 1];
+			const char *slash = strrchr(f, '/');
+			snprintf(out, len, "%.*s", (int)(slash - f), f);
+			globfree(&g);
+			return;
+		}
+		globfree(&g);
+	}
 }
 
 static int make_plan(const struct zd_feat_request *req, struct plan *p,
@@ -286,6 +413,11 @@ static int make_plan(const struct zd_feat_request *req, struct plan *p,
 	for (int i = 0; rc == 0 && i < p->nunits; i++)
 		for (int k = 0; rc == 0 && k < req->nargs; k++)
 			rc = add_arg(&p->units[i], req->args[k]);
+	char omp[PATH_MAX];
+	omp_header_dir(omp, sizeof(omp));
+	for (int i = 0; rc == 0 && omp[0] != '\0' && i < p->nunits; i++)
+		if ((rc = add_arg(&p->units[i], "-idirafter")) == 0)
+			rc = add_arg(&p->units[i], omp);
 	if (rc == -ENOMEM)
 		return zd_fail(err, ENOMEM, "out of memory");
 	for (int i = 0; rc == 0 && i < p->nunits; i++) {
@@ -321,6 +453,7 @@ static int plan_key(const struct plan *p, char key[65], struct zd_err *err)
 		if (rc != 0)
 			return zd_bad_input(err, "%s: %s", u->path, strerror(-rc));
 		fx_sha256_add(&s, u->path, strlen(u->path) + 1);
+		fx_sha256_add(&s, u->cxx ? "c++" : "c", u->cxx ? 4 : 2);
 		fx_sha256_add(&s, h, sizeof(h));
 		for (int k = 0; k < u->nargs; k++)
 			fx_sha256_add(&s, u->args[k], strlen(u->args[k]) + 1);
@@ -381,12 +514,17 @@ static void inclusion(CXFile included, CXSourceLocation *stack, unsigned len,
 	clang_disposeString(name);
 }
 
-/* Options for libclang: C, no -fopenmp (see walk.c) but _OPENMP defined
- * as OpenMP 4.5 so #ifdef _OPENMP code is seen; warnings off. */
+/* Options for libclang: C or C++ (the C++ standard library is found as
+ * the compiler finds it), and what -fopenmp changes about the source:
+ * _OPENMP defined (OpenMP 4.5) so #ifdef _OPENMP code is seen, and the
+ * system's omp.h (make_plan). -fopenmp itself is not given: in libclang
+ * 14 the cursor of an OpenMP directive then exposes only the captured
+ * variables of its CapturedStmt, never the statement, so every parallel
+ * loop body would be invisible (docs/features.md). Warnings off. */
 static int parse_unit(struct fx_prog *prog, CXIndex idx, const struct unit *u)
 {
-	const char *base[] = {"-x", "c", "-D_OPENMP=201511", "-w",
-			      "-ferror-limit=50"};
+	const char *base[] = {"-x", u->cxx ? "c++" : "c", "-D_OPENMP=201511",
+			      "-w", "-ferror-limit=50"};
 	int nb = (int)(sizeof(base) / sizeof(base[0]));
 	const char **argv = calloc((size_t)(nb + u->nargs) + 1, sizeof(char *));
 	if (argv == NULL)

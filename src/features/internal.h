@@ -14,7 +14,7 @@
 #include "zdvfs/features.h"
 
 /* Bump when a rule or the JSON changes: older cache entries are ignored. */
-#define FX_VERSION "zdvfs-features 1"
+#define FX_VERSION "zdvfs-features 4"
 
 #define FX_MAX_NEST 24   /* loop levels tracked per function */
 #define FX_MAX_DIMS 4    /* subscripts kept per access */
@@ -22,6 +22,9 @@
 #define FX_MAX_SYMS 3    /* other variables kept per subscript */
 #define FX_MAX_INLINE 3  /* nested inlining of small helper functions */
 #define FX_NEST_CAP 20000 /* accesses kept for pair analysis per nest */
+/* A constant trip count from which a loop is over the problem's size
+ * (as a loop bounded by a parameter), not a small fixed block. */
+#define FX_SIZE_CONST 128
 
 /* A pseudo loop level for omp_get_thread_num(): its coefficient in a
  * subscript says how far apart the threads' elements are. */
@@ -165,6 +168,8 @@ struct fx_loop {
 	enum fx_trip trip;
 	double trip_const; /* iterations when FX_TRIP_CONST */
 	bool tile;         /* runs a width from an outer loop's variable */
+	double size_const; /* > 0: a constant trip this long, taken as the
+			    * problem's size (FX_SIZE_CONST) */
 	bool data_bound;   /* a bound is read from memory (CSR rows) */
 	int tri_on;        /* triangular: the innermost loop its trip follows */
 	bool lex_region;   /* lexically inside a parallel construct */

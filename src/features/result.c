@@ -47,6 +47,46 @@ static const struct count_field count_fields[] = {
 	CF(hot_loop_depth, 'i'),
 };
 
+#define MF(name) {#name, offsetof(struct zd_feat_metrics, name), 'd'}
+
+static const struct count_field metric_fields[] = {
+	MF(unit_share),      MF(strided_share),   MF(random_share),
+	MF(spatial_score),   MF(reuse_score),     MF(ops_per_traffic),
+	MF(arith_share),     MF(logic_share),     MF(vector_share),
+	MF(carried_share),   MF(sync_share),      MF(irregular_share),
+	MF(blocked_share),   MF(degree),
+};
+
+static json_t *metrics_json(const struct zd_feat_metrics *m)
+{
+	json_t *o = json_object();
+	for (size_t i = 0;
+	     o != NULL && i < sizeof(metric_fields) / sizeof(metric_fields[0]);
+	     i++)
+		json_object_set_new(o, metric_fields[i].name,
+				    json_real(*(const double *)((const char *)m +
+							      metric_fields[i]
+								      .offset)));
+	return o;
+}
+
+/* Missing in results of older analysers: not valid, not an error. */
+static void read_metrics(const json_t *o, struct zd_feat_metrics *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (!json_is_object(o))
+		return;
+	for (size_t i = 0; i < sizeof(metric_fields) / sizeof(metric_fields[0]);
+	     i++) {
+		const json_t *v = json_object_get(o, metric_fields[i].name);
+		if (!json_is_number(v))
+			return;
+		*(double *)((char *)m + metric_fields[i].offset) =
+			json_number_value(v);
+	}
+	m->valid = true;
+}
+
 struct zd_features *fx_features_new(void)
 {
 	return calloc(1, sizeof(struct zd_features));
@@ -155,6 +195,8 @@ json_t *zd_features_json(const struct zd_features *f)
 			      "ms", f->ms, "features", feats, "counts",
 			      counts_json(&f->counts), "errors", f->nerrors,
 			      "diagnostics", strings(f->diags, f->ndiags));
+	if (o != NULL && f->metrics.valid)
+		json_object_set_new(o, "metrics", metrics_json(&f->metrics));
 	if (o != NULL && f->llm != NULL)
 		json_object_set_new(o, "llm", llm_json(f->llm));
 	return o;
@@ -248,8 +290,43 @@ int zd_features_from_json(const json_t *j, struct zd_features **out,
 		return zd_bad_input(err, "not a features result of %s",
 				    FX_VERSION);
 	}
+	read_metrics(json_object_get(j, "metrics"), &f->metrics);
 	f->nerrors = (int)json_integer_value(json_object_get(j, "errors"));
 	f->ms = json_number_value(json_object_get(j, "ms"));
 	*out = f;
 	return 0;
+}
+
+/* Errors are the diagnostics libclang rated error or fatal, and files it
+ * could not parse; notes (a file not in the database) are not. */
+static bool is_error(const char *d)
+{
+	return strstr(d, ": error: ") != NULL ||
+	       strstr(d, ": fatal error: ") != NULL ||
+	       strstr(d, "libclang could not parse") != NULL;
+}
+
+const char *zd_features_first_error(const struct zd_features *f)
+{
+	for (int i = 0; f != NULL && i < f->ndiags; i++)
+		if (is_error(f->diags[i]))
+			return f->diags[i];
+	return NULL;
+}
+
+double zd_features_confidence(const struct zd_features *f)
+{
+	if (f == NULL)
+		return 0;
+	if (f->nerrors <= 0)
+		return 1;
+	double c = 1.0 / (1.0 + f->nerrors / 4.0);
+	for (int i = 0; i < f->ndiags; i++)
+		if (strstr(f->diags[i], ": fatal error: ") != NULL ||
+		    strstr(f->diags[i], "' file not found") != NULL ||
+		    strstr(f->diags[i], "libclang could not parse") != NULL) {
+			c = c < 0.5 ? c : 0.5;
+			break;
+		}
+	return c > 0.05 ? c : 0.05;
 }

@@ -1561,6 +1561,59 @@ static void steps_through_calls(struct fx_prog *p)
 	}
 }
 
+/* Share of hot work (as hot_share weighs it) in irregular loops. */
+static double irregular_share(const struct ctx *x)
+{
+	double w = 0, all = 0;
+	for (int i = 0; i < x->nhot; i++) {
+		const struct fx_loop *l = &x->p->loops[x->hot[i]];
+		double ops = l->weight * (l->arith + l->mem + l->logic + 1);
+		if (par_loop_irregular(x->p, x->hot[i]))
+			w += ops;
+		all += ops;
+	}
+	return all > 0 ? w / all : 0;
+}
+
+/* The figures behind the classes, for the model (struct zd_feat_metrics). */
+static void metrics(struct ctx *x, struct zd_features *f)
+{
+	struct zd_feat_metrics *m = &f->metrics;
+	m->unit_share = share(x, FX_ACC_UNIT);
+	m->strided_share = share(x, FX_ACC_SMALL) + share(x, FX_ACC_STRIDED);
+	m->random_share = share(x, FX_ACC_RANDOM);
+	bool arrays = x->acc_all - x->acc[FX_ACC_INVARIANT] > 0;
+	m->spatial_score = arrays ? spatial_score(x) : 1;
+	m->reuse_score = temporal_score(x);
+	double ai = traffic_intensity(x);
+	m->ops_per_traffic = ai < 100 ? ai : 100;
+	double t = x->arith + x->mem + x->logic;
+	m->arith_share = t > 0 ? x->arith / t : 0;
+	m->logic_share = t > 0 ? x->logic / t : 0;
+	double num = 0, den = 0;
+	for (int i = 0; i < x->nhot; i++) {
+		const struct fx_loop *l = &x->p->loops[x->hot[i]];
+		double ops = l->weight * (l->arith + l->mem + l->logic);
+		den += ops;
+		if (!l->pseudo && !l->has_child)
+			num += ops * vector_score(l);
+	}
+	m->vector_share = den > 0 ? num / den : 0;
+	m->carried_share = hot_share(x, is_carried);
+	m->sync_share = hot_share(x, has_sync);
+	m->irregular_share = irregular_share(x);
+	m->blocked_share = x->acc_all > 0 ? (x->tile_w + x->block_w) /
+						    x->acc_all
+					  : 0;
+	if (m->blocked_share > 1)
+		m->blocked_share = 1;
+	m->degree = x->program.expo ? 6
+				    : x->program.poly +
+					      (x->program.log > 1 ? 1
+								  : 0.5 * x->program.log);
+	m->valid = true;
+}
+
 int fx_decide(struct fx_prog *p, struct zd_features *f)
 {
 	struct ctx x;
@@ -1597,6 +1650,13 @@ int fx_decide(struct fx_prog *p, struct zd_features *f)
 	for (int g = 0; g < p->nfuncs; g++)
 		if (p->funcs[g].has_task && p->funcs[g].serial_fallback)
 			p->funcs[g].task_cutoff = true;
+	/* a long constant loop that runs parallel work each iteration
+	 * counts time steps, not data: constant again */
+	for (int i = 0; i < p->nloops; i++)
+		if (p->loops[i].size_const > 0 && p->loops[i].encloses_par) {
+			p->loops[i].trip = FX_TRIP_CONST;
+			p->loops[i].trip_const = p->loops[i].size_const;
+		}
 	call_site_tiles(p);
 	mark_hot(&x);
 	complexity(&x);
@@ -1616,6 +1676,7 @@ int fx_decide(struct fx_prog *p, struct zd_features *f)
 	int balance = load_balance(&x, f);
 	int cost = overhead(&x, f);
 	bottleneck(&x, f, balance, cost);
+	metrics(&x, f);
 	counts(&x);
 	f->counts = p->counts;
 	rc = 0;

@@ -323,6 +323,20 @@ static void scan_pragmas(struct walker *w, struct wfile *f)
 	}
 }
 
+/* Whether a file holds line markers ("# 12 \"file\" 3", "#line 12"), as
+ * preprocessor output does: only then can parts of it be system code. */
+static bool has_line_markers(const char *buf, size_t size)
+{
+	for (size_t i = 0; i + 3 < size; i++) {
+		if (buf[i] != '#' || (i > 0 && buf[i - 1] != '\n'))
+			continue;
+		if ((buf[i + 1] == ' ' && buf[i + 2] >= '0' && buf[i + 2] <= '9') ||
+		    (i + 5 < size && strncmp(buf + i + 1, "line", 4) == 0))
+			return true;
+	}
+	return false;
+}
+
 int fxw_tokenize(struct walker *w, int fi)
 {
 	struct wfile *f = &w->files[fi];
@@ -341,6 +355,7 @@ int fxw_tokenize(struct walker *w, int fi)
 	CXToken *t = NULL;
 	unsigned n = 0;
 	clang_tokenize(w->tu, r, &t, &n);
+	bool marked = has_line_markers(f->buf, size);
 	f->tok = calloc(n > 0 ? n : 1, sizeof(*f->tok));
 	if (f->tok == NULL) {
 		clang_disposeTokens(w->tu, t, n);
@@ -354,6 +369,11 @@ int fxw_tokenize(struct walker *w, int fi)
 		clang_getSpellingLocation(clang_getRangeEnd(e), NULL, NULL,
 					  NULL, &end);
 		if (end < s || end > size)
+			continue;
+		/* preprocessed input: code a line marker puts in a system
+		 * header is not the program's (no lines, no pragmas) */
+		if (marked &&
+		    clang_Location_isInSystemHeader(clang_getRangeStart(e)))
 			continue;
 		char kind = 'p';
 		switch (clang_getTokenKind(t[i])) {

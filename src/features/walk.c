@@ -415,6 +415,16 @@ static void classify_trip(struct walker *w, struct fx_loop *l, bool have_lb,
 					    ? (step < 0 ? -step : step)
 					    : 1;
 			double t = (double)(span / s);
+			/* a size written as a constant (a macro, a static
+			 * array's extent) is still the problem's size: so
+			 * long a loop counts as one bounded by a parameter,
+			 * so that `#define N 4000` and `long n` mean the
+			 * same (small constant loops stay constant) */
+			if (!moving && t >= FX_SIZE_CONST) {
+				l->trip = FX_TRIP_PARAM;
+				l->size_const = t; /* rules.c: unless time steps */
+				return;
+			}
 			l->trip = FX_TRIP_CONST;
 			l->trip_const = t < 1 ? 1 : t;
 			l->tile = moving;

@@ -5,14 +5,24 @@
 
 #include "encode.h"
 
-static const char *const count_names[] = {
-	"loop_depth", "loop_count", "lines_of_code", "arithmetic_intensity",
-	"pragmas", "parallel_regions", "sync_points", "critical_sections",
-	"barriers", "atomics", "tasks", "thread_count", "schedule_kind",
-	"shared_vars", "private_vars", "reduction_vars", "functions",
-	"recursive_functions", "worksharing_loops", "taskwaits", "taskgroups",
-	"taskloops", "singles", "simd", "locks", "depends", "collapse_max",
-	"hot_loop_depth", "tasks_per_region",
+/* The program's columns: how it behaves, never which program it is.
+ * Continuous figures of the hot code (zd_feat_metrics) rather than the
+ * classes thresholded from them, which flip with coding style; the
+ * classes that carry more than a threshold (dependences, false sharing,
+ * balance, overhead, bottleneck); a few structural facts as yes/no or
+ * small numbers. Sizes of the source (lines, functions, loops, pragmas,
+ * variables in clauses) are left out: they name programs, and the model
+ * learnt them as names (issue 14). */
+static const char *const program_names[ZD_NCOLS_PROGRAM] = {
+	"p_unit_share", "p_strided_share", "p_random_share",
+	"p_spatial_score", "p_reuse_score", "p_ops_per_traffic_log",
+	"p_arith_share", "p_logic_share", "p_vector_share",
+	"p_carried_share", "p_sync_share", "p_irregular_share",
+	"p_blocked_share", "p_degree", "p_arith_per_access",
+	"data_dependency_type", "false_sharing_risk",
+	"load_balance_characteristic", "parallelization_overhead",
+	"scalability_bottleneck", "p_tasks", "p_recursive", "p_schedule",
+	"p_hot_loop_depth", "p_collapse", "p_fixed_threads", "p_reduction",
 };
 
 static const char *const board_names[ZD_NCOLS_BOARD] = {
@@ -31,18 +41,13 @@ static const char *const zone_names[ZD_NCOLS_ZONE] = {
 	"z_start_rel", "z_heat_nominal_rel", "z_tau_log", "z_length_log",
 };
 
-_Static_assert(sizeof(count_names) / sizeof(count_names[0]) ==
-		       ZD_NCOLS_PROGRAM - ZD_FEAT_COUNT,
-	       "one name per count column");
 
 const char *zd_encode_column_name(int i)
 {
 	if (i < 0)
 		return NULL;
-	if (i < ZD_FEAT_COUNT)
-		return zd_feature_name(i);
 	if (i < ZD_NCOLS_PROGRAM)
-		return count_names[i - ZD_FEAT_COUNT];
+		return program_names[i];
 	if (i < ZD_COL_START)
 		return board_names[i - ZD_COL_BOARD];
 	if (i < ZD_COL_ACTION)
@@ -175,26 +180,44 @@ static int schedule_code(const char *kind)
 
 void zd_encode_program(const struct zd_features *f, float *row)
 {
-	for (int i = 0; i < ZD_FEAT_COUNT; i++)
-		row[i] = f->feat[i].value >= 0 ? (float)f->feat[i].value : NAN;
 	const struct zd_feat_counts *k = &f->counts;
-	float *r = row + ZD_FEAT_COUNT;
+	const struct zd_feat_metrics *m = &f->metrics;
 	int s = schedule_code(k->schedule_kind);
-	const double counts[] = {
-		k->loop_depth, k->loop_count, k->lines_of_code, 0,
-		k->pragmas, k->parallel_regions, k->sync_points,
-		k->critical_sections, k->barriers, k->atomics, k->tasks,
-		k->thread_count, 0, k->shared_vars, k->private_vars,
-		k->reduction_vars, k->functions, k->recursive_functions,
-		k->worksharing_loops, k->taskwaits, k->taskgroups, k->taskloops,
-		k->singles, k->simd, k->locks, k->depends, k->collapse_max,
-		k->hot_loop_depth,
-		k->parallel_regions ? (double)k->tasks / k->parallel_regions : 0,
+	float nan = NAN; /* missing: results of an older analyser */
+	int i = 0;
+	if (m->valid) {
+		const double v[] = {
+			m->unit_share, m->strided_share, m->random_share,
+			m->spatial_score, m->reuse_score,
+			log1p(m->ops_per_traffic), m->arith_share,
+			m->logic_share, m->vector_share, m->carried_share,
+			m->sync_share, m->irregular_share, m->blocked_share,
+			m->degree,
+		};
+		for (; i < (int)(sizeof(v) / sizeof(v[0])); i++)
+			row[i] = (float)v[i];
+	} else {
+		for (; i < 14; i++)
+			row[i] = nan;
+	}
+	double ai = k->arithmetic_intensity;
+	row[i++] = (float)(ai < 64 ? ai : 64);
+	static const int classes[] = {
+		ZD_FEAT_DATA_DEPENDENCY_TYPE, ZD_FEAT_FALSE_SHARING_RISK,
+		ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC,
+		ZD_FEAT_PARALLELIZATION_OVERHEAD, ZD_FEAT_SCALABILITY_BOTTLENECK,
 	};
-	for (int i = 0; i < ZD_NCOLS_PROGRAM - ZD_FEAT_COUNT; i++)
-		r[i] = log1pf_count(counts[i]);
-	r[3] = (float)k->arithmetic_intensity;
-	r[12] = s >= 0 ? (float)s : NAN;
+	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+		int v = f->feat[classes[c]].value;
+		row[i++] = v >= 0 ? (float)v : nan;
+	}
+	row[i++] = k->tasks > 0 || k->taskloops > 0;
+	row[i++] = k->recursive_functions > 0;
+	row[i++] = s >= 0 ? (float)s : nan;
+	row[i++] = log1pf_count(k->hot_loop_depth);
+	row[i++] = (float)(k->collapse_max > 1 ? k->collapse_max : 1);
+	row[i++] = k->thread_count > 0;
+	row[i++] = k->reduction_vars > 0;
 }
 
 void zd_encode_board(const struct zd_board_prior *bp, float *row)

@@ -35,8 +35,8 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 
 /* Column layout. */
 enum {
-	ZD_COL_PROGRAM = 0,            /* 13 features + counts */
-	ZD_NCOLS_PROGRAM = 13 + 29,
+	ZD_COL_PROGRAM = 0,            /* figures, classes, structure */
+	ZD_NCOLS_PROGRAM = 27,
 	ZD_COL_BOARD = ZD_NCOLS_PROGRAM,
 	ZD_NCOLS_BOARD = 6,
 	ZD_COL_START = ZD_COL_BOARD + ZD_NCOLS_BOARD,

@@ -166,3 +166,39 @@ void zd_workload_source_path(const char *workload_dir, const char *source,
 		snprintf(out, len, "%s/%s", dir, source);
 	}
 }
+
+void zd_workload_sources(const char *workload_dir,
+			 const struct zd_workload_info *w,
+			 struct zd_workload_sources *out)
+{
+	const char *dir = zd_workload_dir(workload_dir);
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < w->nsources && i < 4; i++) {
+		zd_workload_source_path(dir, w->sources[i], out->paths[i],
+					sizeof(out->paths[i]));
+		out->files[i] = out->paths[i];
+		out->nfiles = i + 1;
+	}
+	snprintf(out->flags[0], sizeof(out->flags[0]), "-I%s/common", dir);
+	out->args[0] = out->flags[0];
+	out->nargs = 1;
+}
+
+const struct zd_workload_info *
+zd_manifest_find_source(const struct zd_manifest *m, const char *workload_dir,
+			const char *path)
+{
+	char want[PATH_MAX], src[PATH_MAX], have[PATH_MAX];
+	if (realpath(path, want) == NULL)
+		return NULL;
+	const char *dir = zd_workload_dir(workload_dir);
+	for (int i = 0; i < m->count; i++)
+		for (int k = 0; k < m->workloads[i].nsources; k++) {
+			zd_workload_source_path(dir, m->workloads[i].sources[k],
+						src, sizeof(src));
+			if (realpath(src, have) != NULL &&
+			    strcmp(have, want) == 0)
+				return &m->workloads[i];
+		}
+	return NULL;
+}

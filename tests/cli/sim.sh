@@ -55,4 +55,13 @@ check "the rounding is said aloud" contains "$T/err" "using 1420.8 MHz"
 "$ZDVFS" sim --board jetson-tx2 --workload gemm --level 12 2>"$T/err"; expect_status 2 "--level beyond the top is refused" $?
 check "the refusal names the levels" contains "$T/err" "levels 0-11"
 
+# a decision per cluster, as exec takes it; a repeated --level is refused
+"$ZDVFS" sim --board jetson-tx2 --workload fib --freq denver=1GHz,a57=2GHz --trace "$T/pc.csv" >/dev/null
+expect_status 0 "--freq per cluster" $?
+check "each cluster at its own frequency" sh -c "sed -n 2p '$T/pc.csv' | grep -q ',960000,2035200,'"
+"$ZDVFS" sim --board jetson-tx2 --workload fib --level a57=3,denver=11 --trace "$T/pl.csv" >/dev/null
+check "--level per cluster" sh -c "sed -n 2p '$T/pl.csv' | grep -q ',2035200,806400,'"
+"$ZDVFS" sim --board jetson-tx2 --workload fib --level 1 --level 3 2>"$T/err"; expect_status 2 "a repeated --level is an error" $?
+"$ZDVFS" sim --board jetson-tx2 --workload fib --freq gpu=1GHz 2>"$T/err"; expect_status 2 "an unknown cluster is an error" $?
+
 finish

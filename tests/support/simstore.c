@@ -23,14 +23,10 @@ struct zd_features *program_features(const char *name)
 		fail_msg("manifest: %s", err.msg);
 	const struct zd_workload_info *w = zd_manifest_find(m, name);
 	assert_non_null(w);
-	char paths[4][512];
-	const char *files[4];
-	for (int i = 0; i < w->nsources; i++) {
-		zd_workload_source_path(zd_workload_dir(NULL), w->sources[i],
-					paths[i], sizeof(paths[i]));
-		files[i] = paths[i];
-	}
-	struct zd_feat_request req = {.files = files, .nfiles = w->nsources,
+	struct zd_workload_sources ws;
+	zd_workload_sources(NULL, w, &ws);
+	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
+				      .args = ws.args, .nargs = ws.nargs,
 				      .no_cache = true};
 	struct zd_features *f = NULL;
 	if (zd_features_analyze(&req, &f, &err) != 0)

@@ -1,0 +1,78 @@
+/* sources.h - a program's sources as the commands that read them take them
+ * (decide, run, features): -I/-D/-U, --compile-commands, --strict, which
+ * options each file is analysed with, and parse errors said aloud. */
+#ifndef ZDVFS_CLI_SOURCES_H
+#define ZDVFS_CLI_SOURCES_H
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "zdvfs/err.h"
+#include "zdvfs/features.h"
+#include "zdvfs/workload.h"
+
+/* getopt codes of the long options, and the entries to put in a command's
+ * option table and its short option string. */
+#define CLI_OPT_COMPILE_COMMANDS 0x1001
+#define CLI_OPT_STRICT 0x1002
+#define CLI_SOURCE_SHORT_OPTIONS "I:D:U:"
+#define CLI_SOURCE_LONG_OPTIONS                                              \
+	{"compile-commands", required_argument, NULL,                        \
+	 CLI_OPT_COMPILE_COMMANDS},                                          \
+	{"strict", no_argument, NULL, CLI_OPT_STRICT}
+#define CLI_SOURCE_USAGE                                                     \
+	"  -I DIR, -D NAME[=V], -U NAME\n"                                   \
+	"                    include paths and macros, as for a compiler\n"  \
+	"  --compile-commands FILE\n"                                        \
+	"                    each file's options from a compilation database\n" \
+	"                    (default: a compile_commands.json next to the\n" \
+	"                    sources or above them, or in a build/ there, that\n" \
+	"                    lists them; a workload's own sources get the\n" \
+	"                    options training used)\n"                      \
+	"  --strict          a source that does not parse cleanly is an\n"   \
+	"                    error (exit status 2) instead of a warning\n"
+
+struct cli_source_opts {
+	char **args;        /* "-IDIR", "-DNAME=V", "-UNAME", owned */
+	int nargs;
+	const char *compile_commands; /* --compile-commands, or NULL */
+	bool strict;
+	const char *workload_dir;     /* the manifest's directory, NULL: default */
+};
+
+/* Take option c (from getopt, with its argument) if it is one of the
+ * above: 1 taken, 0 not a source option, -1 out of memory. */
+int cli_source_option(struct cli_source_opts *o, int c, const char *arg);
+void cli_source_opts_free(struct cli_source_opts *o);
+
+/* The request for zd_features_analyze: the files with the options of,
+ * in this order, --compile-commands; the workload manifest when the files
+ * are a workload's (the options its profiles were trained with); a
+ * compile_commands.json found for the first file
+ * (zd_features_find_compile_commands); or none; then -I/-D/-U given. */
+struct cli_source_plan {
+	struct zd_feat_request req;
+	const char **args;  /* the request's options (owned array) */
+	struct zd_workload_sources ws;
+	char db[PATH_MAX];
+	char how[PATH_MAX + 64]; /* where the options came from, for people */
+};
+int cli_source_plan(const struct cli_source_opts *o,
+		    const char *const *files, int nfiles,
+		    struct cli_source_plan *p, struct zd_err *err);
+void cli_source_plan_free(struct cli_source_plan *p);
+
+/* A parse with errors, said on stderr as "zdvfs CMD: warning: ..." with
+ * how many and the first; with --strict it is a usage error instead
+ * (returned, for exit status 2). */
+int cli_source_check(const char *cmd, const struct cli_source_opts *o,
+		     const struct zd_features *f, const char *how,
+		     struct zd_err *err);
+
+/* {"files", "options_from", "errors", "first_error", "confidence"} */
+json_t *cli_source_json(const struct zd_features *f, const char *how);
+
+#endif
