@@ -332,3 +332,32 @@ void zd_encode_zone(const struct zd_board_prior *bp, int zone,
 	r[2] = (float)log(tau);
 	r[3] = (float)log(fmax(makespan_s, 1e-6) / tau);
 }
+
+void zd_decode_run(const struct zd_board_prior *bp, double ref_s,
+		   double y_time, double y_power, const double *start_c,
+		   struct zd_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->makespan_s = ref_s * exp(y_time);
+	o->avg_power_w = bp->tdp_w * exp(y_power);
+	o->energy_j = o->makespan_s * o->avg_power_w;
+	o->nzones = bp->nzones;
+	for (int z = 0; z < bp->nzones; z++)
+		o->peak_c[z] = o->final_c[z] = start_c[z];
+}
+
+void zd_decode_zone(const struct zd_board_prior *bp, int z, double start_c,
+		    double y_peak, double y_final, struct zd_outcome *o)
+{
+	o->final_c[z] = zd_encode_temp_abs(bp, z, y_final);
+	o->peak_c[z] = fmax(zd_encode_temp_abs(bp, z, y_peak),
+			    fmax(start_c, o->final_c[z]));
+}
+
+void zd_decode_hottest(struct zd_outcome *o)
+{
+	o->hottest_c = -273.15;
+	for (int z = 0; z < o->nzones; z++)
+		if (o->peak_c[z] > o->hottest_c)
+			o->hottest_c = o->peak_c[z];
+}

@@ -79,4 +79,17 @@ void zd_encode_zone(const struct zd_board_prior *bp, int zone,
 double zd_encode_nominal_power_w(const struct zd_board_prior *bp,
 				 const struct zd_action *a, int zone);
 
+/* The one inverse of the targets (docs/model.md): time as a log-ratio to
+ * the program's reference makespan ref_s, power as a log-ratio to TDP.
+ * Clears `o`; every zone starts and ends at start_c until decoded. */
+void zd_decode_run(const struct zd_board_prior *bp, double ref_s,
+		   double y_time, double y_power, const double *start_c,
+		   struct zd_outcome *o);
+/* Zone z's final and peak from their predicted relative temperatures; the
+ * peak includes the start and the end. */
+void zd_decode_zone(const struct zd_board_prior *bp, int z, double start_c,
+		    double y_peak, double y_final, struct zd_outcome *o);
+/* The highest peak of all zones. */
+void zd_decode_hottest(struct zd_outcome *o);
+
 #endif

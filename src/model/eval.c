@@ -158,20 +158,16 @@ static void predict_sample(const struct zd_model *m, const struct zd_dataset *ds
 	zd_encode_board(bp, row);
 	zd_encode_start(bp, start, row);
 	zd_encode_action(bp, &s->action, row);
-	memset(out, 0, sizeof(*out));
-	out->makespan_s = ref_s * exp(zd_gbt_predict(m->part[ZD_PART_TIME], row));
-	out->avg_power_w = bp->tdp_w * exp(zd_gbt_predict(m->part[ZD_PART_POWER], row));
-	out->energy_j = out->makespan_s * out->avg_power_w;
+	zd_decode_run(bp, ref_s, zd_gbt_predict(m->part[ZD_PART_TIME], row),
+		      zd_gbt_predict(m->part[ZD_PART_POWER], row), start, out);
 	out->nzones = s->nzones;
 	for (int z = 0; z < s->nzones; z++) {
-		out->peak_c[z] = out->final_c[z] = start[z];
 		if (!bp->zone_modelled[z])
 			continue;
 		zd_encode_zone(bp, z, &s->action, start[z], out->makespan_s, row);
-		double fin = zd_encode_temp_abs(bp, z, zd_gbt_predict(m->part[ZD_PART_FINAL], row));
-		double peak = zd_encode_temp_abs(bp, z, zd_gbt_predict(m->part[ZD_PART_PEAK], row));
-		out->final_c[z] = fin;
-		out->peak_c[z] = fmax(peak, fmax(start[z], fin));
+		zd_decode_zone(bp, z, start[z],
+			       zd_gbt_predict(m->part[ZD_PART_PEAK], row),
+			       zd_gbt_predict(m->part[ZD_PART_FINAL], row), out);
 	}
 }
 

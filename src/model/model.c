@@ -858,11 +858,9 @@ void zd_model_predict_perf(const struct zd_model_query *q,
 	float row[ZD_NCOLS_RUN];
 	memcpy(row, q->fixed, sizeof(row));
 	zd_encode_action(bp, a, row);
-	memset(out, 0, sizeof(*out));
-	out->makespan_s = q->ref_s * exp(zd_gbt_predict(q->time, row));
-	out->avg_power_w = bp->tdp_w * exp(zd_gbt_predict(q->power, row));
-	out->energy_j = out->makespan_s * out->avg_power_w;
-	out->hottest_c = NAN;
+	zd_decode_run(bp, q->ref_s, zd_gbt_predict(q->time, row),
+		      zd_gbt_predict(q->power, row), q->start_c, out);
+	out->hottest_c = NAN; /* temperatures not predicted */
 }
 
 void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
@@ -872,26 +870,17 @@ void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
 	float row[ZD_NCOLS_THERMAL];
 	memcpy(row, q->fixed, sizeof(row));
 	zd_encode_action(bp, a, row);
-	memset(out, 0, sizeof(*out));
-	out->makespan_s = q->ref_s * exp(zd_gbt_predict(q->time, row));
-	out->avg_power_w = bp->tdp_w * exp(zd_gbt_predict(q->power, row));
-	out->energy_j = out->makespan_s * out->avg_power_w;
-	out->nzones = bp->nzones;
-	out->hottest_c = -273.15;
+	zd_decode_run(bp, q->ref_s, zd_gbt_predict(q->time, row),
+		      zd_gbt_predict(q->power, row), q->start_c, out);
 	for (int z = 0; z < bp->nzones; z++) {
-		double start = q->start_c[z];
-		out->peak_c[z] = out->final_c[z] = start;
-		if (bp->zone_modelled[z]) {
-			zd_encode_zone(bp, z, a, start, out->makespan_s, row);
-			double peak = zd_encode_temp_abs(bp, z, zd_gbt_predict(q->peak[z], row));
-			out->final_c[z] = zd_encode_temp_abs(bp, z,
-							     zd_gbt_predict(q->final[z], row));
-			/* the peak includes the start and the end */
-			out->peak_c[z] = fmax(peak, fmax(start, out->final_c[z]));
-		}
-		if (out->peak_c[z] > out->hottest_c)
-			out->hottest_c = out->peak_c[z];
+		if (!bp->zone_modelled[z])
+			continue;
+		zd_encode_zone(bp, z, a, q->start_c[z], out->makespan_s, row);
+		zd_decode_zone(bp, z, q->start_c[z],
+			       zd_gbt_predict(q->peak[z], row),
+			       zd_gbt_predict(q->final[z], row), out);
 	}
+	zd_decode_hottest(out);
 }
 
 /* Actions go through in blocks, each regressor walking the block's rows
@@ -909,12 +898,8 @@ static void predict_zone_block(const struct zd_model_query *q, int z,
 			       x + (size_t)r * ZD_NCOLS_THERMAL);
 	zd_gbt_predict_strided(q->peak[z], x, (size_t)n, ZD_NCOLS_THERMAL, peak);
 	zd_gbt_predict_strided(q->final[z], x, (size_t)n, ZD_NCOLS_THERMAL, fin);
-	for (int r = 0; r < n; r++) {
-		double start = q->start_c[z];
-		out[r].final_c[z] = zd_encode_temp_abs(bp, z, fin[r]);
-		out[r].peak_c[z] = fmax(zd_encode_temp_abs(bp, z, peak[r]),
-					fmax(start, out[r].final_c[z]));
-	}
+	for (int r = 0; r < n; r++)
+		zd_decode_zone(bp, z, q->start_c[z], peak[r], fin[r], &out[r]);
 }
 
 static void predict_block(const struct zd_model_query *q, int first, int n,
@@ -931,25 +916,13 @@ static void predict_block(const struct zd_model_query *q, int first, int n,
 	}
 	zd_gbt_predict_strided(q->time, x, (size_t)n, ZD_NCOLS_THERMAL, yt);
 	zd_gbt_predict_strided(q->power, x, (size_t)n, ZD_NCOLS_THERMAL, yp);
-	for (int r = 0; r < n; r++) {
-		struct zd_outcome *o = &out[r];
-		memset(o, 0, sizeof(*o));
-		o->makespan_s = q->ref_s * exp(yt[r]);
-		o->avg_power_w = bp->tdp_w * exp(yp[r]);
-		o->energy_j = o->makespan_s * o->avg_power_w;
-		o->nzones = bp->nzones;
-		for (int z = 0; z < bp->nzones; z++)
-			o->peak_c[z] = o->final_c[z] = q->start_c[z];
-	}
+	for (int r = 0; r < n; r++)
+		zd_decode_run(bp, q->ref_s, yt[r], yp[r], q->start_c, &out[r]);
 	for (int z = 0; z < bp->nzones; z++)
 		if (bp->zone_modelled[z])
 			predict_zone_block(q, z, acts, n, x, out);
-	for (int r = 0; r < n; r++) {
-		out[r].hottest_c = -273.15;
-		for (int z = 0; z < bp->nzones; z++)
-			if (out[r].peak_c[z] > out[r].hottest_c)
-				out[r].hottest_c = out[r].peak_c[z];
-	}
+	for (int r = 0; r < n; r++)
+		zd_decode_hottest(&out[r]);
 }
 
 /* The bulk predictors, made once per query (a query serves one thread at
@@ -1001,16 +974,8 @@ static int predict_all_bulk(const struct zd_model_query *q,
 		rc = zd_gbt_bulk_predict(qb->time, x, n, nc, y1);
 	if (rc == 0)
 		rc = zd_gbt_bulk_predict(qb->power, x, n, nc, y2);
-	for (size_t r = 0; rc == 0 && r < n; r++) {
-		struct zd_outcome *o = &out[r];
-		memset(o, 0, sizeof(*o));
-		o->makespan_s = q->ref_s * exp(y1[r]);
-		o->avg_power_w = bp->tdp_w * exp(y2[r]);
-		o->energy_j = o->makespan_s * o->avg_power_w;
-		o->nzones = bp->nzones;
-		for (int z = 0; z < bp->nzones; z++)
-			o->peak_c[z] = o->final_c[z] = q->start_c[z];
-	}
+	for (size_t r = 0; rc == 0 && r < n; r++)
+		zd_decode_run(bp, q->ref_s, y1[r], y2[r], q->start_c, &out[r]);
 	for (int z = 0; rc == 0 && z < bp->nzones; z++) {
 		if (!bp->zone_modelled[z])
 			continue;
@@ -1020,19 +985,12 @@ static int predict_all_bulk(const struct zd_model_query *q,
 		rc = zd_gbt_bulk_predict(qb->peak[z], x, n, nc, y1);
 		if (rc == 0)
 			rc = zd_gbt_bulk_predict(qb->final[z], x, n, nc, y2);
-		for (size_t r = 0; rc == 0 && r < n; r++) {
-			double start = q->start_c[z];
-			out[r].final_c[z] = zd_encode_temp_abs(bp, z, y2[r]);
-			out[r].peak_c[z] = fmax(zd_encode_temp_abs(bp, z, y1[r]),
-						fmax(start, out[r].final_c[z]));
-		}
+		for (size_t r = 0; rc == 0 && r < n; r++)
+			zd_decode_zone(bp, z, q->start_c[z], y1[r], y2[r],
+				       &out[r]);
 	}
-	for (size_t r = 0; rc == 0 && r < n; r++) {
-		out[r].hottest_c = -273.15;
-		for (int z = 0; z < bp->nzones; z++)
-			if (out[r].peak_c[z] > out[r].hottest_c)
-				out[r].hottest_c = out[r].peak_c[z];
-	}
+	for (size_t r = 0; rc == 0 && r < n; r++)
+		zd_decode_hottest(&out[r]);
 	free(x);
 	free(y1);
 	free(y2);
