@@ -54,19 +54,25 @@ endif()
 
 # The default model, so that an installed zdvfs decides at once: a profiling
 # sweep of every shipped profile on every board, then training. It depends on
-# the data, not on the binary, so a code change does not rebuild it.
+# the data and on the code that makes its truth and its inputs (simulator,
+# profiles, sweep, features, model), not on the rest, so that most code
+# changes do not retrain it but none leaves it stale.
 option(ZDVFS_DEFAULT_MODEL "Build the default model from the shipped profiles" ON)
 if(ZDVFS_DEFAULT_MODEL)
   file(GLOB_RECURSE ZDVFS_PROFILE_FILES CONFIGURE_DEPENDS
        ${PROJECT_SOURCE_DIR}/workloads/profiles/*.json)
   file(GLOB ZDVFS_BOARD_FILES CONFIGURE_DEPENDS
        ${PROJECT_SOURCE_DIR}/platforms/*.json)
+  file(GLOB ZDVFS_MODEL_CODE CONFIGURE_DEPENDS
+       ${PROJECT_SOURCE_DIR}/src/sim/*.[ch] ${PROJECT_SOURCE_DIR}/src/workload/*.[ch]
+       ${PROJECT_SOURCE_DIR}/src/features/*.[ch] ${PROJECT_SOURCE_DIR}/src/model/*.[ch]
+       ${PROJECT_SOURCE_DIR}/src/base/board.c ${PROJECT_SOURCE_DIR}/src/eval/sweep.c)
   set(ZDVFS_DEFAULT_MODEL_FILE ${PROJECT_BINARY_DIR}/models/default.model)
   add_custom_command(OUTPUT ${ZDVFS_DEFAULT_MODEL_FILE}
     COMMAND ${CMAKE_COMMAND} -DZDVFS=$<TARGET_FILE:zdvfs-cli>
             -DOUT=${ZDVFS_DEFAULT_MODEL_FILE}
             -P ${PROJECT_SOURCE_DIR}/cmake/default-model.cmake
-    DEPENDS ${ZDVFS_PROFILE_FILES} ${ZDVFS_BOARD_FILES}
+    DEPENDS ${ZDVFS_PROFILE_FILES} ${ZDVFS_BOARD_FILES} ${ZDVFS_MODEL_CODE}
             ${PROJECT_SOURCE_DIR}/workloads/manifest.json
             ${PROJECT_SOURCE_DIR}/cmake/default-model.cmake
     COMMENT "Training the default model from the shipped profiles (minutes)")
