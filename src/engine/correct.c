@@ -119,7 +119,7 @@ static void reset_priors(struct zd_correction *c)
 {
 	double u = c->uncertainty;
 	double sm = u * c->opts.shape_sd, sl = u * c->opts.slope_sd;
-	double st[ZD_CORR_NT] = {c->opts.level_sd, sm, sl, sl, sl};
+	double st[ZD_CORR_NT] = {c->opts.level_sd, sm, sl, sl, sl, sl};
 	double sp[ZD_CORR_NP] = {c->opts.level_sd, sm, sl, sl};
 	double sh[1] = {c->opts.heat_sd};
 	double noise = hypot(c->opts.misfit_sd, c->opts.noise_sd);

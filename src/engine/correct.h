@@ -39,11 +39,13 @@ double zd_blr_var(const struct zd_blr *r, const float *phi);
  * 1, the model's own ln(makespan / makespan of all cores at the top) (how
  * strongly the program responds, which the model may over- or under-
  * state), ln(compute capacity), ln(fastest core's speed), ln(cores) (each
- * relative to the board's all-cores-top); for power 1, the model's
+ * relative to the board's all-cores-top), ln(slowest active core's speed
+ * relative to the fastest's: static loops wait for it); for power 1, the
+ * model's
  * ln(power / power of all cores at the top), ln(nominal power relative to
  * TDP), ln(cores). Fewer numbers than the model's inputs on purpose: a
  * few runs must pin them down. */
-#define ZD_CORR_NT 5
+#define ZD_CORR_NT 6
 #define ZD_CORR_NP 4
 
 /* One decision as the correction sees it. */

@@ -107,6 +107,20 @@ static void point_descriptors(const struct zd_engine *e,
 	pt->phi_t[2] = lcap;
 	pt->phi_t[3] = lfast;
 	pt->phi_t[4] = lcores;
+	/* the slowest active core against the fastest: a static loop waits
+	 * for it, which the model may miss on a board of unequal clusters */
+	const struct zd_board *b = e->prior.board;
+	double slow = INFINITY, fast = 0;
+	for (int c = 0; c < b->nclusters; c++) {
+		if (!a->cores[c])
+			continue;
+		double rate = e->prior.space.khz[c][a->level[c]] *
+			      (b->clusters[c].speed_rel.present
+				       ? b->clusters[c].speed_rel.value : 1.0);
+		slow = fmin(slow, rate);
+		fast = fmax(fast, rate);
+	}
+	pt->phi_t[5] = fast > 0 ? (float)log(slow / fast) : 0.0f;
 	pt->phi_p[0] = 1.0f;
 	pt->phi_p[2] = lpow;
 	pt->phi_p[3] = lcores;
