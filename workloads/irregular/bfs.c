@@ -192,20 +192,26 @@ int main(int argc, char **argv)
 {
 	long n = wl_parse_size(argc, argv, NAME,
 			       (struct wl_sizes){ 5000, 30000, 4000000 });
-	if (n < 2) {
-		fprintf(stderr, NAME ": N must be at least 2\n");
+	if (n < ROOTS) {
+		fprintf(stderr, NAME ": N must be at least %d\n", ROOTS);
 		return 2;
 	}
 	struct graph g;
 	build_graph(NAME, n, DEGREE, 42, &g);
-	/* roots: the highest-degree vertex, then vertices spread over the ids */
+	/* roots: the ROOTS highest-degree vertices (in the giant component, so
+	 * the work grows smoothly with N; an arbitrary id may be isolated) */
 	long roots[ROOTS];
-	roots[0] = 0;
-	for (long v = 1; v < n; v++)
-		if (g.off[v + 1] - g.off[v] > g.off[roots[0] + 1] - g.off[roots[0]])
-			roots[0] = v;
-	for (int r = 1; r < ROOTS; r++)
-		roots[r] = (n / ROOTS) * r;
+	for (int r = 0; r < ROOTS; r++) {
+		roots[r] = -1;
+		for (long v = 0; v < n; v++) {
+			int taken = 0;
+			for (int q = 0; q < r; q++)
+				taken |= roots[q] == v;
+			if (!taken && (roots[r] < 0 || g.off[v + 1] - g.off[v] >
+							 g.off[roots[r] + 1] - g.off[roots[r]]))
+				roots[r] = v;
+		}
+	}
 	int *dist = wl_alloc(NAME, (size_t)n * ROOTS, sizeof(int));
 	int *front = wl_alloc(NAME, (size_t)n, sizeof(int));
 	int *next = wl_alloc(NAME, (size_t)n, sizeof(int));
