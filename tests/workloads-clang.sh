@@ -5,7 +5,8 @@ SRC=$1
 T=$(mktemp -d /tmp/zdvfs-clang-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 passed=0 failed=0
-for f in "$SRC"/workloads/bots/*.c "$SRC"/workloads/polybench/*.c; do
+for f in "$SRC"/workloads/*/*.c; do
+	case "$f" in */common/* | */profiles/*) continue ;; esac
 	name=$(basename "$f" .c)
 	if clang -std=c11 -O1 -Wall -Wextra -Werror -fopenmp \
 		-I"$SRC/workloads/common" "$f" -o "$T/$name" -lm 2>"$T/err" &&

@@ -104,8 +104,10 @@ void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out);
 
 /* Evaluation: train on some runs, predict the others, compare.
- *   lobo         each program (or group of programs, `folds`) is held
- *                out: it contributes no run to the model that predicts it;
+ *   lobo         each group of programs (the manifest's `group`: every
+ *                version of one algorithm; a program that is no workload is
+ *                its own group), or `folds` sets of groups, is held out: it
+ *                contributes no run to the model that predicts it;
  *   cross_board  each board is held out: trained on the others;
  *   both         the held-out program on the held-out board.
  * The report (JSON) has, per board and per program and overall, MAPE and
@@ -116,7 +118,8 @@ void zd_model_predict_all(const struct zd_model_query *q,
 struct zd_model_eval_opts {
 	struct zd_model_train_opts train;
 	bool lobo, cross_board;
-	int folds;           /* lobo: programs per fold grouped; 0 = one each */
+	int folds;           /* lobo: groups spread over K folds; 0 = one each */
+	const char *workload_dir; /* the manifest's (lobo); NULL: zd_workload_dir */
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
 };

@@ -12,8 +12,12 @@
 
 struct zd_workload_info {
 	char name[64];
-	char suite[16];   /* "bots" or "polybench" */
-	bool tasks;       /* task-parallel; else loop-parallel */
+	char suite[16];   /* its directory: "bots", "polybench", "irregular", ... */
+	char kind[16];    /* what it is: "tasks", "loops", "graph", "sparse", ... */
+	char group[64];   /* the algorithm: every version of one shares a group */
+	int group_index;  /* index of group among the manifest's distinct
+			   * groups, in order of first appearance */
+	bool tasks;       /* task-parallel ("parallel": "tasks"); else loops */
 	char sources[4][256];
 	int nsources;
 	long size_tiny, size_small, size_standard;
@@ -22,6 +26,7 @@ struct zd_workload_info {
 struct zd_manifest {
 	struct zd_workload_info *workloads;
 	int count;
+	int ngroups;      /* distinct groups */
 };
 
 /* Directory of workloads/: `dir` if given, else
@@ -33,6 +38,10 @@ int zd_manifest_load(const char *dir, struct zd_manifest **out,
 void zd_manifest_free(struct zd_manifest *m);
 const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
 						const char *name);
+/* The group of a program: its workload's group, or, for a program that is
+ * no workload of the manifest (m may be NULL), the program's own name. */
+const char *zd_manifest_group_of(const struct zd_manifest *m,
+				 const char *program);
 
 /* A manifest source ("workloads/bots/fib.c") as a path: the manifest's
  * paths start at the directory that holds the workload directory. */

@@ -1,5 +1,6 @@
-/* workloads.c - `zdvfs workloads`: the workloads, their suite, kind, sources
- * and sizes, and which boards have a measured profile of each. */
+/* workloads.c - `zdvfs workloads`: the workloads, their suite, kind, group,
+ * parallel style, sources and sizes, and which boards have a measured
+ * profile of each. */
 #include <getopt.h>
 #include <string.h>
 
@@ -9,10 +10,12 @@
 
 static const char workloads_usage[] =
 	"usage: zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir DIR]\n\n"
-	"Lists the workloads (workloads/manifest.json) with suite, kind (tasks or\n"
-	"loops), sources, sizes (tiny/small/standard) and, per board, whether a\n"
-	"measured profile exists (workloads/profiles/BOARD/NAME.json; regenerate\n"
-	"with tools/characterize).\n";
+	"Lists the workloads (workloads/manifest.json) with suite (directory), kind\n"
+	"(what the program is: graph, sparse, tasks, loops, ...), group (every\n"
+	"version of one algorithm shares one; leave-out folds hold out whole\n"
+	"groups), parallel style (tasks or loops), sources, sizes\n"
+	"(tiny/small/standard) and, per board, whether a measured profile exists\n"
+	"(workloads/profiles/BOARD/NAME.json; regenerate with tools/characterize).\n";
 
 static json_t *workload_json(const struct zd_workload_info *w, char **boards,
 			     int nboards, const char *dir)
@@ -27,8 +30,9 @@ static json_t *workload_json(const struct zd_workload_info *w, char **boards,
 								 w->name, path,
 								 sizeof(path))));
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:o}", "name",
-			 w->name, "suite", w->suite, "kind",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:o}",
+			 "name", w->name, "suite", w->suite, "kind", w->kind,
+			 "group", w->group, "parallel",
 			 w->tasks ? "tasks" : "loops", "sources", sources,
 			 "sizes", "tiny", (json_int_t)w->size_tiny, "small",
 			 (json_int_t)w->size_small, "standard",
@@ -39,8 +43,8 @@ static void print_table(json_t *list, char **boards, int nboards)
 {
 	size_t i;
 	json_t *w;
-	printf("%-16s %-10s %-6s %-26s", "NAME", "SUITE", "KIND",
-	       "SIZES tiny/small/standard");
+	printf("%-22s %-10s %-9s %-17s %-6s %-26s", "NAME", "SUITE", "KIND",
+	       "GROUP", "PAR", "SIZES tiny/small/standard");
 	for (int b = 0; b < nboards; b++)
 		printf(" %-14s", boards[b]);
 	printf("\n");
@@ -51,10 +55,12 @@ static void print_table(json_t *list, char **boards, int nboards)
 			 (long long)json_integer_value(json_object_get(sizes, "tiny")),
 			 (long long)json_integer_value(json_object_get(sizes, "small")),
 			 (long long)json_integer_value(json_object_get(sizes, "standard")));
-		printf("%-16s %-10s %-6s %-26s",
+		printf("%-22s %-10s %-9s %-17s %-6s %-26s",
 		       json_string_value(json_object_get(w, "name")),
 		       json_string_value(json_object_get(w, "suite")),
-		       json_string_value(json_object_get(w, "kind")), sz);
+		       json_string_value(json_object_get(w, "kind")),
+		       json_string_value(json_object_get(w, "group")),
+		       json_string_value(json_object_get(w, "parallel")), sz);
 		json_t *prof = json_object_get(w, "profiles");
 		for (int b = 0; b < nboards; b++)
 			printf(" %-14s", json_is_true(json_object_get(prof, boards[b]))

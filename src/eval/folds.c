@@ -1,5 +1,5 @@
-/* folds.c - one leave-programs-out model per fold, trained once and
- * reused. */
+/* folds.c - one leave-groups-out model per fold (every version of one
+ * algorithm held out together), trained once and reused. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,8 @@
 
 static bool held_out(const struct bench_plan *p, int manifest_index, int fold)
 {
-	return manifest_index >= 0 && manifest_index % p->folds == fold;
+	return manifest_index >= 0 &&
+	       p->all_groups[manifest_index] % p->folds == fold;
 }
 
 static int manifest_index(const struct bench_plan *p, const char *name)

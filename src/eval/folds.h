@@ -1,5 +1,7 @@
 /* folds.h - the zero-shot models of a bench. Fold k holds out the
- * workloads whose index in the manifest % K == k and is trained on every
+ * workloads whose group's index in the manifest % K == k (all versions of
+ * one algorithm together, so a variant never trains the model that decides
+ * its twin) and is trained on every
  * board's runs of the others in the sample store; it decides exactly the
  * workloads it held out. Saved as models/fold-k.bin with
  * models/fold-k.info.json (the folds, what it held out, the boards it saw,

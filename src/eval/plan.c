@@ -44,7 +44,7 @@ int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
 
 int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w)
 {
-	return w->manifest_index % p->folds;
+	return w->group_index % p->folds;
 }
 
 int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
@@ -201,6 +201,7 @@ static int add_workload(struct bench_plan *p, const struct zd_manifest *m,
 	struct bench_workload *bw = &p->workloads[p->nworkloads];
 	snprintf(bw->name, sizeof(bw->name), "%s", w->name);
 	bw->manifest_index = (int)(w - m->workloads);
+	bw->group_index = w->group_index;
 	int rc = analyze(p, w, bw, err);
 	if (rc == 0)
 		p->nworkloads++;
@@ -218,13 +219,17 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 	if (rc == 0) {
 		p->nall = m->count;
 		p->all_workloads = calloc((size_t)m->count, sizeof(*p->all_workloads));
+		p->all_groups = calloc((size_t)m->count, sizeof(*p->all_groups));
 		p->workloads = calloc((size_t)n, sizeof(*p->workloads));
-		if (p->all_workloads == NULL || p->workloads == NULL)
+		if (p->all_workloads == NULL || p->all_groups == NULL ||
+		    p->workloads == NULL)
 			rc = zd_fail(err, ENOMEM, "out of memory");
 	}
-	for (int i = 0; rc == 0 && i < m->count; i++)
+	for (int i = 0; rc == 0 && i < m->count; i++) {
 		snprintf(p->all_workloads[i], sizeof(p->all_workloads[i]), "%s",
 			 m->workloads[i].name);
+		p->all_groups[i] = m->workloads[i].group_index;
+	}
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = add_workload(p, m, o->workloads ? o->workloads[i]
 						     : m->workloads[i].name, err);
@@ -278,6 +283,7 @@ void bench_plan_free(struct bench_plan *p)
 		zd_features_free(p->workloads[w].features);
 	free(p->workloads);
 	free(p->all_workloads);
+	free(p->all_groups);
 	free(p->boards);
 	free(p->fold_info);
 	bench_rows_free(&p->results);

@@ -44,7 +44,8 @@ struct bench_board {
 
 struct bench_workload {
 	char name[64];
-	int manifest_index;  /* decides its fold */
+	int manifest_index;  /* its place in the manifest */
+	int group_index;     /* its group's (zd_workload_info): decides its fold */
 	struct zd_features *features;
 	double features_ms;  /* the static analysis, cold */
 };
@@ -65,8 +66,11 @@ struct bench_plan {
 	struct bench_perturb perturb;
 	struct bench_workload *workloads;
 	int nworkloads;
-	/* every workload of the manifest, in order (profiling, folds) */
+	/* every workload of the manifest, in order (profiling, folds), with
+	 * its group's index: fold k holds out the groups with index % folds
+	 * == k, so all versions of one algorithm are held out together */
 	char (*all_workloads)[64];
+	int *all_groups;
 	int nall;
 	const char *policies[BENCH_MAX_POLICIES];
 	int npolicies;

@@ -65,6 +65,7 @@ static int add_program(struct load_ctx *lc, const char *name, int *index)
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	zd_encode_program(f, p->row);
 	zd_features_free(f);
+	p->group = ds->ngroups++;
 	*index = ds->nprograms++;
 	return 0;
 }
@@ -232,6 +233,22 @@ void zd_dataset_free(struct zd_dataset *ds)
 	free(ds->programs);
 	free(ds->samples);
 	free(ds);
+}
+
+void zd_ds_set_groups(struct zd_dataset *ds, const struct zd_manifest *m)
+{
+	ds->ngroups = 0;
+	for (int p = 0; p < ds->nprograms; p++) {
+		const char *g = zd_manifest_group_of(m, ds->programs[p].name);
+		ds->programs[p].group = ds->ngroups;
+		for (int q = 0; q < p; q++)
+			if (strcmp(zd_manifest_group_of(m, ds->programs[q].name), g) == 0) {
+				ds->programs[p].group = ds->programs[q].group;
+				break;
+			}
+		if (ds->programs[p].group == ds->ngroups)
+			ds->ngroups++;
+	}
 }
 
 bool zd_ds_sample_ok(const struct zd_dataset *ds, const struct zd_ds_filter *f,

@@ -9,9 +9,12 @@
 #include "encode.h"
 #include "zdvfs/model.h"
 #include "zdvfs/store.h"
+#include "zdvfs/workload.h"
 
 struct zd_ds_program {
 	char name[64];
+	int group;      /* index into the dataset's groups (zd_ds_set_groups);
+			 * until then each program is its own group */
 	float row[ZD_NCOLS_PROGRAM];
 };
 
@@ -35,6 +38,7 @@ struct zd_ds_sample {
 struct zd_dataset {
 	struct zd_ds_program *programs;
 	int nprograms;
+	int ngroups;    /* distinct groups among the programs */
 	struct zd_ds_board *boards;
 	int nboards;
 	struct zd_ds_sample *samples;
@@ -52,6 +56,12 @@ struct zd_ds_filter {
 	const bool *program_ok; /* [nprograms]; NULL: all */
 	const bool *board_ok;   /* [nboards]; NULL: all */
 };
+
+/* Group the programs as the manifest does (m may be NULL: each program its
+ * own group): every version of one algorithm in one group, a program that
+ * is no workload of the manifest alone; indices follow the programs'
+ * order. */
+void zd_ds_set_groups(struct zd_dataset *ds, const struct zd_manifest *m);
 
 bool zd_ds_sample_ok(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 		     const struct zd_ds_sample *smp);

@@ -1,6 +1,7 @@
 /* eval.c - honest accuracy of the environment model: folds that hold out
- * programs (leave one program out) and/or boards, never predicting a run
- * with a model that saw it. */
+ * groups of programs (every version of one algorithm together: leave one
+ * group out) and/or boards, never predicting a run with a model that saw
+ * it or a twin of it. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -309,11 +310,19 @@ static int run_fold(struct eval_state *st, const struct fold *f, int index,
 	return 0;
 }
 
+/* Fold `group` (of ngroups; -1: none held out) holds out the programs
+ * whose group index % ngroups == group. */
+static bool program_held(const struct zd_dataset *ds, int p, int group,
+			 int ngroups)
+{
+	return group >= 0 && ds->programs[p].group % ngroups == group;
+}
+
 static void fold_set(struct fold *f, const struct zd_dataset *ds, int board,
 		     int group, int ngroups)
 {
 	for (int p = 0; p < ds->nprograms; p++) {
-		bool held = group >= 0 && p % ngroups == group;
+		bool held = program_held(ds, p, group, ngroups);
 		f->test_program[p] = group < 0 || held;
 		f->train_program[p] = !held;
 	}
@@ -328,7 +337,7 @@ static void fold_set(struct fold *f, const struct zd_dataset *ds, int board,
 		used += (size_t)snprintf(f->label, sizeof(f->label), "board %s",
 					 ds->boards[board].name);
 	for (int p = 0; group >= 0 && p < ds->nprograms && used < sizeof(f->label); p++)
-		if (p % ngroups == group)
+		if (program_held(ds, p, group, ngroups))
 			used += (size_t)snprintf(f->label + used, sizeof(f->label) - used,
 						 "%s%s", used ? " " : "",
 						 ds->programs[p].name);
@@ -377,14 +386,15 @@ static int eval_folds(struct eval_state *st, json_t **report, struct zd_err *err
 	const struct zd_dataset *ds = st->ds;
 	const struct zd_model_eval_opts *o = st->opts;
 	int ngroups = !o->lobo ? 1
-		      : o->folds > 0 && o->folds < ds->nprograms ? o->folds
-								  : ds->nprograms;
+		      : o->folds > 0 && o->folds < ds->ngroups ? o->folds
+								: ds->ngroups;
 	int nboards = o->cross_board ? ds->nboards : 1;
 	int nfolds = ngroups * nboards;
-	if (o->lobo && ds->nprograms < 2)
-		return zd_bad_input(err, "leave-one-program-out needs runs of at "
-				    "least 2 programs, the store has %d",
-				    ds->nprograms);
+	if (o->lobo && ds->ngroups < 2)
+		return zd_bad_input(err, "leaving groups out needs runs of "
+				    "programs of at least 2 groups, the store "
+				    "has %d",
+				    ds->ngroups);
 	if (o->cross_board && ds->nboards < 2)
 		return zd_bad_input(err, "cross-board needs runs on at least 2 "
 				    "boards, the store has %d", ds->nboards);
@@ -420,9 +430,18 @@ int zd_model_eval(struct zd_store *s, const struct zd_model_eval_opts *o,
 		  json_t **report, struct zd_err *err)
 {
 	struct zd_dataset *ds = NULL;
-	int rc = zd_dataset_load(s, &o->train, &ds, err);
-	if (rc != 0)
+	struct zd_manifest *m = NULL;
+	/* the groups of the workloads: a version of a held-out program must
+	 * not teach the model that predicts it */
+	int rc = o->lobo ? zd_manifest_load(o->workload_dir, &m, err) : 0;
+	if (rc == 0)
+		rc = zd_dataset_load(s, &o->train, &ds, err);
+	if (rc != 0) {
+		zd_manifest_free(m);
 		return rc;
+	}
+	zd_ds_set_groups(ds, m);
+	zd_manifest_free(m);
 	struct eval_state st = {.ds = ds, .opts = o};
 	st.order = malloc(sizeof(long) * (size_t)ds->nsamples);
 	st.acc = calloc((size_t)ds->nprograms * (size_t)ds->nboards, sizeof(*st.acc));

@@ -1,5 +1,6 @@
 /* manifest.c - workloads/manifest.json: which workloads exist, their suite,
- * kind, sources and sizes (generated from the sources by tools/gen-manifest). */
+ * kind, group, parallel style, sources and sizes (generated from the
+ * sources by tools/gen-manifest). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,38 +22,51 @@ const char *zd_workload_dir(const char *dir)
 	return zd_data_dir(ZD_DATA_WORKLOADS);
 }
 
+/* A kind or group name: 1..len-1 characters of [a-z0-9-]. */
+static bool valid_label(const char *s, size_t len)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= len)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
 static int parse_entry(const char *path, size_t i, json_t *e,
 		       struct zd_workload_info *w, struct zd_err *err)
 {
-	const char *name, *suite, *kind;
+	const char *name, *suite, *kind, *group, *parallel;
 	json_t *sources;
 	json_int_t tiny, small, standard;
 	json_error_t jerr;
 	if (json_unpack_ex(e, &jerr, JSON_STRICT,
-			   "{s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}}", "name",
-			   &name, "suite", &suite, "kind", &kind, "sources",
+			   "{s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}}",
+			   "name", &name, "suite", &suite, "kind", &kind,
+			   "group", &group, "parallel", &parallel, "sources",
 			   &sources, "sizes", "tiny", &tiny, "small", &small,
 			   "standard", &standard) != 0)
 		return zd_bad_input(err, "%s: workloads[%zu]: %s", path, i,
 				    jerr.text);
-	if (strcmp(kind, "tasks") != 0 && strcmp(kind, "loops") != 0)
+	if (strcmp(parallel, "tasks") != 0 && strcmp(parallel, "loops") != 0)
 		return zd_bad_input(err,
-				    "%s: workloads[%zu].kind: '%s' is not tasks "
-				    "or loops",
-				    path, i, kind);
-	if (!json_is_array(sources) || json_array_size(sources) == 0 ||
-	    json_array_size(sources) > 4)
+				    "%s: workloads[%zu].parallel: '%s' is not "
+				    "tasks or loops",
+				    path, i, parallel);
+	if (!valid_label(kind, sizeof(w->kind)) ||
+	    !valid_label(group, sizeof(w->group)) ||
+	    strlen(suite) >= sizeof(w->suite))
 		return zd_bad_input(err,
-				    "%s: workloads[%zu].sources: 1 to 4 files",
-				    path, i);
-	if (!(tiny > 0 && tiny <= small && small <= standard))
-		return zd_bad_input(err,
-				    "%s: workloads[%zu].sizes: need 0 < tiny <= "
-				    "small <= standard",
+				    "%s: workloads[%zu]: suite, kind or group is "
+				    "empty, too long or not [a-z0-9-]",
 				    path, i);
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	snprintf(w->suite, sizeof(w->suite), "%s", suite);
-	w->tasks = strcmp(kind, "tasks") == 0;
+	snprintf(w->kind, sizeof(w->kind), "%s", kind);
+	snprintf(w->group, sizeof(w->group), "%s", group);
+	w->tasks = strcmp(parallel, "tasks") == 0;
 	w->size_tiny = (long)tiny;
 	w->size_small = (long)small;
 	w->size_standard = (long)standard;
@@ -111,6 +125,17 @@ int zd_manifest_load(const char *dir, struct zd_manifest **out,
 			m->count = (int)i + 1;
 		}
 	json_decref(root);
+	for (int k = 0; rc == 0 && k < m->count; k++) {
+		struct zd_workload_info *w = &m->workloads[k];
+		w->group_index = m->ngroups;
+		for (int j = 0; j < k; j++)
+			if (strcmp(m->workloads[j].group, w->group) == 0) {
+				w->group_index = m->workloads[j].group_index;
+				break;
+			}
+		if (w->group_index == m->ngroups)
+			m->ngroups++;
+	}
 	if (rc != 0) {
 		zd_manifest_free(m);
 		return rc;
@@ -134,6 +159,13 @@ const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
 		if (strcmp(m->workloads[i].name, name) == 0)
 			return &m->workloads[i];
 	return NULL;
+}
+
+const char *zd_manifest_group_of(const struct zd_manifest *m,
+				 const char *program)
+{
+	const struct zd_workload_info *w = m ? zd_manifest_find(m, program) : NULL;
+	return w ? w->group : program;
 }
 
 bool zd_profile_path(const char *dir, const char *board, const char *workload,

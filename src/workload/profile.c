@@ -102,7 +102,11 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 	/* Zeros only for the compiler: every path that reads one set it. */
 	double work = 0, span = 0, serial = 0, footprint = 0, reads = 0,
 	       writes = 0, slowest = 1.0;
-	const char *kind = json_string_value(json_object_get(root, "kind"));
+	/* the parallel style; profiles written before kinds other than
+	 * tasks/loops existed carry it in "kind" */
+	const char *kind = json_string_value(json_object_get(root, "parallel_style"));
+	if (kind == NULL)
+		kind = json_string_value(json_object_get(root, "kind"));
 	int rc;
 	if ((rc = number_at(file, root,
 			    "scaling.counters.instructions.standard",
@@ -134,7 +138,7 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 			    &w->tasks_created, err)) != 0)
 		return rc;
 	if (kind == NULL || (strcmp(kind, "tasks") && strcmp(kind, "loops")))
-		return zd_bad_input(err, "%s: kind: not tasks or loops", file);
+		return zd_bad_input(err, "%s: parallel_style: not tasks or loops", file);
 	w->tasks = strcmp(kind, "tasks") == 0;
 	/* The part that cannot spread over cores: the critical path (which
 	 * includes the time outside parallel regions). */

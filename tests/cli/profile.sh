@@ -106,8 +106,8 @@ runs_of "$T/quiet.db" >"$T/quiet.txt"
 check "the noise-free sweep is complete" [ "$(wc -l <"$T/quiet.txt")" -eq 136 ]
 check "noise changes the numbers" sh -c "! cmp -s '$T/quiet.txt' '$T/whole.txt'"
 
-# A real signal from outside, once the sweep is under way (42 workloads at
-# 69 points: the first finished leaves 41 to go).
+# A real signal from outside, once the sweep is under way (every workload at
+# 69 points: the first finished leaves the others to go).
 for sig in INT TERM; do
 	"$ZDVFS" profile $B --grid 3 --temps 25 --db "$T/$sig.db" >/dev/null 2>"$T/$sig.err" &
 	pid=$!

@@ -4,7 +4,10 @@
 
 "$ZDVFS" workloads >"$T/out"; expect_status 0 "workloads" $?
 check "workloads lists 42 programs" sh -c "[ \$(grep -c -E ' (bots|polybench) ' '$T/out') -eq 42 ]"
+check "workloads lists the other suites" sh -c "[ \$(grep -c -E ' (irregular|micro|apps) ' '$T/out') -ge 40 ]"
 check "workloads gives the kind" contains "$T/out" "^fib .* tasks"
+check "workloads gives suite, kind, group and parallel style" contains "$T/out" "^spmv-csr-dyn  *irregular  *sparse  *spmv  *loops "
+check "variants share a group" contains "$T/out" "^lud  *apps  *apps  *lu  *loops "
 check "workloads says which boards are profiled" contains "$T/out" "^gemm .*profiled"
 "$ZDVFS" workloads --json >"$T/out"; expect_status 0 "workloads --json" $?
 check "workloads --json gives sizes" contains "$T/out" '"standard"'

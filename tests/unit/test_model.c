@@ -1,7 +1,7 @@
 /* test_model.c - the environment model end to end on a small store filled
  * from the simulator: profile -> train -> predict -> save/load -> eval, and
  * the property zero-shot rests on: a program held out contributes nothing
- * to the model that predicts it. */
+ * to the model that predicts it, nor does any version of it (its group). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -438,6 +439,116 @@ static void test_eval_lobo(void **state)
 	json_decref(report);
 }
 
+/* A manifest of the fixture's programs in dir/manifest.json, with gemm and
+ * fib in one group ("twins") if twins, else each its own group. */
+static void write_manifest(const char *dir, bool twins)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"format\": \"zdvfs-workloads 1\", \"workloads\": [\n");
+	for (int p = 0; p < NPROGRAMS; p++) {
+		bool twin = twins && (strcmp(programs[p], "gemm") == 0 ||
+				      strcmp(programs[p], "fib") == 0);
+		fprintf(f, "%s {\"name\": \"%s\", \"suite\": \"t\", \"kind\": \"loops\", "
+			   "\"group\": \"%s\", \"parallel\": \"loops\", "
+			   "\"sources\": [\"workloads/t/%s.c\"], "
+			   "\"sizes\": {\"tiny\": 1, \"small\": 2, \"standard\": 3}}\n",
+			p ? "," : "", programs[p], twin ? "twins" : programs[p],
+			programs[p]);
+	}
+	fprintf(f, "]}\n");
+	assert_int_equal(fclose(f), 0);
+}
+
+static json_t *eval_lobo(const char *db, const char *workload_dir)
+{
+	struct zd_err err = {0};
+	struct zd_store *s = NULL;
+	json_t *report = NULL;
+	struct zd_model_eval_opts o = {.lobo = true, .workload_dir = workload_dir};
+	o.train.threads = 1;
+	o.train.trees = 30;
+	assert_int_equal(zd_store_open(db, &s, &err), 0);
+	if (zd_model_eval(s, &o, &report, &err) != 0)
+		fail_msg("%s", err.msg);
+	zd_store_close(s);
+	return report;
+}
+
+static json_t *program_figures(const json_t *report, const char *board,
+			       const char *program)
+{
+	return json_object_get(json_object_get(json_object_get(json_object_get(
+		report, "boards"), board), "programs"), program);
+}
+
+/* Leave-one-group-out: with gemm and fib in one group, fib's runs never
+ * train the model that judges gemm, so corrupting them changes none of
+ * gemm's figures; with each program its own group they do (the check can
+ * fail). */
+static void test_eval_groups(void **state)
+{
+	struct fixture *fx = *state;
+	char twins[128], single[128];
+	snprintf(twins, sizeof(twins), "%s/twins", fx->dir);
+	snprintf(single, sizeof(single), "%s/single", fx->dir);
+	assert_int_equal(mkdir(twins, 0700), 0);
+	assert_int_equal(mkdir(single, 0700), 0);
+	write_manifest(twins, true);
+	write_manifest(single, false);
+	json_t *clean = eval_lobo(fx->db, twins);
+	json_t *dirty = eval_lobo(fx->db_other, twins);
+	assert_int_equal(json_integer_value(json_object_get(clean, "folds")),
+			 NPROGRAMS - 1);
+	json_t *clean1 = eval_lobo(fx->db, single);
+	json_t *dirty1 = eval_lobo(fx->db_other, single);
+	assert_int_equal(json_integer_value(json_object_get(clean1, "folds")),
+			 NPROGRAMS);
+	int differ = 0;
+	for (int b = 0; b < NBOARDS; b++) {
+		json_t *g1 = program_figures(clean, boards[b], "gemm");
+		json_t *g2 = program_figures(dirty, boards[b], "gemm");
+		assert_non_null(g1);
+		assert_true(json_equal(g1, g2));
+		differ += !json_equal(program_figures(clean1, boards[b], "gemm"),
+				      program_figures(dirty1, boards[b], "gemm"));
+	}
+	assert_true(differ > 0);
+	json_decref(clean);
+	json_decref(dirty);
+	json_decref(clean1);
+	json_decref(dirty1);
+}
+
+/* The manifest's groups: twins share a group index, the others each have
+ * their own; a program that is no workload is its own group. */
+static void test_manifest_groups(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/groups", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	write_manifest(dir, true);
+	struct zd_err err = {0};
+	struct zd_manifest *m = NULL;
+	if (zd_manifest_load(dir, &m, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(m->count, NPROGRAMS);
+	assert_int_equal(m->ngroups, NPROGRAMS - 1);
+	const struct zd_workload_info *gemm = zd_manifest_find(m, "gemm");
+	const struct zd_workload_info *fib = zd_manifest_find(m, "fib");
+	const struct zd_workload_info *atax = zd_manifest_find(m, "atax");
+	assert_int_equal(gemm->group_index, fib->group_index);
+	assert_int_not_equal(gemm->group_index, atax->group_index);
+	assert_string_equal(gemm->kind, "loops");
+	assert_string_equal(zd_manifest_group_of(m, "fib"), "twins");
+	assert_string_equal(zd_manifest_group_of(m, "mine"), "mine");
+	assert_string_equal(zd_manifest_group_of(NULL, "gemm"), "gemm");
+	zd_manifest_free(m);
+}
+
 int main(void)
 {
 	setenv("ZDVFS_CACHE_DIR", "/tmp", 0);
@@ -447,6 +558,8 @@ int main(void)
 		cmocka_unit_test(test_predict_all_exact),
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_eval_lobo),
+		cmocka_unit_test(test_eval_groups),
+		cmocka_unit_test(test_manifest_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -956,6 +956,9 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	json_object_set_new(p, "board", json_string(b->name));
 	json_object_set_new(p, "suite", json_string(meta_get(&m, "suite")));
 	json_object_set_new(p, "kind", json_string(meta_get(&m, "kind")));
+	/* the manifest's "parallel"; here "parallel" is the OMPT section */
+	json_object_set_new(p, "parallel_style",
+			    json_string(meta_get(&m, "parallel")));
 	json_object_set_new(p, "source", json_string(meta_get(&m, "source")));
 	json_object_set_new(p, "generated_by",
 			    json_string(meta_get(&m, "generated_by")));
@@ -1145,6 +1148,17 @@ static int cmd_check(const char *path, const char *board_path)
 					       "regenerate", NULL };
 	for (const char *const *f = top_str; *f; f++)
 		need(p, "", *f, JSON_STRING);
+	/* the simulator's parallel style: "parallel_style", or in profiles
+	 * written before kinds other than tasks/loops existed, "kind" */
+	const char *style = json_string_value(json_object_get(p, "parallel_style"));
+	if (style == NULL)
+		style = json_string_value(json_object_get(p, "kind"));
+	if (style == NULL || (strcmp(style, "tasks") != 0 &&
+			      strcmp(style, "loops") != 0)) {
+		fprintf(stderr, "zdvfs-profile: parallel_style (or an old "
+				"profile's kind) is not tasks or loops\n");
+		nbad++;
+	}
 	json_t *meas = need(p, "", "measured", JSON_OBJECT);
 	static const char *const meas_f[] = { "date", "host_cpu", "valgrind",
 					      "gcc", "clang", NULL };
