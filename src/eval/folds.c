@@ -14,12 +14,6 @@
 #include "zdvfs/store.h"
 #include "zdvfs/jsonfile.h"
 
-static bool held_out(const struct bench_plan *p, int manifest_index, int fold)
-{
-	return manifest_index >= 0 &&
-	       p->all_groups[manifest_index] % p->folds == fold;
-}
-
 static int manifest_index(const struct bench_plan *p, const char *name)
 {
 	for (int i = 0; i < p->nall; i++)
@@ -32,7 +26,7 @@ static json_t *held_out_json(const struct bench_plan *p, int fold)
 {
 	json_t *a = json_array();
 	for (int i = 0; a && i < p->nall; i++)
-		if (held_out(p, i, fold))
+		if (bench_held_out(p, i, fold))
 			json_array_append_new(a, json_string(p->all_workloads[i]));
 	return a;
 }
@@ -105,7 +99,7 @@ static int train_fold(struct bench_plan *p, const struct zd_dataset *ds,
 	/* programs outside the manifest (runs the user added) are never
 	 * held out: no selected workload is one of them */
 	for (int i = 0; i < ds->nprograms; i++)
-		train[i] = !held_out(p, manifest_index(p, ds->programs[i].name),
+		train[i] = !bench_held_out(p, manifest_index(p, ds->programs[i].name),
 				     fold);
 	struct zd_ds_filter filter = {.program_ok = train};
 	struct zd_model_train_opts to = {.seed = 1,

@@ -53,7 +53,7 @@ static json_t *models_json(const struct bench_plan *p)
 			continue;
 		json_t *held = json_array();
 		for (int i = 0; held && i < p->nall; i++)
-			if (i % p->folds == k)
+			if (bench_held_out(p, i, k))
 				json_array_append_new(held,
 						      json_string(p->all_workloads[i]));
 		json_array_append_new(a, json_pack("{s:i, s:o, s:f}", "fold", k,

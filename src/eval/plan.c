@@ -47,6 +47,12 @@ int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w)
 	return w->group_index % p->folds;
 }
 
+bool bench_held_out(const struct bench_plan *p, int manifest_index, int fold)
+{
+	return manifest_index >= 0 && manifest_index < p->nall &&
+	       p->all_groups[manifest_index] % p->folds == fold;
+}
+
 int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
 {
 	return bench_path(p, buf, "models/fold-%d.bin", fold);

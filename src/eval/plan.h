@@ -98,6 +98,10 @@ int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The fold that holds workload w out, and its model file. */
 int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w);
+/* Whether fold `fold` holds out workload `manifest_index` of all_workloads
+ * (its group's index % folds == fold; -1, no workload: never). The one
+ * rule for the models, their descriptions and meta.json. */
+bool bench_held_out(const struct bench_plan *p, int manifest_index, int fold);
 int bench_fold_path(const struct bench_plan *p, int fold, char *buf);
 /* Policies that learn from run to run: their (board, workload, seed)
  * series is redone from run 0 unless complete. */

@@ -3,8 +3,10 @@
  * size each step and interact only with the 27 neighbouring cells.
  * Manifest: kind particles, group md.
  *
- * N is the number of particles (density 0.8, cut-off 2.5); 8 velocity
- * Verlet steps of 0.002.
+ * N is the number of cells per side of the box (cells of the cut-off size
+ * 2.5, at least 3), holding 0.8 particles per unit volume: about 12.5 N^3
+ * particles, so the work grows smoothly as N^3; 8 velocity Verlet steps of
+ * 0.002.
  * Parallelisation: per step, the binning is a serial counting sort (as in
  * many MD codes, a serial fraction that grows with threads); forces are a
  * worksharing loop over particles (schedule dynamic, 32: cells hold
@@ -134,14 +136,13 @@ static void simulate(struct system *s, int parallel)
 	}
 }
 
-static void init(long n, struct system *s)
+static void init(long cells, struct system *s)
 {
+	s->nc = cells;
+	s->cell = RC;
+	s->box = RC * (double)cells;
+	long n = (long)(DENSITY * s->box * s->box * s->box);
 	s->n = n;
-	s->box = cbrt((double)n / DENSITY);
-	s->nc = (long)(s->box / RC);
-	if (s->nc < 3)
-		s->nc = 3;
-	s->cell = s->box / (double)s->nc;
 	long nc3 = s->nc * s->nc * s->nc;
 	s->x = wl_alloc(NAME, (size_t)n * 3, sizeof(double));
 	s->v = wl_alloc(NAME, (size_t)n * 3, sizeof(double));
@@ -176,15 +177,16 @@ static void release(struct system *s)
 
 int main(int argc, char **argv)
 {
-	long n = wl_parse_size(argc, argv, NAME,
-			       (struct wl_sizes){ 800, 1500, 4000000 });
-	if (n < 8) {
-		fprintf(stderr, NAME ": N must be at least 8\n");
+	long cells = wl_parse_size(argc, argv, NAME,
+				   (struct wl_sizes){ 3, 5, 64 });
+	if (cells < 3 || cells > 400) {
+		fprintf(stderr, NAME ": N must be 3..400 cells per side\n");
 		return 2;
 	}
 	struct system s, r;
-	init(n, &s);
-	init(n, &r);
+	init(cells, &s);
+	init(cells, &r);
+	long n = s.n;
 
 	double t0 = wl_kernel_begin();
 	simulate(&s, 1);
@@ -200,5 +202,5 @@ int main(int argc, char **argv)
 		}
 	release(&s);
 	release(&r);
-	return wl_report(NAME, n, t1 - t0, ok);
+	return wl_report(NAME, cells, t1 - t0, ok);
 }
