@@ -37,8 +37,8 @@ struct toy {
 
 /* A compute-bound program: time falls with cores x f, power grows with
  * cores x f^3. */
-static int toy_model(void *ctx, const struct zd_action *a,
-		     struct zd_outcome *o, struct zd_err *err)
+static int toy_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
+		     struct zd_err *err)
 {
 	(void)err;
 	const struct toy *t = ctx;
@@ -140,8 +140,10 @@ int main(int argc, char **argv)
 	zd_profiler_agent_default_opts(&po, STATE_DIM);
 	zd_thermal_agent_default_opts(&to);
 	zd_dyna_default_opts(&dopt);
-	struct zd_env env = {.observe = toy_observe, .model = toy_model,
-			     .ctx = &toy, .ref = toy_ref(&toy)};
+	struct zd_env env = {.observe = toy_observe,
+			     .model = toy_model,
+			     .ctx = &toy,
+			     .ref = toy_ref(&toy)};
 	if (zd_profiler_agent_new(&space, &po, &p, &err) != 0 ||
 	    zd_thermal_agent_new(&space, &to, &t, &err) != 0 ||
 	    zd_dyna_new(p, t, &env, &dopt, &d, &err) != 0)
@@ -162,9 +164,11 @@ int main(int argc, char **argv)
 	printf("board %s: %d actions, profiler agent %zu weights (state %d)\n",
 	       board, space.count, zd_profiler_agent_nparams(p), STATE_DIM);
 	printf("synthetic Dyna-Q steps: %.0f /s (%ld steps in %.2f s, "
-	       "minibatch %d)\n", steps / train_s, steps, train_s, po.batch);
+	       "minibatch %d)\n",
+	       steps / train_s, steps, train_s, po.batch);
 	printf("decision (profiler greedy + thermal rank): median %.2f us "
-	       "over %d\n", decide_us, DECISIONS);
+	       "over %d\n",
+	       decide_us, DECISIONS);
 	printf("score of every action (q_all): median %.2f us over %d\n",
 	       rank_us, DECISIONS / 10);
 	printf("mean synthetic reward %.3f\n",

@@ -72,8 +72,8 @@ static double once(const char *file, const char *inc, const char *cache,
 {
 	const char *files[] = {file};
 	const char *args[] = {inc};
-	struct zd_feat_request req = {files, 1, args, 1, NULL, cache == NULL,
-				      cache};
+	struct zd_feat_request req = {files,         1,    args, 1, NULL,
+				      cache == NULL, cache};
 	struct zd_features *f = NULL;
 	struct zd_err err = {0};
 	double t0 = now_ms();
@@ -92,8 +92,9 @@ int main(int argc, char **argv)
 	int repeats = 5, opt;
 	while ((opt = getopt(argc, argv, "r:")) != -1) {
 		if (opt != 'r' || (repeats = atoi(optarg)) < 1) {
-			fprintf(stderr, "usage: features_bench [-r REPEATS] "
-					"[SOURCE_DIR]\n");
+			fprintf(stderr,
+				"usage: features_bench [-r REPEATS] "
+				"[SOURCE_DIR]\n");
 			return 2;
 		}
 	}

@@ -104,8 +104,12 @@ int main(int argc, char **argv)
 		y[i] = target(x + i * NCOLS);
 	}
 
-	struct zd_gbt_params p = {.trees = 100, .max_depth = 6, .eta = 0.1,
-				  .subsample = 1.0, .threads = 0, .seed = 1};
+	struct zd_gbt_params p = {.trees = 100,
+				  .max_depth = 6,
+				  .eta = 0.1,
+				  .subsample = 1.0,
+				  .threads = 0,
+				  .seed = 1};
 	struct zd_gbt *g = NULL, *s = NULL;
 	struct zd_err err = {0};
 	double t0 = now_us();
@@ -167,18 +171,22 @@ int main(int argc, char **argv)
 		t_spec_one[r] = now_us() - t0;
 	}
 	printf("gbt_bench: %d trees depth %d, %d x %d training rows: trained "
-	       "in %.0f ms\n", p.trees, p.max_depth, NTRAIN, NCOLS, train_ms);
+	       "in %.0f ms\n",
+	       p.trees, p.max_depth, NTRAIN, NCOLS, train_ms);
 	printf("  nodes: full %zu, specialised (%d of %d fixed) %zu in %d "
-	       "trees, specialising took %.0f us\n", zd_gbt_nnodes(g),
-	       NCOLS - NFREE, NCOLS, zd_gbt_nnodes(s), zd_gbt_ntrees(s), spec_us);
+	       "trees, specialising took %.0f us\n",
+	       zd_gbt_nnodes(g), NCOLS - NFREE, NCOLS, zd_gbt_nnodes(s),
+	       zd_gbt_ntrees(s), spec_us);
 	printf("  us per %d rows, median of %d, one thread:\n", NPRED, repeats);
 	printf("    XGBoost             %8.1f (of which making the DMatrix "
-	       "%.1f)\n", median(t_xgb, repeats), median(t_dm, repeats));
+	       "%.1f)\n",
+	       median(t_xgb, repeats), median(t_dm, repeats));
 	printf("    zdvfs               %8.1f (predict_rows), %.1f (predict, "
-	       "row by row)\n", median(t_full, repeats), median(t_one, repeats));
+	       "row by row)\n",
+	       median(t_full, repeats), median(t_one, repeats));
 	printf("    zdvfs specialised   %8.1f (predict_rows), %.1f (predict, "
-	       "row by row)\n", median(t_spec, repeats),
-	       median(t_spec_one, repeats));
+	       "row by row)\n",
+	       median(t_spec, repeats), median(t_spec_one, repeats));
 	(void)sink;
 	XGBoosterFree(b);
 	zd_gbt_free(g);

@@ -49,8 +49,10 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 	}
 	struct zd_workload_sources ws;
 	zd_workload_sources(NULL, w, &ws);
-	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
-				      .args = ws.args, .nargs = ws.nargs};
+	struct zd_feat_request req = {.files = ws.files,
+				      .nfiles = ws.nfiles,
+				      .args = ws.args,
+				      .nargs = ws.nargs};
 	zd_features_analyze(&req, &f, err);
 	zd_manifest_free(m);
 	return f;
@@ -59,7 +61,8 @@ static struct zd_features *features_of(const char *name, struct zd_err *err)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: model_bench MODEL [WORKLOAD] [REPEATS]\n");
+		fprintf(stderr,
+			"usage: model_bench MODEL [WORKLOAD] [REPEATS]\n");
 		return 2;
 	}
 	const char *workload = argc > 2 ? argv[2] : "gemm";
@@ -79,10 +82,11 @@ int main(int argc, char **argv)
 					     "rubik-pi", "core-i7"};
 	double *prep = malloc(sizeof(double) * (size_t)repeats);
 	double *all = malloc(sizeof(double) * (size_t)repeats);
-	printf("%-16s %9s %14s %16s %12s\n", "board", "decisions", "prepare (us)",
-	       "predict all (us)", "per decision");
+	printf("%-16s %9s %14s %16s %12s\n", "board", "decisions",
+	       "prepare (us)", "predict all (us)", "per decision");
 	int rc = 0;
-	for (size_t b = 0; b < sizeof(boards) / sizeof(boards[0]) && rc == 0; b++) {
+	for (size_t b = 0; b < sizeof(boards) / sizeof(boards[0]) && rc == 0;
+	     b++) {
 		struct zd_board *board = NULL;
 		if ((rc = zd_board_load(boards[b], NULL, &board, &err)) != 0)
 			break;
@@ -92,7 +96,8 @@ int main(int argc, char **argv)
 		for (int r = 0; r < repeats && rc == 0; r++) {
 			struct zd_model_query *q = NULL;
 			double t0 = now_us();
-			if ((rc = zd_model_query_new(m, board, &qo, &q, &err)) != 0)
+			if ((rc = zd_model_query_new(m, board, &qo, &q,
+						     &err)) != 0)
 				break;
 			double t1 = now_us();
 			count = zd_model_query_space(q)->count;
@@ -106,8 +111,8 @@ int main(int argc, char **argv)
 		}
 		if (rc == 0) {
 			double a = median(all, repeats);
-			printf("%-16s %9d %14.1f %16.1f %10.3f us\n", boards[b], count,
-			       median(prep, repeats), a, a / count);
+			printf("%-16s %9d %14.1f %16.1f %10.3f us\n", boards[b],
+			       count, median(prep, repeats), a, a / count);
 		}
 		free(out);
 		zd_board_free(board);

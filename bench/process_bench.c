@@ -76,7 +76,7 @@ static int run(char *const argv[], const char *cache_dir, struct sample *s)
 		return -errno;
 	s->wall_ms = now_ms(CLOCK_MONOTONIC) - t0;
 	s->cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-3;
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-3;
 	s->rss_mib = ru.ru_maxrss / 1024.0;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }
@@ -89,7 +89,8 @@ static void remove_dir(const char *dir)
 		struct dirent *e;
 		while ((e = readdir(d)) != NULL) {
 			char path[4352];
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 			unlink(path);
@@ -128,8 +129,10 @@ static int measure(const char *what, char *const argv[], int n, bool fresh,
 		printf("%-44s %9.1f %9.1f %9.1f\n", what, med->wall_ms,
 		       med->cpu_ms, med->rss_mib);
 	} else {
-		fprintf(stderr, "process_bench: %s failed (%s): run `%s` by "
-			"hand\n", what, strerror(-rc), argv[0]);
+		fprintf(stderr,
+			"process_bench: %s failed (%s): run `%s` by "
+			"hand\n",
+			what, strerror(-rc), argv[0]);
 	}
 	free(wall);
 	free(cpu);
@@ -192,10 +195,10 @@ int main(int argc, char **argv)
 	int runs = 20, opt;
 	const char *board = "jetson-tx2", *predict_board = "jetson-orin-nx";
 	static const struct option longopts[] = {
-		{"runs", required_argument, NULL, 'n'},
-		{"board", required_argument, NULL, 'b'},
-		{"predict-board", required_argument, NULL, 'p'},
-		{NULL, 0, NULL, 0},
+	    {"runs", required_argument, NULL, 'n'},
+	    {"board", required_argument, NULL, 'b'},
+	    {"predict-board", required_argument, NULL, 'p'},
+	    {NULL, 0, NULL, 0},
 	};
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (opt == 'n')
@@ -208,7 +211,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (argc - optind != 3 || runs < 1 || runs > 10000) {
-		fprintf(stderr, "usage: process_bench [--runs N] [--board B] "
+		fprintf(stderr,
+			"usage: process_bench [--runs N] [--board B] "
 			"[--predict-board B] ZDVFS MODEL SOURCE.c\n");
 		return 2;
 	}
@@ -216,15 +220,15 @@ int main(int argc, char **argv)
 	char *source = argv[optind + 2];
 	char *truth[] = {"/bin/true", NULL};
 	char *exec[] = {zdvfs, "exec", "--cpus", "0", "--", "/bin/true", NULL};
-	char *decide[] = {zdvfs, "decide", "--board", (char *)board, "--source",
-			  source, NULL};
+	char *decide[] = {zdvfs,      "decide", "--board", (char *)board,
+			  "--source", source,   NULL};
 	struct sample t, e, d, first;
 	printf("%-44s %9s %9s %9s\n", "medians of runs", "wall ms", "cpu ms",
 	       "peak MiB");
 	int rc = measure("/bin/true", truth, runs, false, &t);
 	if (rc == 0)
-		rc = measure("zdvfs exec --cpus 0 -- /bin/true", exec, runs, false,
-			     &e);
+		rc = measure("zdvfs exec --cpus 0 -- /bin/true", exec, runs,
+			     false, &e);
 	if (rc == 0)
 		printf("%-44s %9.1f %9.1f\n", "  exec over /bin/true",
 		       e.wall_ms - t.wall_ms, e.cpu_ms - t.cpu_ms);
@@ -233,17 +237,18 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		rc = run(decide, NULL, &warm);
 	if (rc == 0)
-		rc = measure("zdvfs decide, features cached", decide, runs, false,
-			     &d);
+		rc = measure("zdvfs decide, features cached", decide, runs,
+			     false, &d);
 	if (rc == 0)
-		rc = measure("zdvfs decide, new program (features)", decide, runs,
-			     true, &first);
+		rc = measure("zdvfs decide, new program (features)", decide,
+			     runs, true, &first);
 	struct stat st;
 	if (stat(model, &st) == 0)
 		printf("model file %-33s %9.3f MiB (%lld bytes)\n", model,
 		       st.st_size / 1048576.0, (long long)st.st_size);
 	else
-		fprintf(stderr, "process_bench: %s: %s\n", model, strerror(errno));
+		fprintf(stderr, "process_bench: %s: %s\n", model,
+			strerror(errno));
 	printf("%-44s %9s %9s\n", "medians of runs, in process", "wall ms",
 	       "cpu ms");
 	if (rc == 0)

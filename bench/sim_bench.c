@@ -25,8 +25,12 @@ static int compare(const void *a, const void *b)
 
 /* A mid-sized loop kernel: ~0.5-2 s of simulated time. */
 static const struct zd_sim_workload kernel = {
-	.name = "bench", .instructions = 2e9, .dram_bytes = 4e8,
-	.serial_fraction = 0.02, .imbalance = 0.05, .barriers = 2000,
+    .name = "bench",
+    .instructions = 2e9,
+    .dram_bytes = 4e8,
+    .serial_fraction = 0.02,
+    .imbalance = 0.05,
+    .barriers = 2000,
 };
 
 static double runs_per_s(struct zd_sim *sim, const char *gov, double seconds,
@@ -50,7 +54,9 @@ static double runs_per_s(struct zd_sim *sim, const char *gov, double seconds,
 		/* vary the decision like a sweep does */
 		for (int c = 0; c < b->nclusters; c++)
 			pol->fixed_khz[c] =
-				b->clusters[c].opps[level % b->clusters[c].nopps].khz;
+			    b->clusters[c]
+				.opps[level % b->clusters[c].nopps]
+				.khz;
 		level++;
 		struct zd_sim_result r;
 		if (zd_sim_run(sim, &kernel, pol, &r, NULL, NULL, &err) != 0) {
@@ -80,7 +86,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const char *govs[] = {"userspace", "ondemand", "schedutil"};
-	printf("board %s, %.1f s per measurement, median of 5\n", board, seconds);
+	printf("board %s, %.1f s per measurement, median of 5\n", board,
+	       seconds);
 	for (int g = 0; g < 3; g++) {
 		double rate[5];
 		int steps = 0;

@@ -29,11 +29,11 @@ struct zd_action {
 struct zd_action_space {
 	int nclusters;
 	char names[ZD_MAX_CLUSTERS][32];
-	int max_cores[ZD_MAX_CLUSTERS];      /* usable (not reserved) CPUs */
+	int max_cores[ZD_MAX_CLUSTERS]; /* usable (not reserved) CPUs */
 	struct zd_cpuset usable[ZD_MAX_CLUSTERS];
 	int nlevels[ZD_MAX_CLUSTERS];
 	uint32_t khz[ZD_MAX_CLUSTERS][ZD_MAX_LEVELS];
-	int count;                           /* number of actions */
+	int count; /* number of actions */
 };
 
 /* The space of `board`; a board with more clusters or levels than this

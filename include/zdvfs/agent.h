@@ -59,17 +59,17 @@ bool zd_thermal_violation(const struct zd_outcome *o, double limit_c);
  * a whole (value decomposition; src/engine/profiler.c says why). */
 
 struct zd_profiler_agent_opts {
-	int state_dim;          /* inputs the caller encodes (features, temps) */
-	int hidden[2];          /* trunk widths; default 64, 64 */
+	int state_dim; /* inputs the caller encodes (features, temps) */
+	int hidden[2]; /* trunk widths; default 64, 64 */
 	/* Discount. 0 by default: a run is one decision and what it earns
 	 * does not depend on the next one; > 0 bootstraps from the next state
 	 * for callers whose decisions carry over (heat). */
 	double gamma;
-	double lr;              /* Adam; default 1e-3 */
-	double huber_delta;     /* default 1 */
-	int batch;              /* minibatch; default 32 */
-	int replay_capacity;    /* ring of transitions; default 4096 */
-	int target_sync;        /* updates between target syncs; default 100 */
+	double lr;           /* Adam; default 1e-3 */
+	double huber_delta;  /* default 1 */
+	int batch;           /* minibatch; default 32 */
+	int replay_capacity; /* ring of transitions; default 4096 */
+	int target_sync;     /* updates between target syncs; default 100 */
 	double eps_start, eps_min, eps_decay; /* ε per exploring act: ×decay */
 	uint64_t seed;
 };
@@ -104,9 +104,9 @@ void zd_profiler_agent_act(struct zd_profiler_agent *p, const float *state,
 void zd_profiler_agent_q_all(struct zd_profiler_agent *p, const float *state,
 			     float *q);
 /* Store a transition; state_next may be NULL when gamma is 0. */
-void zd_profiler_agent_remember(struct zd_profiler_agent *p,
-				const float *state, const struct zd_action *a,
-				double reward, const float *state_next);
+void zd_profiler_agent_remember(struct zd_profiler_agent *p, const float *state,
+				const struct zd_action *a, double reward,
+				const float *state_next);
 /* One minibatch update from the replay buffer (nothing while it is
  * empty); returns the minibatch's mean loss. */
 double zd_profiler_agent_learn(struct zd_profiler_agent *p);
@@ -116,15 +116,15 @@ double zd_profiler_agent_learn(struct zd_profiler_agent *p);
 /* What the thermal agent sees before a run. */
 struct zd_thermal_obs {
 	int nzones;
-	double zone_c[ZD_MAX_ZONES];  /* temperature of each zone now */
-	struct zd_cpuset last_used;   /* the CPUs the previous run used */
+	double zone_c[ZD_MAX_ZONES]; /* temperature of each zone now */
+	struct zd_cpuset last_used;  /* the CPUs the previous run used */
 };
 
 struct zd_thermal_agent_opts {
 	double ambient_c, throttle_c; /* for relative temperatures */
 	/* the zone that measures each CPU; -1: use the hottest zone */
 	int cpu_zone[ZD_MAX_CPUS];
-	double lr;                    /* default 0.1 */
+	double lr; /* default 0.1 */
 	double eps_start, eps_min, eps_decay;
 	uint64_t seed;
 };
@@ -168,8 +168,8 @@ struct zd_env {
 		    int nprefer, struct zd_outcome *o, struct zd_err *err);
 	/* Predict the outcome of `a` from the current state; NULL: no model
 	 * (no synthetic steps, no guard). */
-	int (*model)(void *ctx, const struct zd_action *a,
-		     struct zd_outcome *o, struct zd_err *err);
+	int (*model)(void *ctx, const struct zd_action *a, struct zd_outcome *o,
+		     struct zd_err *err);
 	/* The model's makespan and energy alone (cheaper), for ranking
 	 * candidates before the chosen one's heat is checked; NULL: model. */
 	int (*model_perf)(void *ctx, const struct zd_action *a,
@@ -185,8 +185,8 @@ struct zd_env {
 };
 
 struct zd_dyna_opts {
-	int synthetic_per_real;  /* k; default 5 (the paper's) */
-	bool synthetic_uniform;  /* synthetic actions uniform, not ε-greedy */
+	int synthetic_per_real; /* k; default 5 (the paper's) */
+	bool synthetic_uniform; /* synthetic actions uniform, not ε-greedy */
 	/* Thermal guard (°C): an action predicted hotter is replaced by the
 	 * best-scoring one predicted under it; a real run hotter counts as a
 	 * violation. 0: off. */
@@ -201,11 +201,11 @@ struct zd_dyna_opts {
 
 struct zd_dyna_stats {
 	long real_steps, synthetic_steps;
-	long violations;         /* real runs above guard_c */
+	long violations; /* real runs above guard_c */
 	long guard_overrides;
-	double last_reward;      /* profiler reward of the last real run */
-	double mean_reward;      /* over real runs */
-	double ema_reward;       /* over real runs, weight 0.1 on the newest */
+	double last_reward; /* profiler reward of the last real run */
+	double mean_reward; /* over real runs */
+	double ema_reward;  /* over real runs, weight 0.1 on the newest */
 	double mean_synthetic_reward;
 	double last_thermal_reward;
 };
@@ -217,7 +217,7 @@ struct zd_dyna_step {
 	int nprefer;
 	struct zd_outcome outcome;
 	double reward, thermal_reward;
-	bool guarded;            /* the guard replaced the agent's action */
+	bool guarded; /* the guard replaced the agent's action */
 	bool violation;
 };
 

@@ -44,9 +44,9 @@ struct zd_bench_progress {
 	/* profile: a board swept; model: a fold ready; run: a (board,
 	 * workload) pair finished */
 	bool step_done;
-	int fold;                     /* model phase */
-	bool cached;                  /* model phase: reused from models/ */
-	double seconds;               /* model phase: the fold's training */
+	int fold;       /* model phase */
+	bool cached;    /* model phase: reused from models/ */
+	double seconds; /* model phase: the fold's training */
 };
 
 typedef void (*zd_bench_progress_fn)(void *ctx,
@@ -62,11 +62,11 @@ struct zd_bench_opts {
 	int nworkloads;
 	const char *const *policies;
 	int npolicies;
-	int seeds, runs, folds;   /* 0: the defaults above */
-	int jobs;                 /* worker processes; 0: zd_bench_default_jobs */
-	const char *out_dir;      /* required */
-	const char *db;           /* NULL: OUT_DIR/bench.db */
-	const char *command;      /* the command line, for meta.json */
+	int seeds, runs, folds; /* 0: the defaults above */
+	int jobs;               /* worker processes; 0: zd_bench_default_jobs */
+	const char *out_dir;    /* required */
+	const char *db;         /* NULL: OUT_DIR/bench.db */
+	const char *command;    /* the command line, for meta.json */
 	const char *platform_dir, *workload_dir;
 	/* thermal scenario (docs/bench-format.md): "cold" (NULL), "idle",
 	 * "sustained" or "hot"; and the energy EDP uses: "board" (NULL) or

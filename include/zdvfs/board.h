@@ -72,7 +72,7 @@ struct zd_zone_desc {
 	 * node to the heatsink, the heatsink with the fan at full duty, and
 	 * the thermal governor's polling period while passive */
 	struct zd_constant r_k_per_w, c_j_per_k, r_die_k_per_w, c_die_j_per_k,
-		r_fan_k_per_w, polling_ms;
+	    r_fan_k_per_w, polling_ms;
 };
 
 enum zd_energy_kind {
@@ -113,12 +113,12 @@ struct zd_board {
 	struct zd_energy_desc energy;
 	struct zd_constant tdp_mw;
 	struct zd_constant ambient_mc, idle_power_mw, mem_bandwidth_mbps,
-		mem_latency_ns;
+	    mem_latency_ns;
 	/* memory-path latency in cycles of the requesting core's clock (ring
 	 * and LLC clocked with the cores); conductance between the die nodes
 	 * of the board's simulated zones (one die); package power limits */
 	struct zd_constant uncore_latency_cycles, coupling_w_per_k, pl1_mw,
-		pl2_mw, pl_tau_s;
+	    pl2_mw, pl_tau_s;
 };
 
 /* Directory of board descriptions: `dir` if given, else

@@ -23,8 +23,8 @@ struct zd_board_map {
 	int ndomains;
 	int cluster[ZD_MAX_DOMAINS]; /* board cluster of domain d, or -1 */
 	int nzones;
-	int zone[ZD_MAX_ZONES];      /* machine zone of board zone z, or -1 */
-	int energy;                  /* machine source of the board's first
+	int zone[ZD_MAX_ZONES]; /* machine zone of board zone z, or -1 */
+	int energy;             /* machine source of the board's first
 				      * rail the machine has, or -1 */
 };
 

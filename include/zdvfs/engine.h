@@ -24,18 +24,18 @@
 struct zd_engine;
 
 struct zd_engine_opts {
-	const struct zd_board *board;  /* the engine keeps a pointer */
-	const char *model_path;        /* NULL: zd_model_default_path */
-	const char *agents_path;       /* NULL: agents-BOARD.json beside it */
-	struct zd_store *store;        /* NULL: do not store runs */
-	double guard_c;                /* thermal limit; 0: the board's lowest
+	const struct zd_board *board; /* the engine keeps a pointer */
+	const char *model_path;       /* NULL: zd_model_default_path */
+	const char *agents_path;      /* NULL: agents-BOARD.json beside it */
+	struct zd_store *store;       /* NULL: do not store runs */
+	double guard_c;               /* thermal limit; 0: the board's lowest
 					* CPU throttle point minus 5 C */
-	int zero_shot_steps;           /* synthetic steps for a new program;
+	int zero_shot_steps;          /* synthetic steps for a new program;
 					* 0: default (docs/agents.md) */
-	int synthetic_per_real;        /* Dyna-Q k; 0: 5 (the paper's) */
-	int lookahead;                 /* decision-time planning over the
+	int synthetic_per_real;       /* Dyna-Q k; 0: 5 (the paper's) */
+	int lookahead;                /* decision-time planning over the
 					* agent's top-K; 0: 16, 1: off */
-	bool explore;                  /* epsilon-greedy on real runs */
+	bool explore;                 /* epsilon-greedy on real runs */
 	/* Informative decisions (docs/agents.md, "Learning a program"): by
 	 * default, while a decision's expected gain over the best measured
 	 * one exceeds the noise, the engine tries it; no_explore keeps to the
@@ -58,30 +58,30 @@ void zd_engine_free(struct zd_engine *e);
 
 struct zd_engine_decision {
 	char program[64];
-	struct zd_action action;       /* cores and level per cluster */
-	struct zd_decision decision;   /* CPUs and kHz per domain */
-	struct zd_outcome predicted;   /* the model's forecast, corrected by
+	struct zd_action action;     /* cores and level per cluster */
+	struct zd_decision decision; /* CPUs and kHz per domain */
+	struct zd_outcome predicted; /* the model's forecast, corrected by
 					* the program's runs */
 	/* its uncertainty: standard deviation of ln makespan, ln energy and
 	 * ln (energy x makespan) */
 	double sd_log_makespan, sd_log_energy, sd_log_edp;
-	bool exploring;                /* chosen to learn from */
-	double expected_gain;          /* exploring: expected EDP gain over
+	bool exploring;         /* chosen to learn from */
+	double expected_gain;   /* exploring: expected EDP gain over
 					* the best measured decision (0.06:
 					* 6 %) */
-	int measured_decisions;        /* decisions of it measured so far */
-	bool best_measured;            /* settled on the best measured one */
-	double unfamiliarity;          /* how unlike the model's programs (the
+	int measured_decisions; /* decisions of it measured so far */
+	bool best_measured;     /* settled on the best measured one */
+	double unfamiliarity;   /* how unlike the model's programs (the
 					* scale of its zero-shot uncertainty:
 					* 0.75 like one it knows .. 2; 1 when
 					* the store cannot tell) */
-	long refused_runs;             /* stored runs of it not learnt from:
+	long refused_runs;      /* stored runs of it not learnt from:
 					* broken, or of another program of
 					* that name */
-	bool zero_shot;                /* no run of this program known yet */
-	bool guard_override;           /* the guard replaced the agents' pick */
-	int synthetic_steps;           /* spent before deciding */
-	double latency_us;             /* decide() wall time */
+	bool zero_shot;         /* no run of this program known yet */
+	bool guard_override;    /* the guard replaced the agents' pick */
+	int synthetic_steps;    /* spent before deciding */
+	double latency_us;      /* decide() wall time */
 };
 
 /* start_mc: every zone's temperature now (NULL: ambient). */
@@ -93,8 +93,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
  * performance makespan); model-free mode needs them before deciding. */
 int zd_engine_set_reference(struct zd_engine *e, const char *program,
 			    const struct zd_features *f,
-			    double energy_powersave_j, double makespan_performance_s,
-			    struct zd_err *err);
+			    double energy_powersave_j,
+			    double makespan_performance_s, struct zd_err *err);
 
 /* Whether the engine was opened model_free (the qlearn baseline). */
 bool zd_engine_model_free(const struct zd_engine *e);

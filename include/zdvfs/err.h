@@ -13,20 +13,20 @@ enum zd_exit {
 };
 
 struct zd_err {
-	int code;     /* negative errno of the first failure, 0 if none */
-	int exit;     /* ZD_EXIT_RUNTIME or ZD_EXIT_USAGE */
+	int code; /* negative errno of the first failure, 0 if none */
+	int exit; /* ZD_EXIT_RUNTIME or ZD_EXIT_USAGE */
 	char msg[1024];
 };
 
 /* Record an error (first one wins, later ones are causes already reported)
  * and return -errnum so callers can `return zd_err_set(...)`. */
-int zd_err_set(struct zd_err *err, int errnum, int exit_status,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int zd_err_set(struct zd_err *err, int errnum, int exit_status, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
 /* Runtime error: the system said no. */
-#define zd_fail(err, errnum, ...) \
+#define zd_fail(err, errnum, ...)                                              \
 	zd_err_set((err), (errnum), ZD_EXIT_RUNTIME, __VA_ARGS__)
 /* Input error: the user's file or argument is wrong. */
-#define zd_bad_input(err, ...) \
+#define zd_bad_input(err, ...)                                                 \
 	zd_err_set((err), EINVAL, ZD_EXIT_USAGE, __VA_ARGS__)
 
 void zd_err_clear(struct zd_err *err);

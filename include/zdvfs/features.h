@@ -51,10 +51,10 @@ int zd_feature_value_parse(int feature, const char *text);
 
 /* One decided feature: its value and why. */
 struct zd_feat_decision {
-	int value;        /* index into the feature's value set */
-	char *rule;       /* short name of the rule that decided, e.g.
+	int value;  /* index into the feature's value set */
+	char *rule; /* short name of the rule that decided, e.g.
 			   * "unit_share" */
-	char *why;        /* one sentence with the figures behind it */
+	char *why;  /* one sentence with the figures behind it */
 	int nlocs;
 	char *locs[ZD_FEAT_MAX_LOCS]; /* "file:line:col" of the evidence */
 };
@@ -63,42 +63,42 @@ struct zd_feat_decision {
  * given source files; "hot" figures over code run by parallel regions
  * (or, in a serial program, reachable from main). */
 struct zd_feat_counts {
-	int loop_depth;          /* deepest lexical loop nest */
-	int loop_count;          /* for, while and do loops */
-	int lines_of_code;       /* lines holding code, not comments/blanks */
+	int loop_depth;    /* deepest lexical loop nest */
+	int loop_count;    /* for, while and do loops */
+	int lines_of_code; /* lines holding code, not comments/blanks */
 	double arithmetic_intensity; /* arithmetic ops per array access in
 				      * hot loops, weighted by trip counts */
-	int pragmas;             /* #pragma omp directives (and _Pragma) */
-	int parallel_regions;    /* parallel, parallel for/sections/... */
-	int sync_points;         /* barriers, taskwaits, taskgroups,
+	int pragmas;                 /* #pragma omp directives (and _Pragma) */
+	int parallel_regions;        /* parallel, parallel for/sections/... */
+	int sync_points;             /* barriers, taskwaits, taskgroups,
 				  * critical, atomic, ordered, flush, lock
 				  * calls, and implicit barriers at the end
 				  * of worksharing without nowait */
 	int critical_sections;
-	int barriers;            /* explicit barrier directives */
+	int barriers; /* explicit barrier directives */
 	int atomics;
-	int tasks;               /* task and taskloop directives */
-	int thread_count;        /* constant num_threads or
+	int tasks;              /* task and taskloop directives */
+	int thread_count;       /* constant num_threads or
 				  * omp_set_num_threads, 0: runtime default */
-	char schedule_kind[12];  /* static, dynamic, guided, auto, runtime,
+	char schedule_kind[12]; /* static, dynamic, guided, auto, runtime,
 				  * mixed, or none (no worksharing loop);
 				  * a loop without schedule counts static */
-	int shared_vars;         /* list items of shared clauses */
-	int private_vars;        /* private, firstprivate, lastprivate */
-	int reduction_vars;      /* reduction, in_reduction, task_reduction */
+	int shared_vars;        /* list items of shared clauses */
+	int private_vars;       /* private, firstprivate, lastprivate */
+	int reduction_vars;     /* reduction, in_reduction, task_reduction */
 	/* beyond the paper */
-	int functions;           /* function definitions in the sources */
+	int functions; /* function definitions in the sources */
 	int recursive_functions;
-	int worksharing_loops;   /* for / taskloop / distribute directives */
+	int worksharing_loops; /* for / taskloop / distribute directives */
 	int taskwaits;
 	int taskgroups;
 	int taskloops;
-	int singles;             /* single, master, masked */
-	int simd;                /* directives with simd */
-	int locks;               /* omp_set_lock / omp_set_nest_lock calls */
-	int depends;             /* depend clauses */
-	int collapse_max;        /* largest collapse(n), 1 without */
-	int hot_loop_depth;      /* deepest hot nest counting loops around
+	int singles;        /* single, master, masked */
+	int simd;           /* directives with simd */
+	int locks;          /* omp_set_lock / omp_set_nest_lock calls */
+	int depends;        /* depend clauses */
+	int collapse_max;   /* largest collapse(n), 1 without */
+	int hot_loop_depth; /* deepest hot nest counting loops around
 				  * the calls that lead to it */
 };
 
@@ -134,19 +134,19 @@ struct zd_feat_metrics {
 struct zd_feat_llm {
 	char *url;
 	char *model;
-	char *error;             /* NULL when an answer was used */
+	char *error; /* NULL when an answer was used */
 	int attempts;
 	double ms;
-	int value[ZD_FEAT_COUNT];   /* -1: missing or outside the value set,
+	int value[ZD_FEAT_COUNT];    /* -1: missing or outside the value set,
 				     * the static value stands */
 	char *answer[ZD_FEAT_COUNT]; /* the raw answer, NULL if none */
-	int agree;               /* valid answers equal to the static value */
-	int valid;               /* valid answers */
+	int agree; /* valid answers equal to the static value */
+	int valid; /* valid answers */
 };
 
 struct zd_features {
 	int nfiles;
-	char **files;            /* the analysed sources, as given */
+	char **files; /* the analysed sources, as given */
 	struct zd_feat_counts counts;
 	struct zd_feat_metrics metrics;
 	struct zd_feat_decision feat[ZD_FEAT_COUNT];
@@ -170,8 +170,8 @@ struct zd_feat_request {
 	/* compile_commands.json (or its directory): each file's flags come
 	 * from its entry; with no files, every entry is the program */
 	const char *compile_commands;
-	bool no_cache;           /* neither read nor write the cache */
-	const char *cache_dir;   /* NULL: $ZDVFS_CACHE_DIR, else
+	bool no_cache;         /* neither read nor write the cache */
+	const char *cache_dir; /* NULL: $ZDVFS_CACHE_DIR, else
 				  * $XDG_CACHE_HOME/zdvfs, else
 				  * ~/.cache/zdvfs */
 };

@@ -18,7 +18,7 @@ struct zd_jv {
 };
 
 int zd_jv_bad(const struct zd_jv *v, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* "parent.key" (or "key" at the top). */
 void zd_jv_path(char *out, size_t len, const char *parent, const char *key);
 

@@ -19,12 +19,12 @@
 /* What one cpufreq domain gets for the run. */
 struct zd_launch_target {
 	bool selected;
-	uint32_t khz;        /* a level of the domain; 0: the governor below */
+	uint32_t khz; /* a level of the domain; 0: the governor below */
 	char governor[32];
 };
 
 struct zd_launch_plan {
-	bool confined;                  /* false: the program may use any CPU */
+	bool confined; /* false: the program may use any CPU */
 	struct zd_cpuset cpus;
 	struct zd_launch_target targets[ZD_MAX_DOMAINS]; /* by domain index */
 };
@@ -47,7 +47,7 @@ struct zd_launch_result {
 	/* The program never ran and never tried to: confinement was refused
 	 * or a signal came first (zd_signals_pending says which). */
 	bool never_released;
-	int restore_rc;          /* 0, or restore_err says what stays changed */
+	int restore_rc; /* 0, or restore_err says what stays changed */
 	struct zd_err restore_err;
 };
 

@@ -21,18 +21,18 @@
 struct zd_policy_program {
 	const char *name;
 	const struct zd_features *features;
-	const int *start_mc;                /* per zone; NULL: ambient */
-	struct zd_engine *engine;           /* zerodvfs, qlearn */
-	struct zd_engine_decision last;     /* what the engine decided */
+	const int *start_mc;            /* per zone; NULL: ambient */
+	struct zd_engine *engine;       /* zerodvfs, qlearn */
+	struct zd_engine_decision last; /* what the engine decided */
 	/* table: the decisions, a way to measure one for real (the board or
 	 * the simulator), and the limit no kept decision may exceed */
 	const struct zd_action_space *space;
 	int (*measure)(void *ctx, const struct zd_decision *d,
 		       struct zd_outcome *o, struct zd_err *err);
 	void *measure_ctx;
-	double limit_c;                     /* 0: none */
-	int table_best;                     /* found by the sweep; -1 before */
-	double table_cost_s;                /* the sweep's total makespan */
+	double limit_c;      /* 0: none */
+	int table_best;      /* found by the sweep; -1 before */
+	double table_cost_s; /* the sweep's total makespan */
 	int table_runs;
 };
 

@@ -10,8 +10,8 @@
 #include "zdvfs/platform.h"
 
 struct zd_meter_source {
-	bool valid;           /* every reading so far succeeded */
-	double energy_uj;     /* since start */
+	bool valid;       /* every reading so far succeeded */
+	double energy_uj; /* since start */
 	uint64_t last_counter;
 	double last_mw;
 };

@@ -28,19 +28,17 @@
 /* The binary model file's format (1 was the JSON of zdvfs 0.1). */
 #define ZD_MODEL_FORMAT_VERSION 2
 
-
-
 struct zd_model;
 
 struct zd_model_train_opts {
-	const char *const *boards;  /* NULL: every board in the store */
+	const char *const *boards; /* NULL: every board in the store */
 	int nboards;
 	const char *exclude_program; /* LOBO: contributes no sample */
 	const char *backend;         /* NULL: all */
 	int trees, max_depth;        /* 0: defaults (docs/model.md) */
 	int threads;                 /* 0: all cores */
 	uint64_t seed;
-	const char *platform_dir;    /* where the boards' descriptions are */
+	const char *platform_dir; /* where the boards' descriptions are */
 };
 
 int zd_model_train(struct zd_store *s, const struct zd_model_train_opts *o,
@@ -77,8 +75,8 @@ struct zd_model_query;
 
 struct zd_model_query_opts {
 	const struct zd_features *features;
-	const int *start_mc;         /* per zone of the board; NULL: ambient */
-	double ref_makespan_s;       /* the program's measured scale; 0: predict */
+	const int *start_mc;   /* per zone of the board; NULL: ambient */
+	double ref_makespan_s; /* the program's measured scale; 0: predict */
 };
 
 int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
@@ -91,7 +89,8 @@ void zd_model_query_set_scale_s(struct zd_model_query *q, double ref_s);
 /* New starting temperatures (per zone; NULL: ambient), cheap: the query
  * keeps them as inputs. */
 void zd_model_query_set_start(struct zd_model_query *q, const int *start_mc);
-const struct zd_action_space *zd_model_query_space(const struct zd_model_query *q);
+const struct zd_action_space *
+zd_model_query_space(const struct zd_model_query *q);
 void zd_model_predict(const struct zd_model_query *q, const struct zd_action *a,
 		      struct zd_outcome *out);
 /* Makespan, energy and power only (no temperatures: nzones 0, hottest
@@ -118,8 +117,9 @@ void zd_model_predict_all(const struct zd_model_query *q,
 struct zd_model_eval_opts {
 	struct zd_model_train_opts train;
 	bool lobo, cross_board;
-	int folds;           /* lobo: groups spread over K folds; 0 = one each */
-	const char *workload_dir; /* the manifest's (lobo); NULL: zd_workload_dir */
+	int folds; /* lobo: groups spread over K folds; 0 = one each */
+	const char
+	    *workload_dir; /* the manifest's (lobo); NULL: zd_workload_dir */
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
 };

@@ -29,19 +29,19 @@
 #include "zdvfs/err.h"
 #include "zdvfs/types.h"
 
-
 /* One frequency domain: a cpufreq policy, i.e. a cluster. */
 struct zd_freq_domain {
-	int id;               /* N of policyN */
-	char name[32];        /* "policy0" */
+	int id;        /* N of policyN */
+	char name[32]; /* "policy0" */
 	struct zd_cpuset cpus;
-	uint32_t freqs_khz[64]; /* available, rising; 0 entries: only min..max */
+	uint32_t
+	    freqs_khz[64]; /* available, rising; 0 entries: only min..max */
 	int nfreqs;
-	uint32_t min_khz, max_khz;   /* hardware limits (cpuinfo_*) */
+	uint32_t min_khz, max_khz; /* hardware limits (cpuinfo_*) */
 	char driver[32];
-	char governor[32];      /* governor at discovery */
-	char governors[256];    /* available governors, space-separated */
-	bool has_userspace;     /* userspace governor + scaling_setspeed */
+	char governor[32];   /* governor at discovery */
+	char governors[256]; /* available governors, space-separated */
+	bool has_userspace;  /* userspace governor + scaling_setspeed */
 };
 
 struct zd_zone_trip {
@@ -50,8 +50,8 @@ struct zd_zone_trip {
 };
 
 struct zd_thermal_zone {
-	int id;               /* N of thermal_zoneN */
-	char type[64];        /* e.g. BCPU-therm, x86_pkg_temp */
+	int id;        /* N of thermal_zoneN */
+	char type[64]; /* e.g. BCPU-therm, x86_pkg_temp */
 	struct zd_zone_trip trips[ZD_MAX_TRIPS];
 	int ntrips;
 };
@@ -62,10 +62,10 @@ enum zd_reading_kind {
 };
 
 struct zd_energy_source {
-	char name[64];        /* "package-0", "VDD_SYS_CPU", ... */
-	char kind[24];        /* "rapl", "ina3221-iio", "ina3221-hwmon", "sim" */
+	char name[64]; /* "package-0", "VDD_SYS_CPU", ... */
+	char kind[24]; /* "rapl", "ina3221-iio", "ina3221-hwmon", "sim" */
 	enum zd_reading_kind reading;
-	uint64_t max_uj;      /* counter range, for wrap-around */
+	uint64_t max_uj; /* counter range, for wrap-around */
 };
 
 struct zd_energy_reading {
@@ -81,8 +81,8 @@ struct zd_cpu_times {
 };
 
 struct zd_platform_info {
-	const char *backend;   /* "linux", "sim" */
-	bool is_host;          /* this machine's own hardware (not a fake root) */
+	const char *backend; /* "linux", "sim" */
+	bool is_host;        /* this machine's own hardware (not a fake root) */
 	struct zd_cpuset online;
 	struct zd_freq_domain domains[ZD_MAX_DOMAINS];
 	int ndomains;
@@ -125,9 +125,9 @@ struct zd_platform_ops {
 struct zd_platform {
 	const struct zd_platform_ops *ops;
 	struct zd_platform_info info;
-	char notes[2048];  /* what this machine cannot do, one line each */
-	bool changing;     /* between snapshot and restore */
-	void *priv;        /* the backend's own state */
+	char notes[2048]; /* what this machine cannot do, one line each */
+	bool changing;    /* between snapshot and restore */
+	void *priv;       /* the backend's own state */
 };
 
 extern const struct zd_platform_ops zd_linux_ops;
@@ -138,7 +138,7 @@ int zd_platform_open(const char *backend, const char *arg,
 /* Restores anything still changed, then releases everything. */
 void zd_platform_close(struct zd_platform *p);
 void zd_platform_note(struct zd_platform *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 int zd_platform_begin_change(struct zd_platform *p, struct zd_err *err);
 int zd_platform_restore(struct zd_platform *p, struct zd_err *err);

@@ -28,7 +28,6 @@
 #include "zdvfs/err.h"
 #include "zdvfs/platform.h"
 
-
 /* What a reactive policy sees at a tick. */
 struct zd_tick {
 	double now_s;
@@ -96,6 +95,5 @@ int zd_policy_start(struct zd_policy *pol, struct zd_decision *d,
 		    struct zd_err *err);
 int zd_policy_tick(struct zd_policy *pol, const struct zd_tick *t,
 		   uint32_t *khz, struct zd_err *err);
-
 
 #endif

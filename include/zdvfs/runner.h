@@ -21,9 +21,9 @@ struct zd_child_spec {
 };
 
 struct zd_child_result {
-	bool started;   /* the program was exec'd */
-	int exec_errno; /* why it could not be exec'd */
-	int exit_code;  /* shell convention: status, 128+signal, 126, 127 */
+	bool started;    /* the program was exec'd */
+	int exec_errno;  /* why it could not be exec'd */
+	int exit_code;   /* shell convention: status, 128+signal, 126, 127 */
 	int term_signal; /* the signal that killed it, 0 if none */
 	double wall_s;
 };
@@ -40,6 +40,5 @@ void zd_signals_reraise(void);
 int zd_child_run(struct zd_platform *p, const struct zd_child_spec *spec,
 		 struct zd_meter *meter, struct zd_child_result *res,
 		 struct zd_err *err);
-
 
 #endif

@@ -38,12 +38,13 @@ struct zd_sim_workload {
 
 struct zd_sim_result {
 	double makespan_s;
-	double energy_j;          /* true integral of board power */
-	double measured_energy_j; /* what the board's sensor reports; NAN if none */
-	double cpu_energy_j;      /* true integral of the clusters' power */
+	double energy_j; /* true integral of board power */
+	double
+	    measured_energy_j; /* what the board's sensor reports; NAN if none */
+	double cpu_energy_j;   /* true integral of the clusters' power */
 	double measured_cpu_energy_j; /* the sensor's CPU rail; NAN if none */
 	double avg_power_w;
-	double throttled_s;       /* time with any zone throttling */
+	double throttled_s; /* time with any zone throttling */
 	int nzones;
 	int peak_mc[ZD_MAX_ZONES];
 	int final_mc[ZD_MAX_ZONES];
@@ -53,9 +54,9 @@ struct zd_sim_result {
 /* One step of a run, for traces. */
 struct zd_sim_sample {
 	double t_s;
-	double progress;                 /* 0..1 */
+	double progress; /* 0..1 */
 	double power_w;
-	uint32_t khz[ZD_MAX_DOMAINS];    /* after throttling */
+	uint32_t khz[ZD_MAX_DOMAINS]; /* after throttling */
 	int temp_mc[ZD_MAX_ZONES];
 	double util[ZD_MAX_CPUS];
 };

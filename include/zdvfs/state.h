@@ -38,10 +38,8 @@ int zd_state_record(struct zd_state *s, const struct zd_sysfs *fs,
 /* Write every original value back, newest first, with a second pass for
  * writes that depend on order (scaling_min_freq/scaling_max_freq). On full
  * success the journal is emptied and the state file removed. */
-int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs,
-		   struct zd_err *err);
-int zd_state_load(const char *path, struct zd_state **out,
-		  struct zd_err *err);
+int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs, struct zd_err *err);
+int zd_state_load(const char *path, struct zd_state **out, struct zd_err *err);
 void zd_state_free(struct zd_state *s);
 
 /* Take the lock for one cpufreq policy of one sysfs root; returns an fd to

@@ -25,22 +25,22 @@ struct zd_store;
 
 /* One run of a program on a board. */
 struct zd_run_record {
-	int64_t id;                 /* set by the store */
+	int64_t id; /* set by the store */
 	char program[64];
 	char board[64];
-	char backend[8];            /* "sim" or "linux" */
-	char policy[32];            /* "sweep", "zerodvfs", "ondemand", ... */
-	char sweep_key[128];        /* profiling sweep point; "" otherwise */
+	char backend[8];     /* "sim" or "linux" */
+	char policy[32];     /* "sweep", "zerodvfs", "ondemand", ... */
+	char sweep_key[128]; /* profiling sweep point; "" otherwise */
 	struct zd_action action;
-	int nclusters;              /* clusters in action */
-	char cpus[64];              /* the CPUs used, "1-2,4" */
-	uint64_t seed;              /* sim noise seed; 0 on a real board */
-	double created;             /* Unix time, set by the store if 0 */
+	int nclusters;  /* clusters in action */
+	char cpus[64];  /* the CPUs used, "1-2,4" */
+	uint64_t seed;  /* sim noise seed; 0 on a real board */
+	double created; /* Unix time, set by the store if 0 */
 	double makespan_s;
 	double energy_j;
 	double avg_power_w;
 	double throttled_s;
-	double cpu_energy_j;        /* the CPU rail's; 0 when not measured */
+	double cpu_energy_j; /* the CPU rail's; 0 when not measured */
 	int nzones;
 	int start_mc[ZD_MAX_ZONES]; /* zone temperatures at the start */
 	int peak_mc[ZD_MAX_ZONES];

@@ -106,12 +106,12 @@ struct zd_sweep_opts {
 	const char *board;
 	const char *const *workloads; /* names; NULL: every workload */
 	int nworkloads;
-	int levels;                   /* grid (zd_sweep_parse_grid) */
+	int levels; /* grid (zd_sweep_parse_grid) */
 	struct zd_sweep_temp temps[ZD_SWEEP_MAX_TEMPS];
-	int ntemps;                   /* 0: ambient and mid */
+	int ntemps; /* 0: ambient and mid */
 	uint64_t seed;
-	double noise;                 /* zd_sim_set_noise */
-	int batch;                    /* runs per transaction; 0: default */
+	double noise; /* zd_sim_set_noise */
+	int batch;    /* runs per transaction; 0: default */
 	const char *platform_dir, *workload_dir;
 	/* checked between runs: non-zero stops the sweep after committing */
 	const volatile sig_atomic_t *stop;
@@ -127,14 +127,14 @@ struct zd_sweep_opts {
 
 /* Counts of one process's sweep so far. */
 struct zd_sweep_stats {
-	long added;    /* runs made and committed */
-	long skipped;  /* points already in the store */
+	long added;   /* runs made and committed */
+	long skipped; /* points already in the store */
 	int workloads_done;
 };
 
 struct zd_sweep_progress {
 	const char *board, *workload;
-	long done, total;   /* points of this sweep (all its workloads) */
+	long done, total; /* points of this sweep (all its workloads) */
 	const struct zd_sweep_stats *stats;
 	bool workload_done; /* called at the end of `workload` */
 };

@@ -16,21 +16,21 @@
 
 /* What a policy decides at the start of a run. */
 struct zd_decision {
-	struct zd_cpuset cpus;             /* CPUs the program may use */
-	uint32_t khz[ZD_MAX_DOMAINS];      /* frequency per domain */
+	struct zd_cpuset cpus;        /* CPUs the program may use */
+	uint32_t khz[ZD_MAX_DOMAINS]; /* frequency per domain */
 };
 
 /* What a run did, measured or predicted. */
 struct zd_outcome {
 	double makespan_s;
-	double energy_j;           /* the board's (input) energy */
+	double energy_j; /* the board's (input) energy */
 	double avg_power_w;
 	double throttled_s;
-	double cpu_energy_j;       /* the CPU rail's; 0 if not known */
+	double cpu_energy_j; /* the CPU rail's; 0 if not known */
 	int nzones;
 	double peak_c[ZD_MAX_ZONES];
 	double final_c[ZD_MAX_ZONES];
-	double hottest_c;          /* the highest peak over all zones */
+	double hottest_c; /* the highest peak over all zones */
 };
 
 #endif

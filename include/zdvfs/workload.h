@@ -12,12 +12,14 @@
 
 struct zd_workload_info {
 	char name[64];
-	char suite[16];   /* its directory: "bots", "polybench", "irregular", ... */
-	char kind[16];    /* what it is: "tasks", "loops", "graph", "sparse", ... */
-	char group[64];   /* the algorithm: every version of one shares a group */
-	int group_index;  /* index of group among the manifest's distinct
+	char suite
+	    [16]; /* its directory: "bots", "polybench", "irregular", ... */
+	char
+	    kind[16]; /* what it is: "tasks", "loops", "graph", "sparse", ... */
+	char group[64]; /* the algorithm: every version of one shares a group */
+	int group_index; /* index of group among the manifest's distinct
 			   * groups, in order of first appearance */
-	bool tasks;       /* task-parallel ("parallel": "tasks"); else loops */
+	bool tasks;      /* task-parallel ("parallel": "tasks"); else loops */
 	char sources[4][256];
 	int nsources;
 	long size_tiny, size_small, size_standard;
@@ -26,7 +28,7 @@ struct zd_workload_info {
 struct zd_manifest {
 	struct zd_workload_info *workloads;
 	int count;
-	int ngroups;      /* distinct groups */
+	int ngroups; /* distinct groups */
 };
 
 /* Directory of workloads/: `dir` if given, else

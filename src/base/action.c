@@ -18,16 +18,19 @@ int zd_action_space_init(struct zd_action_space *s, const struct zd_board *b,
 {
 	memset(s, 0, sizeof(*s));
 	if (b->nclusters > ZD_MAX_CLUSTERS)
-		return zd_bad_input(err, "%s: %d clusters, zdvfs handles at most %d",
+		return zd_bad_input(err,
+				    "%s: %d clusters, zdvfs handles at most %d",
 				    b->path, b->nclusters, ZD_MAX_CLUSTERS);
 	s->nclusters = b->nclusters;
 	long count = 1;
 	for (int c = 0; c < b->nclusters; c++) {
 		const struct zd_cluster_desc *cl = &b->clusters[c];
 		if (cl->nopps > ZD_MAX_LEVELS)
-			return zd_bad_input(err, "%s: clusters[%d]: %d operating "
+			return zd_bad_input(err,
+					    "%s: clusters[%d]: %d operating "
 					    "points, zdvfs handles at most %d",
-					    b->path, c, cl->nopps, ZD_MAX_LEVELS);
+					    b->path, c, cl->nopps,
+					    ZD_MAX_LEVELS);
 		snprintf(s->names[c], sizeof(s->names[c]), "%s", cl->name);
 		for (int cpu = zd_cpuset_next(&cl->cpus, -1); cpu >= 0;
 		     cpu = zd_cpuset_next(&cl->cpus, cpu))
@@ -66,8 +69,8 @@ int zd_action_index(const struct zd_action_space *s, const struct zd_action *a)
 	int code = 0, scale = 1;
 	for (int c = 0; c < s->nclusters; c++) {
 		int n = a->cores[c], l = a->level[c];
-		if (n < 0 || n > s->max_cores[c] || l < 0 || l >= s->nlevels[c] ||
-		    (n == 0 && l != 0))
+		if (n < 0 || n > s->max_cores[c] || l < 0 ||
+		    l >= s->nlevels[c] || (n == 0 && l != 0))
 			return -1;
 		int digit = n == 0 ? 0 : 1 + (n - 1) * s->nlevels[c] + l;
 		code += digit * scale;
@@ -133,9 +136,9 @@ int zd_action_format(const struct zd_action_space *s, const struct zd_action *a,
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int c = 0; c < s->nclusters; c++) {
-		int n = snprintf(buf + used, len - used, "%s%s=%d@%d",
-				 c ? "," : "", s->names[c], a->cores[c],
-				 a->level[c]);
+		int n =
+		    snprintf(buf + used, len - used, "%s%s=%d@%d", c ? "," : "",
+			     s->names[c], a->cores[c], a->level[c]);
 		if (n < 0 || (size_t)n >= len - used)
 			return -1;
 		used += (size_t)n;
@@ -152,15 +155,20 @@ static int parse_part(const struct zd_action_space *s, const char *text,
 	if (strncmp(part, s->names[c], nlen) != 0 || part[nlen] != '=' ||
 	    sscanf(part + nlen + 1, "%d@%d%n", &n, &l, &end) != 2 ||
 	    part[nlen + 1 + end] != '\0')
-		return zd_bad_input(err, "action '%s': '%s' is not %s=CORES@LEVEL",
+		return zd_bad_input(err,
+				    "action '%s': '%s' is not %s=CORES@LEVEL",
 				    text, part, s->names[c]);
 	if (n < 0 || n > s->max_cores[c])
-		return zd_bad_input(err, "action '%s': %s has %d usable cores, "
-				    "not %d", text, s->names[c], s->max_cores[c], n);
+		return zd_bad_input(err,
+				    "action '%s': %s has %d usable cores, "
+				    "not %d",
+				    text, s->names[c], s->max_cores[c], n);
 	if (l < 0 || l >= s->nlevels[c] || (n == 0 && l != 0))
-		return zd_bad_input(err, "action '%s': %s level %d is not in "
-				    "0..%d (0 for an idle cluster)", text,
-				    s->names[c], l, n ? s->nlevels[c] - 1 : 0);
+		return zd_bad_input(err,
+				    "action '%s': %s level %d is not in "
+				    "0..%d (0 for an idle cluster)",
+				    text, s->names[c], l,
+				    n ? s->nlevels[c] - 1 : 0);
 	a->cores[c] = n;
 	a->level[c] = l;
 	return 0;
@@ -180,11 +188,12 @@ int zd_action_parse(const struct zd_action_space *s, const char *text,
 		if ((rc = parse_part(s, text, part, c, a, err)) != 0)
 			return rc;
 	if (c != s->nclusters || part)
-		return zd_bad_input(err, "action '%s': needs one part per cluster "
-				    "(%d), like %s=N@L", text, s->nclusters,
-				    s->names[0]);
+		return zd_bad_input(err,
+				    "action '%s': needs one part per cluster "
+				    "(%d), like %s=N@L",
+				    text, s->nclusters, s->names[0]);
 	if (zd_action_total_cores(s, a) == 0)
-		return zd_bad_input(err, "action '%s': gives the program no core",
-				    text);
+		return zd_bad_input(
+		    err, "action '%s': gives the program no core", text);
 	return 0;
 }

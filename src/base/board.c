@@ -13,7 +13,6 @@
 #include "zdvfs/board.h"
 #include "zdvfs/paths.h"
 
-
 #define BOARD_FORMAT "zdvfs-platform 1"
 
 /* What a validation step needs: the file for messages and the error. */
@@ -23,7 +22,7 @@ struct loader {
 };
 
 static int bad(struct loader *ld, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int bad(struct loader *ld, const char *where, const char *fmt, ...)
 {
@@ -50,7 +49,8 @@ static int check_keys(struct loader *ld, json_t *obj, const char *where,
 {
 	const char *key;
 	json_t *value;
-	json_object_foreach(obj, key, value) {
+	json_object_foreach(obj, key, value)
+	{
 		bool known = false;
 		for (const char *const *a = allowed; *a != NULL; a++)
 			if (strcmp(*a, key) == 0)
@@ -252,7 +252,8 @@ static int get_sim(struct loader *ld, json_t *obj, const char *where,
 	field_path(path, sizeof(path), where, "sim");
 	const char *key;
 	json_t *value;
-	json_object_foreach(sim, key, value) {
+	json_object_foreach(sim, key, value)
+	{
 		const struct sim_field *f = NULL;
 		for (size_t i = 0; i < nfields; i++)
 			if (strcmp(fields[i].name, key) == 0)
@@ -275,15 +276,16 @@ static int get_cpu_list(struct loader *ld, json_t *obj, const char *where,
 			int *count)
 {
 	json_t *arr;
-	int rc = get_array(ld, obj, where, key, required, required ? 1 : 0,
-			   &arr);
+	int rc =
+	    get_array(ld, obj, where, key, required, required ? 1 : 0, &arr);
 	zd_cpuset_zero(out);
 	*count = 0;
 	if (arr == NULL)
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "%s%s%s[%zu]", where,
 			 where[0] ? "." : "", key, i);
@@ -311,7 +313,8 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "%s.opps[%zu]", where, i);
 		long long khz, uv;
@@ -319,9 +322,9 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 			return bad(ld, path, "must be {\"khz\": N, \"uv\": N}");
 		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
 		    (rc = get_int(ld, v, path, "khz", 1000, 20000000, &khz)) !=
-			    0 ||
+			0 ||
 		    (rc = get_int(ld, v, path, "uv", 100000, 2000000, &uv)) !=
-			    0)
+			0)
 			return rc;
 		if (i > 0 && (uint32_t)khz <= c->opps[i - 1].khz)
 			return bad(ld, path,
@@ -348,20 +351,22 @@ static int get_turbo(struct loader *ld, json_t *cl, const char *where,
 	json_t *arr;
 	if (json_object_get(cl, "turbo_khz") == NULL)
 		return json_object_get(cl, "turbo_source") == NULL
-			       ? 0
-			       : bad(ld, where, "turbo_source without turbo_khz");
+		    ? 0
+		    : bad(ld, where, "turbo_source without turbo_khz");
 	int rc = get_array_alloc(ld, cl, where, "turbo_khz", 1,
 				 sizeof(*c->turbo_khz), &arr,
 				 (void **)&c->turbo_khz);
 	if (rc != 0)
 		return rc;
 	if ((int)json_array_size(arr) != c->ncpus)
-		return bad(ld, where, "turbo_khz has %zu entries for %d cpus: "
+		return bad(ld, where,
+			   "turbo_khz has %zu entries for %d cpus: "
 			   "one per number of busy cores",
 			   json_array_size(arr), c->ncpus);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "%s.turbo_khz[%zu]", where, i);
 		if (!json_is_integer(v))
@@ -371,11 +376,15 @@ static int get_turbo(struct loader *ld, json_t *cl, const char *where,
 		for (int k = 0; k < c->nopps; k++)
 			is_opp = is_opp || c->opps[k].khz == khz;
 		if (!is_opp)
-			return bad(ld, path, "%lld kHz is not one of the "
-				   "cluster's opps", khz);
+			return bad(ld, path,
+				   "%lld kHz is not one of the "
+				   "cluster's opps",
+				   khz);
 		if (i > 0 && (uint32_t)khz > c->turbo_khz[i - 1])
-			return bad(ld, path, "%lld kHz is above the bin for "
-				   "fewer cores", khz);
+			return bad(ld, path,
+				   "%lld kHz is above the bin for "
+				   "fewer cores",
+				   khz);
 		c->turbo_khz[i] = (uint32_t)khz;
 		c->nturbo = (int)i + 1;
 	}
@@ -387,14 +396,14 @@ static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
 			 struct zd_cluster_desc *c)
 {
 	static const char *const keys[] = {
-		"name", "core_type", "cpus",	  "opps",	  "opps_source",
-		"l1i",	"l1d",	     "l2",	  "l2_shared",	  "sim",
-		"turbo_khz", "turbo_source", NULL};
+	    "name",      "core_type",    "cpus", "opps",      "opps_source",
+	    "l1i",       "l1d",          "l2",   "l2_shared", "sim",
+	    "turbo_khz", "turbo_source", NULL};
 	const struct sim_field sim[] = {
-		{"ceff_nf", 0.001, 100, &c->ceff_nf},
-		{"leak_mw", 0, 50000, &c->leak_mw},
-		{"leak_doubling_c", 1, 200, &c->leak_doubling_c},
-		{"speed_rel", 0.05, 20, &c->speed_rel},
+	    {"ceff_nf", 0.001, 100, &c->ceff_nf},
+	    {"leak_mw", 0, 50000, &c->leak_mw},
+	    {"leak_doubling_c", 1, 200, &c->leak_doubling_c},
+	    {"speed_rel", 0.05, 20, &c->speed_rel},
 	};
 	int rc;
 	if (!json_is_object(cl))
@@ -413,7 +422,7 @@ static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
 	    (rc = get_cache(ld, cl, where, "l2", true, &c->l2, NULL)) != 0 ||
 	    (rc = get_bool(ld, cl, where, "l2_shared", &c->l2_shared)) != 0 ||
 	    (rc = get_sim(ld, cl, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
-		    0 ||
+		0 ||
 	    (rc = get_turbo(ld, cl, where, c)) != 0)
 		return rc;
 	return 0;
@@ -438,12 +447,13 @@ static int get_cluster_refs(struct loader *ld, const struct zd_board *b,
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "%s.clusters[%zu]", where, i);
 		int idx = json_is_string(v)
-				  ? find_cluster(b, json_string_value(v))
-				  : -1;
+		    ? find_cluster(b, json_string_value(v))
+		    : -1;
 		if (idx < 0)
 			return bad(ld, path, "names no cluster of this board");
 		(*out)[i] = idx;
@@ -475,7 +485,8 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "%s.trips[%zu]", where, i);
 		long long t, hyst = 0;
@@ -486,7 +497,8 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 		    (rc = get_int(ld, v, path, "temp_mc", 0, 200000, &t)) != 0)
 			return rc;
 		if (json_object_get(v, "hyst_mc") != NULL &&
-		    (rc = get_int(ld, v, path, "hyst_mc", 0, 50000, &hyst)) != 0)
+		    (rc = get_int(ld, v, path, "hyst_mc", 0, 50000, &hyst)) !=
+			0)
 			return rc;
 		type = member(ld, v, path, "type", true, &rc);
 		if (type == NULL)
@@ -512,14 +524,14 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 		      const char *where, struct zd_zone_desc *z)
 {
 	static const char *const keys[] = {"name",   "clusters", "trips",
-					   "source", "sim",	     NULL};
+					   "source", "sim",      NULL};
 	const struct sim_field sim[] = {
-		{"r_k_per_w", 0.01, 100, &z->r_k_per_w},
-		{"c_j_per_k", 0.01, 10000, &z->c_j_per_k},
-		{"r_die_k_per_w", 0.001, 100, &z->r_die_k_per_w},
-		{"c_die_j_per_k", 0.001, 1000, &z->c_die_j_per_k},
-		{"r_fan_k_per_w", 0.01, 100, &z->r_fan_k_per_w},
-		{"polling_ms", 1, 60000, &z->polling_ms},
+	    {"r_k_per_w", 0.01, 100, &z->r_k_per_w},
+	    {"c_j_per_k", 0.01, 10000, &z->c_j_per_k},
+	    {"r_die_k_per_w", 0.001, 100, &z->r_die_k_per_w},
+	    {"c_die_j_per_k", 0.001, 1000, &z->c_die_j_per_k},
+	    {"r_fan_k_per_w", 0.01, 100, &z->r_fan_k_per_w},
+	    {"polling_ms", 1, 60000, &z->polling_ms},
 	};
 	int rc;
 	if (!json_is_object(zobj))
@@ -530,25 +542,28 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 				   &z->nclusters)) != 0 ||
 	    (rc = parse_trips(ld, zobj, where, z)) != 0 ||
 	    (rc = get_string(ld, zobj, where, "source", true, &z->source)) !=
-		    0 ||
-	    (rc = get_sim(ld, zobj, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
-		    0)
+		0 ||
+	    (rc = get_sim(ld, zobj, where, sim,
+			  sizeof(sim) / sizeof(sim[0]))) != 0)
 		return rc;
 	/* the die node hangs off the heatsink node; a fan lowers the
 	 * heatsink's resistance, it cannot raise it */
 	if ((z->r_die_k_per_w.present || z->c_die_j_per_k.present ||
 	     z->r_fan_k_per_w.present) &&
 	    !(z->r_k_per_w.present && z->c_j_per_k.present))
-		return bad(ld, where, "sim: r_die_k_per_w, c_die_j_per_k and "
+		return bad(ld, where,
+			   "sim: r_die_k_per_w, c_die_j_per_k and "
 			   "r_fan_k_per_w need r_k_per_w and c_j_per_k");
 	if (z->r_die_k_per_w.present != z->c_die_j_per_k.present)
-		return bad(ld, where, "sim: r_die_k_per_w and c_die_j_per_k go "
+		return bad(ld, where,
+			   "sim: r_die_k_per_w and c_die_j_per_k go "
 			   "together");
 	if (z->r_fan_k_per_w.present &&
 	    z->r_fan_k_per_w.value >= z->r_k_per_w.value)
-		return bad(ld, where, "sim.r_fan_k_per_w: %g K/W is not below "
-			   "r_k_per_w %g K/W", z->r_fan_k_per_w.value,
-			   z->r_k_per_w.value);
+		return bad(ld, where,
+			   "sim.r_fan_k_per_w: %g K/W is not below "
+			   "r_k_per_w %g K/W",
+			   z->r_fan_k_per_w.value, z->r_k_per_w.value);
 	return 0;
 }
 
@@ -583,7 +598,7 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 		return bad(ld, "energy.kind",
 			   "must be ina3221-iio, ina3221-hwmon, rapl or none");
 	if ((rc = get_string(ld, obj, "energy", "source", true, &e->source)) !=
-		    0 ||
+		0 ||
 	    (rc = get_constant(ld, obj, "energy", "sample_period_us",
 			       e->kind != ZD_ENERGY_NONE, 1, 1e7,
 			       &e->sample_period_us)) != 0 ||
@@ -595,7 +610,8 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 		return zd_fail(ld->err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *v;
-	json_array_foreach(rails, i, v) {
+	json_array_foreach(rails, i, v)
+	{
 		char path[256];
 		snprintf(path, sizeof(path), "energy.rails[%zu]", i);
 		struct zd_rail_desc *r = &e->rails[i];
@@ -604,7 +620,7 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 			return bad(ld, path, "must be an object");
 		if ((rc = check_keys(ld, v, path, rail_keys)) != 0 ||
 		    (rc = get_string(ld, v, path, "name", true, &r->name)) !=
-			    0 ||
+			0 ||
 		    (rc = get_cluster_refs(ld, b, v, path, &r->clusters,
 					   &r->nclusters)) != 0)
 			return rc;
@@ -615,16 +631,17 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
 {
 	json_t *arr;
-	int rc = get_array_alloc(ld, root, "", "clusters", 1,
-				 sizeof(*b->clusters), &arr,
-				 (void **)&b->clusters);
+	int rc =
+	    get_array_alloc(ld, root, "", "clusters", 1, sizeof(*b->clusters),
+			    &arr, (void **)&b->clusters);
 	if (rc != 0)
 		return rc;
 	struct zd_cpuset seen;
 	zd_cpuset_zero(&seen);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[64];
 		snprintf(path, sizeof(path), "clusters[%zu]", i);
 		struct zd_cluster_desc *c = &b->clusters[i];
@@ -661,7 +678,8 @@ static int parse_zones(struct loader *ld, struct zd_board *b, json_t *root)
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		char path[64];
 		snprintf(path, sizeof(path), "thermal_zones[%zu]", i);
 		b->nzones = (int)i + 1;
@@ -695,22 +713,23 @@ static void stem_of(const char *path, char *out, size_t len)
 
 static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 {
-	static const char *const keys[] = {
-		"format",	 "name",	   "model",
-		"description",	 "reserved_cpus", "default_governor",
-		"clusters",	 "l3",		   "caches_source",
-		"thermal_zones", "energy",	   "tdp_mw",
-		"sim",		 NULL};
+	static const char *const keys[] = {"format",        "name",
+					   "model",         "description",
+					   "reserved_cpus", "default_governor",
+					   "clusters",      "l3",
+					   "caches_source", "thermal_zones",
+					   "energy",        "tdp_mw",
+					   "sim",           NULL};
 	const struct sim_field sim[] = {
-		{"ambient_mc", 0, 60000, &b->ambient_mc},
-		{"idle_power_mw", 0, 200000, &b->idle_power_mw},
-		{"mem_bandwidth_mbps", 100, 1e6, &b->mem_bandwidth_mbps},
-		{"mem_latency_ns", 1, 2000, &b->mem_latency_ns},
-		{"uncore_latency_cycles", 0, 10000, &b->uncore_latency_cycles},
-		{"coupling_w_per_k", 0, 1000, &b->coupling_w_per_k},
-		{"pl1_mw", 100, 1e6, &b->pl1_mw},
-		{"pl2_mw", 100, 1e6, &b->pl2_mw},
-		{"pl_tau_s", 0.1, 1000, &b->pl_tau_s},
+	    {"ambient_mc", 0, 60000, &b->ambient_mc},
+	    {"idle_power_mw", 0, 200000, &b->idle_power_mw},
+	    {"mem_bandwidth_mbps", 100, 1e6, &b->mem_bandwidth_mbps},
+	    {"mem_latency_ns", 1, 2000, &b->mem_latency_ns},
+	    {"uncore_latency_cycles", 0, 10000, &b->uncore_latency_cycles},
+	    {"coupling_w_per_k", 0, 1000, &b->coupling_w_per_k},
+	    {"pl1_mw", 100, 1e6, &b->pl1_mw},
+	    {"pl2_mw", 100, 1e6, &b->pl2_mw},
+	    {"pl_tau_s", 0.1, 1000, &b->pl_tau_s},
 	};
 	char *format = NULL;
 	int nreserved, rc;
@@ -720,9 +739,8 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 	    (rc = get_string(ld, root, "", "format", true, &format)) != 0)
 		return rc;
 	rc = strcmp(format, BOARD_FORMAT) == 0
-		     ? 0
-		     : bad(ld, "format", "'%s' is not '%s'", format,
-			   BOARD_FORMAT);
+	    ? 0
+	    : bad(ld, "format", "'%s' is not '%s'", format, BOARD_FORMAT);
 	free(format);
 	if (rc != 0)
 		return rc;
@@ -745,7 +763,7 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 			       &b->reserved_cpus, &nreserved)) != 0 ||
 	    (rc = parse_clusters(ld, b, root)) != 0 ||
 	    (rc = get_cache(ld, root, "", "l3", false, &b->l3, &b->has_l3)) !=
-		    0 ||
+		0 ||
 	    (rc = get_string(ld, root, "", "caches_source", true,
 			     &b->caches_source)) != 0 ||
 	    (rc = parse_zones(ld, b, root)) != 0 ||
@@ -753,17 +771,20 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 	    (rc = get_constant(ld, root, "", "tdp_mw", true, 100, 1e6,
 			       &b->tdp_mw)) != 0 ||
 	    (rc = get_sim(ld, root, "", sim, sizeof(sim) / sizeof(sim[0]))) !=
-		    0)
+		0)
 		return rc;
 	/* RAPL's limits come as a set: PL1 over tau, PL2 above it */
 	if (b->pl1_mw.present || b->pl2_mw.present || b->pl_tau_s.present) {
 		if (!(b->pl1_mw.present && b->pl2_mw.present &&
 		      b->pl_tau_s.present))
-			return bad(ld, "sim", "pl1_mw, pl2_mw and pl_tau_s go "
+			return bad(ld, "sim",
+				   "pl1_mw, pl2_mw and pl_tau_s go "
 				   "together");
 		if (b->pl2_mw.value < b->pl1_mw.value)
-			return bad(ld, "sim.pl2_mw", "%g mW is below pl1_mw "
-				   "%g mW", b->pl2_mw.value, b->pl1_mw.value);
+			return bad(ld, "sim.pl2_mw",
+				   "%g mW is below pl1_mw "
+				   "%g mW",
+				   b->pl2_mw.value, b->pl1_mw.value);
 	}
 	return 0;
 }
@@ -942,14 +963,10 @@ void zd_board_free(struct zd_board *b)
 const char *zd_trip_type_name(enum zd_trip_type type)
 {
 	switch (type) {
-	case ZD_TRIP_PASSIVE:
-		return "passive";
-	case ZD_TRIP_ACTIVE:
-		return "active";
-	case ZD_TRIP_HOT:
-		return "hot";
-	case ZD_TRIP_CRITICAL:
-		return "critical";
+	case ZD_TRIP_PASSIVE: return "passive";
+	case ZD_TRIP_ACTIVE: return "active";
+	case ZD_TRIP_HOT: return "hot";
+	case ZD_TRIP_CRITICAL: return "critical";
 	}
 	return "?";
 }
@@ -957,14 +974,10 @@ const char *zd_trip_type_name(enum zd_trip_type type)
 const char *zd_energy_kind_name(enum zd_energy_kind kind)
 {
 	switch (kind) {
-	case ZD_ENERGY_NONE:
-		return "none";
-	case ZD_ENERGY_INA3221_IIO:
-		return "ina3221-iio";
-	case ZD_ENERGY_INA3221_HWMON:
-		return "ina3221-hwmon";
-	case ZD_ENERGY_RAPL:
-		return "rapl";
+	case ZD_ENERGY_NONE: return "none";
+	case ZD_ENERGY_INA3221_IIO: return "ina3221-iio";
+	case ZD_ENERGY_INA3221_HWMON: return "ina3221-hwmon";
+	case ZD_ENERGY_RAPL: return "rapl";
 	}
 	return "?";
 }
@@ -990,7 +1003,7 @@ double zd_zone_throttle_c(const struct zd_board *b, int zone)
 bool zd_zone_modelled(const struct zd_zone_desc *zone)
 {
 	return zone->nclusters > 0 && zone->r_k_per_w.present &&
-	       zone->c_j_per_k.present;
+	    zone->c_j_per_k.present;
 }
 
 /* 5 K below the first throttle point leaves the guard room to act before

@@ -102,9 +102,9 @@ int zd_cpuset_parse(struct zd_cpuset *set, const char *text, const char *what,
 	}
 	return 0;
 bad:
-	return zd_bad_input(err,
-			    "%s: '%s' is not a CPU list like 0,2-4 (CPUs 0..%d)",
-			    what, text, ZD_MAX_CPUS - 1);
+	return zd_bad_input(
+	    err, "%s: '%s' is not a CPU list like 0,2-4 (CPUs 0..%d)", what,
+	    text, ZD_MAX_CPUS - 1);
 }
 
 int zd_cpuset_format(const struct zd_cpuset *set, char *buf, size_t len)
@@ -118,10 +118,10 @@ int zd_cpuset_format(const struct zd_cpuset *set, char *buf, size_t len)
 		while (zd_cpuset_has(set, end + 1))
 			end++;
 		char item[32];
-		int n = end > c ? snprintf(item, sizeof(item), "%s%d-%d",
-					   total ? "," : "", c, end)
-				: snprintf(item, sizeof(item), "%s%d",
-					   total ? "," : "", c);
+		int n = end > c
+		    ? snprintf(item, sizeof(item), "%s%d-%d", total ? "," : "",
+			       c, end)
+		    : snprintf(item, sizeof(item), "%s%d", total ? "," : "", c);
 		if (used + (size_t)n < len) {
 			memcpy(buf + used, item, (size_t)n + 1);
 			used += (size_t)n;

@@ -49,8 +49,8 @@ static void load_locked(struct zd_dynlib *l)
 		snprintf(l->msg, sizeof(l->msg),
 			 "%s is needed %s but cannot be loaded: %s; install "
 			 "the Debian package %s (or set %s to the library "
-			 "file)", l->what, l->needed_for, why, l->package,
-			 l->env);
+			 "file)",
+			 l->what, l->needed_for, why, l->package, l->env);
 		return;
 	}
 	for (size_t i = 0; i < l->nsyms; i++) {
@@ -62,7 +62,8 @@ static void load_locked(struct zd_dynlib *l)
 			snprintf(l->msg, sizeof(l->msg),
 				 "%s (%s) lacks %s, needed %s: an older or "
 				 "foreign version; install the Debian package "
-				 "%s", l->what, zd_dynlib_name(l), l->names[i],
+				 "%s",
+				 l->what, zd_dynlib_name(l), l->names[i],
 				 l->needed_for, l->package);
 			dlclose(h);
 			return;

@@ -5,8 +5,8 @@
 
 #include "zdvfs/err.h"
 
-int zd_err_set(struct zd_err *err, int errnum, int exit_status,
-	       const char *fmt, ...)
+int zd_err_set(struct zd_err *err, int errnum, int exit_status, const char *fmt,
+	       ...)
 {
 	if (errnum < 0)
 		errnum = -errnum;

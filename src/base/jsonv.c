@@ -138,9 +138,10 @@ int zd_jv_u64(const struct zd_jv *v, const json_t *obj, const char *where,
 	for (int i = 0; i < 16; i++) {
 		if (!isxdigit((unsigned char)s[i]))
 			return zd_jv_bad(v, path, "must be 16 hex digits");
-		x = x << 4 | (uint64_t)(isdigit((unsigned char)s[i])
-					    ? s[i] - '0'
-					    : tolower((unsigned char)s[i]) - 'a' + 10);
+		x = x << 4 |
+		    (uint64_t)(isdigit((unsigned char)s[i])
+				   ? s[i] - '0'
+				   : tolower((unsigned char)s[i]) - 'a' + 10);
 	}
 	*out = x;
 	return 0;

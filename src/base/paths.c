@@ -13,13 +13,13 @@
 struct data_kind {
 	const char *name; /* directory name, in share/zdvfs and the trees */
 	const char *env;
-	bool built;       /* made by the build, not kept in the source tree */
+	bool built; /* made by the build, not kept in the source tree */
 };
 
 static const struct data_kind kinds[] = {
-	[ZD_DATA_PLATFORMS] = {"platforms", "ZDVFS_PLATFORM_DIR", false},
-	[ZD_DATA_WORKLOADS] = {"workloads", "ZDVFS_WORKLOAD_DIR", false},
-	[ZD_DATA_MODELS] = {"models", "ZDVFS_MODEL_DIR", true},
+    [ZD_DATA_PLATFORMS] = {"platforms", "ZDVFS_PLATFORM_DIR", false},
+    [ZD_DATA_WORKLOADS] = {"workloads", "ZDVFS_WORKLOAD_DIR", false},
+    [ZD_DATA_MODELS] = {"models", "ZDVFS_MODEL_DIR", true},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 

@@ -15,56 +15,57 @@
 #include "zdvfs/runner.h"
 
 static const char bench_usage[] =
-	"usage: zdvfs bench [--boards LIST|all] [--workloads LIST|all]\n"
-	"                   [--policies LIST|all] [--seeds N] [--runs N]\n"
-	"                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
-	"                   [--scenario cold|idle|sustained|hot]\n"
-	"                   [--energy board|cpu] [--perturb SPEC|default]\n"
-	"                   [--no-report] [--quiet]\n"
-	"       zdvfs bench --report-only [--out DIR]\n\n"
-	"Compares the policies on the simulated boards (docs/bench-format.md):\n"
-	"profiles every workload on the boards into a sample store (points\n"
-	"already there are skipped), trains K zero-shot models leaving programs\n"
-	"out (fold k holds out the workloads whose manifest index % K == k),\n"
-	"then runs each board x workload x policy x seed x run from ambient and\n"
-	"writes results.csv, table.csv, traces/ and meta.json into DIR, then\n"
-	"the report (report.md, report.html, plots/). Rows already in DIR are\n"
-	"skipped: an interrupted bench (Ctrl-C, kill) resumes when the same\n"
-	"command is run again; a qlearn or zerodvfs series cut short is redone\n"
-	"from its first run.\n\n"
-	"  --boards LIST     jetson-tx2, jetson-orin-nx, rubik-pi, core-i7; all\n"
-	"                    (default)\n"
-	"  --workloads LIST  names (`zdvfs workloads`) or all (default); the\n"
-	"                    first is the trace workload\n"
-	"  --policies LIST   performance, powersave, ondemand, conservative,\n"
-	"                    schedutil, table, qlearn, zerodvfs; all (default)\n"
-	"  --seeds N         seeds 1..N of the simulator and the agents (1)\n"
-	"  --runs N          runs per series (10); qlearn and zerodvfs learn\n"
-	"                    from run to run, zerodvfs run 0 is zero-shot\n"
-	"  --folds K         leave-programs-out folds of the models (6)\n"
-	"  --out DIR         output directory (default ./zdvfs-bench)\n"
-	"  --db FILE         the sample store (default DIR/bench.db)\n"
-	"  --jobs N          worker processes over (board, workload) pairs\n"
-	"                    (default: online CPUs, at most 4)\n"
-	"  --scenario S      where each run starts (docs/bench-format.md):\n"
-	"                    cold, at ambient (default); idle, at the board's\n"
-	"                    idle temperature; sustained, the program back to\n"
-	"                    back for >= 10 simulated minutes, heat carried\n"
-	"                    over; hot, idle at 35 °C ambient (an enclosure)\n"
-	"  --energy E        the energy EDP uses: board (default: the input the\n"
-	"                    board draws, idle included) or cpu (the CPU rail)\n"
-	"  --perturb SPEC    also run every board perturbed: its simulator's\n"
-	"                    physics off its description by SPEC, e.g.\n"
-	"                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
-	"                    `default` means); the policies and models still\n"
-	"                    use the plain description; rows as NAME+perturbed\n"
-	"  --no-report       write the data only\n"
-	"  --report-only     redo the report from DIR's files alone\n"
-	"  --quiet           print nothing but errors\n"
-	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n\n"
-	"Progress goes to stderr: one updating line on a terminal, else a line\n"
-	"per board profiled, model trained and (board, workload) done. Exit\n"
-	"status 130 (143 on SIGTERM) when interrupted.\n";
+    "usage: zdvfs bench [--boards LIST|all] [--workloads LIST|all]\n"
+    "                   [--policies LIST|all] [--seeds N] [--runs N]\n"
+    "                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
+    "                   [--scenario cold|idle|sustained|hot]\n"
+    "                   [--energy board|cpu] [--perturb SPEC|default]\n"
+    "                   [--no-report] [--quiet]\n"
+    "       zdvfs bench --report-only [--out DIR]\n\n"
+    "Compares the policies on the simulated boards (docs/bench-format.md):\n"
+    "profiles every workload on the boards into a sample store (points\n"
+    "already there are skipped), trains K zero-shot models leaving programs\n"
+    "out (fold k holds out the workloads whose manifest index % K == k),\n"
+    "then runs each board x workload x policy x seed x run from ambient and\n"
+    "writes results.csv, table.csv, traces/ and meta.json into DIR, then\n"
+    "the report (report.md, report.html, plots/). Rows already in DIR are\n"
+    "skipped: an interrupted bench (Ctrl-C, kill) resumes when the same\n"
+    "command is run again; a qlearn or zerodvfs series cut short is redone\n"
+    "from its first run.\n\n"
+    "  --boards LIST     jetson-tx2, jetson-orin-nx, rubik-pi, core-i7; all\n"
+    "                    (default)\n"
+    "  --workloads LIST  names (`zdvfs workloads`) or all (default); the\n"
+    "                    first is the trace workload\n"
+    "  --policies LIST   performance, powersave, ondemand, conservative,\n"
+    "                    schedutil, table, qlearn, zerodvfs; all (default)\n"
+    "  --seeds N         seeds 1..N of the simulator and the agents (1)\n"
+    "  --runs N          runs per series (10); qlearn and zerodvfs learn\n"
+    "                    from run to run, zerodvfs run 0 is zero-shot\n"
+    "  --folds K         leave-programs-out folds of the models (6)\n"
+    "  --out DIR         output directory (default ./zdvfs-bench)\n"
+    "  --db FILE         the sample store (default DIR/bench.db)\n"
+    "  --jobs N          worker processes over (board, workload) pairs\n"
+    "                    (default: online CPUs, at most 4)\n"
+    "  --scenario S      where each run starts (docs/bench-format.md):\n"
+    "                    cold, at ambient (default); idle, at the board's\n"
+    "                    idle temperature; sustained, the program back to\n"
+    "                    back for >= 10 simulated minutes, heat carried\n"
+    "                    over; hot, idle at 35 °C ambient (an enclosure)\n"
+    "  --energy E        the energy EDP uses: board (default: the input the\n"
+    "                    board draws, idle included) or cpu (the CPU rail)\n"
+    "  --perturb SPEC    also run every board perturbed: its simulator's\n"
+    "                    physics off its description by SPEC, e.g.\n"
+    "                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
+    "                    `default` means); the policies and models still\n"
+    "                    use the plain description; rows as NAME+perturbed\n"
+    "  --no-report       write the data only\n"
+    "  --report-only     redo the report from DIR's files alone\n"
+    "  --quiet           print nothing but errors\n"
+    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
+    "are\n\n"
+    "Progress goes to stderr: one updating line on a terminal, else a line\n"
+    "per board profiled, model trained and (board, workload) done. Exit\n"
+    "status 130 (143 on SIGTERM) when interrupted.\n";
 
 #define MAX_LIST 256
 #define DEFAULT_OUT "zdvfs-bench"
@@ -97,12 +98,13 @@ static int split_list(const char *opt, const char *arg, struct name_list *l)
 	for (char *s = strtok_r(l->text, ",", &save); s;
 	     s = strtok_r(NULL, ",", &save)) {
 		if (l->n == MAX_LIST)
-			return cli_usage_error("bench", "%s: at most %d names", opt,
-					       MAX_LIST);
+			return cli_usage_error("bench", "%s: at most %d names",
+					       opt, MAX_LIST);
 		l->names[l->n++] = s;
 	}
 	if (l->n == 0)
-		return cli_usage_error("bench", "%s '%s' names nothing", opt, arg);
+		return cli_usage_error("bench", "%s '%s' names nothing", opt,
+				       arg);
 	return 0;
 }
 
@@ -126,7 +128,9 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 's': return parse_count("--seeds", arg, 1, 1000, &c->o.seeds);
 	case 'r': return parse_count("--runs", arg, 1, 1000, &c->o.runs);
 	case 'k': return parse_count("--folds", arg, 2, 100, &c->o.folds);
-	case 'j': return parse_count("--jobs", arg, 1, ZD_BENCH_MAX_JOBS, &c->o.jobs);
+	case 'j':
+		return parse_count("--jobs", arg, 1, ZD_BENCH_MAX_JOBS,
+				   &c->o.jobs);
 	case 'o': c->o.out_dir = arg; return 0;
 	case 'd': c->o.db = arg; return 0;
 	case 'P': c->o.platform_dir = arg; return 0;
@@ -134,14 +138,18 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'S':
 		if (strcmp(arg, "cold") && strcmp(arg, "idle") &&
 		    strcmp(arg, "sustained") && strcmp(arg, "hot"))
-			return cli_usage_error("bench", "--scenario '%s' is not "
-					       "cold, idle, sustained or hot", arg);
+			return cli_usage_error("bench",
+					       "--scenario '%s' is not "
+					       "cold, idle, sustained or hot",
+					       arg);
 		c->o.scenario = arg;
 		return 0;
 	case 'E':
 		if (strcmp(arg, "board") && strcmp(arg, "cpu"))
-			return cli_usage_error("bench", "--energy '%s' is not "
-					       "board or cpu", arg);
+			return cli_usage_error("bench",
+					       "--energy '%s' is not "
+					       "board or cpu",
+					       arg);
 		c->o.energy = arg;
 		return 0;
 	case 'R': c->report_only = true; return 0;
@@ -174,29 +182,30 @@ static int join_command(struct bench_cli *c, int argc, char **argv)
 static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 {
 	static const struct option options[] = {
-		{"boards", required_argument, NULL, 'b'},
-		{"workloads", required_argument, NULL, 'w'},
-		{"policies", required_argument, NULL, 'p'},
-		{"seeds", required_argument, NULL, 's'},
-		{"runs", required_argument, NULL, 'r'},
-		{"folds", required_argument, NULL, 'k'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"out", required_argument, NULL, 'o'},
-		{"db", required_argument, NULL, 'd'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"workload-dir", required_argument, NULL, 'W'},
-		{"scenario", required_argument, NULL, 'S'},
-		{"energy", required_argument, NULL, 'E'},
-		{"report-only", no_argument, NULL, 'R'},
-		{"no-report", no_argument, NULL, 'N'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"perturb", required_argument, NULL, 'X'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"boards", required_argument, NULL, 'b'},
+	    {"workloads", required_argument, NULL, 'w'},
+	    {"policies", required_argument, NULL, 'p'},
+	    {"seeds", required_argument, NULL, 's'},
+	    {"runs", required_argument, NULL, 'r'},
+	    {"folds", required_argument, NULL, 'k'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"scenario", required_argument, NULL, 'S'},
+	    {"energy", required_argument, NULL, 'E'},
+	    {"report-only", no_argument, NULL, 'R'},
+	    {"no-report", no_argument, NULL, 'N'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"perturb", required_argument, NULL, 'X'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt, rc = 0;
 	optind = 1;
-	while (rc == 0 && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(bench_usage, stdout);
 			return -1;
@@ -209,8 +218,9 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 		return cli_usage_error("bench", "unexpected argument '%s'",
 				       argv[optind]);
 	if (c->report_only && c->no_report)
-		return cli_usage_error("bench", "--report-only and --no-report "
-						"contradict each other");
+		return cli_usage_error("bench",
+				       "--report-only and --no-report "
+				       "contradict each other");
 	if (c->o.out_dir == NULL)
 		c->o.out_dir = DEFAULT_OUT;
 	c->o.boards = c->boards.n ? c->boards.names : NULL;
@@ -234,14 +244,15 @@ struct progress {
 	long fault_after;
 };
 
-static void time_left(const struct progress *pr, const struct zd_bench_progress *p,
-		      char *buf, size_t len)
+static void time_left(const struct progress *pr,
+		      const struct zd_bench_progress *p, char *buf, size_t len)
 {
 	double spent = zd_monotonic_s() - pr->phase_start;
 	snprintf(buf, len, "?");
 	if (p->made > 0)
-		snprintf(buf, len, "%.0f s", spent / (double)p->made *
-						     (double)(p->total - p->done));
+		snprintf(buf, len, "%.0f s",
+			 spent / (double)p->made *
+			     (double)(p->total - p->done));
 }
 
 static void draw_line(struct progress *pr, const struct zd_bench_progress *p)
@@ -253,9 +264,9 @@ static void draw_line(struct progress *pr, const struct zd_bench_progress *p)
 			p->board, p->workload ? p->workload : "", p->done,
 			p->total, left);
 	else
-		fprintf(stderr, "\r%s %s %s %ld/%ld rows, %s left\033[K", p->board,
-			p->workload, p->policy ? p->policy : "", p->done,
-			p->total, left);
+		fprintf(stderr, "\r%s %s %s %ld/%ld rows, %s left\033[K",
+			p->board, p->workload, p->policy ? p->policy : "",
+			p->done, p->total, left);
 	pr->last_draw = zd_monotonic_s();
 }
 
@@ -266,7 +277,8 @@ static void print_step(struct progress *pr, const struct zd_bench_progress *p)
 		fputs("\r\033[K", stderr);
 	switch (p->phase) {
 	case ZD_BENCH_PHASE_PROFILE:
-		fprintf(stderr, "profiled %s: %ld/%ld points, %ld run now, %.1f s\n",
+		fprintf(stderr,
+			"profiled %s: %ld/%ld points, %ld run now, %.1f s\n",
 			p->board, p->done, p->total, p->made, now);
 		break;
 	case ZD_BENCH_PHASE_MODEL:
@@ -274,8 +286,9 @@ static void print_step(struct progress *pr, const struct zd_bench_progress *p)
 			fprintf(stderr, "model of fold %d: reused (%ld/%ld)\n",
 				p->fold, p->done, p->total);
 		else
-			fprintf(stderr, "model of fold %d: trained in %.1f s "
-					"(%ld/%ld)\n",
+			fprintf(stderr,
+				"model of fold %d: trained in %.1f s "
+				"(%ld/%ld)\n",
 				p->fold, p->seconds, p->done, p->total);
 		break;
 	case ZD_BENCH_PHASE_RUN:
@@ -326,8 +339,10 @@ static int report(const struct bench_cli *c)
 static int bench(struct bench_cli *c)
 {
 	struct zd_err err = {0};
-	struct progress pr = {.quiet = c->quiet, .tty = isatty(STDERR_FILENO),
-			      .start = zd_monotonic_s(), .phase = -1};
+	struct progress pr = {.quiet = c->quiet,
+			      .tty = isatty(STDERR_FILENO),
+			      .start = zd_monotonic_s(),
+			      .phase = -1};
 	pr.fault_after = zd_fault_arg(ZD_FAULT_SIGINT_AFTER);
 	c->o.stop = &cli_stop_signal;
 	c->o.progress = on_progress;
@@ -339,8 +354,9 @@ static int bench(struct bench_cli *c)
 	if (pr.tty && !pr.quiet)
 		fputs("\r\033[K", stderr);
 	if (rc == ZD_BENCH_INTERRUPTED) {
-		fprintf(stderr, "zdvfs bench: interrupted: rerun the same command "
-				"to resume\n");
+		fprintf(stderr,
+			"zdvfs bench: interrupted: rerun the same command "
+			"to resume\n");
 		return cli_interrupted_status();
 	}
 	if (rc != 0)

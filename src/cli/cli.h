@@ -36,12 +36,12 @@ int cmd_bench(int argc, char **argv);
 int cli_error(const char *cmd, const struct zd_err *err);
 /* Usage error: message, hint to --help, exit status 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* An integer option in lo..hi into *out; else a usage error (status 2)
  * "OPT 'TEXT' is not a number in LO..HI" for command CMD. */
-int cli_parse_long(const char *cmd, const char *opt, const char *text,
-		   long lo, long hi, long *out);
+int cli_parse_long(const char *cmd, const char *opt, const char *text, long lo,
+		   long hi, long *out);
 
 /* A real option in lo..hi, else a usage error (status 2) naming it. */
 int cli_parse_double(const char *cmd, const char *opt, const char *text,
@@ -55,8 +55,8 @@ int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);
 
 /* A run's report, to `path` (NULL: stderr): JSON, or the text `print`
  * makes of it. 1, with a message, if the file cannot be written. */
-int cli_write_report(const char *cmd, const char *path, bool as_json,
-		     json_t *r, void (*print)(FILE *out, json_t *r));
+int cli_write_report(const char *cmd, const char *path, bool as_json, json_t *r,
+		     void (*print)(FILE *out, json_t *r));
 
 /* Stopping a long command (bench, profile) on Ctrl-C, SIGTERM or SIGHUP:
  * the handler only records the signal, which the command passes on to its

@@ -9,35 +9,35 @@
 #include "decision.h"
 
 static const char decide_usage[] =
-	"usage: zdvfs decide --board NAME --source FILE... [--program NAME]\n"
-	"                    [-I DIR] [-D NAME[=V]] [-U NAME]\n"
-	"                    [--compile-commands FILE] [--strict]\n"
-	"                    [--model FILE] [--db FILE] [--guard C] [--seed S]\n"
-	"                    [--json]\n\n"
-	"Decides, for the OpenMP program made of FILE... on board NAME, how many\n"
-	"cores of each cluster it gets, which CPUs and at which frequency each\n"
-	"cluster runs (ZeroDVFS: code features, environment model, agents).\n"
-	"Prints the decision, its predicted makespan, energy, power and hottest\n"
-	"temperature, whether it is zero-shot (no run of the program known) and\n"
-	"how long deciding took, and how well the sources parsed: a parse with\n"
-	"errors is said on stderr and lowers the decision's confidence.\n"
-	"Runs nothing and saves nothing: the same command gives the same\n"
-	"decision (it says what it depended on: the model, the agents file\n"
-	"that runs and `zdvfs train` leave, the seed); see `zdvfs run`.\n\n"
-	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-	"                    (sim:NAME is the same board)\n"
-	"  --source FILE...  the program's C or C++ sources (repeat, or list\n"
-	"                    them)\n"
-	CLI_SOURCE_USAGE
-	"  --program NAME    its name in the store (default: the first source's\n"
-	"                    file name without .c)\n"
-	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
-	"  --guard C         thermal limit in °C (default: the board's lowest\n"
-	"                    CPU throttle point minus 5)\n"
-	"  --seed S          seed of the agents' training (default 1)\n"
-	"  --json            machine-readable output\n"
-	"  --platform-dir DIR  where the board descriptions are\n";
+    "usage: zdvfs decide --board NAME --source FILE... [--program NAME]\n"
+    "                    [-I DIR] [-D NAME[=V]] [-U NAME]\n"
+    "                    [--compile-commands FILE] [--strict]\n"
+    "                    [--model FILE] [--db FILE] [--guard C] [--seed S]\n"
+    "                    [--json]\n\n"
+    "Decides, for the OpenMP program made of FILE... on board NAME, how many\n"
+    "cores of each cluster it gets, which CPUs and at which frequency each\n"
+    "cluster runs (ZeroDVFS: code features, environment model, agents).\n"
+    "Prints the decision, its predicted makespan, energy, power and hottest\n"
+    "temperature, whether it is zero-shot (no run of the program known) and\n"
+    "how long deciding took, and how well the sources parsed: a parse with\n"
+    "errors is said on stderr and lowers the decision's confidence.\n"
+    "Runs nothing and saves nothing: the same command gives the same\n"
+    "decision (it says what it depended on: the model, the agents file\n"
+    "that runs and `zdvfs train` leave, the seed); see `zdvfs run`.\n\n"
+    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+    "                    (sim:NAME is the same board)\n"
+    "  --source FILE...  the program's C or C++ sources (repeat, or list\n"
+    "                    them)\n" CLI_SOURCE_USAGE
+    "  --program NAME    its name in the store (default: the first source's\n"
+    "                    file name without .c)\n"
+    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
+    "...)\n"
+    "  --guard C         thermal limit in °C (default: the board's lowest\n"
+    "                    CPU throttle point minus 5)\n"
+    "  --seed S          seed of the agents' training (default 1)\n"
+    "  --json            machine-readable output\n"
+    "  --platform-dir DIR  where the board descriptions are\n";
 
 struct decide_opts {
 	const char *board, *program, *model, *db, *platform_dir;
@@ -51,8 +51,8 @@ struct decide_opts {
 
 static int add_source(struct decide_opts *o, const char *file)
 {
-	const char **v = realloc(o->sources,
-				 ((size_t)o->nsources + 1) * sizeof(*v));
+	const char **v =
+	    realloc(o->sources, ((size_t)o->nsources + 1) * sizeof(*v));
 	if (v == NULL) {
 		fprintf(stderr, "zdvfs decide: out of memory\n");
 		return 1;
@@ -65,25 +65,26 @@ static int add_source(struct decide_opts *o, const char *file)
 static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 {
 	static const struct option options[] = {
-		{"board", required_argument, NULL, 'b'},
-		{"source", required_argument, NULL, 's'},
-		{"program", required_argument, NULL, 'p'},
-		{"model", required_argument, NULL, 'm'},
-		{"db", required_argument, NULL, 'd'},
-		{"guard", required_argument, NULL, 'g'},
-		{"seed", required_argument, NULL, 'S'},
-		{"json", no_argument, NULL, 'j'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		CLI_SOURCE_LONG_OPTIONS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"board", required_argument, NULL, 'b'},
+	    {"source", required_argument, NULL, 's'},
+	    {"program", required_argument, NULL, 'p'},
+	    {"model", required_argument, NULL, 'm'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"guard", required_argument, NULL, 'g'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    CLI_SOURCE_LONG_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
 	int c, rc = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS,
-					   options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS, options,
+				NULL)) != -1) {
 		int taken = cli_source_option(&o->src, c, optarg);
 		if (taken != 0) {
 			if (taken < 0)
@@ -93,7 +94,7 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		switch (c) {
 		case 'b':
 			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
-								  : optarg;
+								   : optarg;
 			break;
 		case 's': rc = add_source(o, optarg); break;
 		case 'p': o->program = optarg; break;
@@ -108,29 +109,26 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		case 'S':
 			rc = cli_parse_seed("decide", optarg, &o->seed);
 			break;
-		case 'h':
-			fputs(decide_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("decide", "bad option");
+		case 'h': fputs(decide_usage, stdout); return -1;
+		default: return cli_usage_error("decide", "bad option");
 		}
 	}
 	/* `--source a.c b.c`: the files after the first are operands */
 	for (; rc == 0 && optind < argc; optind++)
-		rc = o->nsources ? add_source(o, argv[optind])
-				 : cli_usage_error("decide",
-						   "unexpected argument '%s'",
-						   argv[optind]);
+		rc = o->nsources
+		    ? add_source(o, argv[optind])
+		    : cli_usage_error("decide", "unexpected argument '%s'",
+				      argv[optind]);
 	if (rc != 0)
 		return rc;
 	if (o->board == NULL || o->nsources == 0)
-		return cli_usage_error("decide", "--board and --source are "
-						 "required");
+		return cli_usage_error("decide",
+				       "--board and --source are "
+				       "required");
 	return 0;
 }
 
-static void print_decision(const char *program, const char *board,
-			   json_t *j)
+static void print_decision(const char *program, const char *board, json_t *j)
 {
 	printf("%s on %s: ", program, board);
 	cli_print_action(stdout, j);
@@ -147,7 +145,7 @@ static void print_decision(const char *program, const char *board,
 	json_t *src = json_object_get(j, "source");
 	if (json_is_object(src)) {
 		json_int_t errors =
-			json_integer_value(json_object_get(src, "errors"));
+		    json_integer_value(json_object_get(src, "errors"));
 		printf("\n  source: ");
 		if (errors == 0)
 			printf("parsed cleanly");
@@ -155,7 +153,7 @@ static void print_decision(const char *program, const char *board,
 			printf("%lld parse error%s, confidence %.2f",
 			       (long long)errors, errors == 1 ? "" : "s",
 			       json_number_value(
-				       json_object_get(src, "confidence")));
+				   json_object_get(src, "confidence")));
 		printf(" (options: %s)",
 		       json_string_value(json_object_get(src, "options_from")));
 	}
@@ -164,8 +162,7 @@ static void print_decision(const char *program, const char *board,
 
 /* What a zero-shot decision depended on besides the program: the model
  * and the agents file (as runs and `zdvfs train` left it, or none). */
-static json_t *depends_on(const struct decide_opts *o,
-			  const struct zd_board *b)
+static json_t *depends_on(const struct decide_opts *o, const struct zd_board *b)
 {
 	char model[4096], agents[4200];
 	struct zd_err quiet = {0};
@@ -175,10 +172,9 @@ static json_t *depends_on(const struct decide_opts *o,
 		model[0] = '\0';
 	bool have = cli_agents_path(b, o->model, false, agents, sizeof(agents),
 				    &quiet) == 0 &&
-		    access(agents, F_OK) == 0;
+	    access(agents, F_OK) == 0;
 	return json_pack("{s:s?, s:s?, s:i}", "model", model[0] ? model : NULL,
-			 "agents", have ? agents : NULL, "seed",
-			 (int)o->seed);
+			 "agents", have ? agents : NULL, "seed", (int)o->seed);
 }
 
 static int decide(const struct decide_opts *o, const struct zd_board *b,
@@ -190,25 +186,29 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 	struct zd_engine *engine = NULL;
 	struct zd_engine_decision d;
 	cli_program_name(o->sources[0], name, sizeof(name));
-	int rc = cli_program_load(&prog, o->program ? o->program : name,
-				  o->sources, o->nsources, &o->src, NULL,
-				  "decide", err);
+	int rc =
+	    cli_program_load(&prog, o->program ? o->program : name, o->sources,
+			     o->nsources, &o->src, NULL, "decide", err);
 	struct cli_engine_opts eo = {
-		.model_path = o->model, .guard_c = o->guard_c, .seed = o->seed,
+	    .model_path = o->model,
+	    .guard_c = o->guard_c,
+	    .seed = o->seed,
 	};
 	if (rc == 0)
 		rc = zd_action_space_init(&space, b, err);
 	if (rc == 0)
 		rc = cli_engine_open(b, store, &eo, &engine, err);
 	if (rc == 0)
-		rc = zd_engine_decide(engine, prog.name, prog.features, NULL, &d,
-				      err);
+		rc = zd_engine_decide(engine, prog.name, prog.features, NULL,
+				      &d, err);
 	if (rc == 0) {
 		json_t *j = cli_engine_decision_json(&space, b, &d);
-		json_object_set_new(j, "source", cli_program_source_json(&prog));
+		json_object_set_new(j, "source",
+				    cli_program_source_json(&prog));
 		json_object_set_new(j, "depends_on", depends_on(o, b));
 		if (o->json) {
-			json_object_set_new(j, "program", json_string(prog.name));
+			json_object_set_new(j, "program",
+					    json_string(prog.name));
 			json_object_set_new(j, "board", json_string(b->name));
 			rc = cli_print_json(j) ? -1 : 0;
 		} else {

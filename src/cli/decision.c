@@ -12,8 +12,8 @@
 #define FNV_OFFSET UINT64_C(14695981039346656037)
 #define FNV_PRIME UINT64_C(1099511628211)
 
-static int hash_sources(const char *const *files, int n, char *out,
-			size_t len, struct zd_err *err)
+static int hash_sources(const char *const *files, int n, char *out, size_t len,
+			struct zd_err *err)
 {
 	uint64_t h = FNV_OFFSET;
 	for (int i = 0; i < n; i++) {
@@ -68,15 +68,17 @@ int cli_program_load(struct cli_program *p, const char *name,
 {
 	memset(p, 0, sizeof(*p));
 	if (strlen(name) >= sizeof(p->name))
-		return zd_bad_input(err, "program name '%s' is longer than %zu "
-				    "characters (use --program)", name,
-				    sizeof(p->name) - 1);
+		return zd_bad_input(err,
+				    "program name '%s' is longer than %zu "
+				    "characters (use --program)",
+				    name, sizeof(p->name) - 1);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (nsources == 0)
 		return store ? features_from_store(p, store, err) : 0;
 	struct cli_source_opts none = {0};
 	struct cli_source_plan plan;
-	int rc = cli_source_plan(so ? so : &none, sources, nsources, &plan, err);
+	int rc =
+	    cli_source_plan(so ? so : &none, sources, nsources, &plan, err);
 	if (rc == 0)
 		rc = hash_sources(sources, nsources, p->source_hash,
 				  sizeof(p->source_hash), err);
@@ -162,13 +164,13 @@ int cli_engine_open(const struct zd_board *b, struct zd_store *store,
 {
 	char agents[4200];
 	struct zd_engine_opts eo = {
-		.board = b,
-		.model_path = o->model_path,
-		.store = store,
-		.guard_c = o->guard_c,
-		.zero_shot_steps = o->zero_shot_steps,
-		.no_explore = o->no_explore,
-		.seed = o->seed,
+	    .board = b,
+	    .model_path = o->model_path,
+	    .store = store,
+	    .guard_c = o->guard_c,
+	    .zero_shot_steps = o->zero_shot_steps,
+	    .no_explore = o->no_explore,
+	    .seed = o->seed,
 	};
 	if (o->qlearn) {
 		int rc = cli_agents_path(b, o->model_path, true, agents,
@@ -195,7 +197,9 @@ int cli_newest_run(struct zd_store *s, const char *board, const char *program,
 		   const char *backend, int64_t *id, struct zd_err *err)
 {
 	struct zd_run_query q = {
-		.board = board, .program = program, .backend = backend,
+	    .board = board,
+	    .program = program,
+	    .backend = backend,
 	};
 	*id = 0;
 	return zd_store_foreach_run(s, &q, keep_newest, id, err);
@@ -210,10 +214,10 @@ json_t *cli_action_json(const struct zd_action_space *s,
 	json_t *clusters = json_array();
 	for (int c = 0; c < s->nclusters; c++)
 		json_array_append_new(
-			clusters,
-			json_pack("{s:s, s:i, s:i, s:f}", "name", s->names[c],
-				  "cores", a->cores[c], "level", a->level[c],
-				  "mhz", d->khz[c] / 1000.0));
+		    clusters,
+		    json_pack("{s:s, s:i, s:i, s:f}", "name", s->names[c],
+			      "cores", a->cores[c], "level", a->level[c], "mhz",
+			      d->khz[c] / 1000.0));
 	return json_pack("{s:s, s:s, s:o}", "action", text, "cpus", cpus,
 			 "clusters", clusters);
 }
@@ -233,12 +237,11 @@ json_t *cli_outcome_json(const struct zd_board *b, const struct zd_outcome *o,
 						b->zones[z].name, "peak_c",
 						o->peak_c[z], "final_c",
 						o->final_c[z]));
-	return json_pack("{s:f, s:o, s:o, s:o, s:o}", "makespan_s",
-			 o->makespan_s, "energy_j",
-			 number_or_null(has_energy, o->energy_j), "avg_power_w",
-			 number_or_null(has_energy, o->avg_power_w), "hottest_c",
-			 number_or_null(o->nzones > 0, o->hottest_c), "zones",
-			 zones);
+	return json_pack(
+	    "{s:f, s:o, s:o, s:o, s:o}", "makespan_s", o->makespan_s,
+	    "energy_j", number_or_null(has_energy, o->energy_j), "avg_power_w",
+	    number_or_null(has_energy, o->avg_power_w), "hottest_c",
+	    number_or_null(o->nzones > 0, o->hottest_c), "zones", zones);
 }
 
 json_t *cli_engine_decision_json(const struct zd_action_space *s,
@@ -277,13 +280,12 @@ void cli_print_action(FILE *out, json_t *action)
 	fprintf(out, "%s on cpus %s (",
 		json_string_value(json_object_get(action, "action")),
 		json_string_value(json_object_get(action, "cpus")));
-	json_array_foreach(json_object_get(action, "clusters"), i, c)
-		fprintf(out, "%s%s %.1f MHz%s", i ? ", " : "",
-			json_string_value(json_object_get(c, "name")),
-			json_number_value(json_object_get(c, "mhz")),
-			json_integer_value(json_object_get(c, "cores")) == 0
-				? " idle"
-				: "");
+	json_array_foreach(json_object_get(action, "clusters"), i, c) fprintf(
+	    out, "%s%s %.1f MHz%s", i ? ", " : "",
+	    json_string_value(json_object_get(c, "name")),
+	    json_number_value(json_object_get(c, "mhz")),
+	    json_integer_value(json_object_get(c, "cores")) == 0 ? " idle"
+								 : "");
 	fprintf(out, ")");
 }
 
@@ -294,25 +296,31 @@ void cli_print_why(FILE *out, json_t *d)
 		fputs(json_string_value(why), out);
 		return;
 	}
-	long long measured = json_integer_value(json_object_get(d, "measured_decisions"));
+	long long measured =
+	    json_integer_value(json_object_get(d, "measured_decisions"));
 	if (json_is_true(json_object_get(d, "exploring")))
-		fprintf(out, "exploring: expected gain %.1f %%, ",
-			100.0 * json_number_value(json_object_get(d, "expected_gain")));
+		fprintf(
+		    out, "exploring: expected gain %.1f %%, ",
+		    100.0 *
+			json_number_value(json_object_get(d, "expected_gain")));
 	else if (json_is_true(json_object_get(d, "best_measured")))
 		fprintf(out, "settled: best of %lld measured decision%s, ",
 			measured, measured == 1 ? "" : "s");
 	else if (!json_is_true(json_object_get(d, "zero_shot")) && measured > 0)
-		fprintf(out, "settled: best predicted after %lld measured "
-			"decision%s, ", measured, measured == 1 ? "" : "s");
+		fprintf(out,
+			"settled: best predicted after %lld measured "
+			"decision%s, ",
+			measured, measured == 1 ? "" : "s");
 	fprintf(out, "%s, %lld synthetic steps, %.0f µs%s",
 		json_is_true(json_object_get(d, "zero_shot"))
-			? "zero-shot (no run of it known)"
-			: "learnt from its runs",
-		(long long)json_integer_value(json_object_get(d, "synthetic_steps")),
+		    ? "zero-shot (no run of it known)"
+		    : "learnt from its runs",
+		(long long)json_integer_value(
+		    json_object_get(d, "synthetic_steps")),
 		json_number_value(json_object_get(d, "latency_us")),
 		json_is_true(json_object_get(d, "guard_override"))
-			? "; the thermal guard overrode the agents"
-			: "");
+		    ? "; the thermal guard overrode the agents"
+		    : "");
 }
 
 /* " (predicted X, +d%)" after a measured figure. */

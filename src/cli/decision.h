@@ -22,8 +22,8 @@
 /* A program as the engine and the store know it. */
 struct cli_program {
 	char name[64];
-	char source_hash[32];     /* "" when its features came from the store */
-	struct zd_features *features; /* NULL: none known */
+	char source_hash[32]; /* "" when its features came from the store */
+	struct zd_features *features;     /* NULL: none known */
 	char options_from[PATH_MAX + 64]; /* the sources' compiler options
 					   * came from ("" from the store) */
 };
@@ -58,8 +58,8 @@ struct cli_engine_opts {
 	const char *model_path; /* NULL: the default */
 	double guard_c;         /* 0: the board's */
 	uint64_t seed;
-	int zero_shot_steps;    /* 0: the engine's default */
-	bool no_explore;        /* --explore never: the best predicted only */
+	int zero_shot_steps; /* 0: the engine's default */
+	bool no_explore;     /* --explore never: the best predicted only */
 	/* The qlearn baseline: no model, exploring, its own agents file
 	 * (agents-qlearn-BOARD.json beside the model, so that it never
 	 * overwrites zerodvfs's), its runs stored as policy "qlearn". */

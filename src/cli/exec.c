@@ -13,27 +13,29 @@
 #include "zdvfs/runner.h"
 
 static const char exec_usage[] =
-	"usage: zdvfs exec [--cpus LIST] [--freq KHZ | --freq DOMAIN=KHZ,...]\n"
-	"                  [--governor G] [--strict] [--interval MS]\n"
-	"                  [--json] [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n\n"
-	"Runs CMD confined to LIST (like taskset; OMP_NUM_THREADS, OMP_PLACES\n"
-	"and OMP_PROC_BIND are set to match unless already set) with the\n"
-	"frequency domains (cpufreq policies) of those CPUs fixed at KHZ, or\n"
-	"under governor G; reports wall time, energy and peak temperatures where\n"
-	"the machine has sensors; then restores every setting it changed, also\n"
-	"on error, SIGINT, SIGTERM or SIGHUP. The exit status is CMD's (128+N if\n"
-	"it died of signal N, 127 if it could not be found).\n\n"
-	"  --cpus LIST       CPUs like 0,2-4 (default: not confined)\n"
-	"  --freq F          every selected domain at F (1400000, 1400MHz, 1.4GHz;\n"
-	"                    rounded to the nearest available level)\n"
-	"  --freq D=F,...    per domain: D is policyN or N\n"
-	"  --governor G      set governor G instead of a fixed frequency\n"
-	"  --strict          exit 1 if a setting cannot be applied (default: warn,\n"
-	"                    undo any partial change, run without it)\n"
-	"  --interval MS     sampling period for energy and temperature (100)\n"
-	"  --json            report as JSON\n"
-	"  -o, --output FILE write the report to FILE (default: stderr)\n"
-	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n";
+    "usage: zdvfs exec [--cpus LIST] [--freq KHZ | --freq DOMAIN=KHZ,...]\n"
+    "                  [--governor G] [--strict] [--interval MS]\n"
+    "                  [--json] [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n\n"
+    "Runs CMD confined to LIST (like taskset; OMP_NUM_THREADS, OMP_PLACES\n"
+    "and OMP_PROC_BIND are set to match unless already set) with the\n"
+    "frequency domains (cpufreq policies) of those CPUs fixed at KHZ, or\n"
+    "under governor G; reports wall time, energy and peak temperatures where\n"
+    "the machine has sensors; then restores every setting it changed, also\n"
+    "on error, SIGINT, SIGTERM or SIGHUP. The exit status is CMD's (128+N if\n"
+    "it died of signal N, 127 if it could not be found).\n\n"
+    "  --cpus LIST       CPUs like 0,2-4 (default: not confined)\n"
+    "  --freq F          every selected domain at F (1400000, 1400MHz, "
+    "1.4GHz;\n"
+    "                    rounded to the nearest available level)\n"
+    "  --freq D=F,...    per domain: D is policyN or N\n"
+    "  --governor G      set governor G instead of a fixed frequency\n"
+    "  --strict          exit 1 if a setting cannot be applied (default: "
+    "warn,\n"
+    "                    undo any partial change, run without it)\n"
+    "  --interval MS     sampling period for energy and temperature (100)\n"
+    "  --json            report as JSON\n"
+    "  -o, --output FILE write the report to FILE (default: stderr)\n"
+    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n";
 
 struct exec_opts {
 	const char *root;
@@ -57,16 +59,16 @@ struct exec_state {
 static int parse_exec_opts(int argc, char **argv, struct exec_opts *o)
 {
 	static const struct option options[] = {
-		{"cpus", required_argument, NULL, 'c'},
-		{"freq", required_argument, NULL, 'f'},
-		{"governor", required_argument, NULL, 'g'},
-		{"strict", no_argument, NULL, 's'},
-		{"interval", required_argument, NULL, 'i'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"sysfs-root", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"cpus", required_argument, NULL, 'c'},
+	    {"freq", required_argument, NULL, 'f'},
+	    {"governor", required_argument, NULL, 'g'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"sysfs-root", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->interval_ms = 100;
@@ -92,25 +94,23 @@ static int parse_exec_opts(int argc, char **argv, struct exec_opts *o)
 						       "1..60000 ms",
 						       optarg);
 			break;
-		case 'h':
-			fputs(exec_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("exec", "bad option");
+		case 'h': fputs(exec_usage, stdout); return -1;
+		default: return cli_usage_error("exec", "bad option");
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("exec", "no command to run (put it "
-					       "after --)");
-	if (o->freq_arg != NULL && o->governor != NULL)
 		return cli_usage_error("exec",
-				       "--freq and --governor exclude each other");
+				       "no command to run (put it "
+				       "after --)");
+	if (o->freq_arg != NULL && o->governor != NULL)
+		return cli_usage_error(
+		    "exec", "--freq and --governor exclude each other");
 	o->argv = argv + optind;
 	return 0;
 }
 
 static void warn(struct exec_state *st, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void warn(struct exec_state *st, const char *fmt, ...)
 {
@@ -188,8 +188,9 @@ static int plan_targets(struct exec_state *st, const struct exec_opts *o,
 	if (p->info.ndomains == 0) {
 		warn(st, "this machine has no cpufreq: %s cannot be applied",
 		     o->freq_arg ? "--freq" : "--governor");
-		return o->strict ? zd_fail(err, EOPNOTSUPP, "--strict: no "
-							    "cpufreq here")
+		return o->strict ? zd_fail(err, EOPNOTSUPP,
+					   "--strict: no "
+					   "cpufreq here")
 				 : 0;
 	}
 	if (o->freq_arg != NULL && strchr(o->freq_arg, '=') != NULL) {
@@ -213,9 +214,9 @@ static int plan_targets(struct exec_state *st, const struct exec_opts *o,
 						    item);
 			const struct zd_freq_domain *dom = &p->info.domains[d];
 			uint32_t khz;
-			int rc = cli_khz_in_range(eq + 1, zd_domain_min_khz(dom),
-						  zd_domain_max_khz(dom),
-						  dom->name, &khz, err);
+			int rc = cli_khz_in_range(
+			    eq + 1, zd_domain_min_khz(dom),
+			    zd_domain_max_khz(dom), dom->name, &khz, err);
 			if (rc != 0)
 				return rc;
 			set_target(st, d, khz, eq + 1);
@@ -257,8 +258,9 @@ static int apply_targets(struct exec_state *st, const struct exec_opts *o,
 	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || o->strict ||
 	    st->p->changing)
 		return rc;
-	warn(st, "%s; running without frequency control (nothing was left "
-		 "changed)",
+	warn(st,
+	     "%s; running without frequency control (nothing was left "
+	     "changed)",
 	     err->msg);
 	zd_err_clear(err);
 	return 0;
@@ -278,9 +280,9 @@ static json_t *report_json(const struct exec_state *st,
 		const struct zd_launch_target *t = &st->plan.targets[d];
 		if (!t->selected)
 			continue;
-		json_t *j = json_pack("{s:s, s:b}", "name",
-				      p->info.domains[d].name, "applied",
-				      st->applied);
+		json_t *j =
+		    json_pack("{s:s, s:b}", "name", p->info.domains[d].name,
+			      "applied", st->applied);
 		if (t->khz)
 			json_object_set_new(j, "khz", json_integer(t->khz));
 		else
@@ -293,22 +295,22 @@ static json_t *report_json(const struct exec_state *st,
 			continue;
 		double j = m->energy[i].energy_uj / 1e6;
 		json_array_append_new(
-			energy,
-			json_pack("{s:s, s:s, s:f, s:f}", "name",
-				  p->info.energy[i].name, "kind",
-				  p->info.energy[i].kind, "energy_j", j,
-				  "avg_power_w",
-				  res->wall_s > 0 ? j / res->wall_s : 0.0));
+		    energy,
+		    json_pack("{s:s, s:s, s:f, s:f}", "name",
+			      p->info.energy[i].name, "kind",
+			      p->info.energy[i].kind, "energy_j", j,
+			      "avg_power_w",
+			      res->wall_s > 0 ? j / res->wall_s : 0.0));
 	}
 	for (int i = 0; i < p->info.nzones; i++)
 		if (m->zones[i].valid)
 			json_array_append_new(
-				zones,
-				json_pack("{s:s, s:i, s:i, s:i}", "type",
-					  p->info.zones[i].type, "start_mc",
-					  m->zones[i].start_mc, "peak_mc",
-					  m->zones[i].peak_mc, "end_mc",
-					  m->zones[i].last_mc));
+			    zones,
+			    json_pack("{s:s, s:i, s:i, s:i}", "type",
+				      p->info.zones[i].type, "start_mc",
+				      m->zones[i].start_mc, "peak_mc",
+				      m->zones[i].peak_mc, "end_mc",
+				      m->zones[i].last_mc));
 	char cpus[256] = "";
 	if (st->plan.confined)
 		zd_cpuset_format(&st->plan.cpus, cpus, sizeof(cpus));
@@ -316,20 +318,22 @@ static json_t *report_json(const struct exec_state *st,
 	 * confined), from /proc/stat */
 	json_t *util = json_array();
 	const struct zd_cpuset *mine =
-		st->plan.confined ? &st->plan.cpus : &p->info.online;
+	    st->plan.confined ? &st->plan.cpus : &p->info.online;
 	for (int c = zd_cpuset_first(mine); m->util_valid && c >= 0;
 	     c = zd_cpuset_next(mine, c))
-		json_array_append_new(util, json_pack("{s:i, s:f}", "cpu", c,
-						      "util", m->util[c]));
+		json_array_append_new(
+		    util,
+		    json_pack("{s:i, s:f}", "cpu", c, "util", m->util[c]));
 	json_t *r = json_pack(
-		"{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:o, s:i, s:O}",
-		"command", cmd, "started", res->started, "exit_status",
-		res->exit_code, "wall_s", res->wall_s, "cpus",
-		st->plan.confined ? cpus : NULL, "frequency", domains, "energy",
-		energy, "temperatures", zones, "cpu_util", util, "samples",
-		m->samples, "warnings", st->warnings);
+	    "{s:o, s:b, s:i, s:f, s:s?, s:o, s:o, s:o, s:o, s:i, s:O}",
+	    "command", cmd, "started", res->started, "exit_status",
+	    res->exit_code, "wall_s", res->wall_s, "cpus",
+	    st->plan.confined ? cpus : NULL, "frequency", domains, "energy",
+	    energy, "temperatures", zones, "cpu_util", util, "samples",
+	    m->samples, "warnings", st->warnings);
 	if (res->term_signal)
-		json_object_set_new(r, "signal", json_integer(res->term_signal));
+		json_object_set_new(r, "signal",
+				    json_integer(res->term_signal));
 	return r;
 }
 
@@ -337,48 +341,53 @@ static void print_report(FILE *out, json_t *r)
 {
 	size_t i;
 	json_t *v;
-	fprintf(out, "zdvfs exec: exit status %lld, wall time %.3f s\n",
-		(long long)json_integer_value(json_object_get(r, "exit_status")),
-		json_number_value(json_object_get(r, "wall_s")));
+	fprintf(
+	    out, "zdvfs exec: exit status %lld, wall time %.3f s\n",
+	    (long long)json_integer_value(json_object_get(r, "exit_status")),
+	    json_number_value(json_object_get(r, "wall_s")));
 	if (json_is_string(json_object_get(r, "cpus")))
 		fprintf(out, "  cpus: %s\n",
 			json_string_value(json_object_get(r, "cpus")));
-	json_array_foreach(json_object_get(r, "frequency"), i, v) {
+	json_array_foreach(json_object_get(r, "frequency"), i, v)
+	{
 		json_t *khz = json_object_get(v, "khz");
-		fprintf(out, "  %s: ", json_string_value(json_object_get(v, "name")));
+		fprintf(out, "  %s: ",
+			json_string_value(json_object_get(v, "name")));
 		if (khz)
-			fprintf(out, "%lld kHz", (long long)json_integer_value(khz));
+			fprintf(out, "%lld kHz",
+				(long long)json_integer_value(khz));
 		else
-			fprintf(out, "governor %s",
-				json_string_value(json_object_get(v, "governor")));
+			fprintf(
+			    out, "governor %s",
+			    json_string_value(json_object_get(v, "governor")));
 		fprintf(out, "%s\n",
 			json_is_true(json_object_get(v, "applied"))
-				? ""
-				: " (not applied)");
+			    ? ""
+			    : " (not applied)");
 	}
 	json_array_foreach(json_object_get(r, "energy"), i, v)
-		fprintf(out, "  energy %s (%s): %.3f J, %.3f W average\n",
-			json_string_value(json_object_get(v, "name")),
-			json_string_value(json_object_get(v, "kind")),
-			json_number_value(json_object_get(v, "energy_j")),
-			json_number_value(json_object_get(v, "avg_power_w")));
+	    fprintf(out, "  energy %s (%s): %.3f J, %.3f W average\n",
+		    json_string_value(json_object_get(v, "name")),
+		    json_string_value(json_object_get(v, "kind")),
+		    json_number_value(json_object_get(v, "energy_j")),
+		    json_number_value(json_object_get(v, "avg_power_w")));
 	if (json_array_size(json_object_get(r, "energy")) == 0)
 		fprintf(out, "  energy: not measured (no readable sensor)\n");
 	json_array_foreach(json_object_get(r, "temperatures"), i, v)
-		fprintf(out, "  %s: peak %.1f °C (start %.1f, end %.1f)\n",
-			json_string_value(json_object_get(v, "type")),
-			json_integer_value(json_object_get(v, "peak_mc")) / 1000.0,
-			json_integer_value(json_object_get(v, "start_mc")) / 1000.0,
-			json_integer_value(json_object_get(v, "end_mc")) / 1000.0);
+	    fprintf(out, "  %s: peak %.1f °C (start %.1f, end %.1f)\n",
+		    json_string_value(json_object_get(v, "type")),
+		    json_integer_value(json_object_get(v, "peak_mc")) / 1000.0,
+		    json_integer_value(json_object_get(v, "start_mc")) / 1000.0,
+		    json_integer_value(json_object_get(v, "end_mc")) / 1000.0);
 	if (json_array_size(json_object_get(r, "temperatures")) == 0)
 		fprintf(out, "  temperature: not measured (no thermal zone)\n");
 	json_t *util = json_object_get(r, "cpu_util");
 	if (json_array_size(util) > 0) {
 		fprintf(out, "  cpu utilisation:");
-		json_array_foreach(util, i, v)
-			fprintf(out, " cpu%lld %.0f%%",
-				(long long)json_integer_value(json_object_get(v, "cpu")),
-				100.0 * json_number_value(json_object_get(v, "util")));
+		json_array_foreach(util, i, v) fprintf(
+		    out, " cpu%lld %.0f%%",
+		    (long long)json_integer_value(json_object_get(v, "cpu")),
+		    100.0 * json_number_value(json_object_get(v, "util")));
 		fprintf(out, "\n");
 	}
 }

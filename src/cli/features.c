@@ -10,43 +10,43 @@
 #include "zdvfs/features.h"
 
 static const char features_usage[] =
-	"usage: zdvfs features [--json] [--explain] [-I DIR] [-D NAME[=V]]\n"
-	"                      [-U NAME] [--compile-commands FILE] [--strict]\n"
-	"                      [--llm URL [--llm-model NAME] [--llm-timeout S]\n"
-	"                      [--llm-retries N]] [--no-cache] [--cache-dir DIR]\n"
-	"                      FILE...\n\n"
-	"Derives the 13 code features of the ZeroDVFS method (memory access\n"
-	"pattern, locality, complexity, dependences, false sharing, ...) and the\n"
-	"syntactic counts from the program's C sources with libclang, in\n"
-	"milliseconds and without a network. FILE... are the C or C++ files\n"
-	"of one program. Results are cached by the content of the sources and\n"
-	"the options.\n\n"
-	"  --json                  machine-readable output\n"
-	"  --explain               the rule, the figures and the source\n"
-	"                          locations behind each feature\n"
-	"  -I DIR, -D NAME[=V], -U NAME\n"
-	"                          include paths and macros, as for a compiler\n"
-	"  --compile-commands FILE each file's options from a compilation\n"
-	"                          database (a directory holding one is fine);\n"
-	"                          without FILEs, every file in it. Default: a\n"
-	"                          compile_commands.json next to the sources or\n"
-	"                          above them, or in a build/ there, that lists\n"
-	"                          them; a workload's own sources get the\n"
-	"                          options training used\n"
-	"  --strict                a parse with errors is an error (status 2)\n"
-	"  --llm URL               also ask an OpenAI-compatible endpoint\n"
-	"                          (llama.cpp server, ollama), shown beside the\n"
-	"                          static result; key in $ZDVFS_LLM_API_KEY\n"
-	"  --llm-model NAME        model to ask for (default: default)\n"
-	"  --llm-timeout S         seconds per attempt (default 60)\n"
-	"  --llm-retries N         further attempts (default 2)\n"
-	"  --no-cache              neither read nor write the cache\n"
-	"  --cache-dir DIR         cache directory (default: $ZDVFS_CACHE_DIR,\n"
-	"                          else $XDG_CACHE_HOME/zdvfs, else\n"
-	"                          ~/.cache/zdvfs)\n\n"
-	"Exit status 2 for a missing file or code without any function;\n"
-	"code libclang cannot fully parse gives a partial result and its\n"
-	"diagnostics (with --strict: exit status 2).\n";
+    "usage: zdvfs features [--json] [--explain] [-I DIR] [-D NAME[=V]]\n"
+    "                      [-U NAME] [--compile-commands FILE] [--strict]\n"
+    "                      [--llm URL [--llm-model NAME] [--llm-timeout S]\n"
+    "                      [--llm-retries N]] [--no-cache] [--cache-dir DIR]\n"
+    "                      FILE...\n\n"
+    "Derives the 13 code features of the ZeroDVFS method (memory access\n"
+    "pattern, locality, complexity, dependences, false sharing, ...) and the\n"
+    "syntactic counts from the program's C sources with libclang, in\n"
+    "milliseconds and without a network. FILE... are the C or C++ files\n"
+    "of one program. Results are cached by the content of the sources and\n"
+    "the options.\n\n"
+    "  --json                  machine-readable output\n"
+    "  --explain               the rule, the figures and the source\n"
+    "                          locations behind each feature\n"
+    "  -I DIR, -D NAME[=V], -U NAME\n"
+    "                          include paths and macros, as for a compiler\n"
+    "  --compile-commands FILE each file's options from a compilation\n"
+    "                          database (a directory holding one is fine);\n"
+    "                          without FILEs, every file in it. Default: a\n"
+    "                          compile_commands.json next to the sources or\n"
+    "                          above them, or in a build/ there, that lists\n"
+    "                          them; a workload's own sources get the\n"
+    "                          options training used\n"
+    "  --strict                a parse with errors is an error (status 2)\n"
+    "  --llm URL               also ask an OpenAI-compatible endpoint\n"
+    "                          (llama.cpp server, ollama), shown beside the\n"
+    "                          static result; key in $ZDVFS_LLM_API_KEY\n"
+    "  --llm-model NAME        model to ask for (default: default)\n"
+    "  --llm-timeout S         seconds per attempt (default 60)\n"
+    "  --llm-retries N         further attempts (default 2)\n"
+    "  --no-cache              neither read nor write the cache\n"
+    "  --cache-dir DIR         cache directory (default: $ZDVFS_CACHE_DIR,\n"
+    "                          else $XDG_CACHE_HOME/zdvfs, else\n"
+    "                          ~/.cache/zdvfs)\n\n"
+    "Exit status 2 for a missing file or code without any function;\n"
+    "code libclang cannot fully parse gives a partial result and its\n"
+    "diagnostics (with --strict: exit status 2).\n";
 
 struct options {
 	bool json, explain;
@@ -97,9 +97,9 @@ static void print_counts(const struct zd_feat_counts *c)
 	       c->loop_count, c->loop_depth, c->hot_loop_depth,
 	       c->arithmetic_intensity, c->pragmas, c->parallel_regions,
 	       c->worksharing_loops, c->schedule_kind, c->tasks, c->taskloops,
-	       c->taskwaits, c->taskgroups, c->singles, c->simd,
-	       c->sync_points, c->critical_sections, c->atomics, c->barriers,
-	       c->locks, c->depends, c->thread_count > 0 ? "fixed" : "runtime",
+	       c->taskwaits, c->taskgroups, c->singles, c->simd, c->sync_points,
+	       c->critical_sections, c->atomics, c->barriers, c->locks,
+	       c->depends, c->thread_count > 0 ? "fixed" : "runtime",
 	       c->collapse_max, c->shared_vars, c->private_vars,
 	       c->reduction_vars);
 	if (c->thread_count > 0)
@@ -111,8 +111,8 @@ static void print_text(const struct zd_features *f, bool explain)
 	printf("features of");
 	for (int i = 0; i < f->nfiles; i++)
 		printf(" %s", f->files[i]);
-	printf(" (%s %.1f ms)\n", f->cached ? "from the cache in" : "analysed in",
-	       f->ms);
+	printf(" (%s %.1f ms)\n",
+	       f->cached ? "from the cache in" : "analysed in", f->ms);
 	if (f->llm != NULL && f->llm->error == NULL)
 		printf("%-29s %-18s llm %s (%d valid, %d agree)\n", "feature",
 		       "static", f->llm->model, f->llm->valid, f->llm->agree);
@@ -163,17 +163,17 @@ static int parse_number(const char *text, long min, long max, long *out)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"explain", no_argument, NULL, 'e'},
-		CLI_SOURCE_LONG_OPTIONS,
-		{"llm", required_argument, NULL, 'l'},
-		{"llm-model", required_argument, NULL, 'm'},
-		{"llm-timeout", required_argument, NULL, 't'},
-		{"llm-retries", required_argument, NULL, 'r'},
-		{"no-cache", no_argument, NULL, 'n'},
-		{"cache-dir", required_argument, NULL, 'C'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"explain", no_argument, NULL, 'e'},
+	    CLI_SOURCE_LONG_OPTIONS,
+	    {"llm", required_argument, NULL, 'l'},
+	    {"llm-model", required_argument, NULL, 'm'},
+	    {"llm-timeout", required_argument, NULL, 't'},
+	    {"llm-retries", required_argument, NULL, 'r'},
+	    {"no-cache", no_argument, NULL, 'n'},
+	    {"cache-dir", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	long v;
@@ -187,45 +187,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 		if (taken > 0)
 			continue;
 		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'e':
-			o->explain = true;
-			break;
-		case 'l':
-			o->llm.url = optarg;
-			break;
-		case 'm':
-			o->llm.model = optarg;
-			break;
+		case 'j': o->json = true; break;
+		case 'e': o->explain = true; break;
+		case 'l': o->llm.url = optarg; break;
+		case 'm': o->llm.model = optarg; break;
 		case 't':
 			if (parse_number(optarg, 1, 3600, &v) != 0)
-				return cli_usage_error("features",
-						       "--llm-timeout: '%s' is not "
-						       "1..3600 seconds",
-						       optarg);
+				return cli_usage_error(
+				    "features",
+				    "--llm-timeout: '%s' is not "
+				    "1..3600 seconds",
+				    optarg);
 			o->llm.timeout_ms = v * 1000;
 			break;
 		case 'r':
 			if (parse_number(optarg, 0, 10, &v) != 0)
-				return cli_usage_error("features",
-						       "--llm-retries: '%s' is not "
-						       "0..10",
-						       optarg);
+				return cli_usage_error(
+				    "features",
+				    "--llm-retries: '%s' is not "
+				    "0..10",
+				    optarg);
 			o->llm.retries = (int)v;
 			break;
-		case 'n':
-			o->no_cache = true;
-			break;
-		case 'C':
-			o->cache_dir = optarg;
-			break;
-		case 'h':
-			fputs(features_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("features", "bad option");
+		case 'n': o->no_cache = true; break;
+		case 'C': o->cache_dir = optarg; break;
+		case 'h': fputs(features_usage, stdout); return -1;
+		default: return cli_usage_error("features", "bad option");
 		}
 	}
 	o->files = (const char *const *)argv + optind;
@@ -251,8 +238,8 @@ int cmd_features(int argc, char **argv)
 	plan.req.no_cache = o.no_cache;
 	plan.req.cache_dir = o.cache_dir;
 	if (rc != 0 || zd_features_analyze(&plan.req, &f, &err) != 0 ||
-	    (o.src.strict && cli_source_check("features", &o.src, f, plan.how,
-					      &err) != 0)) {
+	    (o.src.strict &&
+	     cli_source_check("features", &o.src, f, plan.how, &err) != 0)) {
 		if (f != NULL)
 			print_diags(f);
 		zd_features_free(f);
@@ -267,8 +254,9 @@ int cmd_features(int argc, char **argv)
 		return cli_error("features", &err);
 	}
 	if (f->llm != NULL && f->llm->error != NULL)
-		fprintf(stderr, "zdvfs features: llm %s: %s; the static result "
-				"stands\n",
+		fprintf(stderr,
+			"zdvfs features: llm %s: %s; the static result "
+			"stands\n",
 			f->llm->url, f->llm->error);
 	if (o.json) {
 		json_t *j = zd_features_json(f);

@@ -11,42 +11,55 @@
 #include "zdvfs/store.h"
 
 static const char model_usage[] =
-	"usage: zdvfs model train [--db FILE] [--board LIST] [--exclude-program NAME]\n"
-	"                         [--out FILE] [--trees N] [--depth N] [--threads N]\n"
-	"                         [--seed S]\n"
-	"       zdvfs model eval  [--db FILE] [--board LIST] [--lobo] [--cross-board]\n"
-	"                         [--folds K] [--per-program] [--json] [...train options]\n"
-	"       zdvfs model info  [--model FILE] [--json]\n"
-	"       zdvfs model convert [--json] IN OUT\n\n"
-	"The environment model predicts a program's makespan, energy, average power\n"
-	"and per-zone peak and final temperature for every decision of a board, from\n"
-	"its code features alone (docs/model.md). It learns from the runs in the\n"
-	"store (`zdvfs profile`).\n\n"
-	"  train             fit on the store's runs and write the model file\n"
-	"  eval              train on some runs, predict the others, report accuracy:\n"
-	"    --lobo          leave one group out: the program predicted and every\n"
-	"                    other version of its algorithm (its manifest group)\n"
-	"                    contribute no run to the model that predicts it\n"
-	"    --cross-board   train on the other boards, predict the held-out one\n"
-	"                    (both: the held-out program on the held-out board;\n"
-	"                    neither: in-sample, the paper's setting)\n"
-	"    --folds K       --lobo with the groups spread over K folds instead of one\n"
-	"                    per group (faster, still nothing of a group in its model)\n"
-	"    --per-program   a line per program and board\n"
-	"  info              what a model file was trained on\n"
-	"  convert           read a model (binary, or the JSON of zdvfs 0.1) and\n"
-	"                    write it in the binary form; with --json, as JSON in\n"
-	"                    XGBoost 1.7's layout per regressor\n\n"
-	"  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
-	"                    $XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)\n"
-	"  --board LIST      only these boards (comma-separated; default: all in the store)\n"
-	"  --exclude-program NAME  train without any run of NAME\n"
-	"  --out FILE, --model FILE  the model file (default: model.bin beside the store;\n"
-	"                    reading, a model.json of an earlier zdvfs there too)\n"
-	"  --trees N, --depth N    boosted trees per target and their depth (100, 6)\n"
-	"  --threads N       training threads (default: all cores)\n"
-	"  --seed S          seed of the row subsampling (default 1)\n"
-	"  --platform-dir DIR  where the board descriptions are\n";
+    "usage: zdvfs model train [--db FILE] [--board LIST] [--exclude-program "
+    "NAME]\n"
+    "                         [--out FILE] [--trees N] [--depth N] [--threads "
+    "N]\n"
+    "                         [--seed S]\n"
+    "       zdvfs model eval  [--db FILE] [--board LIST] [--lobo] "
+    "[--cross-board]\n"
+    "                         [--folds K] [--per-program] [--json] [...train "
+    "options]\n"
+    "       zdvfs model info  [--model FILE] [--json]\n"
+    "       zdvfs model convert [--json] IN OUT\n\n"
+    "The environment model predicts a program's makespan, energy, average "
+    "power\n"
+    "and per-zone peak and final temperature for every decision of a board, "
+    "from\n"
+    "its code features alone (docs/model.md). It learns from the runs in the\n"
+    "store (`zdvfs profile`).\n\n"
+    "  train             fit on the store's runs and write the model file\n"
+    "  eval              train on some runs, predict the others, report "
+    "accuracy:\n"
+    "    --lobo          leave one group out: the program predicted and every\n"
+    "                    other version of its algorithm (its manifest group)\n"
+    "                    contribute no run to the model that predicts it\n"
+    "    --cross-board   train on the other boards, predict the held-out one\n"
+    "                    (both: the held-out program on the held-out board;\n"
+    "                    neither: in-sample, the paper's setting)\n"
+    "    --folds K       --lobo with the groups spread over K folds instead of "
+    "one\n"
+    "                    per group (faster, still nothing of a group in its "
+    "model)\n"
+    "    --per-program   a line per program and board\n"
+    "  info              what a model file was trained on\n"
+    "  convert           read a model (binary, or the JSON of zdvfs 0.1) and\n"
+    "                    write it in the binary form; with --json, as JSON in\n"
+    "                    XGBoost 1.7's layout per regressor\n\n"
+    "  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
+    "                    $XDG_DATA_HOME/zdvfs/zdvfs.db, "
+    "~/.local/share/zdvfs/)\n"
+    "  --board LIST      only these boards (comma-separated; default: all in "
+    "the store)\n"
+    "  --exclude-program NAME  train without any run of NAME\n"
+    "  --out FILE, --model FILE  the model file (default: model.bin beside the "
+    "store;\n"
+    "                    reading, a model.json of an earlier zdvfs there too)\n"
+    "  --trees N, --depth N    boosted trees per target and their depth (100, "
+    "6)\n"
+    "  --threads N       training threads (default: all cores)\n"
+    "  --seed S          seed of the row subsampling (default 1)\n"
+    "  --platform-dir DIR  where the board descriptions are\n";
 
 #define MAX_BOARDS 16
 
@@ -70,41 +83,43 @@ static int split_boards(struct model_opts *o, const char *text)
 	for (char *b = strtok_r(o->boards_text, ",", &save); b;
 	     b = strtok_r(NULL, ",", &save)) {
 		if (o->nboards == MAX_BOARDS)
-			return cli_usage_error("model", "--board: at most %d boards",
-					       MAX_BOARDS);
+			return cli_usage_error(
+			    "model", "--board: at most %d boards", MAX_BOARDS);
 		o->boards[o->nboards++] = b;
 	}
 	if (o->nboards == 0)
-		return cli_usage_error("model", "--board '%s' names no board", text);
+		return cli_usage_error("model", "--board '%s' names no board",
+				       text);
 	return 0;
 }
 
 static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 {
 	static const struct option options[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"board", required_argument, NULL, 'b'},
-		{"exclude-program", required_argument, NULL, 'x'},
-		{"out", required_argument, NULL, 'o'},
-		{"model", required_argument, NULL, 'o'},
-		{"trees", required_argument, NULL, 't'},
-		{"depth", required_argument, NULL, 'D'},
-		{"threads", required_argument, NULL, 'T'},
-		{"seed", required_argument, NULL, 's'},
-		{"folds", required_argument, NULL, 'k'},
-		{"lobo", no_argument, NULL, 'L'},
-		{"cross-board", no_argument, NULL, 'C'},
-		{"per-program", no_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"board", required_argument, NULL, 'b'},
+	    {"exclude-program", required_argument, NULL, 'x'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"model", required_argument, NULL, 'o'},
+	    {"trees", required_argument, NULL, 't'},
+	    {"depth", required_argument, NULL, 'D'},
+	    {"threads", required_argument, NULL, 'T'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"folds", required_argument, NULL, 'k'},
+	    {"lobo", no_argument, NULL, 'L'},
+	    {"cross-board", no_argument, NULL, 'C'},
+	    {"per-program", no_argument, NULL, 'p'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	o->seed = 1;
 	int c, rc = 0;
 	long v = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'b': rc = split_boards(o, optarg); break;
@@ -116,33 +131,28 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 		case 'p': o->per_program = true; break;
 		case 'j': o->json = true; break;
 		case 't':
-			if ((rc = cli_parse_long("model", "--trees", optarg,
-						1, 5000, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--trees", optarg, 1,
+						 5000, &v)) == 0)
 				o->trees = (int)v;
 			break;
 		case 'D':
-			if ((rc = cli_parse_long("model", "--depth", optarg,
-						1, 16, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--depth", optarg, 1,
+						 16, &v)) == 0)
 				o->depth = (int)v;
 			break;
 		case 'T':
 			if ((rc = cli_parse_long("model", "--threads", optarg,
-						1, 256, &v)) == 0)
+						 1, 256, &v)) == 0)
 				o->threads = (int)v;
 			break;
 		case 'k':
-			if ((rc = cli_parse_long("model", "--folds", optarg,
-						2, 100000, &v)) == 0)
+			if ((rc = cli_parse_long("model", "--folds", optarg, 2,
+						 100000, &v)) == 0)
 				o->folds = (int)v;
 			break;
-		case 's':
-			rc = cli_parse_seed("model", optarg, &o->seed);
-			break;
-		case 'h':
-			fputs(model_usage, stdout);
-			return -1;
-		default:
-			return 2;
+		case 's': rc = cli_parse_seed("model", optarg, &o->seed); break;
+		case 'h': fputs(model_usage, stdout); return -1;
+		default: return 2;
 		}
 	}
 	if (rc == 0 && optind < argc)
@@ -151,7 +161,8 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 	return rc;
 }
 
-static void train_opts(const struct model_opts *o, struct zd_model_train_opts *t)
+static void train_opts(const struct model_opts *o,
+		       struct zd_model_train_opts *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->boards = o->nboards ? o->boards : NULL;
@@ -193,8 +204,10 @@ static int cmd_model_train(const struct model_opts *o)
 	if (rc == 0) {
 		const json_t *info = zd_model_info(m);
 		printf("model: %s\ntrained on %lld runs of %zu programs on %zu "
-		       "boards\n", path,
-		       (long long)json_integer_value(json_object_get(info, "runs")),
+		       "boards\n",
+		       path,
+		       (long long)json_integer_value(
+			   json_object_get(info, "runs")),
 		       json_array_size(json_object_get(info, "programs")),
 		       json_array_size(json_object_get(info, "boards")));
 	}
@@ -211,22 +224,25 @@ static void progress_line(void *ctx, const char *line)
 
 static double metric(const json_t *acc, const char *mode, const char *key)
 {
-	const json_t *v = mode ? json_object_get(json_object_get(acc, mode), key)
-			       : json_object_get(acc, key);
+	const json_t *v = mode
+	    ? json_object_get(json_object_get(acc, mode), key)
+	    : json_object_get(acc, key);
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 static void print_row(const char *name, const json_t *acc)
 {
-	printf("%-22s %7lld %7.1f%% %6.1f%% %7.1f%% %6.1f%% %7.1f%% %7.2f %7.2f %7.3f\n",
-	       name, (long long)json_integer_value(json_object_get(acc, "runs")),
-	       metric(acc, "zero_shot", "makespan_mape"),
-	       metric(acc, "with_reference", "makespan_mape"),
-	       metric(acc, "zero_shot", "energy_mape"),
-	       metric(acc, "with_reference", "energy_mape"),
-	       metric(acc, "zero_shot", "power_mape"),
-	       metric(acc, NULL, "peak_mae_c"), metric(acc, NULL, "final_mae_c"),
-	       metric(acc, NULL, "edp_rank_rho"));
+	printf(
+	    "%-22s %7lld %7.1f%% %6.1f%% %7.1f%% %6.1f%% %7.1f%% %7.2f %7.2f "
+	    "%7.3f\n",
+	    name, (long long)json_integer_value(json_object_get(acc, "runs")),
+	    metric(acc, "zero_shot", "makespan_mape"),
+	    metric(acc, "with_reference", "makespan_mape"),
+	    metric(acc, "zero_shot", "energy_mape"),
+	    metric(acc, "with_reference", "energy_mape"),
+	    metric(acc, "zero_shot", "power_mape"),
+	    metric(acc, NULL, "peak_mae_c"), metric(acc, NULL, "final_mae_c"),
+	    metric(acc, NULL, "edp_rank_rho"));
 }
 
 static void print_report(const json_t *report, bool per_program)
@@ -242,20 +258,24 @@ static void print_report(const json_t *report, bool per_program)
 	       "MAE C", "rho");
 	const char *board;
 	json_t *jb;
-	json_object_foreach(json_object_get(report, "boards"), board, jb) {
+	json_object_foreach(json_object_get(report, "boards"), board, jb)
+	{
 		print_row(board, json_object_get(jb, "overall"));
 		const char *prog;
 		json_t *jp;
 		if (per_program)
-			json_object_foreach(json_object_get(jb, "programs"), prog, jp) {
+			json_object_foreach(json_object_get(jb, "programs"),
+					    prog, jp)
+			{
 				char name[64];
 				snprintf(name, sizeof(name), "  %s", prog);
 				print_row(name, jp);
 			}
 	}
 	print_row("overall", json_object_get(report, "overall"));
-	printf("0-shot: the program's scale predicted from its code; ref: given "
-	       "its run with every core at the top level.\n");
+	printf(
+	    "0-shot: the program's scale predicted from its code; ref: given "
+	    "its run with every core at the top level.\n");
 }
 
 static int cmd_model_eval(const struct model_opts *o)
@@ -264,15 +284,16 @@ static int cmd_model_eval(const struct model_opts *o)
 	struct zd_store *store = NULL;
 	json_t *report = NULL;
 	struct zd_model_eval_opts e = {
-		.lobo = o->lobo,
-		.cross_board = o->cross_board,
-		.folds = o->folds,
-		.progress = progress_line,
+	    .lobo = o->lobo,
+	    .cross_board = o->cross_board,
+	    .folds = o->folds,
+	    .progress = progress_line,
 	};
 	train_opts(o, &e.train);
 	if (o->exclude)
-		return cli_usage_error("model", "eval chooses what to hold out; "
-					        "--exclude-program is for train");
+		return cli_usage_error("model",
+				       "eval chooses what to hold out; "
+				       "--exclude-program is for train");
 	int rc = zd_store_open(o->db, &store, &err);
 	if (rc == 0)
 		rc = zd_model_eval(store, &e, &report, &err);
@@ -302,14 +323,15 @@ static int cmd_model_info(const struct model_opts *o)
 	} else {
 		printf("model: %s (format %d)\nruns: %lld\n", path,
 		       ZD_MODEL_FORMAT_VERSION,
-		       (long long)json_integer_value(json_object_get(info, "runs")));
+		       (long long)json_integer_value(
+			   json_object_get(info, "runs")));
 		const char *keys[] = {"boards", "programs"};
 		for (int k = 0; k < 2; k++) {
 			printf("%s:", keys[k]);
 			size_t i;
 			json_t *v;
 			json_array_foreach(json_object_get(info, keys[k]), i, v)
-				printf(" %s", json_string_value(v));
+			    printf(" %s", json_string_value(v));
 			printf("\n");
 		}
 	}
@@ -326,18 +348,22 @@ static int cmd_model_convert(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return cli_usage_error("model", "convert: unknown option "
-					       "'%s'", argv[i]);
+			return cli_usage_error("model",
+					       "convert: unknown option "
+					       "'%s'",
+					       argv[i]);
 		else if (!in)
 			in = argv[i];
 		else if (!out)
 			out = argv[i];
 		else
-			return cli_usage_error("model", "convert: one IN and one "
+			return cli_usage_error("model",
+					       "convert: one IN and one "
 					       "OUT file");
 	}
 	if (!in || !out)
-		return cli_usage_error("model", "convert needs IN and OUT files");
+		return cli_usage_error("model",
+				       "convert needs IN and OUT files");
 	struct zd_err err = {0};
 	struct zd_model *m = NULL;
 	int rc = zd_model_load(in, &m, &err);
@@ -372,8 +398,10 @@ int cmd_model(int argc, char **argv)
 		else if (strcmp(sub, "info") == 0)
 			rc = cmd_model_info(&o);
 		else
-			rc = cli_usage_error("model", "'%s' is not train, eval, "
-						      "info or convert", sub);
+			rc = cli_usage_error("model",
+					     "'%s' is not train, eval, "
+					     "info or convert",
+					     sub);
 	}
 	free(o.boards_text);
 	return rc < 0 ? 0 : rc;

@@ -28,14 +28,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 2;
 }
 
-int cli_parse_long(const char *cmd, const char *opt, const char *text,
-		   long lo, long hi, long *out)
+int cli_parse_long(const char *cmd, const char *opt, const char *text, long lo,
+		   long hi, long *out)
 {
 	char *end = NULL;
 	errno = 0;
 	long v = strtol(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0' || v < lo || v > hi)
-		return cli_usage_error(cmd, "%s '%s' is not a number in %ld..%ld",
+		return cli_usage_error(cmd,
+				       "%s '%s' is not a number in %ld..%ld",
 				       opt, text, lo, hi);
 	*out = v;
 	return 0;
@@ -62,8 +63,10 @@ int cli_parse_seed(const char *cmd, const char *text, uint64_t *seed)
 	unsigned long long v = strtoull(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' ||
 	    v > UINT32_MAX)
-		return cli_usage_error(cmd, "--seed '%s' is not a number in "
-				       "0..%u", text, UINT32_MAX);
+		return cli_usage_error(cmd,
+				       "--seed '%s' is not a number in "
+				       "0..%u",
+				       text, UINT32_MAX);
 	*seed = v;
 	return 0;
 }
@@ -132,11 +135,12 @@ int cli_khz_in_range(const char *text, uint32_t lo_khz, uint32_t hi_khz,
 		     const char *what, uint32_t *khz, struct zd_err *err)
 {
 	int rc = cli_parse_khz(text, khz, err);
-	if (rc == 0 && ((double)*khz < 0.9 * lo_khz ||
-			(double)*khz > 1.1 * hi_khz))
-		rc = zd_bad_input(err, "--freq %s is outside %s's range "
-				  "%.1f-%.1f MHz", text, what, lo_khz / 1000.0,
-				  hi_khz / 1000.0);
+	if (rc == 0 &&
+	    ((double)*khz < 0.9 * lo_khz || (double)*khz > 1.1 * hi_khz))
+		rc = zd_bad_input(err,
+				  "--freq %s is outside %s's range "
+				  "%.1f-%.1f MHz",
+				  text, what, lo_khz / 1000.0, hi_khz / 1000.0);
 	return rc;
 }
 
@@ -157,8 +161,8 @@ int cli_print_json(json_t *value)
 	return 0;
 }
 
-int cli_write_report(const char *cmd, const char *path, bool as_json,
-		     json_t *r, void (*print)(FILE *out, json_t *r))
+int cli_write_report(const char *cmd, const char *path, bool as_json, json_t *r,
+		     void (*print)(FILE *out, json_t *r))
 {
 	FILE *out = stderr;
 	if (path != NULL && (out = fopen(path, "we")) == NULL) {
@@ -167,7 +171,8 @@ int cli_write_report(const char *cmd, const char *path, bool as_json,
 		return 1;
 	}
 	if (as_json) {
-		char *text = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *text =
+		    json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (text != NULL)
 			fprintf(out, "%s\n", text);
 		free(text);

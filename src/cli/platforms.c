@@ -6,15 +6,16 @@
 #include "zdvfs/board.h"
 
 static const char platforms_usage[] =
-	"usage: zdvfs platforms [--json] [--platform-dir DIR]\n"
-	"       zdvfs platforms show NAME [--json]\n"
-	"       zdvfs platforms check FILE...\n\n"
-	"Lists the boards zdvfs knows (platforms/*.json), shows one in full, or\n"
-	"validates description files (format: docs/platform-format.md).\n\n"
-	"  --platform-dir DIR  read boards from DIR (default: $ZDVFS_PLATFORM_DIR,\n"
-	"                      else the installed share/zdvfs/platforms, else\n"
-	"                      the source tree's when run from a build)\n"
-	"  --json              machine-readable output\n";
+    "usage: zdvfs platforms [--json] [--platform-dir DIR]\n"
+    "       zdvfs platforms show NAME [--json]\n"
+    "       zdvfs platforms check FILE...\n\n"
+    "Lists the boards zdvfs knows (platforms/*.json), shows one in full, or\n"
+    "validates description files (format: docs/platform-format.md).\n\n"
+    "  --platform-dir DIR  read boards from DIR (default: "
+    "$ZDVFS_PLATFORM_DIR,\n"
+    "                      else the installed share/zdvfs/platforms, else\n"
+    "                      the source tree's when run from a build)\n"
+    "  --json              machine-readable output\n";
 
 static json_t *constant_json(const struct zd_constant *c)
 {
@@ -35,28 +36,28 @@ static json_t *cluster_json(const struct zd_cluster_desc *c)
 	zd_cpuset_format(&c->cpus, cpus, sizeof(cpus));
 	json_t *opps = json_array();
 	for (int i = 0; i < c->nopps; i++)
-		json_array_append_new(opps, json_pack("{s:I, s:I}", "khz",
-						      (json_int_t)c->opps[i].khz,
-						      "uv",
-						      (json_int_t)c->opps[i].uv));
+		json_array_append_new(
+		    opps,
+		    json_pack("{s:I, s:I}", "khz", (json_int_t)c->opps[i].khz,
+			      "uv", (json_int_t)c->opps[i].uv));
 	json_t *o = json_pack(
-		"{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:b, s:{s:o, s:o, "
-		"s:o, s:o}}",
-		"name", c->name, "core_type", c->core_type, "cpus", cpus,
-		"opps", opps, "opps_source", c->opps_source, "l1i",
-		cache_json(&c->l1i), "l1d", cache_json(&c->l1d), "l2",
-		cache_json(&c->l2), "l2_shared", c->l2_shared, "sim", "ceff_nf",
-		constant_json(&c->ceff_nf), "leak_mw",
-		constant_json(&c->leak_mw), "leak_doubling_c",
-		constant_json(&c->leak_doubling_c), "speed_rel",
-		constant_json(&c->speed_rel));
+	    "{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:b, s:{s:o, s:o, "
+	    "s:o, s:o}}",
+	    "name", c->name, "core_type", c->core_type, "cpus", cpus, "opps",
+	    opps, "opps_source", c->opps_source, "l1i", cache_json(&c->l1i),
+	    "l1d", cache_json(&c->l1d), "l2", cache_json(&c->l2), "l2_shared",
+	    c->l2_shared, "sim", "ceff_nf", constant_json(&c->ceff_nf),
+	    "leak_mw", constant_json(&c->leak_mw), "leak_doubling_c",
+	    constant_json(&c->leak_doubling_c), "speed_rel",
+	    constant_json(&c->speed_rel));
 	if (c->nturbo > 0) {
 		json_t *bins = json_array();
 		for (int i = 0; i < c->nturbo; i++)
-			json_array_append_new(bins,
-					      json_integer((json_int_t)c->turbo_khz[i]));
+			json_array_append_new(
+			    bins, json_integer((json_int_t)c->turbo_khz[i]));
 		json_object_set_new(o, "turbo_khz", bins);
-		json_object_set_new(o, "turbo_source", json_string(c->turbo_source));
+		json_object_set_new(o, "turbo_source",
+				    json_string(c->turbo_source));
 	}
 	return o;
 }
@@ -74,10 +75,11 @@ static json_t *zone_json(const struct zd_board *b, const struct zd_zone_desc *z)
 	json_t *trips = json_array();
 	for (int i = 0; i < z->ntrips; i++)
 		json_array_append_new(
-			trips, json_pack("{s:s, s:i, s:i}", "type",
-					 zd_trip_type_name(z->trips[i].type),
-					 "temp_mc", z->trips[i].temp_mc,
-					 "hyst_mc", z->trips[i].hyst_mc));
+		    trips,
+		    json_pack("{s:s, s:i, s:i}", "type",
+			      zd_trip_type_name(z->trips[i].type), "temp_mc",
+			      z->trips[i].temp_mc, "hyst_mc",
+			      z->trips[i].hyst_mc));
 	return json_pack("{s:s, s:o, s:o, s:s, s:{s:o, s:o, s:o, s:o, s:o, "
 			 "s:o}}",
 			 "name", z->name, "clusters",
@@ -103,40 +105,41 @@ static json_t *board_json(const struct zd_board *b)
 		json_array_append_new(zones, zone_json(b, &b->zones[i]));
 	for (int i = 0; i < b->energy.nrails; i++)
 		json_array_append_new(
-			rails,
-			json_pack("{s:s, s:o}", "name", b->energy.rails[i].name,
-				  "clusters",
-				  cluster_names(b, b->energy.rails[i].clusters,
-						b->energy.rails[i].nclusters)));
+		    rails,
+		    json_pack("{s:s, s:o}", "name", b->energy.rails[i].name,
+			      "clusters",
+			      cluster_names(b, b->energy.rails[i].clusters,
+					    b->energy.rails[i].nclusters)));
 	json_t *o = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:{s:s, "
-		"s:o, s:o, s:s}, s:o, s:{s:o, s:o, s:o, s:o}}",
-		"name", b->name, "file", b->path, "model", b->model,
-		"description", b->description, "default_governor",
-		b->default_governor, "reserved_cpus", reserved, "clusters",
-		clusters, "l3", b->has_l3 ? cache_json(&b->l3) : json_null(),
-		"caches_source", b->caches_source, "thermal_zones", zones,
-		"energy", "kind", zd_energy_kind_name(b->energy.kind), "rails",
-		rails, "sample_period_us",
-		constant_json(&b->energy.sample_period_us), "source",
-		b->energy.source, "tdp_mw", constant_json(&b->tdp_mw), "sim",
-		"ambient_mc", constant_json(&b->ambient_mc), "idle_power_mw",
-		constant_json(&b->idle_power_mw), "mem_bandwidth_mbps",
-		constant_json(&b->mem_bandwidth_mbps), "mem_latency_ns",
-		constant_json(&b->mem_latency_ns));
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:{s:s, "
+	    "s:o, s:o, s:s}, s:o, s:{s:o, s:o, s:o, s:o}}",
+	    "name", b->name, "file", b->path, "model", b->model, "description",
+	    b->description, "default_governor", b->default_governor,
+	    "reserved_cpus", reserved, "clusters", clusters, "l3",
+	    b->has_l3 ? cache_json(&b->l3) : json_null(), "caches_source",
+	    b->caches_source, "thermal_zones", zones, "energy", "kind",
+	    zd_energy_kind_name(b->energy.kind), "rails", rails,
+	    "sample_period_us", constant_json(&b->energy.sample_period_us),
+	    "source", b->energy.source, "tdp_mw", constant_json(&b->tdp_mw),
+	    "sim", "ambient_mc", constant_json(&b->ambient_mc), "idle_power_mw",
+	    constant_json(&b->idle_power_mw), "mem_bandwidth_mbps",
+	    constant_json(&b->mem_bandwidth_mbps), "mem_latency_ns",
+	    constant_json(&b->mem_latency_ns));
 	json_t *sim = json_object_get(o, "sim");
 	const struct {
 		const char *name;
 		const struct zd_constant *c;
 	} more[] = {
-		{"uncore_latency_cycles", &b->uncore_latency_cycles},
-		{"coupling_w_per_k", &b->coupling_w_per_k},
-		{"pl1_mw", &b->pl1_mw},
-		{"pl2_mw", &b->pl2_mw},
-		{"pl_tau_s", &b->pl_tau_s},
+	    {"uncore_latency_cycles", &b->uncore_latency_cycles},
+	    {"coupling_w_per_k", &b->coupling_w_per_k},
+	    {"pl1_mw", &b->pl1_mw},
+	    {"pl2_mw", &b->pl2_mw},
+	    {"pl_tau_s", &b->pl_tau_s},
 	};
-	for (size_t i = 0; sim != NULL && i < sizeof(more) / sizeof(more[0]); i++)
-		json_object_set_new(sim, more[i].name, constant_json(more[i].c));
+	for (size_t i = 0; sim != NULL && i < sizeof(more) / sizeof(more[0]);
+	     i++)
+		json_object_set_new(sim, more[i].name,
+				    constant_json(more[i].c));
 	return o;
 }
 
@@ -177,12 +180,12 @@ static int list_boards(const char *dir, bool json)
 				 c ? "/" : "", b->clusters[c].nopps);
 		if (json)
 			json_array_append_new(
-				all, json_pack("{s:s, s:s, s:s, s:f, s:s}",
-					       "name", b->name, "model",
-					       b->model, "cores", cores,
-					       "tdp_mw", b->tdp_mw.value,
-					       "energy",
-					       zd_energy_kind_name(b->energy.kind)));
+			    all,
+			    json_pack("{s:s, s:s, s:s, s:f, s:s}", "name",
+				      b->name, "model", b->model, "cores",
+				      cores, "tdp_mw", b->tdp_mw.value,
+				      "energy",
+				      zd_energy_kind_name(b->energy.kind)));
 		else
 			printf("%-16s %-34s %-7s %5.1f W %-14s %s\n", b->name,
 			       cores, levels, b->tdp_mw.value / 1000.0,
@@ -212,9 +215,10 @@ static void print_board(const struct zd_board *b)
 	for (int i = 0; i < b->nclusters; i++) {
 		const struct zd_cluster_desc *c = &b->clusters[i];
 		zd_cpuset_format(&c->cpus, cpus, sizeof(cpus));
-		printf("  cluster %s: %d x %s, cpus %s, L1d %d KB, L2 %d KB%s\n",
-		       c->name, c->ncpus, c->core_type, cpus, c->l1d.size_kb,
-		       c->l2.size_kb, c->l2_shared ? " shared" : " per core");
+		printf(
+		    "  cluster %s: %d x %s, cpus %s, L1d %d KB, L2 %d KB%s\n",
+		    c->name, c->ncpus, c->core_type, cpus, c->l1d.size_kb,
+		    c->l2.size_kb, c->l2_shared ? " shared" : " per core");
 		printf("    %d levels (kHz @ mV):", c->nopps);
 		for (int k = 0; k < c->nopps; k++)
 			printf(" %u@%u", c->opps[k].khz, c->opps[k].uv / 1000);
@@ -224,7 +228,8 @@ static void print_board(const struct zd_board *b)
 		const struct zd_zone_desc *z = &b->zones[i];
 		printf("  zone %s:", z->name);
 		for (int k = 0; k < z->ntrips; k++)
-			printf(" %s %.1f °C", zd_trip_type_name(z->trips[k].type),
+			printf(" %s %.1f °C",
+			       zd_trip_type_name(z->trips[k].type),
 			       z->trips[k].temp_mc / 1000.0);
 		printf("\n");
 	}
@@ -268,10 +273,10 @@ static int check_files(int n, char **files)
 int cmd_platforms(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"platform-dir", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"platform-dir", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	const char *dir = NULL;
@@ -279,17 +284,10 @@ int cmd_platforms(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'd':
-			dir = optarg;
-			break;
-		case 'h':
-			fputs(platforms_usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("platforms", "bad option");
+		case 'j': json = true; break;
+		case 'd': dir = optarg; break;
+		case 'h': fputs(platforms_usage, stdout); return 0;
+		default: return cli_usage_error("platforms", "bad option");
 		}
 	}
 	int nargs = argc - optind;

@@ -22,69 +22,75 @@
 #include "zdvfs/sweep.h"
 
 static const char profile_usage[] =
-	"usage: zdvfs profile --board NAME [--workloads LIST|all]\n"
-	"                     [--grid coarse|full|N] [--temps LIST] [--db FILE]\n"
-	"                     [--seed S] [--noise R] [--backend sim] [--jobs N]\n"
-	"                     [--quiet]\n"
-	"       zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
-	"                     [--grid G] [--db FILE] [--sysfs-root DIR]\n"
-	"                     [--workload-bin-dir DIR] [--size S] [--cool-to C]\n"
-	"                     [--cool-timeout S] [--quiet]\n"
-	"       zdvfs profile --summary [--board NAME] [--db FILE]\n\n"
-	"Runs every workload on a simulated board under every decision of a grid\n"
-	"over the board's actions (cores per cluster x frequency level per\n"
-	"cluster), from each starting temperature, and stores one run per point\n"
-	"in the sample store (docs/profiling.md). Points already stored are\n"
-	"skipped: an interrupted sweep (Ctrl-C, kill) keeps what it committed,\n"
-	"and rerunning the same command continues it with the same numbers.\n\n"
-	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-	"  --workloads LIST  comma-separated names (`zdvfs workloads`), or all\n"
-	"                    (default)\n"
-	"  --grid G          coarse (default): every core count, 5 evenly spaced\n"
-	"                    levels per cluster (always the lowest and the top);\n"
-	"                    full: every level; N: N evenly spaced levels (2..32).\n"
-	"                    All cores at the top and at the lowest level are\n"
-	"                    always in\n"
-	"  --temps LIST      starting temperatures of the zones that hold CPUs:\n"
-	"                    ambient (the board's), mid (halfway from ambient to\n"
-	"                    the lowest passive trip of those zones) or °C, like\n"
-	"                    25,45,60 (default ambient,mid)\n"
-	"  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
-	"                    $XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)\n"
-	"  --seed S          seed of the measurement noise (default 1); each run's\n"
-	"                    seed derives from it, the board, workload and point\n"
-	"  --noise R         relative noise on time and power (default 0)\n"
-	"  --backend B       sim (default): the simulator; linux: this machine,\n"
-	"                    which must be the board (see below)\n"
-	"  --jobs N          N worker processes, each sweeping other workloads\n"
-	"                    (default 1)\n"
-	"  --quiet           print nothing but errors\n"
-	"  --summary         list the store: runs per board and program\n"
-	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n\n"
-	"With --backend linux each workload's binary runs once per decision of the\n"
-	"grid on this machine, applied and measured as `zdvfs run` does and put\n"
-	"back after each run, from whatever temperature the board is at (keys\n"
-	"a=ACTION;t=asis; --temps is refused). It needs cpufreq and an energy\n"
-	"sensor of the board here.\n"
-	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
-	"  --workload-bin-dir DIR  the workload binaries, DIR/NAME (default: the\n"
-	"                    build's workloads directory)\n"
-	"  --size S          tiny, small, standard (default) or N: the size each\n"
-	"                    binary is given\n"
-	"  --cool-to C       before each run wait until the hottest CPU zone is at\n"
-	"                    or below C °C\n"
-	"  --cool-timeout S  give up waiting after S seconds (default 120)\n\n"
-	"Progress goes to stderr: one updating line on a terminal, else a line\n"
-	"per workload. Exit status 130 (143 on SIGTERM) when interrupted.\n";
+    "usage: zdvfs profile --board NAME [--workloads LIST|all]\n"
+    "                     [--grid coarse|full|N] [--temps LIST] [--db FILE]\n"
+    "                     [--seed S] [--noise R] [--backend sim] [--jobs N]\n"
+    "                     [--quiet]\n"
+    "       zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
+    "                     [--grid G] [--db FILE] [--sysfs-root DIR]\n"
+    "                     [--workload-bin-dir DIR] [--size S] [--cool-to C]\n"
+    "                     [--cool-timeout S] [--quiet]\n"
+    "       zdvfs profile --summary [--board NAME] [--db FILE]\n\n"
+    "Runs every workload on a simulated board under every decision of a grid\n"
+    "over the board's actions (cores per cluster x frequency level per\n"
+    "cluster), from each starting temperature, and stores one run per point\n"
+    "in the sample store (docs/profiling.md). Points already stored are\n"
+    "skipped: an interrupted sweep (Ctrl-C, kill) keeps what it committed,\n"
+    "and rerunning the same command continues it with the same numbers.\n\n"
+    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+    "  --workloads LIST  comma-separated names (`zdvfs workloads`), or all\n"
+    "                    (default)\n"
+    "  --grid G          coarse (default): every core count, 5 evenly spaced\n"
+    "                    levels per cluster (always the lowest and the top);\n"
+    "                    full: every level; N: N evenly spaced levels "
+    "(2..32).\n"
+    "                    All cores at the top and at the lowest level are\n"
+    "                    always in\n"
+    "  --temps LIST      starting temperatures of the zones that hold CPUs:\n"
+    "                    ambient (the board's), mid (halfway from ambient to\n"
+    "                    the lowest passive trip of those zones) or °C, like\n"
+    "                    25,45,60 (default ambient,mid)\n"
+    "  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
+    "                    $XDG_DATA_HOME/zdvfs/zdvfs.db, "
+    "~/.local/share/zdvfs/)\n"
+    "  --seed S          seed of the measurement noise (default 1); each "
+    "run's\n"
+    "                    seed derives from it, the board, workload and point\n"
+    "  --noise R         relative noise on time and power (default 0)\n"
+    "  --backend B       sim (default): the simulator; linux: this machine,\n"
+    "                    which must be the board (see below)\n"
+    "  --jobs N          N worker processes, each sweeping other workloads\n"
+    "                    (default 1)\n"
+    "  --quiet           print nothing but errors\n"
+    "  --summary         list the store: runs per board and program\n"
+    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
+    "are\n\n"
+    "With --backend linux each workload's binary runs once per decision of "
+    "the\n"
+    "grid on this machine, applied and measured as `zdvfs run` does and put\n"
+    "back after each run, from whatever temperature the board is at (keys\n"
+    "a=ACTION;t=asis; --temps is refused). It needs cpufreq and an energy\n"
+    "sensor of the board here.\n"
+    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
+    "  --workload-bin-dir DIR  the workload binaries, DIR/NAME (default: the\n"
+    "                    build's workloads directory)\n"
+    "  --size S          tiny, small, standard (default) or N: the size each\n"
+    "                    binary is given\n"
+    "  --cool-to C       before each run wait until the hottest CPU zone is "
+    "at\n"
+    "                    or below C °C\n"
+    "  --cool-timeout S  give up waiting after S seconds (default 120)\n\n"
+    "Progress goes to stderr: one updating line on a terminal, else a line\n"
+    "per workload. Exit status 130 (143 on SIGTERM) when interrupted.\n";
 
 #define MAX_WORKLOADS 256
 #define MAX_JOBS 64
 
 struct profile_opts {
 	const char *board, *db, *platform_dir, *workload_dir;
-	bool real;                     /* --backend linux */
+	bool real; /* --backend linux */
 	const char *root, *bin_dir, *size;
-	double cool_to_c;              /* NAN: do not wait */
+	double cool_to_c; /* NAN: do not wait */
 	double cool_timeout_s;
 	char *workloads_text;
 	const char *workloads[MAX_WORKLOADS];
@@ -113,13 +119,17 @@ static int split_workloads(struct profile_opts *o, const char *text)
 	for (char *w = strtok_r(o->workloads_text, ",", &save); w;
 	     w = strtok_r(NULL, ",", &save)) {
 		if (o->nworkloads == MAX_WORKLOADS)
-			return cli_usage_error("profile", "--workloads: at most "
-							  "%d names", MAX_WORKLOADS);
+			return cli_usage_error("profile",
+					       "--workloads: at most "
+					       "%d names",
+					       MAX_WORKLOADS);
 		o->workloads[o->nworkloads++] = w;
 	}
 	if (o->nworkloads == 0)
-		return cli_usage_error("profile", "--workloads '%s' names no "
-						  "workload", text);
+		return cli_usage_error("profile",
+				       "--workloads '%s' names no "
+				       "workload",
+				       text);
 	return 0;
 }
 
@@ -132,21 +142,24 @@ static int parse_size(struct profile_opts *o, const char *arg)
 	bool number = errno == 0 && end != arg && *end == '\0' && n > 0;
 	if (!number && strcmp(arg, "tiny") != 0 && strcmp(arg, "small") != 0 &&
 	    strcmp(arg, "standard") != 0)
-		return cli_usage_error("profile", "--size '%s' is not tiny, "
+		return cli_usage_error("profile",
+				       "--size '%s' is not tiny, "
 				       "small, standard or a positive number",
 				       arg);
 	o->size = arg;
 	return 0;
 }
 
-static int parse_celsius(const char *opt, const char *arg, double lo,
-			 double hi, double *out)
+static int parse_celsius(const char *opt, const char *arg, double lo, double hi,
+			 double *out)
 {
 	char *end = NULL;
 	double v = strtod(arg, &end);
 	if (end == arg || *end != '\0' || !(v >= lo && v <= hi))
-		return cli_usage_error("profile", "%s '%s' is not a number in "
-				       "%g..%g", opt, arg, lo, hi);
+		return cli_usage_error("profile",
+				       "%s '%s' is not a number in "
+				       "%g..%g",
+				       opt, arg, lo, hi);
 	*out = v;
 	return 0;
 }
@@ -177,35 +190,36 @@ static int parse_option(struct profile_opts *o, int c, const char *arg)
 	case 't':
 		rc = zd_sweep_parse_temps(arg, o->temps, &o->ntemps, &err);
 		return library_usage(rc, &err);
-	case 's':
-		rc = cli_parse_seed("profile", arg, &o->seed);
-		return rc;
+	case 's': rc = cli_parse_seed("profile", arg, &o->seed); return rc;
 	case 'j':
-		if ((rc = cli_parse_long("profile", "--jobs", arg,
-					1, MAX_JOBS, &v)) == 0)
+		if ((rc = cli_parse_long("profile", "--jobs", arg, 1, MAX_JOBS,
+					 &v)) == 0)
 			o->jobs = (int)v;
 		return rc;
 	case 'z':
 		o->noise = strtod(arg, &end);
-		if (end == arg || *end != '\0' || !(o->noise >= 0 && o->noise <= 0.5))
-			return cli_usage_error("profile", "--noise '%s' is not 0..0.5",
-					       arg);
+		if (end == arg || *end != '\0' ||
+		    !(o->noise >= 0 && o->noise <= 0.5))
+			return cli_usage_error(
+			    "profile", "--noise '%s' is not 0..0.5", arg);
 		return 0;
 	case 'B':
 		if (strcmp(arg, "sim") != 0 && strcmp(arg, "linux") != 0)
-			return cli_usage_error("profile", "--backend '%s' is not sim "
-					       "or linux", arg);
+			return cli_usage_error("profile",
+					       "--backend '%s' is not sim "
+					       "or linux",
+					       arg);
 		o->real = strcmp(arg, "linux") == 0;
 		return 0;
 	case 'r': o->root = arg; break;
 	case 'X': o->bin_dir = arg; break;
 	case 'Z': return parse_size(o, arg);
-	case 'c': return parse_celsius("--cool-to", arg, -20, 125, &o->cool_to_c);
+	case 'c':
+		return parse_celsius("--cool-to", arg, -20, 125, &o->cool_to_c);
 	case 'T':
 		return parse_celsius("--cool-timeout", arg, 0, 86400,
 				     &o->cool_timeout_s);
-	default:
-		return cli_usage_error("profile", "bad option");
+	default: return cli_usage_error("profile", "bad option");
 	}
 	return 0;
 }
@@ -215,12 +229,15 @@ static int parse_option(struct profile_opts *o, int c, const char *arg)
 static int check_real_opts(const struct profile_opts *o)
 {
 	if (o->ntemps > 0)
-		return cli_usage_error("profile", "--temps: starting temperatures "
-				       "cannot be set on a real board (--backend "
-				       "linux); --cool-to C waits for the board "
-				       "to cool instead");
+		return cli_usage_error(
+		    "profile",
+		    "--temps: starting temperatures "
+		    "cannot be set on a real board (--backend "
+		    "linux); --cool-to C waits for the board "
+		    "to cool instead");
 	if (o->jobs > 1)
-		return cli_usage_error("profile", "--jobs: runs on a real board "
+		return cli_usage_error("profile",
+				       "--jobs: runs on a real board "
 				       "(--backend linux) go one at a time");
 	return 0;
 }
@@ -228,26 +245,26 @@ static int check_real_opts(const struct profile_opts *o)
 static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 {
 	static const struct option options[] = {
-		{"board", required_argument, NULL, 'b'},
-		{"workloads", required_argument, NULL, 'w'},
-		{"grid", required_argument, NULL, 'g'},
-		{"temps", required_argument, NULL, 't'},
-		{"db", required_argument, NULL, 'd'},
-		{"seed", required_argument, NULL, 's'},
-		{"noise", required_argument, NULL, 'z'},
-		{"backend", required_argument, NULL, 'B'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"summary", no_argument, NULL, 'S'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"workload-dir", required_argument, NULL, 'W'},
-		{"sysfs-root", required_argument, NULL, 'r'},
-		{"workload-bin-dir", required_argument, NULL, 'X'},
-		{"size", required_argument, NULL, 'Z'},
-		{"cool-to", required_argument, NULL, 'c'},
-		{"cool-timeout", required_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"board", required_argument, NULL, 'b'},
+	    {"workloads", required_argument, NULL, 'w'},
+	    {"grid", required_argument, NULL, 'g'},
+	    {"temps", required_argument, NULL, 't'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"noise", required_argument, NULL, 'z'},
+	    {"backend", required_argument, NULL, 'B'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"summary", no_argument, NULL, 'S'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"sysfs-root", required_argument, NULL, 'r'},
+	    {"workload-bin-dir", required_argument, NULL, 'X'},
+	    {"size", required_argument, NULL, 'Z'},
+	    {"cool-to", required_argument, NULL, 'c'},
+	    {"cool-timeout", required_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	o->levels = ZD_SWEEP_COARSE_LEVELS;
 	o->jobs = 1;
@@ -257,7 +274,8 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 	o->cool_timeout_s = 120;
 	int c, rc = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(profile_usage, stdout);
 			return -1;
@@ -278,23 +296,23 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 
 /* What a worker tells the parent through its pipe. */
 struct worker_report {
-	bool final;          /* the worker's last word */
+	bool final; /* the worker's last word */
 	bool workload_done;
-	int status;          /* final: the worker's exit status */
+	int status; /* final: the worker's exit status */
 	char workload[64];
-	long done;           /* points the worker has passed */
+	long done; /* points the worker has passed */
 	struct zd_sweep_stats stats;
 };
 
 struct progress {
 	bool quiet, tty;
-	bool real;           /* --backend linux: zd_signals own the signals */
+	bool real; /* --backend linux: zd_signals own the signals */
 	double start, last_draw;
-	long done, total;    /* the latest report's */
+	long done, total; /* the latest report's */
 	/* ZDVFS_FAULT_SIGINT_AFTER=N: interrupt the sweep after N runs as
 	 * Ctrl-C would, so tests stop it at a known point */
 	long fault_after;
-	int report_fd;       /* a worker's pipe to the parent; -1 if none */
+	int report_fd; /* a worker's pipe to the parent; -1 if none */
 };
 
 /* One updating line on a terminal, else a line per workload done. */
@@ -309,21 +327,21 @@ static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 		if (made > 0)
 			snprintf(left, sizeof(left), "%.0f s",
 				 (now - pr->start) / (double)made *
-					 (double)(p->total - p->done));
+				     (double)(p->total - p->done));
 		fprintf(stderr, "\r%s %s %ld/%ld runs, %s left\033[K", p->board,
 			p->workload, p->done, p->total, left);
 		pr->last_draw = now;
 	} else if (!pr->tty && p->workload_done) {
-		fprintf(stderr, "%s %s done: %ld/%ld points, %.1f s\n", p->board,
-			p->workload, p->done, p->total, now - pr->start);
+		fprintf(stderr, "%s %s done: %ld/%ld points, %.1f s\n",
+			p->board, p->workload, p->done, p->total,
+			now - pr->start);
 	}
 }
 
 static void send_report(int fd, const struct worker_report *r)
 {
 	/* the parent is gone: nobody would see the rest, stop as if told */
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) &&
-	    !cli_stop_signal)
+	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) && !cli_stop_signal)
 		cli_stop_signal = SIGPIPE;
 }
 
@@ -332,7 +350,8 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 	struct progress *pr = ctx;
 	pr->done = p->done;
 	pr->total = p->total;
-	if (pr->fault_after > 0 && p->done - p->stats->skipped >= pr->fault_after) {
+	if (pr->fault_after > 0 &&
+	    p->done - p->stats->skipped >= pr->fault_after) {
 		pr->fault_after = 0;
 		/* a worker tells the parent, which passes it on to all */
 		kill(pr->report_fd >= 0 ? getppid() : getpid(), SIGINT);
@@ -349,7 +368,8 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 		return;
 	pr->last_draw = now;
 	struct worker_report r = {.workload_done = p->workload_done,
-				  .done = p->done, .stats = *p->stats};
+				  .done = p->done,
+				  .stats = *p->stats};
 	snprintf(r.workload, sizeof(r.workload), "%s", p->workload);
 	send_report(pr->report_fd, &r);
 }
@@ -364,7 +384,7 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 	int rc = zd_store_open(db, &st, err);
 	for (int i = job; rc == 0 && i < zd_sweep_nworkloads(sw); i += jobs)
 		rc = cli_stop_signal ? ZD_SWEEP_INTERRUPTED
-				 : zd_sweep_workload(sw, st, i, stats, err);
+				     : zd_sweep_workload(sw, st, i, stats, err);
 	zd_store_close(st);
 	return rc;
 }
@@ -393,7 +413,7 @@ static int prepare_store(struct zd_sweep *sw, const char *db)
 
 struct worker {
 	pid_t pid;
-	int fd;                      /* -1 once its pipe closed */
+	int fd; /* -1 once its pipe closed */
 	struct worker_report last;
 };
 
@@ -403,8 +423,8 @@ static void worker_main(struct zd_sweep *sw, struct progress *pr,
 	struct zd_err err = {0};
 	struct zd_sweep_stats stats = {0};
 	int rc = sweep_share(sw, db, job, jobs, &stats, &err);
-	struct worker_report r = {.final = true, .status = sweep_status(rc, &err),
-				  .stats = stats};
+	struct worker_report r = {
+	    .final = true, .status = sweep_status(rc, &err), .stats = stats};
 	send_report(pr->report_fd, &r);
 	_exit(r.status);
 }
@@ -416,7 +436,8 @@ static int start_workers(struct zd_sweep *sw, struct progress *pr,
 	for (int j = 0; j < jobs; j++) {
 		int fds[2];
 		if (pipe(fds) != 0) {
-			fprintf(stderr, "zdvfs profile: pipe: %s\n", strerror(errno));
+			fprintf(stderr, "zdvfs profile: pipe: %s\n",
+				strerror(errno));
 			return -1;
 		}
 		w[j].pid = fork();
@@ -430,7 +451,8 @@ static int start_workers(struct zd_sweep *sw, struct progress *pr,
 		}
 		close(fds[1]);
 		if (w[j].pid < 0) {
-			fprintf(stderr, "zdvfs profile: fork: %s\n", strerror(errno));
+			fprintf(stderr, "zdvfs profile: fork: %s\n",
+				strerror(errno));
 			close(fds[0]);
 			return -1;
 		}
@@ -473,9 +495,11 @@ static void read_report(struct worker *w, int jobs, int j, struct progress *pr,
 	}
 	struct zd_sweep_stats sum;
 	struct zd_sweep_progress p = {
-		.board = zd_sweep_board_name(sw), .workload = r.workload,
-		.total = zd_sweep_points_per_workload(sw) * zd_sweep_nworkloads(sw),
-		.stats = &sum, .workload_done = r.workload_done};
+	    .board = zd_sweep_board_name(sw),
+	    .workload = r.workload,
+	    .total = zd_sweep_points_per_workload(sw) * zd_sweep_nworkloads(sw),
+	    .stats = &sum,
+	    .workload_done = r.workload_done};
 	total_stats(w, jobs, &sum, &p.done);
 	draw(pr, &p);
 }
@@ -495,7 +519,8 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 		}
 		for (int j = 0; j < jobs; j++)
 			if (w[j].fd >= 0) {
-				fds[n] = (struct pollfd){.fd = w[j].fd, .events = POLLIN};
+				fds[n] = (struct pollfd){.fd = w[j].fd,
+							 .events = POLLIN};
 				who[n++] = j;
 			}
 		if (n == 0)
@@ -523,8 +548,10 @@ static int wait_workers(struct worker *w, int jobs)
 		if (WIFEXITED(status))
 			code = WEXITSTATUS(status);
 		else
-			fprintf(stderr, "zdvfs profile: worker %d died of signal "
-					"%d\n", j + 1, WTERMSIG(status));
+			fprintf(stderr,
+				"zdvfs profile: worker %d died of signal "
+				"%d\n",
+				j + 1, WTERMSIG(status));
 		if (code > worst)
 			worst = code;
 	}
@@ -601,23 +628,26 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
-		status = sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
+		status =
+		    sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
 	if (!o->real)
 		cli_restore_stop_signals(old);
 	if (pr->tty && !pr->quiet)
 		fputc('\n', stderr);
 	if (status > 128) {
-		fprintf(stderr, "zdvfs profile: interrupted: %ld runs stored, "
-				"rerun the same command to resume\n",
+		fprintf(stderr,
+			"zdvfs profile: interrupted: %ld runs stored, "
+			"rerun the same command to resume\n",
 			stats.added);
 		return status;
 	}
 	if (status == 0 && !o->quiet)
-		printf("%s: %ld runs added, %ld skipped (already stored), %d of "
-		       "%d workloads, %.1f s; store %s\n",
-		       zd_sweep_board_name(sw), stats.added, stats.skipped,
-		       stats.workloads_done, zd_sweep_nworkloads(sw),
-		       zd_monotonic_s() - pr->start, db);
+		printf(
+		    "%s: %ld runs added, %ld skipped (already stored), %d of "
+		    "%d workloads, %.1f s; store %s\n",
+		    zd_sweep_board_name(sw), stats.added, stats.skipped,
+		    stats.workloads_done, zd_sweep_nworkloads(sw),
+		    zd_monotonic_s() - pr->start, db);
 	return status;
 }
 
@@ -637,21 +667,25 @@ struct real_board {
 static int check_measurable(const struct real_board *rb, struct zd_err *err)
 {
 	const struct zd_platform_info *info = &rb->p->info;
-	const char *root = rb->o->root ? rb->o->root : getenv("ZDVFS_SYSFS_ROOT");
+	const char *root =
+	    rb->o->root ? rb->o->root : getenv("ZDVFS_SYSFS_ROOT");
 	char missing[256] = "";
 	if (info->ndomains == 0)
-		snprintf(missing, sizeof(missing), "no cpufreq, so frequencies "
+		snprintf(missing, sizeof(missing),
+			 "no cpufreq, so frequencies "
 			 "cannot be set");
 	if (info->nenergy == 0 || rb->map.energy < 0) {
 		size_t used = strlen(missing);
 		snprintf(missing + used, sizeof(missing) - used, "%s%s",
 			 used ? "; " : "",
-			 info->nenergy == 0 ? "no energy sensor (RAPL, INA3221)"
-					    : "none of the board's energy rails");
+			 info->nenergy == 0
+			     ? "no energy sensor (RAPL, INA3221)"
+			     : "none of the board's energy rails");
 	}
 	if (missing[0] == '\0')
 		return 0;
-	return zd_bad_input(err, "--backend linux: cannot profile %s on this "
+	return zd_bad_input(err,
+			    "--backend linux: cannot profile %s on this "
 			    "machine (sysfs root %s): %s",
 			    rb->board->name, root && root[0] ? root : "/",
 			    missing);
@@ -684,9 +718,11 @@ static int check_binaries(const struct real_board *rb,
 {
 	for (int i = 0; i < zd_sweep_nworkloads(sw); i++) {
 		char path[4096];
-		binary_path(rb, zd_sweep_workload_name(sw, i), path, sizeof(path));
+		binary_path(rb, zd_sweep_workload_name(sw, i), path,
+			    sizeof(path));
 		if (access(path, X_OK) != 0)
-			return zd_bad_input(err, "no workload binary %s (%s): "
+			return zd_bad_input(err,
+					    "no workload binary %s (%s): "
 					    "build the workloads or give "
 					    "--workload-bin-dir DIR",
 					    path, strerror(errno));
@@ -721,15 +757,19 @@ static int cool_down(struct real_board *rb, struct zd_err *err)
 	for (;;) {
 		int mc = 0;
 		if (hottest_cpu_zone_mc(rb, &mc) != 0)
-			return zd_fail(err, ENODATA, "--cool-to: no CPU zone of %s "
-				       "can be read here", rb->board->name);
+			return zd_fail(err, ENODATA,
+				       "--cool-to: no CPU zone of %s "
+				       "can be read here",
+				       rb->board->name);
 		if (mc <= lround(limit_c * 1000.0) || zd_signals_pending())
 			return 0;
 		if (zd_monotonic_s() - start >= rb->o->cool_timeout_s)
-			return zd_fail(err, ETIMEDOUT, "--cool-to %g: the hottest "
-				       "CPU zone is still at %.1f °C after %g s "
-				       "(--cool-timeout)", limit_c, mc / 1000.0,
-				       rb->o->cool_timeout_s);
+			return zd_fail(
+			    err, ETIMEDOUT,
+			    "--cool-to %g: the hottest "
+			    "CPU zone is still at %.1f °C after %g s "
+			    "(--cool-timeout)",
+			    limit_c, mc / 1000.0, rb->o->cool_timeout_s);
 		struct timespec nap = {0, 250 * 1000 * 1000};
 		nanosleep(&nap, NULL);
 	}
@@ -743,9 +783,12 @@ static int real_measure(void *ctx, const char *workload,
 	struct real_board *rb = ctx;
 	char path[4096], action[128] = "?";
 	char *argv[] = {path, (char *)rb->o->size, NULL};
-	struct run_real_target t = {.p = rb->p, .board = rb->board,
-				    .map = &rb->map, .space = &rb->space,
-				    .argv = argv, .interval_ms = 100,
+	struct run_real_target t = {.p = rb->p,
+				    .board = rb->board,
+				    .map = &rb->map,
+				    .space = &rb->space,
+				    .argv = argv,
+				    .interval_ms = 100,
 				    .sweeper = "profile"};
 	struct zd_decision d;
 	struct zd_outcome out;
@@ -768,10 +811,11 @@ static int real_measure(void *ctx, const char *workload,
 	run_outcome_record(r, start_mc, &out);
 	zd_action_format(&rb->space, a, action, sizeof(action));
 	if (!rb->o->quiet)
-		fprintf(stderr, "zdvfs profile: %ld/%ld %s %s: makespan %.3f s, "
-			"energy %.3f J, hottest %.1f °C\n", rb->pr->done + 1,
-			rb->pr->total, workload, action, out.makespan_s,
-			out.energy_j, out.hottest_c);
+		fprintf(stderr,
+			"zdvfs profile: %ld/%ld %s %s: makespan %.3f s, "
+			"energy %.3f J, hottest %.1f °C\n",
+			rb->pr->done + 1, rb->pr->total, workload, action,
+			out.makespan_s, out.energy_j, out.hottest_c);
 	return 0;
 }
 
@@ -784,7 +828,8 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 	char built[4096];
 	snprintf(built, sizeof(built), "%s/workloads", zd_build_dir());
 	rb.bin_dir = o->bin_dir ? o->bin_dir
-		   : zd_build_dir()[0] ? built : "workloads";
+	    : zd_build_dir()[0] ? built
+				: "workloads";
 	pr->real = true;
 	so->measure = real_measure;
 	so->measure_ctx = &rb;
@@ -801,12 +846,15 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 	if (status == 0) {
 		long n = zd_sweep_points_per_workload(sw);
 		int w = zd_sweep_nworkloads(sw);
-		pr->total = n * w; /* for the first run's line, before any report */
+		pr->total =
+		    n * w; /* for the first run's line, before any report */
 		if (!o->quiet)
-			fprintf(stderr, "zdvfs profile: %s on this machine: %ld "
-				"decisions x %d workloads = %ld runs at size %s, "
-				"one at a time\n", rb.board->name, n, w,
-				n * w, o->size);
+			fprintf(
+			    stderr,
+			    "zdvfs profile: %s on this machine: %ld "
+			    "decisions x %d workloads = %ld runs at size %s, "
+			    "one at a time\n",
+			    rb.board->name, n, w, n * w, o->size);
 		status = run_sweep(o, sw, pr, db);
 	}
 	zd_sweep_free(sw);
@@ -839,16 +887,17 @@ static int profile(const struct profile_opts *o)
 
 /* ---- --summary ---------------------------------------------------------------- */
 
-static int count_runs(struct zd_store *st, const char *board, const char *program,
-		      const char *policy, long *n, struct zd_err *err)
+static int count_runs(struct zd_store *st, const char *board,
+		      const char *program, const char *policy, long *n,
+		      struct zd_err *err)
 {
-	struct zd_run_query q = {.board = board, .program = program,
-				 .policy = policy};
+	struct zd_run_query q = {
+	    .board = board, .program = program, .policy = policy};
 	return zd_store_count_runs(st, &q, n, err);
 }
 
-static int summarize_board(struct zd_store *st, const char *board,
-			   long *total, int *rows, struct zd_err *err)
+static int summarize_board(struct zd_store *st, const char *board, long *total,
+			   int *rows, struct zd_err *err)
 {
 	struct zd_run_query q = {.board = board};
 	char **programs = NULL;
@@ -858,13 +907,15 @@ static int summarize_board(struct zd_store *st, const char *board,
 		long all = 0, sweep = 0;
 		rc = count_runs(st, board, programs[i], NULL, &all, err);
 		if (rc == 0)
-			rc = count_runs(st, board, programs[i], "sweep", &sweep, err);
+			rc = count_runs(st, board, programs[i], "sweep", &sweep,
+					err);
 		if (rc != 0)
 			break;
 		if (*rows == 0)
-			printf("%-16s %-16s %8s %8s\n", "BOARD", "PROGRAM", "RUNS",
-			       "SWEEP");
-		printf("%-16s %-16s %8ld %8ld\n", board, programs[i], all, sweep);
+			printf("%-16s %-16s %8s %8s\n", "BOARD", "PROGRAM",
+			       "RUNS", "SWEEP");
+		printf("%-16s %-16s %8ld %8ld\n", board, programs[i], all,
+		       sweep);
 		*total += all;
 		(*rows)++;
 	}
@@ -886,8 +937,9 @@ static int summary(const struct profile_opts *o)
 			strerror(errno));
 		return 1;
 	}
-	int rc = o->board ? 0
-			  : zd_board_list(o->platform_dir, &boards, &nboards, &err);
+	int rc = o->board
+	    ? 0
+	    : zd_board_list(o->platform_dir, &boards, &nboards, &err);
 	if (rc == 0)
 		rc = zd_store_open(o->db, &st, &err);
 	if (rc == 0 && o->board)
@@ -895,8 +947,8 @@ static int summary(const struct profile_opts *o)
 	for (int b = 0; rc == 0 && b < nboards; b++)
 		rc = summarize_board(st, boards[b], &total, &rows, &err);
 	if (rc == 0)
-		printf("%ld runs of %d board x program pairs in %s\n", total, rows,
-		       zd_store_path(st));
+		printf("%ld runs of %d board x program pairs in %s\n", total,
+		       rows, zd_store_path(st));
 	zd_store_close(st);
 	zd_board_names_free(boards, nboards);
 	return rc == 0 ? 0 : cli_error("profile", &err);

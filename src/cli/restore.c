@@ -13,15 +13,16 @@
 #include "zdvfs/sysfs.h"
 
 static const char restore_usage[] =
-	"usage: zdvfs restore [--state FILE]\n\n"
-	"Writes back the settings a zdvfs that did not finish had changed, from\n"
-	"its state file (default: every state file in the state directory —\n"
-	"$ZDVFS_STATE_DIR, /run/zdvfs as root, else $XDG_RUNTIME_DIR/zdvfs —\n"
-	"whose zdvfs is no longer running). Removes each file once restored.\n";
+    "usage: zdvfs restore [--state FILE]\n\n"
+    "Writes back the settings a zdvfs that did not finish had changed, from\n"
+    "its state file (default: every state file in the state directory —\n"
+    "$ZDVFS_STATE_DIR, /run/zdvfs as root, else $XDG_RUNTIME_DIR/zdvfs —\n"
+    "whose zdvfs is no longer running). Removes each file once restored.\n";
 
 static bool owner_alive(pid_t pid)
 {
-	return pid > 0 && pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM);
+	return pid > 0 && pid != getpid() &&
+	    (kill(pid, 0) == 0 || errno == EPERM);
 }
 
 static int restore_file(const char *path, bool forced)
@@ -39,8 +40,8 @@ static int restore_file(const char *path, bool forced)
 	}
 	struct zd_sysfs fs;
 	int n = zd_state_count(s);
-	const char *root = zd_state_sysfs_root(s)[0] ? zd_state_sysfs_root(s)
-						      : "/";
+	const char *root =
+	    zd_state_sysfs_root(s)[0] ? zd_state_sysfs_root(s) : "/";
 	int rc = zd_sysfs_init(&fs, root, &err);
 	if (rc == 0)
 		rc = zd_state_apply(s, &fs, &err);
@@ -86,23 +87,18 @@ static int restore_all(void)
 int cmd_restore(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"state", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"state", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *state = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
-		case 's':
-			state = optarg;
-			break;
-		case 'h':
-			fputs(restore_usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("restore", "bad option");
+		case 's': state = optarg; break;
+		case 'h': fputs(restore_usage, stdout); return 0;
+		default: return cli_usage_error("restore", "bad option");
 		}
 	}
 	if (optind < argc)

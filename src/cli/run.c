@@ -14,71 +14,76 @@
 #include "zdvfs/runner.h"
 
 static const char run_usage[] =
-	"usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
-	"                 [-I DIR] [-D N[=V]] [-U N] [--compile-commands F]\n"
-	"                 [--strict]\n"
-	"                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
-	"                 [--no-learn] [--explore never|auto] [--seed S]\n"
-	"                 [--interval MS] [--json]\n"
-	"                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD [ARGS]\n"
-	"       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy P]\n"
-	"                 [--source FILE...] [--program NAME] [--db FILE]\n"
-	"                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
-	"                 [--json] [-o FILE]\n\n"
-	"Decides how many and which cores CMD gets and at which frequency each\n"
-	"cluster runs, applies it (CPU affinity; OMP_NUM_THREADS, OMP_PLACES and\n"
-	"OMP_PROC_BIND unless set; each cpufreq policy through userspace and\n"
-	"scaling_setspeed, or scaling_min_freq = scaling_max_freq), runs CMD,\n"
-	"measures makespan, energy and temperatures, stores the run and learns\n"
-	"from it; then restores every setting it changed, also on error, crash\n"
-	"of CMD, SIGINT, SIGTERM or SIGHUP. It says what it decided and why, and\n"
-	"what this machine did not let it control. The exit status is CMD's\n"
-	"(128+N if it died of signal N, 127 if it could not be found).\n"
-	"With --board sim:NAME the simulated board runs the measured profile of\n"
-	"a workload instead, --runs times in a row (heat carries over).\n\n"
-	"  --policy P        zerodvfs (default: the engine, from the program's\n"
-	"                    code features), qlearn (the same agents without a\n"
-	"                    model, exploring; its rewards need a performance\n"
-	"                    and a powersave run of the program), table (every\n"
-	"                    decision measured, the lowest energy x delay kept:\n"
-	"                    the oracle), performance, powersave (their fixed\n"
-	"                    decisions), ondemand, conservative, schedutil (set\n"
-	"                    as the kernel's governor for the run)\n"
-	"  --board NAME      the board description (default: the one matching\n"
-	"                    this machine's CPUs and clusters; zerodvfs needs one)\n"
-	"  --source FILE...  the program's C or C++ sources, for its code\n"
-	"                    features (repeat, or list them before --)\n"
-	CLI_SOURCE_USAGE
-	"  --program NAME    its name in the store (default: CMD's file name, or\n"
-	"                    the workload's)\n"
-	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
-	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-	"  --guard C         thermal limit in °C for zerodvfs (default: the\n"
-	"                    board's lowest CPU throttle point minus 5)\n"
-	"  --no-learn        store the run but do not learn from it\n"
-	"  --explore WHEN    zerodvfs: auto (default) tries a decision it is\n"
-	"                    unsure of while its expected gain over the best\n"
-	"                    measured one exceeds the noise, then settles; never\n"
-	"                    keeps to the best predicted decision\n"
-	"  --seed S          seed of the agents and of the simulator (default 1)\n"
-	"  --interval MS     sampling period for energy and temperature (100)\n"
-	"  --json            report as JSON (with the stored run's id)\n"
-	"  -o, --output FILE write the report to FILE (default: stderr for CMD,\n"
-	"                    stdout for the simulator)\n"
-	"  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
-	"  --yes-sweep       table on a real board: run CMD once under every\n"
-	"                    decision of the board first (hours; each run is\n"
-	"                    stored as a sweep run)\n"
-	"  --workload NAME   simulator: see `zdvfs workloads`\n"
-	"  --runs N          simulator: N runs in a row (default 1)\n"
-	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
+    "usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
+    "                 [-I DIR] [-D N[=V]] [-U N] [--compile-commands F]\n"
+    "                 [--strict]\n"
+    "                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
+    "                 [--no-learn] [--explore never|auto] [--seed S]\n"
+    "                 [--interval MS] [--json]\n"
+    "                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD "
+    "[ARGS]\n"
+    "       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy "
+    "P]\n"
+    "                 [--source FILE...] [--program NAME] [--db FILE]\n"
+    "                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
+    "                 [--json] [-o FILE]\n\n"
+    "Decides how many and which cores CMD gets and at which frequency each\n"
+    "cluster runs, applies it (CPU affinity; OMP_NUM_THREADS, OMP_PLACES and\n"
+    "OMP_PROC_BIND unless set; each cpufreq policy through userspace and\n"
+    "scaling_setspeed, or scaling_min_freq = scaling_max_freq), runs CMD,\n"
+    "measures makespan, energy and temperatures, stores the run and learns\n"
+    "from it; then restores every setting it changed, also on error, crash\n"
+    "of CMD, SIGINT, SIGTERM or SIGHUP. It says what it decided and why, and\n"
+    "what this machine did not let it control. The exit status is CMD's\n"
+    "(128+N if it died of signal N, 127 if it could not be found).\n"
+    "With --board sim:NAME the simulated board runs the measured profile of\n"
+    "a workload instead, --runs times in a row (heat carries over).\n\n"
+    "  --policy P        zerodvfs (default: the engine, from the program's\n"
+    "                    code features), qlearn (the same agents without a\n"
+    "                    model, exploring; its rewards need a performance\n"
+    "                    and a powersave run of the program), table (every\n"
+    "                    decision measured, the lowest energy x delay kept:\n"
+    "                    the oracle), performance, powersave (their fixed\n"
+    "                    decisions), ondemand, conservative, schedutil (set\n"
+    "                    as the kernel's governor for the run)\n"
+    "  --board NAME      the board description (default: the one matching\n"
+    "                    this machine's CPUs and clusters; zerodvfs needs "
+    "one)\n"
+    "  --source FILE...  the program's C or C++ sources, for its code\n"
+    "                    features (repeat, or list them before "
+    "--)\n" CLI_SOURCE_USAGE
+    "  --program NAME    its name in the store (default: CMD's file name, or\n"
+    "                    the workload's)\n"
+    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
+    "...)\n"
+    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+    "  --guard C         thermal limit in °C for zerodvfs (default: the\n"
+    "                    board's lowest CPU throttle point minus 5)\n"
+    "  --no-learn        store the run but do not learn from it\n"
+    "  --explore WHEN    zerodvfs: auto (default) tries a decision it is\n"
+    "                    unsure of while its expected gain over the best\n"
+    "                    measured one exceeds the noise, then settles; never\n"
+    "                    keeps to the best predicted decision\n"
+    "  --seed S          seed of the agents and of the simulator (default 1)\n"
+    "  --interval MS     sampling period for energy and temperature (100)\n"
+    "  --json            report as JSON (with the stored run's id)\n"
+    "  -o, --output FILE write the report to FILE (default: stderr for CMD,\n"
+    "                    stdout for the simulator)\n"
+    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
+    "  --yes-sweep       table on a real board: run CMD once under every\n"
+    "                    decision of the board first (hours; each run is\n"
+    "                    stored as a sweep run)\n"
+    "  --workload NAME   simulator: see `zdvfs workloads`\n"
+    "  --runs N          simulator: N runs in a row (default 1)\n"
+    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
+    "are\n";
 
 /* ---- options ------------------------------------------------------------- */
 
 static int add_source(struct run_opts *o, const char *file)
 {
-	const char **v = realloc(o->sources,
-				 ((size_t)o->nsources + 1) * sizeof(*v));
+	const char **v =
+	    realloc(o->sources, ((size_t)o->nsources + 1) * sizeof(*v));
 	if (v == NULL) {
 		fprintf(stderr, "zdvfs run: out of memory\n");
 		return 1;
@@ -94,14 +99,17 @@ static int check_policy(const char *name)
 		return 0;
 	char names[256] = "zerodvfs";
 	for (const char *const *n = zd_policy_names(); *n; n++)
-		if (strcmp(*n, "userspace") != 0 && strcmp(*n, "zerodvfs") != 0) {
+		if (strcmp(*n, "userspace") != 0 &&
+		    strcmp(*n, "zerodvfs") != 0) {
 			size_t used = strlen(names);
-			snprintf(names + used, sizeof(names) - used, ", %s", *n);
+			snprintf(names + used, sizeof(names) - used, ", %s",
+				 *n);
 		}
 	if (strcmp(name, "userspace") == 0)
-		return cli_usage_error("run", "policy userspace needs a "
-					      "frequency: use `zdvfs exec "
-					      "--freq` (policies: %s)",
+		return cli_usage_error("run",
+				       "policy userspace needs a "
+				       "frequency: use `zdvfs exec "
+				       "--freq` (policies: %s)",
 				       names);
 	return cli_usage_error("run", "unknown policy '%s' (available: %s)",
 			       name, names);
@@ -132,50 +140,55 @@ static int check_combination(struct run_opts *o)
 {
 	bool sim = strncmp(o->board ? o->board : "", "sim:", 4) == 0;
 	if (sim && o->argv[0] != NULL)
-		return cli_usage_error("run", "--board %s runs a --workload in "
-					      "the simulator, not '%s'",
+		return cli_usage_error("run",
+				       "--board %s runs a --workload in "
+				       "the simulator, not '%s'",
 				       o->board, o->argv[0]);
 	if (sim && o->workload == NULL)
-		return cli_usage_error("run", "--board %s needs --workload NAME "
-					      "(see `zdvfs workloads`)",
+		return cli_usage_error("run",
+				       "--board %s needs --workload NAME "
+				       "(see `zdvfs workloads`)",
 				       o->board);
 	if (!sim && o->workload != NULL)
-		return cli_usage_error("run", "--workload runs in the simulator: "
-					      "give --board sim:NAME");
+		return cli_usage_error("run",
+				       "--workload runs in the simulator: "
+				       "give --board sim:NAME");
 	if (!sim && o->runs != 1)
-		return cli_usage_error("run", "--runs is for the simulator "
-					      "(--board sim:NAME)");
+		return cli_usage_error("run",
+				       "--runs is for the simulator "
+				       "(--board sim:NAME)");
 	if (!sim && o->argv[0] == NULL)
-		return cli_usage_error("run", "no program to run (put it after "
-					      "--)");
+		return cli_usage_error("run",
+				       "no program to run (put it after "
+				       "--)");
 	return 0;
 }
 
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option options[] = {
-		{"policy", required_argument, NULL, 'p'},
-		{"board", required_argument, NULL, 'b'},
-		{"source", required_argument, NULL, 's'},
-		{"program", required_argument, NULL, 'n'},
-		{"db", required_argument, NULL, 'd'},
-		{"model", required_argument, NULL, 'm'},
-		{"guard", required_argument, NULL, 'g'},
-		{"no-learn", no_argument, NULL, 'L'},
-		{"seed", required_argument, NULL, 'S'},
-		{"interval", required_argument, NULL, 'i'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"sysfs-root", required_argument, NULL, 'r'},
-		{"workload", required_argument, NULL, 'w'},
-		{"runs", required_argument, NULL, 'R'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"workload-dir", required_argument, NULL, 'W'},
-		{"yes-sweep", no_argument, NULL, 'Y'},
-		{"explore", required_argument, NULL, 'E'},
-		CLI_SOURCE_LONG_OPTIONS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"policy", required_argument, NULL, 'p'},
+	    {"board", required_argument, NULL, 'b'},
+	    {"source", required_argument, NULL, 's'},
+	    {"program", required_argument, NULL, 'n'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"model", required_argument, NULL, 'm'},
+	    {"guard", required_argument, NULL, 'g'},
+	    {"no-learn", no_argument, NULL, 'L'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"sysfs-root", required_argument, NULL, 'r'},
+	    {"workload", required_argument, NULL, 'w'},
+	    {"runs", required_argument, NULL, 'R'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"yes-sweep", no_argument, NULL, 'Y'},
+	    {"explore", required_argument, NULL, 'E'},
+	    CLI_SOURCE_LONG_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->policy = "zerodvfs";
@@ -213,33 +226,32 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'W': o->workload_dir = o->src.workload_dir = optarg; break;
 		case 'Y': o->yes_sweep = true; break;
 		case 'E':
-			if (strcmp(optarg, "never") == 0 || strcmp(optarg, "auto") == 0)
+			if (strcmp(optarg, "never") == 0 ||
+			    strcmp(optarg, "auto") == 0)
 				o->no_explore = strcmp(optarg, "never") == 0;
 			else
-				rc = cli_usage_error("run", "--explore takes never "
+				rc = cli_usage_error("run",
+						     "--explore takes never "
 						     "or auto");
 			break;
 		case 'g':
-			if ((rc = cli_parse_double("run", "--guard", optarg, 20, 150, &v)) == 0)
+			if ((rc = cli_parse_double("run", "--guard", optarg, 20,
+						   150, &v)) == 0)
 				o->guard_c = v;
 			break;
-		case 'S':
-			rc = cli_parse_seed("run", optarg, &o->seed);
-			break;
+		case 'S': rc = cli_parse_seed("run", optarg, &o->seed); break;
 		case 'i':
-			if ((rc = cli_parse_double("run", "--interval", optarg, 1, 60000,
-					       &v)) == 0)
+			if ((rc = cli_parse_double("run", "--interval", optarg,
+						   1, 60000, &v)) == 0)
 				o->interval_ms = (int)v;
 			break;
 		case 'R':
-			if ((rc = cli_parse_double("run", "--runs", optarg, 1, 100000, &v)) == 0)
+			if ((rc = cli_parse_double("run", "--runs", optarg, 1,
+						   100000, &v)) == 0)
 				o->runs = (int)v;
 			break;
-		case 'h':
-			fputs(run_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("run", "bad option");
+		case 'h': fputs(run_usage, stdout); return -1;
+		default: return cli_usage_error("run", "bad option");
 		}
 	}
 	if (rc == 0)
@@ -257,19 +269,19 @@ struct real_run {
 	const struct run_opts *o;
 	struct run_ctx ctx;
 	struct zd_platform *p;
-	struct zd_board *board;     /* owned; NULL: none known */
-	char board_how[256];        /* how it was found, or why there is none */
+	struct zd_board *board; /* owned; NULL: none known */
+	char board_how[256];    /* how it was found, or why there is none */
 	struct run_choice choice;
 	struct zd_launch_plan plan;
 	bool applied;               /* the frequencies are the decision's */
 	int start_mc[ZD_MAX_ZONES]; /* per board zone */
 	json_t *controlled, *not_controlled;
-	int swept;                  /* table: decisions run so far */
-	const char *sweeper;        /* who sweeps, for messages: "table" */
+	int swept;           /* table: decisions run so far */
+	const char *sweeper; /* who sweeps, for messages: "table" */
 };
 
 static void note(json_t *list, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void note(json_t *list, const char *fmt, ...)
 {
@@ -286,9 +298,10 @@ static int find_board(struct real_run *rr, struct zd_err *err)
 {
 	const struct run_opts *o = rr->o;
 	if (o->board != NULL) {
-		int rc = zd_board_load(o->board, o->platform_dir, &rr->board,
-				       err);
-		snprintf(rr->board_how, sizeof(rr->board_how), "named by "
+		int rc =
+		    zd_board_load(o->board, o->platform_dir, &rr->board, err);
+		snprintf(rr->board_how, sizeof(rr->board_how),
+			 "named by "
 			 "--board");
 		return rc;
 	}
@@ -303,7 +316,8 @@ static int find_board(struct real_run *rr, struct zd_err *err)
 		return 0;
 	}
 	if (run_is_learned(o))
-		return zd_bad_input(err, "which board is this? %s; give --board "
+		return zd_bad_input(err,
+				    "which board is this? %s; give --board "
 				    "NAME (see `zdvfs platforms`) or a "
 				    "governor with --policy",
 				    why);
@@ -360,8 +374,10 @@ static void plan_choice(struct real_run *rr, const struct run_choice *ch,
 			t->selected = true;
 			t->khz = ch->machine.khz[d];
 		} else {
-			note(rr->not_controlled, "%s is in no cluster of %s: "
-			     "left as it is", info->domains[d].name,
+			note(rr->not_controlled,
+			     "%s is in no cluster of %s: "
+			     "left as it is",
+			     info->domains[d].name,
 			     rr->board ? rr->board->name : "the board");
 		}
 	}
@@ -372,7 +388,8 @@ static void plan_choice(struct real_run *rr, const struct run_choice *ch,
 		for (int d = 0; d < info->ndomains; d++)
 			found = found || rr->ctx.map.cluster[d] == c;
 		if (!found && info->ndomains > 0)
-			note(rr->not_controlled, "cluster %s has no cpufreq "
+			note(rr->not_controlled,
+			     "cluster %s has no cpufreq "
 			     "policy here: its frequency not set",
 			     rr->board->clusters[c].name);
 	}
@@ -413,8 +430,10 @@ static int apply_plan(struct real_run *rr, const struct zd_launch_plan *plan,
 	}
 	if (rc == -EBUSY || err->exit == ZD_EXIT_USAGE || rr->p->changing)
 		return rc;
-	note(rr->not_controlled, "frequencies not set: %s (nothing was left "
-	     "changed)", err->msg);
+	note(rr->not_controlled,
+	     "frequencies not set: %s (nothing was left "
+	     "changed)",
+	     err->msg);
 	zd_err_clear(err);
 	return 0;
 }
@@ -423,9 +442,10 @@ static int apply_plan(struct real_run *rr, const struct zd_launch_plan *plan,
 static int energy_source(const struct real_run *rr, const struct zd_meter *m)
 {
 	if (rr->board != NULL)
-		return rr->ctx.map.energy >= 0 && m->energy[rr->ctx.map.energy].valid
-			       ? rr->ctx.map.energy
-			       : -1;
+		return rr->ctx.map.energy >= 0 &&
+			m->energy[rr->ctx.map.energy].valid
+		    ? rr->ctx.map.energy
+		    : -1;
 	for (int i = 0; i < rr->p->info.nenergy; i++)
 		if (m->energy[i].valid)
 			return i;
@@ -453,26 +473,27 @@ static json_t *measured_json(struct real_run *rr, const struct zd_meter *m,
 	} else {
 		note(rr->not_controlled, "energy not measured (%s)",
 		     info->nenergy == 0 ? "no sensor"
-		     : b && rr->ctx.map.energy < 0
-			     ? "none of the board's rails is here"
-			     : "the sensor could not be read");
+			 : b && rr->ctx.map.energy < 0
+			 ? "none of the board's rails is here"
+			 : "the sensor could not be read");
 	}
 	json_t *zones = json_array();
 	for (int i = 0; i < info->nzones; i++) {
 		if (!m->zones[i].valid)
 			continue;
 		double peak = m->zones[i].peak_mc / 1000.0;
-		json_array_append_new(
-			zones, json_pack("{s:s, s:f, s:f, s:f}", "name",
-					 info->zones[i].type, "start_c",
-					 m->zones[i].start_mc / 1000.0, "peak_c",
-					 peak, "final_c",
-					 m->zones[i].last_mc / 1000.0));
+		json_array_append_new(zones,
+				      json_pack("{s:s, s:f, s:f, s:f}", "name",
+						info->zones[i].type, "start_c",
+						m->zones[i].start_mc / 1000.0,
+						"peak_c", peak, "final_c",
+						m->zones[i].last_mc / 1000.0));
 		if (b == NULL && peak > out->hottest_c)
 			out->hottest_c = peak;
 	}
 	if (info->nzones == 0)
-		note(rr->not_controlled, "temperature not measured (no thermal "
+		note(rr->not_controlled,
+		     "temperature not measured (no thermal "
 		     "zone)");
 	for (int z = 0; b != NULL && z < b->nzones; z++) {
 		int i = rr->ctx.map.zone[z];
@@ -489,15 +510,12 @@ static json_t *measured_json(struct real_run *rr, const struct zd_meter *m,
 			out->hottest_c = out->peak_c[z];
 	}
 	out->nzones = b != NULL ? b->nzones : 0;
-	json_t *j = json_pack("{s:f, s:o, s:o, s:o, s:o}", "makespan_s",
-			      wall_s, "energy_j",
-			      src >= 0 ? json_real(out->energy_j) : json_null(),
-			      "avg_power_w",
-			      src >= 0 ? json_real(out->avg_power_w) : json_null(),
-			      "hottest_c",
-			      out->hottest_c > -273 ? json_real(out->hottest_c)
-						    : json_null(),
-			      "zones", zones);
+	json_t *j = json_pack(
+	    "{s:f, s:o, s:o, s:o, s:o}", "makespan_s", wall_s, "energy_j",
+	    src >= 0 ? json_real(out->energy_j) : json_null(), "avg_power_w",
+	    src >= 0 ? json_real(out->avg_power_w) : json_null(), "hottest_c",
+	    out->hottest_c > -273 ? json_real(out->hottest_c) : json_null(),
+	    "zones", zones);
 	if (src >= 0)
 		json_object_set_new(j, "energy_source",
 				    json_string(info->energy[src].name));
@@ -534,22 +552,23 @@ static json_t *report_json(struct real_run *rr,
 	json_t *cmd = json_array();
 	for (char **a = rr->o->argv; *a; a++)
 		json_array_append_new(cmd, json_string(*a));
-	json_t *r = json_pack(
-		"{s:o, s:s, s:s?, s:s, s:s, s:o, s:i, s:o, s:O, s:O}",
-		"command", cmd, "program", rr->ctx.prog.name, "board",
-		rr->board ? rr->board->name : NULL, "board_found", rr->board_how,
-		"policy", rr->o->policy, "decision",
-		run_choice_json(&rr->ctx, &rr->choice), "exit_status",
-		res->child.exit_code, "measured", measured, "controlled",
-		rr->controlled, "not_controlled", rr->not_controlled);
+	json_t *r =
+	    json_pack("{s:o, s:s, s:s?, s:s, s:s, s:o, s:i, s:o, s:O, s:O}",
+		      "command", cmd, "program", rr->ctx.prog.name, "board",
+		      rr->board ? rr->board->name : NULL, "board_found",
+		      rr->board_how, "policy", rr->o->policy, "decision",
+		      run_choice_json(&rr->ctx, &rr->choice), "exit_status",
+		      res->child.exit_code, "measured", measured, "controlled",
+		      rr->controlled, "not_controlled", rr->not_controlled);
 	if (res->child.term_signal)
 		json_object_set_new(r, "signal",
 				    json_integer(res->child.term_signal));
 	json_object_set_new(r, "run_id",
 			    run_id ? json_integer(run_id) : json_null());
-	json_object_set_new(r, "db", rr->ctx.store && run_id
-					     ? json_string(zd_store_path(rr->ctx.store))
-					     : json_null());
+	json_object_set_new(r, "db",
+			    rr->ctx.store && run_id
+				? json_string(zd_store_path(rr->ctx.store))
+				: json_null());
 	json_object_set_new(r, "learnt", json_boolean(learnt));
 	json_object_set_new(r, "not_stored",
 			    why_not ? json_string(why_not) : json_null());
@@ -564,7 +583,7 @@ static void print_list(FILE *out, const char *title, json_t *list)
 		return;
 	fprintf(out, "  %s: ", title);
 	json_array_foreach(list, i, v)
-		fprintf(out, "%s%s", i ? "; " : "", json_string_value(v));
+	    fprintf(out, "%s%s", i ? "; " : "", json_string_value(v));
 	fprintf(out, "\n");
 }
 
@@ -590,20 +609,21 @@ static void print_report(FILE *out, json_t *r)
 	run_print_table(out, d, false);
 	print_list(out, "controlled", json_object_get(r, "controlled"));
 	print_list(out, "not controlled", json_object_get(r, "not_controlled"));
-	fprintf(out, "  exit status %lld; ",
-		(long long)json_integer_value(json_object_get(r, "exit_status")));
+	fprintf(
+	    out, "  exit status %lld; ",
+	    (long long)json_integer_value(json_object_get(r, "exit_status")));
 	cli_print_outcome(out, json_object_get(r, "measured"),
 			  json_object_get(d, "predicted"));
 	fprintf(out, "\n");
 	size_t i;
 	json_t *z;
-	json_array_foreach(json_object_get(json_object_get(r, "measured"),
-					   "zones"), i, z)
-		fprintf(out, "    %-16s peak %.1f °C (start %.1f, end %.1f)\n",
-			json_string_value(json_object_get(z, "name")),
-			json_number_value(json_object_get(z, "peak_c")),
-			json_number_value(json_object_get(z, "start_c")),
-			json_number_value(json_object_get(z, "final_c")));
+	json_array_foreach(
+	    json_object_get(json_object_get(r, "measured"), "zones"), i, z)
+	    fprintf(out, "    %-16s peak %.1f °C (start %.1f, end %.1f)\n",
+		    json_string_value(json_object_get(z, "name")),
+		    json_number_value(json_object_get(z, "peak_c")),
+		    json_number_value(json_object_get(z, "start_c")),
+		    json_number_value(json_object_get(z, "final_c")));
 	json_t *id = json_object_get(r, "run_id");
 	if (json_is_integer(id))
 		fprintf(out, "  stored: run %lld in %s%s\n",
@@ -624,8 +644,8 @@ static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
 	struct zd_outcome outcome;
 	bool complete, learnt = false;
 	int64_t run_id = 0;
-	json_t *measured = measured_json(rr, meter, res->child.wall_s, &outcome,
-					 &complete);
+	json_t *measured =
+	    measured_json(rr, meter, res->child.wall_s, &outcome, &complete);
 	const char *why_not = not_storable(rr, &res->child, complete);
 	int status = 0;
 	if (why_not == NULL &&
@@ -634,12 +654,12 @@ static int finish_real(struct real_run *rr, const struct zd_launch_result *res,
 		status = cli_error("run", &err);
 		why_not = "storing failed";
 	}
-	json_t *report = report_json(rr, res, measured, run_id, learnt,
-				     why_not);
+	json_t *report =
+	    report_json(rr, res, measured, run_id, learnt, why_not);
 	int wrc = 1;
 	if (report)
-		wrc = cli_write_report("run", rr->o->output, rr->o->json, report,
-				       print_report);
+		wrc = cli_write_report("run", rr->o->output, rr->o->json,
+				       report, print_report);
 	json_decref(report);
 	return status ? status : wrc;
 }
@@ -675,15 +695,19 @@ static int check_swept(struct real_run *rr, const char *action,
 		       struct zd_err *err)
 {
 	if (zd_signals_pending())
-		return zd_fail(err, EINTR, "%s: interrupted at %s; the "
+		return zd_fail(err, EINTR,
+			       "%s: interrupted at %s; the "
 			       "decisions measured so far are stored",
 			       rr->sweeper, action);
 	if (!res->child.started || res->child.exit_code != 0)
-		return zd_fail(err, ECHILD, "%s: %s failed under %s (exit "
-			       "status %d): the sweep stops", rr->sweeper,
-			       rr->o->argv[0], action, res->child.exit_code);
+		return zd_fail(err, ECHILD,
+			       "%s: %s failed under %s (exit "
+			       "status %d): the sweep stops",
+			       rr->sweeper, rr->o->argv[0], action,
+			       res->child.exit_code);
 	if (!complete)
-		return zd_fail(err, ENODATA, "%s: %s under %s: %s; the sweep "
+		return zd_fail(err, ENODATA,
+			       "%s: %s under %s: %s; the sweep "
 			       "compares decisions by energy and heat",
 			       rr->sweeper, rr->o->argv[0], action,
 			       first_note(rr->not_controlled,
@@ -705,24 +729,26 @@ static int sweep_one(struct real_run *rr, const struct run_choice *ch,
 	plan_choice(rr, ch, &plan);
 	int rc = apply_plan(rr, &plan, &applied, err);
 	if (rc == 0 && !applied)
-		rc = zd_fail(err, EPERM, "%s: the frequencies of %s could not "
+		rc = zd_fail(err, EPERM,
+			     "%s: the frequencies of %s could not "
 			     "be set here (%s), so the sweep would not measure "
-			     "the decisions", rr->sweeper, action,
+			     "the decisions",
+			     rr->sweeper, action,
 			     first_note(rr->not_controlled, "no cpufreq"));
 	struct zd_meter *meter = rc == 0 ? calloc(1, sizeof(*meter)) : NULL;
 	if (rc == 0 && meter == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	if (rc == 0) {
-		rc = zd_launch_run(rr->p, &plan, rr->o->argv, rr->o->interval_ms,
-				   meter, &res, err);
+		rc = zd_launch_run(rr->p, &plan, rr->o->argv,
+				   rr->o->interval_ms, meter, &res, err);
 		if (res.restore_rc != 0) {
 			*err = res.restore_err; /* what stays changed first */
 			rc = -1;
 		}
 	}
 	if (rc == 0) {
-		json_decref(measured_json(rr, meter, res.child.wall_s, o,
-					  &complete));
+		json_decref(
+		    measured_json(rr, meter, res.child.wall_s, o, &complete));
 		rc = check_swept(rr, action, &res, complete, err);
 	}
 	free(meter);
@@ -770,10 +796,11 @@ static int sweep_measure(void *arg, const struct zd_decision *board_dec,
 	if (rc == 0)
 		rc = store_swept(rr, &ch, start_mc, o, err);
 	if (rc == 0)
-		fprintf(stderr, "zdvfs run: table: %d/%d %s: makespan %.3f s, "
-			"energy %.3f J, hottest %.1f °C\n", ++rr->swept,
-			rr->ctx.space.count, action, o->makespan_s, o->energy_j,
-			o->hottest_c);
+		fprintf(stderr,
+			"zdvfs run: table: %d/%d %s: makespan %.3f s, "
+			"energy %.3f J, hottest %.1f °C\n",
+			++rr->swept, rr->ctx.space.count, action, o->makespan_s,
+			o->energy_j, o->hottest_c);
 	return rc;
 }
 
@@ -781,10 +808,12 @@ int run_measure_real(const struct run_real_target *t,
 		     const struct zd_decision *board_dec, int *start_mc,
 		     struct zd_outcome *o, struct zd_err *err)
 {
-	struct run_opts opts = {.policy = t->sweeper, .argv = t->argv,
+	struct run_opts opts = {.policy = t->sweeper,
+				.argv = t->argv,
 				.interval_ms = t->interval_ms};
 	/* the board is only read here; real_run owns it in `zdvfs run` */
-	struct real_run rr = {.o = &opts, .p = t->p,
+	struct real_run rr = {.o = &opts,
+			      .p = t->p,
 			      .board = (struct zd_board *)t->board,
 			      .sweeper = t->sweeper,
 			      .controlled = json_array(),
@@ -811,15 +840,18 @@ static int check_sweep(struct real_run *rr, struct zd_err *err)
 	if (strcmp(rr->o->policy, "table") != 0)
 		return 0;
 	if (!rr->o->yes_sweep)
-		return zd_bad_input(err, "policy table runs %s once under each "
-				    "of the %d decisions of %s before deciding, "
-				    "which takes hours on a real board: give "
-				    "--yes-sweep to do so (or try it on the "
-				    "simulator: --board sim:%s --workload NAME)",
-				    rr->o->argv[0], s->count, rr->board->name,
-				    rr->board->name);
-	fprintf(stderr, "zdvfs run: table: sweeping %d decisions of %s, one "
-		"run of %s each\n", s->count, rr->board->name, rr->o->argv[0]);
+		return zd_bad_input(
+		    err,
+		    "policy table runs %s once under each "
+		    "of the %d decisions of %s before deciding, "
+		    "which takes hours on a real board: give "
+		    "--yes-sweep to do so (or try it on the "
+		    "simulator: --board sim:%s --workload NAME)",
+		    rr->o->argv[0], s->count, rr->board->name, rr->board->name);
+	fprintf(stderr,
+		"zdvfs run: table: sweeping %d decisions of %s, one "
+		"run of %s each\n",
+		s->count, rr->board->name, rr->o->argv[0]);
 	return 0;
 }
 
@@ -838,9 +870,9 @@ static int run_program(struct real_run *rr)
 	char name[64];
 	cli_program_name(rr->o->argv[0], name, sizeof(name));
 	if (rc == 0)
-		rc = run_ctx_open(&rr->ctx, rr->o->program ? rr->o->program : name,
-				  rr->o->sources, rr->o->nsources, &rr->o->src,
-				  &err);
+		rc = run_ctx_open(
+		    &rr->ctx, rr->o->program ? rr->o->program : name,
+		    rr->o->sources, rr->o->nsources, &rr->o->src, &err);
 	if (rc == 0 && rr->board != NULL) {
 		check_board_fits(rr);
 		rc = check_sweep(rr, &err);
@@ -879,10 +911,10 @@ static int run_real(const struct run_opts *o)
 	if (zd_signals_install(&err) != 0)
 		return cli_error("run", &err);
 	struct real_run rr = {
-		.o = o,
-		.sweeper = "table",
-		.controlled = json_array(),
-		.not_controlled = json_array(),
+	    .o = o,
+	    .sweeper = "table",
+	    .controlled = json_array(),
+	    .not_controlled = json_array(),
 	};
 	int rc;
 	if (zd_platform_open("linux", o->root, &rr.p, &err) != 0) {
@@ -906,8 +938,9 @@ int cmd_run(int argc, char **argv)
 	zd_learned_policies_register(); /* zerodvfs, qlearn, table by name */
 	int rc = parse_run_opts(argc, argv, &o);
 	if (rc == 0)
-		rc = strncmp(o.board ? o.board : "", "sim:", 4) == 0 ? run_sim(&o)
-								     : run_real(&o);
+		rc = strncmp(o.board ? o.board : "", "sim:", 4) == 0
+		    ? run_sim(&o)
+		    : run_real(&o);
 	else if (rc < 0)
 		rc = 0;
 	free(o.sources);

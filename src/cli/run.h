@@ -14,22 +14,22 @@
 #include "zdvfs/policy.h"
 
 struct run_opts {
-	const char *board;       /* NAME, or sim:NAME for the simulator */
-	const char *workload;    /* simulator only */
+	const char *board;    /* NAME, or sim:NAME for the simulator */
+	const char *workload; /* simulator only */
 	const char **sources;
 	int nsources;
 	struct cli_source_opts src; /* -I/-D/-U, --compile-commands, --strict */
 	const char *program;
-	const char *policy;      /* zerodvfs, qlearn, table or a governor */
+	const char *policy; /* zerodvfs, qlearn, table or a governor */
 	const char *db, *model, *root, *output;
 	const char *platform_dir, *workload_dir;
 	double guard_c;
 	bool no_learn, json;
-	bool yes_sweep;          /* table on a real board: run every decision */
-	bool no_explore;         /* --explore never */
+	bool yes_sweep;  /* table on a real board: run every decision */
+	bool no_explore; /* --explore never */
 	int runs, interval_ms;
 	uint64_t seed;
-	char **argv;             /* the program to run (real board) */
+	char **argv; /* the program to run (real board) */
 };
 
 /* How the table (and qlearn, for its references, on the simulator)
@@ -41,18 +41,18 @@ typedef int (*run_measure_fn)(void *ctx, const struct zd_decision *board_dec,
 /* What a run works with, on either kind of machine. */
 struct run_ctx {
 	const struct run_opts *o;
-	const struct zd_board *board;      /* NULL: unknown (governors only) */
-	struct zd_board_map map;           /* valid with a board */
-	bool board_fits;                   /* the machine is that board */
-	struct zd_action_space space;      /* valid with a board */
-	const struct zd_platform_info *info; /* the machine */
-	struct zd_cpuset usable;           /* CPUs a program may be given */
-	struct zd_store *store;            /* NULL: nothing is stored */
-	struct zd_engine *engine;          /* zerodvfs, qlearn */
-	struct zd_policy *learned;         /* zerodvfs, qlearn, table */
+	const struct zd_board *board; /* NULL: unknown (governors only) */
+	struct zd_board_map map;      /* valid with a board */
+	bool board_fits;              /* the machine is that board */
+	struct zd_action_space space; /* valid with a board */
+	const struct zd_platform_info *info;   /* the machine */
+	struct zd_cpuset usable;               /* CPUs a program may be given */
+	struct zd_store *store;                /* NULL: nothing is stored */
+	struct zd_engine *engine;              /* zerodvfs, qlearn */
+	struct zd_policy *learned;             /* zerodvfs, qlearn, table */
 	struct zd_policy_program learned_prog; /* what `learned` decides for */
 	struct cli_program prog;
-	const char *backend;               /* "linux" or "sim" */
+	const char *backend; /* "linux" or "sim" */
 	/* Set before run_ctx_open where the policy needs it (table; qlearn
 	 * on the simulator); NULL: measuring apart is not possible. */
 	run_measure_fn measure;
@@ -61,15 +61,15 @@ struct run_ctx {
 
 /* One decision, by a learned policy or a governor. */
 struct run_choice {
-	bool by_learned;               /* zerodvfs, qlearn or table */
-	bool by_engine;                /* zerodvfs or qlearn: learn from it */
-	struct zd_engine_decision ed;  /* by_engine: the engine's answer */
-	struct zd_policy *governor;    /* otherwise: the governor (owned) */
-	bool reactive;                 /* the governor moves frequencies */
-	struct zd_decision machine;    /* CPUs, kHz per machine domain */
-	bool has_action;               /* it is an action of the board */
+	bool by_learned;              /* zerodvfs, qlearn or table */
+	bool by_engine;               /* zerodvfs or qlearn: learn from it */
+	struct zd_engine_decision ed; /* by_engine: the engine's answer */
+	struct zd_policy *governor;   /* otherwise: the governor (owned) */
+	bool reactive;                /* the governor moves frequencies */
+	struct zd_decision machine;   /* CPUs, kHz per machine domain */
+	bool has_action;              /* it is an action of the board */
 	struct zd_action action;
-	struct zd_decision board_dec;  /* kHz per cluster, with has_action */
+	struct zd_decision board_dec; /* kHz per cluster, with has_action */
 };
 
 /* zerodvfs, qlearn and table: they need a board and decide once. */
@@ -79,22 +79,20 @@ bool run_is_learned(const struct run_opts *o);
 double run_limit_c(const struct zd_board *b, double guard_c);
 
 /* Decide for the next run; start_mc per board zone (NULL: ambient). */
-int run_choose(struct run_ctx *ctx, const int *start_mc,
-	       struct run_choice *ch, struct zd_err *err);
+int run_choose(struct run_ctx *ctx, const int *start_mc, struct run_choice *ch,
+	       struct zd_err *err);
 void run_choice_free(struct run_choice *ch);
 /* "  table: swept N decisions, M s of runs — ..." for a table's decision
  * (run_choice_json); nothing for the others. */
 void run_print_table(FILE *out, json_t *decision, bool simulated);
 /* {"policy", "action", "cpus", "clusters", "zero_shot", ...}. */
-json_t *run_choice_json(const struct run_ctx *ctx,
-			const struct run_choice *ch);
+json_t *run_choice_json(const struct run_ctx *ctx, const struct run_choice *ch);
 
 /* Store the run (and learn from it, unless --no-learn or no engine
  * decided); *run_id is the stored run's. */
-int run_record(struct run_ctx *ctx, const struct run_choice *ch,
-	       uint64_t seed, const int *start_mc,
-	       const struct zd_outcome *measured, int64_t *run_id,
-	       bool *learnt, struct zd_err *err);
+int run_record(struct run_ctx *ctx, const struct run_choice *ch, uint64_t seed,
+	       const int *start_mc, const struct zd_outcome *measured,
+	       int64_t *run_id, bool *learnt, struct zd_err *err);
 
 /* A run of decision `a` on `cpus` that no policy decision of this run
  * made (a real table sweep's), stored as policy `policy`. */
@@ -124,11 +122,11 @@ int run_sim(const struct run_opts *o);
 struct run_real_target {
 	struct zd_platform *p;
 	const struct zd_board *board;
-	const struct zd_board_map *map;      /* board to machine */
+	const struct zd_board_map *map; /* board to machine */
 	const struct zd_action_space *space;
-	char **argv;                         /* the program, run per decision */
-	int interval_ms;                     /* sampling period */
-	const char *sweeper;                 /* who asks, for messages */
+	char **argv;         /* the program, run per decision */
+	int interval_ms;     /* sampling period */
+	const char *sweeper; /* who asks, for messages */
 };
 
 /* Measure one decision in the board's terms with `zdvfs run`'s machinery:

@@ -11,8 +11,7 @@
 bool run_is_learned(const struct run_opts *o)
 {
 	return strcmp(o->policy, "zerodvfs") == 0 ||
-	       strcmp(o->policy, "qlearn") == 0 ||
-	       strcmp(o->policy, "table") == 0;
+	    strcmp(o->policy, "qlearn") == 0 || strcmp(o->policy, "table") == 0;
 }
 
 /* zerodvfs and qlearn: the agents' state is the program's code features */
@@ -46,7 +45,7 @@ static void usable_cpus(struct run_ctx *ctx)
  * makes (every usable core at the lowest level). */
 struct reference_runs {
 	const struct zd_action_space *space;
-	int top, lowest;                      /* action indices */
+	int top, lowest; /* action indices */
 	int ntop, nlowest;
 	double makespan_top_s, energy_lowest_j; /* sums */
 };
@@ -77,15 +76,17 @@ static int references_from_store(struct run_ctx *ctx, double *energy_ps_j,
 	zd_action_max(&ctx->space, &top);
 	zd_action_min(&ctx->space, &lowest);
 	struct reference_runs refs = {
-		.space = &ctx->space,
-		.top = zd_action_index(&ctx->space, &top),
-		.lowest = zd_action_index(&ctx->space, &lowest),
+	    .space = &ctx->space,
+	    .top = zd_action_index(&ctx->space, &top),
+	    .lowest = zd_action_index(&ctx->space, &lowest),
 	};
 	struct zd_run_query q = {
-		.board = ctx->board->name, .program = ctx->prog.name,
-		.backend = ctx->backend,
+	    .board = ctx->board->name,
+	    .program = ctx->prog.name,
+	    .backend = ctx->backend,
 	};
-	int rc = zd_store_foreach_run(ctx->store, &q, add_reference, &refs, err);
+	int rc =
+	    zd_store_foreach_run(ctx->store, &q, add_reference, &refs, err);
 	if (rc != 0)
 		return rc;
 	if (refs.ntop == 0 || refs.nlowest == 0) {
@@ -101,11 +102,13 @@ static int references_from_store(struct run_ctx *ctx, double *energy_ps_j,
 			 refs.nlowest ? "" : lowest_text,
 			 refs.nlowest ? "" : ")");
 		return zd_bad_input(
-			err, "policy qlearn rewards against the program's own "
-			"runs: %s lacks %s of '%s' on %s; run `zdvfs run "
-			"--policy performance` and `zdvfs run --policy powersave` "
-			"with it first", zd_store_path(ctx->store), missing,
-			ctx->prog.name, ctx->board->name);
+		    err,
+		    "policy qlearn rewards against the program's own "
+		    "runs: %s lacks %s of '%s' on %s; run `zdvfs run "
+		    "--policy performance` and `zdvfs run --policy powersave` "
+		    "with it first",
+		    zd_store_path(ctx->store), missing, ctx->prog.name,
+		    ctx->board->name);
 	}
 	*energy_ps_j = refs.energy_lowest_j / refs.nlowest;
 	*makespan_perf_s = refs.makespan_top_s / refs.ntop;
@@ -139,19 +142,20 @@ static int open_engine(struct run_ctx *ctx, struct zd_err *err)
 {
 	const struct run_opts *o = ctx->o;
 	struct cli_engine_opts eo = {
-		.model_path = o->model, .guard_c = o->guard_c, .seed = o->seed,
-		.qlearn = strcmp(o->policy, "qlearn") == 0,
-		.no_explore = o->no_explore,
+	    .model_path = o->model,
+	    .guard_c = o->guard_c,
+	    .seed = o->seed,
+	    .qlearn = strcmp(o->policy, "qlearn") == 0,
+	    .no_explore = o->no_explore,
 	};
-	int rc = cli_engine_open(ctx->board, ctx->store, &eo, &ctx->engine,
-				 err);
+	int rc =
+	    cli_engine_open(ctx->board, ctx->store, &eo, &ctx->engine, err);
 	if (rc != 0 || !eo.qlearn)
 		return rc;
 	double energy_ps_j = 0, makespan_perf_s = 0;
 	rc = strcmp(ctx->backend, "sim") == 0 && ctx->measure != NULL
-		     ? references_measured(ctx, &energy_ps_j, &makespan_perf_s, err)
-		     : references_from_store(ctx, &energy_ps_j, &makespan_perf_s,
-					     err);
+	    ? references_measured(ctx, &energy_ps_j, &makespan_perf_s, err)
+	    : references_from_store(ctx, &energy_ps_j, &makespan_perf_s, err);
 	if (rc == 0)
 		rc = zd_engine_set_reference(ctx->engine, ctx->prog.name,
 					     ctx->prog.features, energy_ps_j,
@@ -177,7 +181,8 @@ static int open_learned(struct run_ctx *ctx, struct zd_err *err)
 		return rc;
 	}
 	if (ctx->measure == NULL)
-		return zd_fail(err, EINVAL, "internal: policy table without a "
+		return zd_fail(err, EINVAL,
+			       "internal: policy table without a "
 			       "way to measure decisions");
 	p->space = &ctx->space;
 	p->measure = ctx->measure;
@@ -195,23 +200,27 @@ int run_ctx_open(struct run_ctx *ctx, const char *name,
 	int rc = 0;
 	ctx->usable = ctx->info->online;
 	if (b != NULL) {
-		if ((rc = zd_board_map_init(&ctx->map, b, ctx->info, err)) != 0 ||
+		if ((rc = zd_board_map_init(&ctx->map, b, ctx->info, err)) !=
+			0 ||
 		    (rc = zd_action_space_init(&ctx->space, b, err)) != 0 ||
 		    (rc = zd_store_open(o->db, &ctx->store, err)) != 0)
 			return rc;
-		ctx->board_fits = zd_board_map_fits(&ctx->map, b, ctx->info,
-						    NULL, 0);
+		ctx->board_fits =
+		    zd_board_map_fits(&ctx->map, b, ctx->info, NULL, 0);
 		usable_cpus(ctx);
 		if (zd_cpuset_count(&ctx->usable) == 0)
-			return zd_bad_input(err, "none of %s's usable CPUs is "
-					    "online here", b->name);
+			return zd_bad_input(err,
+					    "none of %s's usable CPUs is "
+					    "online here",
+					    b->name);
 	}
 	rc = cli_program_load(&ctx->prog, name, sources, nsources, so,
 			      ctx->store, "run", err);
 	if (rc != 0)
 		return rc;
 	if (needs_features(o) && ctx->prog.features == NULL)
-		return zd_bad_input(err, "policy %s decides from the program's "
+		return zd_bad_input(err,
+				    "policy %s decides from the program's "
 				    "code features: give --source FILE... (the "
 				    "store has none for '%s')",
 				    o->policy, ctx->prog.name);
@@ -279,8 +288,8 @@ static int choose_by_governor(struct run_ctx *ctx, struct run_choice *ch,
 		return rc;
 	/* in the board's terms only where the machine is the board */
 	if (ctx->board != NULL && ctx->board_fits &&
-	    zd_board_map_action(&ctx->map, &ctx->space, ctx->info,
-				&ch->machine, &ch->action)) {
+	    zd_board_map_action(&ctx->map, &ctx->space, ctx->info, &ch->machine,
+				&ch->action)) {
 		ch->has_action = true;
 		zd_action_decision(&ctx->space, &ch->action, NULL, 0,
 				   &ch->board_dec);
@@ -289,8 +298,8 @@ static int choose_by_governor(struct run_ctx *ctx, struct run_choice *ch,
 	return 0;
 }
 
-int run_choose(struct run_ctx *ctx, const int *start_mc,
-	       struct run_choice *ch, struct zd_err *err)
+int run_choose(struct run_ctx *ctx, const int *start_mc, struct run_choice *ch,
+	       struct zd_err *err)
 {
 	memset(ch, 0, sizeof(*ch));
 	return ctx->learned ? choose_by_learned(ctx, start_mc, ch, err)
@@ -322,22 +331,24 @@ json_t *run_choice_json(const struct run_ctx *ctx, const struct run_choice *ch)
 	if (ch->by_engine && zd_engine_model_free(ctx->engine)) {
 		/* qlearn: no model, so nothing predicted; why in its words */
 		json_object_set_new(j, "predicted", json_null());
-		json_object_set_new(j, "why", json_string(
+		json_object_set_new(
+		    j, "why",
+		    json_string(
 			"the agents without a model (model-free Q-learning), "
 			"exploring"));
 	}
 	if (ch->by_engine)
 		return j;
-	const struct zd_policy *pol = ch->by_learned ? ctx->learned
-						     : ch->governor;
+	const struct zd_policy *pol =
+	    ch->by_learned ? ctx->learned : ch->governor;
 	json_object_set_new(j, "zero_shot", json_null());
 	json_object_set_new(j, "why", json_string(pol->ops->summary));
 	if (ch->by_learned) /* the table: what its sweep took */
-		json_object_set_new(
-			j, "table",
-			json_pack("{s:i, s:f}", "decisions",
-				  ctx->learned_prog.table_runs, "sweep_s",
-				  ctx->learned_prog.table_cost_s));
+		json_object_set_new(j, "table",
+				    json_pack("{s:i, s:f}", "decisions",
+					      ctx->learned_prog.table_runs,
+					      "sweep_s",
+					      ctx->learned_prog.table_cost_s));
 	return j;
 }
 
@@ -350,8 +361,8 @@ void run_print_table(FILE *out, json_t *decision, bool simulated)
 		(long long)json_integer_value(json_object_get(t, "decisions")),
 		json_number_value(json_object_get(t, "sweep_s")),
 		simulated
-			? "what profiling this program would take on the board"
-			: "what profiling this program took");
+		    ? "what profiling this program would take on the board"
+		    : "what profiling this program took");
 }
 
 static int to_mc(double c)
@@ -426,15 +437,15 @@ bool run_action_of(const struct zd_action_space *s,
 	return zd_action_index(s, a) >= 0;
 }
 
-int run_record(struct run_ctx *ctx, const struct run_choice *ch,
-	       uint64_t seed, const int *start_mc,
-	       const struct zd_outcome *measured, int64_t *run_id,
-	       bool *learnt, struct zd_err *err)
+int run_record(struct run_ctx *ctx, const struct run_choice *ch, uint64_t seed,
+	       const int *start_mc, const struct zd_outcome *measured,
+	       int64_t *run_id, bool *learnt, struct zd_err *err)
 {
 	*run_id = 0;
 	*learnt = false;
 	if (ctx->store == NULL || !ch->has_action)
-		return zd_fail(err, EINVAL, "internal: nothing to store into "
+		return zd_fail(err, EINVAL,
+			       "internal: nothing to store into "
 			       "or no action to store");
 	if (!ch->by_engine || ctx->o->no_learn)
 		return add_run(ctx, ch, seed, start_mc, measured, run_id, err);

@@ -24,8 +24,10 @@ static int workload_sources(const struct run_opts *o,
 	const struct zd_workload_info *w = zd_manifest_find(m, o->workload);
 	if (w == NULL) {
 		zd_manifest_free(m);
-		return zd_bad_input(err, "no workload '%s' in the manifest (see "
-				    "`zdvfs workloads`)", o->workload);
+		return zd_bad_input(err,
+				    "no workload '%s' in the manifest (see "
+				    "`zdvfs workloads`)",
+				    o->workload);
 	}
 	zd_workload_sources(o->workload_dir, w, ws);
 	zd_manifest_free(m);
@@ -34,17 +36,17 @@ static int workload_sources(const struct run_opts *o,
 
 /* A decision in the machine's terms as a policy the simulator runs: the
  * governor itself, or userspace at the decided frequencies. */
-static int choice_policy(const struct run_ctx *ctx,
-			 const struct run_choice *ch, struct zd_policy **own,
-			 struct zd_policy **pol, struct zd_err *err)
+static int choice_policy(const struct run_ctx *ctx, const struct run_choice *ch,
+			 struct zd_policy **own, struct zd_policy **pol,
+			 struct zd_err *err)
 {
 	*own = NULL;
 	if (ch->governor != NULL) {
 		*pol = ch->governor;
 		return 0;
 	}
-	int rc = zd_policy_new("userspace", ctx->info, &ch->machine.cpus, own,
-			       err);
+	int rc =
+	    zd_policy_new("userspace", ctx->info, &ch->machine.cpus, own, err);
 	if (rc == 0) {
 		memcpy((*own)->fixed_khz, ch->machine.khz,
 		       sizeof(ch->machine.khz));
@@ -81,7 +83,7 @@ static int measure_apart(void *arg, const struct zd_decision *d,
 static bool measures_apart(const struct run_opts *o)
 {
 	return strcmp(o->policy, "table") == 0 ||
-	       strcmp(o->policy, "qlearn") == 0;
+	    strcmp(o->policy, "qlearn") == 0;
 }
 
 /* The same board and seed as the runs' simulator. */
@@ -97,8 +99,7 @@ static int open_side_sim(const struct run_opts *o, const char *board,
 	return rc;
 }
 
-static void print_run(FILE *out, const struct run_ctx *ctx, int run,
-		      json_t *j)
+static void print_run(FILE *out, const struct run_ctx *ctx, int run, json_t *j)
 {
 	json_t *d = json_object_get(j, "decision");
 	fprintf(out, "run %d: %s on %s (simulated), policy %s\n", run,
@@ -146,8 +147,8 @@ static int one_run(struct run_ctx *ctx, struct zd_sim *sim,
 		rc = choice_policy(ctx, &ch, &own, &pol, err);
 	if (rc == 0)
 		rc = zd_sim_run(sim, w, pol, &res, NULL, NULL, err);
-	const char *why_not = ch.has_action ? NULL
-				: "a reactive governor is no single decision";
+	const char *why_not =
+	    ch.has_action ? NULL : "a reactive governor is no single decision";
 	if (rc == 0 && why_not == NULL) {
 		zd_outcome_from_sim(&res, &outcome);
 		rc = run_record(ctx, &ch, ctx->o->seed, start_mc, &outcome,
@@ -159,11 +160,13 @@ static int one_run(struct run_ctx *ctx, struct zd_sim *sim,
 		*out = json_pack("{s:i, s:o, s:o}", "run", run, "decision",
 				 run_choice_json(ctx, &ch), "measured",
 				 cli_outcome_json(ctx->board, &outcome, true));
-		json_object_set_new(*out, "run_id", run_id ? json_integer(run_id)
-							   : json_null());
+		json_object_set_new(*out, "run_id",
+				    run_id ? json_integer(run_id)
+					   : json_null());
 		json_object_set_new(*out, "learnt", json_boolean(learnt));
-		json_object_set_new(*out, "not_stored", why_not
-					  ? json_string(why_not) : json_null());
+		json_object_set_new(*out, "not_stored",
+				    why_not ? json_string(why_not)
+					    : json_null());
 	}
 	zd_policy_free(own);
 	run_choice_free(&ch);
@@ -187,11 +190,11 @@ static int run_all(struct run_ctx *ctx, struct zd_sim *sim,
 	if (rc == 0 && ctx->o->json) {
 		json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:O}", "program",
 				      ctx->prog.name, "board", ctx->board->name,
-				      "backend", "sim", "policy", ctx->o->policy,
-				      "runs", runs);
-		char *text = r ? json_dumps(r, JSON_INDENT(2) |
-						       JSON_PRESERVE_ORDER)
-			       : NULL;
+				      "backend", "sim", "policy",
+				      ctx->o->policy, "runs", runs);
+		char *text = r
+		    ? json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+		    : NULL;
 		if (text == NULL)
 			rc = zd_fail(err, ENOMEM, "out of memory");
 		else
@@ -234,14 +237,13 @@ int run_sim(const struct run_opts *o)
 		ctx.board = zd_sim_board(sim);
 		ctx.info = zd_sim_info(sim);
 		rc = o->nsources
-			     ? run_ctx_open(&ctx, o->program ? o->program
-							     : o->workload,
-					    o->sources, o->nsources, &o->src, &err)
-			     : run_ctx_open(&ctx, o->program ? o->program
-							     : o->workload,
-					    ws.files, ws.nfiles, &o->src, &err);
+		    ? run_ctx_open(&ctx, o->program ? o->program : o->workload,
+				   o->sources, o->nsources, &o->src, &err)
+		    : run_ctx_open(&ctx, o->program ? o->program : o->workload,
+				   ws.files, ws.nfiles, &o->src, &err);
 	}
-	if (rc == 0 && o->output != NULL && (out = fopen(o->output, "we")) == NULL)
+	if (rc == 0 && o->output != NULL &&
+	    (out = fopen(o->output, "we")) == NULL)
 		rc = zd_fail(&err, errno, "cannot write report %s: %s",
 			     o->output, strerror(errno));
 	if (rc == 0)

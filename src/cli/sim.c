@@ -12,42 +12,46 @@
 #include "zdvfs/workload.h"
 
 static const char sim_usage[] =
-	"usage: zdvfs sim --board NAME --workload NAME [--cores N | --cpus LIST]\n"
-	"                 [--freq F | --level I] [--governor G] [--runs N]\n"
-	"                 [--seed S] [--noise R] [--start cold|idle] [--ambient C]\n"
-	"                 [--json] [--trace FILE.csv]\n\n"
-	"Runs the measured profile of a workload (workloads/profiles/BOARD/) on a\n"
-	"simulated board (platforms/BOARD.json) and reports makespan, energy,\n"
-	"average power, peak and final temperature per zone, and time throttled.\n"
-	"Energy is given for the board input and the CPU rail (the clusters).\n\n"
-	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-	"  --workload NAME   see `zdvfs workloads`\n"
-	"  --cores N         the N fastest usable cores (default: all but the\n"
-	"                    board's reserved ones)\n"
-	"  --cpus LIST       exactly these CPUs, like 1,3-5\n"
-	"  --freq C=F,...    per cluster (its name or number, as `zdvfs platforms\n"
-	"                    show` lists them): a cluster not named runs at its\n"
-	"                    highest level; --level C=I,... likewise\n"
-	"  --freq F          every cluster at the level nearest F (1.4GHz, 1400MHz,\n"
-	"                    1400000; more than 10 % outside the board's levels\n"
-	"                    is refused); implies --governor userspace\n"
-	"  --level I         every cluster at level I (0 = lowest; clamped to each\n"
-	"                    cluster's top); implies --governor userspace\n"
-	"  --governor G      performance, powersave, userspace, ondemand,\n"
-	"                    conservative, schedutil (default: the board's)\n"
-	"  --runs N          N consecutive runs; heat carries over (default 1)\n"
-	"  --seed S          seed of the measurement noise (default 1)\n"
-	"  --noise R         relative noise on time and power (default 0)\n"
-	"  --start S         cold: the board at ambient (default); idle: at its\n"
-	"                    idle temperature (idled until settled)\n"
-	"  --ambient C       ambient temperature in °C (default: the board's)\n"
-	"  --json            machine-readable output\n"
-	"  --trace FILE.csv  time series: t, progress, power, frequencies, temps\n"
-	"  --platform-dir DIR, --workload-dir DIR  where boards and workloads are\n";
+    "usage: zdvfs sim --board NAME --workload NAME [--cores N | --cpus LIST]\n"
+    "                 [--freq F | --level I] [--governor G] [--runs N]\n"
+    "                 [--seed S] [--noise R] [--start cold|idle] [--ambient "
+    "C]\n"
+    "                 [--json] [--trace FILE.csv]\n\n"
+    "Runs the measured profile of a workload (workloads/profiles/BOARD/) on a\n"
+    "simulated board (platforms/BOARD.json) and reports makespan, energy,\n"
+    "average power, peak and final temperature per zone, and time throttled.\n"
+    "Energy is given for the board input and the CPU rail (the clusters).\n\n"
+    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+    "  --workload NAME   see `zdvfs workloads`\n"
+    "  --cores N         the N fastest usable cores (default: all but the\n"
+    "                    board's reserved ones)\n"
+    "  --cpus LIST       exactly these CPUs, like 1,3-5\n"
+    "  --freq C=F,...    per cluster (its name or number, as `zdvfs platforms\n"
+    "                    show` lists them): a cluster not named runs at its\n"
+    "                    highest level; --level C=I,... likewise\n"
+    "  --freq F          every cluster at the level nearest F (1.4GHz, "
+    "1400MHz,\n"
+    "                    1400000; more than 10 % outside the board's levels\n"
+    "                    is refused); implies --governor userspace\n"
+    "  --level I         every cluster at level I (0 = lowest; clamped to "
+    "each\n"
+    "                    cluster's top); implies --governor userspace\n"
+    "  --governor G      performance, powersave, userspace, ondemand,\n"
+    "                    conservative, schedutil (default: the board's)\n"
+    "  --runs N          N consecutive runs; heat carries over (default 1)\n"
+    "  --seed S          seed of the measurement noise (default 1)\n"
+    "  --noise R         relative noise on time and power (default 0)\n"
+    "  --start S         cold: the board at ambient (default); idle: at its\n"
+    "                    idle temperature (idled until settled)\n"
+    "  --ambient C       ambient temperature in °C (default: the board's)\n"
+    "  --json            machine-readable output\n"
+    "  --trace FILE.csv  time series: t, progress, power, frequencies, temps\n"
+    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
+    "are\n";
 
 struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
-	const char *level_arg;   /* I, or C=I,... per cluster */
+	const char *level_arg; /* I, or C=I,... per cluster */
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
 	bool start_idle;
@@ -60,24 +64,24 @@ struct sim_opts {
 static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 {
 	static const struct option options[] = {
-		{"board", required_argument, NULL, 'b'},
-		{"workload", required_argument, NULL, 'w'},
-		{"cores", required_argument, NULL, 'n'},
-		{"cpus", required_argument, NULL, 'c'},
-		{"freq", required_argument, NULL, 'f'},
-		{"level", required_argument, NULL, 'l'},
-		{"governor", required_argument, NULL, 'g'},
-		{"runs", required_argument, NULL, 'r'},
-		{"seed", required_argument, NULL, 's'},
-		{"noise", required_argument, NULL, 'z'},
-		{"json", no_argument, NULL, 'j'},
-		{"start", required_argument, NULL, 'S'},
-		{"ambient", required_argument, NULL, 'A'},
-		{"trace", required_argument, NULL, 't'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"workload-dir", required_argument, NULL, 'W'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"board", required_argument, NULL, 'b'},
+	    {"workload", required_argument, NULL, 'w'},
+	    {"cores", required_argument, NULL, 'n'},
+	    {"cpus", required_argument, NULL, 'c'},
+	    {"freq", required_argument, NULL, 'f'},
+	    {"level", required_argument, NULL, 'l'},
+	    {"governor", required_argument, NULL, 'g'},
+	    {"runs", required_argument, NULL, 'r'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"noise", required_argument, NULL, 'z'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"start", required_argument, NULL, 'S'},
+	    {"ambient", required_argument, NULL, 'A'},
+	    {"trace", required_argument, NULL, 't'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->level = -1;
@@ -88,16 +92,18 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	long v;
 	char *end;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->board = optarg; break;
 		case 'w': o->workload = optarg; break;
 		case 'c': o->cpus = optarg; break;
 		case 'f':
 			if (o->freq != NULL)
-				rc = cli_usage_error("sim", "--freq given twice "
-							    "(one --freq C=F,... "
-							    "sets several clusters)");
+				rc = cli_usage_error("sim",
+						     "--freq given twice "
+						     "(one --freq C=F,... "
+						     "sets several clusters)");
 			o->freq = optarg;
 			break;
 		case 'g': o->governor = optarg; break;
@@ -106,15 +112,16 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		case 'P': o->platform_dir = optarg; break;
 		case 'W': o->workload_dir = optarg; break;
 		case 'n':
-			if ((rc = cli_parse_long("sim", "--cores", optarg,
-						1, ZD_MAX_CPUS, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--cores", optarg, 1,
+						 ZD_MAX_CPUS, &v)) == 0)
 				o->cores = (int)v;
 			break;
 		case 'l':
 			if (o->level_arg != NULL)
-				rc = cli_usage_error("sim", "--level given twice "
-							    "(one --level C=I,... "
-							    "sets several clusters)");
+				rc = cli_usage_error("sim",
+						     "--level given twice "
+						     "(one --level C=I,... "
+						     "sets several clusters)");
 			else if (strchr(optarg, '=') != NULL)
 				o->level = 0; /* per cluster: make_policy */
 			else if ((rc = cli_parse_long("sim", "--level", optarg,
@@ -123,37 +130,40 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 			o->level_arg = optarg;
 			break;
 		case 'r':
-			if ((rc = cli_parse_long("sim", "--runs", optarg,
-						1, 100000, &v)) == 0)
+			if ((rc = cli_parse_long("sim", "--runs", optarg, 1,
+						 100000, &v)) == 0)
 				o->runs = (int)v;
 			break;
-		case 's':
-			rc = cli_parse_seed("sim", optarg, &o->seed);
-			break;
+		case 's': rc = cli_parse_seed("sim", optarg, &o->seed); break;
 		case 'z':
 			o->noise = strtod(optarg, &end);
 			if (*end != '\0' || !(o->noise >= 0 && o->noise <= 0.5))
-				rc = cli_usage_error("sim", "--noise '%s' is not "
-							    "0..0.5", optarg);
+				rc = cli_usage_error("sim",
+						     "--noise '%s' is not "
+						     "0..0.5",
+						     optarg);
 			break;
 		case 'S':
-			if (strcmp(optarg, "idle") == 0 || strcmp(optarg, "cold") == 0)
+			if (strcmp(optarg, "idle") == 0 ||
+			    strcmp(optarg, "cold") == 0)
 				o->start_idle = strcmp(optarg, "idle") == 0;
 			else
-				rc = cli_usage_error("sim", "--start '%s' is not cold "
-							    "or idle", optarg);
+				rc = cli_usage_error("sim",
+						     "--start '%s' is not cold "
+						     "or idle",
+						     optarg);
 			break;
 		case 'A':
 			o->ambient_c = strtod(optarg, &end);
-			if (*end != '\0' || !(o->ambient_c >= -20 && o->ambient_c <= 60))
-				rc = cli_usage_error("sim", "--ambient '%s' is not "
-							    "-20..60 °C", optarg);
+			if (*end != '\0' ||
+			    !(o->ambient_c >= -20 && o->ambient_c <= 60))
+				rc = cli_usage_error("sim",
+						     "--ambient '%s' is not "
+						     "-20..60 °C",
+						     optarg);
 			break;
-		case 'h':
-			fputs(sim_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("sim", "bad option");
+		case 'h': fputs(sim_usage, stdout); return -1;
+		default: return cli_usage_error("sim", "bad option");
 		}
 	}
 	if (rc != 0)
@@ -162,15 +172,19 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		return cli_usage_error("sim", "unexpected argument '%s'",
 				       argv[optind]);
 	if (o->board == NULL || o->workload == NULL)
-		return cli_usage_error("sim", "--board and --workload are required");
+		return cli_usage_error("sim",
+				       "--board and --workload are required");
 	if (o->cores && o->cpus)
-		return cli_usage_error("sim", "--cores and --cpus exclude each other");
+		return cli_usage_error("sim",
+				       "--cores and --cpus exclude each other");
 	if (o->freq && o->level >= 0)
-		return cli_usage_error("sim", "--freq and --level exclude each other");
+		return cli_usage_error("sim",
+				       "--freq and --level exclude each other");
 	if ((o->freq || o->level >= 0) && o->governor &&
 	    strcmp(o->governor, "userspace") != 0)
-		return cli_usage_error("sim", "--freq/--level fix the frequency: "
-					      "they go with --governor userspace");
+		return cli_usage_error("sim",
+				       "--freq/--level fix the frequency: "
+				       "they go with --governor userspace");
 	return 0;
 }
 
@@ -190,9 +204,9 @@ static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
 	     item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 		if (eq == NULL || eq == item || eq[1] == '\0')
-			return zd_bad_input(err, "%s %s: '%s' is not CLUSTER=%s",
-					    opt, arg, item,
-					    levels ? "LEVEL" : "FREQ");
+			return zd_bad_input(
+			    err, "%s %s: '%s' is not CLUSTER=%s", opt, arg,
+			    item, levels ? "LEVEL" : "FREQ");
 		*eq = '\0';
 		int c = -1;
 		for (int k = 0; k < b->nclusters && c < 0; k++)
@@ -203,8 +217,8 @@ static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
 		if (c < 0 && *end == '\0' && num >= 0 && num < b->nclusters)
 			c = (int)num;
 		if (c < 0)
-			return zd_bad_input(err, "%s: %s has no cluster '%s'", opt,
-					    b->name, item);
+			return zd_bad_input(err, "%s: %s has no cluster '%s'",
+					    opt, b->name, item);
 		if (seen[c])
 			return zd_bad_input(err, "%s: cluster %s named twice",
 					    opt, b->clusters[c].name);
@@ -213,20 +227,22 @@ static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
 		if (levels) {
 			long lv = strtol(eq + 1, &end, 10);
 			if (*end != '\0' || lv < 0 || lv >= cl->nopps)
-				return zd_bad_input(err, "%s: level '%s' of %s is "
-						    "not 0..%d", opt, eq + 1,
-						    cl->name, cl->nopps - 1);
+				return zd_bad_input(err,
+						    "%s: level '%s' of %s is "
+						    "not 0..%d",
+						    opt, eq + 1, cl->name,
+						    cl->nopps - 1);
 			pol->fixed_khz[c] = cl->opps[lv].khz;
 		} else {
 			uint32_t khz = 0;
 			const struct zd_freq_domain *dom = &info->domains[c];
-			int rc = cli_khz_in_range(eq + 1, zd_domain_min_khz(dom),
-						  zd_domain_max_khz(dom),
-						  cl->name, &khz, err);
+			int rc = cli_khz_in_range(
+			    eq + 1, zd_domain_min_khz(dom),
+			    zd_domain_max_khz(dom), cl->name, &khz, err);
 			if (rc != 0)
 				return rc;
 			pol->fixed_khz[c] =
-				zd_domain_nearest_khz(&info->domains[c], khz);
+			    zd_domain_nearest_khz(&info->domains[c], khz);
 		}
 	}
 	return 0;
@@ -241,19 +257,19 @@ static int pick_cores(const struct zd_sim *sim, int n, struct zd_cpuset *out,
 	bool taken[ZD_MAX_DOMAINS] = {false};
 	zd_sim_default_cpus(sim, &usable);
 	if (n > zd_cpuset_count(&usable))
-		return zd_bad_input(err, "--cores %d: %s has %d usable cores", n,
-				    b->name, zd_cpuset_count(&usable));
+		return zd_bad_input(err, "--cores %d: %s has %d usable cores",
+				    n, b->name, zd_cpuset_count(&usable));
 	zd_cpuset_zero(out);
 	while (n > 0) {
 		int best = -1;
 		for (int c = 0; c < b->nclusters; c++) {
 			double s = b->clusters[c].speed_rel.present
-					   ? b->clusters[c].speed_rel.value
-					   : 1.0;
+			    ? b->clusters[c].speed_rel.value
+			    : 1.0;
 			double sb = best < 0 ? -1
-				    : b->clusters[best].speed_rel.present
-					    ? b->clusters[best].speed_rel.value
-					    : 1.0;
+			    : b->clusters[best].speed_rel.present
+			    ? b->clusters[best].speed_rel.value
+			    : 1.0;
 			if (!taken[c] && s > sb)
 				best = c;
 		}
@@ -282,8 +298,9 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 		for (int c = zd_cpuset_first(&info->online); c >= 0;
 		     c = zd_cpuset_next(&info->online, c))
 			outside.bits[c / 64] &= ~(UINT64_C(1) << (c % 64));
-		if (rc == 0 && (zd_cpuset_count(&outside) > 0 ||
-				zd_cpuset_count(&cpus) == 0))
+		if (rc == 0 &&
+		    (zd_cpuset_count(&outside) > 0 ||
+		     zd_cpuset_count(&cpus) == 0))
 			rc = zd_bad_input(err, "--cpus %s: %s has CPUs 0-%d",
 					  o->cpus, b->name,
 					  zd_cpuset_count(&info->online) - 1);
@@ -294,9 +311,9 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 	}
 	if (rc != 0)
 		return rc;
-	const char *gov = o->governor ? o->governor
-			  : (o->freq || o->level >= 0) ? "userspace"
-						       : b->default_governor;
+	const char *gov = o->governor    ? o->governor
+	    : (o->freq || o->level >= 0) ? "userspace"
+					 : b->default_governor;
 	if ((rc = zd_policy_new(gov, info, &cpus, pol, err)) != 0)
 		return rc;
 	if (o->freq && strchr(o->freq, '=') != NULL)
@@ -312,8 +329,8 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 		if (b->clusters[c].nopps - 1 > top_level)
 			top_level = b->clusters[c].nopps - 1;
 	}
-	if (o->freq && (rc = cli_khz_in_range(o->freq, lo, hi, b->name, &khz,
-					      err)) != 0)
+	if (o->freq &&
+	    (rc = cli_khz_in_range(o->freq, lo, hi, b->name, &khz, err)) != 0)
 		return rc;
 	if (o->level > top_level)
 		return zd_bad_input(err, "--level %d: %s has levels 0-%d",
@@ -324,13 +341,14 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 		if (o->freq) {
 			*fixed = zd_domain_nearest_khz(&info->domains[c], khz);
 			if (*fixed != khz)
-				fprintf(stderr, "zdvfs sim: %s: %s is not one "
+				fprintf(stderr,
+					"zdvfs sim: %s: %s is not one "
 					"of its levels; using %.1f MHz\n",
 					cl->name, o->freq, *fixed / 1000.0);
 		} else if (o->level >= 0) {
 			*fixed = cl->opps[o->level < cl->nopps ? o->level
 							       : cl->nopps - 1]
-					 .khz;
+				     .khz;
 		}
 	}
 	return 0;
@@ -373,33 +391,33 @@ static int open_trace(const char *path, const struct zd_sim *sim,
 	return 0;
 }
 
-static json_t *result_json(const struct zd_sim *sim, const struct zd_policy *pol,
+static json_t *result_json(const struct zd_sim *sim,
+			   const struct zd_policy *pol,
 			   const struct zd_sim_result *r, int run)
 {
 	const struct zd_board *b = zd_sim_board(sim);
 	json_t *zones = json_array();
 	for (int z = 0; z < r->nzones; z++)
-		json_array_append_new(zones,
-				      json_pack("{s:s, s:f, s:f}", "name",
-						b->zones[z].name, "peak_c",
-						r->peak_mc[z] / 1000.0, "final_c",
-						r->final_mc[z] / 1000.0));
+		json_array_append_new(
+		    zones,
+		    json_pack("{s:s, s:f, s:f}", "name", b->zones[z].name,
+			      "peak_c", r->peak_mc[z] / 1000.0, "final_c",
+			      r->final_mc[z] / 1000.0));
 	char cpus[256];
 	zd_cpuset_format(&pol->cpus, cpus, sizeof(cpus));
-	json_t *o = json_pack("{s:i, s:s, s:f, s:f, s:f, s:f, s:o}", "run", run,
-			      "cpus", cpus, "makespan_s", r->makespan_s,
-			      "energy_j", r->energy_j, "avg_power_w",
-			      r->avg_power_w, "throttled_s", r->throttled_s,
-			      "zones", zones);
+	json_t *o = json_pack(
+	    "{s:i, s:s, s:f, s:f, s:f, s:f, s:o}", "run", run, "cpus", cpus,
+	    "makespan_s", r->makespan_s, "energy_j", r->energy_j, "avg_power_w",
+	    r->avg_power_w, "throttled_s", r->throttled_s, "zones", zones);
 	json_object_set_new(o, "measured_energy_j",
 			    isnan(r->measured_energy_j)
-				    ? json_null()
-				    : json_real(r->measured_energy_j));
+				? json_null()
+				: json_real(r->measured_energy_j));
 	json_object_set_new(o, "cpu_energy_j", json_real(r->cpu_energy_j));
 	json_object_set_new(o, "measured_cpu_energy_j",
 			    isnan(r->measured_cpu_energy_j)
-				    ? json_null()
-				    : json_real(r->measured_cpu_energy_j));
+				? json_null()
+				: json_real(r->measured_cpu_energy_j));
 	return o;
 }
 
@@ -429,10 +447,10 @@ static void print_result(json_t *r, const char *board, const char *workload,
 	size_t i;
 	json_t *z;
 	json_array_foreach(json_object_get(r, "zones"), i, z)
-		printf("  %-14s peak %.1f °C, final %.1f °C\n",
-		       json_string_value(json_object_get(z, "name")),
-		       json_number_value(json_object_get(z, "peak_c")),
-		       json_number_value(json_object_get(z, "final_c")));
+	    printf("  %-14s peak %.1f °C, final %.1f °C\n",
+		   json_string_value(json_object_get(z, "name")),
+		   json_number_value(json_object_get(z, "peak_c")),
+		   json_number_value(json_object_get(z, "final_c")));
 }
 
 static int run_sims(const struct sim_opts *o, struct zd_sim *sim,
@@ -468,10 +486,9 @@ static int run_sims(const struct sim_opts *o, struct zd_sim *sim,
 		status = 1;
 	}
 	if (o->json && status == 0)
-		status = cli_print_json(json_pack("{s:s, s:s, s:s, s:o}", "board",
-						  o->board, "workload", o->workload,
-						  "policy", pol->ops->name,
-						  "runs", all));
+		status = cli_print_json(json_pack(
+		    "{s:s, s:s, s:s, s:o}", "board", o->board, "workload",
+		    o->workload, "policy", pol->ops->name, "runs", all));
 	else
 		json_decref(all);
 	zd_policy_free(pol);
@@ -490,7 +507,8 @@ int cmd_sim(int argc, char **argv)
 	struct zd_sim_workload w;
 	if (zd_board_load(o.board, o.platform_dir, &b, &err) != 0)
 		return cli_error("sim", &err);
-	if (zd_profile_load(o.workload_dir, o.board, o.workload, &w, &err) != 0) {
+	if (zd_profile_load(o.workload_dir, o.board, o.workload, &w, &err) !=
+	    0) {
 		zd_board_free(b);
 		return cli_error("sim", &err);
 	}

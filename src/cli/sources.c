@@ -14,7 +14,8 @@ int cli_source_option(struct cli_source_opts *o, int c, const char *arg)
 	case 'I':
 	case 'D':
 	case 'U': {
-		char **v = realloc(o->args, ((size_t)o->nargs + 1) * sizeof(*v));
+		char **v =
+		    realloc(o->args, ((size_t)o->nargs + 1) * sizeof(*v));
 		if (v == NULL)
 			return -1;
 		o->args = v;
@@ -23,14 +24,9 @@ int cli_source_option(struct cli_source_opts *o, int c, const char *arg)
 		o->nargs++;
 		return 1;
 	}
-	case CLI_OPT_COMPILE_COMMANDS:
-		o->compile_commands = arg;
-		return 1;
-	case CLI_OPT_STRICT:
-		o->strict = true;
-		return 1;
-	default:
-		return 0;
+	case CLI_OPT_COMPILE_COMMANDS: o->compile_commands = arg; return 1;
+	case CLI_OPT_STRICT: o->strict = true; return 1;
+	default: return 0;
 	}
 }
 
@@ -44,14 +40,15 @@ void cli_source_opts_free(struct cli_source_opts *o)
 }
 
 /* The workload whose sources these are, all of them; NULL if not. */
-static const struct zd_workload_info *
-workload_of(const struct zd_manifest *m, const char *dir,
-	    const char *const *files, int nfiles)
+static const struct zd_workload_info *workload_of(const struct zd_manifest *m,
+						  const char *dir,
+						  const char *const *files,
+						  int nfiles)
 {
 	const struct zd_workload_info *w = NULL;
 	for (int i = 0; i < nfiles; i++) {
 		const struct zd_workload_info *x =
-			zd_manifest_find_source(m, dir, files[i]);
+		    zd_manifest_find_source(m, dir, files[i]);
 		if (x == NULL || (w != NULL && x != w))
 			return NULL;
 		w = x;
@@ -59,9 +56,8 @@ workload_of(const struct zd_manifest *m, const char *dir,
 	return w;
 }
 
-int cli_source_plan(const struct cli_source_opts *o,
-		    const char *const *files, int nfiles,
-		    struct cli_source_plan *p, struct zd_err *err)
+int cli_source_plan(const struct cli_source_opts *o, const char *const *files,
+		    int nfiles, struct cli_source_plan *p, struct zd_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->req.files = files;
@@ -80,16 +76,18 @@ int cli_source_plan(const struct cli_source_opts *o,
 			zd_workload_sources(o->workload_dir, w, &p->ws);
 			nbase = p->ws.nargs;
 			snprintf(p->how, sizeof(p->how),
-				 "workload %s's options, as in training", w->name);
+				 "workload %s's options, as in training",
+				 w->name);
 		} else if (zd_features_find_compile_commands(files[0], p->db,
 							     sizeof(p->db))) {
 			p->req.compile_commands = p->db;
 			snprintf(p->how, sizeof(p->how), "%s", p->db);
 		} else {
 			snprintf(p->how, sizeof(p->how), "%s",
-				 o->nargs ? "the given options"
-					  : "no options (no compile_commands.json "
-					    "found)");
+				 o->nargs
+				     ? "the given options"
+				     : "no options (no compile_commands.json "
+				       "found)");
 		}
 		zd_manifest_free(m);
 	}
@@ -126,8 +124,9 @@ int cli_source_check(const char *cmd, const struct cli_source_opts *o,
 		 f->nerrors == 1 ? "" : "s", first ? first : "(not shown)",
 		 how && how[0] ? how : "none");
 	if (o->strict)
-		return zd_bad_input(err, "%s; --strict refuses a partial parse "
-					 "(give -I/-D/-U or --compile-commands)",
+		return zd_bad_input(err,
+				    "%s; --strict refuses a partial parse "
+				    "(give -I/-D/-U or --compile-commands)",
 				    what);
 	fprintf(stderr,
 		"zdvfs %s: warning: %s; the analysis covers what parsed, "

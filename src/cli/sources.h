@@ -19,28 +19,32 @@
 #define CLI_OPT_COMPILE_COMMANDS 0x1001
 #define CLI_OPT_STRICT 0x1002
 #define CLI_SOURCE_SHORT_OPTIONS "I:D:U:"
-#define CLI_SOURCE_LONG_OPTIONS                                              \
-	{"compile-commands", required_argument, NULL,                        \
-	 CLI_OPT_COMPILE_COMMANDS},                                          \
-	{"strict", no_argument, NULL, CLI_OPT_STRICT}
-#define CLI_SOURCE_USAGE                                                     \
-	"  -I DIR, -D NAME[=V], -U NAME\n"                                   \
-	"                    include paths and macros, as for a compiler\n"  \
-	"  --compile-commands FILE\n"                                        \
-	"                    each file's options from a compilation database\n" \
-	"                    (default: a compile_commands.json next to the\n" \
-	"                    sources or above them, or in a build/ there, that\n" \
-	"                    lists them; a workload's own sources get the\n" \
-	"                    options training used)\n"                      \
-	"  --strict          a source that does not parse cleanly is an\n"   \
+#define CLI_SOURCE_LONG_OPTIONS                                                \
+	{"compile-commands", required_argument, NULL,                          \
+	 CLI_OPT_COMPILE_COMMANDS},                                            \
+	{                                                                      \
+		"strict", no_argument, NULL, CLI_OPT_STRICT                    \
+	}
+#define CLI_SOURCE_USAGE                                                       \
+	"  -I DIR, -D NAME[=V], -U NAME\n"                                     \
+	"                    include paths and macros, as for a compiler\n"    \
+	"  --compile-commands FILE\n"                                          \
+	"                    each file's options from a compilation "          \
+	"database\n"                                                           \
+	"                    (default: a compile_commands.json next to the\n"  \
+	"                    sources or above them, or in a build/ there, "    \
+	"that\n"                                                               \
+	"                    lists them; a workload's own sources get the\n"   \
+	"                    options training used)\n"                         \
+	"  --strict          a source that does not parse cleanly is an\n"     \
 	"                    error (exit status 2) instead of a warning\n"
 
 struct cli_source_opts {
-	char **args;        /* "-IDIR", "-DNAME=V", "-UNAME", owned */
+	char **args; /* "-IDIR", "-DNAME=V", "-UNAME", owned */
 	int nargs;
 	const char *compile_commands; /* --compile-commands, or NULL */
 	bool strict;
-	const char *workload_dir;     /* the manifest's directory, NULL: default */
+	const char *workload_dir; /* the manifest's directory, NULL: default */
 };
 
 /* Take option c (from getopt, with its argument) if it is one of the
@@ -55,14 +59,13 @@ void cli_source_opts_free(struct cli_source_opts *o);
  * (zd_features_find_compile_commands); or none; then -I/-D/-U given. */
 struct cli_source_plan {
 	struct zd_feat_request req;
-	const char **args;  /* the request's options (owned array) */
+	const char **args; /* the request's options (owned array) */
 	struct zd_workload_sources ws;
 	char db[PATH_MAX];
 	char how[PATH_MAX + 64]; /* where the options came from, for people */
 };
-int cli_source_plan(const struct cli_source_opts *o,
-		    const char *const *files, int nfiles,
-		    struct cli_source_plan *p, struct zd_err *err);
+int cli_source_plan(const struct cli_source_opts *o, const char *const *files,
+		    int nfiles, struct cli_source_plan *p, struct zd_err *err);
 void cli_source_plan_free(struct cli_source_plan *p);
 
 /* A parse with errors, said on stderr as "zdvfs CMD: warning: ..." with

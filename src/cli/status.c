@@ -9,13 +9,13 @@
 #include "zdvfs/platform.h"
 
 static const char status_usage[] =
-	"usage: zdvfs status [--sysfs-root DIR] [--json]\n\n"
-	"Shows the machine's cpufreq policies (governor, current and available\n"
-	"frequencies), thermal zones with temperatures and trip points, and\n"
-	"energy sensors (RAPL, INA3221), and says what is missing.\n\n"
-	"  --sysfs-root DIR  read sysfs and procfs under DIR instead of /\n"
-	"                    (default: $ZDVFS_SYSFS_ROOT, else /)\n"
-	"  --json            machine-readable output\n";
+    "usage: zdvfs status [--sysfs-root DIR] [--json]\n\n"
+    "Shows the machine's cpufreq policies (governor, current and available\n"
+    "frequencies), thermal zones with temperatures and trip points, and\n"
+    "energy sensors (RAPL, INA3221), and says what is missing.\n\n"
+    "  --sysfs-root DIR  read sysfs and procfs under DIR instead of /\n"
+    "                    (default: $ZDVFS_SYSFS_ROOT, else /)\n"
+    "  --json            machine-readable output\n";
 
 static json_t *domain_json(struct zd_platform *p, int i)
 {
@@ -27,13 +27,12 @@ static json_t *domain_json(struct zd_platform *p, int i)
 	json_t *freqs = json_array();
 	for (int k = 0; k < d->nfreqs; k++)
 		json_array_append_new(freqs, json_integer(d->freqs_khz[k]));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:b}",
-			      "name", d->name, "cpus", cpus, "driver",
-			      d->driver, "governor", d->governor, "governors",
-			      d->governors, "min_khz", (json_int_t)d->min_khz,
-			      "max_khz", (json_int_t)d->max_khz,
-			      "available_khz", freqs, "userspace",
-			      d->has_userspace);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:b}", "name",
+		      d->name, "cpus", cpus, "driver", d->driver, "governor",
+		      d->governor, "governors", d->governors, "min_khz",
+		      (json_int_t)d->min_khz, "max_khz", (json_int_t)d->max_khz,
+		      "available_khz", freqs, "userspace", d->has_userspace);
 	if (zd_platform_get_freq(p, i, &cur, &err) == 0)
 		json_object_set_new(o, "cur_khz", json_integer(cur));
 	return o;
@@ -68,7 +67,8 @@ static json_t *energy_json(struct zd_platform *p, int i)
 	if (zd_platform_read_energy(p, i, &r, &err) != 0)
 		json_object_set_new(o, "error", json_string(err.msg));
 	else if (r.kind == ZD_READING_COUNTER_UJ) {
-		json_object_set_new(o, "energy_uj", json_integer((json_int_t)r.counter_uj));
+		json_object_set_new(o, "energy_uj",
+				    json_integer((json_int_t)r.counter_uj));
 		json_object_set_new(o, "max_energy_range_uj",
 				    json_integer((json_int_t)s->max_uj));
 	} else {
@@ -117,15 +117,15 @@ static void print_domain(json_t *d)
 	       (long long)json_integer_value(json_object_get(d, "max_khz")));
 	printf(", fixed frequency by %s\n",
 	       json_is_true(json_object_get(d, "userspace"))
-		       ? "userspace governor"
-		       : "scaling_min_freq = scaling_max_freq");
+		   ? "userspace governor"
+		   : "scaling_min_freq = scaling_max_freq");
 	json_t *freqs = json_object_get(d, "available_khz");
 	size_t i;
 	json_t *f;
 	if (json_array_size(freqs) > 0) {
 		printf("           levels (%zu):", json_array_size(freqs));
 		json_array_foreach(freqs, i, f)
-			printf(" %lld", (long long)json_integer_value(f));
+		    printf(" %lld", (long long)json_integer_value(f));
 		printf("\n");
 	}
 	printf("           governors: %s\n",
@@ -145,11 +145,11 @@ static void print_zone(json_t *z)
 		       json_string_value(json_object_get(z, "error")));
 	size_t i;
 	json_t *trip;
-	json_array_foreach(json_object_get(z, "trips"), i, trip)
-		printf("%s %s %.1f", i == 0 ? "  trips:" : ",",
-		       json_string_value(json_object_get(trip, "type")),
-		       (double)json_integer_value(
-			       json_object_get(trip, "temp_mc")) / 1000.0);
+	json_array_foreach(json_object_get(z, "trips"), i, trip) printf(
+	    "%s %s %.1f", i == 0 ? "  trips:" : ",",
+	    json_string_value(json_object_get(trip, "type")),
+	    (double)json_integer_value(json_object_get(trip, "temp_mc")) /
+		1000.0);
 	printf("\n");
 }
 
@@ -164,7 +164,7 @@ static void print_energy(json_t *e)
 		printf(" counter %lld uJ (wraps at %lld)\n",
 		       (long long)json_integer_value(v),
 		       (long long)json_integer_value(
-			       json_object_get(e, "max_energy_range_uj")));
+			   json_object_get(e, "max_energy_range_uj")));
 	else
 		printf(" unreadable (%s)\n",
 		       json_string_value(json_object_get(e, "error")));
@@ -178,8 +178,8 @@ static void print_status(json_t *s)
 	       json_string_value(json_object_get(s, "version")),
 	       json_string_value(json_object_get(s, "sysfs_root")),
 	       json_is_true(json_object_get(s, "this_machine"))
-		       ? " (this machine)"
-		       : " (not this machine: a captured or fake tree)");
+		   ? " (this machine)"
+		   : " (not this machine: a captured or fake tree)");
 	printf("CPUs online: %s\n",
 	       json_string_value(json_object_get(s, "cpus_online")));
 	json_t *dom = json_object_get(s, "cpufreq");
@@ -196,16 +196,16 @@ static void print_status(json_t *s)
 		printf("note: not running as root: frequencies can be read "
 		       "but not set\n");
 	json_array_foreach(json_object_get(s, "missing"), i, v)
-		printf("missing: %s\n", json_string_value(v));
+	    printf("missing: %s\n", json_string_value(v));
 }
 
 int cmd_status(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"sysfs-root", required_argument, NULL, 'r'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"sysfs-root", required_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *root = NULL;
 	bool json = false;
@@ -213,17 +213,10 @@ int cmd_status(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
 		switch (c) {
-		case 'r':
-			root = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(status_usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("status", "bad option");
+		case 'r': root = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(status_usage, stdout); return 0;
+		default: return cli_usage_error("status", "bad option");
 		}
 	}
 	if (optind < argc)

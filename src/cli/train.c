@@ -14,30 +14,31 @@
 #include "decision.h"
 
 static const char train_usage[] =
-	"usage: zdvfs train --board NAME [--db FILE] [--model FILE] [--steps N]\n"
-	"                   [--program NAME] [--include-sweep] [--seed S]\n"
-	"                   [--json]\n\n"
-	"Trains the zerodvfs agents of board NAME from the runs the store holds,\n"
-	"without running anything. For every program with runs on the board (or\n"
-	"just --program), it decides once as for a program never seen (the\n"
-	"agents plan on the model's predictions), then replays the program's\n"
-	"runs (`zdvfs run`'s, of any policy and either backend; not profiling\n"
-	"sweep runs unless --include-sweep) as real Dyna-Q steps, and decides\n"
-	"again. Prints per program the runs replayed and the decision before\n"
-	"and after; saves the agents beside the model (agents-NAME.json), where\n"
-	"`zdvfs run` and `zdvfs decide` find them. Training again continues from\n"
-	"the saved agents.\n\n"
-	"  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-	"                    (sim:NAME is the same board)\n"
-	"  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)\n"
-	"  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-	"  --steps N         synthetic steps of each program's zero-shot\n"
-	"                    planning (default: the engine's, 50)\n"
-	"  --program NAME    only this program\n"
-	"  --include-sweep   replay profiling sweep runs too\n"
-	"  --seed S          seed of the agents (default 1)\n"
-	"  --json            machine-readable output\n"
-	"  --platform-dir DIR  where the board descriptions are\n";
+    "usage: zdvfs train --board NAME [--db FILE] [--model FILE] [--steps N]\n"
+    "                   [--program NAME] [--include-sweep] [--seed S]\n"
+    "                   [--json]\n\n"
+    "Trains the zerodvfs agents of board NAME from the runs the store holds,\n"
+    "without running anything. For every program with runs on the board (or\n"
+    "just --program), it decides once as for a program never seen (the\n"
+    "agents plan on the model's predictions), then replays the program's\n"
+    "runs (`zdvfs run`'s, of any policy and either backend; not profiling\n"
+    "sweep runs unless --include-sweep) as real Dyna-Q steps, and decides\n"
+    "again. Prints per program the runs replayed and the decision before\n"
+    "and after; saves the agents beside the model (agents-NAME.json), where\n"
+    "`zdvfs run` and `zdvfs decide` find them. Training again continues from\n"
+    "the saved agents.\n\n"
+    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
+    "                    (sim:NAME is the same board)\n"
+    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
+    "...)\n"
+    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
+    "  --steps N         synthetic steps of each program's zero-shot\n"
+    "                    planning (default: the engine's, 50)\n"
+    "  --program NAME    only this program\n"
+    "  --include-sweep   replay profiling sweep runs too\n"
+    "  --seed S          seed of the agents (default 1)\n"
+    "  --json            machine-readable output\n"
+    "  --platform-dir DIR  where the board descriptions are\n";
 
 struct train_opts {
 	const char *board, *db, *model, *program, *platform_dir;
@@ -49,28 +50,29 @@ struct train_opts {
 static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 {
 	static const struct option options[] = {
-		{"board", required_argument, NULL, 'b'},
-		{"db", required_argument, NULL, 'd'},
-		{"model", required_argument, NULL, 'm'},
-		{"steps", required_argument, NULL, 'n'},
-		{"program", required_argument, NULL, 'p'},
-		{"include-sweep", no_argument, NULL, 'I'},
-		{"seed", required_argument, NULL, 'S'},
-		{"json", no_argument, NULL, 'j'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"board", required_argument, NULL, 'b'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"model", required_argument, NULL, 'm'},
+	    {"steps", required_argument, NULL, 'n'},
+	    {"program", required_argument, NULL, 'p'},
+	    {"include-sweep", no_argument, NULL, 'I'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
 	int c, rc = 0;
 	long v;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (rc == 0 &&
+	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
-								  : optarg;
+								   : optarg;
 			break;
 		case 'd': o->db = optarg; break;
 		case 'm': o->model = optarg; break;
@@ -79,18 +81,13 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		case 'j': o->json = true; break;
 		case 'P': o->platform_dir = optarg; break;
 		case 'n':
-			if ((rc = cli_parse_long("train", "--steps", optarg,
-						1, 1000000, &v)) == 0)
+			if ((rc = cli_parse_long("train", "--steps", optarg, 1,
+						 1000000, &v)) == 0)
 				o->steps = (int)v;
 			break;
-		case 'S':
-			rc = cli_parse_seed("train", optarg, &o->seed);
-			break;
-		case 'h':
-			fputs(train_usage, stdout);
-			return -1;
-		default:
-			return cli_usage_error("train", "bad option");
+		case 'S': rc = cli_parse_seed("train", optarg, &o->seed); break;
+		case 'h': fputs(train_usage, stdout); return -1;
+		default: return cli_usage_error("train", "bad option");
 		}
 	}
 	if (rc == 0 && optind < argc)
@@ -115,8 +112,8 @@ struct replay {
 	struct trainer *t;
 	const char *program;
 	int replayed;
-	int sweep_left_out;  /* profiling sweep runs, without --include-sweep */
-	int unusable;        /* not an action of the board, or no outcome */
+	int sweep_left_out; /* profiling sweep runs, without --include-sweep */
+	int unusable;       /* not an action of the board, or no outcome */
 	struct zd_err *err;
 };
 
@@ -230,9 +227,11 @@ static int programs_of(struct trainer *t, char ***names, int *count,
 				 .program = t->o->program};
 	int rc = zd_store_programs(t->store, &q, names, count, err);
 	if (rc == 0 && *count == 0)
-		rc = zd_bad_input(err, "%s has no runs%s%s%s on %s to train "
+		rc = zd_bad_input(err,
+				  "%s has no runs%s%s%s on %s to train "
 				  "from (`zdvfs profile` or `zdvfs run` make "
-				  "them)", zd_store_path(t->store),
+				  "them)",
+				  zd_store_path(t->store),
 				  t->o->program ? " of '" : "",
 				  t->o->program ? t->o->program : "",
 				  t->o->program ? "'" : "", t->board->name);
@@ -253,8 +252,10 @@ static void print_result(json_t *r, const char *agents)
 	printf("zdvfs train: %s from %s\n",
 	       json_string_value(json_object_get(r, "board")),
 	       json_string_value(json_object_get(r, "db")));
-	json_array_foreach(json_object_get(r, "programs"), i, p) {
-		const char *name = json_string_value(json_object_get(p, "program"));
+	json_array_foreach(json_object_get(r, "programs"), i, p)
+	{
+		const char *name =
+		    json_string_value(json_object_get(p, "program"));
 		json_t *skipped = json_object_get(p, "skipped");
 		if (json_is_string(skipped)) {
 			printf("  %s: skipped: %s\n", name,
@@ -262,17 +263,20 @@ static void print_result(json_t *r, const char *agents)
 			continue;
 		}
 		long long sweep = json_integer_value(
-			json_object_get(p, "sweep_runs_left_out"));
-		long long unusable = json_integer_value(
-			json_object_get(p, "runs_unusable"));
+		    json_object_get(p, "sweep_runs_left_out"));
+		long long unusable =
+		    json_integer_value(json_object_get(p, "runs_unusable"));
 		printf("  %s: replayed %lld runs", name,
-		       (long long)json_integer_value(json_object_get(p, "runs_replayed")));
+		       (long long)json_integer_value(
+			   json_object_get(p, "runs_replayed")));
 		if (sweep)
 			printf(", left out %lld sweep runs", sweep);
 		if (unusable)
-			printf(", %lld runs not of this board's decisions", unusable);
+			printf(", %lld runs not of this board's decisions",
+			       unusable);
 		printf("\n");
-		print_decision("before (zero-shot)", json_object_get(p, "before"));
+		print_decision("before (zero-shot)",
+			       json_object_get(p, "before"));
 		print_decision("after", json_object_get(p, "after"));
 	}
 	printf("  agents saved: %s\n", agents);
@@ -286,8 +290,9 @@ static int train(struct trainer *t, char *agents, size_t agents_len,
 	int count = 0;
 	json_t *programs = json_array();
 	struct cli_engine_opts eo = {
-		.model_path = o->model, .seed = o->seed,
-		.zero_shot_steps = o->steps,
+	    .model_path = o->model,
+	    .seed = o->seed,
+	    .zero_shot_steps = o->steps,
 	};
 	int rc = programs_of(t, &names, &count, err);
 	if (rc == 0)
@@ -312,12 +317,13 @@ static int train(struct trainer *t, char *agents, size_t agents_len,
 		t->engine = NULL;
 	}
 	if (rc == 0) {
-		json_t *r = json_pack("{s:s, s:s, s:s, s:O}", "board",
-				      t->board->name, "db",
-				      zd_store_path(t->store), "agents", agents,
-				      "programs", programs);
+		json_t *r =
+		    json_pack("{s:s, s:s, s:s, s:O}", "board", t->board->name,
+			      "db", zd_store_path(t->store), "agents", agents,
+			      "programs", programs);
 		if (o->json)
-			rc = cli_print_json(r) ? zd_fail(err, ENOMEM, "out of "
+			rc = cli_print_json(r) ? zd_fail(err, ENOMEM,
+							 "out of "
 							 "memory")
 					       : 0;
 		else

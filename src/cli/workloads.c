@@ -9,13 +9,16 @@
 #include "zdvfs/workload.h"
 
 static const char workloads_usage[] =
-	"usage: zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir DIR]\n\n"
-	"Lists the workloads (workloads/manifest.json) with suite (directory), kind\n"
-	"(what the program is: graph, sparse, tasks, loops, ...), group (every\n"
-	"version of one algorithm shares one; leave-out folds hold out whole\n"
-	"groups), parallel style (tasks or loops), sources, sizes\n"
-	"(tiny/small/standard) and, per board, whether a measured profile exists\n"
-	"(workloads/profiles/BOARD/NAME.json; regenerate with tools/characterize).\n";
+    "usage: zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir "
+    "DIR]\n\n"
+    "Lists the workloads (workloads/manifest.json) with suite (directory), "
+    "kind\n"
+    "(what the program is: graph, sparse, tasks, loops, ...), group (every\n"
+    "version of one algorithm shares one; leave-out folds hold out whole\n"
+    "groups), parallel style (tasks or loops), sources, sizes\n"
+    "(tiny/small/standard) and, per board, whether a measured profile exists\n"
+    "(workloads/profiles/BOARD/NAME.json; regenerate with "
+    "tools/characterize).\n";
 
 static json_t *workload_json(const struct zd_workload_info *w, char **boards,
 			     int nboards, const char *dir)
@@ -25,18 +28,18 @@ static json_t *workload_json(const struct zd_workload_info *w, char **boards,
 		json_array_append_new(sources, json_string(w->sources[i]));
 	for (int b = 0; b < nboards; b++) {
 		char path[4096];
-		json_object_set_new(profiles, boards[b],
-				    json_boolean(zd_profile_path(dir, boards[b],
-								 w->name, path,
-								 sizeof(path))));
+		json_object_set_new(
+		    profiles, boards[b],
+		    json_boolean(zd_profile_path(dir, boards[b], w->name, path,
+						 sizeof(path))));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:o}",
-			 "name", w->name, "suite", w->suite, "kind", w->kind,
-			 "group", w->group, "parallel",
-			 w->tasks ? "tasks" : "loops", "sources", sources,
-			 "sizes", "tiny", (json_int_t)w->size_tiny, "small",
-			 (json_int_t)w->size_small, "standard",
-			 (json_int_t)w->size_standard, "profiles", profiles);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I}, s:o}", "name",
+	    w->name, "suite", w->suite, "kind", w->kind, "group", w->group,
+	    "parallel", w->tasks ? "tasks" : "loops", "sources", sources,
+	    "sizes", "tiny", (json_int_t)w->size_tiny, "small",
+	    (json_int_t)w->size_small, "standard", (json_int_t)w->size_standard,
+	    "profiles", profiles);
 }
 
 static void print_table(json_t *list, char **boards, int nboards)
@@ -48,13 +51,17 @@ static void print_table(json_t *list, char **boards, int nboards)
 	for (int b = 0; b < nboards; b++)
 		printf(" %-14s", boards[b]);
 	printf("\n");
-	json_array_foreach(list, i, w) {
+	json_array_foreach(list, i, w)
+	{
 		json_t *sizes = json_object_get(w, "sizes");
 		char sz[64];
 		snprintf(sz, sizeof(sz), "%lld/%lld/%lld",
-			 (long long)json_integer_value(json_object_get(sizes, "tiny")),
-			 (long long)json_integer_value(json_object_get(sizes, "small")),
-			 (long long)json_integer_value(json_object_get(sizes, "standard")));
+			 (long long)json_integer_value(
+			     json_object_get(sizes, "tiny")),
+			 (long long)json_integer_value(
+			     json_object_get(sizes, "small")),
+			 (long long)json_integer_value(
+			     json_object_get(sizes, "standard")));
 		printf("%-22s %-10s %-9s %-17s %-6s %-26s",
 		       json_string_value(json_object_get(w, "name")),
 		       json_string_value(json_object_get(w, "suite")),
@@ -63,22 +70,24 @@ static void print_table(json_t *list, char **boards, int nboards)
 		       json_string_value(json_object_get(w, "parallel")), sz);
 		json_t *prof = json_object_get(w, "profiles");
 		for (int b = 0; b < nboards; b++)
-			printf(" %-14s", json_is_true(json_object_get(prof, boards[b]))
-						 ? "profiled"
-						 : "-");
-		printf("  %s\n", json_string_value(json_array_get(
-					 json_object_get(w, "sources"), 0)));
+			printf(" %-14s",
+			       json_is_true(json_object_get(prof, boards[b]))
+				   ? "profiled"
+				   : "-");
+		printf("  %s\n",
+		       json_string_value(
+			   json_array_get(json_object_get(w, "sources"), 0)));
 	}
 }
 
 int cmd_workloads(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"workload-dir", required_argument, NULL, 'W'},
-		{"platform-dir", required_argument, NULL, 'P'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"platform-dir", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	const char *wdir = NULL, *pdir = NULL;
@@ -89,11 +98,8 @@ int cmd_workloads(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'W': wdir = optarg; break;
 		case 'P': pdir = optarg; break;
-		case 'h':
-			fputs(workloads_usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("workloads", "bad option");
+		case 'h': fputs(workloads_usage, stdout); return 0;
+		default: return cli_usage_error("workloads", "bad option");
 		}
 	}
 	if (optind < argc)
@@ -111,8 +117,9 @@ int cmd_workloads(int argc, char **argv)
 	}
 	json_t *list = json_array();
 	for (int i = 0; i < m->count; i++)
-		json_array_append_new(list, workload_json(&m->workloads[i], boards,
-							  nboards, wdir));
+		json_array_append_new(
+		    list,
+		    workload_json(&m->workloads[i], boards, nboards, wdir));
 	int rc = 0;
 	if (json) {
 		rc = cli_print_json(list);

@@ -22,7 +22,8 @@ json_t *zd_agents_to_json(const struct zd_profiler_agent *p,
 		return NULL;
 	}
 	json_object_set_new(j, "format", json_string(AGENTS_FORMAT));
-	json_object_set_new(j, "version", json_integer(ZD_AGENTS_FORMAT_VERSION));
+	json_object_set_new(j, "version",
+			    json_integer(ZD_AGENTS_FORMAT_VERSION));
 	json_object_set_new(j, "profiler", jp);
 	json_object_set_new(j, "thermal", jt);
 	return j;
@@ -35,13 +36,17 @@ static int check_header(const json_t *j, const struct zd_jv *v)
 				    v->what);
 	const char *format = json_string_value(json_object_get(j, "format"));
 	if (format == NULL || strcmp(format, AGENTS_FORMAT) != 0)
-		return zd_jv_bad(v, "format", "not a zdvfs agents object (expected "
-				 "\"%s\")", AGENTS_FORMAT);
+		return zd_jv_bad(v, "format",
+				 "not a zdvfs agents object (expected "
+				 "\"%s\")",
+				 AGENTS_FORMAT);
 	json_t *version = json_object_get(j, "version");
 	if (!json_is_integer(version) || json_integer_value(version) < 1)
-		return zd_jv_bad(v, "version", "missing or not a positive integer");
+		return zd_jv_bad(v, "version",
+				 "missing or not a positive integer");
 	if (json_integer_value(version) > ZD_AGENTS_FORMAT_VERSION)
-		return zd_jv_bad(v, "version", "%lld is newer than this zdvfs "
+		return zd_jv_bad(v, "version",
+				 "%lld is newer than this zdvfs "
 				 "reads (%d)",
 				 (long long)json_integer_value(version),
 				 ZD_AGENTS_FORMAT_VERSION);
@@ -67,7 +72,8 @@ int zd_agents_from_json(const json_t *j, const char *what,
 		return zd_jv_bad(&v, "thermal", "missing required field");
 	rc = zd_profiler_agent_from_json(jp, &v, "profiler", space, &prof);
 	if (rc == 0)
-		rc = zd_thermal_agent_from_json(jt, &v, "thermal", space, &therm);
+		rc = zd_thermal_agent_from_json(jt, &v, "thermal", space,
+						&therm);
 	if (rc != 0) {
 		zd_profiler_agent_free(prof);
 		return rc;
@@ -97,11 +103,13 @@ int zd_agents_load(const char *path, const struct zd_action_space *space,
 	json_t *j = json_load_file(path, 0, &jerr);
 	if (j == NULL) {
 		if (access(path, R_OK) != 0)
-			return zd_bad_input(err, "%s: cannot read the agents: %s",
-				       path, strerror(errno));
-		return zd_bad_input(err, "%s:%d: not a zdvfs agents file "
-				    "(truncated or not JSON): %s", path,
-				    jerr.line, jerr.text);
+			return zd_bad_input(err,
+					    "%s: cannot read the agents: %s",
+					    path, strerror(errno));
+		return zd_bad_input(err,
+				    "%s:%d: not a zdvfs agents file "
+				    "(truncated or not JSON): %s",
+				    path, jerr.line, jerr.text);
 	}
 	int rc = zd_agents_from_json(j, path, space, p, t, err);
 	json_decref(j);

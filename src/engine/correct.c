@@ -187,11 +187,15 @@ int zd_corr_add_run(struct zd_correction *c, int index,
 	double log_t_pred = r->log_t_pred, log_p_pred = r->log_p_pred;
 	double makespan_s = r->makespan_s, energy_j = r->energy_j;
 	if (index < 0 || index >= c->count)
-		return zd_bad_input(err, "correction: decision %d is outside "
-				    "0..%d", index, c->count - 1);
+		return zd_bad_input(err,
+				    "correction: decision %d is outside "
+				    "0..%d",
+				    index, c->count - 1);
 	if (!(makespan_s > 0) || !(energy_j > 0) || !isfinite(makespan_s) ||
-	    !isfinite(energy_j) || !isfinite(log_t_pred) || !isfinite(log_p_pred))
-		return zd_bad_input(err, "correction: a run needs a positive "
+	    !isfinite(energy_j) || !isfinite(log_t_pred) ||
+	    !isfinite(log_p_pred))
+		return zd_bad_input(err,
+				    "correction: a run needs a positive "
 				    "makespan and energy");
 	const struct zd_corr_point *pt = &c->pts[index];
 	double rt = log(makespan_s) - log_t_pred;
@@ -201,10 +205,11 @@ int zd_corr_add_run(struct zd_correction *c, int index,
 		pt_phi[i] = pt->phi_t[i];
 	for (int i = 0; i < ZD_CORR_NP; i++)
 		pp_phi[i] = pt->phi_p[i];
-	struct zd_corr_meas *m = (struct zd_corr_meas *)zd_corr_measured(c, index);
+	struct zd_corr_meas *m =
+	    (struct zd_corr_meas *)zd_corr_measured(c, index);
 	if (!m) {
-		struct zd_corr_meas *ms = realloc(c->meas, sizeof(*ms) *
-								(size_t)(c->nmeas + 1));
+		struct zd_corr_meas *ms =
+		    realloc(c->meas, sizeof(*ms) * (size_t)(c->nmeas + 1));
 		if (!ms)
 			return zd_fail(err, ENOMEM, "out of memory");
 		c->meas = ms;
@@ -216,7 +221,8 @@ int zd_corr_add_run(struct zd_correction *c, int index,
 	}
 	m->rt = (m->rt * m->n + rt) / (m->n + 1);
 	m->rp = (m->rp * m->n + rp) / (m->n + 1);
-	m->log_edp = (m->log_edp * m->n + log(energy_j * makespan_s)) / (m->n + 1);
+	m->log_edp =
+	    (m->log_edp * m->n + log(energy_j * makespan_s)) / (m->n + 1);
 	m->n++;
 	m->hottest_c = fmax(m->hottest_c, r->hottest_c);
 	zd_blr_add(&c->time, pt_phi, rt);
@@ -240,13 +246,15 @@ void zd_corr_predict(const struct zd_correction *c, int index,
 	double mp = zd_blr_mean(&c->power, pt->phi_p);
 	double vt = zd_blr_var(&c->time, pt->phi_t);
 	double vp = zd_blr_var(&c->power, pt->phi_p);
-	const struct zd_corr_meas *m = c->nmeas ? zd_corr_measured(c, index) : NULL;
+	const struct zd_corr_meas *m =
+	    c->nmeas ? zd_corr_measured(c, index) : NULL;
 	if (m) {
 		/* the decision's own runs against the linear correction, which
 		 * may miss it by the misfit: precision-weighted */
 		double noise = c->opts.noise_sd * c->opts.noise_sd / m->n;
 		double mis = c->opts.misfit_sd * c->opts.misfit_sd;
-		double wt = 1.0 / (vt + mis), wp = 1.0 / (vp + mis), wm = 1.0 / noise;
+		double wt = 1.0 / (vt + mis), wp = 1.0 / (vp + mis),
+		       wm = 1.0 / noise;
 		mt = (wt * mt + wm * m->rt) / (wt + wm);
 		mp = (wp * mp + wm * m->rp) / (wp + wm);
 		vt = 1.0 / (wt + wm);
@@ -261,8 +269,7 @@ void zd_corr_predict(const struct zd_correction *c, int index,
 	p->sd_edp = sqrt(vp + 4.0 * vt);
 }
 
-void zd_corr_heat(const struct zd_correction *c, double *factor,
-		  double *upper)
+void zd_corr_heat(const struct zd_correction *c, double *factor, double *upper)
 {
 	double m = c->heat.mean[0];
 	double sd = sqrt(zd_blr_var(&c->heat, (const float[]){1.0f}));

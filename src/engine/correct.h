@@ -19,10 +19,10 @@
 struct zd_blr {
 	int d, n;
 	double noise_var;
-	double prec[ZD_BLR_MAXD][ZD_BLR_MAXD];  /* posterior precision */
-	double rhs[ZD_BLR_MAXD];                /* precision x mean */
+	double prec[ZD_BLR_MAXD][ZD_BLR_MAXD]; /* posterior precision */
+	double rhs[ZD_BLR_MAXD];               /* precision x mean */
 	double mean[ZD_BLR_MAXD];
-	double linv[ZD_BLR_MAXD][ZD_BLR_MAXD];  /* L^-1, prec = L L^T */
+	double linv[ZD_BLR_MAXD][ZD_BLR_MAXD]; /* L^-1, prec = L L^T */
 };
 
 void zd_blr_init(struct zd_blr *r, int d, const double *prior_sd,
@@ -50,32 +50,32 @@ double zd_blr_var(const struct zd_blr *r, const float *phi);
 
 /* One decision as the correction sees it. */
 struct zd_corr_point {
-	float log_t, log_p;         /* the model's prediction, ln s and ln W */
+	float log_t, log_p; /* the model's prediction, ln s and ln W */
 	float phi_t[ZD_CORR_NT], phi_p[ZD_CORR_NP];
-	float hot_rise;             /* predicted hottest rise over the start,
+	float hot_rise; /* predicted hottest rise over the start,
 				     * C; NAN: not predicted yet */
 };
 
 /* A measured decision: the means of its runs' residuals. */
 struct zd_corr_meas {
 	int index, n;
-	double rt, rp;              /* mean ln(measured / predicted) */
-	double log_edp;             /* mean ln(energy x makespan) measured */
-	double hottest_c;           /* hottest peak of its runs */
+	double rt, rp;    /* mean ln(measured / predicted) */
+	double log_edp;   /* mean ln(energy x makespan) measured */
+	double hottest_c; /* hottest peak of its runs */
 };
 
 struct zd_corr_opts {
-	double slope_sd;            /* prior sd of the slopes (ln per ln) */
-	double shape_sd;            /* prior sd of the weight on the model's
+	double slope_sd;    /* prior sd of the slopes (ln per ln) */
+	double shape_sd;    /* prior sd of the weight on the model's
 				     * own response */
-	double level_sd;            /* prior sd of the intercepts (ln) */
-	double misfit_sd;           /* what a linear correction leaves (ln) */
-	double noise_sd;            /* a run's measurement noise (ln) */
-	double heat_sd;             /* prior sd of ln(true rise / predicted) */
-	double min_gain;            /* explore while expected gain exceeds it */
-	double max_worse;           /* explore no decision expected worse
+	double level_sd;    /* prior sd of the intercepts (ln) */
+	double misfit_sd;   /* what a linear correction leaves (ln) */
+	double noise_sd;    /* a run's measurement noise (ln) */
+	double heat_sd;     /* prior sd of ln(true rise / predicted) */
+	double min_gain;    /* explore while expected gain exceeds it */
+	double max_worse;   /* explore no decision expected worse
 				     * than the best known by this (ln) */
-	double loss_weight;         /* explore on EI - w (EI - expected gain):
+	double loss_weight; /* explore on EI - w (EI - expected gain):
 				     * w weighs what a try is expected to
 				     * lose against what it may win */
 };
@@ -85,12 +85,12 @@ void zd_corr_default_opts(struct zd_corr_opts *o);
 struct zd_correction {
 	struct zd_corr_opts opts;
 	int count;
-	struct zd_corr_point *pts;  /* count, zd_action_at order */
+	struct zd_corr_point *pts; /* count, zd_action_at order */
 	struct zd_blr time, power, heat;
 	struct zd_corr_meas *meas;
 	int nmeas;
-	int *meas_of;               /* count: index into meas, -1 if none */
-	double uncertainty;         /* zero-shot prior scale (1: typical) */
+	int *meas_of;       /* count: index into meas, -1 if none */
+	double uncertainty; /* zero-shot prior scale (1: typical) */
 };
 
 int zd_corr_init(struct zd_correction *c, int count,
@@ -107,7 +107,7 @@ struct zd_corr_run {
 	double rise_pred_c;            /* hottest rise over the start; NAN:
 					* not predicted */
 	double makespan_s, energy_j;
-	double rise_c, hottest_c;      /* measured */
+	double rise_c, hottest_c; /* measured */
 };
 int zd_corr_add_run(struct zd_correction *c, int index,
 		    const struct zd_corr_run *r, struct zd_err *err);
@@ -116,14 +116,13 @@ int zd_corr_add_run(struct zd_correction *c, int index,
  * with its standard deviation. Measured decisions weigh their runs in. */
 struct zd_corr_pred {
 	double log_t, log_p, log_edp;
-	double sd_t, sd_e, sd_edp;  /* of ln makespan, energy, EDP */
+	double sd_t, sd_e, sd_edp; /* of ln makespan, energy, EDP */
 };
 void zd_corr_predict(const struct zd_correction *c, int index,
 		     struct zd_corr_pred *p);
 /* The correction of a predicted rise: factor (mean) and its upper bound
  * (two sd). */
-void zd_corr_heat(const struct zd_correction *c, double *factor,
-		  double *upper);
+void zd_corr_heat(const struct zd_correction *c, double *factor, double *upper);
 
 const struct zd_corr_meas *zd_corr_measured(const struct zd_correction *c,
 					    int index);

@@ -38,8 +38,8 @@ struct zd_dyna {
 	const struct zd_action_space *space;
 	int dim;
 	float *state, *state_next;
-	struct zd_cpuset last_used;   /* CPUs of the last real run */
-	struct ranked *ranked;        /* guard scratch, space->count */
+	struct zd_cpuset last_used; /* CPUs of the last real run */
+	struct ranked *ranked;      /* guard scratch, space->count */
 	struct zd_dyna_stats stats;
 	double synthetic_sum;
 	uint64_t rng;
@@ -59,10 +59,11 @@ static int check_ref(const struct zd_reward_ref *ref, struct zd_err *err)
 {
 	if (!(ref->energy_ps_j > 0.0 && isfinite(ref->energy_ps_j)) ||
 	    !(ref->makespan_perf_s > 0.0 && isfinite(ref->makespan_perf_s)))
-		return zd_bad_input(err, "reward references must be positive: "
+		return zd_bad_input(err,
+				    "reward references must be positive: "
 				    "powersave energy %g J, performance "
-				    "makespan %g s", ref->energy_ps_j,
-				    ref->makespan_perf_s);
+				    "makespan %g s",
+				    ref->energy_ps_j, ref->makespan_perf_s);
 	return 0;
 }
 
@@ -70,10 +71,13 @@ static int check_opts(const struct zd_env *env, const struct zd_dyna_opts *o,
 		      struct zd_err *err)
 {
 	if (env->observe == NULL)
-		return zd_bad_input(err, "dyna: the environment has no observe");
+		return zd_bad_input(err,
+				    "dyna: the environment has no observe");
 	if (o->synthetic_per_real < 0 || o->synthetic_per_real > 1000)
-		return zd_bad_input(err, "dyna: %d synthetic steps per real step "
-				    "is outside 0..1000", o->synthetic_per_real);
+		return zd_bad_input(err,
+				    "dyna: %d synthetic steps per real step "
+				    "is outside 0..1000",
+				    o->synthetic_per_real);
 	if (o->synthetic_per_real > 0 && env->model == NULL)
 		return zd_bad_input(err, "dyna: synthetic steps need a model");
 	if (!(o->guard_c >= 0.0 && o->guard_c < 1000.0))
@@ -146,8 +150,10 @@ static int observe(struct zd_dyna *d, float *state, struct zd_thermal_obs *th,
 				    th->nzones, ZD_MAX_ZONES);
 	for (int i = 0; i < d->dim; i++)
 		if (!isfinite(state[i]))
-			return zd_bad_input(err, "dyna: observe gave a non-finite "
-					    "state[%d]", i);
+			return zd_bad_input(err,
+					    "dyna: observe gave a non-finite "
+					    "state[%d]",
+					    i);
 	th->last_used = d->last_used;
 	return 0;
 }
@@ -225,7 +231,8 @@ static int synthetic_step(struct zd_dyna *d, const float *state,
 	struct zd_action a;
 	struct zd_outcome o;
 	if (d->opts.synthetic_uniform)
-		zd_action_at(d->space, zd_rng_below(&d->rng, d->space->count), &a);
+		zd_action_at(d->space, zd_rng_below(&d->rng, d->space->count),
+			     &a);
 	else
 		zd_profiler_agent_act(d->profiler, state, true, &a);
 	int rc = predict(d, &a, &o, err);
@@ -238,7 +245,7 @@ static int synthetic_step(struct zd_dyna *d, const float *state,
 	d->stats.synthetic_steps++;
 	d->synthetic_sum += r;
 	d->stats.mean_synthetic_reward =
-		d->synthetic_sum / (double)d->stats.synthetic_steps;
+	    d->synthetic_sum / (double)d->stats.synthetic_steps;
 	return 0;
 }
 
@@ -251,9 +258,8 @@ static void count_real(struct zd_dyna *d, double r, double thermal_r,
 	s->last_thermal_reward = thermal_r;
 	s->mean_reward += (r - s->mean_reward) / (double)s->real_steps;
 	s->ema_reward = s->real_steps == 1
-				? r
-				: (1.0 - EMA_WEIGHT) * s->ema_reward +
-					  EMA_WEIGHT * r;
+	    ? r
+	    : (1.0 - EMA_WEIGHT) * s->ema_reward + EMA_WEIGHT * r;
 	s->guard_overrides += guarded;
 	s->violations += violation;
 }
@@ -268,7 +274,8 @@ int zd_dyna_real_step(struct zd_dyna *d, struct zd_dyna_step *step,
 		step = &local;
 	memset(step, 0, sizeof(*step));
 	if (d->env.real == NULL)
-		return zd_bad_input(err, "dyna: the environment cannot run for "
+		return zd_bad_input(err,
+				    "dyna: the environment cannot run for "
 				    "real");
 	int rc = observe(d, d->state, &before, err);
 	if (rc != 0)
@@ -276,15 +283,15 @@ int zd_dyna_real_step(struct zd_dyna *d, struct zd_dyna_step *step,
 	zd_profiler_agent_act(d->profiler, d->state, true, &step->action);
 	if ((rc = guard(d, d->state, &step->action, &step->guarded, err)) != 0)
 		return rc;
-	step->nprefer = zd_thermal_agent_rank(d->thermal, &before, &step->action,
-					      true, step->prefer);
+	step->nprefer = zd_thermal_agent_rank(
+	    d->thermal, &before, &step->action, true, step->prefer);
 	rc = d->env.real(d->env.ctx, &step->action, step->prefer, step->nprefer,
 			 &step->outcome, err);
 	if (rc != 0)
 		return rc;
 	step->reward = zd_profiler_reward(&step->outcome, &d->env.ref);
 	step->violation = d->opts.guard_c > 0.0 &&
-			  zd_thermal_violation(&step->outcome, d->opts.guard_c);
+	    zd_thermal_violation(&step->outcome, d->opts.guard_c);
 	zd_action_decision(d->space, &step->action, step->prefer, step->nprefer,
 			   &dec);
 	d->last_used = dec.cpus;
@@ -293,8 +300,8 @@ int zd_dyna_real_step(struct zd_dyna *d, struct zd_dyna_step *step,
 	zd_profiler_agent_remember(d->profiler, d->state, &step->action,
 				   step->reward, d->state_next);
 	zd_profiler_agent_learn(d->profiler);
-	step->thermal_reward = zd_thermal_agent_learn(d->thermal, &before,
-						      &dec.cpus, &step->outcome);
+	step->thermal_reward = zd_thermal_agent_learn(
+	    d->thermal, &before, &dec.cpus, &step->outcome);
 	count_real(d, step->reward, step->thermal_reward, step->guarded,
 		   step->violation);
 	for (int i = 0; rc == 0 && i < d->opts.synthetic_per_real; i++)
@@ -353,7 +360,8 @@ static int top_k(struct zd_dyna *d, const float *state, int k, int *best,
 }
 
 static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
-			    struct zd_action *a, bool *found, struct zd_err *err)
+			    struct zd_action *a, bool *found,
+			    struct zd_err *err)
 {
 	int best[64];
 	struct candidate cand[64];
@@ -366,15 +374,17 @@ static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
 		struct zd_action act;
 		struct zd_outcome o;
 		zd_action_at(d->space, best[j], &act);
-		rc = d->env.model_perf ? d->env.model_perf(d->env.ctx, &act, &o, err)
-				       : predict(d, &act, &o, err);
-		cand[j] = (struct candidate){.index = best[j],
-					     .reward = zd_profiler_reward(&o, &d->env.ref),
-					     .hottest_c = o.hottest_c};
+		rc = d->env.model_perf
+		    ? d->env.model_perf(d->env.ctx, &act, &o, err)
+		    : predict(d, &act, &o, err);
+		cand[j] = (struct candidate){
+		    .index = best[j],
+		    .reward = zd_profiler_reward(&o, &d->env.ref),
+		    .hottest_c = o.hottest_c};
 		if (rc == 0 && d->env.measured)
-			cand[j].measured = d->env.measured(d->env.ctx, &act,
-							   &cand[j].reward,
-							   &cand[j].hottest_c);
+			cand[j].measured =
+			    d->env.measured(d->env.ctx, &act, &cand[j].reward,
+					    &cand[j].hottest_c);
 	}
 	if (rc != 0)
 		return rc;
@@ -388,7 +398,8 @@ static int plan_at_decision(struct zd_dyna *d, const float *state, int k,
 			return rc;
 		if (cand[j].measured)
 			o.hottest_c = cand[j].hottest_c;
-		if (d->opts.guard_c > 0.0 && zd_thermal_violation(&o, d->opts.guard_c))
+		if (d->opts.guard_c > 0.0 &&
+		    zd_thermal_violation(&o, d->opts.guard_c))
 			continue;
 		*a = act;
 		*found = true;

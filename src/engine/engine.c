@@ -37,22 +37,22 @@ struct engine_program {
 	struct zd_model_query *query;
 	struct zd_reward_ref ref;
 	char *features_json;
-	bool measured;               /* its scale comes from a real run */
-	bool ref_measured;           /* ref holds measured references */
+	bool measured;                /* its scale comes from a real run */
+	bool ref_measured;            /* ref holds measured references */
 	struct measured_action *meas; /* what real runs of it did */
 	int nmeas;
 	/* what its runs teach about every decision (model mode) */
 	struct zd_correction corr;
-	bool corr_ready;                 /* corr.pts predicted at corr_start */
+	bool corr_ready; /* corr.pts predicted at corr_start */
 	int corr_start_mc[ZD_MAX_ZONES];
-	long refused_runs;               /* stored runs not learnt from */
+	long refused_runs; /* stored runs not learnt from */
 	/* every decision's corrected ln EDP and its sd, refreshed when a run
 	 * is learnt (so deciding only reads them) */
 	float *edp_mu, *edp_sd;
 	bool edp_ready;
 	/* the last full forecast (with temperatures), at corr_start: the
 	 * guard's check and the decision's forecast are the same one */
-	int full_index;                  /* -1: none */
+	int full_index; /* -1: none */
 	struct zd_outcome full;
 };
 
@@ -71,7 +71,7 @@ struct zd_engine {
 	struct engine_program *cur;
 	int start_mc[ZD_MAX_ZONES];
 	struct zd_cpuset last_used;
-	double *mu, *score;                /* per decision, deciding scratch */
+	double *mu, *score; /* per decision, deciding scratch */
 };
 
 /* ---- the program's corrections (correct.h) -------------------------- */
@@ -95,14 +95,16 @@ static bool same_start(const struct zd_engine *e, const int *a, const int *b)
 }
 
 static void point_descriptors(const struct zd_engine *e,
-			      const struct zd_action *a, struct zd_corr_point *pt)
+			      const struct zd_action *a,
+			      struct zd_corr_point *pt)
 {
 	float row[ZD_NCOLS_RUN];
 	zd_encode_action(&e->prior, a, row);
 	const float *r = row + ZD_COL_ACTION;
 	/* capacity, fastest core, cores (relative), nominal power / TDP */
 	float lcap = logf(fmaxf(r[0], 1e-6f)), lfast = logf(fmaxf(r[1], 1e-6f));
-	float lcores = logf(fmaxf(r[2], 1e-6f)), lpow = logf(fmaxf(r[4], 1e-6f));
+	float lcores = logf(fmaxf(r[2], 1e-6f)),
+	      lpow = logf(fmaxf(r[4], 1e-6f));
 	pt->phi_t[0] = 1.0f;
 	pt->phi_t[2] = lcap;
 	pt->phi_t[3] = lfast;
@@ -115,8 +117,9 @@ static void point_descriptors(const struct zd_engine *e,
 		if (!a->cores[c])
 			continue;
 		double rate = e->prior.space.khz[c][a->level[c]] *
-			      (b->clusters[c].speed_rel.present
-				       ? b->clusters[c].speed_rel.value : 1.0);
+		    (b->clusters[c].speed_rel.present
+			 ? b->clusters[c].speed_rel.value
+			 : 1.0);
 		slow = fmin(slow, rate);
 		fast = fmax(fast, rate);
 	}
@@ -135,7 +138,8 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 		return 0;
 	const struct zd_action_space *sp = &e->prior.space;
 	int rc = 0;
-	if (!p->corr.pts && (rc = zd_corr_init(&p->corr, sp->count, NULL, err)) != 0)
+	if (!p->corr.pts &&
+	    (rc = zd_corr_init(&p->corr, sp->count, NULL, err)) != 0)
 		return rc;
 	if (p->corr_ready && same_start(e, p->corr_start_mc, e->start_mc))
 		return 0;
@@ -153,7 +157,8 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 	/* the model's own response, relative to all cores at the top */
 	struct zd_action top;
 	zd_action_max(sp, &top);
-	const struct zd_corr_point *ref = &p->corr.pts[zd_action_index(sp, &top)];
+	const struct zd_corr_point *ref =
+	    &p->corr.pts[zd_action_index(sp, &top)];
 	float ref_t = ref->log_t, ref_p = ref->log_p;
 	for (int i = 0; i < sp->count; i++) {
 		p->corr.pts[i].phi_t[1] = p->corr.pts[i].log_t - ref_t;
@@ -170,11 +175,13 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 static void full_forecast(struct zd_engine *e, struct engine_program *p, int i,
 			  struct zd_outcome *o)
 {
-	if (p->full_index != i || !same_start(e, e->start_mc, p->corr_start_mc)) {
+	if (p->full_index != i ||
+	    !same_start(e, e->start_mc, p->corr_start_mc)) {
 		struct zd_action a;
 		zd_action_at(&e->prior.space, i, &a);
 		zd_model_predict(p->query, &a, &p->full);
-		p->full_index = same_start(e, e->start_mc, p->corr_start_mc) ? i : -1;
+		p->full_index =
+		    same_start(e, e->start_mc, p->corr_start_mc) ? i : -1;
 		*o = p->full;
 		return;
 	}
@@ -212,8 +219,8 @@ static double point_rise(struct zd_engine *e, struct engine_program *p, int i)
 	if (isnan(pt->hot_rise)) {
 		struct zd_outcome o;
 		full_forecast(e, p, i, &o);
-		pt->hot_rise = (float)(o.hottest_c -
-				       hottest_start_c(e, p->corr_start_mc));
+		pt->hot_rise =
+		    (float)(o.hottest_c - hottest_start_c(e, p->corr_start_mc));
 	}
 	return pt->hot_rise;
 }
@@ -230,7 +237,7 @@ static double point_hottest(struct zd_engine *e, struct engine_program *p,
 	zd_corr_heat(&p->corr, &factor, &upper);
 	double rise = point_rise(e, p, i);
 	return hottest_start_c(e, p->corr_start_mc) +
-	       rise * (cautious && rise > 0 ? upper : factor);
+	    rise * (cautious && rise > 0 ? upper : factor);
 }
 
 /* The model's forecast of `a`, corrected by the program's runs: makespan
@@ -297,9 +304,11 @@ static int correct_from_run(struct zd_engine *e, struct engine_program *p,
 {
 	if (!p->query || !p->corr_ready)
 		return 0;
-	struct zd_corr_run r = {.makespan_s = makespan_s, .energy_j = energy_j,
+	struct zd_corr_run r = {.makespan_s = makespan_s,
+				.energy_j = energy_j,
 				.hottest_c = hottest_c,
-				.rise_c = hottest_c - hottest_start_c(e, start_mc)};
+				.rise_c =
+				    hottest_c - hottest_start_c(e, start_mc)};
 	if (same_start(e, start_mc, p->corr_start_mc)) {
 		const struct zd_corr_point *pt = &p->corr.pts[index];
 		r.log_t_pred = pt->log_t;
@@ -347,7 +356,8 @@ static int env_real(void *ctx, const struct zd_action *a, const int *prefer,
 		    int nprefer, struct zd_outcome *o, struct zd_err *err)
 {
 	(void)ctx, (void)a, (void)prefer, (void)nprefer, (void)o;
-	return zd_fail(err, EINVAL, "engine: real runs are reported through "
+	return zd_fail(err, EINVAL,
+		       "engine: real runs are reported through "
 		       "zd_engine_learn");
 }
 
@@ -403,14 +413,17 @@ static int remember_run(struct engine_program *p, int index,
 			m->hottest_c = fmax(m->hottest_c, o->hottest_c);
 			return 0;
 		}
-	struct measured_action *ms = realloc(p->meas, sizeof(*ms) *
-							      (size_t)(p->nmeas + 1));
+	struct measured_action *ms =
+	    realloc(p->meas, sizeof(*ms) * (size_t)(p->nmeas + 1));
 	if (!ms)
 		return zd_fail(err, ENOMEM, "out of memory");
 	p->meas = ms;
 	ms[p->nmeas++] = (struct measured_action){
-		.index = index, .n = 1, .energy_j = o->energy_j,
-		.makespan_s = o->makespan_s, .hottest_c = o->hottest_c,
+	    .index = index,
+	    .n = 1,
+	    .energy_j = o->energy_j,
+	    .makespan_s = o->makespan_s,
+	    .hottest_c = o->hottest_c,
 	};
 	return 0;
 }
@@ -436,9 +449,11 @@ static void thermal_opts(const struct zd_board_prior *bp,
 	for (int c = 0; c < b->nclusters; c++)
 		for (int cpu = zd_cpuset_first(&b->clusters[c].cpus); cpu >= 0;
 		     cpu = zd_cpuset_next(&b->clusters[c].cpus, cpu))
-			for (int z = 0; z < bp->nzones && o->cpu_zone[cpu] < 0; z++)
+			for (int z = 0; z < bp->nzones && o->cpu_zone[cpu] < 0;
+			     z++)
 				for (int k = 0; bp->zone_modelled[z] &&
-						k < b->zones[z].nclusters; k++)
+				     k < b->zones[z].nclusters;
+				     k++)
 					if (b->zones[z].clusters[k] == c)
 						o->cpu_zone[cpu] = z;
 }
@@ -512,7 +527,8 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 		rc = open_agents(e, err);
 	if (rc == 0) {
 		e->mu = calloc((size_t)e->prior.space.count, sizeof(*e->mu));
-		e->score = calloc((size_t)e->prior.space.count, sizeof(*e->score));
+		e->score =
+		    calloc((size_t)e->prior.space.count, sizeof(*e->score));
 		if (!e->mu || !e->score)
 			rc = zd_fail(err, ENOMEM, "out of memory");
 	}
@@ -520,11 +536,13 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 		if (e->opts.guard_c == 0)
 			e->opts.guard_c = default_guard_c(&e->prior);
 		e->env = (struct zd_env){
-			.observe = env_observe, .real = env_real,
-			.model = o->model_free ? NULL : env_model, .ctx = e,
-			.measured = env_measured,
-			.model_perf = o->model_free ? NULL : env_model_perf,
-			.ref = {.energy_ps_j = 1, .makespan_perf_s = 1},
+		    .observe = env_observe,
+		    .real = env_real,
+		    .model = o->model_free ? NULL : env_model,
+		    .ctx = e,
+		    .measured = env_measured,
+		    .model_perf = o->model_free ? NULL : env_model_perf,
+		    .ref = {.energy_ps_j = 1, .makespan_perf_s = 1},
 		};
 		struct zd_dyna_opts dopt;
 		zd_dyna_default_opts(&dopt);
@@ -533,10 +551,11 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 		if (o->model_free)
 			dopt.synthetic_per_real = 0;
 		dopt.guard_c = o->model_free ? 0 : e->opts.guard_c;
-		dopt.lookahead = o->lookahead > 0 ? o->lookahead : DEFAULT_LOOKAHEAD;
+		dopt.lookahead =
+		    o->lookahead > 0 ? o->lookahead : DEFAULT_LOOKAHEAD;
 		dopt.seed = o->seed;
-		rc = zd_dyna_new(e->profiler, e->thermal, &e->env, &dopt, &e->dyna,
-				 err);
+		rc = zd_dyna_new(e->profiler, e->thermal, &e->env, &dopt,
+				 &e->dyna, err);
 	}
 	for (int z = 0; z < ZD_MAX_ZONES; z++)
 		e->start_mc[z] = (int)lround(e->prior.ambient_c * 1000);
@@ -574,7 +593,8 @@ int zd_engine_close(struct zd_engine *e, struct zd_err *err)
 {
 	int rc = 0;
 	if (e && e->dirty)
-		rc = zd_agents_save(e->profiler, e->thermal, e->agents_path, err);
+		rc = zd_agents_save(e->profiler, e->thermal, e->agents_path,
+				    err);
 	zd_engine_free(e);
 	return rc;
 }
@@ -611,8 +631,8 @@ static int add_program(struct zd_engine *e, const char *name,
 		       const struct zd_features *f, struct engine_program **out,
 		       struct zd_err *err)
 {
-	struct engine_program *ps = realloc(e->programs, (size_t)(e->nprograms + 1) *
-							      sizeof(*ps));
+	struct engine_program *ps =
+	    realloc(e->programs, (size_t)(e->nprograms + 1) * sizeof(*ps));
 	if (!ps)
 		return zd_fail(err, ENOMEM, "out of memory");
 	/* the array moved: the caller sets cur again */
@@ -626,11 +646,12 @@ static int add_program(struct zd_engine *e, const char *name,
 	json_t *j = zd_features_json(f);
 	p->features_json = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
-	struct zd_model_query_opts qo = {.features = f, .start_mc = e->start_mc};
+	struct zd_model_query_opts qo = {.features = f,
+					 .start_mc = e->start_mc};
 	int rc = !p->features_json ? zd_fail(err, ENOMEM, "out of memory")
-		 : e->model ? zd_model_query_new(e->model, e->prior.board, &qo,
-						 &p->query, err)
-			    : 0;
+	    : e->model
+	    ? zd_model_query_new(e->model, e->prior.board, &qo, &p->query, err)
+	    : 0;
 	if (rc != 0) {
 		free(p->features_json);
 		return rc;
@@ -640,7 +661,8 @@ static int add_program(struct zd_engine *e, const char *name,
 	return 0;
 }
 
-static struct engine_program *find_program(struct zd_engine *e, const char *name)
+static struct engine_program *find_program(struct zd_engine *e,
+					   const char *name)
 {
 	for (int i = 0; i < e->nprograms; i++)
 		if (strcmp(e->programs[i].name, name) == 0)
@@ -658,13 +680,15 @@ struct recall_ctx {
 /* A stored run of this program on this board that can be learnt from: its
  * decision is one of this board's, its CPUs match it, its zones are the
  * board's, and its measurements are possible. */
-static bool usable_record(const struct zd_engine *e, const struct zd_run_record *r,
-			  int *index, double *hottest_c)
+static bool usable_record(const struct zd_engine *e,
+			  const struct zd_run_record *r, int *index,
+			  double *hottest_c)
 {
 	const struct zd_action_space *sp = &e->prior.space;
 	struct zd_cpuset cpus;
 	struct zd_err ignored = {0};
-	*index = r->nclusters == sp->nclusters ? zd_action_index(sp, &r->action) : -1;
+	*index = r->nclusters == sp->nclusters ? zd_action_index(sp, &r->action)
+					       : -1;
 	if (*index < 0 || r->nzones != e->prior.nzones)
 		return false;
 	if (zd_cpuset_parse(&cpus, r->cpus, "cpus", &ignored) != 0 ||
@@ -690,7 +714,8 @@ static int recall_run(void *ctx, const struct zd_run_record *r)
 		p->refused_runs++;
 		return 0;
 	}
-	struct zd_outcome o = {.energy_j = r->energy_j, .makespan_s = r->makespan_s,
+	struct zd_outcome o = {.energy_j = r->energy_j,
+			       .makespan_s = r->makespan_s,
 			       .hottest_c = hottest};
 	rc->runs++;
 	int err = remember_run(p, index, &o, rc->err);
@@ -707,7 +732,8 @@ static int foreign_program(struct zd_engine *e, const struct engine_program *p,
 {
 	char *hash = NULL, *json = NULL;
 	*foreign = false;
-	int rc = zd_store_get_program(e->opts.store, p->name, &hash, &json, err);
+	int rc =
+	    zd_store_get_program(e->opts.store, p->name, &hash, &json, err);
 	free(hash);
 	if (rc == ZD_STORE_NOT_FOUND || (rc == 0 && (!json || !*json))) {
 		free(json);
@@ -720,7 +746,7 @@ static int foreign_program(struct zd_engine *e, const struct engine_program *p,
 	struct zd_err ignored = {0};
 	float row[ZD_NCOLS_PROGRAM];
 	if (!j || zd_features_from_json(j, &f, &ignored) != 0) {
-		*foreign = true;   /* unreadable: nothing to trust */
+		*foreign = true; /* unreadable: nothing to trust */
 	} else {
 		zd_encode_program(f, row);
 		*foreign = memcmp(row, p->state, sizeof(row)) != 0;
@@ -732,13 +758,15 @@ static int foreign_program(struct zd_engine *e, const struct engine_program *p,
 }
 
 /* A program's encoded features from the store; false if it has none. */
-static bool stored_program_row(struct zd_engine *e, const char *name, float *row)
+static bool stored_program_row(struct zd_engine *e, const char *name,
+			       float *row)
 {
 	char *hash = NULL, *json = NULL;
 	struct zd_err ignored = {0};
 	struct zd_features *f = NULL;
 	bool ok = zd_store_get_program(e->opts.store, name, &hash, &json,
-				       &ignored) == 0 && json && *json;
+				       &ignored) == 0 &&
+	    json && *json;
 	json_t *j = ok ? json_loads(json, 0, NULL) : NULL;
 	ok = j && zd_features_from_json(j, &f, &ignored) == 0;
 	if (ok)
@@ -776,7 +804,7 @@ static double program_unfamiliarity(struct zd_engine *e,
 	size_t n = json_array_size(names), k = 0;
 	if (!e->opts.store || n < 3)
 		return 1.0;
-	float (*rows)[ZD_NCOLS_PROGRAM] = calloc(n, sizeof(*rows));
+	float(*rows)[ZD_NCOLS_PROGRAM] = calloc(n, sizeof(*rows));
 	double sd[ZD_NCOLS_PROGRAM] = {0}, mean[ZD_NCOLS_PROGRAM] = {0};
 	for (size_t i = 0; rows && i < n; i++) {
 		const char *name = json_string_value(json_array_get(names, i));
@@ -790,16 +818,20 @@ static double program_unfamiliarity(struct zd_engine *e,
 				mean[c] += rows[i][c] / (double)k;
 		for (size_t i = 0; i < k; i++)
 			for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
-				sd[c] += pow(rows[i][c] - mean[c], 2) / (double)k;
+				sd[c] +=
+				    pow(rows[i][c] - mean[c], 2) / (double)k;
 		for (int c = 0; c < ZD_NCOLS_PROGRAM; c++)
 			sd[c] = sqrt(sd[c]);
 		double nearest = INFINITY, typical = 0;
 		for (size_t i = 0; i < k; i++) {
 			double own = INFINITY;
-			nearest = fmin(nearest, row_distance(p->state, rows[i], sd));
+			nearest =
+			    fmin(nearest, row_distance(p->state, rows[i], sd));
 			for (size_t j = 0; j < k; j++)
 				if (j != i)
-					own = fmin(own, row_distance(rows[i], rows[j], sd));
+					own = fmin(
+					    own,
+					    row_distance(rows[i], rows[j], sd));
 			typical += own / (double)k;
 		}
 		if (typical > 0)
@@ -819,13 +851,15 @@ static int recall_program(struct zd_engine *e, struct engine_program *p,
 	*runs = 0;
 	if (!e->opts.store)
 		return 0;
-	struct zd_run_query q = {.board = e->prior.board->name, .program = p->name};
+	struct zd_run_query q = {.board = e->prior.board->name,
+				 .program = p->name};
 	bool foreign = false;
 	int rc = foreign_program(e, p, &foreign, err);
 	if (rc != 0)
 		return rc;
 	if (foreign)
-		return zd_store_count_runs(e->opts.store, &q, &p->refused_runs, err);
+		return zd_store_count_runs(e->opts.store, &q, &p->refused_runs,
+					   err);
 	struct recall_ctx ctx = {.engine = e, .program = p, .err = err};
 	rc = zd_store_foreach_run(e->opts.store, &q, recall_run, &ctx, err);
 	*runs = ctx.runs;
@@ -873,7 +907,8 @@ static bool explore_act(struct zd_engine *e, struct engine_program *p,
 	struct zd_thermal_obs obs;
 	fill_obs(e, &obs);
 	zd_profiler_agent_act(e->profiler, p->state, true, &d->action);
-	*nprefer = zd_thermal_agent_rank(e->thermal, &obs, &d->action, true, prefer);
+	*nprefer =
+	    zd_thermal_agent_rank(e->thermal, &obs, &d->action, true, prefer);
 	if (!p->query)
 		return true;
 	struct zd_outcome o;
@@ -925,7 +960,7 @@ static void choose(struct zd_engine *e, struct engine_program *p,
 			struct zd_corr_pred cp;
 			zd_corr_predict(&p->corr, arg, &cp);
 			d->expected_gain = expm1(zd_corr_expected_improvement(
-				best, cp.log_edp, cp.sd_edp));
+			    best, cp.log_edp, cp.sd_edp));
 		} else {
 			e->score[arg] = -INFINITY;
 			guarded = true;
@@ -967,8 +1002,9 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	memset(d, 0, sizeof(*d));
 	snprintf(d->program, sizeof(d->program), "%s", program);
 	for (int z = 0; z < e->prior.nzones; z++)
-		e->start_mc[z] = start_mc ? start_mc[z]
-					  : (int)lround(e->prior.ambient_c * 1000);
+		e->start_mc[z] = start_mc
+		    ? start_mc[z]
+		    : (int)lround(e->prior.ambient_c * 1000);
 	struct engine_program *p = find_program(e, program);
 	bool first_sight = p == NULL;
 	long runs = 0;
@@ -987,9 +1023,11 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	program_state(e, p);
 	predict_refs(e, p);
 	if (!p->ref_measured && !p->query)
-		return zd_bad_input(err, "model-free decisions for '%s' need its "
+		return zd_bad_input(err,
+				    "model-free decisions for '%s' need its "
 				    "measured references first (a performance "
-				    "and a powersave run)", program);
+				    "and a powersave run)",
+				    program);
 	if ((rc = zd_dyna_set_ref(e->dyna, &p->ref, err)) != 0)
 		return rc;
 	d->zero_shot = runs == 0 && !p->measured && p->query;
@@ -1014,8 +1052,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 		choose(e, p, d);
 		struct zd_thermal_obs obs;
 		fill_obs(e, &obs);
-		nprefer = zd_thermal_agent_rank(e->thermal, &obs, &d->action, false,
-						prefer);
+		nprefer = zd_thermal_agent_rank(e->thermal, &obs, &d->action,
+						false, prefer);
 		guarded = d->guard_override;
 	} else if ((rc = zd_dyna_decide(e->dyna, &d->action, prefer, &nprefer,
 					&guarded, err)) != 0)
@@ -1030,8 +1068,9 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	if (p->query) {
 		struct zd_corr_pred cp;
 		corrected_outcome(e, p, &d->action, true, true, &d->predicted);
-		zd_corr_predict(&p->corr, zd_action_index(&e->prior.space,
-							  &d->action), &cp);
+		zd_corr_predict(&p->corr,
+				zd_action_index(&e->prior.space, &d->action),
+				&cp);
 		d->sd_log_makespan = cp.sd_t;
 		d->sd_log_energy = cp.sd_e;
 		d->sd_log_edp = cp.sd_edp;
@@ -1052,7 +1091,8 @@ static int store_run(struct zd_engine *e, const struct engine_program *p,
 	free(hash);
 	free(json);
 	if (rc == ZD_STORE_NOT_FOUND)
-		rc = zd_store_put_program(s, p->name, "", p->features_json, err);
+		rc =
+		    zd_store_put_program(s, p->name, "", p->features_json, err);
 	if (rc == 0)
 		rc = zd_store_put_board(s, e->prior.board->name, "", err);
 	struct zd_run_record r;
@@ -1090,15 +1130,17 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 				    d->program);
 	if (!plausible_run(e, measured->makespan_s, measured->energy_j,
 			   measured->hottest_c))
-		return zd_bad_input(err, "engine: a run of '%s' taking %g s and "
+		return zd_bad_input(err,
+				    "engine: a run of '%s' taking %g s and "
 				    "%g J is not one to learn from",
 				    d->program, measured->makespan_s,
 				    measured->energy_j);
 	int index = zd_action_index(&e->prior.space, &d->action);
 	if (index < 0)
-		return zd_bad_input(err, "engine: the decision for '%s' is not "
-				    "one of %s's", d->program,
-				    e->prior.board->name);
+		return zd_bad_input(err,
+				    "engine: the decision for '%s' is not "
+				    "one of %s's",
+				    d->program, e->prior.board->name);
 	e->cur = p;
 	for (int z = 0; start_mc && z < e->prior.nzones; z++)
 		e->start_mc[z] = start_mc[z];
@@ -1128,12 +1170,14 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 		return rc;
 	/* the direct update (Dyna-Q's "real experience") */
 	double reward = zd_profiler_reward(measured, &p->ref);
-	zd_profiler_agent_remember(e->profiler, p->state, &d->action, reward, NULL);
+	zd_profiler_agent_remember(e->profiler, p->state, &d->action, reward,
+				   NULL);
 	for (int i = 0; i < UPDATES_PER_REAL; i++)
 		zd_profiler_agent_learn(e->profiler);
 	struct zd_thermal_obs before;
 	fill_obs(e, &before);
-	zd_thermal_agent_learn(e->thermal, &before, &d->decision.cpus, measured);
+	zd_thermal_agent_learn(e->thermal, &before, &d->decision.cpus,
+			       measured);
 	e->last_used = d->decision.cpus;
 	/* then the planning steps from the model */
 	int k = e->opts.synthetic_per_real > 0 ? e->opts.synthetic_per_real : 5;
@@ -1145,8 +1189,8 @@ int zd_engine_learn(struct zd_engine *e, const struct zd_engine_decision *d,
 
 int zd_engine_set_reference(struct zd_engine *e, const char *program,
 			    const struct zd_features *f,
-			    double energy_powersave_j, double makespan_performance_s,
-			    struct zd_err *err)
+			    double energy_powersave_j,
+			    double makespan_performance_s, struct zd_err *err)
 {
 	if (!(energy_powersave_j > 0) || !(makespan_performance_s > 0))
 		return zd_bad_input(err, "references of '%s' must be positive",
@@ -1168,8 +1212,10 @@ int zd_engine_predict(struct zd_engine *e, const char *program,
 	struct engine_program *p = find_program(e, program);
 	int index = zd_action_index(&e->prior.space, a);
 	if (!p || !p->query || !p->corr_ready)
-		return zd_bad_input(err, "engine: no forecast for '%s': decide "
-				    "for it first, with a model", program);
+		return zd_bad_input(err,
+				    "engine: no forecast for '%s': decide "
+				    "for it first, with a model",
+				    program);
 	if (index < 0)
 		return zd_bad_input(err, "engine: not a decision of %s",
 				    e->prior.board->name);

@@ -17,7 +17,8 @@ static int engine_start(struct zd_policy *pol, struct zd_decision *d,
 {
 	struct zd_policy_program *p = program_of(pol);
 	if (!p || !p->engine || !p->features)
-		return zd_bad_input(err, "policy %s decides for a program: attach "
+		return zd_bad_input(err,
+				    "policy %s decides for a program: attach "
 				    "one with its features and an engine",
 				    pol->ops->name);
 	if (zd_engine_model_free(p->engine) != want_model_free)
@@ -82,7 +83,8 @@ static int table_start(struct zd_policy *pol, struct zd_decision *d,
 {
 	struct zd_policy_program *p = program_of(pol);
 	if (!p || !p->space || !p->measure)
-		return zd_bad_input(err, "policy table sweeps a program's "
+		return zd_bad_input(err,
+				    "policy table sweeps a program's "
 				    "decisions: attach one with a way to "
 				    "measure them");
 	int rc = p->table_best < 0 ? table_sweep(p, err) : 0;
@@ -95,22 +97,22 @@ static int table_start(struct zd_policy *pol, struct zd_decision *d,
 }
 
 const struct zd_policy_ops zd_policy_zerodvfs = {
-	.name = "zerodvfs",
-	.summary = "ZeroDVFS: model, two agents with Dyna-Q, thermal guard",
-	.start = zerodvfs_start,
+    .name = "zerodvfs",
+    .summary = "ZeroDVFS: model, two agents with Dyna-Q, thermal guard",
+    .start = zerodvfs_start,
 };
 
 const struct zd_policy_ops zd_policy_qlearn = {
-	.name = "qlearn",
-	.summary = "the same agents without a model (model-free Q-learning)",
-	.start = qlearn_start,
+    .name = "qlearn",
+    .summary = "the same agents without a model (model-free Q-learning)",
+    .start = qlearn_start,
 };
 
 const struct zd_policy_ops zd_policy_table = {
-	.name = "table",
-	.summary = "exhaustive sweep of every decision, lowest energy x delay "
-		   "(the oracle)",
-	.start = table_start,
+    .name = "table",
+    .summary = "exhaustive sweep of every decision, lowest energy x delay "
+	       "(the oracle)",
+    .start = table_start,
 };
 
 void zd_learned_policies_register(void)

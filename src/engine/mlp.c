@@ -11,9 +11,9 @@
 #include "rng.h"
 
 struct zd_mlp {
-	int nlayers;                       /* dense layers */
-	int size[ZD_MLP_MAX_LAYERS + 1];   /* units: inputs, hidden..., outputs */
-	size_t woff[ZD_MLP_MAX_LAYERS];    /* offsets into param/grad */
+	int nlayers;                     /* dense layers */
+	int size[ZD_MLP_MAX_LAYERS + 1]; /* units: inputs, hidden..., outputs */
+	size_t woff[ZD_MLP_MAX_LAYERS];  /* offsets into param/grad */
 	size_t boff[ZD_MLP_MAX_LAYERS];
 	size_t nparams;
 	float *param, *grad, *adam_m, *adam_v;
@@ -22,19 +22,21 @@ struct zd_mlp {
 	 * l = 0 the input, l = nlayers the output */
 	float *act;
 	size_t aoff[ZD_MLP_MAX_LAYERS + 1];
-	float *delta, *delta_prev;         /* backward scratch, max width */
+	float *delta, *delta_prev; /* backward scratch, max width */
 };
 
 static int check_sizes(const int *sizes, int nsizes, struct zd_err *err)
 {
 	if (nsizes < 2 || nsizes > ZD_MLP_MAX_LAYERS + 1)
-		return zd_bad_input(err, "a network needs 2..%d layer sizes, not %d",
+		return zd_bad_input(err,
+				    "a network needs 2..%d layer sizes, not %d",
 				    ZD_MLP_MAX_LAYERS + 1, nsizes);
 	for (int l = 0; l < nsizes; l++)
 		if (sizes[l] < 1 || sizes[l] > ZD_MLP_MAX_WIDTH)
-			return zd_bad_input(err, "layer %d: %d units is outside "
-					    "1..%d", l, sizes[l],
-					    ZD_MLP_MAX_WIDTH);
+			return zd_bad_input(err,
+					    "layer %d: %d units is outside "
+					    "1..%d",
+					    l, sizes[l], ZD_MLP_MAX_WIDTH);
 	return 0;
 }
 
@@ -80,8 +82,8 @@ static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
 	return 0;
 }
 
-int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed,
-	       struct zd_mlp **out, struct zd_err *err)
+int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed, struct zd_mlp **out,
+	       struct zd_err *err)
 {
 	struct zd_mlp *m = NULL;
 	int rc = mlp_alloc(sizes, nsizes, &m, err);
@@ -94,7 +96,8 @@ int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed,
 		double sd = sqrt(2.0 / m->size[l]);
 		size_t n = (size_t)m->size[l] * (size_t)m->size[l + 1];
 		for (size_t i = 0; i < n; i++)
-			m->param[m->woff[l] + i] = (float)(sd * zd_rng_normal(&rng));
+			m->param[m->woff[l] + i] =
+			    (float)(sd * zd_rng_normal(&rng));
 	}
 	*out = m;
 	return 0;
@@ -187,8 +190,7 @@ const float *zd_mlp_forward(struct zd_mlp *m, const float *in)
 void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
 {
 	float *delta = m->delta, *prev = m->delta_prev;
-	memcpy(delta, grad_out,
-	       (size_t)m->size[m->nlayers] * sizeof(float));
+	memcpy(delta, grad_out, (size_t)m->size[m->nlayers] * sizeof(float));
 	for (int l = m->nlayers - 1; l >= 0; l--) {
 		int nin = m->size[l], nout = m->size[l + 1];
 		const float *x = m->act + m->aoff[l];
@@ -229,8 +231,8 @@ void zd_mlp_zero_grad(struct zd_mlp *m)
 
 struct zd_adam zd_adam_default(float lr)
 {
-	struct zd_adam a = {.lr = lr, .beta1 = 0.9f, .beta2 = 0.999f,
-			    .eps = 1e-8f};
+	struct zd_adam a = {
+	    .lr = lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f};
 	return a;
 }
 
@@ -246,8 +248,10 @@ void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 	for (size_t i = 0; i < m->nparams; i++) {
 		float g = m->grad[i] * grad_scale;
 		m->adam_m[i] = a->beta1 * m->adam_m[i] + (1.0f - a->beta1) * g;
-		m->adam_v[i] = a->beta2 * m->adam_v[i] + (1.0f - a->beta2) * g * g;
-		m->param[i] -= step * m->adam_m[i] / (sqrtf(m->adam_v[i]) + eps);
+		m->adam_v[i] =
+		    a->beta2 * m->adam_v[i] + (1.0f - a->beta2) * g * g;
+		m->param[i] -=
+		    step * m->adam_m[i] / (sqrtf(m->adam_v[i]) + eps);
 	}
 	zd_mlp_zero_grad(m);
 }
@@ -264,7 +268,8 @@ float zd_mlp_loss(const float *out, int nout, const int *idx,
 		float d = out[idx[i]] - target[i];
 		if (huber_delta > 0.0f && fabsf(d) > huber_delta) {
 			loss += huber_delta * (fabsf(d) - 0.5f * huber_delta);
-			grad_out[idx[i]] += (d > 0 ? huber_delta : -huber_delta) / n;
+			grad_out[idx[i]] +=
+			    (d > 0 ? huber_delta : -huber_delta) / n;
 		} else {
 			loss += 0.5f * d * d;
 			grad_out[idx[i]] += d / n;
@@ -275,7 +280,8 @@ float zd_mlp_loss(const float *out, int nout, const int *idx,
 
 json_t *zd_mlp_to_json(const struct zd_mlp *m)
 {
-	json_t *j = json_object(), *sizes = json_array(), *layers = json_array();
+	json_t *j = json_object(), *sizes = json_array(),
+	       *layers = json_array();
 	if (!j || !sizes || !layers) {
 		json_decref(j);
 		json_decref(sizes);
@@ -310,23 +316,26 @@ fail:
 	return NULL;
 }
 
-static int read_sizes(const json_t *j, const struct zd_jv *v,
-		      const char *where, int *sizes, int *nsizes)
+static int read_sizes(const json_t *j, const struct zd_jv *v, const char *where,
+		      int *sizes, int *nsizes)
 {
 	char path[256];
 	zd_jv_path(path, sizeof(path), where, "sizes");
 	json_t *arr = json_object_get(j, "sizes");
 	if (!json_is_array(arr) || json_array_size(arr) < 2 ||
 	    json_array_size(arr) > ZD_MLP_MAX_LAYERS + 1)
-		return zd_jv_bad(v, path, "must be an array of 2..%d layer sizes",
+		return zd_jv_bad(v, path,
+				 "must be an array of 2..%d layer sizes",
 				 ZD_MLP_MAX_LAYERS + 1);
 	*nsizes = (int)json_array_size(arr);
 	for (int l = 0; l < *nsizes; l++) {
 		json_t *x = json_array_get(arr, (size_t)l);
 		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
 		    json_integer_value(x) > ZD_MLP_MAX_WIDTH)
-			return zd_jv_bad(v, path, "entry %d must be an integer "
-					 "1..%d", l, ZD_MLP_MAX_WIDTH);
+			return zd_jv_bad(v, path,
+					 "entry %d must be an integer "
+					 "1..%d",
+					 l, ZD_MLP_MAX_WIDTH);
 		sizes[l] = (int)json_integer_value(x);
 	}
 	return 0;
@@ -355,9 +364,11 @@ int zd_mlp_from_json(const json_t *j, const struct zd_jv *v, const char *where,
 			break;
 		}
 		size_t nw = (size_t)sizes[l] * (size_t)sizes[l + 1];
-		rc = zd_jv_floats(v, layer, path, "w", m->param + m->woff[l], nw);
+		rc = zd_jv_floats(v, layer, path, "w", m->param + m->woff[l],
+				  nw);
 		if (rc == 0)
-			rc = zd_jv_floats(v, layer, path, "b", m->param + m->boff[l],
+			rc = zd_jv_floats(v, layer, path, "b",
+					  m->param + m->boff[l],
 					  (size_t)sizes[l + 1]);
 	}
 	if (rc != 0) {

@@ -29,8 +29,8 @@ struct zd_mlp;
 
 /* sizes[0] inputs, sizes[nsizes-1] outputs, hidden layers between;
  * 2 <= nsizes <= ZD_MLP_MAX_LAYERS + 1. */
-int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed,
-	       struct zd_mlp **out, struct zd_err *err);
+int zd_mlp_new(const int *sizes, int nsizes, uint64_t seed, struct zd_mlp **out,
+	       struct zd_err *err);
 void zd_mlp_free(struct zd_mlp *m);
 /* A network of the same shape and weights (a target network). */
 int zd_mlp_clone(const struct zd_mlp *src, struct zd_mlp **out,

@@ -25,8 +25,8 @@
 /* Transitions (s, a, r, s') in a ring: the newest replace the oldest. */
 struct replay {
 	int cap, len, head;
-	float *state, *next;   /* cap x state_dim */
-	int *action;           /* action index in the space */
+	float *state, *next; /* cap x state_dim */
+	int *action;         /* action index in the space */
 	float *reward;
 	unsigned char *has_next;
 };
@@ -35,12 +35,12 @@ struct zd_profiler_agent {
 	struct zd_action_space space;
 	struct zd_profiler_agent_opts opts;
 	struct zd_mlp *online, *target;
-	int nbranch;               /* 2 per cluster: cores, then level */
-	int boff[NBRANCH_MAX];     /* first output of each branch (V is 0) */
+	int nbranch;           /* 2 per cluster: cores, then level */
+	int boff[NBRANCH_MAX]; /* first output of each branch (V is 0) */
 	int blen[NBRANCH_MAX];
 	int nout;
-	float *q, *q_next;         /* per-output Q scratch, nout (q[0] unused) */
-	float *grad;               /* d(loss)/d(output), nout */
+	float *q, *q_next; /* per-output Q scratch, nout (q[0] unused) */
+	float *grad;       /* d(loss)/d(output), nout */
 	struct replay rb;
 	struct zd_adam adam;
 	uint64_t rng;
@@ -81,28 +81,36 @@ static int check_opts(const struct zd_profiler_agent_opts *o,
 		      struct zd_err *err)
 {
 	if (o->state_dim < 1 || o->state_dim > ZD_MLP_MAX_WIDTH)
-		return zd_bad_input(err, "profiler agent: state_dim %d is outside "
-				    "1..%d", o->state_dim, ZD_MLP_MAX_WIDTH);
+		return zd_bad_input(err,
+				    "profiler agent: state_dim %d is outside "
+				    "1..%d",
+				    o->state_dim, ZD_MLP_MAX_WIDTH);
 	for (int i = 0; i < 2; i++)
 		if (o->hidden[i] < 1 || o->hidden[i] > ZD_MLP_MAX_WIDTH)
-			return zd_bad_input(err, "profiler agent: hidden[%d] %d is "
-					    "outside 1..%d", i, o->hidden[i],
-					    ZD_MLP_MAX_WIDTH);
+			return zd_bad_input(err,
+					    "profiler agent: hidden[%d] %d is "
+					    "outside 1..%d",
+					    i, o->hidden[i], ZD_MLP_MAX_WIDTH);
 	if (!(o->gamma >= 0.0 && o->gamma < 1.0))
-		return zd_bad_input(err, "profiler agent: gamma %g is outside "
-				    "[0, 1)", o->gamma);
+		return zd_bad_input(err,
+				    "profiler agent: gamma %g is outside "
+				    "[0, 1)",
+				    o->gamma);
 	if (!(o->lr > 0.0 && o->lr <= 1.0) || !(o->huber_delta >= 0.0))
-		return zd_bad_input(err, "profiler agent: lr must be in (0, 1] "
+		return zd_bad_input(err,
+				    "profiler agent: lr must be in (0, 1] "
 				    "and huber_delta >= 0");
 	if (o->batch < 1 || o->batch > 4096 || o->replay_capacity < 1 ||
 	    o->replay_capacity > (1 << 22) || o->target_sync < 1)
-		return zd_bad_input(err, "profiler agent: batch 1..4096, "
+		return zd_bad_input(err,
+				    "profiler agent: batch 1..4096, "
 				    "replay_capacity 1..%d, target_sync >= 1",
 				    1 << 22);
 	if (!(o->eps_start >= 0.0 && o->eps_start <= 1.0) ||
 	    !(o->eps_min >= 0.0 && o->eps_min <= 1.0) ||
 	    !(o->eps_decay > 0.0 && o->eps_decay <= 1.0))
-		return zd_bad_input(err, "profiler agent: eps_start and eps_min "
+		return zd_bad_input(err,
+				    "profiler agent: eps_start and eps_min "
 				    "must be in [0, 1], eps_decay in (0, 1]");
 	return 0;
 }
@@ -156,7 +164,8 @@ static int profiler_alloc(const struct zd_action_space *space,
 {
 	int rc = check_opts(o, err);
 	if (rc == 0 && (space->nclusters < 1 || space->count < 1))
-		rc = zd_bad_input(err, "profiler agent: the action space is empty");
+		rc = zd_bad_input(err,
+				  "profiler agent: the action space is empty");
 	struct zd_profiler_agent *p = rc == 0 ? calloc(1, sizeof(*p)) : NULL;
 	if (rc == 0 && p == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
@@ -182,7 +191,8 @@ static int profiler_alloc(const struct zd_action_space *space,
 		rc = zd_mlp_new(sizes, 4, o->seed, &p->online, err);
 	else if (zd_mlp_ninputs(net) != o->state_dim ||
 		 zd_mlp_noutputs(net) != p->nout)
-		rc = zd_bad_input(err, "profiler agent: network shape does not "
+		rc = zd_bad_input(err,
+				  "profiler agent: network shape does not "
 				  "fit the state and the action space");
 	if (rc == 0)
 		rc = zd_mlp_clone(p->online, &p->target, err);
@@ -306,11 +316,11 @@ static void greedy(const struct zd_profiler_agent *p, const float *q,
 		const float *ql = q + p->boff[level_branch(c)];
 		levels[c] = argmax(ql, p->blen[level_branch(c)]);
 		busy_cores[c] = s->max_cores[c] > 0
-					? 1 + argmax(qc + 1, s->max_cores[c])
-					: 0;
+		    ? 1 + argmax(qc + 1, s->max_cores[c])
+		    : 0;
 		gain[c] = busy_cores[c] > 0
-				  ? qc[busy_cores[c]] + ql[levels[c]] - qc[0] - ql[0]
-				  : -INFINITY;
+		    ? qc[busy_cores[c]] + ql[levels[c]] - qc[0] - ql[0]
+		    : -INFINITY;
 		if (gain[c] > 0.0f) {
 			a->cores[c] = busy_cores[c];
 			a->level[c] = levels[c];
@@ -343,7 +353,8 @@ static void explore_branches(struct zd_profiler_agent *p, const int *levels,
 	int total = 0;
 	for (int c = 0; c < s->nclusters; c++) {
 		if (zd_rng_uniform(&p->rng) < p->eps)
-			a->cores[c] = zd_rng_below(&p->rng, s->max_cores[c] + 1);
+			a->cores[c] =
+			    zd_rng_below(&p->rng, s->max_cores[c] + 1);
 		a->level[c] = levels[c];
 		if (zd_rng_uniform(&p->rng) < p->eps)
 			a->level[c] = zd_rng_below(&p->rng, s->nlevels[c]);
@@ -379,9 +390,9 @@ void zd_profiler_agent_q_all(struct zd_profiler_agent *p, const float *state,
 	}
 }
 
-void zd_profiler_agent_remember(struct zd_profiler_agent *p,
-				const float *state, const struct zd_action *a,
-				double reward, const float *state_next)
+void zd_profiler_agent_remember(struct zd_profiler_agent *p, const float *state,
+				const struct zd_action *a, double reward,
+				const float *state_next)
 {
 	struct replay *rb = &p->rb;
 	int index = zd_action_index(&p->space, a);
@@ -450,8 +461,9 @@ static float learn_one(struct zd_profiler_agent *p, int slot)
 		 p->rb.state + (size_t)slot * (size_t)p->opts.state_dim, p->q);
 	int entry[NBRANCH_MAX];
 	action_entries(p, &a, entry);
-	float g, loss = huber(joint_q(p, p->q, &a) - y,
-			      (float)p->opts.huber_delta, &g);
+	float g,
+	    loss =
+		huber(joint_q(p, p->q, &a) - y, (float)p->opts.huber_delta, &g);
 	g /= (float)p->nbranch; /* d joint / d Q_b */
 	memset(p->grad, 0, (size_t)p->nout * sizeof(float));
 	for (int b = 0; b < p->nbranch; b++) {
@@ -491,8 +503,8 @@ json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p)
 		return NULL;
 	}
 	json_object_set_new(j, "state_dim", json_integer(o->state_dim));
-	json_object_set_new(j, "hidden", json_pack("[ii]", o->hidden[0],
-						   o->hidden[1]));
+	json_object_set_new(j, "hidden",
+			    json_pack("[ii]", o->hidden[0], o->hidden[1]));
 	json_object_set_new(j, "gamma", json_real(o->gamma));
 	json_object_set_new(j, "lr", json_real(o->lr));
 	json_object_set_new(j, "huber_delta", json_real(o->huber_delta));
@@ -508,10 +520,10 @@ json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p)
 	json_object_set_new(j, "rng", zd_jv_u64_new(p->rng));
 	json_object_set_new(j, "updates", json_integer(p->updates));
 	for (int c = 0; c < p->space.nclusters; c++)
-		json_array_append_new(clusters,
-				      json_pack("{sisi}", "max_cores",
-						p->space.max_cores[c], "nlevels",
-						p->space.nlevels[c]));
+		json_array_append_new(
+		    clusters,
+		    json_pack("{sisi}", "max_cores", p->space.max_cores[c],
+			      "nlevels", p->space.nlevels[c]));
 	json_object_set_new(j, "clusters", clusters);
 	json_object_set_new(j, "net", net);
 	return j;
@@ -522,7 +534,8 @@ static int check_clusters(const json_t *j, const struct zd_jv *v,
 			  const char *where, const struct zd_action_space *s)
 {
 	json_t *arr;
-	int rc = zd_jv_array(v, j, where, "clusters", (size_t)s->nclusters, &arr);
+	int rc =
+	    zd_jv_array(v, j, where, "clusters", (size_t)s->nclusters, &arr);
 	for (int c = 0; rc == 0 && c < s->nclusters; c++) {
 		char path[300];
 		snprintf(path, sizeof(path), "%s.clusters[%d]", where, c);
@@ -556,20 +569,25 @@ static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
 		json_t *h = json_array_get(hidden, (size_t)i);
 		if (!json_is_integer(h) || json_integer_value(h) < 1 ||
 		    json_integer_value(h) > ZD_MLP_MAX_WIDTH)
-			return zd_jv_bad(v, path, "entry %d must be an integer "
-					 "1..%d", i, ZD_MLP_MAX_WIDTH);
+			return zd_jv_bad(v, path,
+					 "entry %d must be an integer "
+					 "1..%d",
+					 i, ZD_MLP_MAX_WIDTH);
 		o->hidden[i] = (int)json_integer_value(h);
 	}
-	if ((rc = zd_jv_number(v, j, where, "gamma", 0.0, 0.999999, &o->gamma)) ||
+	if ((rc = zd_jv_number(v, j, where, "gamma", 0.0, 0.999999,
+			       &o->gamma)) ||
 	    (rc = zd_jv_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
 	    (rc = zd_jv_number(v, j, where, "huber_delta", 0.0, 1e6,
 			       &o->huber_delta)) ||
 	    (rc = zd_jv_int(v, j, where, "batch", 1, 4096, &batch)) ||
-	    (rc = zd_jv_int(v, j, where, "replay_capacity", 1, 1 << 22, &cap)) ||
+	    (rc =
+		 zd_jv_int(v, j, where, "replay_capacity", 1, 1 << 22, &cap)) ||
 	    (rc = zd_jv_int(v, j, where, "target_sync", 1, 1L << 30, &sync)) ||
 	    (rc = zd_jv_number(v, j, where, "eps_start", 0.0, 1.0,
 			       &o->eps_start)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
+	    (rc =
+		 zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
 	    (rc = zd_jv_number(v, j, where, "eps_decay", 1e-12, 1.0,
 			       &o->eps_decay)) ||
 	    (rc = zd_jv_u64(v, j, where, "seed", &o->seed)))
@@ -618,7 +636,8 @@ int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,
 		fits = zd_mlp_size(net, l) == want[l];
 	if (!fits) {
 		zd_mlp_free(net);
-		return zd_jv_bad(v, path, "layer sizes must be [%d, %d, %d, %d] "
+		return zd_jv_bad(v, path,
+				 "layer sizes must be [%d, %d, %d, %d] "
 				 "(state_dim, hidden, the space's branches)",
 				 want[0], want[1], want[2], want[3]);
 	}

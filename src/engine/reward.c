@@ -35,8 +35,8 @@ double zd_thermal_core_reward(double temp_c)
 {
 	/* NaN (no reading) counts as hot */
 	return temp_c < ZD_THERMAL_REWARD_LIMIT_C
-		       ? ZD_THERMAL_REWARD_LIMIT_C - temp_c
-		       : -1.0;
+	    ? ZD_THERMAL_REWARD_LIMIT_C - temp_c
+	    : -1.0;
 }
 
 double zd_thermal_reward(const double *core_c, int ncores)

@@ -33,8 +33,8 @@
 struct zd_thermal_agent {
 	struct zd_action_space space;
 	struct zd_thermal_agent_opts opts;
-	double bias[ZD_MAX_CPUS];   /* per CPU */
-	double w_temp, w_used;      /* shared */
+	double bias[ZD_MAX_CPUS]; /* per CPU */
+	double w_temp, w_used;    /* shared */
 	uint64_t rng;
 	double eps;
 };
@@ -53,27 +53,30 @@ void zd_thermal_agent_default_opts(struct zd_thermal_agent_opts *o)
 	o->seed = 1;
 }
 
-static int check_opts(const struct zd_thermal_agent_opts *o,
-		      struct zd_err *err)
+static int check_opts(const struct zd_thermal_agent_opts *o, struct zd_err *err)
 {
 	if (!isfinite(o->ambient_c) || !isfinite(o->throttle_c) ||
 	    !(o->throttle_c > o->ambient_c))
-		return zd_bad_input(err, "thermal agent: throttle_c (%g) must be "
-				    "above ambient_c (%g)", o->throttle_c,
-				    o->ambient_c);
+		return zd_bad_input(err,
+				    "thermal agent: throttle_c (%g) must be "
+				    "above ambient_c (%g)",
+				    o->throttle_c, o->ambient_c);
 	if (!(o->lr > 0.0 && o->lr <= 1.0))
-		return zd_bad_input(err, "thermal agent: lr %g is outside (0, 1]",
-				    o->lr);
+		return zd_bad_input(
+		    err, "thermal agent: lr %g is outside (0, 1]", o->lr);
 	if (!(o->eps_start >= 0.0 && o->eps_start <= 1.0) ||
 	    !(o->eps_min >= 0.0 && o->eps_min <= 1.0) ||
 	    !(o->eps_decay > 0.0 && o->eps_decay <= 1.0))
-		return zd_bad_input(err, "thermal agent: eps_start and eps_min "
+		return zd_bad_input(err,
+				    "thermal agent: eps_start and eps_min "
 				    "must be in [0, 1], eps_decay in (0, 1]");
 	for (int cpu = 0; cpu < ZD_MAX_CPUS; cpu++)
 		if (o->cpu_zone[cpu] < -1 || o->cpu_zone[cpu] >= ZD_MAX_ZONES)
-			return zd_bad_input(err, "thermal agent: cpu%d: zone %d "
-					    "is outside -1..%d", cpu,
-					    o->cpu_zone[cpu], ZD_MAX_ZONES - 1);
+			return zd_bad_input(err,
+					    "thermal agent: cpu%d: zone %d "
+					    "is outside -1..%d",
+					    cpu, o->cpu_zone[cpu],
+					    ZD_MAX_ZONES - 1);
 	return 0;
 }
 
@@ -134,8 +137,8 @@ static double relative_temp(const struct zd_thermal_agent *t,
 	double c = cpu_temp(t, obs->zone_c, obs->nzones, cpu);
 	if (isnan(c))
 		return 0.0;
-	double rel = (c - t->opts.ambient_c) /
-		     (t->opts.throttle_c - t->opts.ambient_c);
+	double rel =
+	    (c - t->opts.ambient_c) / (t->opts.throttle_c - t->opts.ambient_c);
 	return rel < TREL_MIN ? TREL_MIN : rel > TREL_MAX ? TREL_MAX : rel;
 }
 
@@ -144,7 +147,7 @@ double zd_thermal_agent_score(const struct zd_thermal_agent *t,
 {
 	double used = zd_cpuset_has(&obs->last_used, cpu) ? 1.0 : 0.0;
 	return t->bias[cpu] + t->w_temp * relative_temp(t, obs, cpu) +
-	       t->w_used * used;
+	    t->w_used * used;
 }
 
 /* Whether x should come before y: higher score, then cooler, then lower
@@ -195,7 +198,8 @@ int zd_thermal_agent_rank(struct zd_thermal_agent *t,
 			decay = true;
 			if (zd_rng_uniform(&t->rng) < t->eps) {
 				int i = zd_rng_below(&t->rng, chosen);
-				int j = chosen + zd_rng_below(&t->rng, n - chosen);
+				int j =
+				    chosen + zd_rng_below(&t->rng, n - chosen);
 				int tmp = cpus[i];
 				cpus[i] = cpus[j];
 				cpus[j] = tmp;
@@ -225,8 +229,8 @@ double zd_thermal_agent_learn(struct zd_thermal_agent *t,
 		after_c[n++] = c;
 		double target = zd_thermal_core_reward(c) / REWARD_SCALE;
 		double rel = relative_temp(t, before, cpu);
-		double was_used = zd_cpuset_has(&before->last_used, cpu) ? 1.0
-									: 0.0;
+		double was_used =
+		    zd_cpuset_has(&before->last_used, cpu) ? 1.0 : 0.0;
 		double error = target - zd_thermal_agent_score(t, before, cpu);
 		t->bias[cpu] += t->opts.lr * error;
 		t->w_temp += t->opts.lr * error * rel;
@@ -261,10 +265,10 @@ json_t *zd_thermal_agent_to_json(const struct zd_thermal_agent *t)
 		const struct zd_cpuset *usable = &t->space.usable[c];
 		for (int cpu = zd_cpuset_next(usable, -1); cpu >= 0;
 		     cpu = zd_cpuset_next(usable, cpu))
-			json_array_append_new(cpus,
-					      json_pack("{sisisf}", "cpu", cpu,
-							"zone", o->cpu_zone[cpu],
-							"bias", t->bias[cpu]));
+			json_array_append_new(
+			    cpus,
+			    json_pack("{sisisf}", "cpu", cpu, "zone",
+				      o->cpu_zone[cpu], "bias", t->bias[cpu]));
 	}
 	json_object_set_new(j, "cpus", cpus);
 	return j;
@@ -283,7 +287,8 @@ static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
 	    (rc = zd_jv_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
 	    (rc = zd_jv_number(v, j, where, "eps_start", 0.0, 1.0,
 			       &o->eps_start)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
+	    (rc =
+		 zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
 	    (rc = zd_jv_number(v, j, where, "eps_decay", 1e-12, 1.0,
 			       &o->eps_decay)) ||
 	    (rc = zd_jv_number(v, j, where, "epsilon", 0.0, 1.0, eps)) ||
@@ -299,14 +304,14 @@ static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
 }
 
 /* One entry of "cpus": the space's usable CPUs in order. */
-static int read_cpu(const json_t *arr, const struct zd_jv *v,
-		    const char *where, size_t i, int want_cpu,
-		    struct zd_thermal_agent_opts *o, double *bias)
+static int read_cpu(const json_t *arr, const struct zd_jv *v, const char *where,
+		    size_t i, int want_cpu, struct zd_thermal_agent_opts *o,
+		    double *bias)
 {
 	char path[300];
 	long long cpu, zone;
-	snprintf(path, sizeof(path), "%s%scpus[%zu]", where, where[0] ? "." : "",
-		 i);
+	snprintf(path, sizeof(path), "%s%scpus[%zu]", where,
+		 where[0] ? "." : "", i);
 	json_t *e = json_array_get(arr, i);
 	if (!json_is_object(e))
 		return zd_jv_bad(v, path, "must be an object");

@@ -27,7 +27,8 @@ static json_t *held_out_json(const struct bench_plan *p, int fold)
 	json_t *a = json_array();
 	for (int i = 0; a && i < p->nall; i++)
 		if (bench_held_out(p, i, fold))
-			json_array_append_new(a, json_string(p->all_workloads[i]));
+			json_array_append_new(a,
+					      json_string(p->all_workloads[i]));
 	return a;
 }
 
@@ -40,9 +41,9 @@ static bool names_contain(const json_t *names, const char *name)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(names, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
-			return true;
+	json_array_foreach(names, i, v) if (json_is_string(v) &&
+					    strcmp(json_string_value(v),
+						   name) == 0) return true;
 	return false;
 }
 
@@ -51,16 +52,17 @@ static bool names_contain(const json_t *names, const char *name)
 static bool cached_fold(const struct bench_plan *p, int fold, double *seconds)
 {
 	char model[PATH_MAX], info[PATH_MAX];
-	if (bench_fold_path(p, fold, model) != 0 || info_path(p, fold, info) != 0 ||
-	    access(model, R_OK) != 0)
+	if (bench_fold_path(p, fold, model) != 0 ||
+	    info_path(p, fold, info) != 0 || access(model, R_OK) != 0)
 		return false;
 	json_t *j = json_load_file(info, 0, NULL);
 	json_t *want = held_out_json(p, fold);
 	bool ok = j && want &&
-		  json_integer_value(json_object_get(j, "folds")) == p->folds &&
-		  json_equal(json_object_get(j, "held_out"), want);
+	    json_integer_value(json_object_get(j, "folds")) == p->folds &&
+	    json_equal(json_object_get(j, "held_out"), want);
 	for (int b = 0; ok && b < p->nplain; b++)
-		ok = names_contain(json_object_get(j, "boards"), p->boards[b].name);
+		ok = names_contain(json_object_get(j, "boards"),
+				   p->boards[b].name);
 	if (ok)
 		*seconds = json_number_value(json_object_get(j, "seconds"));
 	json_decref(j);
@@ -78,13 +80,14 @@ static int write_info(const struct bench_plan *p, int fold,
 	json_t *boards = json_array();
 	for (int b = 0; boards && b < ds->nboards; b++)
 		json_array_append_new(boards, json_string(ds->boards[b].name));
-	json_t *j = json_pack("{s:i, s:i, s:o, s:o, s:f}", "fold", fold, "folds",
-			      p->folds, "held_out", held_out_json(p, fold),
-			      "boards", boards, "seconds", seconds);
-	int rc = j == NULL ? zd_fail(err, ENOMEM, "out of memory")
-			   : zd_json_write_file(j, path, JSON_INDENT(2) |
-						JSON_PRESERVE_ORDER,
-						"the fold's description", err);
+	json_t *j =
+	    json_pack("{s:i, s:i, s:o, s:o, s:f}", "fold", fold, "folds",
+		      p->folds, "held_out", held_out_json(p, fold), "boards",
+		      boards, "seconds", seconds);
+	int rc = j == NULL
+	    ? zd_fail(err, ENOMEM, "out of memory")
+	    : zd_json_write_file(j, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+				 "the fold's description", err);
 	json_decref(j);
 	return rc;
 }
@@ -99,16 +102,16 @@ static int train_fold(struct bench_plan *p, const struct zd_dataset *ds,
 	/* programs outside the manifest (runs the user added) are never
 	 * held out: no selected workload is one of them */
 	for (int i = 0; i < ds->nprograms; i++)
-		train[i] = !bench_held_out(p, manifest_index(p, ds->programs[i].name),
-				     fold);
+		train[i] = !bench_held_out(
+		    p, manifest_index(p, ds->programs[i].name), fold);
 	struct zd_ds_filter filter = {.program_ok = train};
 	struct zd_model_train_opts to = {.seed = 1,
 					 .platform_dir = p->o->platform_dir};
 	struct zd_model *m = NULL;
 	double t0 = zd_monotonic_s();
 	int rc = bench_fold_path(p, fold, path) != 0
-			 ? zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir)
-			 : zd_model_fit(ds, &filter, &to, &m, err);
+	    ? zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir)
+	    : zd_model_fit(ds, &filter, &to, &m, err);
 	double seconds = zd_monotonic_s() - t0;
 	if (rc == 0)
 		rc = zd_model_save(m, path, err);
@@ -140,10 +143,14 @@ static void report_fold(const struct bench_plan *p, int fold, long done,
 	if (p->o->progress == NULL)
 		return;
 	struct zd_bench_progress pr = {
-		.phase = ZD_BENCH_PHASE_MODEL, .done = done, .total = total,
-		.made = p->fold_info[fold].cached ? 0 : 1, .step_done = true,
-		.fold = fold, .cached = p->fold_info[fold].cached,
-		.seconds = p->fold_info[fold].seconds,
+	    .phase = ZD_BENCH_PHASE_MODEL,
+	    .done = done,
+	    .total = total,
+	    .made = p->fold_info[fold].cached ? 0 : 1,
+	    .step_done = true,
+	    .fold = fold,
+	    .cached = p->fold_info[fold].cached,
+	    .seconds = p->fold_info[fold].seconds,
 	};
 	p->o->progress(p->o->progress_ctx, &pr);
 }

@@ -14,14 +14,14 @@ static json_t *boards_json(const struct bench_plan *p)
 {
 	json_t *a = json_array();
 	for (int b = 0; a && b < p->nboards; b++) {
-		json_t *j = json_pack("{s:s, s:i, s:f}", "name",
-				      p->boards[b].name, "decisions",
-				      p->boards[b].decisions, "limit_c",
-				      p->boards[b].limit_c);
+		json_t *j = json_pack(
+		    "{s:s, s:i, s:f}", "name", p->boards[b].name, "decisions",
+		    p->boards[b].decisions, "limit_c", p->boards[b].limit_c);
 		char spec[128];
 		bench_perturb_format(&p->perturb, spec, sizeof(spec));
 		if (j && p->boards[b].perturbed)
-			json_object_set_new(j, "perturbation", json_string(spec));
+			json_object_set_new(j, "perturbation",
+					    json_string(spec));
 		json_array_append_new(a, j);
 	}
 	return a;
@@ -54,11 +54,12 @@ static json_t *models_json(const struct bench_plan *p)
 		json_t *held = json_array();
 		for (int i = 0; held && i < p->nall; i++)
 			if (bench_held_out(p, i, k))
-				json_array_append_new(held,
-						      json_string(p->all_workloads[i]));
-		json_array_append_new(a, json_pack("{s:i, s:o, s:f}", "fold", k,
-						   "held_out", held, "seconds",
-						   f->seconds));
+				json_array_append_new(
+				    held, json_string(p->all_workloads[i]));
+		json_array_append_new(a,
+				      json_pack("{s:i, s:o, s:f}", "fold", k,
+						"held_out", held, "seconds",
+						f->seconds));
 	}
 	return a;
 }
@@ -85,25 +86,24 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 	char started[32];
 	iso_time(p->started, started, sizeof(started));
 	json_t *j = json_pack(
-		"{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:i, s:i, s:i, s:s,"
-		" s:{s:I, s:f}, s:o, s:o}",
-		"zdvfs", ZDVFS_VERSION,
-		"command", p->o->command ? p->o->command : "zdvfs bench",
-		"started", started, "seconds", seconds,
-		"boards", boards_json(p), "workloads", workloads_json(p),
-		"policies", strings_json(p->policies, p->npolicies),
-		"seeds", p->seeds, "runs", p->runs, "folds", p->folds,
-		"trace_workload", p->workloads[0].name,
-		"profiling", "runs", (json_int_t)p->profile_runs, "seconds",
-		p->profile_seconds,
-		"models", models_json(p), "features_ms", features_json(p));
+	    "{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:i, s:i, s:i, s:s,"
+	    " s:{s:I, s:f}, s:o, s:o}",
+	    "zdvfs", ZDVFS_VERSION, "command",
+	    p->o->command ? p->o->command : "zdvfs bench", "started", started,
+	    "seconds", seconds, "boards", boards_json(p), "workloads",
+	    workloads_json(p), "policies",
+	    strings_json(p->policies, p->npolicies), "seeds", p->seeds, "runs",
+	    p->runs, "folds", p->folds, "trace_workload", p->workloads[0].name,
+	    "profiling", "runs", (json_int_t)p->profile_runs, "seconds",
+	    p->profile_seconds, "models", models_json(p), "features_ms",
+	    features_json(p));
 	if (j != NULL) {
-		json_object_set_new(j, "scenario",
-				    json_string(p->o->scenario ? p->o->scenario
-							       : "cold"));
-		json_object_set_new(j, "energy",
-				    json_string(p->o->energy ? p->o->energy
-							     : "board"));
+		json_object_set_new(
+		    j, "scenario",
+		    json_string(p->o->scenario ? p->o->scenario : "cold"));
+		json_object_set_new(
+		    j, "energy",
+		    json_string(p->o->energy ? p->o->energy : "board"));
 	}
 	return j;
 }
@@ -115,10 +115,10 @@ int bench_meta_write(const struct bench_plan *p, double seconds,
 	if (bench_path(p, path, "meta.json") != 0)
 		return zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
 	json_t *j = meta_json(p, seconds);
-	int rc = j == NULL ? zd_fail(err, ENOMEM, "out of memory")
-			   : zd_json_write_file(j, path, JSON_INDENT(2) |
-						JSON_PRESERVE_ORDER, "meta.json",
-						err);
+	int rc = j == NULL
+	    ? zd_fail(err, ENOMEM, "out of memory")
+	    : zd_json_write_file(j, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+				 "meta.json", err);
 	json_decref(j);
 	return rc;
 }

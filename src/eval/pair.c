@@ -59,8 +59,8 @@ struct pair {
 	const struct bench_sink *sink;
 	struct zd_sim_workload w;
 	int seed;
-	struct zd_sim *sim;     /* the runs the rows report */
-	struct zd_sim *probe;   /* references and the table's sweep */
+	struct zd_sim *sim;   /* the runs the rows report */
+	struct zd_sim *probe; /* references and the table's sweep */
 	struct zd_action_space space;
 	struct zd_reward_ref ref;
 	bool have_ref;
@@ -83,7 +83,8 @@ static int new_sim(const struct pair *pr, struct zd_sim **sim,
 		   struct zd_err *err)
 {
 	struct zd_board *b = NULL;
-	int rc = zd_board_load(pr->board->base, pr->p->o->platform_dir, &b, err);
+	int rc =
+	    zd_board_load(pr->board->base, pr->p->o->platform_dir, &b, err);
 	if (rc == 0 && pr->board->perturbed)
 		bench_perturb_apply(&pr->p->perturb, b);
 	if (rc == 0)
@@ -137,8 +138,8 @@ static int measure_refs(struct pair *pr, struct zd_err *err)
 	pr->ref.makespan_perf_s = perf.makespan_s;
 	pr->have_ref = true;
 	double n = ceil(BENCH_SUSTAINED_S / perf.makespan_s);
-	pr->session_runs = n > BENCH_SUSTAINED_MAX_RUNS ? BENCH_SUSTAINED_MAX_RUNS
-							: (int)n;
+	pr->session_runs =
+	    n > BENCH_SUSTAINED_MAX_RUNS ? BENCH_SUSTAINED_MAX_RUNS : (int)n;
 	return 0;
 }
 
@@ -327,13 +328,14 @@ static int emit_row(struct pair *pr, const struct row *r, struct zd_err *err)
 			 r->predicted.makespan_s, r->predicted.energy_j,
 			 r->predicted.hottest_c);
 	FILE *f = pr->sink->results;
-	fprintf(f, "%s,%s,%s,%d,%d,%.9g,%.9g,%.9g,%.6g,%.6g,%d,%.6g,%.9g,%s,%s,"
-		   "%.9g\n",
+	fprintf(f,
+		"%s,%s,%s,%d,%d,%.9g,%.9g,%.9g,%.6g,%.6g,%d,%.6g,%.9g,%s,%s,"
+		"%.9g\n",
 		pr->board->name, pr->wl->name, r->policy, pr->seed, r->run,
-		r->o.makespan_s, r->o.energy_j, r->o.avg_power_w, r->o.hottest_c,
-		r->o.throttled_s, r->o.hottest_c > pr->board->limit_c ? 1 : 0,
-		r->latency_us, r->reward, predicted, r->decision,
-		r->o.cpu_energy_j);
+		r->o.makespan_s, r->o.energy_j, r->o.avg_power_w,
+		r->o.hottest_c, r->o.throttled_s,
+		r->o.hottest_c > pr->board->limit_c ? 1 : 0, r->latency_us,
+		r->reward, predicted, r->decision, r->o.cpu_energy_j);
 	if (fflush(f) != 0 || ferror(f))
 		return zd_fail(err, EIO, "cannot write the results of %s %s",
 			       pr->board->name, pr->wl->name);
@@ -416,7 +418,8 @@ static int table_runs(struct pair *pr, struct zd_err *err)
 		struct row row = {.policy = "table", .run = run};
 		bool sweeps = prog.table_best < 0;
 		zd_sim_default_cpus(pr->sim, &cpus);
-		rc = zd_policy_new("table", zd_sim_info(pr->sim), &cpus, &pol, err);
+		rc = zd_policy_new("table", zd_sim_info(pr->sim), &cpus, &pol,
+				   err);
 		if (rc == 0) {
 			zd_policy_attach(pol, &prog);
 			rc = run_policy(pr, pol, &row, err);
@@ -462,20 +465,21 @@ static int open_engine(struct pair *pr, const char *policy,
 	if (bench_fold_path(pr->p, bench_fold_of(pr->p, pr->wl), model) != 0 ||
 	    bench_path(pr->p, agents, "agents/%s__%s__%s__seed%d.json",
 		       pr->board->name, pr->wl->name, policy, pr->seed) != 0)
-		return zd_fail(err, ENAMETOOLONG, "%s: path too long", pr->p->dir);
+		return zd_fail(err, ENAMETOOLONG, "%s: path too long",
+			       pr->p->dir);
 	/* a series starts with fresh agents: what an interrupted one left
 	 * must not leak into it */
 	if (unlink(agents) != 0 && errno != ENOENT)
 		return zd_fail(err, errno, "cannot remove %s: %s", agents,
 			       strerror(errno));
 	struct zd_engine_opts eo = {
-		.board = described,
-		.model_path = model,   /* not read when model_free */
-		.agents_path = agents,
-		.model_free = model_free,
-		.explore = model_free,
-		.policy_name = policy,
-		.seed = (uint64_t)pr->seed,
+	    .board = described,
+	    .model_path = model, /* not read when model_free */
+	    .agents_path = agents,
+	    .model_free = model_free,
+	    .explore = model_free,
+	    .policy_name = policy,
+	    .seed = (uint64_t)pr->seed,
 	};
 	int rc = zd_engine_open(&eo, e, err);
 	if (rc == 0 && model_free)
@@ -504,8 +508,8 @@ static int learning_run(struct pair *pr, const char *policy, int run,
 		row.predicted = prog->last.predicted;
 	}
 	if (rc == 0)
-		rc = zd_engine_learn(prog->engine, &prog->last, NULL /* not stored */,
-				     NULL, &row.o, err);
+		rc = zd_engine_learn(prog->engine, &prog->last,
+				     NULL /* not stored */, NULL, &row.o, err);
 	return rc == 0 ? emit_row(pr, &row, err) : rc;
 }
 
@@ -569,14 +573,16 @@ static int run_seed(struct pair *pr, struct zd_err *err)
 	if (rc == 0)
 		rc = new_sim(pr, &pr->probe, err);
 	if (rc == 0)
-		rc = zd_action_space_init(&pr->space, zd_sim_board(pr->sim), err);
+		rc = zd_action_space_init(&pr->space, zd_sim_board(pr->sim),
+					  err);
 	pr->have_ref = false;
 	if (rc == 0)
 		rc = measure_refs(pr, err);
 	for (int i = 0; rc == 0 && i < pr->p->npolicies; i++) {
 		const char *policy = pr->p->policies[i];
-		rc = bench_policy_learns(policy) ? learning_series(pr, policy, err)
-						 : fixed_runs(pr, policy, err);
+		rc = bench_policy_learns(policy)
+		    ? learning_series(pr, policy, err)
+		    : fixed_runs(pr, policy, err);
 	}
 	zd_sim_free(pr->sim);
 	zd_sim_free(pr->probe);
@@ -588,13 +594,13 @@ int bench_pair_run(const struct bench_plan *p, int board, int workload,
 		   const struct bench_sink *sink, struct zd_err *err)
 {
 	struct pair pr = {
-		.p = p,
-		.board = &p->boards[board],
-		.wl = &p->workloads[workload],
-		.sink = sink,
+	    .p = p,
+	    .board = &p->boards[board],
+	    .wl = &p->workloads[workload],
+	    .sink = sink,
 	};
-	int rc = zd_profile_load(p->o->workload_dir, pr.board->base, pr.wl->name,
-				 &pr.w, err);
+	int rc = zd_profile_load(p->o->workload_dir, pr.board->base,
+				 pr.wl->name, &pr.w, err);
 	for (int seed = 1; rc == 0 && seed <= p->seeds; seed++) {
 		pr.seed = seed;
 		rc = run_seed(&pr, err);

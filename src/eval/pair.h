@@ -12,7 +12,7 @@
 
 /* Where a worker puts what it makes. */
 struct bench_sink {
-	FILE *results, *table;   /* its part files, flushed per line */
+	FILE *results, *table; /* its part files, flushed per line */
 	/* one row done: made now, or found done (made false) */
 	void (*row)(void *ctx, const char *board, const char *workload,
 		    const char *policy, bool made);

@@ -21,10 +21,10 @@
 /* Relative changes: +0.3 is 30 % more. */
 struct bench_perturb {
 	bool on;
-	double leak;    /* every cluster's leakage power */
-	double membw;   /* memory bandwidth */
-	double rth;     /* every zone's thermal resistance */
-	double speed;   /* every cluster's work per cycle */
+	double leak;  /* every cluster's leakage power */
+	double membw; /* memory bandwidth */
+	double rth;   /* every zone's thermal resistance */
+	double speed; /* every cluster's work per cycle */
 };
 
 /* "leak=+30%,membw=-25%,rth=+20%,speed=-10%" (any subset, each within

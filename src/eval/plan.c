@@ -17,8 +17,8 @@
 #include "zdvfs/workload.h"
 
 const char *const zd_bench_all_policies[] = {
-	"performance", "powersave", "ondemand", "conservative", "schedutil",
-	"table", "qlearn", "zerodvfs", NULL,
+    "performance", "powersave", "ondemand", "conservative", "schedutil",
+    "table",       "qlearn",    "zerodvfs", NULL,
 };
 
 int zd_bench_default_jobs(void)
@@ -50,7 +50,7 @@ int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w)
 bool bench_held_out(const struct bench_plan *p, int manifest_index, int fold)
 {
 	return manifest_index >= 0 && manifest_index < p->nall &&
-	       p->all_groups[manifest_index] % p->folds == fold;
+	    p->all_groups[manifest_index] % p->folds == fold;
 }
 
 int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
@@ -78,12 +78,16 @@ static int check_counts(struct bench_plan *p, struct zd_err *err)
 	p->folds = o->folds ? o->folds : ZD_BENCH_DEFAULT_FOLDS;
 	p->jobs = o->jobs ? o->jobs : zd_bench_default_jobs();
 	if (p->seeds < 1 || p->seeds > 1000)
-		return zd_bad_input(err, "--seeds %d is not in 1..1000", p->seeds);
+		return zd_bad_input(err, "--seeds %d is not in 1..1000",
+				    p->seeds);
 	if (p->runs < 1 || p->runs > 1000)
-		return zd_bad_input(err, "--runs %d is not in 1..1000", p->runs);
+		return zd_bad_input(err, "--runs %d is not in 1..1000",
+				    p->runs);
 	if (p->folds < 2 || p->folds > 100)
-		return zd_bad_input(err, "--folds %d is not in 2..100 (a fold "
-				    "must leave programs to train on)", p->folds);
+		return zd_bad_input(err,
+				    "--folds %d is not in 2..100 (a fold "
+				    "must leave programs to train on)",
+				    p->folds);
 	if (p->jobs < 1 || p->jobs > ZD_BENCH_MAX_JOBS)
 		return zd_bad_input(err, "--jobs %d is not in 1..%d", p->jobs,
 				    ZD_BENCH_MAX_JOBS);
@@ -101,22 +105,27 @@ static bool bench_policy_known(const char *name)
 static int select_policies(struct bench_plan *p, struct zd_err *err)
 {
 	const struct zd_bench_opts *o = p->o;
-	const char *const *names = o->policies ? o->policies
-					       : zd_bench_all_policies;
+	const char *const *names =
+	    o->policies ? o->policies : zd_bench_all_policies;
 	int n = 0;
 	while (o->policies ? n < o->npolicies : names[n] != NULL)
 		n++;
 	zd_learned_policies_register();
 	for (int i = 0; i < n; i++) {
 		if (!bench_policy_known(names[i]) || !zd_policy_find(names[i]))
-			return zd_bad_input(err, "no policy named '%s'; a bench "
-					    "compares performance, powersave, "
-					    "ondemand, conservative, schedutil, "
-					    "table, qlearn and zerodvfs", names[i]);
+			return zd_bad_input(
+			    err,
+			    "no policy named '%s'; a bench "
+			    "compares performance, powersave, "
+			    "ondemand, conservative, schedutil, "
+			    "table, qlearn and zerodvfs",
+			    names[i]);
 		for (int j = 0; j < p->npolicies; j++)
 			if (strcmp(p->policies[j], names[i]) == 0)
-				return zd_bad_input(err, "policy '%s' is listed "
-						    "twice", names[i]);
+				return zd_bad_input(err,
+						    "policy '%s' is listed "
+						    "twice",
+						    names[i]);
 		p->policies[p->npolicies++] = names[i];
 	}
 	return 0;
@@ -130,7 +139,8 @@ static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
 	struct zd_action_space space;
 	for (int i = 0; i < p->nboards; i++)
 		if (strcmp(p->boards[i].name, name) == 0)
-			return zd_bad_input(err, "board '%s' is listed twice", name);
+			return zd_bad_input(err, "board '%s' is listed twice",
+					    name);
 	int rc = zd_board_load(name, p->o->platform_dir, &b, err);
 	if (rc == 0)
 		rc = zd_action_space_init(&space, b, err);
@@ -158,7 +168,8 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 				  zd_board_dir(o->platform_dir));
 	if (rc == 0 && o->perturb)
 		rc = bench_perturb_parse(o->perturb, &p->perturb, err);
-	if (rc == 0 && (p->boards = calloc((size_t)n * 2, sizeof(*p->boards))) == NULL)
+	if (rc == 0 &&
+	    (p->boards = calloc((size_t)n * 2, sizeof(*p->boards))) == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = add_board(p, o->boards ? o->boards[i] : all[i], err);
@@ -176,15 +187,16 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 
 /* ---- workloads and their features --------------------------------------- */
 
-
 /* The static analysis, cold (no cache): what a new program costs. */
 static int analyze(const struct bench_plan *p, const struct zd_workload_info *w,
 		   struct bench_workload *bw, struct zd_err *err)
 {
 	struct zd_workload_sources ws;
 	zd_workload_sources(p->o->workload_dir, w, &ws);
-	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
-				      .args = ws.args, .nargs = ws.nargs,
+	struct zd_feat_request req = {.files = ws.files,
+				      .nfiles = ws.nfiles,
+				      .args = ws.args,
+				      .nargs = ws.nargs,
 				      .no_cache = true};
 	double t0 = zd_monotonic_s();
 	int rc = zd_features_analyze(&req, &bw->features, err);
@@ -197,13 +209,15 @@ static int add_workload(struct bench_plan *p, const struct zd_manifest *m,
 {
 	const struct zd_workload_info *w = zd_manifest_find(m, name);
 	if (w == NULL)
-		return zd_bad_input(err, "no workload named '%s' in %s/manifest.json; "
-				    "`zdvfs workloads` lists them", name,
-				    zd_workload_dir(p->o->workload_dir));
+		return zd_bad_input(
+		    err,
+		    "no workload named '%s' in %s/manifest.json; "
+		    "`zdvfs workloads` lists them",
+		    name, zd_workload_dir(p->o->workload_dir));
 	for (int i = 0; i < p->nworkloads; i++)
 		if (strcmp(p->workloads[i].name, name) == 0)
-			return zd_bad_input(err, "workload '%s' is listed twice",
-					    name);
+			return zd_bad_input(
+			    err, "workload '%s' is listed twice", name);
 	struct bench_workload *bw = &p->workloads[p->nworkloads];
 	snprintf(bw->name, sizeof(bw->name), "%s", w->name);
 	bw->manifest_index = (int)(w - m->workloads);
@@ -224,8 +238,10 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 		rc = zd_bad_input(err, "no workload to bench");
 	if (rc == 0) {
 		p->nall = m->count;
-		p->all_workloads = calloc((size_t)m->count, sizeof(*p->all_workloads));
-		p->all_groups = calloc((size_t)m->count, sizeof(*p->all_groups));
+		p->all_workloads =
+		    calloc((size_t)m->count, sizeof(*p->all_workloads));
+		p->all_groups =
+		    calloc((size_t)m->count, sizeof(*p->all_groups));
 		p->workloads = calloc((size_t)n, sizeof(*p->workloads));
 		if (p->all_workloads == NULL || p->all_groups == NULL ||
 		    p->workloads == NULL)
@@ -237,8 +253,9 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 		p->all_groups[i] = m->workloads[i].group_index;
 	}
 	for (int i = 0; rc == 0 && i < n; i++)
-		rc = add_workload(p, m, o->workloads ? o->workloads[i]
-						     : m->workloads[i].name, err);
+		rc = add_workload(
+		    p, m, o->workloads ? o->workloads[i] : m->workloads[i].name,
+		    err);
 	zd_manifest_free(m);
 	return rc;
 }
@@ -251,8 +268,9 @@ static int set_paths(struct bench_plan *p, struct zd_err *err)
 	if (o->out_dir == NULL || o->out_dir[0] == '\0')
 		return zd_bad_input(err, "no output directory");
 	int n = snprintf(p->dir, sizeof(p->dir), "%s", o->out_dir);
-	int m = o->db ? snprintf(p->db, sizeof(p->db), "%s", o->db)
-		      : snprintf(p->db, sizeof(p->db), "%s/bench.db", o->out_dir);
+	int m = o->db
+	    ? snprintf(p->db, sizeof(p->db), "%s", o->db)
+	    : snprintf(p->db, sizeof(p->db), "%s/bench.db", o->out_dir);
 	if (n < 0 || n >= (int)sizeof(p->dir) - 64 || m < 0 ||
 	    m >= (int)sizeof(p->db))
 		return zd_bad_input(err, "%s: path too long", o->out_dir);
@@ -278,7 +296,8 @@ int bench_plan_init(struct bench_plan *p, const struct zd_bench_opts *o,
 	if (rc == 0)
 		rc = select_workloads(p, err);
 	if (rc == 0 &&
-	    (p->fold_info = calloc((size_t)p->folds, sizeof(*p->fold_info))) == NULL)
+	    (p->fold_info = calloc((size_t)p->folds, sizeof(*p->fold_info))) ==
+		NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	return rc;
 }

@@ -17,10 +17,10 @@
 
 #define BENCH_MAX_POLICIES 16
 
-#define BENCH_RESULTS_HEADER                                                  \
-	"board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,"    \
-	"peak_temp_c,throttled_s,violations,decision_latency_us,reward,"     \
-	"predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision," \
+#define BENCH_RESULTS_HEADER                                                   \
+	"board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,"      \
+	"peak_temp_c,throttled_s,violations,decision_latency_us,reward,"       \
+	"predicted_makespan_s,predicted_energy_j,predicted_peak_c,decision,"   \
 	"cpu_energy_j"
 #define BENCH_RESULTS_FIELDS 18
 #define BENCH_RESULTS_KEY 5
@@ -35,33 +35,33 @@
 #define BENCH_HOT_AMBIENT_MC 35000
 
 struct bench_board {
-	char name[64];       /* NAME, or NAME+perturbed */
-	char base[64];       /* the description's name */
+	char name[64]; /* NAME, or NAME+perturbed */
+	char base[64]; /* the description's name */
 	bool perturbed;
-	int decisions;       /* actions of the board (the table's sweep) */
-	double limit_c;      /* the thermal limit: lowest CPU trip - 5 C */
+	int decisions;  /* actions of the board (the table's sweep) */
+	double limit_c; /* the thermal limit: lowest CPU trip - 5 C */
 };
 
 struct bench_workload {
 	char name[64];
-	int manifest_index;  /* its place in the manifest */
-	int group_index;     /* its group's (zd_workload_info): decides its fold */
+	int manifest_index; /* its place in the manifest */
+	int group_index; /* its group's (zd_workload_info): decides its fold */
 	struct zd_features *features;
-	double features_ms;  /* the static analysis, cold */
+	double features_ms; /* the static analysis, cold */
 };
 
 struct bench_fold {
 	int fold;
-	bool needed;         /* holds a selected workload */
-	bool cached;         /* reused from models/ */
-	double seconds;      /* training time (when it was trained) */
+	bool needed;    /* holds a selected workload */
+	bool cached;    /* reused from models/ */
+	double seconds; /* training time (when it was trained) */
 };
 
 struct bench_plan {
 	const struct zd_bench_opts *o;
 	struct bench_board *boards;
 	int nboards;
-	int nplain;          /* boards[0..nplain) are plain, then their
+	int nplain; /* boards[0..nplain) are plain, then their
 			      * perturbed twins */
 	struct bench_perturb perturb;
 	struct bench_workload *workloads;
@@ -83,8 +83,8 @@ struct bench_plan {
 	/* profiling, for meta.json */
 	long profile_runs;
 	double profile_seconds;
-	double started;       /* Unix time */
-	double started_mono;  /* zd_monotonic_s */
+	double started;      /* Unix time */
+	double started_mono; /* zd_monotonic_s */
 };
 
 /* Check every name and count and analyse the selected workloads' code
@@ -95,7 +95,7 @@ void bench_plan_free(struct bench_plan *p);
 
 /* DIR/NAME into buf (PATH_MAX); -1 if too long. */
 int bench_path(const struct bench_plan *p, char *buf, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* The fold that holds workload w out, and its model file. */
 int bench_fold_of(const struct bench_plan *p, const struct bench_workload *w);
 /* Whether fold `fold` holds out workload `manifest_index` of all_workloads

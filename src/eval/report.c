@@ -24,20 +24,20 @@
 #define PAPER_CONVERGENCE 20.0
 
 static const char *const policy_meaning[REP_NPOLICIES] = {
-	"Linux governor: every core at the highest frequency",
-	"Linux governor: every core at the lowest frequency",
-	"Linux governor: raises the frequency when load is high, lowers it "
-	"when low; the paper's baseline",
-	"Linux governor: like ondemand, in small steps",
-	"Linux governor: frequency from the scheduler's utilisation (the "
-	"default on recent kernels)",
-	"table-based profiling: every decision of the board run for real and "
-	"the best kept; the oracle, at the price of one run per decision",
-	"model-free Q-learning: the same two agents as zerodvfs with no "
-	"environment model, learning from real runs only",
-	"ZeroDVFS: code features, an environment model trained on other "
-	"programs, two agents trained on the model's synthetic runs (Dyna-Q); "
-	"run 0 is zero-shot, later runs also learn from the real runs before",
+    "Linux governor: every core at the highest frequency",
+    "Linux governor: every core at the lowest frequency",
+    "Linux governor: raises the frequency when load is high, lowers it "
+    "when low; the paper's baseline",
+    "Linux governor: like ondemand, in small steps",
+    "Linux governor: frequency from the scheduler's utilisation (the "
+    "default on recent kernels)",
+    "table-based profiling: every decision of the board run for real and "
+    "the best kept; the oracle, at the price of one run per decision",
+    "model-free Q-learning: the same two agents as zerodvfs with no "
+    "environment model, learning from real runs only",
+    "ZeroDVFS: code features, an environment model trained on other "
+    "programs, two agents trained on the model's synthetic runs (Dyna-Q); "
+    "run 0 is zero-shot, later runs also learn from the real runs before",
 };
 
 /* ---- formatting --------------------------------------------------------- */
@@ -106,7 +106,10 @@ static const char *factor(char *buf, size_t size, double v, int bound)
 		return buf;
 	}
 	human_number(num, sizeof(num), v);
-	snprintf(buf, size, "%s%s×", bound > 0 ? "≥ " : bound < 0 ? "≤ " : "",
+	snprintf(buf, size, "%s%s×",
+		 bound > 0       ? "≥ "
+		     : bound < 0 ? "≤ "
+				 : "",
 		 num);
 	return buf;
 }
@@ -124,8 +127,8 @@ static const char *runs_needed(char *buf, size_t size, double v, int runs)
 }
 
 /* Append to a bounded list; what does not fit is cut off, ending in "…". */
-__attribute__((format(printf, 3, 4)))
-static void append(char *buf, size_t size, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void append(char *buf, size_t size,
+							 const char *fmt, ...)
 {
 	size_t len = strlen(buf);
 	if (len + 1 >= size)
@@ -149,24 +152,27 @@ static long expected_rows(const struct rep_meta *m)
 {
 	int npolicies = m->npolicies > 0 ? m->npolicies : REP_NPOLICIES;
 	return (long)m->nboards * m->nworkloads * npolicies * m->seeds *
-	       m->runs;
+	    m->runs;
 }
 
 static void intro(struct rep_doc *doc, const struct rep_data *d)
 {
 	rep_doc_heading(doc, 1, "zdvfs bench report");
-	rep_doc_para(doc, "zdvfs decides, for an OpenMP program about to run "
-		     "on a multi-core board, how many and which cores it gets "
-		     "and at what frequency each CPU cluster runs, so that it "
-		     "finishes fast, spends little energy and stays under the "
-		     "board's thermal limit. It implements the ZeroDVFS method "
-		     "(arXiv 2601.08166): features read from the program's "
-		     "source, an environment model that predicts time, energy "
-		     "and temperature, and two reinforcement-learning agents "
-		     "trained on the model's predictions (Dyna-Q), so that even "
-		     "a program never run before gets a good first decision "
-		     "(zero-shot).");
-	rep_doc_para(doc, "This report compares zdvfs with the Linux "
+	rep_doc_para(
+	    doc,
+	    "zdvfs decides, for an OpenMP program about to run "
+	    "on a multi-core board, how many and which cores it gets "
+	    "and at what frequency each CPU cluster runs, so that it "
+	    "finishes fast, spends little energy and stays under the "
+	    "board's thermal limit. It implements the ZeroDVFS method "
+	    "(arXiv 2601.08166): features read from the program's "
+	    "source, an environment model that predicts time, energy "
+	    "and temperature, and two reinforcement-learning agents "
+	    "trained on the model's predictions (Dyna-Q), so that even "
+	    "a program never run before gets a good first decision "
+	    "(zero-shot).");
+	rep_doc_para(doc,
+		     "This report compares zdvfs with the Linux "
 		     "governors, an exhaustive table (the oracle) and "
 		     "model-free Q-learning on %d board(s) and %d workload(s). "
 		     "All boards are simulated: zdvfs's simulator models each "
@@ -185,7 +191,8 @@ static void run_costs(struct rep_doc *doc, const struct rep_meta *m)
 	duration(models, sizeof(models), m->models_s);
 	if (m->command[0] != '\0')
 		rep_doc_item(doc, "Command: `%s`", m->command);
-	rep_doc_item(doc, "Started %s by zdvfs %s; the bench took %s in all: "
+	rep_doc_item(doc,
+		     "Started %s by zdvfs %s; the bench took %s in all: "
 		     "profiling %s (%ld simulated runs, the environment "
 		     "model's training data), training the zero-shot models "
 		     "%s (%d model(s)), the rest running the policies.",
@@ -206,7 +213,8 @@ static void run_boards(struct rep_doc *doc, const struct rep_meta *m)
 		append(list, sizeof(list), "%s%s (%sthermal limit %.1f °C)",
 		       b ? ", " : "", bd->name, dec, bd->limit_c);
 	}
-	rep_doc_item(doc, "Boards (%d, simulated): %s. A decision is a number "
+	rep_doc_item(doc,
+		     "Boards (%d, simulated): %s. A decision is a number "
 		     "of cores and a frequency level per CPU cluster.",
 		     m->nboards, list);
 }
@@ -217,37 +225,46 @@ static void run_workloads(struct rep_doc *doc, const struct rep_meta *m)
 	for (int w = 0; w < m->nworkloads; w++)
 		append(list, sizeof(list), "%s%s", w ? ", " : "",
 		       m->workloads[w]);
-	rep_doc_item(doc, "Workloads (%d): %s. The trace workload, whose "
-		     "temperature is plotted over time, is %s.", m->nworkloads,
-		     list, m->trace_workload[0] ? m->trace_workload : "none");
+	rep_doc_item(doc,
+		     "Workloads (%d): %s. The trace workload, whose "
+		     "temperature is plotted over time, is %s.",
+		     m->nworkloads, list,
+		     m->trace_workload[0] ? m->trace_workload : "none");
 }
 
 static void run_counts(struct rep_doc *doc, const struct rep_data *d)
 {
 	const struct rep_meta *m = &d->meta;
-	rep_doc_item(doc, "Seeds: %d (the simulator's noise and the agents' "
+	rep_doc_item(doc,
+		     "Seeds: %d (the simulator's noise and the agents' "
 		     "random seed). Runs: %d per board, workload, policy and "
 		     "seed; every run starts from ambient temperature.",
 		     m->seeds, m->runs);
 	if (m->folds > 0)
-		rep_doc_item(doc, "Folds: %d. Zero-shot is measured "
+		rep_doc_item(doc,
+			     "Folds: %d. Zero-shot is measured "
 			     "leave-programs-out: a workload is decided by a "
 			     "model trained on the other folds' programs only, "
 			     "so it never saw the program it decides for.",
 			     m->folds);
 	long want = expected_rows(m);
 	if ((long)d->nruns < want)
-		rep_doc_item(doc, "results.csv holds %zu of the %ld runs the "
-			     "bench was asked for: it is incomplete (still "
-			     "running or interrupted), and the tables below use "
-			     "what is there.", d->nruns, want);
+		rep_doc_item(
+		    doc,
+		    "results.csv holds %zu of the %ld runs the "
+		    "bench was asked for: it is incomplete (still "
+		    "running or interrupted), and the tables below use "
+		    "what is there.",
+		    d->nruns, want);
 	else
 		rep_doc_item(doc, "results.csv holds all %zu runs.", d->nruns);
 	if (d->nskipped > 0)
-		rep_doc_item(doc, "results.csv also holds %zu runs of an earlier "
+		rep_doc_item(doc,
+			     "results.csv also holds %zu runs of an earlier "
 			     "bench in the same directory that asked for other "
 			     "boards, workloads, policies, seeds or runs; this "
-			     "report leaves them out.", d->nskipped);
+			     "report leaves them out.",
+			     d->nskipped);
 }
 
 static void what_was_run(struct rep_doc *doc, const struct rep_data *d)
@@ -266,27 +283,33 @@ static void what_was_run(struct rep_doc *doc, const struct rep_data *d)
 static void how_to_read(struct rep_doc *doc, const struct rep_meta *m)
 {
 	rep_doc_heading(doc, 2, "How to read the tables");
-	rep_doc_para(doc, "Each policy table has one row per policy. The "
+	rep_doc_para(doc,
+		     "Each policy table has one row per policy. The "
 		     "governors and the table repeat the same decision every "
 		     "run, so their row is the mean of their %d runs. The "
 		     "learning policies change from run to run: qlearn and "
 		     "zerodvfs are shown at their last run (run %d, after "
 		     "learning from the runs before it), and zerodvfs also at "
 		     "run 0, its zero-shot decision for a program it never "
-		     "ran.", m->runs, m->runs - 1);
-	rep_doc_item(doc, "Energy (J), makespan (s, the program's run time) "
+		     "ran.",
+		     m->runs, m->runs - 1);
+	rep_doc_item(doc,
+		     "Energy (J), makespan (s, the program's run time) "
 		     "and EDP (energy-delay product, energy × makespan, J·s) "
 		     "are geometric means over workloads and seeds, so every "
 		     "program weighs the same however long it runs.");
-	rep_doc_item(doc, "\"÷ ondemand\" and \"÷ oracle\" are the geometric "
+	rep_doc_item(doc,
+		     "\"÷ ondemand\" and \"÷ oracle\" are the geometric "
 		     "means of each program's ratio to the ondemand governor "
 		     "and to the table (oracle) on the same board and seed. "
 		     "Below 1 is better than them: 0.5 is half the energy, "
 		     "half the time or half the EDP. Nothing can beat the "
 		     "oracle's EDP by much, since it tried every decision.");
-	rep_doc_item(doc, "Violations: runs whose peak temperature went over "
-		     "the board's thermal limit, out of the runs counted. Mean "
-		     "peak: the hottest zone's peak, averaged over those runs.");
+	rep_doc_item(
+	    doc,
+	    "Violations: runs whose peak temperature went over "
+	    "the board's thermal limit, out of the runs counted. Mean "
+	    "peak: the hottest zone's peak, averaged over those runs.");
 	rep_doc_item(doc, "n/a: the bench has no runs for that cell.");
 }
 
@@ -340,7 +363,8 @@ static void policy_table(struct rep_doc *doc, const struct rep_data *d,
 static void all_boards(struct rep_doc *doc, const struct rep_data *d)
 {
 	rep_doc_heading(doc, 2, "All boards");
-	rep_doc_para(doc, "Every board, workload and seed together (each "
+	rep_doc_para(doc,
+		     "Every board, workload and seed together (each "
 		     "ratio is taken on its own board first).");
 	policy_table(doc, d, -1);
 }
@@ -384,20 +408,23 @@ static void scenario_section(struct rep_doc *doc, const struct rep_data *d)
 {
 	const struct rep_meta *m = &d->meta;
 	rep_doc_heading(doc, 2, "Thermal scenario and energy");
-	rep_doc_para(doc, "Scenario: **%s** (cold: each run from ambient; idle: "
-		     "from the board's idle temperature; sustained: the program "
-		     "back to back for at least 10 simulated minutes, heat "
-		     "carried over, a row being the session's mean run; hot: "
-		     "idle at 35 °C ambient). EDP uses the **%s** energy%s. "
-		     "Every run of a policy counts here (learning policies "
-		     "included from run 0); throttled is the sum over its runs, "
-		     "peak the highest.", m->scenario,
-		     strcmp(m->energy, "cpu") == 0 ? "CPU rail's" : "board input's",
-		     strcmp(m->energy, "cpu") == 0
-			     ? ""
-			     : " (the default: what the board draws, idle power "
-			       "included, the cost of running a program on a "
-			       "dedicated board; --energy cpu gives the CPU rail)");
+	rep_doc_para(
+	    doc,
+	    "Scenario: **%s** (cold: each run from ambient; idle: "
+	    "from the board's idle temperature; sustained: the program "
+	    "back to back for at least 10 simulated minutes, heat "
+	    "carried over, a row being the session's mean run; hot: "
+	    "idle at 35 °C ambient). EDP uses the **%s** energy%s. "
+	    "Every run of a policy counts here (learning policies "
+	    "included from run 0); throttled is the sum over its runs, "
+	    "peak the highest.",
+	    m->scenario,
+	    strcmp(m->energy, "cpu") == 0 ? "CPU rail's" : "board input's",
+	    strcmp(m->energy, "cpu") == 0
+		? ""
+		: " (the default: what the board draws, idle power "
+		  "included, the cost of running a program on a "
+		  "dedicated board; --energy cpu gives the CPU rail)");
 	for (int b = 0; b < m->nboards; b++) {
 		struct heat_row rows[REP_NPOLICIES];
 		heat_rows(d, b, rows);
@@ -426,7 +453,8 @@ static void scenario_section(struct rep_doc *doc, const struct rep_data *d)
 			cell_f(&r, x->peak_c, 1);
 			cell_g(&r, exp(x->log_edp / x->runs), 4);
 			cell_g(&r, exp(x->log_board / x->runs), 4);
-			cell_g(&r, x->ncpu ? exp(x->log_cpu / x->ncpu) : NAN, 4);
+			cell_g(&r, x->ncpu ? exp(x->log_cpu / x->ncpu) : NAN,
+			       4);
 			rep_doc_table_row(doc, &r);
 		}
 		rep_doc_table_end(doc);
@@ -436,7 +464,7 @@ static void scenario_section(struct rep_doc *doc, const struct rep_data *d)
 /* ---- headline ----------------------------------------------------------- */
 
 struct headline {
-	struct rep_summary zd, zs;    /* zerodvfs last run, zero-shot */
+	struct rep_summary zd, zs; /* zerodvfs last run, zero-shot */
 	struct rep_latency lat;
 	struct rep_convergence conv;
 	double energy_gain, energy_gain_zs, makespan_gain, makespan_gain_zs;
@@ -491,15 +519,19 @@ static void headline_gains(struct rep_doc *doc, const struct headline *h,
 	snprintf(ours, sizeof(ours), "%s (zero-shot: %s)",
 		 factor(a, sizeof(a), h->energy_gain, 0),
 		 factor(b, sizeof(b), h->energy_gain_zs, 0));
-	snprintf(meaning, sizeof(meaning), "ondemand's energy ÷ zerodvfs's "
-		 "at run %d; geometric mean over every program", runs - 1);
+	snprintf(meaning, sizeof(meaning),
+		 "ondemand's energy ÷ zerodvfs's "
+		 "at run %d; geometric mean over every program",
+		 runs - 1);
 	headline_row(doc, "energy efficiency vs ondemand", "7.09×", ours,
 		     meaning, verdict(h->energy_gain, PAPER_ENERGY_GAIN, 1));
 	snprintf(ours, sizeof(ours), "%s (zero-shot: %s)",
 		 factor(a, sizeof(a), h->makespan_gain, 0),
 		 factor(b, sizeof(b), h->makespan_gain_zs, 0));
-	snprintf(meaning, sizeof(meaning), "ondemand's makespan ÷ zerodvfs's "
-		 "at run %d (speed-up)", runs - 1);
+	snprintf(meaning, sizeof(meaning),
+		 "ondemand's makespan ÷ zerodvfs's "
+		 "at run %d (speed-up)",
+		 runs - 1);
 	headline_row(doc, "makespan vs ondemand", "4.0×", ours, meaning,
 		     verdict(h->makespan_gain, PAPER_MAKESPAN_GAIN, 1));
 }
@@ -514,20 +546,23 @@ static void headline_latency(struct rep_doc *doc, const struct headline *h)
 		     verdict(h->lat.later_ms, PAPER_LATER_MS, 0));
 	snprintf(ours, sizeof(ours), "%s",
 		 duration(a, sizeof(a), h->lat.first_s));
-	const char *v = isnan(h->lat.first_s) ? "not measured"
-			: h->lat.first_s < PAPER_FIRST_MIN_S
-				? "better than the paper"
-			: h->lat.first_s > PAPER_FIRST_MAX_S
-				? "worse than the paper"
-				: "within the paper's range";
-	headline_row(doc, "first decision", "3.5–8.0 s (incl. LLM feature "
-		     "extraction)", ours, "median of zero-shot decision (run "
+	const char *v = isnan(h->lat.first_s)    ? "not measured"
+	    : h->lat.first_s < PAPER_FIRST_MIN_S ? "better than the paper"
+	    : h->lat.first_s > PAPER_FIRST_MAX_S ? "worse than the paper"
+						 : "within the paper's range";
+	headline_row(doc, "first decision",
+		     "3.5–8.0 s (incl. LLM feature "
+		     "extraction)",
+		     ours,
+		     "median of zero-shot decision (run "
 		     "0, model-based training included) + that program's "
-		     "feature extraction", v);
+		     "feature extraction",
+		     v);
 	snprintf(ours, sizeof(ours), "%s",
 		 factor(a, sizeof(a), h->table_speedup, 0));
 	headline_row(doc, "first decision vs table-based profiling", "8,300×",
-		     ours, "median oracle sweep time (one simulated run per "
+		     ours,
+		     "median oracle sweep time (one simulated run per "
 		     "decision, table.csv) ÷ our first decision",
 		     verdict(h->table_speedup, PAPER_TABLE_SPEEDUP, 1));
 }
@@ -536,8 +571,7 @@ static void headline_convergence(struct rep_doc *doc, const struct headline *h)
 {
 	char a[32];
 	headline_row(doc, "convergence vs model-free", "20×",
-		     factor(a, sizeof(a), h->conv.median_ratio,
-			    h->conv.bound),
+		     factor(a, sizeof(a), h->conv.median_ratio, h->conv.bound),
 		     "median over programs and seeds of the runs qlearn needs "
 		     "to come within 5 % of the oracle's energy × delay ÷ the "
 		     "runs zerodvfs needs (see Convergence)",
@@ -550,26 +584,31 @@ static void headline_words(struct rep_doc *doc, const struct headline *h)
 	double e = h->energy_gain, m = h->makespan_gain;
 	char a[48];
 	if (!isnan(e))
-		rep_doc_item(doc, "Energy: zerodvfs needs %s %s energy than "
+		rep_doc_item(doc,
+			     "Energy: zerodvfs needs %s %s energy than "
 			     "ondemand (the paper: 7.09× less): %s.",
 			     factor(a, sizeof(a), e >= 1 ? e : 1 / e, 0),
 			     e >= 1 ? "less" : "more",
 			     verdict(e, PAPER_ENERGY_GAIN, 1));
 	if (!isnan(m))
-		rep_doc_item(doc, "Makespan: zerodvfs is %s %s than ondemand "
+		rep_doc_item(doc,
+			     "Makespan: zerodvfs is %s %s than ondemand "
 			     "(the paper: 4.0× faster): %s.",
 			     factor(a, sizeof(a), m >= 1 ? m : 1 / m, 0),
 			     m >= 1 ? "faster" : "slower",
 			     verdict(m, PAPER_MAKESPAN_GAIN, 1));
-	rep_doc_item(doc, "Latency: zdvfs is native code and extracts features "
+	rep_doc_item(doc,
+		     "Latency: zdvfs is native code and extracts features "
 		     "with a parser instead of a cloud LLM, so its decisions "
 		     "are expected to be far faster than the paper's Python "
 		     "prototype; ours are timed on the machine that ran the "
 		     "bench, the paper's on the boards.");
-	rep_doc_item(doc, "The table speed-up compares simulated board time "
+	rep_doc_item(doc,
+		     "The table speed-up compares simulated board time "
 		     "(what the sweep would take on the real board) with our "
 		     "measured decision time.");
-	rep_doc_item(doc, "All our boards are simulated; the paper measured "
+	rep_doc_item(doc,
+		     "All our boards are simulated; the paper measured "
 		     "real boards with its own workloads and baselines.");
 }
 
@@ -577,7 +616,8 @@ static void headline(struct rep_doc *doc, const struct rep_data *d,
 		     const struct headline *h)
 {
 	rep_doc_heading(doc, 2, "The paper's numbers beside ours");
-	rep_doc_para(doc, "The ZeroDVFS paper's abstract gives six headline "
+	rep_doc_para(doc,
+		     "The ZeroDVFS paper's abstract gives six headline "
 		     "numbers. Here is each with ours, measured over every "
 		     "board, program and seed of this bench.");
 	struct rep_cells head;
@@ -615,21 +655,26 @@ static void board_section(struct rep_doc *doc, const struct rep_data *d,
 	policy_table(doc, d, b);
 	snprintf(name, sizeof(name), "pareto-%s", board);
 	if (p->pareto_workload >= 0)
-		snprintf(caption, sizeof(caption), "%s: energy against makespan "
+		snprintf(caption, sizeof(caption),
+			 "%s: energy against makespan "
 			 "of %s, one point per policy (geometric mean over "
 			 "seeds; lower left is better; the other workloads are "
-			 "too many for one figure)", board,
-			 d->meta.workloads[p->pareto_workload]);
+			 "too many for one figure)",
+			 board, d->meta.workloads[p->pareto_workload]);
 	else
-		snprintf(caption, sizeof(caption), "%s: energy against makespan "
+		snprintf(caption, sizeof(caption),
+			 "%s: energy against makespan "
 			 "per workload, one point per policy (geometric mean "
-			 "over seeds; lower left is better)", board);
+			 "over seeds; lower left is better)",
+			 board);
 	plot_or_note(doc, p, name, caption);
 	snprintf(name, sizeof(name), "temperature-%s", board);
-	snprintf(caption, sizeof(caption), "%s: hottest zone's temperature "
-		 "while running %s (seed 1, run 0; zerodvfs's is its zero-shot "
-		 "decision); dashed, when in reach: the thermal limit (%.1f °C)",
-		 board, d->meta.trace_workload, d->meta.boards[b].limit_c);
+	snprintf(
+	    caption, sizeof(caption),
+	    "%s: hottest zone's temperature "
+	    "while running %s (seed 1, run 0; zerodvfs's is its zero-shot "
+	    "decision); dashed, when in reach: the thermal limit (%.1f °C)",
+	    board, d->meta.trace_workload, d->meta.boards[b].limit_c);
 	plot_or_note(doc, p, name, caption);
 }
 
@@ -648,8 +693,8 @@ static void latency_row(struct rep_doc *doc, const char *label,
 	cell_g(&r, l->later_ms, 3);
 	cell_g(&r, l->later_max_ms, 3);
 	rep_cells_add(&r, "%s", duration(a, sizeof(a), l->sweep_s));
-	rep_cells_add(&r, "%s", factor(a, sizeof(a), l->sweep_s / l->first_s,
-				       0));
+	rep_cells_add(&r, "%s",
+		      factor(a, sizeof(a), l->sweep_s / l->first_s, 0));
 	rep_doc_table_row(doc, &r);
 }
 
@@ -657,15 +702,17 @@ static int latency_section(struct rep_doc *doc, const struct rep_data *d,
 			   struct zd_err *err)
 {
 	rep_doc_heading(doc, 2, "Decision latency");
-	rep_doc_para(doc, "How long zerodvfs takes to decide, measured on the "
-		     "machine that ran the bench (medians). Feature extraction "
-		     "is the static analysis of the program's source, once per "
-		     "program. The zero-shot decision (run 0) includes training "
-		     "the agents on the model's synthetic runs; the first "
-		     "decision is the two together. Later decisions come from "
-		     "the trained agents. The oracle sweep is the simulated "
-		     "board time table-based profiling would spend on one "
-		     "program.");
+	rep_doc_para(
+	    doc,
+	    "How long zerodvfs takes to decide, measured on the "
+	    "machine that ran the bench (medians). Feature extraction "
+	    "is the static analysis of the program's source, once per "
+	    "program. The zero-shot decision (run 0) includes training "
+	    "the agents on the model's synthetic runs; the first "
+	    "decision is the two together. Later decisions come from "
+	    "the trained agents. The oracle sweep is the simulated "
+	    "board time table-based profiling would spend on one "
+	    "program.");
 	struct rep_cells head;
 	rep_cells_clear(&head);
 	rep_cells_add(&head, "board");
@@ -683,8 +730,10 @@ static int latency_section(struct rep_doc *doc, const struct rep_data *d,
 		int board = b < d->meta.nboards ? b : -1;
 		rc = rep_latency(d, board, &l, err);
 		if (rc == 0)
-			latency_row(doc, board >= 0 ? d->meta.boards[b].name
-						    : "all boards", &l);
+			latency_row(doc,
+				    board >= 0 ? d->meta.boards[b].name
+					       : "all boards",
+				    &l);
 	}
 	struct rep_cells paper;
 	rep_cells_clear(&paper);
@@ -702,7 +751,8 @@ static int latency_section(struct rep_doc *doc, const struct rep_data *d,
 	for (int w = 0; w < d->meta.nworkloads; w++)
 		any |= !isnan(d->meta.features_ms[w]);
 	if (!any)
-		rep_doc_para(doc, "meta.json records no feature extraction "
+		rep_doc_para(doc,
+			     "meta.json records no feature extraction "
 			     "times: the first decision is the zero-shot "
 			     "decision alone.");
 	return rc;
@@ -718,12 +768,12 @@ static void convergence_row(struct rep_doc *doc, const char *label,
 	rep_cells_clear(&r);
 	rep_cells_add(&r, "%s", label);
 	rep_cells_add(&r, "%d", c->series);
-	rep_cells_add(&r, "%s", runs_needed(a, sizeof(a), c->median_q_runs,
-					    runs));
-	rep_cells_add(&r, "%s", runs_needed(a, sizeof(a), c->median_z_runs,
-					    runs));
-	rep_cells_add(&r, "%s", factor(a, sizeof(a), c->median_ratio,
-				       c->bound));
+	rep_cells_add(&r, "%s",
+		      runs_needed(a, sizeof(a), c->median_q_runs, runs));
+	rep_cells_add(&r, "%s",
+		      runs_needed(a, sizeof(a), c->median_z_runs, runs));
+	rep_cells_add(&r, "%s",
+		      factor(a, sizeof(a), c->median_ratio, c->bound));
 	rep_cells_add(&r, "%d", c->q_never);
 	rep_cells_add(&r, "%d", c->z_never);
 	rep_doc_table_row(doc, &r);
@@ -731,17 +781,20 @@ static void convergence_row(struct rep_doc *doc, const char *label,
 
 static void convergence_explain(struct rep_doc *doc, int runs)
 {
-	rep_doc_para(doc, "How many runs each learner needs before its "
-		     "decision is as good as the oracle's. For every board, "
-		     "program and seed, both learners ran %d times; a learner "
-		     "has converged at the first run whose energy × delay is "
-		     "within 5 %% of the oracle's (the exhaustive table's, same "
-		     "board, program and seed) — not of its own final value, "
-		     "which a learner that never moves would reach at once. "
-		     "\"> %d\" means it never got there within the %d runs, "
-		     "and then the ratio is a bound (≥ or ≤). The ratio is "
-		     "qlearn's runs ÷ zerodvfs's: above 1, zerodvfs converges "
-		     "faster. The paper reports 20×.", runs, runs, runs);
+	rep_doc_para(
+	    doc,
+	    "How many runs each learner needs before its "
+	    "decision is as good as the oracle's. For every board, "
+	    "program and seed, both learners ran %d times; a learner "
+	    "has converged at the first run whose energy × delay is "
+	    "within 5 %% of the oracle's (the exhaustive table's, same "
+	    "board, program and seed) — not of its own final value, "
+	    "which a learner that never moves would reach at once. "
+	    "\"> %d\" means it never got there within the %d runs, "
+	    "and then the ratio is a bound (≥ or ≤). The ratio is "
+	    "qlearn's runs ÷ zerodvfs's: above 1, zerodvfs converges "
+	    "faster. The paper reports 20×.",
+	    runs, runs, runs);
 }
 
 static int convergence_section(struct rep_doc *doc, const struct rep_data *d,
@@ -766,16 +819,18 @@ static int convergence_section(struct rep_doc *doc, const struct rep_data *d,
 		int board = b < d->meta.nboards ? b : -1;
 		rc = rep_convergence(d, board, &c, err);
 		if (rc == 0)
-			convergence_row(doc, board >= 0 ? d->meta.boards[b].name
-							: "all boards", &c,
-					runs);
+			convergence_row(doc,
+					board >= 0 ? d->meta.boards[b].name
+						   : "all boards",
+					&c, runs);
 	}
 	rep_doc_table_end(doc);
 	for (int b = 0; b < d->meta.nboards; b++) {
 		char name[REP_PLOT_NAME], caption[256];
 		snprintf(name, sizeof(name), "convergence-%s",
 			 d->meta.boards[b].name);
-		snprintf(caption, sizeof(caption), "%s: mean reward per run, "
+		snprintf(caption, sizeof(caption),
+			 "%s: mean reward per run, "
 			 "zerodvfs against model-free qlearn",
 			 d->meta.boards[b].name);
 		plot_or_note(doc, p, name, caption);
@@ -789,9 +844,11 @@ static void curve_section(struct rep_doc *doc, const struct rep_data *d)
 {
 	static const int policies[] = {REP_ZERODVFS, REP_QLEARN, REP_TABLE};
 	int runs = d->meta.runs;
-	rep_doc_heading(doc, 2, "Learning: energy × delay against the oracle, "
+	rep_doc_heading(doc, 2,
+			"Learning: energy × delay against the oracle, "
 			"run by run");
-	rep_doc_para(doc, "The geometric mean over programs and seeds of each "
+	rep_doc_para(doc,
+		     "The geometric mean over programs and seeds of each "
 		     "run's energy × delay ÷ the oracle's, by run index: 1.000 "
 		     "is the oracle; zerodvfs's run 0 is its zero-shot "
 		     "decision. The table is the oracle itself (1 up to the "
@@ -806,12 +863,14 @@ static void curve_section(struct rep_doc *doc, const struct rep_data *d)
 	double *curve = malloc((size_t)runs * sizeof(*curve));
 	for (int b = 0; curve && b <= d->meta.nboards; b++) {
 		int board = b < d->meta.nboards ? b : -1;
-		for (size_t k = 0; k < sizeof(policies) / sizeof(*policies); k++) {
+		for (size_t k = 0; k < sizeof(policies) / sizeof(*policies);
+		     k++) {
 			struct rep_cells r;
 			rep_oracle_curve(d, board, policies[k], curve);
 			rep_cells_clear(&r);
-			rep_cells_add(&r, "%s", board >= 0 ? d->meta.boards[b].name
-							: "all boards");
+			rep_cells_add(&r, "%s",
+				      board >= 0 ? d->meta.boards[b].name
+						 : "all boards");
 			rep_cells_add(&r, "%s", rep_policy_names[policies[k]]);
 			for (int run = 0; run < runs; run++)
 				cell_f(&r, curve[run], 3);
@@ -825,12 +884,15 @@ static void curve_section(struct rep_doc *doc, const struct rep_data *d)
 static void regret_section(struct rep_doc *doc, const struct rep_data *d)
 {
 	rep_doc_heading(doc, 2, "Regret");
-	rep_doc_para(doc, "What each policy's %d runs cost beyond the "
-		     "oracle's: per program and seed, the sum over its runs of "
-		     "energy × delay ÷ the oracle's − 1 (0: every run as good as "
-		     "the oracle; the table's own sweep, one run per decision, "
-		     "is not counted); the mean over programs and seeds. Lower "
-		     "is better.", d->meta.runs);
+	rep_doc_para(
+	    doc,
+	    "What each policy's %d runs cost beyond the "
+	    "oracle's: per program and seed, the sum over its runs of "
+	    "energy × delay ÷ the oracle's − 1 (0: every run as good as "
+	    "the oracle; the table's own sweep, one run per decision, "
+	    "is not counted); the mean over programs and seeds. Lower "
+	    "is better.",
+	    d->meta.runs);
 	struct rep_cells head;
 	rep_cells_clear(&head);
 	rep_cells_add(&head, "board");
@@ -841,8 +903,9 @@ static void regret_section(struct rep_doc *doc, const struct rep_data *d)
 		int board = b < d->meta.nboards ? b : -1;
 		struct rep_cells r;
 		rep_cells_clear(&r);
-		rep_cells_add(&r, "%s", board >= 0 ? d->meta.boards[b].name
-						: "all boards");
+		rep_cells_add(&r, "%s",
+			      board >= 0 ? d->meta.boards[b].name
+					 : "all boards");
 		for (int k = 0; k < REP_NPOLICIES; k++) {
 			struct rep_regret g;
 			rep_regret(d, board, k, &g);
@@ -879,17 +942,20 @@ static void perturbed_section(struct rep_doc *doc, const struct rep_data *d)
 		any = any || plain_of(d, b) >= 0;
 	if (!any)
 		return;
-	rep_doc_heading(doc, 2, "When the board is not what its description "
+	rep_doc_heading(doc, 2,
+			"When the board is not what its description "
 			"says");
-	rep_doc_para(doc, "Each board also ran perturbed (`NAME%s`): its "
-		     "simulator's leakage, memory bandwidth, thermal resistance "
-		     "and core speed off its description by the amounts in "
-		     "meta.json (`perturbation`), while zerodvfs still decided "
-		     "with the plain description and the same models, as it "
-		     "would on a real board that differs from its simulated "
-		     "twin. EDP ÷ the oracle's on the same (perturbed) board: "
-		     "zero-shot, after %d runs and at the last run.",
-		     PERTURBED_SUFFIX, after);
+	rep_doc_para(
+	    doc,
+	    "Each board also ran perturbed (`NAME%s`): its "
+	    "simulator's leakage, memory bandwidth, thermal resistance "
+	    "and core speed off its description by the amounts in "
+	    "meta.json (`perturbation`), while zerodvfs still decided "
+	    "with the plain description and the same models, as it "
+	    "would on a real board that differs from its simulated "
+	    "twin. EDP ÷ the oracle's on the same (perturbed) board: "
+	    "zero-shot, after %d runs and at the last run.",
+	    PERTURBED_SUFFIX, after);
 	struct rep_cells head;
 	rep_cells_clear(&head);
 	rep_cells_add(&head, "board");
@@ -943,12 +1009,14 @@ static void accuracy_section(struct rep_doc *doc, const struct rep_data *d,
 			     const struct rep_plots *p)
 {
 	rep_doc_heading(doc, 2, "Model accuracy");
-	rep_doc_para(doc, "Before each run zerodvfs's environment model "
-		     "forecasts the makespan, energy and peak temperature of "
-		     "the decision it takes; here against what the run "
-		     "measured. MAPE: mean absolute percentage error; MAE: mean "
-		     "absolute error. At run 0 the model has never seen the "
-		     "program (zero-shot).");
+	rep_doc_para(
+	    doc,
+	    "Before each run zerodvfs's environment model "
+	    "forecasts the makespan, energy and peak temperature of "
+	    "the decision it takes; here against what the run "
+	    "measured. MAPE: mean absolute percentage error; MAE: mean "
+	    "absolute error. At run 0 the model has never seen the "
+	    "program (zero-shot).");
 	struct rep_cells head;
 	rep_cells_clear(&head);
 	rep_cells_add(&head, "board");
@@ -969,7 +1037,8 @@ static void accuracy_section(struct rep_doc *doc, const struct rep_data *d,
 	rep_accuracy(d, -1, REP_ACC_LATER, &a);
 	accuracy_row(doc, "all boards, runs ≥ 1", &a);
 	rep_doc_table_end(doc);
-	plot_or_note(doc, p, "accuracy", "zerodvfs: predicted against measured "
+	plot_or_note(doc, p, "accuracy",
+		     "zerodvfs: predicted against measured "
 		     "makespan, every run; dashed: perfect prediction");
 }
 
@@ -983,24 +1052,30 @@ static void plots_note(struct rep_doc *doc, const struct rep_plots *p)
 		rep_doc_para(doc, "No plots: %s.", p->why);
 		return;
 	}
-	rep_doc_para(doc, "The plots could not be made: %s. Their data files "
+	rep_doc_para(doc,
+		     "The plots could not be made: %s. Their data files "
 		     "and gnuplot script are in plots/; once gnuplot works, "
 		     "`cd plots && gnuplot -e \"fmt='svg'\" plots.gp && "
-		     "gnuplot -e \"fmt='png'\" plots.gp` draws them.", p->why);
+		     "gnuplot -e \"fmt='png'\" plots.gp` draws them.",
+		     p->why);
 }
 
 static void files_section(struct rep_doc *doc)
 {
 	rep_doc_heading(doc, 2, "Files");
-	rep_doc_item(doc, "`results.csv`: one line per board, workload, "
+	rep_doc_item(doc,
+		     "`results.csv`: one line per board, workload, "
 		     "policy, seed and run (docs/bench-format.md).");
-	rep_doc_item(doc, "`table.csv`: what the oracle's sweep cost per "
+	rep_doc_item(doc,
+		     "`table.csv`: what the oracle's sweep cost per "
 		     "program; `traces/`: the trace workload's power and "
 		     "temperature over time; `meta.json`: how the bench ran.");
-	rep_doc_item(doc, "`plots/`: every plot as SVG and PNG, its data "
+	rep_doc_item(doc,
+		     "`plots/`: every plot as SVG and PNG, its data "
 		     "(`.dat`) and `plots.gp`, the gnuplot script that draws "
 		     "them, to restyle.");
-	rep_doc_item(doc, "`zdvfs bench --report-only --out DIR` writes this "
+	rep_doc_item(doc,
+		     "`zdvfs bench --report-only --out DIR` writes this "
 		     "report again from these files.");
 }
 

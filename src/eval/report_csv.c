@@ -15,7 +15,8 @@ static int read_line(struct rep_csv *c, struct zd_err *err)
 		if (ferror(c->f))
 			return zd_fail(err, errno ? errno : EIO,
 				       "%s:%ld: cannot read: %s", c->path,
-				       c->lineno + 1, strerror(errno ? errno : EIO));
+				       c->lineno + 1,
+				       strerror(errno ? errno : EIO));
 		return 0;
 	}
 	c->lineno++;
@@ -31,11 +32,10 @@ static int split(struct rep_csv *c, struct zd_err *err)
 	c->nfields = 0;
 	for (;;) {
 		if (c->nfields == REP_CSV_MAX_FIELDS)
-			return zd_bad_input(err,
-					    "%s:%ld:%d: more than %d fields",
-					    c->path, c->lineno,
-					    (int)(p - c->line) + 1,
-					    REP_CSV_MAX_FIELDS);
+			return zd_bad_input(
+			    err, "%s:%ld:%d: more than %d fields", c->path,
+			    c->lineno, (int)(p - c->line) + 1,
+			    REP_CSV_MAX_FIELDS);
 		c->field[c->nfields] = p;
 		c->col[c->nfields] = (int)(p - c->line) + 1;
 		c->nfields++;
@@ -66,7 +66,7 @@ int rep_csv_open(struct rep_csv *c, const char *path, struct zd_err *err)
 	size_t span = 0;
 	if (rc == 0) {
 		span = (size_t)(c->field[c->nfields - 1] - c->line) +
-		       strlen(c->field[c->nfields - 1]) + 1;
+		    strlen(c->field[c->nfields - 1]) + 1;
 		c->header_buf = malloc(span);
 		if (c->header_buf == NULL)
 			rc = zd_fail(err, ENOMEM, "out of memory");
@@ -101,10 +101,9 @@ int rep_csv_next(struct rep_csv *c, struct zd_err *err)
 				    c->path, c->lineno, len + 1, c->nfields,
 				    c->nheader, c->header[c->nfields]);
 	if (c->nfields > c->nheader)
-		return zd_bad_input(err,
-				    "%s:%ld:%d: %d fields, the header has %d",
-				    c->path, c->lineno, c->col[c->nheader],
-				    c->nfields, c->nheader);
+		return zd_bad_input(
+		    err, "%s:%ld:%d: %d fields, the header has %d", c->path,
+		    c->lineno, c->col[c->nheader], c->nfields, c->nheader);
 	return 1;
 }
 
@@ -125,8 +124,8 @@ int rep_csv_column(const struct rep_csv *c, const char *name,
 	for (int i = 0; i < c->nheader; i++)
 		if (strcmp(c->header[i], name) == 0)
 			return i;
-	return zd_bad_input(err, "%s:1: no column '%s' in the header",
-			    c->path, name);
+	return zd_bad_input(err, "%s:1: no column '%s' in the header", c->path,
+			    name);
 }
 
 int rep_csv_number(const struct rep_csv *c, int i, int optional, double *out,
@@ -137,8 +136,10 @@ int rep_csv_number(const struct rep_csv *c, int i, int optional, double *out,
 		*out = NAN;
 		if (optional)
 			return 0;
-		return zd_bad_input(err, "%s:%ld:%d: %s: empty, expected a "
-				    "number", c->path, c->lineno, c->col[i],
+		return zd_bad_input(err,
+				    "%s:%ld:%d: %s: empty, expected a "
+				    "number",
+				    c->path, c->lineno, c->col[i],
 				    c->header[i]);
 	}
 	char *end;
@@ -146,8 +147,8 @@ int rep_csv_number(const struct rep_csv *c, int i, int optional, double *out,
 	double v = strtod(s, &end);
 	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
 		return zd_bad_input(err, "%s:%ld:%d: %s: '%s' is not a number",
-				    c->path, c->lineno, c->col[i],
-				    c->header[i], s);
+				    c->path, c->lineno, c->col[i], c->header[i],
+				    s);
 	*out = v;
 	return 0;
 }
@@ -160,14 +161,13 @@ int rep_csv_int(const struct rep_csv *c, int i, long min, long max, long *out,
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (s[0] == '\0' || end == s || *end != '\0' || errno == ERANGE)
-		return zd_bad_input(err,
-				    "%s:%ld:%d: %s: '%s' is not a whole number",
-				    c->path, c->lineno, c->col[i],
-				    c->header[i], s);
+		return zd_bad_input(
+		    err, "%s:%ld:%d: %s: '%s' is not a whole number", c->path,
+		    c->lineno, c->col[i], c->header[i], s);
 	if (v < min || v > max)
-		return zd_bad_input(err, "%s:%ld:%d: %s: %ld is not in %ld..%ld",
-				    c->path, c->lineno, c->col[i],
-				    c->header[i], v, min, max);
+		return zd_bad_input(
+		    err, "%s:%ld:%d: %s: %ld is not in %ld..%ld", c->path,
+		    c->lineno, c->col[i], c->header[i], v, min, max);
 	*out = v;
 	return 0;
 }
@@ -180,9 +180,11 @@ int rep_csv_text(const struct rep_csv *c, int i, char *out, size_t size,
 		return zd_bad_input(err, "%s:%ld:%d: %s: empty", c->path,
 				    c->lineno, c->col[i], c->header[i]);
 	if (strlen(s) >= size)
-		return zd_bad_input(err, "%s:%ld:%d: %s: longer than %zu "
-				    "characters", c->path, c->lineno,
-				    c->col[i], c->header[i], size - 1);
+		return zd_bad_input(err,
+				    "%s:%ld:%d: %s: longer than %zu "
+				    "characters",
+				    c->path, c->lineno, c->col[i], c->header[i],
+				    size - 1);
 	snprintf(out, size, "%s", s);
 	return 0;
 }

@@ -13,15 +13,15 @@
 struct rep_csv {
 	FILE *f;
 	char path[4096];
-	char *line;                        /* the current line, split in place */
+	char *line; /* the current line, split in place */
 	size_t cap;
-	long lineno;                       /* 1-based; the header is line 1 */
-	int nheader;                       /* fields in the header */
-	char *header[REP_CSV_MAX_FIELDS];  /* names, owned by header_buf */
+	long lineno;                      /* 1-based; the header is line 1 */
+	int nheader;                      /* fields in the header */
+	char *header[REP_CSV_MAX_FIELDS]; /* names, owned by header_buf */
 	char *header_buf;
-	int nfields;                       /* fields in the current line */
+	int nfields; /* fields in the current line */
 	char *field[REP_CSV_MAX_FIELDS];
-	int col[REP_CSV_MAX_FIELDS];       /* 1-based column where each starts */
+	int col[REP_CSV_MAX_FIELDS]; /* 1-based column where each starts */
 };
 
 /* Open PATH and read its header. Returns -ENOENT (with err set) when the

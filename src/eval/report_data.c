@@ -13,8 +13,8 @@
 #include "report_data.h"
 
 const char *const rep_policy_names[REP_NPOLICIES] = {
-	"performance", "powersave", "ondemand", "conservative",
-	"schedutil",   "table",     "qlearn",   "zerodvfs",
+    "performance", "powersave", "ondemand", "conservative",
+    "schedutil",   "table",     "qlearn",   "zerodvfs",
 };
 
 /* More cells than this is not a bench but a broken meta.json. */
@@ -44,12 +44,14 @@ static int policy_index(const char *name)
 	return -1;
 }
 
-static long cell_index(const struct rep_data *d, int b, int w, int p,
-		       int seed, int run)
+static long cell_index(const struct rep_data *d, int b, int w, int p, int seed,
+		       int run)
 {
 	const struct rep_meta *m = &d->meta;
-	return ((((long)b * m->nworkloads + w) * REP_NPOLICIES + p) *
-			m->seeds + (seed - 1)) * m->runs + run;
+	return ((((long)b * m->nworkloads + w) * REP_NPOLICIES + p) * m->seeds +
+		(seed - 1)) *
+	    m->runs +
+	    run;
 }
 
 const struct rep_run *rep_data_run(const struct rep_data *d, int board,
@@ -69,8 +71,10 @@ static int plain_name(const char *s)
 	if (s[0] == '\0' || s[0] == '.')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			   "0123456789._+-", *s) == NULL)
+		if (strchr(
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789._+-",
+			*s) == NULL)
 			return 0;
 	return 1;
 }
@@ -107,13 +111,13 @@ static int meta_number(const char *path, const char *where, json_t *obj,
 }
 
 /* Required whole number KEY in [MIN, MAX]. */
-static int meta_count(const char *path, json_t *obj, const char *key,
-		      int min, int max, int *out, struct zd_err *err)
+static int meta_count(const char *path, json_t *obj, const char *key, int min,
+		      int max, int *out, struct zd_err *err)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!json_is_integer(v))
-		return zd_bad_input(err, "%s: %s: missing or not a whole number",
-				    path, key);
+		return zd_bad_input(
+		    err, "%s: %s: missing or not a whole number", path, key);
 	json_int_t n = json_integer_value(v);
 	if (n < min || n > max)
 		return zd_bad_input(err, "%s: %s: %lld is not in %d..%d", path,
@@ -133,7 +137,8 @@ static int meta_boards(const char *path, json_t *root, struct rep_meta *m,
 		return zd_fail(err, ENOMEM, "out of memory");
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		struct rep_board *b = &m->boards[i];
 		char where[64];
 		snprintf(where, sizeof(where), "boards[%zu].", i);
@@ -141,16 +146,18 @@ static int meta_boards(const char *path, json_t *root, struct rep_meta *m,
 		if (!json_is_string(name) ||
 		    json_string_length(name) >= sizeof(b->name) ||
 		    !plain_name(json_string_value(name)))
-			return zd_bad_input(err, "%s: %sname: missing, too long "
+			return zd_bad_input(err,
+					    "%s: %sname: missing, too long "
 					    "or not letters, digits, . _ + -",
 					    path, where);
 		snprintf(b->name, sizeof(b->name), "%s",
 			 json_string_value(name));
 		double decisions;
-		int rc = meta_number(path, where, e, "limit_c", &b->limit_c, err);
+		int rc =
+		    meta_number(path, where, e, "limit_c", &b->limit_c, err);
 		if (rc == 0)
-			rc = meta_number(path, where, e, "decisions", &decisions,
-					 err);
+			rc = meta_number(path, where, e, "decisions",
+					 &decisions, err);
 		if (rc != 0)
 			return rc;
 		if (isnan(b->limit_c))
@@ -159,9 +166,10 @@ static int meta_boards(const char *path, json_t *root, struct rep_meta *m,
 		b->decisions = isnan(decisions) ? -1 : (long)decisions;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(m->boards[k].name, b->name) == 0)
-				return zd_bad_input(err, "%s: %sname: '%s' "
-						    "twice", path, where,
-						    b->name);
+				return zd_bad_input(err,
+						    "%s: %sname: '%s' "
+						    "twice",
+						    path, where, b->name);
 		m->nboards = (int)i + 1;
 	}
 	return 0;
@@ -181,13 +189,17 @@ static int meta_workloads(const char *path, json_t *root, struct rep_meta *m,
 		return zd_fail(err, ENOMEM, "out of memory");
 	json_t *features = json_object_get(root, "features_ms");
 	if (features != NULL && !json_is_object(features))
-		return zd_bad_input(err, "%s: features_ms: not an object", path);
+		return zd_bad_input(err, "%s: features_ms: not an object",
+				    path);
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e) {
-		if (!json_is_string(e) || json_string_length(e) >= REP_NAME_MAX ||
+	json_array_foreach(list, i, e)
+	{
+		if (!json_is_string(e) ||
+		    json_string_length(e) >= REP_NAME_MAX ||
 		    !plain_name(json_string_value(e)))
-			return zd_bad_input(err, "%s: workloads[%zu]: not a "
+			return zd_bad_input(err,
+					    "%s: workloads[%zu]: not a "
 					    "name (letters, digits, . _ + -)",
 					    path, i);
 		const char *name = json_string_value(e);
@@ -195,8 +207,10 @@ static int meta_workloads(const char *path, json_t *root, struct rep_meta *m,
 		m->features_ms[i] = NAN;
 		json_t *ms = json_object_get(features, name);
 		if (ms != NULL && !json_is_number(ms))
-			return zd_bad_input(err, "%s: features_ms.%s: not a "
-					    "number", path, name);
+			return zd_bad_input(err,
+					    "%s: features_ms.%s: not a "
+					    "number",
+					    path, name);
 		if (ms != NULL)
 			m->features_ms[i] = json_number_value(ms);
 		m->nworkloads = (int)i + 1;
@@ -212,8 +226,8 @@ static int meta_costs(const char *path, json_t *root, struct rep_meta *m,
 	double runs = NAN;
 	m->profiling_s = NAN;
 	if (prof != NULL) {
-		int rc = meta_number(path, "profiling.", prof, "runs", &runs,
-				     err);
+		int rc =
+		    meta_number(path, "profiling.", prof, "runs", &runs, err);
 		if (rc == 0)
 			rc = meta_number(path, "profiling.", prof, "seconds",
 					 &m->profiling_s, err);
@@ -229,7 +243,8 @@ static int meta_costs(const char *path, json_t *root, struct rep_meta *m,
 		return zd_bad_input(err, "%s: models: not a list", path);
 	size_t i;
 	json_t *e;
-	json_array_foreach(models, i, e) {
+	json_array_foreach(models, i, e)
+	{
 		char where[64];
 		double s;
 		snprintf(where, sizeof(where), "models[%zu].", i);
@@ -237,7 +252,8 @@ static int meta_costs(const char *path, json_t *root, struct rep_meta *m,
 		if (rc != 0)
 			return rc;
 		if (!isnan(s))
-			m->models_s = (isnan(m->models_s) ? 0 : m->models_s) + s;
+			m->models_s =
+			    (isnan(m->models_s) ? 0 : m->models_s) + s;
 		m->nmodels = (int)i + 1;
 	}
 	return 0;
@@ -251,14 +267,16 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		if (access(path, F_OK) != 0)
-			return zd_fail(err, errno, "%s: cannot open: %s (not a "
+			return zd_fail(err, errno,
+				       "%s: cannot open: %s (not a "
 				       "`zdvfs bench` output directory?)",
 				       path, strerror(errno));
 		return zd_bad_input(err, "%s:%d:%d: %s", path, jerr.line,
 				    jerr.column, jerr.text);
 	}
-	int rc = json_is_object(root) ? 0
-		 : zd_bad_input(err, "%s: not a JSON object", path);
+	int rc = json_is_object(root)
+	    ? 0
+	    : zd_bad_input(err, "%s: not a JSON object", path);
 	if (rc == 0)
 		rc = meta_string(path, root, "zdvfs", m->version,
 				 sizeof(m->version), err);
@@ -269,9 +287,9 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 		rc = meta_string(path, root, "started", m->started,
 				 sizeof(m->started), err);
 	if (rc == 0)
-		rc = meta_string(path, root, "trace_workload",
-				 m->trace_workload, sizeof(m->trace_workload),
-				 err);
+		rc =
+		    meta_string(path, root, "trace_workload", m->trace_workload,
+				sizeof(m->trace_workload), err);
 	if (rc == 0)
 		rc = meta_string(path, root, "scenario", m->scenario,
 				 sizeof(m->scenario), err);
@@ -301,11 +319,14 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 	for (int i = 0; i < REP_NPOLICIES; i++)
 		m->policy_selected[i] = m->npolicies == 0;
 	for (int i = 0; rc == 0 && i < m->npolicies; i++) {
-		const char *name = json_string_value(json_array_get(policies, (size_t)i));
+		const char *name =
+		    json_string_value(json_array_get(policies, (size_t)i));
 		int p = name ? policy_index(name) : -1;
 		if (p < 0)
-			rc = zd_bad_input(err, "%s: policies[%d]: not one of the "
-					  "bench's policies", path, i);
+			rc = zd_bad_input(err,
+					  "%s: policies[%d]: not one of the "
+					  "bench's policies",
+					  path, i);
 		else
 			m->policy_selected[p] = true;
 	}
@@ -322,19 +343,46 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 /* ---- results.csv -------------------------------------------------------- */
 
 enum result_col {
-	COL_BOARD, COL_WORKLOAD, COL_POLICY, COL_SEED, COL_RUN,
-	COL_MAKESPAN, COL_ENERGY, COL_POWER, COL_PEAK, COL_THROTTLED,
-	COL_VIOLATIONS, COL_LATENCY, COL_REWARD, COL_PRED_MAKESPAN,
-	COL_PRED_ENERGY, COL_PRED_PEAK, COL_CPU_ENERGY, NCOLS
+	COL_BOARD,
+	COL_WORKLOAD,
+	COL_POLICY,
+	COL_SEED,
+	COL_RUN,
+	COL_MAKESPAN,
+	COL_ENERGY,
+	COL_POWER,
+	COL_PEAK,
+	COL_THROTTLED,
+	COL_VIOLATIONS,
+	COL_LATENCY,
+	COL_REWARD,
+	COL_PRED_MAKESPAN,
+	COL_PRED_ENERGY,
+	COL_PRED_PEAK,
+	COL_CPU_ENERGY,
+	NCOLS
 };
 /* Columns an older results.csv may lack. */
 #define COL_FIRST_OPTIONAL COL_CPU_ENERGY
 
 static const char *const result_cols[NCOLS] = {
-	"board", "workload", "policy", "seed", "run",
-	"makespan_s", "energy_j", "avg_power_w", "peak_temp_c", "throttled_s",
-	"violations", "decision_latency_us", "reward", "predicted_makespan_s",
-	"predicted_energy_j", "predicted_peak_c", "cpu_energy_j",
+    "board",
+    "workload",
+    "policy",
+    "seed",
+    "run",
+    "makespan_s",
+    "energy_j",
+    "avg_power_w",
+    "peak_temp_c",
+    "throttled_s",
+    "violations",
+    "decision_latency_us",
+    "reward",
+    "predicted_makespan_s",
+    "predicted_energy_j",
+    "predicted_peak_c",
+    "cpu_energy_j",
 };
 
 /* parse_run's answer for a line of an earlier bench in the same
@@ -351,16 +399,16 @@ static int parse_measures(const struct rep_csv *c, const int *col,
 		int optional;
 		double *out;
 	} num[] = {
-		{COL_MAKESPAN, 0, &r->makespan_s},
-		{COL_ENERGY, 0, &r->energy_j},
-		{COL_POWER, 1, &r->avg_power_w},
-		{COL_PEAK, 0, &r->peak_c},
-		{COL_THROTTLED, 1, &r->throttled_s},
-		{COL_LATENCY, 1, &r->latency_us},
-		{COL_REWARD, 1, &r->reward},
-		{COL_PRED_MAKESPAN, 1, &r->pred_makespan_s},
-		{COL_PRED_ENERGY, 1, &r->pred_energy_j},
-		{COL_PRED_PEAK, 1, &r->pred_peak_c},
+	    {COL_MAKESPAN, 0, &r->makespan_s},
+	    {COL_ENERGY, 0, &r->energy_j},
+	    {COL_POWER, 1, &r->avg_power_w},
+	    {COL_PEAK, 0, &r->peak_c},
+	    {COL_THROTTLED, 1, &r->throttled_s},
+	    {COL_LATENCY, 1, &r->latency_us},
+	    {COL_REWARD, 1, &r->reward},
+	    {COL_PRED_MAKESPAN, 1, &r->pred_makespan_s},
+	    {COL_PRED_ENERGY, 1, &r->pred_energy_j},
+	    {COL_PRED_PEAK, 1, &r->pred_peak_c},
 	};
 	for (size_t k = 0; k < sizeof(num) / sizeof(num[0]); k++) {
 		int rc = rep_csv_number(c, col[num[k].col], num[k].optional,
@@ -369,8 +417,10 @@ static int parse_measures(const struct rep_csv *c, const int *col,
 			return rc;
 	}
 	if (!(r->makespan_s > 0) || !(r->energy_j > 0))
-		return zd_bad_input(err, "%s:%ld:%d: makespan_s and energy_j "
-				    "must be > 0", c->path, c->lineno,
+		return zd_bad_input(err,
+				    "%s:%ld:%d: makespan_s and energy_j "
+				    "must be > 0",
+				    c->path, c->lineno,
 				    c->col[col[COL_MAKESPAN]]);
 	r->cpu_energy_j = NAN;
 	if (col[COL_CPU_ENERGY] >= 0) {
@@ -395,7 +445,8 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	if (rc == 0)
 		r->board = rep_data_board(d, name);
 	if (rc == 0)
-		rc = rep_csv_text(c, col[COL_WORKLOAD], name, sizeof(name), err);
+		rc =
+		    rep_csv_text(c, col[COL_WORKLOAD], name, sizeof(name), err);
 	if (rc == 0)
 		r->workload = rep_data_workload(d, name);
 	if (rc == 0)
@@ -403,7 +454,8 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	if (rc == 0) {
 		r->policy = policy_index(name);
 		if (r->policy < 0)
-			rc = zd_bad_input(err, "%s:%ld:%d: policy '%s' is not "
+			rc = zd_bad_input(err,
+					  "%s:%ld:%d: policy '%s' is not "
 					  "one of the bench's",
 					  c->path, c->lineno,
 					  c->col[col[COL_POLICY]], name);
@@ -421,14 +473,17 @@ static int parse_run(const struct rep_data *d, const struct rep_csv *c,
 	r->board_energy_j = r->energy_j;
 	if (rc == 0 && strcmp(d->meta.energy, "cpu") == 0) {
 		if (!(r->cpu_energy_j > 0))
-			rc = zd_bad_input(err, "%s:%ld: the bench's energy is the "
+			rc = zd_bad_input(err,
+					  "%s:%ld: the bench's energy is the "
 					  "CPU rail's, but cpu_energy_j is "
-					  "missing", c->path, c->lineno);
+					  "missing",
+					  c->path, c->lineno);
 		r->energy_j = r->cpu_energy_j;
 	}
-	if (rc == 0 && (r->board < 0 || r->workload < 0 ||
-			!d->meta.policy_selected[r->policy] ||
-			seed > d->meta.seeds || run >= d->meta.runs))
+	if (rc == 0 &&
+	    (r->board < 0 || r->workload < 0 ||
+	     !d->meta.policy_selected[r->policy] || seed > d->meta.seeds ||
+	     run >= d->meta.runs))
 		rc = RUN_OTHER_SELECTION;
 	return rc;
 }
@@ -440,7 +495,8 @@ static int add_run(struct rep_data *d, const struct rep_csv *c,
 	long *slot = &d->cell[cell_index(d, r->board, r->workload, r->policy,
 					 r->seed, r->run)];
 	if (*slot >= 0)
-		return zd_bad_input(err, "%s:%ld:1: the same board, workload, "
+		return zd_bad_input(err,
+				    "%s:%ld:1: the same board, workload, "
 				    "policy, seed and run as line %ld",
 				    c->path, c->lineno, d->runs[*slot].line);
 	if (d->nruns == *cap) {
@@ -460,9 +516,10 @@ static int results_load(struct rep_data *d, struct zd_err *err)
 {
 	const struct rep_meta *m = &d->meta;
 	long ncells = (long)m->nboards * m->nworkloads * REP_NPOLICIES *
-		      m->seeds * m->runs;
+	    m->seeds * m->runs;
 	if (ncells > MAX_CELLS)
-		return zd_bad_input(err, "%s/meta.json: %ld board × workload × "
+		return zd_bad_input(err,
+				    "%s/meta.json: %ld board × workload × "
 				    "policy × seed × run cells is too many",
 				    d->dir, ncells);
 	d->cell = malloc((size_t)ncells * sizeof(*d->cell));
@@ -479,8 +536,9 @@ static int results_load(struct rep_data *d, struct zd_err *err)
 	int col[NCOLS];
 	for (int k = 0; k < NCOLS && rc == 0; k++) {
 		struct zd_err ignored = {0};
-		col[k] = rep_csv_column(&c, result_cols[k],
-					k >= COL_FIRST_OPTIONAL ? &ignored : err);
+		col[k] =
+		    rep_csv_column(&c, result_cols[k],
+				   k >= COL_FIRST_OPTIONAL ? &ignored : err);
 		rc = col[k] < 0 && k < COL_FIRST_OPTIONAL ? col[k] : 0;
 	}
 	size_t cap = 0;
@@ -551,8 +609,8 @@ static int sweeps_load(struct rep_data *d, struct zd_err *err)
 		}
 		if (rc == 0 && d->nsweeps == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			struct rep_sweep *n = realloc(d->sweeps,
-						      ncap * sizeof(*n));
+			struct rep_sweep *n =
+			    realloc(d->sweeps, ncap * sizeof(*n));
 			if (n == NULL)
 				rc = zd_fail(err, ENOMEM, "out of memory");
 			else {

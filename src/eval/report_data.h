@@ -60,21 +60,21 @@ struct rep_meta {
 	char version[32];
 	char command[1024];
 	char started[64];
-	double seconds;          /* NAN when not recorded, as below */
-	int seeds, runs, folds;  /* folds 0 when not recorded */
+	double seconds;                    /* NAN when not recorded, as below */
+	int seeds, runs, folds;            /* folds 0 when not recorded */
 	char trace_workload[REP_NAME_MAX]; /* "" when none */
-	char scenario[16];       /* "cold" when not recorded */
-	char energy[8];          /* "board" or "cpu"; "board" when not recorded */
-	long profiling_runs;     /* -1 when not recorded */
+	char scenario[16];                 /* "cold" when not recorded */
+	char energy[8];      /* "board" or "cpu"; "board" when not recorded */
+	long profiling_runs; /* -1 when not recorded */
 	double profiling_s;
 	int nmodels;
-	double models_s;         /* sum over the folds' models */
-	int npolicies;           /* meta.json policies; 0 when not recorded */
+	double models_s; /* sum over the folds' models */
+	int npolicies;   /* meta.json policies; 0 when not recorded */
 	bool policy_selected[REP_NPOLICIES]; /* all when not recorded */
 	int nboards, nworkloads;
 	struct rep_board *boards;
 	char (*workloads)[REP_NAME_MAX];
-	double *features_ms;     /* per workload */
+	double *features_ms; /* per workload */
 };
 
 struct rep_data {

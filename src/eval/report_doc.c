@@ -6,29 +6,29 @@
 #include "report_doc.h"
 
 static const char html_head[] =
-	"<!DOCTYPE html>\n"
-	"<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
-	"<meta name=\"viewport\" content=\"width=device-width, "
-	"initial-scale=1\" />\n"
-	"<title>";
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\" />\n"
+    "<title>";
 static const char html_style[] =
-	"</title>\n"
-	"<style>\n"
-	"body { font-family: system-ui, sans-serif; max-width: 76em; "
-	"margin: 2em auto; padding: 0 1em; line-height: 1.45; color: #222; }\n"
-	"h1, h2, h3 { line-height: 1.2; }\n"
-	"h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; "
-	"margin-top: 2em; }\n"
-	"table { border-collapse: collapse; margin: 1em 0; font-size: 92%; }\n"
-	"th, td { border: 1px solid #ccc; padding: .25em .6em; }\n"
-	"th { background: #f0f0f0; }\n"
-	"td.n { text-align: right; font-variant-numeric: tabular-nums; }\n"
-	"tr:nth-child(even) td { background: #fafafa; }\n"
-	"code { background: #f3f3f3; padding: 0 .2em; }\n"
-	"figure { margin: 1em 0; }\n"
-	"figure img { max-width: 100%; border: 1px solid #eee; }\n"
-	"figcaption { color: #555; font-size: 92%; }\n"
-	"</style>\n</head>\n<body>\n";
+    "</title>\n"
+    "<style>\n"
+    "body { font-family: system-ui, sans-serif; max-width: 76em; "
+    "margin: 2em auto; padding: 0 1em; line-height: 1.45; color: #222; }\n"
+    "h1, h2, h3 { line-height: 1.2; }\n"
+    "h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; "
+    "margin-top: 2em; }\n"
+    "table { border-collapse: collapse; margin: 1em 0; font-size: 92%; }\n"
+    "th, td { border: 1px solid #ccc; padding: .25em .6em; }\n"
+    "th { background: #f0f0f0; }\n"
+    "td.n { text-align: right; font-variant-numeric: tabular-nums; }\n"
+    "tr:nth-child(even) td { background: #fafafa; }\n"
+    "code { background: #f3f3f3; padding: 0 .2em; }\n"
+    "figure { margin: 1em 0; }\n"
+    "figure img { max-width: 100%; border: 1px solid #eee; }\n"
+    "figcaption { color: #555; font-size: 92%; }\n"
+    "</style>\n</head>\n<body>\n";
 
 /* Text into HTML: escaped, `code` spans as <code>. */
 static void html_text(FILE *f, const char *s)
@@ -75,8 +75,7 @@ int rep_doc_open(struct rep_doc *doc, const char *dir, const char *title,
 {
 	memset(doc, 0, sizeof(*doc));
 	snprintf(doc->md_path, sizeof(doc->md_path), "%s/report.md", dir);
-	snprintf(doc->html_path, sizeof(doc->html_path), "%s/report.html",
-		 dir);
+	snprintf(doc->html_path, sizeof(doc->html_path), "%s/report.html", dir);
 	doc->md = fopen(doc->md_path, "w");
 	if (doc->md == NULL)
 		return zd_fail(err, errno, "%s: cannot create: %s",
@@ -100,9 +99,10 @@ static int close_checked(FILE *f, const char *path, int rc, struct zd_err *err)
 {
 	int bad = ferror(f);
 	if (fclose(f) != 0 || bad)
-		return rc ? rc : zd_fail(err, errno ? errno : EIO,
-					 "%s: write failed: %s", path,
-					 strerror(errno ? errno : EIO));
+		return rc
+		    ? rc
+		    : zd_fail(err, errno ? errno : EIO, "%s: write failed: %s",
+			      path, strerror(errno ? errno : EIO));
 	return rc;
 }
 
@@ -120,8 +120,8 @@ int rep_doc_close(struct rep_doc *doc, struct zd_err *err)
 	return rc;
 }
 
-__attribute__((format(printf, 3, 0)))
-static void vformat(char *buf, size_t size, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	vsnprintf(buf, size, fmt, ap);
 }
@@ -181,7 +181,9 @@ static void table_line(struct rep_doc *doc, const struct rep_cells *row,
 		fputs(" ", doc->md);
 		md_cell(doc->md, s);
 		fputs(" |", doc->md);
-		fputs(head ? "<th>" : i < doc->ntext ? "<td>" : "<td class=\"n\">",
+		fputs(head                 ? "<th>"
+			  : i < doc->ntext ? "<td>"
+					   : "<td class=\"n\">",
 		      doc->html);
 		html_text(doc->html, s);
 		fputs(head ? "</th>" : "</td>", doc->html);
@@ -227,7 +229,8 @@ void rep_doc_image(struct rep_doc *doc, const char *base, const char *caption)
 	html_text(doc->html, caption);
 	fputs("\" /><figcaption>", doc->html);
 	html_text(doc->html, caption);
-	fprintf(doc->html, " (<a href=\"plots/%s.png\">PNG</a>, "
+	fprintf(doc->html,
+		" (<a href=\"plots/%s.png\">PNG</a>, "
 		"<a href=\"plots/%s.svg\">SVG</a>)</figcaption></figure>\n",
 		base, base);
 }

@@ -15,9 +15,9 @@
 struct rep_doc {
 	FILE *md, *html;
 	char md_path[PATH_MAX + 16], html_path[PATH_MAX + 16];
-	int in_list;  /* an open bullet list */
-	int ncols;    /* of the open table, 0 if none */
-	int ntext;    /* its first columns that are text, left-aligned */
+	int in_list; /* an open bullet list */
+	int ncols;   /* of the open table, 0 if none */
+	int ntext;   /* its first columns that are text, left-aligned */
 };
 
 /* A table row being filled, cell by cell. */
@@ -33,12 +33,12 @@ int rep_doc_open(struct rep_doc *doc, const char *dir, const char *title,
 int rep_doc_close(struct rep_doc *doc, struct zd_err *err);
 
 void rep_doc_heading(struct rep_doc *doc, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void rep_doc_para(struct rep_doc *doc, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* A bullet; consecutive bullets form one list. */
 void rep_doc_item(struct rep_doc *doc, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* A table whose first NTEXT columns are text, the others numbers
  * (right-aligned). */
@@ -53,6 +53,6 @@ void rep_doc_image(struct rep_doc *doc, const char *base, const char *caption);
 void rep_cells_clear(struct rep_cells *row);
 /* Append a cell (ignored past REP_DOC_MAX_COLS: tables here are fixed). */
 void rep_cells_add(struct rep_cells *row, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -30,35 +30,35 @@ struct plot_ctx {
 };
 
 static const char script_head[] =
-	"# plots.gp - the plots of the zdvfs bench report, from the .dat files\n"
-	"# beside it. Restyle freely, then redraw both formats:\n"
-	"#   gnuplot -e \"fmt='svg'\" plots.gp; gnuplot -e \"fmt='png'\" plots.gp\n"
-	"if (!exists(\"fmt\")) fmt = 'svg'\n"
-	"set encoding utf8\n"
-	"setterm(w, h) = fmt eq 'svg' ? \\\n"
-	"  sprintf(\"set terminal svg size %d,%d noenhanced font 'Sans,11' "
-	"background rgb 'white'\", w, h) : \\\n"
-	"  strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? \\\n"
-	"  sprintf(\"set terminal pngcairo size %d,%d noenhanced font "
-	"'Sans,10' background rgb 'white'\", w, h) : \\\n"
-	"  sprintf(\"set terminal png size %d,%d noenhanced\", w, h)\n"
-	"# One colour and point per policy row, the same in every plot.\n"
-	"set linetype 1 lc rgb '#d62728' pt 9\n"   /* performance */
-	"set linetype 2 lc rgb '#1f77b4' pt 11\n"  /* powersave */
-	"set linetype 3 lc rgb '#7f7f7f' pt 5\n"   /* ondemand */
-	"set linetype 4 lc rgb '#8c564b' pt 13\n"  /* conservative */
-	"set linetype 5 lc rgb '#bcbd22' pt 15\n"  /* schedutil */
-	"set linetype 6 lc rgb '#000000' pt 3\n"   /* table */
-	"set linetype 7 lc rgb '#ff7f0e' pt 4\n"   /* qlearn */
-	"set linetype 8 lc rgb '#17becf' pt 6\n"   /* zerodvfs zero-shot */
-	"set linetype 9 lc rgb '#2ca02c' pt 7\n";  /* zerodvfs */
+    "# plots.gp - the plots of the zdvfs bench report, from the .dat files\n"
+    "# beside it. Restyle freely, then redraw both formats:\n"
+    "#   gnuplot -e \"fmt='svg'\" plots.gp; gnuplot -e \"fmt='png'\" plots.gp\n"
+    "if (!exists(\"fmt\")) fmt = 'svg'\n"
+    "set encoding utf8\n"
+    "setterm(w, h) = fmt eq 'svg' ? \\\n"
+    "  sprintf(\"set terminal svg size %d,%d noenhanced font 'Sans,11' "
+    "background rgb 'white'\", w, h) : \\\n"
+    "  strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? \\\n"
+    "  sprintf(\"set terminal pngcairo size %d,%d noenhanced font "
+    "'Sans,10' background rgb 'white'\", w, h) : \\\n"
+    "  sprintf(\"set terminal png size %d,%d noenhanced\", w, h)\n"
+    "# One colour and point per policy row, the same in every plot.\n"
+    "set linetype 1 lc rgb '#d62728' pt 9\n"  /* performance */
+    "set linetype 2 lc rgb '#1f77b4' pt 11\n" /* powersave */
+    "set linetype 3 lc rgb '#7f7f7f' pt 5\n"  /* ondemand */
+    "set linetype 4 lc rgb '#8c564b' pt 13\n" /* conservative */
+    "set linetype 5 lc rgb '#bcbd22' pt 15\n" /* schedutil */
+    "set linetype 6 lc rgb '#000000' pt 3\n"  /* table */
+    "set linetype 7 lc rgb '#ff7f0e' pt 4\n"  /* qlearn */
+    "set linetype 8 lc rgb '#17becf' pt 6\n"  /* zerodvfs zero-shot */
+    "set linetype 9 lc rgb '#2ca02c' pt 7\n"; /* zerodvfs */
 
 /* ---- files -------------------------------------------------------------- */
 
 static int add_name(struct rep_plots *p, const char *name, struct zd_err *err)
 {
-	char (*n)[REP_PLOT_NAME] = realloc(p->name,
-					    (size_t)(p->n + 1) * sizeof(*n));
+	char(*n)[REP_PLOT_NAME] =
+	    realloc(p->name, (size_t)(p->n + 1) * sizeof(*n));
 	if (n == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	p->name = n;
@@ -104,8 +104,10 @@ static int data_close(FILE *f, const char *path, struct zd_err *err)
 /* The script's lines that open and close plot NAME in both formats. */
 static void plot_begin(struct plot_ctx *c, const char *name, int w, int h)
 {
-	fprintf(c->gp, "\n# ---- %s\nreset\nset encoding utf8\neval setterm(%d, %d)\n"
-		"set output '%s.'.fmt\n", name, w, h, name);
+	fprintf(c->gp,
+		"\n# ---- %s\nreset\nset encoding utf8\neval setterm(%d, %d)\n"
+		"set output '%s.'.fmt\n",
+		name, w, h, name);
 }
 
 static void plot_end(struct plot_ctx *c)
@@ -155,11 +157,13 @@ static int pareto_data(struct plot_ctx *c, int b, const int *shown, int nshown,
 {
 	char name[REP_PLOT_NAME + 8], path[PATH_MAX + 128];
 	FILE *f;
-	snprintf(name, sizeof(name), "pareto-%s.dat", c->d->meta.boards[b].name);
+	snprintf(name, sizeof(name), "pareto-%s.dat",
+		 c->d->meta.boards[b].name);
 	int rc = data_open(c, name, &f, path, sizeof(path), err);
 	if (rc != 0)
 		return rc;
-	fprintf(f, "# %s: per workload (one block each), per policy row: "
+	fprintf(f,
+		"# %s: per workload (one block each), per policy row: "
 		"row makespan_s energy_j,\n# geometric means over seeds\n",
 		c->d->meta.boards[b].name);
 	*npanels = 0;
@@ -193,21 +197,27 @@ static void pareto_script(struct plot_ctx *c, int b, const int *panel,
 	fputs("rows = \"", c->gp);
 	for (int row = 0; row < REP_NROWS; row++)
 		fprintf(c->gp, "%s%s", row ? " " : "", rep_rows[row].key);
-	fprintf(c->gp, "\"\nset multiplot layout %d,%d title "
-		"'%s: energy against makespan (lower left is better)'\n"
-		"unset key\nset offsets graph 0.1, graph 0.1, graph 0.1, "
-		"graph 0.1\nset xlabel 'makespan (s)'\nset ylabel 'energy (J)'\n",
-		rows, cols, board);
+	fprintf(
+	    c->gp,
+	    "\"\nset multiplot layout %d,%d title "
+	    "'%s: energy against makespan (lower left is better)'\n"
+	    "unset key\nset offsets graph 0.1, graph 0.1, graph 0.1, "
+	    "graph 0.1\nset xlabel 'makespan (s)'\nset ylabel 'energy (J)'\n",
+	    rows, cols, board);
 	for (int i = 0; i < npanels; i++)
-		fprintf(c->gp, "set title '%s'\nplot for [p=1:%d] '%s.dat' "
+		fprintf(c->gp,
+			"set title '%s'\nplot for [p=1:%d] '%s.dat' "
 			"index %d using ($1 == p ? $2 : NaN):3 with points "
 			"lt p ps 1.4 notitle\n",
 			c->d->meta.workloads[panel[i]], REP_NROWS, name, i);
 	/* The last panel is the key alone: points outside its range. */
-	fprintf(c->gp, "unset title\nunset xlabel\nunset ylabel\nunset border\n"
-		"unset tics\nunset offsets\nset xrange [0:1]\nset yrange [0:1]\n"
-		"set key center center\nplot for [p=1:%d] 2 with points lt p "
-		"ps 1.4 title word(rows, p)\nunset multiplot\n", REP_NROWS);
+	fprintf(
+	    c->gp,
+	    "unset title\nunset xlabel\nunset ylabel\nunset border\n"
+	    "unset tics\nunset offsets\nset xrange [0:1]\nset yrange [0:1]\n"
+	    "set key center center\nplot for [p=1:%d] 2 with points lt p "
+	    "ps 1.4 title word(rows, p)\nunset multiplot\n",
+	    REP_NROWS);
 	plot_end(c);
 }
 
@@ -317,12 +327,11 @@ static int trace_row(int policy)
 }
 
 /* Append one policy's trace as a block, thinned to MAX_TRACE_POINTS. */
-static void trace_block(FILE *f, const struct trace *tr, int policy,
-			int first)
+static void trace_block(FILE *f, const struct trace *tr, int policy, int first)
 {
 	size_t step = tr->n > MAX_TRACE_POINTS
-			      ? (tr->n + MAX_TRACE_POINTS - 1) / MAX_TRACE_POINTS
-			      : 1;
+	    ? (tr->n + MAX_TRACE_POINTS - 1) / MAX_TRACE_POINTS
+	    : 1;
 	fprintf(f, "%s# %s: t_s hottest_c power_w (every %zu. step)\n",
 		first ? "" : "\n\n", rep_policy_names[policy], step);
 	for (size_t i = 0; i < tr->n; i += step)
@@ -385,19 +394,24 @@ static int plot_temperature(struct plot_ctx *c, int b, struct zd_err *err)
 	plot_begin(c, name, 900, 520);
 	/* A limit far above every trace would flatten them: named instead. */
 	int limit_shown = board->limit_c <= max_c + 15;
-	fprintf(c->gp, "set title '%s, %s (seed 1, run 0): hottest zone%s'\n"
+	fprintf(c->gp,
+		"set title '%s, %s (seed 1, run 0): hottest zone%s'\n"
 		"set xlabel 'time (s)'\nset ylabel 'temperature (°C)'\n"
 		"set key outside right top\nset grid\nplot ",
 		board->name, c->d->meta.trace_workload,
 		limit_shown ? "" : ", far under the thermal limit");
 	for (int i = 0; i < n; i++)
-		fprintf(c->gp, "%s'%s.dat' index %d using 1:2 with lines lt %d "
-			"lw 1.5 title '%s'", i ? ", \\\n     " : "", name, i,
+		fprintf(c->gp,
+			"%s'%s.dat' index %d using 1:2 with lines lt %d "
+			"lw 1.5 title '%s'",
+			i ? ", \\\n     " : "", name, i,
 			trace_row(shown[i]) + 1,
 			rep_rows[trace_row(shown[i])].key);
 	if (limit_shown)
-		fprintf(c->gp, ", \\\n     %.9g with lines dt 2 lw 1.5 "
-			"lc rgb 'red' title 'thermal limit'", board->limit_c);
+		fprintf(c->gp,
+			", \\\n     %.9g with lines dt 2 lw 1.5 "
+			"lc rgb 'red' title 'thermal limit'",
+			board->limit_c);
 	fputs("\n", c->gp);
 	plot_end(c);
 	return add_name(c->p, name, err);
@@ -423,8 +437,10 @@ static int convergence_data(struct plot_ctx *c, int b, int *points,
 		rc = data_open(c, name, &f, path, sizeof(path), err);
 	}
 	if (rc == 0) {
-		fprintf(f, "# %s: run qlearn zerodvfs (mean reward over "
-			"workloads and seeds)\n", c->d->meta.boards[b].name);
+		fprintf(f,
+			"# %s: run qlearn zerodvfs (mean reward over "
+			"workloads and seeds)\n",
+			c->d->meta.boards[b].name);
 		for (int r = 0; r < runs; r++) {
 			fprintf(f, "%d %.9g %.9g\n", r, q[r], z[r]);
 			*points += !isnan(q[r]) + !isnan(z[r]);
@@ -446,15 +462,16 @@ static int plot_convergence(struct plot_ctx *c, int b, struct zd_err *err)
 	char name[REP_PLOT_NAME];
 	snprintf(name, sizeof(name), "convergence-%s", board);
 	plot_begin(c, name, 800, 480);
-	fprintf(c->gp, "set title '%s: mean reward per run (higher is "
+	fprintf(c->gp,
+		"set title '%s: mean reward per run (higher is "
 		"better)'\nset xlabel 'run index (zerodvfs run 0 is "
 		"zero-shot)'\nset ylabel 'reward'\nset key bottom right\n"
 		"set grid\nset offsets 0, 0, graph 0.05, graph 0.05\n"
 		"set xrange [-0.5:%g]\n%s"
 		"plot '%s.dat' using 1:2 with linespoints lt 7 lw 2 "
 		"title 'qlearn (model-free)', \\\n     '' using 1:3 with "
-		"linespoints lt 9 lw 2 title 'zerodvfs'\n", board,
-		c->d->meta.runs - 0.5,
+		"linespoints lt 9 lw 2 title 'zerodvfs'\n",
+		board, c->d->meta.runs - 0.5,
 		c->d->meta.runs <= 20 ? "set xtics 1\n" : "", name);
 	plot_end(c);
 	return add_name(c->p, name, err);
@@ -472,13 +489,15 @@ static int accuracy_data(struct plot_ctx *c, int *boards_with_points,
 	if (rc != 0)
 		return rc;
 	fputs("# zerodvfs runs, one block per board: measured_makespan_s "
-	      "predicted_makespan_s\n", f);
+	      "predicted_makespan_s\n",
+	      f);
 	*boards_with_points = 0;
 	*lo = INFINITY;
 	*hi = 0;
 	for (int b = 0; b < c->d->meta.nboards; b++) {
 		int n = 0;
-		fprintf(f, "%s# %s\n", b ? "\n\n" : "", c->d->meta.boards[b].name);
+		fprintf(f, "%s# %s\n", b ? "\n\n" : "",
+			c->d->meta.boards[b].name);
 		for (size_t i = 0; i < c->d->nruns; i++) {
 			const struct rep_run *r = &c->d->runs[i];
 			if (r->board != b || r->policy != REP_ZERODVFS ||
@@ -486,8 +505,10 @@ static int accuracy_data(struct plot_ctx *c, int *boards_with_points,
 				continue;
 			fprintf(f, "%.9g %.9g\n", r->makespan_s,
 				r->pred_makespan_s);
-			*lo = fmin(*lo, fmin(r->makespan_s, r->pred_makespan_s));
-			*hi = fmax(*hi, fmax(r->makespan_s, r->pred_makespan_s));
+			*lo =
+			    fmin(*lo, fmin(r->makespan_s, r->pred_makespan_s));
+			*hi =
+			    fmax(*hi, fmax(r->makespan_s, r->pred_makespan_s));
 			n++;
 		}
 		if (n == 0)
@@ -506,17 +527,20 @@ static int plot_accuracy(struct plot_ctx *c, struct zd_err *err)
 		return rc;
 	plot_begin(c, "accuracy", 640, 600);
 	/* The same range on both axes, so y = x is the diagonal. */
-	fprintf(c->gp, "set title 'zerodvfs: predicted against measured "
+	fprintf(c->gp,
+		"set title 'zerodvfs: predicted against measured "
 		"makespan'\nset xlabel 'measured makespan (s)'\n"
 		"set ylabel 'predicted makespan (s)'\n"
 		"set logscale xy\nset size ratio -1\nset grid\n"
 		"set xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n"
-		"set key top left\n%s\nplot ", lo / 1.25, hi * 1.25, lo / 1.25,
-		hi * 1.25, hi / lo < 100 ? "set xtics 2\nset ytics 2" : "");
+		"set key top left\n%s\nplot ",
+		lo / 1.25, hi * 1.25, lo / 1.25, hi * 1.25,
+		hi / lo < 100 ? "set xtics 2\nset ytics 2" : "");
 	for (int b = 0; b < c->d->meta.nboards; b++)
-		fprintf(c->gp, "'accuracy.dat' index %d using 1:2 with points "
-			"pt 7 ps 0.8 lc %d title '%s', \\\n     ", b, b + 1,
-			c->d->meta.boards[b].name);
+		fprintf(c->gp,
+			"'accuracy.dat' index %d using 1:2 with points "
+			"pt 7 ps 0.8 lc %d title '%s', \\\n     ",
+			b, b + 1, c->d->meta.boards[b].name);
 	fputs("x with lines dt 2 lc rgb 'black' title 'y = x'\n", c->gp);
 	plot_end(c);
 	return add_name(c->p, "accuracy", err);
@@ -564,8 +588,8 @@ static int run_gnuplot(const struct plot_ctx *c, const char *fmt, char *why,
 	char log_path[PATH_MAX + 32], fmt_arg[32], tail[512];
 	snprintf(log_path, sizeof(log_path), "%s/gnuplot.log", c->dir);
 	snprintf(fmt_arg, sizeof(fmt_arg), "fmt='%s'", fmt);
-	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-			  0644);
+	int log_fd =
+	    open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (log_fd < 0) {
 		snprintf(why, size, "%s: cannot create: %s", log_path,
 			 strerror(errno));
@@ -578,7 +602,8 @@ static int run_gnuplot(const struct plot_ctx *c, const char *fmt, char *why,
 	int status = 0, saved = errno;
 	close(log_fd);
 	if (pid < 0) {
-		snprintf(why, size, "cannot start gnuplot: %s", strerror(saved));
+		snprintf(why, size, "cannot start gnuplot: %s",
+			 strerror(saved));
 		return -1;
 	}
 	while (waitpid(pid, &status, 0) < 0)
@@ -591,10 +616,13 @@ static int run_gnuplot(const struct plot_ctx *c, const char *fmt, char *why,
 		return 0;
 	log_tail(log_path, tail, sizeof(tail));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		snprintf(why, size, "gnuplot could not be run (%s); install "
-			 "gnuplot-nox or set ZDVFS_GNUPLOT", tail);
+		snprintf(why, size,
+			 "gnuplot could not be run (%s); install "
+			 "gnuplot-nox or set ZDVFS_GNUPLOT",
+			 tail);
 	else if (WIFEXITED(status))
-		snprintf(why, size, "gnuplot failed with status %d drawing "
+		snprintf(why, size,
+			 "gnuplot failed with status %d drawing "
 			 "the %s plots: %s (see plots/gnuplot.log)",
 			 WEXITSTATUS(status), fmt, tail);
 	else
@@ -608,9 +636,11 @@ static void remove_outputs(const struct plot_ctx *c)
 {
 	char path[PATH_MAX + 256];
 	for (int i = 0; i < c->p->n; i++) {
-		snprintf(path, sizeof(path), "%s/%s.svg", c->dir, c->p->name[i]);
+		snprintf(path, sizeof(path), "%s/%s.svg", c->dir,
+			 c->p->name[i]);
 		unlink(path);
-		snprintf(path, sizeof(path), "%s/%s.png", c->dir, c->p->name[i]);
+		snprintf(path, sizeof(path), "%s/%s.png", c->dir,
+			 c->p->name[i]);
 		unlink(path);
 	}
 	snprintf(path, sizeof(path), "%s/gnuplot.log", c->dir);
@@ -628,8 +658,10 @@ static int outputs_present(const struct plot_ctx *c, char *why, size_t size)
 			snprintf(path, sizeof(path), "%s/%s.%s", c->dir,
 				 c->p->name[i], ext[k]);
 			if (stat(path, &st) != 0 || st.st_size == 0) {
-				snprintf(why, size, "gnuplot did not write "
-					 "plots/%s.%s", c->p->name[i], ext[k]);
+				snprintf(why, size,
+					 "gnuplot did not write "
+					 "plots/%s.%s",
+					 c->p->name[i], ext[k]);
 				return 0;
 			}
 		}

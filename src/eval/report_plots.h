@@ -14,7 +14,7 @@ struct rep_plots {
 	char (*name)[REP_PLOT_NAME]; /* plots/NAME.svg and plots/NAME.png */
 	int made;                    /* gnuplot drew every one */
 	char why[768];               /* what stopped it, for the report */
-	int pareto_workload;         /* -1: every workload; else the one shown */
+	int pareto_workload; /* -1: every workload; else the one shown */
 };
 
 /* Write DIR/plots/ and run gnuplot ($ZDVFS_GNUPLOT, default "gnuplot").

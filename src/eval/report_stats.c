@@ -7,15 +7,15 @@
 #include "report_stats.h"
 
 const struct rep_row_def rep_rows[REP_NROWS] = {
-	{"performance", "performance", REP_PERFORMANCE, REP_RUN_ALL},
-	{"powersave", "powersave", REP_POWERSAVE, REP_RUN_ALL},
-	{"ondemand", "ondemand", REP_ONDEMAND, REP_RUN_ALL},
-	{"conservative", "conservative", REP_CONSERVATIVE, REP_RUN_ALL},
-	{"schedutil", "schedutil", REP_SCHEDUTIL, REP_RUN_ALL},
-	{"table (oracle)", "table", REP_TABLE, REP_RUN_ALL},
-	{"qlearn, last run", "qlearn", REP_QLEARN, REP_RUN_LAST},
-	{"zerodvfs, zero-shot (run 0)", "zerodvfs-zero-shot", REP_ZERODVFS, 0},
-	{"zerodvfs, last run", "zerodvfs", REP_ZERODVFS, REP_RUN_LAST},
+    {"performance", "performance", REP_PERFORMANCE, REP_RUN_ALL},
+    {"powersave", "powersave", REP_POWERSAVE, REP_RUN_ALL},
+    {"ondemand", "ondemand", REP_ONDEMAND, REP_RUN_ALL},
+    {"conservative", "conservative", REP_CONSERVATIVE, REP_RUN_ALL},
+    {"schedutil", "schedutil", REP_SCHEDUTIL, REP_RUN_ALL},
+    {"table (oracle)", "table", REP_TABLE, REP_RUN_ALL},
+    {"qlearn, last run", "qlearn", REP_QLEARN, REP_RUN_LAST},
+    {"zerodvfs, zero-shot (run 0)", "zerodvfs-zero-shot", REP_ZERODVFS, 0},
+    {"zerodvfs, last run", "zerodvfs", REP_ZERODVFS, REP_RUN_LAST},
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -51,9 +51,8 @@ int rep_cell(const struct rep_data *d, int board, int workload, int seed,
 	double e = 0, m = 0;
 	row_runs(d, row, &first, &last);
 	for (int run = first; run <= last; run++) {
-		const struct rep_run *r = rep_data_run(d, board, workload,
-						       rep_rows[row].policy,
-						       seed, run);
+		const struct rep_run *r = rep_data_run(
+		    d, board, workload, rep_rows[row].policy, seed, run);
 		if (r == NULL)
 			continue;
 		e += r->energy_j;
@@ -69,8 +68,8 @@ int rep_cell(const struct rep_data *d, int board, int workload, int seed,
 
 /* Energy, makespan, EDP of one cell: EDP is energy × makespan of the
  * cell's means, so the table's geometric means multiply exactly. */
-static int cell_measures(const struct rep_data *d, int b, int w, int s,
-			 int row, double *v)
+static int cell_measures(const struct rep_data *d, int b, int w, int s, int row,
+			 double *v)
 {
 	if (rep_cell(d, b, w, s, row, &v[REP_ENERGY], &v[REP_MAKESPAN]) != 0)
 		return -1;
@@ -98,15 +97,14 @@ static void ratio_out(const struct ratio_acc *a, double *out)
 }
 
 /* Thermal violations and peaks of the runs ROW counts in one cell. */
-static void cell_thermal(const struct rep_data *d, int b, int w, int s,
-			 int row, struct rep_summary *out, double *peak_sum)
+static void cell_thermal(const struct rep_data *d, int b, int w, int s, int row,
+			 struct rep_summary *out, double *peak_sum)
 {
 	int first, last;
 	row_runs(d, row, &first, &last);
 	for (int run = first; run <= last; run++) {
-		const struct rep_run *r = rep_data_run(d, b, w,
-						       rep_rows[row].policy,
-						       s, run);
+		const struct rep_run *r =
+		    rep_data_run(d, b, w, rep_rows[row].policy, s, run);
 		if (r == NULL)
 			continue;
 		out->runs++;
@@ -209,7 +207,8 @@ int rep_latency(const struct rep_data *d, int board, struct rep_latency *out,
 		values_add(&features, m->features_ms[w]);
 	for (size_t i = 0; rc == 0 && i < d->nruns; i++) {
 		const struct rep_run *r = &d->runs[i];
-		if (r->policy != REP_ZERODVFS || (board >= 0 && r->board != board))
+		if (r->policy != REP_ZERODVFS ||
+		    (board >= 0 && r->board != board))
 			continue;
 		if (r->run >= 1) {
 			values_add(&later, r->latency_us / 1e3);
@@ -219,8 +218,8 @@ int rep_latency(const struct rep_data *d, int board, struct rep_latency *out,
 		values_add(&zs, r->latency_us / 1e3);
 		/* Without a recorded extraction time the first decision is the
 		 * decision alone; the report says when features_ms is absent. */
-		values_add(&first, r->latency_us / 1e6 +
-					   (isnan(fms) ? 0 : fms / 1e3));
+		values_add(&first,
+			   r->latency_us / 1e6 + (isnan(fms) ? 0 : fms / 1e3));
 	}
 	for (size_t i = 0; rc == 0 && i < d->nsweeps; i++)
 		if (board < 0 || d->sweeps[i].board == board)
@@ -259,7 +258,8 @@ static double oracle_edp(const struct rep_data *d, int b, int w, int s)
 	double sum = 0;
 	int n = 0;
 	for (int run = 0; run < d->meta.runs; run++) {
-		const struct rep_run *r = rep_data_run(d, b, w, REP_TABLE, s, run);
+		const struct rep_run *r =
+		    rep_data_run(d, b, w, REP_TABLE, s, run);
 		if (r != NULL && r->energy_j > 0 && r->makespan_s > 0) {
 			sum += r->energy_j * r->makespan_s;
 			n++;
@@ -269,8 +269,8 @@ static double oracle_edp(const struct rep_data *d, int b, int w, int s)
 }
 
 /* The EDP ÷ oracle series of POLICY in one cell; -1 if a run is missing. */
-static int series_of(const struct rep_data *d, int b, int w, int s,
-		     int policy, double *out)
+static int series_of(const struct rep_data *d, int b, int w, int s, int policy,
+		     double *out)
 {
 	double oracle = oracle_edp(d, b, w, s);
 	if (!(oracle > 0))
@@ -355,7 +355,8 @@ int rep_convergence(const struct rep_data *d, int board,
 					continue; /* no ratio to speak of */
 				ratio[nratio].v = (double)qn / zn;
 				ratio[nratio].bound = qn > runs ? 1
-						      : zn > runs ? -1 : 0;
+				    : zn > runs                 ? -1
+								: 0;
 				nratio++;
 			}
 	}
@@ -377,8 +378,8 @@ void rep_reward_curve(const struct rep_data *d, int board, int policy,
 		int n = 0;
 		for (int w = 0; w < m->nworkloads; w++)
 			for (int s = 1; s <= m->seeds; s++) {
-				const struct rep_run *r = rep_data_run(
-					d, board, w, policy, s, run);
+				const struct rep_run *r =
+				    rep_data_run(d, board, w, policy, s, run);
 				if (r != NULL && !isnan(r->reward)) {
 					sum += r->reward;
 					n++;
@@ -401,14 +402,15 @@ void rep_oracle_curve(const struct rep_data *d, int board, int policy,
 		for (int w = 0; w < m->nworkloads; w++)
 			for (int s = 1; s <= m->seeds; s++) {
 				double oracle = oracle_edp(d, b, w, s);
-				for (int run = 0; oracle > 0 && run < runs; run++) {
+				for (int run = 0; oracle > 0 && run < runs;
+				     run++) {
 					const struct rep_run *r = rep_data_run(
-						d, b, w, policy, s, run);
+					    d, b, w, policy, s, run);
 					if (r == NULL || !(r->energy_j > 0) ||
 					    !(r->makespan_s > 0))
 						continue;
-					sum[run] += log(r->energy_j * r->makespan_s /
-							oracle);
+					sum[run] += log(r->energy_j *
+							r->makespan_s / oracle);
 					n[run]++;
 				}
 			}
@@ -430,16 +432,20 @@ void rep_regret(const struct rep_data *d, int board, int policy,
 			continue;
 		for (int w = 0; w < m->nworkloads; w++)
 			for (int s = 1; s <= m->seeds; s++) {
-				double oracle = oracle_edp(d, b, w, s), cell = 0;
+				double oracle = oracle_edp(d, b, w, s),
+				       cell = 0;
 				bool complete = oracle > 0;
-				for (int run = 0; complete && run < m->runs; run++) {
+				for (int run = 0; complete && run < m->runs;
+				     run++) {
 					const struct rep_run *r = rep_data_run(
-						d, b, w, policy, s, run);
-					complete = r != NULL && r->energy_j > 0 &&
-						   r->makespan_s > 0;
+					    d, b, w, policy, s, run);
+					complete = r != NULL &&
+					    r->energy_j > 0 &&
+					    r->makespan_s > 0;
 					if (complete)
-						cell += r->energy_j * r->makespan_s /
-								oracle - 1.0;
+						cell += r->energy_j *
+							r->makespan_s / oracle -
+						    1.0;
 				}
 				if (complete) {
 					total += cell;
@@ -459,16 +465,17 @@ void rep_accuracy(const struct rep_data *d, int board, enum rep_acc_runs which,
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < d->nruns; i++) {
 		const struct rep_run *r = &d->runs[i];
-		if (r->policy != REP_ZERODVFS || (board >= 0 && r->board != board))
+		if (r->policy != REP_ZERODVFS ||
+		    (board >= 0 && r->board != board))
 			continue;
 		if ((which == REP_ACC_ZERO_SHOT && r->run != 0) ||
 		    (which == REP_ACC_LATER && r->run == 0))
 			continue;
 		if (!isnan(r->pred_makespan_s) && !isnan(r->pred_energy_j)) {
 			ape_m += fabs(r->pred_makespan_s - r->makespan_s) /
-				 r->makespan_s;
-			ape_e += fabs(r->pred_energy_j - r->energy_j) /
-				 r->energy_j;
+			    r->makespan_s;
+			ape_e +=
+			    fabs(r->pred_energy_j - r->energy_j) / r->energy_j;
 			out->n++;
 		}
 		if (!isnan(r->pred_peak_c)) {

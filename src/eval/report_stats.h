@@ -15,10 +15,10 @@ enum {
 };
 
 struct rep_row_def {
-	const char *label;   /* as the tables print it */
-	const char *key;     /* for file names and plot titles */
+	const char *label; /* as the tables print it */
+	const char *key;   /* for file names and plot titles */
 	int policy;
-	int run;             /* 0.., REP_RUN_ALL or REP_RUN_LAST */
+	int run; /* 0.., REP_RUN_ALL or REP_RUN_LAST */
 };
 
 enum rep_row {
@@ -40,13 +40,13 @@ enum rep_measure { REP_ENERGY, REP_MAKESPAN, REP_EDP, REP_NMEASURES };
 
 /* One row of a policy table. A cell is one (board, workload, seed). */
 struct rep_summary {
-	int cells;                            /* cells with a value */
-	double mean[REP_NMEASURES];           /* geometric means */
+	int cells;                  /* cells with a value */
+	double mean[REP_NMEASURES]; /* geometric means */
 	/* geometric means of the per-cell ratios to ondemand and to the
 	 * oracle, over the cells both have: < 1 is better than them */
 	double vs_ondemand[REP_NMEASURES];
 	double vs_oracle[REP_NMEASURES];
-	int runs, violations;                 /* runs counted, over the limit */
+	int runs, violations; /* runs counted, over the limit */
 	double mean_peak_c;
 };
 
@@ -59,13 +59,13 @@ void rep_summarise(const struct rep_data *d, int board, int row,
 		   struct rep_summary *out);
 
 struct rep_latency {
-	double features_ms;   /* median over workloads of meta features_ms */
-	double zero_shot_ms;  /* median zerodvfs run-0 decision latency */
-	double first_s;       /* median of run-0 latency + that program's
+	double features_ms;  /* median over workloads of meta features_ms */
+	double zero_shot_ms; /* median zerodvfs run-0 decision latency */
+	double first_s;      /* median of run-0 latency + that program's
 			       * feature extraction: the first decision */
-	double later_ms;      /* median zerodvfs latency of runs >= 1 */
+	double later_ms;     /* median zerodvfs latency of runs >= 1 */
 	double later_max_ms;
-	double sweep_s;       /* median oracle sweep (table.csv) */
+	double sweep_s; /* median oracle sweep (table.csv) */
 	int n_first, n_later, n_sweep;
 };
 
@@ -76,7 +76,7 @@ int rep_latency(const struct rep_data *d, int board, struct rep_latency *out,
  * the first run whose energy x delay is within 5 % of the oracle's (the
  * table's, same cell); a series that never does counts as R+1. */
 struct rep_convergence {
-	int series;          /* cells with both series complete */
+	int series; /* cells with both series complete */
 	int q_never, z_never;
 	double median_q_runs, median_z_runs;
 	double median_ratio; /* of qlearn runs / zerodvfs runs */

@@ -57,8 +57,8 @@ int bench_rows_add(struct bench_rows *r, const char *line, struct zd_err *err)
 				    count_fields(line), r->nfields, line);
 	if (r->n == r->cap) {
 		long cap = r->cap ? r->cap * 2 : 256;
-		struct bench_row_line *rows = realloc(r->rows, (size_t)cap *
-								 sizeof(*rows));
+		struct bench_row_line *rows =
+		    realloc(r->rows, (size_t)cap * sizeof(*rows));
 		if (rows == NULL)
 			return zd_fail(err, ENOMEM, "out of memory");
 		r->rows = rows;
@@ -85,7 +85,8 @@ static int check_header(FILE *f, const char *path, const char *header,
 	if ((*buf)[len - 1] == '\n')
 		(*buf)[len - 1] = '\0';
 	if (strcmp(*buf, header) != 0)
-		return zd_bad_input(err, "%s: its header is not the one this zdvfs "
+		return zd_bad_input(err,
+				    "%s: its header is not the one this zdvfs "
 				    "writes (%.60s...); move the file away",
 				    path, header);
 	return 0;
@@ -96,9 +97,10 @@ int bench_rows_read(struct bench_rows *r, const char *path, const char *header,
 {
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
-		return errno == ENOENT ? 0
-				       : zd_fail(err, errno, "cannot read %s: %s",
-						 path, strerror(errno));
+		return errno == ENOENT
+		    ? 0
+		    : zd_fail(err, errno, "cannot read %s: %s", path,
+			      strerror(errno));
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -110,8 +112,9 @@ int bench_rows_read(struct bench_rows *r, const char *path, const char *header,
 			break; /* cut off mid-line */
 		buf[len - 1] = '\0';
 		if (count_fields(buf) != r->nfields)
-			rc = zd_bad_input(err, "%s:%ld: %d fields, not %d", path,
-					  lineno, count_fields(buf), r->nfields);
+			rc =
+			    zd_bad_input(err, "%s:%ld: %d fields, not %d", path,
+					 lineno, count_fields(buf), r->nfields);
 		else
 			rc = bench_rows_add(r, buf, err);
 	}

@@ -12,15 +12,15 @@
 #define BENCH_ROWS_MAX_KEY 5
 
 struct bench_row_line {
-	char *line;                      /* without the newline */
-	char *key[BENCH_ROWS_MAX_KEY];   /* the first fields, in keybuf */
+	char *line;                    /* without the newline */
+	char *key[BENCH_ROWS_MAX_KEY]; /* the first fields, in keybuf */
 	char *keybuf;
-	long order;                      /* when it was added: later wins */
+	long order; /* when it was added: later wins */
 };
 
 struct bench_rows {
 	int nkey;
-	int nfields;                     /* fields every line must have */
+	int nfields; /* fields every line must have */
 	struct bench_row_line *rows;
 	long n, cap, added;
 };

@@ -31,7 +31,8 @@ static int make_dir(const char *path, struct zd_err *err)
 {
 	if (mkdir(path, 0777) == 0 || errno == EEXIST)
 		return 0;
-	return zd_fail(err, errno, "cannot create %s: %s", path, strerror(errno));
+	return zd_fail(err, errno, "cannot create %s: %s", path,
+		       strerror(errno));
 }
 
 /* DIR and its parents, then models/, agents/, traces/ in it. */
@@ -40,7 +41,8 @@ static int prepare_dir(const struct bench_plan *p, struct zd_err *err)
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s", p->dir);
 	int rc = 0;
-	for (char *s = strchr(path + 1, '/'); rc == 0 && s; s = strchr(s + 1, '/')) {
+	for (char *s = strchr(path + 1, '/'); rc == 0 && s;
+	     s = strchr(s + 1, '/')) {
 		*s = '\0';
 		rc = make_dir(path, err);
 		*s = '/';
@@ -50,8 +52,8 @@ static int prepare_dir(const struct bench_plan *p, struct zd_err *err)
 	const char *subdirs[] = {"models", "agents", "traces"};
 	for (int i = 0; rc == 0 && i < 3; i++)
 		rc = bench_path(p, path, "%s", subdirs[i]) == 0
-			     ? make_dir(path, err)
-			     : zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
+		    ? make_dir(path, err)
+		    : zd_fail(err, ENAMETOOLONG, "%s: path too long", p->dir);
 	return rc;
 }
 
@@ -72,8 +74,8 @@ static int part_files(const struct bench_plan *p, const char *base,
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL && *n < max) {
 		size_t len = strlen(e->d_name);
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && len > 4 &&
-		    strcmp(e->d_name + len - 4, ".csv") == 0 &&
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+		    len > 4 && strcmp(e->d_name + len - 4, ".csv") == 0 &&
 		    bench_path(p, names[*n], "%s", e->d_name) == 0)
 			(*n)++;
 	}
@@ -114,8 +116,8 @@ static int write_merged(const struct bench_plan *p, const char *base,
 	int rc = bench_rows_write(rows, path, header, err);
 	for (int i = 0; rc == 0 && i < nparts; i++)
 		if (unlink(parts[i]) != 0 && errno != ENOENT)
-			rc = zd_fail(err, errno, "cannot remove %s: %s", parts[i],
-				     strerror(errno));
+			rc = zd_fail(err, errno, "cannot remove %s: %s",
+				     parts[i], strerror(errno));
 	return rc;
 }
 
@@ -142,14 +144,16 @@ static bool in_broken_series(const struct bench_plan *p,
 {
 	char *end;
 	long seed = strtol(l->key[3], &end, 10);
-	if (!bench_policy_learns(l->key[2]) || index_of_board(p, l->key[0]) < 0 ||
+	if (!bench_policy_learns(l->key[2]) ||
+	    index_of_board(p, l->key[0]) < 0 ||
 	    index_of_workload(p, l->key[1]) < 0 || *end != '\0' || seed < 1 ||
 	    seed > p->seeds)
 		return false;
 	for (int run = 0; run < p->runs; run++) {
 		char text[16];
 		snprintf(text, sizeof(text), "%d", run);
-		const char *key[] = {l->key[0], l->key[1], l->key[2], l->key[3], text};
+		const char *key[] = {l->key[0], l->key[1], l->key[2], l->key[3],
+				     text};
 		if (!bench_rows_has(&p->results, key))
 			return true;
 	}
@@ -188,19 +192,19 @@ static int merge_at_start(struct bench_plan *p, struct zd_err *err)
 {
 	static char parts[MAX_PARTS][PATH_MAX];
 	int nparts = 0;
-	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER, &p->results,
-				 parts, &nparts, err);
+	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER,
+				 &p->results, parts, &nparts, err);
 	if (rc == 0)
 		rc = drop_broken_series(p, err);
 	if (rc == 0)
-		rc = write_merged(p, "results", BENCH_RESULTS_HEADER, &p->results,
-				  parts, nparts, err);
+		rc = write_merged(p, "results", BENCH_RESULTS_HEADER,
+				  &p->results, parts, nparts, err);
 	if (rc == 0)
 		rc = read_with_parts(p, "table", BENCH_TABLE_HEADER, &p->tables,
 				     parts, &nparts, err);
 	if (rc == 0)
-		rc = write_merged(p, "table", BENCH_TABLE_HEADER, &p->tables, parts,
-				  nparts, err);
+		rc = write_merged(p, "table", BENCH_TABLE_HEADER, &p->tables,
+				  parts, nparts, err);
 	return rc;
 }
 
@@ -212,16 +216,16 @@ static int merge_at_end(const struct bench_plan *p, struct zd_err *err)
 	int nparts = 0;
 	struct bench_rows rows;
 	bench_rows_init(&rows, BENCH_RESULTS_KEY, BENCH_RESULTS_FIELDS);
-	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER, &rows, parts,
-				 &nparts, err);
+	int rc = read_with_parts(p, "results", BENCH_RESULTS_HEADER, &rows,
+				 parts, &nparts, err);
 	if (rc == 0)
-		rc = write_merged(p, "results", BENCH_RESULTS_HEADER, &rows, parts,
-				  nparts, err);
+		rc = write_merged(p, "results", BENCH_RESULTS_HEADER, &rows,
+				  parts, nparts, err);
 	bench_rows_free(&rows);
 	bench_rows_init(&rows, BENCH_TABLE_KEY, BENCH_TABLE_FIELDS);
 	if (rc == 0)
-		rc = read_with_parts(p, "table", BENCH_TABLE_HEADER, &rows, parts,
-				     &nparts, err);
+		rc = read_with_parts(p, "table", BENCH_TABLE_HEADER, &rows,
+				     parts, &nparts, err);
 	if (rc == 0)
 		rc = write_merged(p, "table", BENCH_TABLE_HEADER, &rows, parts,
 				  nparts, err);
@@ -233,7 +237,7 @@ static int merge_at_end(const struct bench_plan *p, struct zd_err *err)
 
 struct profile_ctx {
 	struct bench_plan *p;
-	long before, total;  /* points of the boards before this one, all */
+	long before, total; /* points of the boards before this one, all */
 	long made_before;
 };
 
@@ -244,9 +248,12 @@ static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 	if (o->progress == NULL)
 		return;
 	struct zd_bench_progress pr = {
-		.phase = ZD_BENCH_PHASE_PROFILE, .board = sp->board,
-		.workload = sp->workload, .done = pc->before + sp->done,
-		.total = pc->total, .made = pc->made_before + sp->stats->added,
+	    .phase = ZD_BENCH_PHASE_PROFILE,
+	    .board = sp->board,
+	    .workload = sp->workload,
+	    .done = pc->before + sp->done,
+	    .total = pc->total,
+	    .made = pc->made_before + sp->stats->added,
 	};
 	o->progress(o->progress_ctx, &pr);
 }
@@ -259,19 +266,19 @@ static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
 	int rc = 0;
 	for (int b = 0; rc == 0 && b < p->nplain; b++) {
 		struct zd_sweep_opts so = {
-			.board = p->boards[b].name,
-			.levels = ZD_SWEEP_COARSE_LEVELS,
-			.seed = 1,
-			.platform_dir = p->o->platform_dir,
-			.workload_dir = p->o->workload_dir,
-			.stop = p->o->stop,
-			.progress = on_sweep_progress,
-			.progress_ctx = pc,
+		    .board = p->boards[b].name,
+		    .levels = ZD_SWEEP_COARSE_LEVELS,
+		    .seed = 1,
+		    .platform_dir = p->o->platform_dir,
+		    .workload_dir = p->o->workload_dir,
+		    .stop = p->o->stop,
+		    .progress = on_sweep_progress,
+		    .progress_ctx = pc,
 		};
 		rc = zd_sweep_new(&so, &sweeps[b], err);
 		if (rc == 0)
 			pc->total += zd_sweep_points_per_workload(sweeps[b]) *
-				     zd_sweep_nworkloads(sweeps[b]);
+			    zd_sweep_nworkloads(sweeps[b]);
 	}
 	return rc;
 }
@@ -286,15 +293,17 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 		struct zd_sweep_stats stats = {0};
 		rc = zd_sweep_run(sweeps[b], st, &stats, err);
 		pc->before += zd_sweep_points_per_workload(sweeps[b]) *
-			      zd_sweep_nworkloads(sweeps[b]);
+		    zd_sweep_nworkloads(sweeps[b]);
 		pc->made_before += stats.added;
 		p->profile_runs += stats.added + stats.skipped;
 		if (rc == 0 && p->o->progress) {
 			struct zd_bench_progress pr = {
-				.phase = ZD_BENCH_PHASE_PROFILE,
-				.board = p->boards[b].name, .done = pc->before,
-				.total = pc->total, .made = pc->made_before,
-				.step_done = true,
+			    .phase = ZD_BENCH_PHASE_PROFILE,
+			    .board = p->boards[b].name,
+			    .done = pc->before,
+			    .total = pc->total,
+			    .made = pc->made_before,
+			    .step_done = true,
 			};
 			p->o->progress(p->o->progress_ctx, &pr);
 		}
@@ -311,15 +320,15 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 struct worker_report {
 	bool final;
 	bool made, pair_done;
-	int status;               /* final: 0, ZD_BENCH_INTERRUPTED or error */
+	int status; /* final: 0, ZD_BENCH_INTERRUPTED or error */
 	char board[64], workload[64], policy[32];
-	struct zd_err err;        /* final, on error */
+	struct zd_err err; /* final, on error */
 };
 
 struct worker {
 	pid_t pid;
-	int fd;                   /* -1 once its pipe closed */
-	bool reported;            /* its final report came */
+	int fd;        /* -1 once its pipe closed */
+	bool reported; /* its final report came */
 	int status;
 	struct zd_err err;
 };
@@ -358,7 +367,8 @@ static int open_part(const struct bench_plan *p, const char *base, int job,
 		return zd_fail(err, errno, "cannot write %s: %s", path,
 			       strerror(errno));
 	fprintf(*f, "%s\n", header);
-	return fflush(*f) == 0 ? 0 : zd_fail(err, errno, "cannot write %s", path);
+	return fflush(*f) == 0 ? 0
+			       : zd_fail(err, errno, "cannot write %s", path);
 }
 
 /* Pairs i (board i / nworkloads, workload i % nworkloads) with
@@ -367,10 +377,11 @@ static int worker_pairs(const struct bench_plan *p, int job, int jobs,
 			struct worker_ctx *wc, struct zd_err *err)
 {
 	struct bench_sink sink = {.row = on_row, .ctx = wc};
-	int rc = open_part(p, "results", job, BENCH_RESULTS_HEADER, &sink.results,
-			   err);
+	int rc = open_part(p, "results", job, BENCH_RESULTS_HEADER,
+			   &sink.results, err);
 	if (rc == 0)
-		rc = open_part(p, "table", job, BENCH_TABLE_HEADER, &sink.table, err);
+		rc = open_part(p, "table", job, BENCH_TABLE_HEADER, &sink.table,
+			       err);
 	int npairs = p->nboards * p->nworkloads;
 	for (int i = job; rc == 0 && i < npairs; i += jobs) {
 		int b = i / p->nworkloads, w = i % p->nworkloads;
@@ -378,11 +389,13 @@ static int worker_pairs(const struct bench_plan *p, int job, int jobs,
 					 : bench_pair_run(p, b, w, &sink, err);
 		struct worker_report r = {.pair_done = rc == 0};
 		snprintf(r.board, sizeof(r.board), "%s", p->boards[b].name);
-		snprintf(r.workload, sizeof(r.workload), "%s", p->workloads[w].name);
+		snprintf(r.workload, sizeof(r.workload), "%s",
+			 p->workloads[w].name);
 		if (rc == 0)
 			send_report(wc, &r);
 		if (rc == 0 && wc->parent_gone)
-			rc = ZD_BENCH_INTERRUPTED; /* nobody would see the rest */
+			rc =
+			    ZD_BENCH_INTERRUPTED; /* nobody would see the rest */
 	}
 	if (sink.results && fclose(sink.results) != 0 && rc == 0)
 		rc = zd_fail(err, EIO, "cannot write a results part file");
@@ -402,8 +415,8 @@ static void worker_main(const struct bench_plan *p, int job, int jobs, int fd)
 	_exit(0);
 }
 
-static int start_workers(const struct bench_plan *p, struct worker *w,
-			 int jobs, struct zd_err *err)
+static int start_workers(const struct bench_plan *p, struct worker *w, int jobs,
+			 struct zd_err *err)
 {
 	fflush(NULL);
 	for (int j = 0; j < jobs; j++) {
@@ -456,10 +469,14 @@ static void read_report(const struct bench_plan *p, struct worker *w,
 	if (p->o->progress == NULL)
 		return;
 	struct zd_bench_progress pr = {
-		.phase = ZD_BENCH_PHASE_RUN, .board = r.board,
-		.workload = r.workload, .policy = r.pair_done ? NULL : r.policy,
-		.done = c->done, .total = c->total, .made = c->made,
-		.step_done = r.pair_done,
+	    .phase = ZD_BENCH_PHASE_RUN,
+	    .board = r.board,
+	    .workload = r.workload,
+	    .policy = r.pair_done ? NULL : r.policy,
+	    .done = c->done,
+	    .total = c->total,
+	    .made = c->made,
+	    .step_done = r.pair_done,
 	};
 	p->o->progress(p->o->progress_ctx, &pr);
 }
@@ -501,11 +518,14 @@ static int worker_status(const struct worker *w, int j, int wait_status,
 {
 	if (!w->reported)
 		return WIFSIGNALED(wait_status)
-			       ? zd_fail(err, EIO, "bench worker %d died of "
-					      "signal %d", j + 1,
-					 WTERMSIG(wait_status))
-			       : zd_fail(err, EIO, "bench worker %d ended "
-					      "without a word", j + 1);
+		    ? zd_fail(err, EIO,
+			      "bench worker %d died of "
+			      "signal %d",
+			      j + 1, WTERMSIG(wait_status))
+		    : zd_fail(err, EIO,
+			      "bench worker %d ended "
+			      "without a word",
+			      j + 1);
 	if (w->status != 0 && w->status != ZD_BENCH_INTERRUPTED)
 		zd_err_set(err, -w->err.code, w->err.exit, "%s", w->err.msg);
 	return w->status;
@@ -532,7 +552,7 @@ static int run_workers(const struct bench_plan *p, struct zd_err *err)
 	int npairs = p->nboards * p->nworkloads;
 	int jobs = p->jobs < npairs ? p->jobs : npairs;
 	struct run_count c = {.total = (long)npairs * p->npolicies * p->seeds *
-				       p->runs};
+				  p->runs};
 	memset(w, 0, sizeof(w));
 	int rc = start_workers(p, w, jobs, err);
 	if (rc != 0) {
@@ -575,8 +595,8 @@ static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
 	}
 	/* meta.json even when interrupted: the folds and times so far */
 	if (rc == 0 || rc == ZD_BENCH_INTERRUPTED) {
-		int mrc = bench_meta_write(p, zd_monotonic_s() - p->started_mono,
-					   err);
+		int mrc = bench_meta_write(
+		    p, zd_monotonic_s() - p->started_mono, err);
 		rc = mrc != 0 ? mrc : rc;
 	}
 	return rc;
@@ -588,7 +608,8 @@ int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err)
 	struct profile_ctx pc = {.p = &p};
 	struct zd_sweep **sweeps = NULL;
 	int rc = bench_plan_init(&p, o, err);
-	if (rc == 0 && (sweeps = calloc((size_t)p.nboards, sizeof(*sweeps))) == NULL)
+	if (rc == 0 &&
+	    (sweeps = calloc((size_t)p.nboards, sizeof(*sweeps))) == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = new_sweeps(&p, &pc, sweeps, err);

@@ -29,10 +29,11 @@ int zd_sweep_parse_grid(const char *text, int *levels, struct zd_err *err)
 	long n = strtol(text, &end, 10);
 	if (errno != 0 || end == text || *end != '\0' || n < 2 ||
 	    n > ZD_MAX_LEVELS)
-		return zd_bad_input(err,
-				    "--grid '%s' is not coarse, full or a number "
-				    "of levels in 2..%d",
-				    text, ZD_MAX_LEVELS);
+		return zd_bad_input(
+		    err,
+		    "--grid '%s' is not coarse, full or a number "
+		    "of levels in 2..%d",
+		    text, ZD_MAX_LEVELS);
 	*levels = (int)n;
 	return 0;
 }
@@ -51,7 +52,8 @@ static int parse_one_temp(const char *part, struct zd_sweep_temp *t,
 	char *end = NULL;
 	errno = 0;
 	double c = strtod(part, &end);
-	if (errno != 0 || end == part || *end != '\0' || !(c >= -20 && c <= 125))
+	if (errno != 0 || end == part || *end != '\0' ||
+	    !(c >= -20 && c <= 125))
 		return zd_bad_input(err,
 				    "--temps: '%s' is not ambient, mid or a "
 				    "temperature in -20..125 °C",
@@ -67,7 +69,8 @@ int zd_sweep_parse_temps(const char *text, struct zd_sweep_temp *temps,
 	char copy[512];
 	*count = 0;
 	if (strlen(text) >= sizeof(copy))
-		return zd_bad_input(err, "--temps '%.40s...' is too long", text);
+		return zd_bad_input(err, "--temps '%.40s...' is too long",
+				    text);
 	memcpy(copy, text, strlen(text) + 1);
 	/* strtok would skip empty parts, which are mistakes worth naming */
 	char *part = copy;
@@ -76,7 +79,8 @@ int zd_sweep_parse_temps(const char *text, struct zd_sweep_temp *temps,
 		if (comma != NULL)
 			*comma = '\0';
 		if (*count == ZD_SWEEP_MAX_TEMPS)
-			return zd_bad_input(err, "--temps: at most %d temperatures",
+			return zd_bad_input(err,
+					    "--temps: at most %d temperatures",
 					    ZD_SWEEP_MAX_TEMPS);
 		int rc = parse_one_temp(part, &temps[*count], err);
 		if (rc != 0)
@@ -110,22 +114,19 @@ int zd_sweep_temp_mc(const struct zd_board *b, const struct zd_sweep_temp *t,
 		     int *mc, struct zd_err *err)
 {
 	switch (t->kind) {
-	case ZD_SWEEP_TEMP_AMBIENT:
-		*mc = ambient_mc(b);
-		return 0;
+	case ZD_SWEEP_TEMP_AMBIENT: *mc = ambient_mc(b); return 0;
 	case ZD_SWEEP_TEMP_MID: {
 		int trip = lowest_cpu_trip_mc(b);
 		if (trip < 0)
-			return zd_bad_input(err,
-					    "--temps mid: %s has no passive trip "
-					    "on a CPU zone; give °C instead",
-					    b->name);
+			return zd_bad_input(
+			    err,
+			    "--temps mid: %s has no passive trip "
+			    "on a CPU zone; give °C instead",
+			    b->name);
 		*mc = (ambient_mc(b) + trip) / 2;
 		return 0;
 	}
-	case ZD_SWEEP_TEMP_CELSIUS:
-		*mc = t->mc;
-		return 0;
+	case ZD_SWEEP_TEMP_CELSIUS: *mc = t->mc; return 0;
 	}
 	return zd_bad_input(err, "--temps: unknown kind");
 }
@@ -265,7 +266,8 @@ int zd_sweep_sim_point(struct zd_sim *sim, const struct zd_action_space *s,
 	struct zd_policy *pol = NULL;
 	struct zd_sim_result res;
 	zd_action_decision(s, a, NULL, 0, &d);
-	int rc = zd_policy_new("userspace", zd_sim_info(sim), &d.cpus, &pol, err);
+	int rc =
+	    zd_policy_new("userspace", zd_sim_info(sim), &d.cpus, &pol, err);
 	if (rc != 0)
 		return rc;
 	memcpy(pol->fixed_khz, d.khz, sizeof(pol->fixed_khz));
@@ -299,16 +301,16 @@ struct sweep_workload {
 
 struct zd_sweep {
 	struct zd_sweep_opts o;
-	struct zd_sim *sim;          /* owns the board */
+	struct zd_sim *sim; /* owns the board */
 	struct zd_action_space space;
-	struct zd_action *actions;   /* the grid */
+	struct zd_action *actions; /* the grid */
 	int nactions;
 	int temps_mc[ZD_SWEEP_MAX_TEMPS];
 	int ntemps;
 	struct zd_manifest *manifest;
 	struct sweep_workload *workloads;
 	int nworkloads;
-	long done;                   /* points passed, for progress */
+	long done; /* points passed, for progress */
 	/* runs made but not yet stored: simulating outside the transaction
 	 * keeps the write lock short for other writers (--jobs) */
 	struct zd_run_record *batch;
@@ -316,8 +318,8 @@ struct zd_sweep {
 };
 
 static const struct zd_sweep_temp default_temps[] = {
-	{ZD_SWEEP_TEMP_AMBIENT, 0},
-	{ZD_SWEEP_TEMP_MID, 0},
+    {ZD_SWEEP_TEMP_AMBIENT, 0},
+    {ZD_SWEEP_TEMP_MID, 0},
 };
 
 /* Resolve the temperatures on the board, dropping repeats (ambient and 25
@@ -329,12 +331,13 @@ static int resolve_temps(struct zd_sweep *sw, struct zd_err *err)
 		sw->ntemps = 1;
 		return 0;
 	}
-	const struct zd_sweep_temp *temps = sw->o.ntemps ? sw->o.temps
-							 : default_temps;
+	const struct zd_sweep_temp *temps =
+	    sw->o.ntemps ? sw->o.temps : default_temps;
 	int n = sw->o.ntemps ? sw->o.ntemps : 2;
 	for (int i = 0; i < n; i++) {
-		int mc, rc = zd_sweep_temp_mc(zd_sim_board(sw->sim), &temps[i],
-					      &mc, err);
+		int mc,
+		    rc = zd_sweep_temp_mc(zd_sim_board(sw->sim), &temps[i], &mc,
+					  err);
 		if (rc != 0)
 			return rc;
 		bool repeat = false;
@@ -362,8 +365,8 @@ static int select_workloads(struct zd_sweep *sw, struct zd_err *err)
 {
 	const struct zd_manifest *m = sw->manifest;
 	int want = sw->o.workloads ? sw->o.nworkloads : m->count;
-	sw->workloads = calloc((size_t)(want > 0 ? want : 1),
-			       sizeof(*sw->workloads));
+	sw->workloads =
+	    calloc((size_t)(want > 0 ? want : 1), sizeof(*sw->workloads));
 	if (sw->workloads == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	if (sw->o.workloads == NULL) {
@@ -378,15 +381,18 @@ static int select_workloads(struct zd_sweep *sw, struct zd_err *err)
 		const char *name = sw->o.workloads[i];
 		const struct zd_workload_info *w = zd_manifest_find(m, name);
 		if (w == NULL)
-			return zd_bad_input(err,
-					    "no workload named '%s' in "
-					    "%s/manifest.json; `zdvfs workloads` "
-					    "lists them",
-					    name, zd_workload_dir(sw->o.workload_dir));
+			return zd_bad_input(
+			    err,
+			    "no workload named '%s' in "
+			    "%s/manifest.json; `zdvfs workloads` "
+			    "lists them",
+			    name, zd_workload_dir(sw->o.workload_dir));
 		for (int j = 0; j < sw->nworkloads; j++)
 			if (sw->workloads[j].info == w)
-				return zd_bad_input(err, "workload '%s' is "
-						    "listed twice", name);
+				return zd_bad_input(err,
+						    "workload '%s' is "
+						    "listed twice",
+						    name);
 		int rc = add_workload(sw, w, err);
 		if (rc != 0)
 			return rc;
@@ -409,10 +415,12 @@ int zd_sweep_new(const struct zd_sweep_opts *o, struct zd_sweep **out,
 	struct zd_board *b = NULL;
 	int rc = zd_board_load(o->board, o->platform_dir, &b, err);
 	if (rc == 0)
-		rc = zd_sim_new(b, o->seed, &sw->sim, err); /* frees b on error */
+		rc = zd_sim_new(b, o->seed, &sw->sim,
+				err); /* frees b on error */
 	if (rc == 0) {
 		zd_sim_set_noise(sw->sim, o->noise);
-		rc = zd_action_space_init(&sw->space, zd_sim_board(sw->sim), err);
+		rc = zd_action_space_init(&sw->space, zd_sim_board(sw->sim),
+					  err);
 	}
 	if (rc == 0)
 		rc = zd_sweep_grid(&sw->space, o->levels, &sw->actions,
@@ -423,8 +431,9 @@ int zd_sweep_new(const struct zd_sweep_opts *o, struct zd_sweep **out,
 		rc = zd_manifest_load(o->workload_dir, &sw->manifest, err);
 	if (rc == 0)
 		rc = select_workloads(sw, err);
-	if (rc == 0 && (sw->batch = calloc((size_t)sw->o.batch,
-					   sizeof(*sw->batch))) == NULL)
+	if (rc == 0 &&
+	    (sw->batch = calloc((size_t)sw->o.batch, sizeof(*sw->batch))) ==
+		NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	if (rc != 0) {
 		zd_sweep_free(sw);
@@ -478,7 +487,6 @@ int zd_sweep_put_board(struct zd_sweep *sw, struct zd_store *st,
 	return rc;
 }
 
-
 /* The program's row: name, hash of its sources, its code features. */
 static int put_program(struct zd_sweep *sw, struct zd_store *st,
 		       const struct zd_workload_info *w, struct zd_err *err)
@@ -486,12 +494,14 @@ static int put_program(struct zd_sweep *sw, struct zd_store *st,
 	char hash[ZD_SWEEP_HASH_LEN];
 	struct zd_workload_sources ws;
 	zd_workload_sources(sw->o.workload_dir, w, &ws);
-	struct zd_feat_request req = {.files = ws.files, .nfiles = ws.nfiles,
-				      .args = ws.args, .nargs = ws.nargs};
+	struct zd_feat_request req = {.files = ws.files,
+				      .nfiles = ws.nfiles,
+				      .args = ws.args,
+				      .nargs = ws.nargs};
 	struct zd_features *f = NULL;
 	char *text = NULL;
-	int rc = zd_sweep_hash_files(ws.files, ws.nfiles, hash, sizeof(hash),
-				     err);
+	int rc =
+	    zd_sweep_hash_files(ws.files, ws.nfiles, hash, sizeof(hash), err);
 	if (rc == 0)
 		rc = zd_features_analyze(&req, &f, err);
 	if (rc == 0) {
@@ -542,8 +552,8 @@ static int sim_point(struct zd_sweep *sw, const struct sweep_workload *w,
 	struct zd_sim *sim = NULL;
 	int rc = point_sim(sw, r->seed, &sim, err);
 	if (rc == 0)
-		rc = zd_sweep_sim_point(sim, &sw->space, &w->profile, a, temp_mc,
-					r, err);
+		rc = zd_sweep_sim_point(sim, &sw->space, &w->profile, a,
+					temp_mc, r, err);
 	if (sim != sw->sim)
 		zd_sim_free(sim);
 	return rc;
@@ -562,9 +572,8 @@ static int run_point(struct zd_sweep *sw, struct zd_store *st,
 	if (point_key(sw, a, temp_mc, r->sweep_key, sizeof(r->sweep_key)) != 0)
 		return zd_fail(err, ENAMETOOLONG, "sweep key of %s too long",
 			       board);
-	int rc = zd_store_has_sweep_point(st, board, w->info->name,
-					  sw->o.backend, r->sweep_key, &found,
-					  err);
+	int rc = zd_store_has_sweep_point(
+	    st, board, w->info->name, sw->o.backend, r->sweep_key, &found, err);
 	if (rc != 0 || found)
 		return rc;
 	snprintf(r->program, sizeof(r->program), "%s", w->info->name);
@@ -608,12 +617,12 @@ static void report(struct zd_sweep *sw, const char *workload,
 	if (sw->o.progress == NULL)
 		return;
 	struct zd_sweep_progress p = {
-		.board = zd_sweep_board_name(sw),
-		.workload = workload,
-		.done = sw->done,
-		.total = zd_sweep_points_per_workload(sw) * sw->nworkloads,
-		.stats = stats,
-		.workload_done = workload_done,
+	    .board = zd_sweep_board_name(sw),
+	    .workload = workload,
+	    .done = sw->done,
+	    .total = zd_sweep_points_per_workload(sw) * sw->nworkloads,
+	    .stats = stats,
+	    .workload_done = workload_done,
 	};
 	sw->o.progress(sw->o.progress_ctx, &p);
 }

@@ -25,21 +25,20 @@ int zd_features_cache_dir(const struct zd_feat_request *req, char *buf,
 	else if ((env = getenv("HOME")) != NULL && env[0])
 		snprintf(buf, len, "%s/.cache/zdvfs", env);
 	else
-		return zd_fail(err, ENOENT,
-			       "no cache directory: set ZDVFS_CACHE_DIR or HOME, "
-			       "or use --no-cache");
+		return zd_fail(
+		    err, ENOENT,
+		    "no cache directory: set ZDVFS_CACHE_DIR or HOME, "
+		    "or use --no-cache");
 	return 0;
 }
 
-static void entry_path(const char *dir, const char *key, char *buf,
-		       size_t len)
+static void entry_path(const char *dir, const char *key, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/features-%s.json", dir, key);
 }
 
 /* 0 hit, 1 miss (absent, stale or damaged: it will be rewritten). */
-int fx_cache_lookup(const char *dir, const char *key,
-		    struct zd_features **out)
+int fx_cache_lookup(const char *dir, const char *key, struct zd_features **out)
 {
 	char path[4200];
 	entry_path(dir, key, path, sizeof(path));
@@ -98,9 +97,9 @@ int fx_cache_store(const char *dir, const char *key,
 			continue;
 		char *p = fx_utf8(deps[i]);
 		if (p != NULL && strcmp(p, deps[i]) == 0)
-			json_array_append_new(d, json_pack("{s:s, s:s}", "path",
-							   deps[i], "sha256",
-							   h));
+			json_array_append_new(d,
+					      json_pack("{s:s, s:s}", "path",
+							deps[i], "sha256", h));
 		free(p);
 	}
 	json_t *j = json_pack("{s:s, s:o, s:o}", "key", key, "deps", d,

@@ -26,29 +26,29 @@ enum {
 };
 
 static const char *const names[NSYMS] = {
-	[F_GLOBAL_INIT] = "curl_global_init",
-	[F_EASY_INIT] = "curl_easy_init",
-	[F_EASY_CLEANUP] = "curl_easy_cleanup",
-	[F_EASY_RESET] = "curl_easy_reset",
-	[F_EASY_SETOPT] = "curl_easy_setopt",
-	[F_EASY_PERFORM] = "curl_easy_perform",
-	[F_EASY_GETINFO] = "curl_easy_getinfo",
-	[F_EASY_STRERROR] = "curl_easy_strerror",
-	[F_SLIST_APPEND] = "curl_slist_append",
-	[F_SLIST_FREE_ALL] = "curl_slist_free_all",
+    [F_GLOBAL_INIT] = "curl_global_init",
+    [F_EASY_INIT] = "curl_easy_init",
+    [F_EASY_CLEANUP] = "curl_easy_cleanup",
+    [F_EASY_RESET] = "curl_easy_reset",
+    [F_EASY_SETOPT] = "curl_easy_setopt",
+    [F_EASY_PERFORM] = "curl_easy_perform",
+    [F_EASY_GETINFO] = "curl_easy_getinfo",
+    [F_EASY_STRERROR] = "curl_easy_strerror",
+    [F_SLIST_APPEND] = "curl_slist_append",
+    [F_SLIST_FREE_ALL] = "curl_slist_free_all",
 };
 static void *syms[NSYMS];
 
 static struct zd_dynlib lib = {
-	.what = "libcurl",
-	.needed_for = "to ask a server for a second opinion (--llm)",
-	.soname = ZDVFS_LIBCURL_SONAME,
-	.path = ZDVFS_LIBCURL_PATH,
-	.package = ZDVFS_LIBCURL_PACKAGE,
-	.env = "ZDVFS_LIBCURL",
-	.names = names,
-	.syms = syms,
-	.nsyms = NSYMS,
+    .what = "libcurl",
+    .needed_for = "to ask a server for a second opinion (--llm)",
+    .soname = ZDVFS_LIBCURL_SONAME,
+    .path = ZDVFS_LIBCURL_PATH,
+    .package = ZDVFS_LIBCURL_PACKAGE,
+    .env = "ZDVFS_LIBCURL",
+    .names = names,
+    .syms = syms,
+    .nsyms = NSYMS,
 };
 
 int fx_curl_load(struct zd_err *err)
@@ -97,7 +97,7 @@ const char *(curl_easy_strerror)(CURLcode code)
 struct curl_slist *(curl_slist_append)(struct curl_slist *l, const char *s)
 {
 	return ((struct curl_slist * (*)(struct curl_slist *, const char *))
-			fn(F_SLIST_APPEND))(l, s);
+		    fn(F_SLIST_APPEND))(l, s);
 }
 
 void(curl_slist_free_all)(struct curl_slist *l)

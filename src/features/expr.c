@@ -96,7 +96,8 @@ static void add_sym(struct aff *a, uint64_t key, int64_t coef)
 void fxw_aff_add(struct aff *a, const struct aff *b, int sign)
 {
 	for (int i = 0; i < b->nterms; i++)
-		fxw_add_term(a, b->t[i].level, b->t[i].kind, sign * b->t[i].val);
+		fxw_add_term(a, b->t[i].level, b->t[i].kind,
+			     sign * b->t[i].val);
 	a->cval = sum(a, a->cval, sign * b->cval);
 	for (int i = 0; i < b->nsym; i++)
 		add_sym(a, b->sym[i], sign * b->symc[i]);
@@ -111,7 +112,7 @@ void fxw_aff_add(struct aff *a, const struct aff *b, int sign)
 bool fxw_is_const(const struct aff *a)
 {
 	return a->nterms == 0 && a->nsym == 0 && !a->sym_other && !a->nonlin &&
-	       a->ind_level < 0 && a->ptr == 0;
+	    a->ind_level < 0 && a->ptr == 0;
 }
 
 bool fxw_has_terms(const struct aff *a)
@@ -201,8 +202,10 @@ struct var *fxw_var(struct walker *w, uint64_t key, bool create)
 		for (int i = 0; i < w->capvars; i++) {
 			if (w->vars[i].key == 0)
 				continue;
-			unsigned h = (unsigned)(w->vars[i].key * 0x9E3779B97F4A7C15ULL >> 40) &
-				     (unsigned)(cap - 1);
+			unsigned h =
+			    (unsigned)(w->vars[i].key * 0x9E3779B97F4A7C15ULL >>
+				       40) &
+			    (unsigned)(cap - 1);
 			while (v[h].key != 0)
 				h = (h + 1) & (unsigned)(cap - 1);
 			v[h] = w->vars[i];
@@ -214,7 +217,7 @@ struct var *fxw_var(struct walker *w, uint64_t key, bool create)
 	if (w->capvars == 0)
 		return NULL;
 	unsigned h = (unsigned)(key * 0x9E3779B97F4A7C15ULL >> 40) &
-		     (unsigned)(w->capvars - 1);
+	    (unsigned)(w->capvars - 1);
 	while (w->vars[h].key != 0) {
 		if (w->vars[h].key == key)
 			return &w->vars[h];
@@ -239,24 +242,23 @@ void fxw_vars_reset(struct walker *w)
 bool fxw_decl_inside(uint64_t key, int file, unsigned start, unsigned end)
 {
 	return (int)(key >> 32) - 1 == file && (unsigned)key >= start &&
-	       (unsigned)key < end;
+	    (unsigned)key < end;
 }
 
 static bool is_pointerish(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	return t.kind == CXType_Pointer || t.kind == CXType_ConstantArray ||
-	       t.kind == CXType_IncompleteArray ||
-	       t.kind == CXType_VariableArray ||
-	       t.kind == CXType_DependentSizedArray;
+	    t.kind == CXType_IncompleteArray ||
+	    t.kind == CXType_VariableArray ||
+	    t.kind == CXType_DependentSizedArray;
 }
 
 static bool is_array(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	return t.kind == CXType_ConstantArray ||
-	       t.kind == CXType_IncompleteArray ||
-	       t.kind == CXType_VariableArray;
+	    t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray;
 }
 
 /* ---- the model --------------------------------------------------------- */
@@ -393,12 +395,13 @@ static void eval_ref(struct walker *w, CXCursor c, struct aff *a)
 
 /* A call to a small function that only returns an expression (min, max,
  * an index helper): its value with the arguments substituted. */
-static bool eval_inline_return(struct walker *w, CXCursor call,
-			       struct aff *a, int depth)
+static bool eval_inline_return(struct walker *w, CXCursor call, struct aff *a,
+			       int depth)
 {
 	if (w->ninl >= FX_MAX_INLINE)
 		return false;
-	CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
+	CXCursor def =
+	    clang_getCursorDefinition(clang_getCursorReferenced(call));
 	if (clang_Cursor_isNull(def) ||
 	    clang_getCursorKind(def) != CXCursor_FunctionDecl)
 		return false;
@@ -424,9 +427,10 @@ static bool eval_inline_return(struct walker *w, CXCursor call,
 	struct inl fr;
 	fr.n = n;
 	for (int i = 0; i < n; i++) {
-		fr.s[i].param = fxw_var_key(w, clang_Cursor_getArgument(def, i));
+		fr.s[i].param =
+		    fxw_var_key(w, clang_Cursor_getArgument(def, i));
 		fxw_eval(w, clang_Cursor_getArgument(call, i), &fr.s[i].aff,
-		     depth + 1);
+			 depth + 1);
 	}
 	w->inl[w->ninl++] = fr;
 	fxw_eval(w, e, a, depth + 1);
@@ -499,9 +503,9 @@ static void eval_binop(struct walker *w, CXCursor c, struct aff *a, int depth)
 		   (strcmp(op, "/") == 0 || strcmp(op, "%") == 0 ||
 		    strcmp(op, ">>") == 0) &&
 		   r.cval > 0 && r.cval < 63) {
-		a->cval = op[0] == '/'   ? l.cval / r.cval
-			  : op[0] == '%' ? l.cval % r.cval
-					 : l.cval >> r.cval;
+		a->cval = op[0] == '/' ? l.cval / r.cval
+		    : op[0] == '%'     ? l.cval % r.cval
+				       : l.cval >> r.cval;
 	} else {
 		aff_opaque(a, &l, &r);
 	}
@@ -599,21 +603,11 @@ void fxw_eval(struct walker *w, CXCursor c, struct aff *a, int depth)
 		else
 			a->nonlin = true;
 		break;
-	case CXCursor_FloatingLiteral:
-		a->sym_other = true;
-		break;
-	case CXCursor_DeclRefExpr:
-		eval_ref(w, c, a);
-		break;
-	case CXCursor_BinaryOperator:
-		eval_binop(w, c, a, depth);
-		break;
-	case CXCursor_UnaryOperator:
-		eval_unop(w, c, a, depth);
-		break;
-	case CXCursor_ConditionalOperator:
-		eval_cond(w, c, a, depth);
-		break;
+	case CXCursor_FloatingLiteral: a->sym_other = true; break;
+	case CXCursor_DeclRefExpr: eval_ref(w, c, a); break;
+	case CXCursor_BinaryOperator: eval_binop(w, c, a, depth); break;
+	case CXCursor_UnaryOperator: eval_unop(w, c, a, depth); break;
+	case CXCursor_ConditionalOperator: eval_cond(w, c, a, depth); break;
 	case CXCursor_CallExpr:
 		if (fxw_name_is(c, "omp_get_thread_num")) {
 			fxw_add_term(a, FX_LVL_THREAD, C_CONST, 1);
@@ -623,12 +617,8 @@ void fxw_eval(struct walker *w, CXCursor c, struct aff *a, int depth)
 			eval_load(w, c, a, depth);
 		break;
 	case CXCursor_ArraySubscriptExpr:
-	case CXCursor_MemberRefExpr:
-		eval_load(w, c, a, depth);
-		break;
-	default:
-		a->nonlin = true;
-		break;
+	case CXCursor_MemberRefExpr: eval_load(w, c, a, depth); break;
+	default: a->nonlin = true; break;
 	}
 }
 
@@ -640,8 +630,8 @@ static bool is_scalar_local(CXCursor decl)
 		return false;
 	CXType t = clang_getCanonicalType(clang_getCursorType(decl));
 	return t.kind >= CXType_Bool && t.kind <= CXType_LongDouble &&
-	       clang_getCursorKind(clang_getCursorSemanticParent(decl)) ==
-		       CXCursor_FunctionDecl;
+	    clang_getCursorKind(clang_getCursorSemanticParent(decl)) ==
+	    CXCursor_FunctionDecl;
 }
 
 /* A node of a data structure: a pointer or a struct value. */
@@ -679,17 +669,22 @@ int fxw_arg_shape(struct walker *w, CXCursor c, int *divisor, int depth)
 			if ((strcmp(op, "/") == 0 || strcmp(op, ">>") == 0) &&
 			    rc && r >= 1) {
 				s = FX_ARG_DIV;
-				int d = op[0] == '/' ? (int)(r > 64 ? 64 : r)
-						     : (int)(1 << (r > 6 ? 6 : r));
+				int d = op[0] == '/'
+				    ? (int)(r > 64 ? 64 : r)
+				    : (int)(1 << (r > 6 ? 6 : r));
 				if (d > *divisor)
 					*divisor = d;
 			} else if ((strcmp(op, "-") == 0 ||
-				    strcmp(op, "+") == 0) && rc) {
-				s = fxw_arg_shape(w, ks.v[0], divisor, depth + 1) |
+				    strcmp(op, "+") == 0) &&
+				   rc) {
+				s = fxw_arg_shape(w, ks.v[0], divisor,
+						  depth + 1) |
 				    (op[0] == '-' ? FX_ARG_DEC : FX_ARG_INC);
 			} else {
-				s = fxw_arg_shape(w, ks.v[0], divisor, depth + 1) |
-				    fxw_arg_shape(w, ks.v[1], divisor, depth + 1);
+				s = fxw_arg_shape(w, ks.v[0], divisor,
+						  depth + 1) |
+				    fxw_arg_shape(w, ks.v[1], divisor,
+						  depth + 1);
 			}
 		}
 		fxw_kids_free(&ks);
@@ -712,7 +707,8 @@ int fxw_arg_shape(struct walker *w, CXCursor c, int *divisor, int depth)
 	}
 	case CXCursor_ArraySubscriptExpr:
 		fxw_kids(c, &ks);
-		s = ks.n == 2 ? fxw_arg_shape(w, ks.v[1], divisor, depth + 1) : 0;
+		s = ks.n == 2 ? fxw_arg_shape(w, ks.v[1], divisor, depth + 1)
+			      : 0;
 		fxw_kids_free(&ks);
 		if (s & FX_ARG_DIV)
 			return FX_ARG_DIV;
@@ -727,8 +723,7 @@ int fxw_arg_shape(struct walker *w, CXCursor c, int *divisor, int depth)
 			s |= fxw_arg_shape(w, ks.v[i], divisor, depth + 1);
 		fxw_kids_free(&ks);
 		return s & ~FX_ARG_SPLIT;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -740,7 +735,8 @@ static void call_shape(struct walker *w, CXCursor c, struct fx_call *call)
 	for (int i = 0; i < w->nst; i++) {
 		const struct fx_loop *l = &w->p->loops[w->st[i].loop];
 		if (l->trip == FX_TRIP_CONST && !l->tile)
-			call->mult *= l->trip_const > 16 ? 16 : (int)l->trip_const;
+			call->mult *=
+			    l->trip_const > 16 ? 16 : (int)l->trip_const;
 		else if (l->trip == FX_TRIP_UNKNOWN) /* tail-recursion loops */
 			call->mult *= 2;
 		else
@@ -751,8 +747,8 @@ static void call_shape(struct walker *w, CXCursor c, struct fx_call *call)
 	int n = clang_Cursor_getNumArguments(c);
 	for (int i = 0; i < n && i < 16; i++) {
 		int div = 0;
-		call->shape |= fxw_arg_shape(w, clang_Cursor_getArgument(c, i),
-					     &div, 0);
+		call->shape |=
+		    fxw_arg_shape(w, clang_Cursor_getArgument(c, i), &div, 0);
 		if (div > call->divisor)
 			call->divisor = div;
 	}
@@ -836,9 +832,10 @@ void fxw_check_write(const struct access *a, struct fx_loop *l)
 			const struct term *tm = &a->dim[d].t[t];
 			if (tm->level != FX_LVL_THREAD)
 				continue;
-			double coef = tm->val < 0 ? -(double)tm->val : (double)tm->val;
-			bool adjacent = d == a->ndims - 1 && tm->kind == C_CONST &&
-					coef * a->elem < 64;
+			double coef =
+			    tm->val < 0 ? -(double)tm->val : (double)tm->val;
+			bool adjacent = d == a->ndims - 1 &&
+			    tm->kind == C_CONST && coef * a->elem < 64;
 			int risk = adjacent ? 2 : 1;
 			if (risk > l->thread_write)
 				l->thread_write = risk;
@@ -851,8 +848,7 @@ void fxw_check_write(const struct access *a, struct fx_loop *l)
 	}
 }
 
-static void record_access(struct walker *w, CXCursor c, int kind,
-			  unsigned mode)
+static void record_access(struct walker *w, CXCursor c, int kind, unsigned mode)
 {
 	if (mode & M_ADDR)
 		return;
@@ -878,7 +874,8 @@ static void record_access(struct walker *w, CXCursor c, int kind,
 		int n = 0;
 		CXCursor cur = c;
 		while (n < 16 &&
-		       clang_getCursorKind(cur) == CXCursor_ArraySubscriptExpr) {
+		       clang_getCursorKind(cur) ==
+			   CXCursor_ArraySubscriptExpr) {
 			fxw_kids(cur, &ks);
 			if (ks.n != 2) {
 				fxw_kids_free(&ks);
@@ -897,8 +894,9 @@ static void record_access(struct walker *w, CXCursor c, int kind,
 		if (clang_getCursorKind(cur) == CXCursor_DeclRefExpr)
 			decl = clang_getCursorReferenced(cur);
 		if (clang_getCursorKind(cur) == CXCursor_MemberRefExpr) {
-			a->base = fxw_var_key(w, clang_getCursorReferenced(cur)) |
-				  (1ULL << 63);
+			a->base =
+			    fxw_var_key(w, clang_getCursorReferenced(cur)) |
+			    (1ULL << 63);
 		} else if (b.ptr != 0) {
 			a->base = b.ptr;
 			/* a derived pointer (row = a + i*n): its offset joins
@@ -917,8 +915,9 @@ static void record_access(struct walker *w, CXCursor c, int kind,
 			fxw_eval(w, x, &a->dim[0], 0);
 		a->base = a->dim[0].ptr;
 		if (kind == 2)
-			a->base ^= fxw_var_key(w, clang_getCursorReferenced(c)) |
-				   (1ULL << 62);
+			a->base ^=
+			    fxw_var_key(w, clang_getCursorReferenced(c)) |
+			    (1ULL << 62);
 		a->dim[0].ptr = 0;
 	}
 	a->shared = base_shared(w, decl, a->base);
@@ -952,8 +951,8 @@ static void event(struct walker *w, uint64_t key, int kind, int64_t inc)
 		w->err = -ENOMEM;
 		return;
 	}
-	w->ev[w->nev++] = (struct event){key, w->st[w->nst - 1].loop,
-					 w->order++, w->stmt, kind, inc};
+	w->ev[w->nev++] = (struct event){
+	    key, w->st[w->nst - 1].loop, w->order++, w->stmt, kind, inc};
 }
 
 /* A scalar written inside a parallel construct but declared outside it,
@@ -1003,11 +1002,11 @@ static void walk_ref(struct walker *w, CXCursor c, unsigned mode, int kind,
 static bool is_math(const char *n)
 {
 	static const char *const fns[] = {
-		"sqrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
-		"pow", "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
-		"sinh", "cosh", "tanh", "fabs", "floor", "ceil", "round",
-		"trunc", "fmin", "fmax", "fma", "cbrt", "hypot", "fmod", "abs",
-		"labs", "erf", "lround", "rint"};
+	    "sqrt",  "exp",   "exp2",  "expm1", "log",  "log2",   "log10",
+	    "log1p", "pow",   "sin",   "cos",   "tan",  "asin",   "acos",
+	    "atan",  "atan2", "sinh",  "cosh",  "tanh", "fabs",   "floor",
+	    "ceil",  "round", "trunc", "fmin",  "fmax", "fma",    "cbrt",
+	    "hypot", "fmod",  "abs",   "labs",  "erf",  "lround", "rint"};
 	size_t len = strlen(n);
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
 		size_t fl = strlen(fns[i]);
@@ -1027,7 +1026,7 @@ static void walk_call(struct walker *w, CXCursor c, unsigned mode)
 	int n = clang_Cursor_getNumArguments(c);
 	for (int i = 0; i < n; i++)
 		fxw_expr(w, clang_Cursor_getArgument(c, i),
-			  mode & (M_SUB | M_CTRL));
+			 mode & (M_SUB | M_CTRL));
 	char *name = fxw_name(c);
 	if (name == NULL) {
 		w->err = -ENOMEM;
@@ -1046,7 +1045,9 @@ static void walk_call(struct walker *w, CXCursor c, unsigned mode)
 				w->p->first_lock = loc;
 		} else if (strcmp(name, "omp_set_num_threads") == 0 && n == 1) {
 			int64_t v;
-			if (fxw_int_value(fxw_strip(clang_Cursor_getArgument(c, 0)), &v) &&
+			if (fxw_int_value(
+				fxw_strip(clang_Cursor_getArgument(c, 0)),
+				&v) &&
 			    v > w->p->counts.thread_count && v < 1 << 20)
 				w->p->counts.thread_count = (int)v;
 		}
@@ -1081,8 +1082,9 @@ static void walk_call(struct walker *w, CXCursor c, unsigned mode)
 	CXString u = clang_getCursorUSR(ref);
 	const char *usr = clang_getCString(u);
 	struct fx_prog *p = w->p;
-	if (usr == NULL || fx_grow(&p->calls, &p->capcalls, p->ncalls + 1,
-				   sizeof(struct fx_call))) {
+	if (usr == NULL ||
+	    fx_grow(&p->calls, &p->capcalls, p->ncalls + 1,
+		    sizeof(struct fx_call))) {
 		clang_disposeString(u);
 		w->err = -ENOMEM;
 		return;
@@ -1132,8 +1134,8 @@ static bool is_chase(struct walker *w, CXCursor lhs, CXCursor rhs)
 	if (ks.n == 1) {
 		CXCursor b = fxw_strip(ks.v[0]);
 		same = clang_getCursorKind(b) == CXCursor_DeclRefExpr &&
-		       fxw_var_key(w, clang_getCursorReferenced(b)) ==
-			       fxw_var_key(w, clang_getCursorReferenced(lhs));
+		    fxw_var_key(w, clang_getCursorReferenced(b)) ==
+			fxw_var_key(w, clang_getCursorReferenced(lhs));
 	}
 	fxw_kids_free(&ks);
 	return same;
@@ -1149,8 +1151,8 @@ static bool is_next(struct walker *w, CXCursor lhs, CXCursor rhs)
 	    clang_getCursorKind(rhs) != CXCursor_DeclRefExpr)
 		return false;
 	CXType t = clang_getCanonicalType(clang_getCursorType(lhs));
-	struct var *v = fxw_var(
-		w, fxw_var_key(w, clang_getCursorReferenced(rhs)), false);
+	struct var *v =
+	    fxw_var(w, fxw_var_key(w, clang_getCursorReferenced(rhs)), false);
 	return t.kind == CXType_Pointer && v != NULL && (v->flags & V_STRUCT);
 }
 
@@ -1165,22 +1167,23 @@ static void walk_assign(struct walker *w, CXCursor lhs, CXCursor rhs,
 		struct aff v;
 		fxw_eval(w, rhs, &v, 0);
 		int kind = is_chase(w, lhs, rhs) || is_next(w, lhs, rhs)
-				   ? EV_CHASE
-				   : EV_ASSIGN;
+		    ? EV_CHASE
+		    : EV_ASSIGN;
 		int hdiv = 0;
 		if (kind == EV_ASSIGN &&
 		    (fxw_arg_shape(w, rhs, &hdiv, 0) & FX_ARG_DIV))
 			kind = EV_MULDIV; /* lo = mid + 1: a binary search */
 		/* k = k + c steps like k += c */
 		bool step = v.nsym == 1 && v.sym[0] == key && v.symc[0] == 1 &&
-			    v.nterms == 0 &&
-			    !v.sym_other && !v.nonlin && v.ind_level < 0;
+		    v.nterms == 0 && !v.sym_other && !v.nonlin &&
+		    v.ind_level < 0;
 		if (kind == EV_CHASE) {
 			struct fx_loop *lp = fxw_cur_loop(w);
 			lp->chase = true;
 			fxw_example(lp, FX_EX_RANDOM, fxw_loc(w, rhs));
 		}
-		walk_ref(w, l, M_WRITE, step ? EV_INC : kind, step ? v.cval : 0);
+		walk_ref(w, l, M_WRITE, step ? EV_INC : kind,
+			 step ? v.cval : 0);
 		/* a local's value for later subscripts and self-calls */
 		int div = 0;
 		int shape = fxw_arg_shape(w, rhs, &div, 0);
@@ -1231,7 +1234,8 @@ static void walk_binop(struct walker *w, CXCursor c, unsigned mode,
 			fxw_eval(w, rhs, &r, 0);
 			int kind = EV_COMPOUND;
 			int64_t inc = 0;
-			if ((op[0] == '+' || op[0] == '-') && fxw_is_const(&r)) {
+			if ((op[0] == '+' || op[0] == '-') &&
+			    fxw_is_const(&r)) {
 				kind = EV_INC;
 				inc = op[0] == '+' ? r.cval : -r.cval;
 			} else if (op[0] == '*' || op[0] == '/' ||
@@ -1241,7 +1245,8 @@ static void walk_binop(struct walker *w, CXCursor c, unsigned mode,
 			}
 			walk_ref(w, l, M_RMW, kind, inc);
 			struct var *v = fxw_var(
-				w, fxw_var_key(w, clang_getCursorReferenced(l)), false);
+			    w, fxw_var_key(w, clang_getCursorReferenced(l)),
+			    false);
 			if (v != NULL)
 				v->flags &= ~V_AFF;
 		} else {
@@ -1288,7 +1293,8 @@ static void walk_unop(struct walker *w, CXCursor c, unsigned mode)
 		else
 			fxw_expr(w, x, keep | M_RMW);
 	} else {
-		fxw_count_op(w, mode, strcmp(op, "-") == 0 || op[0] == '\0' ? 0 : 1);
+		fxw_count_op(w, mode,
+			     strcmp(op, "-") == 0 || op[0] == '\0' ? 0 : 1);
 		fxw_expr(w, x, keep);
 	}
 }
@@ -1344,38 +1350,22 @@ static void expr_at(struct walker *w, CXCursor c, unsigned mode)
 {
 	struct kids ks;
 	switch (clang_getCursorKind(c)) {
-	case CXCursor_ArraySubscriptExpr:
-		walk_subscript(w, c, mode);
-		return;
-	case CXCursor_UnaryOperator:
-		walk_unop(w, c, mode);
-		return;
-	case CXCursor_BinaryOperator:
-		walk_binop(w, c, mode, false);
-		return;
+	case CXCursor_ArraySubscriptExpr: walk_subscript(w, c, mode); return;
+	case CXCursor_UnaryOperator: walk_unop(w, c, mode); return;
+	case CXCursor_BinaryOperator: walk_binop(w, c, mode, false); return;
 	case CXCursor_CompoundAssignOperator:
 		walk_binop(w, c, mode, true);
 		return;
-	case CXCursor_CallExpr:
-		walk_call(w, c, mode);
-		return;
-	case CXCursor_MemberRefExpr:
-		walk_member(w, c, mode);
-		return;
-	case CXCursor_DeclRefExpr:
-		walk_ref(w, c, mode, EV_ASSIGN, 0);
-		return;
-	case CXCursor_ConditionalOperator:
-		fxw_count_op(w, mode, 1);
-		break;
+	case CXCursor_CallExpr: walk_call(w, c, mode); return;
+	case CXCursor_MemberRefExpr: walk_member(w, c, mode); return;
+	case CXCursor_DeclRefExpr: walk_ref(w, c, mode, EV_ASSIGN, 0); return;
+	case CXCursor_ConditionalOperator: fxw_count_op(w, mode, 1); break;
 	case CXCursor_IntegerLiteral:
 	case CXCursor_FloatingLiteral:
 	case CXCursor_StringLiteral:
 	case CXCursor_CharacterLiteral:
-	case CXCursor_TypeRef:
-		return;
-	default:
-		break;
+	case CXCursor_TypeRef: return;
+	default: break;
 	}
 	fxw_kids(c, &ks);
 	for (int i = 0; i < ks.n; i++) {
@@ -1426,7 +1416,7 @@ static enum CXChildVisitResult leaf_visit(CXCursor c, CXCursor parent,
 		CXCursor ref = clang_getCursorReferenced(c);
 		if (!clang_Cursor_isNull(ref) &&
 		    !clang_Location_isInSystemHeader(
-			    clang_getCursorLocation(ref))) {
+			clang_getCursorLocation(ref))) {
 			s->loop = true;
 			return CXChildVisit_Break;
 		}
@@ -1472,7 +1462,8 @@ static void walk_inline(struct walker *w, CXCursor def, CXCursor call)
 	struct inl fr;
 	fr.n = n;
 	for (int i = 0; i < n; i++) {
-		fr.s[i].param = fxw_var_key(w, clang_Cursor_getArgument(def, i));
+		fr.s[i].param =
+		    fxw_var_key(w, clang_Cursor_getArgument(def, i));
 		fxw_eval(w, clang_Cursor_getArgument(call, i), &fr.s[i].aff, 0);
 	}
 	struct kids ks;

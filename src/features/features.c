@@ -64,7 +64,7 @@ static int add_arg(struct unit *u, const char *a)
 static bool cxx_name(const char *path)
 {
 	static const char *const ends[] = {".cc", ".cpp", ".cxx", ".c++",
-					   ".C", ".CC", ".CPP", ".ii"};
+					   ".C",  ".CC",  ".CPP", ".ii"};
 	size_t n = strlen(path);
 	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
 		size_t e = strlen(ends[i]);
@@ -76,8 +76,8 @@ static bool cxx_name(const char *path)
 
 static int add_unit(struct plan *p, const char *path)
 {
-	struct unit *u = realloc(p->units,
-				 ((size_t)p->nunits + 1) * sizeof(*u));
+	struct unit *u =
+	    realloc(p->units, ((size_t)p->nunits + 1) * sizeof(*u));
 	if (u == NULL)
 		return -ENOMEM;
 	p->units = u;
@@ -99,8 +99,8 @@ static int split_command(const char *cmd, json_t *out)
 	bool in = false;
 	char quote = 0;
 	for (const char *c = cmd;; c++) {
-		if (*c == '\0' || (!quote && (*c == ' ' || *c == '\t' ||
-					      *c == '\n'))) {
+		if (*c == '\0' ||
+		    (!quote && (*c == ' ' || *c == '\t' || *c == '\n'))) {
 			if (in) {
 				word[n] = '\0';
 				json_array_append_new(out, json_string(word));
@@ -141,9 +141,8 @@ static void absolute(const char *dir, const char *path, char *buf, size_t len)
  * -fopenmp which would hide parallel bodies) is left out. */
 static int entry_args(const char *dir, const json_t *argv, struct unit *u)
 {
-	static const char *const with_path[] = {"-I", "-isystem", "-iquote",
-						"-idirafter", "-include",
-						"-imacros"};
+	static const char *const with_path[] = {
+	    "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros"};
 	size_t n = json_array_size(argv);
 	for (size_t i = 1; i < n; i++) {
 		const char *a = json_string_value(json_array_get(argv, i));
@@ -158,7 +157,8 @@ static int entry_args(const char *dir, const json_t *argv, struct unit *u)
 				continue;
 			const char *val = a + fl;
 			if (*val == '\0' && i + 1 < n)
-				val = json_string_value(json_array_get(argv, ++i));
+				val = json_string_value(
+				    json_array_get(argv, ++i));
 			if (val == NULL || *val == '\0' ||
 			    (k > 0 && a[fl] != '\0'))
 				break;
@@ -170,13 +170,14 @@ static int entry_args(const char *dir, const json_t *argv, struct unit *u)
 			done = true;
 			break;
 		}
-		if (!done && (strncmp(a, "-D", 2) == 0 ||
-			      strncmp(a, "-U", 2) == 0)) {
+		if (!done &&
+		    (strncmp(a, "-D", 2) == 0 || strncmp(a, "-U", 2) == 0)) {
 			if (a[2] == '\0' && i + 1 < n) {
 				char buf[4200];
-				const char *v =
-					json_string_value(json_array_get(argv, ++i));
-				snprintf(buf, sizeof(buf), "%.2s%s", a, v ? v : "");
+				const char *v = json_string_value(
+				    json_array_get(argv, ++i));
+				snprintf(buf, sizeof(buf), "%.2s%s", a,
+					 v ? v : "");
 				rc = add_arg(u, buf);
 			} else {
 				rc = add_arg(u, a);
@@ -210,7 +211,8 @@ static bool cxx_entry(const json_t *argv)
 		    strncmp(a, "-std=gnu++", 10) == 0 ||
 		    strcmp(a, "-xc++") == 0)
 			return true;
-		const char *next = json_string_value(json_array_get(argv, i + 1));
+		const char *next =
+		    json_string_value(json_array_get(argv, i + 1));
 		if (strcmp(a, "-x") == 0 && next != NULL &&
 		    strcmp(next, "c++") == 0)
 			return true;
@@ -249,8 +251,9 @@ static int load_db(const char *where, json_t **db, struct zd_err *err)
 				    je.line);
 	if (!json_is_array(*db)) {
 		json_decref(*db);
-		return zd_bad_input(err, "%s: not a compilation database "
-					 "(an array of entries)",
+		return zd_bad_input(err,
+				    "%s: not a compilation database "
+				    "(an array of entries)",
 				    path);
 	}
 	return 0;
@@ -270,11 +273,11 @@ static bool db_knows(const char *path, const char *file)
 	json_error_t je;
 	json_t *db = json_load_file(path, 0, &je);
 	bool found = false;
-	for (size_t k = 0; json_is_array(db) && k < json_array_size(db) &&
-			   !found;
-	     k++) {
+	for (size_t k = 0;
+	     json_is_array(db) && k < json_array_size(db) && !found; k++) {
 		const json_t *e = json_array_get(db, k);
-		const char *d = json_string_value(json_object_get(e, "directory"));
+		const char *d =
+		    json_string_value(json_object_get(e, "directory"));
 		const char *f = json_string_value(json_object_get(e, "file"));
 		char abs[4200];
 		if (f == NULL)
@@ -286,8 +289,7 @@ static bool db_knows(const char *path, const char *file)
 	return found;
 }
 
-int zd_features_find_compile_commands(const char *source, char *out,
-				      size_t len)
+int zd_features_find_compile_commands(const char *source, char *out, size_t len)
 {
 	char dir[PATH_MAX], cand[PATH_MAX + 64];
 	if (realpath(source, dir) == NULL)
@@ -299,8 +301,8 @@ int zd_features_find_compile_commands(const char *source, char *out,
 		*slash = '\0';
 		static const char *const sub[] = {"", "/build"};
 		for (size_t i = 0; i < 2; i++) {
-			snprintf(cand, sizeof(cand), "%s%s/compile_commands.json",
-				 dir, sub[i]);
+			snprintf(cand, sizeof(cand),
+				 "%s%s/compile_commands.json", dir, sub[i]);
 			if (access(cand, R_OK) == 0 && db_knows(cand, source)) {
 				snprintf(out, len, "%s", cand);
 				return 1;
@@ -326,9 +328,10 @@ static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 		char file[4200] = "";
 		for (size_t k = 0; k < n && entry == NULL; k++) {
 			const json_t *e = json_array_get(db, k);
-			const char *dir = json_string_value(
-				json_object_get(e, "directory"));
-			const char *f = json_string_value(json_object_get(e, "file"));
+			const char *dir =
+			    json_string_value(json_object_get(e, "directory"));
+			const char *f =
+			    json_string_value(json_object_get(e, "file"));
 			if (f == NULL)
 				continue;
 			absolute(dir, f, file, sizeof(file));
@@ -339,31 +342,34 @@ static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 		rc = add_unit(p, req->nfiles > 0 ? req->files[i] : file);
 		if (rc != 0 || entry == NULL) {
 			if (rc == 0 && p->nnotes < 8 &&
-			    asprintf(&p->notes[p->nnotes], "%s: not in %s, "
-							   "analysed with the "
-							   "given options only",
+			    asprintf(&p->notes[p->nnotes],
+				     "%s: not in %s, "
+				     "analysed with the "
+				     "given options only",
 				     req->files[i], req->compile_commands) > 0)
 				p->nnotes++;
 			continue;
 		}
 		json_t *argv = entry_argv(entry);
 		if (argv == NULL) {
-			rc = zd_bad_input(err, "%s: the entry of %s has neither "
-					       "arguments nor a readable command",
+			rc = zd_bad_input(err,
+					  "%s: the entry of %s has neither "
+					  "arguments nor a readable command",
 					  req->compile_commands, file);
 			break;
 		}
 		p->units[p->nunits - 1].cxx |= cxx_entry(argv);
-		rc = entry_args(json_string_value(json_object_get(entry,
-								   "directory")),
-				argv, &p->units[p->nunits - 1]);
+		rc = entry_args(
+		    json_string_value(json_object_get(entry, "directory")),
+		    argv, &p->units[p->nunits - 1]);
 		json_decref(argv);
 	}
 	json_decref(db);
 	if (rc == -ENOMEM)
 		return zd_fail(err, ENOMEM, "out of memory");
 	if (rc == 0 && p->nunits == 0)
-		return zd_bad_input(err, "%s: no entries", req->compile_commands);
+		return zd_bad_input(err, "%s: no entries",
+				    req->compile_commands);
 	return rc;
 }
 
@@ -376,13 +382,13 @@ static int plan_from_db(const struct zd_feat_request *req, struct plan *p,
 static void omp_header_dir(char *out, size_t len)
 {
 	static const char *const where[] = {
-		"/usr/lib/llvm-*/lib/clang/*/include/omp.h",
-		"/usr/lib/clang/*/include/omp.h",
-		"/usr/local/lib/clang/*/include/omp.h",
-		"/usr/lib/gcc/*/*/include/omp.h",
-		"/usr/local/include/omp.h",
-		"/usr/include/omp.h",
-		"/opt/homebrew/opt/libomp/include/omp.h",
+	    "/usr/lib/llvm-*/lib/clang/*/include/omp.h",
+	    "/usr/lib/clang/*/include/omp.h",
+	    "/usr/local/lib/clang/*/include/omp.h",
+	    "/usr/lib/gcc/*/*/include/omp.h",
+	    "/usr/local/include/omp.h",
+	    "/usr/include/omp.h",
+	    "/opt/homebrew/opt/libomp/include/omp.h",
 	};
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
@@ -425,12 +431,14 @@ static int make_plan(const struct zd_feat_request *req, struct plan *p,
 		const char *path = p->units[i].path;
 		FILE *f = fopen(path, "rb");
 		if (f == NULL)
-			return zd_bad_input(err, "%s: %s", path, strerror(errno));
+			return zd_bad_input(err, "%s: %s", path,
+					    strerror(errno));
 		int isdir = fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode);
 		fclose(f);
 		if (isdir)
-			return zd_bad_input(err, "%s: is a directory, not a "
-						 "source file",
+			return zd_bad_input(err,
+					    "%s: is a directory, not a "
+					    "source file",
 					    path);
 	}
 	return rc;
@@ -451,7 +459,8 @@ static int plan_key(const struct plan *p, char key[65], struct zd_err *err)
 		char h[65];
 		int rc = fx_sha256_file(u->path, h);
 		if (rc != 0)
-			return zd_bad_input(err, "%s: %s", u->path, strerror(-rc));
+			return zd_bad_input(err, "%s: %s", u->path,
+					    strerror(-rc));
 		fx_sha256_add(&s, u->path, strlen(u->path) + 1);
 		fx_sha256_add(&s, u->cxx ? "c++" : "c", u->cxx ? 4 : 2);
 		fx_sha256_add(&s, h, sizeof(h));
@@ -474,14 +483,16 @@ static void diagnostics(struct fx_prog *prog, CXTranslationUnit tu)
 		if (sev >= CXDiagnostic_Error) {
 			CXFile file = NULL;
 			unsigned line = 0, col = 0;
-			clang_getSpellingLocation(clang_getDiagnosticLocation(d),
-						  &file, &line, &col, NULL);
+			clang_getSpellingLocation(
+			    clang_getDiagnosticLocation(d), &file, &line, &col,
+			    NULL);
 			CXString fn = clang_getFileName(file);
 			CXString msg = clang_getDiagnosticSpelling(d);
 			const char *f = clang_getCString(fn);
-			fx_diag(prog, "%s:%u:%u: %s: %s", f ? f : "?", line, col,
-				sev == CXDiagnostic_Fatal ? "fatal error" : "error",
-				clang_getCString(msg));
+			fx_diag(
+			    prog, "%s:%u:%u: %s: %s", f ? f : "?", line, col,
+			    sev == CXDiagnostic_Fatal ? "fatal error" : "error",
+			    clang_getCString(msg));
 			prog->nerrors++;
 			clang_disposeString(fn);
 			clang_disposeString(msg);
@@ -535,9 +546,9 @@ static int parse_unit(struct fx_prog *prog, CXIndex idx, const struct unit *u)
 		argv[nb + i] = u->args[i];
 	CXTranslationUnit tu = NULL;
 	unsigned flags = CXTranslationUnit_KeepGoing |
-			 CXTranslationUnit_DetailedPreprocessingRecord;
+	    CXTranslationUnit_DetailedPreprocessingRecord;
 	enum CXErrorCode ec = clang_parseTranslationUnit2(
-		idx, u->path, argv, nb + u->nargs, NULL, 0, flags, &tu);
+	    idx, u->path, argv, nb + u->nargs, NULL, 0, flags, &tu);
 	free(argv);
 	if (ec != CXError_Success || tu == NULL) {
 		fx_diag(prog, "%s: libclang could not parse it (%s)", u->path,
@@ -562,7 +573,8 @@ static int copy_result(const struct plan *plan, struct fx_prog *prog,
 	if (f->files == NULL || f->diags == NULL)
 		return -ENOMEM;
 	for (int i = 0; i < plan->nunits; i++)
-		if ((f->files[f->nfiles++] = fx_utf8(plan->units[i].path)) == NULL)
+		if ((f->files[f->nfiles++] = fx_utf8(plan->units[i].path)) ==
+		    NULL)
 			return -ENOMEM;
 	for (int i = 0; i < plan->nnotes; i++)
 		if ((f->diags[f->ndiags++] = fx_utf8(plan->notes[i])) == NULL)
@@ -603,7 +615,8 @@ static int analyse(const struct plan *plan, struct zd_features **out,
 	for (int i = 0; i < prog.nfuncs; i++)
 		defined += prog.funcs[i].defined;
 	if (rc == 0 && defined == 0) {
-		rc = zd_bad_input(err, "%s: no function definition to analyse%s%s",
+		rc = zd_bad_input(err,
+				  "%s: no function definition to analyse%s%s",
 				  plan->units[0].path,
 				  prog.ndiags > 0 ? "; libclang says: " : "",
 				  prog.ndiags > 0 ? prog.diags[0] : "");
@@ -644,8 +657,7 @@ int zd_features_analyze(const struct zd_feat_request *req,
 		rc = plan_key(&plan, key, err);
 	struct zd_err cache_err = {0};
 	bool cache = rc == 0 && !req->no_cache &&
-		     zd_features_cache_dir(req, dir, sizeof(dir),
-					   &cache_err) == 0;
+	    zd_features_cache_dir(req, dir, sizeof(dir), &cache_err) == 0;
 	if (rc == 0 && cache && fx_cache_lookup(dir, key, out) == 0) {
 		(*out)->cached = true;
 		(*out)->ms = now_ms() - t0;

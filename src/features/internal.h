@@ -16,11 +16,11 @@
 /* Bump when a rule or the JSON changes: older cache entries are ignored. */
 #define FX_VERSION "zdvfs-features 4"
 
-#define FX_MAX_NEST 24   /* loop levels tracked per function */
-#define FX_MAX_DIMS 4    /* subscripts kept per access */
-#define FX_MAX_TERMS 4   /* loop variables kept per subscript */
-#define FX_MAX_SYMS 3    /* other variables kept per subscript */
-#define FX_MAX_INLINE 3  /* nested inlining of small helper functions */
+#define FX_MAX_NEST 24    /* loop levels tracked per function */
+#define FX_MAX_DIMS 4     /* subscripts kept per access */
+#define FX_MAX_TERMS 4    /* loop variables kept per subscript */
+#define FX_MAX_SYMS 3     /* other variables kept per subscript */
+#define FX_MAX_INLINE 3   /* nested inlining of small helper functions */
 #define FX_NEST_CAP 20000 /* accesses kept for pair analysis per nest */
 /* A constant trip count from which a loop is over the problem's size
  * (as a loop bounded by a parameter), not a small fixed block. */
@@ -102,7 +102,7 @@ struct fx_pragma {
 	int collapse;     /* 1 without */
 	long num_threads; /* 0 none, -1 not a constant */
 	bool nowait, cutoff_clause, depend;
-	bool atomic_rw;   /* atomic read or write: a plain load or store */
+	bool atomic_rw; /* atomic read or write: a plain load or store */
 	int nshared, nprivate, nreduction, ndepend;
 	char privs[160]; /* " a b c ": private, reduction and linear items */
 	bool used;
@@ -183,26 +183,26 @@ struct fx_loop {
 	/* operations directly in the body, per iteration */
 	double arith, mem, logic, math;
 	int nacc[FX_ACC_N];
-	int body_acc;      /* accesses of a pseudo loop (outside loops) */
+	int body_acc;    /* accesses of a pseudo loop (outside loops) */
 	double temporal; /* sum of the reuse scores of its accesses */
 	int writes_shared;
 	bool carried, cross, indirect_write, chase, early_exit, opaque_call;
 	bool reduction;
-	bool branch;       /* holds calls within its recursion (rules.c) */
-	bool bounded;      /* under a cutoff test: if (n < C) */
+	bool branch;  /* holds calls within its recursion (rules.c) */
+	bool bounded; /* under a cutoff test: if (n < C) */
 	/* a trip set by parameters, j0..j1: ub - lb = sum coef*param + c;
 	 * constant at some call sites (rules.c reads call->tile_mask) */
-	int pb_ord;        /* its bit in tile masks, -1: not such a loop */
+	int pb_ord; /* its bit in tile masks, -1: not such a loop */
 	int pb_n;
 	int pb_param[3];
 	int64_t pb_coef[3];
 	int64_t pb_const;
-	int thread_write;  /* 0 none, 1 padded or row per thread, 2 adjacent */
-	int par_write;     /* parallel loop writes: 0 none, 1 low, 2 medium,
+	int thread_write; /* 0 none, 1 padded or row per thread, 2 adjacent */
+	int par_write;    /* parallel loop writes: 0 none, 1 low, 2 medium,
 			    * 3 high false-sharing risk from chunking */
-	double sync;       /* critical, atomic, locks, ordered in the body;
+	double sync;      /* critical, atomic, locks, ordered in the body;
 			    * 1 each, a quarter per enclosing if */
-	int tasks;         /* task directives in the body */
+	int tasks;        /* task directives in the body */
 	struct fx_loc ex[FX_EX_N];
 	/* filled by rules.c */
 	double weight; /* estimated executions of one iteration's body */
@@ -226,13 +226,13 @@ struct fx_func {
 	bool is_main;
 	bool has_parallel; /* parallel construct lexically inside */
 	bool has_task, has_taskwait, task_cutoff, has_depend;
-	bool has_worksharing; /* for, sections, taskloop: orphaned or not */
-	bool serial_fallback; /* a branch calls and returns before any task:
+	bool has_worksharing;     /* for, sections, taskloop: orphaned or not */
+	bool serial_fallback;     /* a branch calls and returns before any task:
 			       * the serial side of a cutoff */
-	bool par_inside;      /* any of these, here or in what it calls */
-	int body[2];       /* pseudo loops: outside regions, inside */
+	bool par_inside;          /* any of these, here or in what it calls */
+	int body[2];              /* pseudo loops: outside regions, inside */
 	int first_loop, end_loop; /* its loops: [first_loop, end_loop) */
-	int npb;           /* loops with a trip set by parameters */
+	int npb;                  /* loops with a trip set by parameters */
 	/* filled by rules.c */
 	int scc;
 	bool recursive;
@@ -248,11 +248,11 @@ struct fx_call {
 	bool lex_region;
 	bool in_task;
 	bool inlined;
-	bool bounded;      /* under a cutoff test: if (n < C) f(n) */
-	int shape;         /* FX_ARG_* over its arguments */
+	bool bounded; /* under a cutoff test: if (n < C) f(n) */
+	int shape;    /* FX_ARG_* over its arguments */
 	int divisor;
-	int mult;          /* iterations of constant loops around it */
-	int if_depth;      /* conditional branches around it in its caller */
+	int mult;           /* iterations of constant loops around it */
+	int if_depth;       /* conditional branches around it in its caller */
 	bool in_param_loop; /* a loop over a parameter around it */
 	uint32_t tile_mask; /* callee loops of constant trip from here */
 	struct fx_loc loc;
@@ -261,7 +261,7 @@ struct fx_call {
 struct fx_prog {
 	int npaths, cappaths;
 	char **paths;
-	int nmain;            /* paths[0..nmain) are the given files */
+	int nmain; /* paths[0..nmain) are the given files */
 	struct fx_func *funcs;
 	int nfuncs, capfuncs;
 	int *fmap; /* open addressing over funcs by usr, -1 empty */
@@ -294,7 +294,7 @@ int fx_func_index(struct fx_prog *p, const char *usr, const char *name);
 /* Index of the function with this USR, or -1. */
 int fx_func_find(const struct fx_prog *p, const char *usr);
 int fx_diag(struct fx_prog *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int fx_add_dep(struct fx_prog *p, const char *path);
 void fx_loc_format(const struct fx_prog *p, struct fx_loc l, char *buf,
 		   size_t len);
@@ -320,8 +320,7 @@ void fx_sha256_hex(struct fx_sha256 *s, char out[65]);
 int fx_sha256_file(const char *path, char out[65]);
 
 struct zd_features *fx_features_new(void);
-int fx_cache_lookup(const char *dir, const char *key,
-		    struct zd_features **out);
+int fx_cache_lookup(const char *dir, const char *key, struct zd_features **out);
 int fx_cache_store(const char *dir, const char *key,
 		   const struct zd_features *f, char *const *deps, int ndeps);
 

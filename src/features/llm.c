@@ -71,10 +71,11 @@ static char *system_prompt(void)
 	FILE *m = open_memstream(&s, &len);
 	if (m == NULL)
 		return NULL;
-	fprintf(m, "You classify OpenMP C programs for a DVFS scheduler. "
-		   "Answer with one JSON object and nothing else. It has "
-		   "exactly these keys, each with one of the listed values "
-		   "(a string, spelled exactly):\n");
+	fprintf(m,
+		"You classify OpenMP C programs for a DVFS scheduler. "
+		"Answer with one JSON object and nothing else. It has "
+		"exactly these keys, each with one of the listed values "
+		"(a string, spelled exactly):\n");
 	for (int f = 0; f < ZD_FEAT_COUNT; f++) {
 		fprintf(m, "\"%s\": ", zd_feature_name(f));
 		for (int v = 0; v < zd_feature_nvalues(f); v++)
@@ -82,8 +83,9 @@ static char *system_prompt(void)
 				zd_feature_value_name(f, v));
 		fprintf(m, "\n");
 	}
-	fprintf(m, "Judge the parallel kernel, not initialisation or result "
-		   "checks.");
+	fprintf(m,
+		"Judge the parallel kernel, not initialisation or result "
+		"checks.");
 	fclose(m);
 	return s;
 }
@@ -128,10 +130,10 @@ static char *request_body(const char *model, const struct zd_features *f,
 	char *out = NULL;
 	if (sys != NULL && user != NULL) {
 		json_t *j = json_pack(
-			"{s:s, s:i, s:{s:s}, s:[{s:s, s:s}, {s:s, s:s}]}",
-			"model", model, "temperature", 0, "response_format",
-			"type", "json_object", "messages", "role", "system",
-			"content", sys, "role", "user", "content", user);
+		    "{s:s, s:i, s:{s:s}, s:[{s:s, s:s}, {s:s, s:s}]}", "model",
+		    model, "temperature", 0, "response_format", "type",
+		    "json_object", "messages", "role", "system", "content", sys,
+		    "role", "user", "content", user);
 		if (j != NULL)
 			out = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
@@ -147,9 +149,9 @@ static json_t *answer_of(const char *reply, char *why, size_t len)
 {
 	json_t *r = json_loads(reply, 0, NULL);
 	const char *content = json_string_value(json_object_get(
-		json_object_get(json_array_get(json_object_get(r, "choices"), 0),
-				"message"),
-		"content"));
+	    json_object_get(json_array_get(json_object_get(r, "choices"), 0),
+			    "message"),
+	    "content"));
 	json_t *ans = NULL;
 	if (content == NULL) {
 		snprintf(why, len, "the reply is not a chat completion");
@@ -157,7 +159,8 @@ static json_t *answer_of(const char *reply, char *why, size_t len)
 		const char *open = strchr(content, '{');
 		const char *close = strrchr(content, '}');
 		if (open != NULL && close != NULL && close > open)
-			ans = json_loadb(open, (size_t)(close - open + 1), 0, NULL);
+			ans = json_loadb(open, (size_t)(close - open + 1), 0,
+					 NULL);
 		if (!json_is_object(ans)) {
 			json_decref(ans);
 			ans = NULL;
@@ -194,8 +197,8 @@ static int validate(const json_t *ans, struct zd_feat_llm *l)
 static int once(CURL *c, const char *url, const char *body, long timeout_ms,
 		struct reply *r, long *status, char *why, size_t len)
 {
-	struct curl_slist *h = curl_slist_append(NULL,
-						 "Content-Type: application/json");
+	struct curl_slist *h =
+	    curl_slist_append(NULL, "Content-Type: application/json");
 	const char *key = getenv("ZDVFS_LLM_API_KEY");
 	char auth[512];
 	if (key != NULL && key[0]) {
@@ -240,7 +243,8 @@ int zd_features_llm(struct zd_features *f,
 {
 	static bool curl_ready;
 	if (req == NULL || req->url == NULL || req->url[0] == '\0')
-		return zd_bad_input(err, "--llm needs a URL (http://host:port)");
+		return zd_bad_input(err,
+				    "--llm needs a URL (http://host:port)");
 	if (strncmp(req->url, "http://", 7) != 0 &&
 	    strncmp(req->url, "https://", 8) != 0)
 		return zd_bad_input(err, "%s: not an http(s) URL", req->url);
@@ -258,9 +262,8 @@ int zd_features_llm(struct zd_features *f,
 	const char *model = req->model ? req->model : "default";
 	long timeout = req->timeout_ms > 0 ? req->timeout_ms : 60000;
 	int retries = req->retries >= 0 ? req->retries : 2;
-	char *body = request_body(model, f, req->max_source_bytes
-						    ? req->max_source_bytes
-						    : 65536);
+	char *body = request_body(
+	    model, f, req->max_source_bytes ? req->max_source_bytes : 65536);
 	CURL *c = curl_easy_init();
 	if (l == NULL || body == NULL || c == NULL) {
 		free(l);
@@ -282,18 +285,19 @@ int zd_features_llm(struct zd_features *f,
 		l->attempts++;
 		struct reply r = {0};
 		long status = 0;
-		int rc = once(c, url, body, timeout, &r, &status, why,
-			      sizeof(why));
+		int rc =
+		    once(c, url, body, timeout, &r, &status, why, sizeof(why));
 		if (rc == 0) {
-			json_t *ans = answer_of(r.data ? r.data : "", why,
-						sizeof(why));
+			json_t *ans =
+			    answer_of(r.data ? r.data : "", why, sizeof(why));
 			if (ans != NULL) {
 				l->valid = validate(ans, l);
 				if (l->valid > 0)
 					done = true;
 				else
-					snprintf(why, sizeof(why),
-						 "no answer within the value sets");
+					snprintf(
+					    why, sizeof(why),
+					    "no answer within the value sets");
 			}
 			json_decref(ans);
 		}

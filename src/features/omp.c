@@ -18,27 +18,48 @@ struct word {
 /* Words that make up directive names; "point" belongs to "cancellation
  * point", "data"/"enter"/"exit"/"update" to the target forms. */
 static const struct word words[] = {
-	{"parallel", FX_D_PARALLEL},   {"for", FX_D_FOR},
-	{"do", FX_D_FOR},              {"loop", FX_D_FOR},
-	{"simd", FX_D_SIMD},           {"sections", FX_D_SECTIONS},
-	{"section", FX_D_SECTION},     {"single", FX_D_SINGLE},
-	{"master", FX_D_SINGLE},       {"masked", FX_D_SINGLE},
-	{"critical", FX_D_CRITICAL},   {"atomic", FX_D_ATOMIC},
-	{"barrier", FX_D_BARRIER},     {"taskwait", FX_D_TASKWAIT},
-	{"taskgroup", FX_D_TASKGROUP}, {"taskyield", FX_D_TASKYIELD},
-	{"flush", FX_D_FLUSH},         {"ordered", FX_D_ORDERED},
-	{"task", FX_D_TASK},           {"taskloop", FX_D_TASKLOOP},
-	{"teams", FX_D_TEAMS},         {"distribute", FX_D_DISTRIBUTE},
-	{"target", FX_D_TARGET},       {"declare", FX_D_DECLARE},
-	{"threadprivate", FX_D_DECLARE}, {"requires", FX_D_DECLARE},
-	{"begin", FX_D_DECLARE},       {"end", FX_D_DECLARE},
-	{"cancel", FX_D_CANCEL},       {"cancellation", FX_D_CANCEL},
-	{"point", FX_D_CANCEL},        {"data", FX_D_TARGET},
-	{"enter", FX_D_TARGET},        {"exit", FX_D_TARGET},
-	{"update", FX_D_TARGET},       {"scan", FX_D_OTHER},
-	{"depobj", FX_D_OTHER},        {"tile", FX_D_OTHER},
-	{"unroll", FX_D_OTHER},        {"metadirective", FX_D_OTHER},
-	{"interop", FX_D_OTHER},       {"dispatch", FX_D_OTHER},
+    {"parallel", FX_D_PARALLEL},
+    {"for", FX_D_FOR},
+    {"do", FX_D_FOR},
+    {"loop", FX_D_FOR},
+    {"simd", FX_D_SIMD},
+    {"sections", FX_D_SECTIONS},
+    {"section", FX_D_SECTION},
+    {"single", FX_D_SINGLE},
+    {"master", FX_D_SINGLE},
+    {"masked", FX_D_SINGLE},
+    {"critical", FX_D_CRITICAL},
+    {"atomic", FX_D_ATOMIC},
+    {"barrier", FX_D_BARRIER},
+    {"taskwait", FX_D_TASKWAIT},
+    {"taskgroup", FX_D_TASKGROUP},
+    {"taskyield", FX_D_TASKYIELD},
+    {"flush", FX_D_FLUSH},
+    {"ordered", FX_D_ORDERED},
+    {"task", FX_D_TASK},
+    {"taskloop", FX_D_TASKLOOP},
+    {"teams", FX_D_TEAMS},
+    {"distribute", FX_D_DISTRIBUTE},
+    {"target", FX_D_TARGET},
+    {"declare", FX_D_DECLARE},
+    {"threadprivate", FX_D_DECLARE},
+    {"requires", FX_D_DECLARE},
+    {"begin", FX_D_DECLARE},
+    {"end", FX_D_DECLARE},
+    {"cancel", FX_D_CANCEL},
+    {"cancellation", FX_D_CANCEL},
+    {"point", FX_D_CANCEL},
+    {"data", FX_D_TARGET},
+    {"enter", FX_D_TARGET},
+    {"exit", FX_D_TARGET},
+    {"update", FX_D_TARGET},
+    {"scan", FX_D_OTHER},
+    {"depobj", FX_D_OTHER},
+    {"tile", FX_D_OTHER},
+    {"unroll", FX_D_OTHER},
+    {"metadirective", FX_D_OTHER},
+    {"interop", FX_D_OTHER},
+    {"dispatch", FX_D_OTHER},
 };
 
 static uint32_t word_dir(const struct fx_ptok *t)
@@ -116,8 +137,9 @@ static void add_names(const struct fx_ptok *t, int from, int to,
 			if (used == 0 && sizeof(p->privs) > 1)
 				p->privs[used++] = ' ';
 			if (used + strlen(t[i].text) + 2 < sizeof(p->privs))
-				snprintf(p->privs + used, sizeof(p->privs) - used,
-					 "%s ", t[i].text);
+				snprintf(p->privs + used,
+					 sizeof(p->privs) - used, "%s ",
+					 t[i].text);
 		}
 	}
 }
@@ -134,8 +156,8 @@ static long number_of(const struct fx_ptok *t, int from, int to)
 static void parse_schedule(const struct fx_ptok *t, int from, int to,
 			   struct fx_pragma *p)
 {
-	static const char *const kinds[] = {"", "static", "dynamic",
-					    "guided", "auto", "runtime"};
+	static const char *const kinds[] = {"",       "static", "dynamic",
+					    "guided", "auto",   "runtime"};
 	p->sched = FX_SCHED_STATIC;
 	for (int i = from; i < to; i++) {
 		for (int k = 1; k <= FX_SCHED_RUNTIME; k++)
@@ -227,20 +249,19 @@ int fx_pragma_parse(const struct fx_ptok *t, int n, struct fx_pragma *p)
 		parse_clause(t, name, from, to, p);
 	}
 	uint32_t alone = FX_D_BARRIER | FX_D_TASKWAIT | FX_D_TASKYIELD |
-			 FX_D_FLUSH | FX_D_CANCEL;
+	    FX_D_FLUSH | FX_D_CANCEL;
 	p->declarative = (p->dir & FX_D_DECLARE) != 0;
 	p->standalone = (p->dir & alone) != 0 || p->declarative ||
-			((p->dir & FX_D_ORDERED) && p->depend) ||
-			(p->dir & FX_D_OTHER && !(p->dir & ~FX_D_OTHER)) ||
-			((p->dir & FX_D_TARGET) &&
-			 !(p->dir & ~(FX_D_TARGET | FX_D_OTHER)) && n > 2 &&
-			 (is(&t[2], "update") || is(&t[2], "enter") ||
-			  is(&t[2], "exit")));
+	    ((p->dir & FX_D_ORDERED) && p->depend) ||
+	    (p->dir & FX_D_OTHER && !(p->dir & ~FX_D_OTHER)) ||
+	    ((p->dir & FX_D_TARGET) &&
+	     !(p->dir & ~(FX_D_TARGET | FX_D_OTHER)) && n > 2 &&
+	     (is(&t[2], "update") || is(&t[2], "enter") || is(&t[2], "exit")));
 	return 0;
 }
 
-static void put(struct fx_ptok *t, int *n, int max, char kind,
-		const char *text, size_t len)
+static void put(struct fx_ptok *t, int *n, int max, char kind, const char *text,
+		size_t len)
 {
 	if (*n >= max)
 		return;
@@ -271,13 +292,15 @@ int fx_pragma_lex(const char *lit, size_t len, struct fx_ptok *t, int max)
 		if (isspace(ch)) {
 			k++;
 		} else if (isalpha(ch) || ch == '_') {
-			while (k < b && (isalnum((unsigned char)buf[k]) ||
-					 buf[k] == '_'))
+			while (
+			    k < b &&
+			    (isalnum((unsigned char)buf[k]) || buf[k] == '_'))
 				k++;
 			put(t, &n, max, 'i', buf + start, k - start);
 		} else if (isdigit(ch)) {
-			while (k < b && (isalnum((unsigned char)buf[k]) ||
-					 buf[k] == '.'))
+			while (
+			    k < b &&
+			    (isalnum((unsigned char)buf[k]) || buf[k] == '.'))
 				k++;
 			put(t, &n, max, 'n', buf + start, k - start);
 		} else {

@@ -199,8 +199,7 @@ void fx_loc_format(const struct fx_prog *p, struct fx_loc l, char *buf,
 	if (l.file < 0 || l.file >= p->npaths)
 		snprintf(buf, len, "?");
 	else
-		snprintf(buf, len, "%s:%u:%u", p->paths[l.file], l.line,
-			 l.col);
+		snprintf(buf, len, "%s:%u:%u", p->paths[l.file], l.line, l.col);
 }
 
 void fx_prog_free(struct fx_prog *p)

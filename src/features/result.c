@@ -14,47 +14,53 @@ struct count_field {
 	char type; /* 'i' int, 'd' double, 's' string */
 };
 
-#define CF(name, type) {#name, offsetof(struct zd_feat_counts, name), type}
+#define CF(name, type)                                                         \
+	{                                                                      \
+#name, offsetof(struct zd_feat_counts, name), type             \
+	}
 
 static const struct count_field count_fields[] = {
-	CF(loop_depth, 'i'),
-	CF(loop_count, 'i'),
-	CF(lines_of_code, 'i'),
-	CF(arithmetic_intensity, 'd'),
-	CF(pragmas, 'i'),
-	CF(parallel_regions, 'i'),
-	CF(sync_points, 'i'),
-	CF(critical_sections, 'i'),
-	CF(barriers, 'i'),
-	CF(atomics, 'i'),
-	CF(tasks, 'i'),
-	CF(thread_count, 'i'),
-	CF(schedule_kind, 's'),
-	CF(shared_vars, 'i'),
-	CF(private_vars, 'i'),
-	CF(reduction_vars, 'i'),
-	CF(functions, 'i'),
-	CF(recursive_functions, 'i'),
-	CF(worksharing_loops, 'i'),
-	CF(taskwaits, 'i'),
-	CF(taskgroups, 'i'),
-	CF(taskloops, 'i'),
-	CF(singles, 'i'),
-	CF(simd, 'i'),
-	CF(locks, 'i'),
-	CF(depends, 'i'),
-	CF(collapse_max, 'i'),
-	CF(hot_loop_depth, 'i'),
+    CF(loop_depth, 'i'),
+    CF(loop_count, 'i'),
+    CF(lines_of_code, 'i'),
+    CF(arithmetic_intensity, 'd'),
+    CF(pragmas, 'i'),
+    CF(parallel_regions, 'i'),
+    CF(sync_points, 'i'),
+    CF(critical_sections, 'i'),
+    CF(barriers, 'i'),
+    CF(atomics, 'i'),
+    CF(tasks, 'i'),
+    CF(thread_count, 'i'),
+    CF(schedule_kind, 's'),
+    CF(shared_vars, 'i'),
+    CF(private_vars, 'i'),
+    CF(reduction_vars, 'i'),
+    CF(functions, 'i'),
+    CF(recursive_functions, 'i'),
+    CF(worksharing_loops, 'i'),
+    CF(taskwaits, 'i'),
+    CF(taskgroups, 'i'),
+    CF(taskloops, 'i'),
+    CF(singles, 'i'),
+    CF(simd, 'i'),
+    CF(locks, 'i'),
+    CF(depends, 'i'),
+    CF(collapse_max, 'i'),
+    CF(hot_loop_depth, 'i'),
 };
 
-#define MF(name) {#name, offsetof(struct zd_feat_metrics, name), 'd'}
+#define MF(name)                                                               \
+	{                                                                      \
+#name, offsetof(struct zd_feat_metrics, name), 'd'             \
+	}
 
 static const struct count_field metric_fields[] = {
-	MF(unit_share),      MF(strided_share),   MF(random_share),
-	MF(spatial_score),   MF(reuse_score),     MF(ops_per_traffic),
-	MF(arith_share),     MF(logic_share),     MF(vector_share),
-	MF(carried_share),   MF(sync_share),      MF(irregular_share),
-	MF(blocked_share),   MF(degree),
+    MF(unit_share),    MF(strided_share), MF(random_share),
+    MF(spatial_score), MF(reuse_score),   MF(ops_per_traffic),
+    MF(arith_share),   MF(logic_share),   MF(vector_share),
+    MF(carried_share), MF(sync_share),    MF(irregular_share),
+    MF(blocked_share), MF(degree),
 };
 
 static json_t *metrics_json(const struct zd_feat_metrics *m)
@@ -63,10 +69,10 @@ static json_t *metrics_json(const struct zd_feat_metrics *m)
 	for (size_t i = 0;
 	     o != NULL && i < sizeof(metric_fields) / sizeof(metric_fields[0]);
 	     i++)
-		json_object_set_new(o, metric_fields[i].name,
-				    json_real(*(const double *)((const char *)m +
-							      metric_fields[i]
-								      .offset)));
+		json_object_set_new(
+		    o, metric_fields[i].name,
+		    json_real(*(const double *)((const char *)m +
+						metric_fields[i].offset)));
 	return o;
 }
 
@@ -82,7 +88,7 @@ static void read_metrics(const json_t *o, struct zd_feat_metrics *m)
 		if (!json_is_number(v))
 			return;
 		*(double *)((char *)m + metric_fields[i].offset) =
-			json_number_value(v);
+		    json_number_value(v);
 	}
 	m->valid = true;
 }
@@ -135,8 +141,8 @@ static json_t *strings(char *const *v, int n)
 static json_t *counts_json(const struct zd_feat_counts *c)
 {
 	json_t *o = json_object();
-	for (size_t i = 0; o != NULL && i < sizeof(count_fields) /
-						   sizeof(count_fields[0]);
+	for (size_t i = 0;
+	     o != NULL && i < sizeof(count_fields) / sizeof(count_fields[0]);
 	     i++) {
 		const struct count_field *cf = &count_fields[i];
 		const char *at = (const char *)c + cf->offset;
@@ -154,10 +160,10 @@ static json_t *counts_json(const struct zd_feat_counts *c)
 
 static json_t *llm_json(const struct zd_feat_llm *l)
 {
-	json_t *o = json_pack("{s:s, s:s, s:i, s:f, s:i, s:i}", "url",
-			      l->url ? l->url : "", "model",
-			      l->model ? l->model : "", "attempts", l->attempts,
-			      "ms", l->ms, "valid", l->valid, "agree", l->agree);
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:i, s:f, s:i, s:i}", "url", l->url ? l->url : "",
+	    "model", l->model ? l->model : "", "attempts", l->attempts, "ms",
+	    l->ms, "valid", l->valid, "agree", l->agree);
 	if (o == NULL)
 		return NULL;
 	if (l->error != NULL)
@@ -166,7 +172,8 @@ static json_t *llm_json(const struct zd_feat_llm *l)
 	for (int i = 0; fs != NULL && i < ZD_FEAT_COUNT; i++) {
 		json_t *e = json_object();
 		const char *v = zd_feature_value_name(i, l->value[i]);
-		json_object_set_new(e, "value", v ? json_string(v) : json_null());
+		json_object_set_new(e, "value",
+				    v ? json_string(v) : json_null());
 		json_object_set_new(e, "valid", json_boolean(v != NULL));
 		if (l->answer[i] != NULL)
 			json_object_set_new(e, "answer",
@@ -183,18 +190,17 @@ json_t *zd_features_json(const struct zd_features *f)
 	for (int i = 0; feats != NULL && i < ZD_FEAT_COUNT; i++) {
 		const struct zd_feat_decision *d = &f->feat[i];
 		const char *v = zd_feature_value_name(i, d->value);
-		json_t *e = json_pack("{s:s, s:s, s:s, s:o}", "value",
-				      v ? v : "", "rule", d->rule ? d->rule : "",
-				      "why", d->why ? d->why : "", "locations",
-				      strings(d->locs, d->nlocs));
+		json_t *e = json_pack(
+		    "{s:s, s:s, s:s, s:o}", "value", v ? v : "", "rule",
+		    d->rule ? d->rule : "", "why", d->why ? d->why : "",
+		    "locations", strings(d->locs, d->nlocs));
 		json_object_set_new(feats, zd_feature_name(i), e);
 	}
-	json_t *o = json_pack("{s:s, s:o, s:b, s:f, s:o, s:o, s:i, s:o}",
-			      "analyzer", FX_VERSION, "files",
-			      strings(f->files, f->nfiles), "cached", f->cached,
-			      "ms", f->ms, "features", feats, "counts",
-			      counts_json(&f->counts), "errors", f->nerrors,
-			      "diagnostics", strings(f->diags, f->ndiags));
+	json_t *o = json_pack(
+	    "{s:s, s:o, s:b, s:f, s:o, s:o, s:i, s:o}", "analyzer", FX_VERSION,
+	    "files", strings(f->files, f->nfiles), "cached", f->cached, "ms",
+	    f->ms, "features", feats, "counts", counts_json(&f->counts),
+	    "errors", f->nerrors, "diagnostics", strings(f->diags, f->ndiags));
 	if (o != NULL && f->metrics.valid)
 		json_object_set_new(o, "metrics", metrics_json(&f->metrics));
 	if (o != NULL && f->llm != NULL)
@@ -272,8 +278,8 @@ int zd_features_from_json(const json_t *j, struct zd_features **out,
 	if (f == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	const char *version = json_string_value(json_object_get(j, "analyzer"));
-	int rc = version != NULL && strcmp(version, FX_VERSION) == 0 ? 0
-								     : -EINVAL;
+	int rc =
+	    version != NULL && strcmp(version, FX_VERSION) == 0 ? 0 : -EINVAL;
 	if (rc == 0)
 		rc = read_strings(json_object_get(j, "files"), &f->files,
 				  &f->nfiles);
@@ -302,8 +308,8 @@ int zd_features_from_json(const json_t *j, struct zd_features **out,
 static bool is_error(const char *d)
 {
 	return strstr(d, ": error: ") != NULL ||
-	       strstr(d, ": fatal error: ") != NULL ||
-	       strstr(d, "libclang could not parse") != NULL;
+	    strstr(d, ": fatal error: ") != NULL ||
+	    strstr(d, "libclang could not parse") != NULL;
 }
 
 const char *zd_features_first_error(const struct zd_features *f)

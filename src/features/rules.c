@@ -47,11 +47,11 @@ static struct deg deg_add(struct deg a, struct deg b)
  * component of the call graph. */
 struct scc_info {
 	bool recursive;
-	int sites;      /* calls per level: product over its members */
-	int shape;      /* FX_ARG_* of those calls */
+	int sites; /* calls per level: product over its members */
+	int shape; /* FX_ARG_* of those calls */
 	int divisor;
 	bool in_param_loop;
-	bool done;      /* deg computed */
+	bool done; /* deg computed */
 	struct deg deg;
 	char why[200];
 };
@@ -61,12 +61,12 @@ struct ctx {
 	int *scc_size;
 	int nscc;
 	struct scc_info *scc;
-	int *by_caller;  /* call indices sorted by caller */
-	int *first_call; /* by_caller[first_call[f] .. first_call[f + 1]) */
+	int *by_caller;    /* call indices sorted by caller */
+	int *first_call;   /* by_caller[first_call[f] .. first_call[f + 1]) */
 	struct deg *total; /* per function, for an all-zero tile mask */
 	bool *total_done;
-	struct deg *entry;  /* loop degree around a function's hot calls */
-	int *entry_depth;   /* loop levels around them */
+	struct deg *entry; /* loop degree around a function's hot calls */
+	int *entry_depth;  /* loop levels around them */
 	/* weighted figures over hot code */
 	double acc[FX_ACC_N], acc_all, temporal;
 	double arith, mem, logic, math;
@@ -84,15 +84,11 @@ struct ctx {
 static double trip_factor(const struct fx_loop *l)
 {
 	switch (l->trip) {
-	case FX_TRIP_CONST:
-		return l->trip_const > 4096 ? 4096 : l->trip_const;
+	case FX_TRIP_CONST: return l->trip_const > 4096 ? 4096 : l->trip_const;
 	case FX_TRIP_PARAM:
-	case FX_TRIP_UNKNOWN:
-		return N_PARAM;
-	case FX_TRIP_TRIANGULAR:
-		return N_TRIANGLE;
-	case FX_TRIP_LOG:
-		return N_LOG;
+	case FX_TRIP_UNKNOWN: return N_PARAM;
+	case FX_TRIP_TRIANGULAR: return N_TRIANGLE;
+	case FX_TRIP_LOG: return N_LOG;
 	}
 	return 1;
 }
@@ -229,8 +225,8 @@ static int tarjan(struct fx_prog *p, int *scc_size, int *count)
 	}
 	for (int i = 0; i < m; i++) {
 		const struct fx_call *c = &p->calls[i];
-		if (c->callee >= 0 && p->funcs[c->callee].scc ==
-					      p->funcs[c->caller].scc &&
+		if (c->callee >= 0 &&
+		    p->funcs[c->callee].scc == p->funcs[c->caller].scc &&
 		    (c->callee == c->caller || scc_size[c->caller] > 1))
 			p->funcs[c->caller].recursive = true;
 	}
@@ -310,8 +306,8 @@ static void mark_hot(struct ctx *x)
 		changed = false;
 		for (int i = 0; i < p->ncalls; i++) {
 			const struct fx_call *c = &p->calls[i];
-			if (c->callee < 0 || c->inlined || p->funcs[c->callee].hot ||
-			    !site_hot(p, c))
+			if (c->callee < 0 || c->inlined ||
+			    p->funcs[c->callee].hot || !site_hot(p, c))
 				continue;
 			p->funcs[c->callee].hot = true;
 			changed = true;
@@ -319,7 +315,8 @@ static void mark_hot(struct ctx *x)
 	}
 	for (int i = 0; i < p->nloops; i++) {
 		struct fx_loop *l = &p->loops[i];
-		l->hot = l->func >= 0 && (p->funcs[l->func].hot || l->lex_region);
+		l->hot =
+		    l->func >= 0 && (p->funcs[l->func].hot || l->lex_region);
 	}
 }
 
@@ -330,7 +327,8 @@ static void weigh(struct ctx *x)
 	struct fx_prog *p = x->p;
 	for (int f = 0; f < p->nfuncs; f++) {
 		struct fx_func *fn = &p->funcs[f];
-		fn->weight = fn->hot && !p->any_parallel && !p->any_task ? 1 : 0;
+		fn->weight =
+		    fn->hot && !p->any_parallel && !p->any_task ? 1 : 0;
 	}
 	for (int pass = 0; pass < 64; pass++) {
 		bool changed = false;
@@ -341,19 +339,22 @@ static void weigh(struct ctx *x)
 				continue;
 			/* a call in a branch runs on some paths only */
 			double w = base_weight(p, c->caller) *
-				   chain_weight(p, c->loop) /
-				   (c->if_depth == 0 ? 1 : c->if_depth == 1 ? 4 : 16);
+			    chain_weight(p, c->loop) /
+			    (c->if_depth == 0       ? 1
+				 : c->if_depth == 1 ? 4
+						    : 16);
 			struct deg d = deg_add(p->funcs[c->caller].hot
-						       ? x->entry[c->caller]
-						       : (struct deg){0, 0, false},
+						   ? x->entry[c->caller]
+						   : (struct deg){0, 0, false},
 					       chain_deg(p, c->loop, 0));
-			int depth = (p->funcs[c->caller].hot
-					     ? x->entry_depth[c->caller]
-					     : 0) +
-				    chain_depth(p, c->loop);
+			int depth =
+			    (p->funcs[c->caller].hot ? x->entry_depth[c->caller]
+						     : 0) +
+			    chain_depth(p, c->loop);
 			struct fx_func *g = &p->funcs[c->callee];
 			if (g->recursive && g->scc >= 0) /* calls per entry */
-				w *= x->scc[g->scc].deg.expo ? 1e6 : N_RECURSION;
+				w *=
+				    x->scc[g->scc].deg.expo ? 1e6 : N_RECURSION;
 			if (w > 1e200)
 				w = 1e200;
 			if (w > g->weight * (1 + 1e-12)) {
@@ -374,8 +375,8 @@ static void weigh(struct ctx *x)
 	}
 	for (int i = 0; i < p->nloops; i++) {
 		struct fx_loop *l = &p->loops[i];
-		l->weight = l->hot ? base_weight(p, l->func) * chain_weight(p, i)
-				   : 0;
+		l->weight =
+		    l->hot ? base_weight(p, l->func) * chain_weight(p, i) : 0;
 	}
 }
 
@@ -435,9 +436,9 @@ static struct deg work_deg(struct ctx *x, int f, uint32_t mask, int depth)
 		if (c->callee < 0 || c->inlined || c->bounded ||
 		    p->funcs[c->callee].scc == p->funcs[f].scc)
 			continue;
-		struct deg d = deg_add(chain_deg(p, c->loop, mask),
-				       total_deg(x, c->callee, c->tile_mask,
-						 depth + 1));
+		struct deg d =
+		    deg_add(chain_deg(p, c->loop, mask),
+			    total_deg(x, c->callee, c->tile_mask, depth + 1));
 		if (deg_cmp(d, best) > 0)
 			best = d;
 	}
@@ -463,12 +464,15 @@ static struct deg recursion_deg(struct ctx *x, int scc, struct deg work,
 			d = (struct deg){work.poly, work.log + 1, false};
 		else if (c > work.poly)
 			d = (struct deg){c, 0, false};
-		snprintf(s->why, sizeof(s->why),
-			 "%s splits its problem %s into %d recursive calls with "
-			 "n^%.3g%s work per level (master theorem)",
-			 name, s->shape & FX_ARG_DIV ? "by division" : "at a "
-								    "computed point",
-			 a, work.poly, work.log ? " log n" : "");
+		snprintf(
+		    s->why, sizeof(s->why),
+		    "%s splits its problem %s into %d recursive calls with "
+		    "n^%.3g%s work per level (master theorem)",
+		    name,
+		    s->shape & FX_ARG_DIV ? "by division"
+					  : "at a "
+					    "computed point",
+		    a, work.poly, work.log ? " log n" : "");
 	} else if (s->shape & FX_ARG_STRUCT) {
 		d.poly = work.poly > 1 ? work.poly : 1;
 		snprintf(s->why, sizeof(s->why),
@@ -484,8 +488,8 @@ static struct deg recursion_deg(struct ctx *x, int scc, struct deg work,
 	} else {
 		d.poly = work.poly + 1;
 		snprintf(s->why, sizeof(s->why),
-			 "%s recurses linearly over n^%.3g work per level", name,
-			 work.poly);
+			 "%s recurses linearly over n^%.3g work per level",
+			 name, work.poly);
 	}
 	return d;
 }
@@ -535,10 +539,10 @@ static void complexity(struct ctx *x)
 		const struct fx_func *fn = &p->funcs[f];
 		if (!fn->defined)
 			continue;
-		bool root = parallel ? (fn->has_parallel || fn->has_task) &&
-					       !fn->hot
-				     : fn->hot && (fn->is_main ||
-						   fx_func_find(p, "c:@F@main") < 0);
+		bool root = parallel
+		    ? (fn->has_parallel || fn->has_task) && !fn->hot
+		    : fn->hot &&
+			(fn->is_main || fx_func_find(p, "c:@F@main") < 0);
 		if (!root)
 			continue;
 		for (int i = fn->first_loop; i < fn->end_loop; i++) {
@@ -558,16 +562,16 @@ static void complexity(struct ctx *x)
 			if (c->callee < 0 || c->inlined ||
 			    (parallel && !c->lex_region && !c->in_task))
 				continue;
-			struct deg d = deg_add(chain_deg(p, c->loop, 0),
-					       total_deg(x, c->callee,
-							 c->tile_mask, 0));
+			struct deg d =
+			    deg_add(chain_deg(p, c->loop, 0),
+				    total_deg(x, c->callee, c->tile_mask, 0));
 			if (deg_cmp(d, best) > 0) {
 				best = d;
 				where = c->loc;
 				int scc = p->funcs[c->callee].scc;
 				best_scc = scc >= 0 && x->scc[scc].recursive
-						   ? scc
-						   : -1;
+				    ? scc
+				    : -1;
 			}
 		}
 	}
@@ -590,15 +594,17 @@ static void complexity(struct ctx *x)
 	} else {
 		x->program_rule = "loop_nest";
 		if (best.poly == 0 && best.log == 0)
-			snprintf(x->program_why, sizeof(x->program_why),
-				 "no loop bounded by a parameter in the parallel "
-				 "code");
+			snprintf(
+			    x->program_why, sizeof(x->program_why),
+			    "no loop bounded by a parameter in the parallel "
+			    "code");
 		else
 			snprintf(x->program_why, sizeof(x->program_why),
 				 "the heaviest nest: %g loop(s) bounded by "
 				 "parameters%s, counting the loops around the "
 				 "calls that lead to it",
-				 best.poly, best.log ? " and a halving loop" : "");
+				 best.poly,
+				 best.log ? " and a halving loop" : "");
 	}
 }
 
@@ -689,11 +695,10 @@ static void figures(struct ctx *x)
 		for (int c = 0; c < FX_ACC_N; c++)
 			if (c != FX_ACC_INVARIANT)
 				strided += l->nacc[c];
-		x->mem_cost += w * (l->mem - strided + l->nacc[FX_ACC_UNIT] +
-				    1.5 * l->nacc[FX_ACC_SMALL] +
-				    3 * l->nacc[FX_ACC_STRIDED] +
-				    4 * l->nacc[FX_ACC_RANDOM] +
-				    2 * l->nacc[FX_ACC_UNKNOWN]);
+		x->mem_cost += w *
+		    (l->mem - strided + l->nacc[FX_ACC_UNIT] +
+		     1.5 * l->nacc[FX_ACC_SMALL] + 3 * l->nacc[FX_ACC_STRIDED] +
+		     4 * l->nacc[FX_ACC_RANDOM] + 2 * l->nacc[FX_ACC_UNKNOWN]);
 		x->logic += w * l->logic;
 		x->math += w * l->math;
 		double ops = l->arith + l->mem + l->logic;
@@ -793,8 +798,7 @@ static void memory_pattern(const struct ctx *x, struct zd_features *f)
 		set(f, F, 3, "no_majority",
 		    "hot array accesses: %.0f%% unit stride, %.0f%% strided, "
 		    "%.0f%% random, %.0f%% unknown",
-		    100 * u, 100 * s, 100 * r,
-		    100 * share(x, FX_ACC_UNKNOWN));
+		    100 * u, 100 * s, 100 * r, 100 * share(x, FX_ACC_UNKNOWN));
 		evidence(x, f, F, FX_EX_UNIT);
 		evidence(x, f, F, FX_EX_STRIDED);
 	}
@@ -803,7 +807,7 @@ static void memory_pattern(const struct ctx *x, struct zd_features *f)
 static double spatial_score(const struct ctx *x)
 {
 	return share(x, FX_ACC_UNIT) + 0.6 * share(x, FX_ACC_SMALL) +
-	       0.1 * share(x, FX_ACC_STRIDED) + 0.3 * share(x, FX_ACC_UNKNOWN);
+	    0.1 * share(x, FX_ACC_STRIDED) + 0.3 * share(x, FX_ACC_UNKNOWN);
 }
 
 /* Over the accesses that reach memory: the same element every iteration
@@ -922,8 +926,9 @@ static void numa(const struct ctx *x, struct zd_features *f)
 	int F = ZD_FEAT_NUMA_SENSITIVITY;
 	const struct fx_prog *p = x->p;
 	if (!p->any_parallel && !p->any_task) {
-		set(f, F, 2, "serial", "no parallel region: one thread, one "
-				       "memory node");
+		set(f, F, 2, "serial",
+		    "no parallel region: one thread, one "
+		    "memory node");
 		return;
 	}
 	if (x->acc_all - x->acc[FX_ACC_INVARIANT] <= 0) {
@@ -1055,8 +1060,9 @@ static void vectorization(const struct ctx *x, struct zd_features *f)
 		add_loc(p, f, F, p->loops[best].loc);
 	if (worst >= 0) {
 		const struct fx_loop *l = &p->loops[worst];
-		add_loc(p, f, F, l->ex[FX_EX_CALL].file >= 0 ? l->ex[FX_EX_CALL]
-							     : l->loc);
+		add_loc(p, f, F,
+			l->ex[FX_EX_CALL].file >= 0 ? l->ex[FX_EX_CALL]
+						    : l->loc);
 	}
 }
 
@@ -1138,8 +1144,9 @@ static void dependences(const struct ctx *x, struct zd_features *f)
 		set(f, F, 2, "sequential_steps",
 		    "a sequential loop runs parallel work in steps, each "
 		    "using what the previous step wrote");
-		add_loc(p, f, F, l->ex[FX_EX_CROSS].file >= 0 ? l->ex[FX_EX_CROSS]
-							      : l->loc);
+		add_loc(p, f, F,
+			l->ex[FX_EX_CROSS].file >= 0 ? l->ex[FX_EX_CROSS]
+						     : l->loc);
 		return;
 	}
 	double c = hot_share(x, is_carried);
@@ -1176,7 +1183,7 @@ static void false_sharing(const struct ctx *x, struct zd_features *f)
 	for (int i = 0; i < x->nhot; i++) {
 		const struct fx_loop *l = &p->loops[x->hot[i]];
 		int tw = l->thread_write == 2 ? (l->pseudo ? 2 : 3)
-						: l->thread_write;
+					      : l->thread_write;
 		tw = damped(x, l, tw);
 		int pw = damped(x, l, l->par_write);
 		if (tw > risk || pw > risk) {
@@ -1191,8 +1198,8 @@ static void false_sharing(const struct ctx *x, struct zd_features *f)
 	}
 	int kind = by_thread ? FX_EX_THREAD_WRITE : FX_EX_SHARED_WRITE;
 	if (risk == 3) {
-		set(f, F, 0, by_thread ? "thread_indexed_writes" : "small_chunks",
-		    "%s",
+		set(f, F, 0,
+		    by_thread ? "thread_indexed_writes" : "small_chunks", "%s",
 		    by_thread ? "threads repeatedly write neighbouring "
 				"elements indexed by their thread number"
 			      : "parallel iterations under chunks smaller than "
@@ -1200,8 +1207,8 @@ static void false_sharing(const struct ctx *x, struct zd_features *f)
 				"elements");
 		evidence(x, f, F, kind);
 	} else if (risk == 2) {
-		set(f, F, 1, by_thread ? "thread_indexed_once" : "moderate_chunks",
-		    "%s",
+		set(f, F, 1,
+		    by_thread ? "thread_indexed_once" : "moderate_chunks", "%s",
 		    by_thread ? "threads write neighbouring slots indexed by "
 				"their number, but rarely"
 			      : "threads meet at the edges of small chunks, or "
@@ -1244,8 +1251,9 @@ static bool dynamic_sched(const struct fx_prog *p)
 	for (int i = 0; i < p->nloops; i++) {
 		const struct fx_loop *l = &p->loops[i];
 		if (l->hot && l->parallel &&
-		    (l->sched == FX_SCHED_DYNAMIC || l->sched == FX_SCHED_GUIDED ||
-		     l->sched == FX_SCHED_AUTO || l->sched == FX_SCHED_RUNTIME))
+		    (l->sched == FX_SCHED_DYNAMIC ||
+		     l->sched == FX_SCHED_GUIDED || l->sched == FX_SCHED_AUTO ||
+		     l->sched == FX_SCHED_RUNTIME))
 			return true;
 	}
 	return false;
@@ -1304,8 +1312,9 @@ static struct deg work_under(struct ctx *x, int li)
 		const struct fx_call *c = &p->calls[x->by_caller[i]];
 		if (c->callee < 0 || c->inlined || !is_ancestor(p, li, c->loop))
 			continue;
-		struct deg d = deg_add(chain_deg(p, c->loop, 0),
-				       total_deg(x, c->callee, c->tile_mask, 0));
+		struct deg d =
+		    deg_add(chain_deg(p, c->loop, 0),
+			    total_deg(x, c->callee, c->tile_mask, 0));
 		d.poly -= base.poly;
 		d.log -= base.log;
 		if (deg_cmp(d, best) > 0)
@@ -1318,7 +1327,8 @@ static bool task_no_cutoff(const struct fx_prog *p, int *fi)
 {
 	for (int i = 0; i < p->nfuncs; i++) {
 		const struct fx_func *fn = &p->funcs[i];
-		if (fn->hot && fn->recursive && fn->has_task && !fn->task_cutoff) {
+		if (fn->hot && fn->recursive && fn->has_task &&
+		    !fn->task_cutoff) {
 			*fi = i;
 			return true;
 		}
@@ -1388,15 +1398,16 @@ static int overhead(struct ctx *x, struct zd_features *f)
 		tasks |= p->funcs[i].hot && p->funcs[i].has_task;
 	if (steps > 0 || fine > 0 || tasks) {
 		set(f, F, 1,
-		    steps > 0 ? "barrier_per_step"
-		    : tasks   ? "tasks_with_cutoff"
-			      : "fine_dynamic_chunks",
+		    steps > 0   ? "barrier_per_step"
+			: tasks ? "tasks_with_cutoff"
+				: "fine_dynamic_chunks",
 		    "%s",
 		    steps > 0 ? "parallel work is entered or synchronised at "
 				"every iteration of a loop over a parameter"
-		    : tasks ? "tasks and their joins cost per task, limited "
-			      "by a cutoff"
-			    : "dynamic scheduling hands out tiny chunks");
+			: tasks
+			? "tasks and their joins cost per task, limited "
+			  "by a cutoff"
+			: "dynamic scheduling hands out tiny chunks");
 		if (step != NULL)
 			add_loc(p, f, F, step->loc);
 		return 1;
@@ -1425,7 +1436,8 @@ static int sync_steps(struct ctx *x)
 		double under = 0, all = 0;
 		for (int k = 0; k < x->nhot; k++) {
 			const struct fx_loop *h = &p->loops[x->hot[k]];
-			double w = h->weight * (h->arith + h->mem + h->logic + 1);
+			double w =
+			    h->weight * (h->arith + h->mem + h->logic + 1);
 			all += w;
 			if (is_ancestor(p, i, x->hot[k]))
 				under += w;
@@ -1442,8 +1454,9 @@ static void bottleneck(struct ctx *x, struct zd_features *f, int balance,
 	int F = ZD_FEAT_SCALABILITY_BOTTLENECK;
 	const struct fx_prog *p = x->p;
 	if (!p->any_parallel && !p->any_task) {
-		set(f, F, 4, "serial", "no parallel construct: it does not "
-				       "scale with cores at all");
+		set(f, F, 4, "serial",
+		    "no parallel construct: it does not "
+		    "scale with cores at all");
 		return;
 	}
 	double sync = hot_share(x, has_sync);
@@ -1495,12 +1508,12 @@ static void counts(struct ctx *x)
 	struct zd_feat_counts *c = &p->counts;
 	c->arithmetic_intensity = intensity(x);
 	for (int f = 0; f < p->nfuncs; f++)
-		c->recursive_functions += p->funcs[f].defined &&
-					  p->funcs[f].recursive;
+		c->recursive_functions +=
+		    p->funcs[f].defined && p->funcs[f].recursive;
 	if (c->collapse_max < 1)
 		c->collapse_max = 1;
-	static const char *const names[] = {"none", "static", "dynamic",
-					    "guided", "auto", "runtime"};
+	static const char *const names[] = {"none",   "static", "dynamic",
+					    "guided", "auto",   "runtime"};
 	int kinds = 0, last = 0;
 	for (int k = 1; k <= FX_SCHED_RUNTIME; k++)
 		if (p->sched_seen & (1u << k)) {
@@ -1514,7 +1527,7 @@ static void counts(struct ctx *x)
 		if (!l->hot || l->pseudo)
 			continue;
 		int d = (p->funcs[l->func].hot ? x->entry_depth[l->func] : 0) +
-			l->depth;
+		    l->depth;
 		if (d > c->hot_loop_depth)
 			c->hot_loop_depth = d;
 	}
@@ -1526,8 +1539,7 @@ static void steps_through_calls(struct fx_prog *p)
 {
 	for (int g = 0; g < p->nfuncs; g++)
 		p->funcs[g].par_inside = p->funcs[g].has_parallel ||
-					 p->funcs[g].has_task ||
-					 p->funcs[g].has_worksharing;
+		    p->funcs[g].has_task || p->funcs[g].has_worksharing;
 	for (int pass = 0; pass < 64; pass++) {
 		bool changed = false;
 		for (int i = 0; i < p->ncalls; i++) {
@@ -1544,7 +1556,8 @@ static void steps_through_calls(struct fx_prog *p)
 	}
 	for (int i = 0; i < p->ncalls; i++) {
 		const struct fx_call *c = &p->calls[i];
-		if (c->callee < 0 || c->inlined || !p->funcs[c->callee].par_inside)
+		if (c->callee < 0 || c->inlined ||
+		    !p->funcs[c->callee].par_inside)
 			continue;
 		for (int li = c->loop; li >= 0; li = p->loops[li].parent) {
 			struct fx_loop *l = &p->loops[li];
@@ -1602,15 +1615,13 @@ static void metrics(struct ctx *x, struct zd_features *f)
 	m->carried_share = hot_share(x, is_carried);
 	m->sync_share = hot_share(x, has_sync);
 	m->irregular_share = irregular_share(x);
-	m->blocked_share = x->acc_all > 0 ? (x->tile_w + x->block_w) /
-						    x->acc_all
-					  : 0;
+	m->blocked_share =
+	    x->acc_all > 0 ? (x->tile_w + x->block_w) / x->acc_all : 0;
 	if (m->blocked_share > 1)
 		m->blocked_share = 1;
-	m->degree = x->program.expo ? 6
-				    : x->program.poly +
-					      (x->program.log > 1 ? 1
-								  : 0.5 * x->program.log);
+	m->degree = x->program.expo
+	    ? 6
+	    : x->program.poly + (x->program.log > 1 ? 1 : 0.5 * x->program.log);
 	m->valid = true;
 }
 
@@ -1643,7 +1654,8 @@ int fx_decide(struct fx_prog *p, struct zd_features *f)
 	 * guarded serial branch: a cutoff */
 	for (int i = 0; i < p->ncalls; i++) {
 		const struct fx_call *c = &p->calls[i];
-		if (c->callee >= 0 && !c->in_task && p->funcs[c->caller].has_task &&
+		if (c->callee >= 0 && !c->in_task &&
+		    p->funcs[c->caller].has_task &&
 		    (p->funcs[c->callee].recursive || c->bounded))
 			p->funcs[c->caller].task_cutoff = true;
 	}

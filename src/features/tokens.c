@@ -56,7 +56,8 @@ CXCursor fxw_strip(CXCursor c)
 			break;
 		struct kids ks;
 		fxw_kids(c, &ks);
-		bool ok = ks.n == 1 || (k == CXCursor_CStyleCastExpr && ks.n > 0);
+		bool ok =
+		    ks.n == 1 || (k == CXCursor_CStyleCastExpr && ks.n > 0);
 		CXCursor next = ok ? ks.v[ks.n - 1] : c;
 		fxw_kids_free(&ks);
 		if (!ok || !clang_isExpression(clang_getCursorKind(next)))
@@ -133,7 +134,7 @@ bool fxw_extent(struct walker *w, CXCursor c, struct extent *e)
 	CXSourceRange r = clang_getCursorExtent(c);
 	int f2;
 	return fxw_where(w, clang_getRangeStart(r), &e->file, &e->start) &&
-	       fxw_where(w, clang_getRangeEnd(r), &f2, &e->end) && f2 == e->file;
+	    fxw_where(w, clang_getRangeEnd(r), &f2, &e->end) && f2 == e->file;
 }
 
 struct fx_loc fxw_loc(struct walker *w, CXCursor c)
@@ -151,8 +152,7 @@ struct fx_loc fxw_loc(struct walker *w, CXCursor c)
 	return l;
 }
 
-bool fxw_tok_is(const struct wfile *f, const struct wtok *t,
-		   const char *text)
+bool fxw_tok_is(const struct wfile *f, const struct wtok *t, const char *text)
 {
 	size_t n = strlen(text);
 	return t->end - t->off == n && memcmp(f->buf + t->off, text, n) == 0;
@@ -202,8 +202,10 @@ static void to_ptok(const struct wfile *f, const struct wtok *t,
 		n = sizeof(out->text) - 1;
 	memcpy(out->text, f->buf + t->off, n);
 	out->text[n] = '\0';
-	out->kind = t->kind == 'i' ? 'i' : t->kind == 'n' ? 'n' :
-		    t->kind == 's' ? 's' : 'p';
+	out->kind = t->kind == 'i' ? 'i'
+	    : t->kind == 'n'       ? 'n'
+	    : t->kind == 's'       ? 's'
+				   : 'p';
 }
 
 void fxw_count_pragma(struct fx_prog *p, const struct fx_pragma *pr)
@@ -219,8 +221,8 @@ void fxw_count_pragma(struct fx_prog *p, const struct fx_pragma *pr)
 	    !pr->standalone) {
 		c->worksharing_loops++;
 		if (d & FX_D_FOR)
-			p->sched_seen |= 1u << (pr->sched ? pr->sched
-							  : FX_SCHED_STATIC);
+			p->sched_seen |= 1u
+			    << (pr->sched ? pr->sched : FX_SCHED_STATIC);
 	}
 	if ((d & (FX_D_FOR | FX_D_SECTIONS | FX_D_SINGLE)) && !pr->nowait &&
 	    !(d & FX_D_PARALLEL) && !pr->standalone)
@@ -265,8 +267,8 @@ void fxw_count_pragma(struct fx_prog *p, const struct fx_pragma *pr)
 	c->reduction_vars += pr->nreduction;
 }
 
-void fxw_add_pragma(struct walker *w, struct wfile *f,
-		       const struct fx_ptok *t, int n, unsigned off)
+void fxw_add_pragma(struct walker *w, struct wfile *f, const struct fx_ptok *t,
+		    int n, unsigned off)
 {
 	struct fx_pragma pr;
 	memset(&pr, 0, sizeof(pr));
@@ -291,15 +293,16 @@ static void scan_pragmas(struct walker *w, struct wfile *f)
 	struct fx_ptok t[96];
 	for (int i = 0; i < f->ntok;) {
 		const struct wtok *k = &f->tok[i];
-		bool line_start =
-			i == 0 || newline_between(f->buf, f->tok[i - 1].end, k->off);
+		bool line_start = i == 0 ||
+		    newline_between(f->buf, f->tok[i - 1].end, k->off);
 		if (k->kind == 'p' && line_start && fxw_tok_is(f, k, "#")) {
 			int j = i + 1;
 			while (j < f->ntok &&
 			       !newline_between(f->buf, f->tok[j - 1].end,
 						f->tok[j].off))
 				j++;
-			if (j - i >= 3 && fxw_tok_is(f, &f->tok[i + 1], "pragma") &&
+			if (j - i >= 3 &&
+			    fxw_tok_is(f, &f->tok[i + 1], "pragma") &&
 			    !in_skipped(f, k->off)) {
 				int n = 0;
 				for (int m = i + 2; m < j && n < 96; m++)
@@ -310,8 +313,9 @@ static void scan_pragmas(struct walker *w, struct wfile *f)
 			i = j;
 			continue;
 		}
-		if (k->kind == 'i' && fxw_tok_is(f, k, "_Pragma") && i + 3 < f->ntok &&
-		    f->tok[i + 2].kind == 's' && !in_skipped(f, k->off)) {
+		if (k->kind == 'i' && fxw_tok_is(f, k, "_Pragma") &&
+		    i + 3 < f->ntok && f->tok[i + 2].kind == 's' &&
+		    !in_skipped(f, k->off)) {
 			const struct wtok *s = &f->tok[i + 2];
 			int n = fx_pragma_lex(f->buf + s->off, s->end - s->off,
 					      t, 96);
@@ -330,7 +334,8 @@ static bool has_line_markers(const char *buf, size_t size)
 	for (size_t i = 0; i + 3 < size; i++) {
 		if (buf[i] != '#' || (i > 0 && buf[i - 1] != '\n'))
 			continue;
-		if ((buf[i + 1] == ' ' && buf[i + 2] >= '0' && buf[i + 2] <= '9') ||
+		if ((buf[i + 1] == ' ' && buf[i + 2] >= '0' &&
+		     buf[i + 2] <= '9') ||
 		    (i + 5 < size && strncmp(buf + i + 1, "line", 4) == 0))
 			return true;
 	}
@@ -348,10 +353,9 @@ int fxw_tokenize(struct walker *w, int fi)
 	f->size = size;
 	if (f->buf == NULL || size == 0 || size > UINT_MAX / 2)
 		return 0;
-	CXSourceRange r =
-		clang_getRange(clang_getLocationForOffset(w->tu, f->cx, 0),
-			       clang_getLocationForOffset(w->tu, f->cx,
-							  (unsigned)size));
+	CXSourceRange r = clang_getRange(
+	    clang_getLocationForOffset(w->tu, f->cx, 0),
+	    clang_getLocationForOffset(w->tu, f->cx, (unsigned)size));
 	CXToken *t = NULL;
 	unsigned n = 0;
 	clang_tokenize(w->tu, r, &t, &n);
@@ -378,20 +382,15 @@ int fxw_tokenize(struct walker *w, int fi)
 		char kind = 'p';
 		switch (clang_getTokenKind(t[i])) {
 		case CXToken_Keyword:
-		case CXToken_Identifier:
-			kind = 'i';
-			break;
+		case CXToken_Identifier: kind = 'i'; break;
 		case CXToken_Literal:
 			kind = (f->buf[s] >= '0' && f->buf[s] <= '9') ||
-					       f->buf[s] == '.'
-				       ? 'n'
-				       : 's';
+				f->buf[s] == '.'
+			    ? 'n'
+			    : 's';
 			break;
-		case CXToken_Comment:
-			kind = 'c';
-			break;
-		default:
-			break;
+		case CXToken_Comment: kind = 'c'; break;
+		default: break;
 		}
 		f->tok[f->ntok++] = (struct wtok){s, end, kind};
 	}
@@ -402,11 +401,11 @@ int fxw_tokenize(struct walker *w, int fi)
 		if (f->skip != NULL) {
 			for (unsigned i = 0; i < sk->count; i++) {
 				clang_getSpellingLocation(
-					clang_getRangeStart(sk->ranges[i]), NULL,
-					NULL, NULL, &f->skip[2 * i]);
+				    clang_getRangeStart(sk->ranges[i]), NULL,
+				    NULL, NULL, &f->skip[2 * i]);
 				clang_getSpellingLocation(
-					clang_getRangeEnd(sk->ranges[i]), NULL,
-					NULL, NULL, &f->skip[2 * i + 1]);
+				    clang_getRangeEnd(sk->ranges[i]), NULL,
+				    NULL, NULL, &f->skip[2 * i + 1]);
 			}
 			f->nskip = (int)sk->count;
 		}
@@ -419,7 +418,7 @@ int fxw_tokenize(struct walker *w, int fi)
 
 /* Text of the punctuation token at or after off, before limit. */
 void fxw_punct_at(struct walker *w, int fi, unsigned off, unsigned limit,
-		     char out[4])
+		  char out[4])
 {
 	out[0] = '\0';
 	struct wfile *f = &w->files[fi];
@@ -478,4 +477,3 @@ bool fxw_int_value(CXCursor c, int64_t *v)
 	clang_EvalResult_dispose(r);
 	return ok;
 }
-

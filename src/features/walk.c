@@ -39,14 +39,14 @@ static void emit_standalone(struct walker *w, const struct fx_pragma *pr)
 
 /* Consume the pragmas of stmt's file up to its start: standalone ones
  * happen here, the others govern stmt. */
-static int take_pragmas(struct walker *w, CXCursor stmt,
-			struct fx_pragma **att, int max)
+static int take_pragmas(struct walker *w, CXCursor stmt, struct fx_pragma **att,
+			int max)
 {
 	int n = 0, fi;
 	unsigned off;
 	if (w->ninl > 0 ||
-	    !fxw_where(w, clang_getRangeStart(clang_getCursorExtent(stmt)),
-		       &fi, &off) ||
+	    !fxw_where(w, clang_getRangeStart(clang_getCursorExtent(stmt)), &fi,
+		       &off) ||
 	    !w->files[fi].own || fxw_tokenize(w, fi) != 0)
 		return 0;
 	struct wfile *f = &w->files[fi];
@@ -83,7 +83,7 @@ static void directive_effects(struct walker *w, uint32_t d,
 	struct fx_loc loc = att[0]->loc;
 	bool par = (d & (FX_D_PARALLEL | FX_D_TEAMS)) != 0;
 	uint32_t work = FX_D_FOR | FX_D_TASK | FX_D_TASKLOOP | FX_D_SECTIONS |
-			FX_D_DISTRIBUTE;
+	    FX_D_DISTRIBUTE;
 	if (d & (FX_D_FOR | FX_D_SECTIONS | FX_D_TASKLOOP | FX_D_DISTRIBUTE))
 		f->has_worksharing = true;
 	/* tasks are created without waiting: only the other constructs
@@ -133,8 +133,8 @@ static void directive_effects(struct walker *w, uint32_t d,
 	}
 }
 
-static void walk_directed(struct walker *w, CXCursor c,
-			  struct fx_pragma **att, int n)
+static void walk_directed(struct walker *w, CXCursor c, struct fx_pragma **att,
+			  int n)
 {
 	uint32_t d = 0;
 	struct dirinfo di = {0};
@@ -143,11 +143,12 @@ static void walk_directed(struct walker *w, CXCursor c,
 		const struct fx_pragma *pr = att[i];
 		att[i]->used = true;
 		d |= pr->dir;
-		if (pr->dir & (FX_D_FOR | FX_D_TASKLOOP | FX_D_DISTRIBUTE |
-			       FX_D_SIMD)) {
+		if (pr->dir &
+		    (FX_D_FOR | FX_D_TASKLOOP | FX_D_DISTRIBUTE | FX_D_SIMD)) {
 			di.set = true;
-			di.parallel |= (pr->dir & (FX_D_FOR | FX_D_TASKLOOP |
-						   FX_D_DISTRIBUTE)) != 0;
+			di.parallel |=
+			    (pr->dir &
+			     (FX_D_FOR | FX_D_TASKLOOP | FX_D_DISTRIBUTE)) != 0;
 			di.simd |= (pr->dir & FX_D_SIMD) != 0;
 			if (pr->sched != FX_SCHED_NONE) {
 				di.sched = pr->sched;
@@ -277,8 +278,9 @@ static bool lower_of(struct walker *w, CXCursor init, uint64_t key,
 				continue;
 			struct kids vk;
 			fxw_kids(ks.v[i], &vk);
-			if (vk.n > 0 && clang_isExpression(clang_getCursorKind(
-					       vk.v[vk.n - 1]))) {
+			if (vk.n > 0 &&
+			    clang_isExpression(
+				clang_getCursorKind(vk.v[vk.n - 1]))) {
 				fxw_eval(w, vk.v[vk.n - 1], lb, 0);
 				found = true;
 			}
@@ -295,7 +297,7 @@ static bool lower_of(struct walker *w, CXCursor init, uint64_t key,
 			found = true;
 		} else if (strcmp(op, ",") == 0) {
 			found = lower_of(w, ks.v[0], key, lb) ||
-				lower_of(w, ks.v[1], key, lb);
+			    lower_of(w, ks.v[1], key, lb);
 		}
 	}
 	fxw_kids_free(&ks);
@@ -306,7 +308,7 @@ static bool is_key(struct walker *w, CXCursor c, uint64_t key)
 {
 	c = fxw_strip(c);
 	return clang_getCursorKind(c) == CXCursor_DeclRefExpr &&
-	       fxw_var_key(w, clang_getCursorReferenced(c)) == key;
+	    fxw_var_key(w, clang_getCursorReferenced(c)) == key;
 }
 
 /* The bound key is compared with in a loop condition. */
@@ -324,8 +326,9 @@ static bool upper_of(struct walker *w, CXCursor cond, uint64_t key,
 		fxw_binop(w, ks.v[0], ks.v[1], op);
 		if (strcmp(op, "&&") == 0)
 			found = upper_of(w, ks.v[0], key, ub, depth + 1) ||
-				upper_of(w, ks.v[1], key, ub, depth + 1);
-		else if (op[0] == '<' || op[0] == '>' || strcmp(op, "!=") == 0) {
+			    upper_of(w, ks.v[1], key, ub, depth + 1);
+		else if (op[0] == '<' || op[0] == '>' ||
+			 strcmp(op, "!=") == 0) {
 			if (is_key(w, ks.v[0], key)) {
 				fxw_eval(w, ks.v[1], ub, 0);
 				found = true;
@@ -384,7 +387,8 @@ static void classify_trip(struct walker *w, struct fx_loop *l, bool have_lb,
 	struct aff zero;
 	fxw_aff_init(&zero);
 	if (!have_lb) { /* for (; j > 0; j--): starts wherever it was */
-		l->trip = fxw_has_terms(ub) ? FX_TRIP_TRIANGULAR : FX_TRIP_PARAM;
+		l->trip =
+		    fxw_has_terms(ub) ? FX_TRIP_TRIANGULAR : FX_TRIP_PARAM;
 		if (l->trip == FX_TRIP_TRIANGULAR && w->nst > 0)
 			l->tri_on = w->st[w->nst - 1].loop;
 		return;
@@ -404,7 +408,8 @@ static void classify_trip(struct walker *w, struct fx_loop *l, bool have_lb,
 	bool moving = fxw_has_terms(lb) || fxw_has_terms(ub);
 	if (diff.nonlin) {
 		l->trip = moving ? FX_TRIP_TRIANGULAR : FX_TRIP_PARAM;
-		if (moving && w->nst > 0) /* which one is not known: the nearest */
+		if (moving &&
+		    w->nst > 0) /* which one is not known: the nearest */
 			l->tri_on = w->st[w->nst - 1].loop;
 		return;
 	}
@@ -412,8 +417,8 @@ static void classify_trip(struct walker *w, struct fx_loop *l, bool have_lb,
 		if (diff.nsym == 0 && !diff.sym_other && diff.ind_level < 0) {
 			int64_t span = diff.cval < 0 ? -diff.cval : diff.cval;
 			int64_t s = step_kind == STEP_CONST && step != 0
-					    ? (step < 0 ? -step : step)
-					    : 1;
+			    ? (step < 0 ? -step : step)
+			    : 1;
 			double t = (double)(span / s);
 			/* a size written as a constant (a macro, a static
 			 * array's extent) is still the problem's size: so
@@ -422,7 +427,8 @@ static void classify_trip(struct walker *w, struct fx_loop *l, bool have_lb,
 			 * same (small constant loops stay constant) */
 			if (!moving && t >= FX_SIZE_CONST) {
 				l->trip = FX_TRIP_PARAM;
-				l->size_const = t; /* rules.c: unless time steps */
+				l->size_const =
+				    t; /* rules.c: unless time steps */
 				return;
 			}
 			l->trip = FX_TRIP_CONST;
@@ -509,8 +515,7 @@ static void for_parts(struct walker *w, CXCursor c, const struct kids *ks,
 	}
 }
 
-static void cond_vars(struct walker *w, CXCursor c, struct frame *fr,
-		      int depth)
+static void cond_vars(struct walker *w, CXCursor c, struct frame *fr, int depth)
 {
 	c = fxw_strip(c);
 	if (depth > 6)
@@ -518,7 +523,7 @@ static void cond_vars(struct walker *w, CXCursor c, struct frame *fr,
 	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
 		if (fr->ncond < 4)
 			fr->cond[fr->ncond++] =
-				fxw_var_key(w, clang_getCursorReferenced(c));
+			    fxw_var_key(w, clang_getCursorReferenced(c));
 		return;
 	}
 	struct kids ks;
@@ -605,7 +610,8 @@ static void push_frame(struct walker *w, int li, uint64_t ivar, CXCursor c)
 	fr->end = e.end;
 	w->nst++;
 	if (fx_grow(&w->nl, &w->capnl, w->nnl + 1, sizeof(struct nloop)) == 0)
-		w->nl[w->nnl++] = (struct nloop){li, ivar, e.file, e.start, e.end};
+		w->nl[w->nnl++] =
+		    (struct nloop){li, ivar, e.file, e.start, e.end};
 }
 
 static void pop_frame(struct walker *w, bool pushed)
@@ -663,9 +669,9 @@ static void walk_loop(struct walker *w, CXCursor c, enum CXCursorKind k)
 		iv = ivar_of(w, part[2], &step_kind, &step);
 	if (iv != 0) {
 		have_lb = !clang_Cursor_isNull(part[0]) &&
-			  lower_of(w, part[0], iv, &lb);
+		    lower_of(w, part[0], iv, &lb);
 		have_ub = !clang_Cursor_isNull(part[1]) &&
-			  upper_of(w, part[1], iv, &ub, 0);
+		    upper_of(w, part[1], iv, &ub, 0);
 	}
 	int li = open_loop(w, c, k != CXCursor_ForStmt);
 	if (li < 0)
@@ -673,7 +679,8 @@ static void walk_loop(struct walker *w, CXCursor c, enum CXCursorKind k)
 	struct fx_loop *l = &w->p->loops[li];
 	l->has_ivar = iv != 0;
 	if (iv != 0)
-		classify_trip(w, l, have_lb, &lb, have_ub, &ub, step_kind, step);
+		classify_trip(w, l, have_lb, &lb, have_ub, &ub, step_kind,
+			      step);
 	else
 		l->trip = FX_TRIP_UNKNOWN;
 	if (l->tile)
@@ -728,7 +735,8 @@ static void walk_decl(struct walker *w, CXCursor c)
 			continue;
 		struct kids vk;
 		fxw_kids(ks.v[i], &vk);
-		CXCursor init = vk.n > 0 ? vk.v[vk.n - 1] : clang_getNullCursor();
+		CXCursor init =
+		    vk.n > 0 ? vk.v[vk.n - 1] : clang_getNullCursor();
 		fxw_kids_free(&vk);
 		if (clang_Cursor_isNull(init) ||
 		    !clang_isExpression(clang_getCursorKind(init)))
@@ -744,8 +752,9 @@ static void walk_decl(struct walker *w, CXCursor c)
 		v->flags = 0;
 		/* loop-local indices and pointers, thread ids, row pointers:
 		 * their value stands in for them in later subscripts */
-		if (!a.nonlin && (a.nterms > 0 || a.ptr != 0 || a.ind_level >= 0 ||
-				  (fxw_is_const(&a) && (w->nst > 0 || w->ninl > 0)))) {
+		if (!a.nonlin &&
+		    (a.nterms > 0 || a.ptr != 0 || a.ind_level >= 0 ||
+		     (fxw_is_const(&a) && (w->nst > 0 || w->ninl > 0)))) {
 			v->aff = a;
 			v->flags |= V_AFF;
 		}
@@ -786,7 +795,7 @@ static int bounded_branch(struct walker *w, CXCursor cond)
 		bool lc = fxw_is_const(&l), rc = fxw_is_const(&r);
 		const struct aff *v = lc ? &r : &l;
 		bool sizes = (lc != rc) && !fxw_has_terms(v) && v->nsym > 0 &&
-			     !v->nonlin && v->ind_level < 0;
+		    !v->nonlin && v->ind_level < 0;
 		for (int i = 0; sizes && i < v->nsym; i++) {
 			bool param = false;
 			for (int k = 0; k < w->nparams; k++)
@@ -809,7 +818,8 @@ static void walk_if(struct walker *w, CXCursor c)
 	fxw_count_op(w, 0, 1);
 	int small = 0;
 	for (int i = 0; i < ks.n; i++) {
-		if (i == 0 && clang_isExpression(clang_getCursorKind(ks.v[i]))) {
+		if (i == 0 &&
+		    clang_isExpression(clang_getCursorKind(ks.v[i]))) {
 			fxw_expr(w, ks.v[i], 0);
 			small = bounded_branch(w, ks.v[i]);
 			continue;
@@ -839,20 +849,12 @@ static void stmt_at(struct walker *w, CXCursor c)
 	enum CXCursorKind k = clang_getCursorKind(c);
 	struct kids ks;
 	switch (k) {
-	case CXCursor_CompoundStmt:
-		walk_compound(w, c);
-		return;
+	case CXCursor_CompoundStmt: walk_compound(w, c); return;
 	case CXCursor_ForStmt:
 	case CXCursor_WhileStmt:
-	case CXCursor_DoStmt:
-		walk_loop(w, c, k);
-		return;
-	case CXCursor_IfStmt:
-		walk_if(w, c);
-		return;
-	case CXCursor_DeclStmt:
-		walk_decl(w, c);
-		return;
+	case CXCursor_DoStmt: walk_loop(w, c, k); return;
+	case CXCursor_IfStmt: walk_if(w, c); return;
+	case CXCursor_DeclStmt: walk_decl(w, c); return;
 	case CXCursor_ReturnStmt:
 		w->branch_return = true;
 		/* fall through */
@@ -864,12 +866,9 @@ static void stmt_at(struct walker *w, CXCursor c)
 			fxw_example(l, FX_EX_EXIT, fxw_loc(w, c));
 		}
 		break;
-	case CXCursor_SwitchStmt:
-		fxw_count_op(w, 0, 1);
-		break;
+	case CXCursor_SwitchStmt: fxw_count_op(w, 0, 1); break;
 	case CXCursor_NullStmt:
-	case CXCursor_ContinueStmt:
-		return;
+	case CXCursor_ContinueStmt: return;
 	default:
 		if (clang_isExpression(k)) {
 			fxw_expr(w, c, 0);
@@ -972,11 +971,11 @@ static void resolve_syms(struct walker *w, struct access *a)
 				if (l < 0)
 					continue;
 				if (ev->kind == EV_INC)
-					fxw_add_term(x, l,
-						     ev->loop == a->path[l]
-							     ? C_CONST
-							     : C_SYM,
-						     ev->inc != 0 ? ev->inc : 1);
+					fxw_add_term(
+					    x, l,
+					    ev->loop == a->path[l] ? C_CONST
+								   : C_SYM,
+					    ev->inc != 0 ? ev->inc : 1);
 				else if (ev->kind == EV_CHASE) {
 					if (l > x->ind_level)
 						x->ind_level = l;
@@ -1009,8 +1008,8 @@ static int classify(const struct fx_prog *p, const struct access *a)
 			int64_t v = tm->val < 0 ? -tm->val : tm->val;
 			int c = FX_ACC_STRIDED;
 			if (d == a->ndims - 1 && tm->kind == C_CONST)
-				c = v == 1 ? (a->elem_big ? FX_ACC_SMALL
-							  : FX_ACC_UNIT)
+				c = v == 1
+				    ? (a->elem_big ? FX_ACC_SMALL : FX_ACC_UNIT)
 				    : v <= 8 ? FX_ACC_SMALL
 					     : FX_ACC_STRIDED;
 			if (cls == FX_ACC_INVARIANT || c == FX_ACC_STRIDED)
@@ -1029,16 +1028,17 @@ static bool same_terms(const struct aff *x, const struct aff *y)
 		bool found = false;
 		for (int j = 0; j < y->nterms && !found; j++)
 			found = x->t[i].level == y->t[j].level &&
-				x->t[i].kind == y->t[j].kind &&
-				(x->t[i].kind == C_SYM ||
-				 x->t[i].val == y->t[j].val);
+			    x->t[i].kind == y->t[j].kind &&
+			    (x->t[i].kind == C_SYM ||
+			     x->t[i].val == y->t[j].val);
 		if (!found)
 			return false;
 	}
 	for (int i = 0; i < x->nsym; i++) {
 		bool found = false;
 		for (int j = 0; j < y->nsym && !found; j++)
-			found = x->sym[i] == y->sym[j] && x->symc[i] == y->symc[j];
+			found =
+			    x->sym[i] == y->sym[j] && x->symc[i] == y->symc[j];
 		if (!found)
 			return false;
 	}
@@ -1207,8 +1207,8 @@ static int carried_level(const struct fx_prog *p, const struct access *a,
 			bool found = false;
 			for (int u = 0; u < y->nterms && !found; u++)
 				found = y->t[u].level == tm->level &&
-					y->t[u].kind == tm->kind &&
-					y->t[u].val == tm->val;
+				    y->t[u].kind == tm->kind &&
+				    y->t[u].val == tm->val;
 			if (!found) {
 				equal = false;
 				if (tm->level < differ)
@@ -1255,7 +1255,8 @@ static int carried_level(const struct fx_prog *p, const struct access *a,
 			if (x->t[t].level < c) {
 				common_terms++;
 				lvl = x->t[t].level;
-				coef = x->t[t].kind == C_CONST ? x->t[t].val : 0;
+				coef =
+				    x->t[t].kind == C_CONST ? x->t[t].val : 0;
 			}
 		if (common_terms == 0)
 			return -1; /* fixed, different elements */
@@ -1322,13 +1323,14 @@ static void dependences(struct walker *w)
 			for (int y = i; y < end; y++) {
 				if (y == x || (w->acc[y].write && y < x))
 					continue;
-				int lvl = carried_level(w->p, &w->acc[x],
-							&w->acc[y]);
+				int lvl =
+				    carried_level(w->p, &w->acc[x], &w->acc[y]);
 				if (lvl >= 0)
 					mark_carried(w, &w->acc[x], lvl);
 				else if (lvl == -2)
-					w->p->loops[w->acc[x].path[w->acc[x].level]]
-						.reduction = true;
+					w->p->loops[w->acc[x]
+							.path[w->acc[x].level]]
+					    .reduction = true;
 			}
 		}
 		i = j;
@@ -1366,7 +1368,8 @@ static void recurrences(struct walker *w)
 				if (ev->kind != EV_READ && nw < 16)
 					writers[nw++] = ev->stmt;
 			}
-			for (int e = i; e < j && assign && first == EV_READ; e++) {
+			for (int e = i; e < j && assign && first == EV_READ;
+			     e++) {
 				const struct event *ev = &w->ev[e];
 				if (ev->kind != EV_READ ||
 				    !is_ancestor(p, nl->loop, ev->loop))
@@ -1382,8 +1385,9 @@ static void recurrences(struct walker *w)
 					l->cross = true;
 				else
 					l->carried = true;
-				fxw_example(l, l->encloses_par ? FX_EX_CROSS
-							       : FX_EX_CARRIED,
+				fxw_example(l,
+					    l->encloses_par ? FX_EX_CROSS
+							    : FX_EX_CARRIED,
 					    l->loc);
 			}
 		}
@@ -1416,7 +1420,8 @@ static void parallel_writes(struct walker *w, const struct access *a)
 				continue; /* large contiguous blocks */
 			if (chunk == 0)
 				chunk = l->sched == FX_SCHED_GUIDED ? 8 : 1;
-			double v = tm->val < 0 ? -(double)tm->val : (double)tm->val;
+			double v =
+			    tm->val < 0 ? -(double)tm->val : (double)tm->val;
 			double bytes = (double)chunk * v * a->elem;
 			risk = bytes < 64 ? 3 : bytes < 512 ? 2 : 1;
 		}
@@ -1486,7 +1491,7 @@ static void walk_function(struct walker *w, CXCursor fn)
 	int na = clang_Cursor_getNumArguments(fn);
 	for (int i = 0; i < na && i < 16; i++)
 		w->params[w->nparams++] =
-			fxw_var_key(w, clang_Cursor_getArgument(fn, i));
+		    fxw_var_key(w, clang_Cursor_getArgument(fn, i));
 	w->p->funcs[fi].first_loop = w->p->nloops;
 	struct extent e = {-1, 0, 0};
 	if (fxw_extent(w, fn, &e))
@@ -1599,7 +1604,7 @@ static int code_lines(const struct wfile *f)
 		bool skipped = false;
 		for (int s = 0; s < f->nskip; s++)
 			skipped |= t->off >= f->skip[2 * s] &&
-				   t->off < f->skip[2 * s + 1];
+			    t->off < f->skip[2 * s + 1];
 		if (!skipped && line != last) {
 			lines++;
 			last = line;
@@ -1657,7 +1662,8 @@ int fx_walk_tu(struct fx_prog *p, CXTranslationUnit tu, const char *main_path,
 	CXFile mf = clang_getFile(tu, main_path);
 	int main_fi = -1;
 	if (mf != NULL) {
-		main_fi = fxw_file(w, mf, clang_getLocationForOffset(tu, mf, 0));
+		main_fi =
+		    fxw_file(w, mf, clang_getLocationForOffset(tu, mf, 0));
 		if (main_fi >= 0)
 			fxw_tokenize(w, main_fi);
 	}
@@ -1665,8 +1671,9 @@ int fx_walk_tu(struct fx_prog *p, CXTranslationUnit tu, const char *main_path,
 	for (int i = 0; i < t.nfns && !w->err; i++)
 		walk_function(w, t.fns[i]);
 	if (w->too_deep)
-		fx_diag(p, "%s: nesting deeper than %d levels: the deepest "
-			   "parts were not analysed",
+		fx_diag(p,
+			"%s: nesting deeper than %d levels: the deepest "
+			"parts were not analysed",
 			main_path, FX_MAX_RDEPTH);
 	for (int fi = 0; fi < w->nfiles; fi++)
 		count_file_pragmas(w, fi);

@@ -55,9 +55,9 @@ struct wfile {
 };
 
 enum {
-	V_AFF = 1,     /* aff holds its value (index or pointer) */
-	V_HALVES = 2,  /* initialised by a division: n/2 */
-	V_STRUCT = 4,  /* taken from a data structure */
+	V_AFF = 1,    /* aff holds its value (index or pointer) */
+	V_HALVES = 2, /* initialised by a division: n/2 */
+	V_STRUCT = 4, /* taken from a data structure */
 };
 
 struct var {
@@ -161,15 +161,15 @@ struct walker {
 	struct leafmemo *leaf;
 	int nleaf, capleaf;
 	struct fx_loop dummy;
-	int rdepth;      /* statement and expression recursion */
-	int bounded;     /* inside the small side of a cutoff test */
+	int rdepth;  /* statement and expression recursion */
+	int bounded; /* inside the small side of a cutoff test */
 	bool branch_call, branch_return; /* seen in the current if branch */
-	int if_depth;    /* if branches around the current statement */
-	int guarded;     /* 1 after a branch that returns: the rest of the
+	int if_depth; /* if branches around the current statement */
+	int guarded;  /* 1 after a branch that returns: the rest of the
 			  * function runs on some paths only */
-	int nparams;     /* the current function's parameters */
+	int nparams;  /* the current function's parameters */
 	uint64_t params[16];
-	bool too_deep;   /* said once per unit */
+	bool too_deep; /* said once per unit */
 	int err;
 };
 
@@ -207,14 +207,13 @@ int fxw_file(struct walker *w, CXFile f, CXSourceLocation loc);
 bool fxw_where(struct walker *w, CXSourceLocation l, int *fi, unsigned *off);
 bool fxw_extent(struct walker *w, CXCursor c, struct extent *e);
 struct fx_loc fxw_loc(struct walker *w, CXCursor c);
-bool fxw_tok_is(const struct wfile *f, const struct wtok *t,
-		   const char *text);
+bool fxw_tok_is(const struct wfile *f, const struct wtok *t, const char *text);
 int fxw_tok_at(const struct wfile *f, unsigned off);
-void fxw_add_pragma(struct walker *w, struct wfile *f,
-		       const struct fx_ptok *t, int n, unsigned off);
+void fxw_add_pragma(struct walker *w, struct wfile *f, const struct fx_ptok *t,
+		    int n, unsigned off);
 int fxw_tokenize(struct walker *w, int fi);
 void fxw_punct_at(struct walker *w, int fi, unsigned off, unsigned limit,
-		     char out[4]);
+		  char out[4]);
 void fxw_binop(struct walker *w, CXCursor lhs, CXCursor rhs, char op[4]);
 bool fxw_int_value(CXCursor c, int64_t *v);
 uint64_t fxw_var_key(struct walker *w, CXCursor decl);

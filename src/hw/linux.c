@@ -115,7 +115,8 @@ static int discover_domain(struct zd_platform *p, int policy,
 	d->id = policy;
 	snprintf(d->name, sizeof(d->name), "policy%d", policy);
 
-	snprintf(rel, sizeof(rel), CPUFREQ_DIR "/policy%d/related_cpus", policy);
+	snprintf(rel, sizeof(rel), CPUFREQ_DIR "/policy%d/related_cpus",
+		 policy);
 	int rc = zd_sysfs_read_str(&lp->fs, rel, buf, sizeof(buf), err);
 	if (rc == 0)
 		rc = zd_cpuset_parse(&d->cpus, buf, rel, err);
@@ -143,7 +144,8 @@ static int discover_domain(struct zd_platform *p, int policy,
 	d->nfreqs = read_khz_list(&lp->fs, rel, d->freqs_khz, 64);
 
 	struct zd_err ignored = {0};
-	snprintf(rel, sizeof(rel), CPUFREQ_DIR "/policy%d/scaling_driver", policy);
+	snprintf(rel, sizeof(rel), CPUFREQ_DIR "/policy%d/scaling_driver",
+		 policy);
 	zd_sysfs_read_str(&lp->fs, rel, d->driver, sizeof(d->driver), &ignored);
 	snprintf(rel, sizeof(rel), CPUFREQ_DIR "/policy%d/scaling_governor",
 		 policy);
@@ -158,7 +160,7 @@ static int discover_domain(struct zd_platform *p, int policy,
 	char padded[300];
 	snprintf(padded, sizeof(padded), " %s ", d->governors);
 	d->has_userspace = strstr(padded, " userspace ") != NULL &&
-			   zd_sysfs_exists(&lp->fs, rel);
+	    zd_sysfs_exists(&lp->fs, rel);
 	p->info.ndomains++;
 	return 0;
 }
@@ -200,13 +202,15 @@ static void discover_zone(struct zd_platform *p, int id)
 	for (int t = 0; t < ZD_MAX_TRIPS; t++) {
 		int64_t temp;
 		snprintf(rel, sizeof(rel),
-			 THERMAL_DIR "/thermal_zone%d/trip_point_%d_temp", id, t);
+			 THERMAL_DIR "/thermal_zone%d/trip_point_%d_temp", id,
+			 t);
 		if (zd_sysfs_read_s64(&lp->fs, rel, &temp, &ignored) != 0)
 			break;
 		struct zd_zone_trip *trip = &z->trips[z->ntrips++];
 		trip->temp_mc = (int)temp;
 		snprintf(rel, sizeof(rel),
-			 THERMAL_DIR "/thermal_zone%d/trip_point_%d_type", id, t);
+			 THERMAL_DIR "/thermal_zone%d/trip_point_%d_type", id,
+			 t);
 		if (zd_sysfs_read_str(&lp->fs, rel, trip->type,
 				      sizeof(trip->type), &ignored) != 0)
 			snprintf(trip->type, sizeof(trip->type), "?");
@@ -222,9 +226,10 @@ static void discover_thermal(struct zd_platform *p)
 	for (int i = 0; i < n; i++)
 		discover_zone(p, ids[i]);
 	if (n == 0)
-		zd_platform_note(p, "no thermal zones: temperatures cannot be "
-				    "read, the thermal guard has nothing to "
-				    "watch");
+		zd_platform_note(p,
+				 "no thermal zones: temperatures cannot be "
+				 "read, the thermal guard has nothing to "
+				 "watch");
 }
 
 static struct zd_energy_source *add_energy(struct zd_platform *p,
@@ -255,10 +260,10 @@ static void discover_rapl(struct zd_platform *p)
 	int n = 0;
 	while ((de = readdir(d)) != NULL && n < ZD_MAX_ENERGY)
 		if (strncmp(de->d_name, "intel-rapl:", 11) == 0)
-			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
+			snprintf(names[n++], sizeof(names[0]), "%s",
+				 de->d_name);
 	closedir(d);
-	qsort(names, (size_t)n, sizeof(names[0]),
-	      compare_names);
+	qsort(names, (size_t)n, sizeof(names[0]), compare_names);
 	for (int i = 0; i < n; i++) {
 		struct zd_err step = {0};
 		char rel[512], label[64];
@@ -267,17 +272,17 @@ static void discover_rapl(struct zd_platform *p)
 		if (zd_sysfs_read_str(&lp->fs, rel, label, sizeof(label),
 				      &step) != 0)
 			continue;
-		snprintf(rel, sizeof(rel), POWERCAP_DIR "/%s/max_energy_range_uj",
-			 names[i]);
+		snprintf(rel, sizeof(rel),
+			 POWERCAP_DIR "/%s/max_energy_range_uj", names[i]);
 		if (zd_sysfs_read_u64(&lp->fs, rel, &max_uj, &step) != 0 ||
 		    max_uj == 0) {
-			zd_platform_note(p, "RAPL %s (%s) ignored: %s", names[i],
-					 label, step.msg);
+			zd_platform_note(p, "RAPL %s (%s) ignored: %s",
+					 names[i], label, step.msg);
 			continue;
 		}
 		int idx = p->info.nenergy;
 		struct zd_energy_source *s =
-			add_energy(p, label, "rapl", ZD_READING_COUNTER_UJ);
+		    add_energy(p, label, "rapl", ZD_READING_COUNTER_UJ);
 		if (s == NULL)
 			return;
 		s->max_uj = max_uj;
@@ -313,10 +318,10 @@ static void discover_iio_rails(struct zd_platform *p)
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL && ndev < 8)
 		if (de->d_name[0] != '.' && strchr(de->d_name, '-') != NULL)
-			snprintf(devs[ndev++], sizeof(devs[0]), "%s", de->d_name);
+			snprintf(devs[ndev++], sizeof(devs[0]), "%s",
+				 de->d_name);
 	closedir(d);
-	qsort(devs, (size_t)ndev, sizeof(devs[0]),
-	      compare_names);
+	qsort(devs, (size_t)ndev, sizeof(devs[0]), compare_names);
 	for (int i = 0; i < ndev; i++) {
 		char rel[1024];
 		int iio[8];
@@ -327,12 +332,13 @@ static void discover_iio_rails(struct zd_platform *p)
 				struct zd_err ignored = {0};
 				char base[768], name[64];
 				snprintf(base, sizeof(base),
-					 IIO_INA_DIR "/%s/iio:device%d", devs[i],
-					 iio[k]);
-				snprintf(rel, sizeof(rel), "%s/rail_name_%d", base,
-					 ch);
+					 IIO_INA_DIR "/%s/iio:device%d",
+					 devs[i], iio[k]);
+				snprintf(rel, sizeof(rel), "%s/rail_name_%d",
+					 base, ch);
 				if (zd_sysfs_read_str(&lp->fs, rel, name,
-						      sizeof(name), &ignored) != 0)
+						      sizeof(name),
+						      &ignored) != 0)
 					continue;
 				int idx = p->info.nenergy;
 				if (add_energy(p, name, "ina3221-iio",
@@ -364,12 +370,12 @@ static void discover_hwmon_rails(struct zd_platform *p)
 			continue;
 		for (int ch = 1; ch <= 8; ch++) {
 			char label[64], curr[256];
-			snprintf(rel, sizeof(rel), HWMON_DIR "/hwmon%d/in%d_label",
-				 ids[i], ch);
+			snprintf(rel, sizeof(rel),
+				 HWMON_DIR "/hwmon%d/in%d_label", ids[i], ch);
 			snprintf(curr, sizeof(curr),
 				 HWMON_DIR "/hwmon%d/curr%d_input", ids[i], ch);
-			if (zd_sysfs_read_str(&lp->fs, rel, label, sizeof(label),
-					      &ignored) != 0 ||
+			if (zd_sysfs_read_str(&lp->fs, rel, label,
+					      sizeof(label), &ignored) != 0 ||
 			    !zd_sysfs_exists(&lp->fs, curr))
 				continue;
 			int idx = p->info.nenergy;
@@ -592,8 +598,7 @@ static int linux_confine(struct zd_platform *p, pid_t pid,
 		char list[256], online[256];
 		zd_cpuset_format(&outside, list, sizeof(list));
 		zd_cpuset_format(&p->info.online, online, sizeof(online));
-		return zd_bad_input(err,
-				    "CPUs %s are not online (online: %s)",
+		return zd_bad_input(err, "CPUs %s are not online (online: %s)",
 				    zd_cpuset_count(cpus) ? list : "(none)",
 				    online);
 	}
@@ -634,7 +639,8 @@ static int linux_read_energy(struct zd_platform *p, int source,
 		r->power_mw = (double)v;
 		return 0;
 	case ACCESS_HWMON:
-		if ((rc = zd_sysfs_read_u64(&lp->fs, f->curr_rel, &ma, err)) != 0)
+		if ((rc = zd_sysfs_read_u64(&lp->fs, f->curr_rel, &ma, err)) !=
+		    0)
 			return rc;
 		r->kind = ZD_READING_POWER_MW;
 		r->power_mw = (double)v * (double)ma / 1000.0;
@@ -656,8 +662,7 @@ static int linux_read_temp(struct zd_platform *p, int zone, int *temp_mc,
 	return rc;
 }
 
-static int parse_stat_line(char *line, struct zd_cpu_times *times,
-			   int max_cpus)
+static int parse_stat_line(char *line, struct zd_cpu_times *times, int max_cpus)
 {
 	char *end = NULL;
 	long cpu = strtol(line + 3, &end, 10);
@@ -688,7 +693,8 @@ static int linux_read_cpu_times(struct zd_platform *p,
 	int rc = 0;
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, "cpu", 3) == 0 && line[3] >= '0' &&
-		    line[3] <= '9' && parse_stat_line(line, times, max_cpus) != 0)
+		    line[3] <= '9' &&
+		    parse_stat_line(line, times, max_cpus) != 0)
 			rc = zd_fail(err, EINVAL, "%s: malformed line '%.40s'",
 				     path, line);
 	fclose(f);
@@ -726,17 +732,17 @@ static int linux_restore(struct zd_platform *p, struct zd_err *err)
 }
 
 const struct zd_platform_ops zd_linux_ops = {
-	.name = "linux",
-	.open = linux_open,
-	.close = linux_close,
-	.get_freq = linux_get_freq,
-	.set_freq = linux_set_freq,
-	.get_governor = linux_get_governor,
-	.set_governor = linux_set_governor,
-	.confine = linux_confine,
-	.read_energy = linux_read_energy,
-	.read_temp = linux_read_temp,
-	.read_cpu_times = linux_read_cpu_times,
-	.snapshot = linux_snapshot,
-	.restore = linux_restore,
+    .name = "linux",
+    .open = linux_open,
+    .close = linux_close,
+    .get_freq = linux_get_freq,
+    .set_freq = linux_set_freq,
+    .get_governor = linux_get_governor,
+    .set_governor = linux_set_governor,
+    .confine = linux_confine,
+    .read_energy = linux_read_energy,
+    .read_temp = linux_read_temp,
+    .read_cpu_times = linux_read_cpu_times,
+    .snapshot = linux_snapshot,
+    .restore = linux_restore,
 };

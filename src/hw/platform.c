@@ -9,7 +9,7 @@
 #include "zdvfs/platform.h"
 
 static const struct zd_platform_ops *const backends[] = {
-	&zd_linux_ops,
+    &zd_linux_ops,
 };
 
 int zd_platform_open(const char *backend, const char *arg,
@@ -74,8 +74,9 @@ static int unsupported(struct zd_platform *p, const char *what,
 static int check_domain(struct zd_platform *p, int domain, struct zd_err *err)
 {
 	if (domain < 0 || domain >= p->info.ndomains)
-		return zd_bad_input(err, "no frequency domain %d (this machine "
-					 "has %d)",
+		return zd_bad_input(err,
+				    "no frequency domain %d (this machine "
+				    "has %d)",
 				    domain, p->info.ndomains);
 	return 0;
 }
@@ -225,8 +226,8 @@ void zd_cpu_util(const struct zd_cpu_times *before,
 		uint64_t total = after[i].total - before[i].total;
 		uint64_t busy = after[i].busy - before[i].busy;
 		util[i] = (total == 0 || after[i].total < before[i].total)
-				  ? 0.0
-				  : (double)busy / (double)total;
+		    ? 0.0
+		    : (double)busy / (double)total;
 		if (util[i] > 1.0)
 			util[i] = 1.0;
 	}

@@ -20,9 +20,9 @@ struct zd_state_entry {
 };
 
 struct zd_state {
-	char path[4096];      /* the state file */
+	char path[4096];       /* the state file */
 	char sysfs_root[4096]; /* "" for the real "/" */
-	pid_t pid;            /* the zdvfs that wrote it */
+	pid_t pid;             /* the zdvfs that wrote it */
 	struct zd_state_entry *entries;
 	int nentries;
 	bool on_disk;
@@ -38,8 +38,9 @@ struct zd_state {
 static int ensure_private_dir(const char *dir, struct zd_err *err)
 {
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return zd_fail(err, errno, "cannot create state directory %s: %s",
-			       dir, strerror(errno));
+		return zd_fail(err, errno,
+			       "cannot create state directory %s: %s", dir,
+			       strerror(errno));
 	struct stat st;
 	if (lstat(dir, &st) != 0)
 		return zd_fail(err, errno, "state directory %s: %s", dir,
@@ -71,7 +72,8 @@ int zd_state_dir(char *out, size_t len, struct zd_err *err)
 	else
 		n = snprintf(out, len, "/tmp/zdvfs-%u", (unsigned)geteuid());
 	if (n < 0 || (size_t)n >= len)
-		return zd_fail(err, ENAMETOOLONG, "state directory path too long");
+		return zd_fail(err, ENAMETOOLONG,
+			       "state directory path too long");
 	return ensure_private_dir(out, err);
 }
 
@@ -102,10 +104,10 @@ static json_t *state_to_json(const struct zd_state *s)
 {
 	json_t *entries = json_array();
 	for (int i = 0; i < s->nentries; i++)
-		json_array_append_new(
-			entries, json_pack("{s:s, s:s}", "path",
-					   s->entries[i].rel, "value",
-					   s->entries[i].original));
+		json_array_append_new(entries,
+				      json_pack("{s:s, s:s}", "path",
+						s->entries[i].rel, "value",
+						s->entries[i].original));
 	return json_pack("{s:s, s:I, s:s, s:o}", "format", STATE_FORMAT, "pid",
 			 (json_int_t)s->pid, "sysfs_root", s->sysfs_root,
 			 "entries", entries);
@@ -125,7 +127,8 @@ static int state_save(struct zd_state *s, struct zd_err *err)
 	unlink(tmp);
 	if (zd_fault_hit(ZD_FAULT_STATE_SAVE)) {
 		free(text);
-		return zd_fail(err, ENOSPC, "cannot write state file %s: %s "
+		return zd_fail(err, ENOSPC,
+			       "cannot write state file %s: %s "
 			       "(fault injected by ZDVFS_FAULT_STATE_SAVE)",
 			       tmp, strerror(ENOSPC));
 	}
@@ -167,11 +170,11 @@ static bool recorded(const struct zd_state *s, const char *rel)
 	return false;
 }
 
-static int append_entry(struct zd_state *s, const char *rel,
-			const char *value, struct zd_err *err)
+static int append_entry(struct zd_state *s, const char *rel, const char *value,
+			struct zd_err *err)
 {
 	struct zd_state_entry *grown =
-		realloc(s->entries, (size_t)(s->nentries + 1) * sizeof(*grown));
+	    realloc(s->entries, (size_t)(s->nentries + 1) * sizeof(*grown));
 	if (grown == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
 	s->entries = grown;
@@ -212,8 +215,7 @@ int zd_state_record(struct zd_state *s, const struct zd_sysfs *fs,
 	return rc;
 }
 
-int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs,
-		   struct zd_err *err)
+int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs, struct zd_err *err)
 {
 	bool *done = calloc((size_t)s->nentries + 1, sizeof(bool));
 	if (done == NULL)
@@ -232,8 +234,8 @@ int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs,
 					       &step) == 0)
 				done[i] = true;
 			else if (pass == 1 && failed++ == 0)
-				zd_fail(err, step.code, "restore incomplete: %s",
-					step.msg);
+				zd_fail(err, step.code,
+					"restore incomplete: %s", step.msg);
 		}
 	}
 	free(done);
@@ -253,8 +255,9 @@ int zd_state_apply(struct zd_state *s, struct zd_sysfs *fs,
 
 static bool valid_entry_path(const char *rel)
 {
-	return strncmp(rel, STATE_PATH_PREFIX, strlen(STATE_PATH_PREFIX)) == 0 &&
-	       strstr(rel, "..") == NULL && strchr(rel, '\n') == NULL;
+	return strncmp(rel, STATE_PATH_PREFIX, strlen(STATE_PATH_PREFIX)) ==
+	    0 &&
+	    strstr(rel, "..") == NULL && strchr(rel, '\n') == NULL;
 }
 
 static int parse_state(const char *path, json_t *root, struct zd_state *s,
@@ -278,17 +281,19 @@ static int parse_state(const char *path, json_t *root, struct zd_state *s,
 	snprintf(s->sysfs_root, sizeof(s->sysfs_root), "%s", sysroot);
 	size_t i;
 	json_t *e;
-	json_array_foreach(entries, i, e) {
+	json_array_foreach(entries, i, e)
+	{
 		const char *rel = NULL, *value = NULL;
 		if (json_unpack_ex(e, &jerr, JSON_STRICT, "{s:s, s:s}", "path",
 				   &rel, "value", &value) != 0)
 			return zd_bad_input(err, "%s: entries[%zu]: %s", path,
 					    i, jerr.text);
 		if (!valid_entry_path(rel))
-			return zd_bad_input(err,
-					    "%s: entries[%zu].path: '%s' is not "
-					    "a cpufreq attribute; refusing it",
-					    path, i, rel);
+			return zd_bad_input(
+			    err,
+			    "%s: entries[%zu].path: '%s' is not "
+			    "a cpufreq attribute; refusing it",
+			    path, i, rel);
 		if (strlen(value) >= STATE_VALUE_MAX || strchr(value, '\n'))
 			return zd_bad_input(err,
 					    "%s: entries[%zu].value is not a "

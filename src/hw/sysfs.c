@@ -47,7 +47,7 @@ bool zd_sysfs_exists(const struct zd_sysfs *fs, const char *rel)
 {
 	char path[PATH_MAX];
 	return zd_sysfs_path(fs, rel, path, sizeof(path)) == 0 &&
-	       access(path, F_OK) == 0;
+	    access(path, F_OK) == 0;
 }
 
 int zd_sysfs_read_str(const struct zd_sysfs *fs, const char *rel, char *buf,
@@ -159,8 +159,8 @@ int zd_sysfs_write_str(struct zd_sysfs *fs, const char *rel, const char *value,
 	/* A fake tree shows what the kernel would print back: the value and
 	 * a newline. Real attributes take the bare value. */
 	char line[512];
-	int len_i = snprintf(line, sizeof(line), fs->is_host ? "%s" : "%s\n",
-			     value);
+	int len_i =
+	    snprintf(line, sizeof(line), fs->is_host ? "%s" : "%s\n", value);
 	size_t len = len_i < 0 ? 0 : (size_t)len_i;
 	if (len >= sizeof(line)) {
 		close(fd);

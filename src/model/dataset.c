@@ -35,17 +35,20 @@ static int add_program(struct load_ctx *lc, const char *name, int *index)
 	char *hash = NULL, *text = NULL;
 	int rc = zd_store_get_program(lc->store, name, &hash, &text, lc->err);
 	if (rc == ZD_STORE_NOT_FOUND)
-		return zd_bad_input(lc->err, "%s: runs of program '%s' but no "
-				    "features for it", zd_store_path(lc->store), name);
+		return zd_bad_input(lc->err,
+				    "%s: runs of program '%s' but no "
+				    "features for it",
+				    zd_store_path(lc->store), name);
 	if (rc != 0)
 		return rc;
 	json_error_t jerr;
 	json_t *j = json_loads(text, 0, &jerr);
 	struct zd_features *f = NULL;
 	if (!j)
-		rc = zd_bad_input(lc->err, "%s: program '%s': features are not "
-				  "JSON: %s", zd_store_path(lc->store), name,
-				  jerr.text);
+		rc = zd_bad_input(lc->err,
+				  "%s: program '%s': features are not "
+				  "JSON: %s",
+				  zd_store_path(lc->store), name, jerr.text);
 	else
 		rc = zd_features_from_json(j, &f, lc->err);
 	json_decref(j);
@@ -53,8 +56,8 @@ static int add_program(struct load_ctx *lc, const char *name, int *index)
 	free(text);
 	if (rc != 0)
 		return rc;
-	struct zd_ds_program *p = realloc(ds->programs, (size_t)(ds->nprograms + 1) *
-						     sizeof(*p));
+	struct zd_ds_program *p =
+	    realloc(ds->programs, (size_t)(ds->nprograms + 1) * sizeof(*p));
 	if (!p) {
 		zd_features_free(f);
 		return zd_fail(lc->err, ENOMEM, "out of memory");
@@ -77,8 +80,8 @@ static int add_board(struct load_ctx *lc, const char *name, int *index)
 	int rc = zd_board_load(name, lc->opts->platform_dir, &b, lc->err);
 	if (rc != 0)
 		return rc;
-	struct zd_ds_board *nb = realloc(ds->boards, (size_t)(ds->nboards + 1) *
-						     sizeof(*nb));
+	struct zd_ds_board *nb =
+	    realloc(ds->boards, (size_t)(ds->nboards + 1) * sizeof(*nb));
 	if (!nb) {
 		zd_board_free(b);
 		return zd_fail(lc->err, ENOMEM, "out of memory");
@@ -95,7 +98,8 @@ static int add_board(struct load_ctx *lc, const char *name, int *index)
 	return 0;
 }
 
-static bool board_selected(const struct zd_model_train_opts *o, const char *name)
+static bool board_selected(const struct zd_model_train_opts *o,
+			   const char *name)
 {
 	if (!o->boards)
 		return true;
@@ -120,14 +124,16 @@ static int collect_run(void *ctx, const struct zd_run_record *r)
 	if (zd_action_index(&bp->space, &r->action) < 0 ||
 	    r->nzones != bp->nzones || !(r->makespan_s > 0) ||
 	    !(r->avg_power_w > 0))
-		return zd_bad_input(lc->err, "%s: run %lld (%s on %s) does not fit "
+		return zd_bad_input(lc->err,
+				    "%s: run %lld (%s on %s) does not fit "
 				    "the board description: action, zones or "
 				    "outcome out of range",
 				    zd_store_path(lc->store), (long long)r->id,
 				    r->program, r->board);
 	if (ds->nsamples == ds->cap) {
 		long cap = ds->cap ? ds->cap * 2 : 4096;
-		struct zd_ds_sample *s = realloc(ds->samples, (size_t)cap * sizeof(*s));
+		struct zd_ds_sample *s =
+		    realloc(ds->samples, (size_t)cap * sizeof(*s));
 		if (!s)
 			return zd_fail(lc->err, ENOMEM, "out of memory");
 		ds->samples = s;
@@ -178,7 +184,8 @@ static int find_references(struct zd_dataset *ds, struct zd_err *err)
 		zd_action_max(&bp->space, &top);
 		if (memcmp(&top, &s->action, sizeof(top)) != 0)
 			continue;
-		size_t k = (size_t)s->program * (size_t)ds->nboards + (size_t)s->board;
+		size_t k =
+		    (size_t)s->program * (size_t)ds->nboards + (size_t)s->board;
 		double t = hottest_start(s);
 		if (ref[k] == 0 || t < ref_t[k]) {
 			ref[k] = s->makespan_s;
@@ -202,8 +209,8 @@ int zd_dataset_load(struct zd_store *s, const struct zd_model_train_opts *o,
 	if (!ds)
 		return zd_fail(err, ENOMEM, "out of memory");
 	struct zd_run_query q = {
-		.backend = o->backend,
-		.exclude_program = o->exclude_program,
+	    .backend = o->backend,
+	    .exclude_program = o->exclude_program,
 	};
 	if (o->boards && o->nboards == 1)
 		q.board = o->boards[0];
@@ -212,7 +219,8 @@ int zd_dataset_load(struct zd_store *s, const struct zd_model_train_opts *o,
 	if (rc == 0)
 		rc = find_references(ds, err);
 	if (rc == 0 && ds->nsamples == 0)
-		rc = zd_bad_input(err, "%s: no runs to learn from (profile some "
+		rc = zd_bad_input(err,
+				  "%s: no runs to learn from (profile some "
 				  "first: zdvfs profile --board NAME)",
 				  zd_store_path(s));
 	if (rc != 0) {
@@ -242,7 +250,9 @@ void zd_ds_set_groups(struct zd_dataset *ds, const struct zd_manifest *m)
 		const char *g = zd_manifest_group_of(m, ds->programs[p].name);
 		ds->programs[p].group = ds->ngroups;
 		for (int q = 0; q < p; q++)
-			if (strcmp(zd_manifest_group_of(m, ds->programs[q].name), g) == 0) {
+			if (strcmp(
+				zd_manifest_group_of(m, ds->programs[q].name),
+				g) == 0) {
 				ds->programs[p].group = ds->programs[q].group;
 				break;
 			}
@@ -256,5 +266,5 @@ bool zd_ds_sample_ok(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 {
 	(void)ds;
 	return (!f->program_ok || f->program_ok[smp->program]) &&
-	       (!f->board_ok || f->board_ok[smp->board]);
+	    (!f->board_ok || f->board_ok[smp->board]);
 }

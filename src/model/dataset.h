@@ -13,7 +13,7 @@
 
 struct zd_ds_program {
 	char name[64];
-	int group;      /* index into the dataset's groups (zd_ds_set_groups);
+	int group; /* index into the dataset's groups (zd_ds_set_groups);
 			 * until then each program is its own group */
 	float row[ZD_NCOLS_PROGRAM];
 };
@@ -28,9 +28,10 @@ struct zd_ds_sample {
 	int program, board;
 	struct zd_action action;
 	int nzones;
-	float start_c[ZD_MAX_ZONES], peak_c[ZD_MAX_ZONES], final_c[ZD_MAX_ZONES];
+	float start_c[ZD_MAX_ZONES], peak_c[ZD_MAX_ZONES],
+	    final_c[ZD_MAX_ZONES];
 	double makespan_s, energy_j, avg_power_w;
-	double ref_s;      /* the program's makespan with every core at the
+	double ref_s; /* the program's makespan with every core at the
 			    * top level on this board, coolest start; 0 if
 			    * the store has no such run */
 };
@@ -38,7 +39,7 @@ struct zd_ds_sample {
 struct zd_dataset {
 	struct zd_ds_program *programs;
 	int nprograms;
-	int ngroups;    /* distinct groups among the programs */
+	int ngroups; /* distinct groups among the programs */
 	struct zd_ds_board *boards;
 	int nboards;
 	struct zd_ds_sample *samples;

@@ -14,33 +14,54 @@
  * variables in clauses) are left out: they name programs, and the model
  * learnt them as names (issue 14). */
 static const char *const program_names[ZD_NCOLS_PROGRAM] = {
-	"p_unit_share", "p_strided_share", "p_random_share",
-	"p_spatial_score", "p_reuse_score", "p_ops_per_traffic_log",
-	"p_arith_share", "p_logic_share", "p_vector_share",
-	"p_carried_share", "p_sync_share", "p_irregular_share",
-	"p_blocked_share", "p_degree", "p_arith_per_access",
-	"data_dependency_type", "false_sharing_risk",
-	"load_balance_characteristic", "parallelization_overhead",
-	"scalability_bottleneck", "p_tasks", "p_recursive", "p_schedule",
-	"p_hot_loop_depth", "p_collapse", "p_fixed_threads", "p_reduction",
+    "p_unit_share",
+    "p_strided_share",
+    "p_random_share",
+    "p_spatial_score",
+    "p_reuse_score",
+    "p_ops_per_traffic_log",
+    "p_arith_share",
+    "p_logic_share",
+    "p_vector_share",
+    "p_carried_share",
+    "p_sync_share",
+    "p_irregular_share",
+    "p_blocked_share",
+    "p_degree",
+    "p_arith_per_access",
+    "data_dependency_type",
+    "false_sharing_risk",
+    "load_balance_characteristic",
+    "parallelization_overhead",
+    "scalability_bottleneck",
+    "p_tasks",
+    "p_recursive",
+    "p_schedule",
+    "p_hot_loop_depth",
+    "p_collapse",
+    "p_fixed_threads",
+    "p_reduction",
 };
 
 static const char *const board_names[ZD_NCOLS_BOARD] = {
-	"b_cores", "b_clusters", "b_bw_per_cap", "b_llc_kb_per_core_log2",
-	"b_idle_rel", "b_cap_max_log2",
+    "b_cores",    "b_clusters",     "b_bw_per_cap", "b_llc_kb_per_core_log2",
+    "b_idle_rel", "b_cap_max_log2",
 };
 
 static const char *const action_names[ZD_NCOLS_ACTION] = {
-	"a_cap_rel", "a_fast_rel", "a_cores_rel", "a_bw_per_cap",
-	"a_power_nominal_rel", "a_clusters_used", "a_cores",
-	"a_slot0_cores_rel", "a_slot0_f_rel", "a_slot0_level_rel",
-	"a_slot1_cores_rel", "a_slot1_f_rel", "a_slot1_level_rel",
+    "a_cap_rel",         "a_fast_rel",          "a_cores_rel",
+    "a_bw_per_cap",      "a_power_nominal_rel", "a_clusters_used",
+    "a_cores",           "a_slot0_cores_rel",   "a_slot0_f_rel",
+    "a_slot0_level_rel", "a_slot1_cores_rel",   "a_slot1_f_rel",
+    "a_slot1_level_rel",
 };
 
 static const char *const zone_names[ZD_NCOLS_ZONE] = {
-	"z_start_rel", "z_heat_nominal_rel", "z_tau_log", "z_length_log",
+    "z_start_rel",
+    "z_heat_nominal_rel",
+    "z_tau_log",
+    "z_length_log",
 };
-
 
 const char *zd_encode_column_name(int i)
 {
@@ -74,7 +95,7 @@ static double cluster_cap(const struct zd_board_prior *bp,
 {
 	const struct zd_cluster_desc *cl = &bp->board->clusters[c];
 	return a->cores[c] * ghz(bp->space.khz[c][a->level[c]]) *
-	       cluster_speed(cl);
+	    cluster_speed(cl);
 }
 
 static double llc_kb(const struct zd_board *b)
@@ -97,9 +118,10 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 	if (rc != 0)
 		return rc;
 	if (b->nclusters > ZD_MAX_CLUSTERS)
-		return zd_bad_input(err, "%s: the model encodes at most %d "
-				    "clusters, the board has %d", b->path,
-				    ZD_MAX_CLUSTERS, b->nclusters);
+		return zd_bad_input(err,
+				    "%s: the model encodes at most %d "
+				    "clusters, the board has %d",
+				    b->path, ZD_MAX_CLUSTERS, b->nclusters);
 	/* slots: clusters by their top per-core speed, fastest first, so
 	 * "big" means the same everywhere; the action's two slot column
 	 * groups describe the fastest and the slowest cluster (slot[0] and
@@ -112,7 +134,9 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 		bp->slot[c] = c;
 	}
 	for (int i = 1; i < b->nclusters; i++)
-		for (int j = i; j > 0 && speed[bp->slot[j]] > speed[bp->slot[j - 1]]; j--) {
+		for (int j = i;
+		     j > 0 && speed[bp->slot[j]] > speed[bp->slot[j - 1]];
+		     j--) {
 			int t = bp->slot[j];
 			bp->slot[j] = bp->slot[j - 1];
 			bp->slot[j - 1] = t;
@@ -135,17 +159,20 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 	bp->idle_w = b->idle_power_mw.value * 1e-3;
 	bp->ambient_c = b->ambient_mc.value * 1e-3;
 	if (!(bp->tdp_w > 0))
-		return zd_bad_input(err, "%s: tdp_mw must be positive for the "
-				    "model", b->path);
+		return zd_bad_input(err,
+				    "%s: tdp_mw must be positive for the "
+				    "model",
+				    b->path);
 	bp->nzones = b->nzones < ZD_MAX_ZONES ? b->nzones : ZD_MAX_ZONES;
 	for (int z = 0; z < bp->nzones; z++) {
 		const struct zd_zone_desc *zd = &b->zones[z];
 		bp->throttle_c[z] = zd_zone_throttle_c(b, z);
 		bp->zone_modelled[z] = zd_zone_modelled(zd);
 		if (bp->zone_modelled[z]) {
-			bp->tau_s[z] = zd->r_k_per_w.value * zd->c_j_per_k.value;
+			bp->tau_s[z] =
+			    zd->r_k_per_w.value * zd->c_j_per_k.value;
 			bp->rise_per_w[z] = zd->r_k_per_w.value /
-					    (bp->throttle_c[z] - bp->ambient_c);
+			    (bp->throttle_c[z] - bp->ambient_c);
 		}
 	}
 	bp->limit_c = zd_board_limit_c(b);
@@ -157,8 +184,7 @@ double zd_encode_temp_rel(const struct zd_board_prior *bp, int zone, double c)
 	return (c - bp->ambient_c) / (bp->throttle_c[zone] - bp->ambient_c);
 }
 
-double zd_encode_temp_abs(const struct zd_board_prior *bp, int zone,
-			  double rel)
+double zd_encode_temp_abs(const struct zd_board_prior *bp, int zone, double rel)
 {
 	return bp->ambient_c + rel * (bp->throttle_c[zone] - bp->ambient_c);
 }
@@ -170,8 +196,8 @@ static float log1pf_count(double v)
 
 static int schedule_code(const char *kind)
 {
-	static const char *const kinds[] = {"none", "static", "dynamic",
-					    "guided", "auto", "runtime", "mixed"};
+	static const char *const kinds[] = {
+	    "none", "static", "dynamic", "guided", "auto", "runtime", "mixed"};
 	for (int i = 0; i < 7; i++)
 		if (strcmp(kind, kinds[i]) == 0)
 			return i;
@@ -187,12 +213,13 @@ void zd_encode_program(const struct zd_features *f, float *row)
 	int i = 0;
 	if (m->valid) {
 		const double v[] = {
-			m->unit_share, m->strided_share, m->random_share,
-			m->spatial_score, m->reuse_score,
-			log1p(m->ops_per_traffic), m->arith_share,
-			m->logic_share, m->vector_share, m->carried_share,
-			m->sync_share, m->irregular_share, m->blocked_share,
-			m->degree,
+		    m->unit_share,    m->strided_share,
+		    m->random_share,  m->spatial_score,
+		    m->reuse_score,   log1p(m->ops_per_traffic),
+		    m->arith_share,   m->logic_share,
+		    m->vector_share,  m->carried_share,
+		    m->sync_share,    m->irregular_share,
+		    m->blocked_share, m->degree,
 		};
 		for (; i < (int)(sizeof(v) / sizeof(v[0])); i++)
 			row[i] = (float)v[i];
@@ -203,9 +230,11 @@ void zd_encode_program(const struct zd_features *f, float *row)
 	double ai = k->arithmetic_intensity;
 	row[i++] = (float)(ai < 64 ? ai : 64);
 	static const int classes[] = {
-		ZD_FEAT_DATA_DEPENDENCY_TYPE, ZD_FEAT_FALSE_SHARING_RISK,
-		ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC,
-		ZD_FEAT_PARALLELIZATION_OVERHEAD, ZD_FEAT_SCALABILITY_BOTTLENECK,
+	    ZD_FEAT_DATA_DEPENDENCY_TYPE,
+	    ZD_FEAT_FALSE_SHARING_RISK,
+	    ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC,
+	    ZD_FEAT_PARALLELIZATION_OVERHEAD,
+	    ZD_FEAT_SCALABILITY_BOTTLENECK,
 	};
 	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
 		int v = f->feat[classes[c]].value;
@@ -269,9 +298,12 @@ double zd_encode_nominal_power_w(const struct zd_board_prior *bp,
 		if (!zone_has_cluster(b, zone, c) || a->cores[c] == 0)
 			continue;
 		const struct zd_opp *opp = &cl->opps[a->level[c]];
-		double v = opp->uv * 1e-6, vtop = cl->opps[cl->nopps - 1].uv * 1e-6;
-		double ceff = cl->ceff_nf.present ? cl->ceff_nf.value * 1e-9 : 0;
-		double leak = cl->leak_mw.present ? cl->leak_mw.value * 1e-3 : 0;
+		double v = opp->uv * 1e-6,
+		       vtop = cl->opps[cl->nopps - 1].uv * 1e-6;
+		double ceff =
+		    cl->ceff_nf.present ? cl->ceff_nf.value * 1e-9 : 0;
+		double leak =
+		    cl->leak_mw.present ? cl->leak_mw.value * 1e-3 : 0;
 		w += a->cores[c] * ceff * v * v * opp->khz * 1e3;
 		w += cl->ncpus * leak * (v / vtop) * (v / vtop);
 	}
@@ -312,9 +344,10 @@ void zd_encode_action(const struct zd_board_prior *bp,
 		int c = bp->slot[s];
 		int top = bp->space.nlevels[c] - 1;
 		rs[0] = (float)a->cores[c] / (float)bp->space.max_cores[c];
-		rs[1] = a->cores[c] ? (float)((double)bp->space.khz[c][a->level[c]] /
-					      bp->space.khz[c][top])
-				    : 0.0f;
+		rs[1] = a->cores[c]
+		    ? (float)((double)bp->space.khz[c][a->level[c]] /
+			      bp->space.khz[c][top])
+		    : 0.0f;
 		rs[2] = a->cores[c] && top > 0 ? (float)a->level[c] / (float)top
 					       : 0.0f;
 	}
@@ -333,9 +366,8 @@ void zd_encode_zone(const struct zd_board_prior *bp, int zone,
 	r[3] = (float)log(fmax(makespan_s, 1e-6) / tau);
 }
 
-void zd_decode_run(const struct zd_board_prior *bp, double ref_s,
-		   double y_time, double y_power, const double *start_c,
-		   struct zd_outcome *o)
+void zd_decode_run(const struct zd_board_prior *bp, double ref_s, double y_time,
+		   double y_power, const double *start_c, struct zd_outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->makespan_s = ref_s * exp(y_time);

@@ -18,16 +18,16 @@
 struct zd_board_prior {
 	const struct zd_board *board;
 	struct zd_action_space space;
-	int slot[ZD_MAX_CLUSTERS];   /* slot[0] fastest, slot[1] slowest */
-	double cap_max;              /* sum of cores x GHz x speed, all cores */
-	double fast_max;             /* the fastest core's GHz x speed */
+	int slot[ZD_MAX_CLUSTERS]; /* slot[0] fastest, slot[1] slowest */
+	double cap_max;            /* sum of cores x GHz x speed, all cores */
+	double fast_max;           /* the fastest core's GHz x speed */
 	double tdp_w, idle_w, ambient_c;
 	int nzones;
 	bool zone_modelled[ZD_MAX_ZONES]; /* zone senses a cluster */
 	double throttle_c[ZD_MAX_ZONES];
-	double limit_c;               /* zd_board_limit_c */
-	double tau_s[ZD_MAX_ZONES];       /* the zone's R x C */
-	double rise_per_w[ZD_MAX_ZONES];  /* R / (throttle - ambient) */
+	double limit_c;                  /* zd_board_limit_c */
+	double tau_s[ZD_MAX_ZONES];      /* the zone's R x C */
+	double rise_per_w[ZD_MAX_ZONES]; /* R / (throttle - ambient) */
 };
 
 int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
@@ -35,7 +35,7 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 
 /* Column layout. */
 enum {
-	ZD_COL_PROGRAM = 0,            /* figures, classes, structure */
+	ZD_COL_PROGRAM = 0, /* figures, classes, structure */
 	ZD_NCOLS_PROGRAM = 27,
 	ZD_COL_BOARD = ZD_NCOLS_PROGRAM,
 	ZD_NCOLS_BOARD = 6,
@@ -82,9 +82,8 @@ double zd_encode_nominal_power_w(const struct zd_board_prior *bp,
 /* The one inverse of the targets (docs/model.md): time as a log-ratio to
  * the program's reference makespan ref_s, power as a log-ratio to TDP.
  * Clears `o`; every zone starts and ends at start_c until decoded. */
-void zd_decode_run(const struct zd_board_prior *bp, double ref_s,
-		   double y_time, double y_power, const double *start_c,
-		   struct zd_outcome *o);
+void zd_decode_run(const struct zd_board_prior *bp, double ref_s, double y_time,
+		   double y_power, const double *start_c, struct zd_outcome *o);
 /* Zone z's final and peak from their predicted relative temperatures; the
  * peak includes the start and the end. */
 void zd_decode_zone(const struct zd_board_prior *bp, int z, double start_c,

@@ -17,7 +17,7 @@ static const char *const metric_names[M_N] = {"makespan", "energy", "power"};
 
 struct acc {
 	long n;
-	double ape[2][M_N];         /* [zero-shot, with reference] */
+	double ape[2][M_N]; /* [zero-shot, with reference] */
 	double sy[M_N], syy[M_N];
 	double sres[2][M_N];
 	long nzone;
@@ -73,19 +73,25 @@ static json_t *acc_json(const struct acc *a)
 			double mean = a->sy[m] / a->n;
 			double sst = a->syy[m] - a->n * mean * mean;
 			snprintf(key, sizeof(key), "%s_mape", metric_names[m]);
-			json_object_set_new(jm, key, json_real(100.0 * a->ape[k][m] / a->n));
+			json_object_set_new(
+			    jm, key, json_real(100.0 * a->ape[k][m] / a->n));
 			snprintf(key, sizeof(key), "%s_r2", metric_names[m]);
-			json_object_set_new(jm, key, sst > 0 ? json_real(1.0 - a->sres[k][m] / sst)
-							     : json_null());
+			json_object_set_new(
+			    jm, key,
+			    sst > 0 ? json_real(1.0 - a->sres[k][m] / sst)
+				    : json_null());
 		}
 		json_object_set_new(j, mode[k], jm);
 	}
 	if (a->nzone) {
-		json_object_set_new(j, "peak_mae_c", json_real(a->peak_abs / a->nzone));
-		json_object_set_new(j, "final_mae_c", json_real(a->final_abs / a->nzone));
+		json_object_set_new(j, "peak_mae_c",
+				    json_real(a->peak_abs / a->nzone));
+		json_object_set_new(j, "final_mae_c",
+				    json_real(a->final_abs / a->nzone));
 	}
 	if (a->rho_n)
-		json_object_set_new(j, "edp_rank_rho", json_real(a->rho_sum / a->rho_n));
+		json_object_set_new(j, "edp_rank_rho",
+				    json_real(a->rho_sum / a->rho_n));
 	return j;
 }
 
@@ -138,15 +144,18 @@ static double spearman(const double *x, const double *y, int n)
 	return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
 
-static bool same_start(const struct zd_ds_sample *a, const struct zd_ds_sample *b)
+static bool same_start(const struct zd_ds_sample *a,
+		       const struct zd_ds_sample *b)
 {
 	return a->nzones == b->nzones &&
-	       memcmp(a->start_c, b->start_c, sizeof(float) * (size_t)a->nzones) == 0;
+	    memcmp(a->start_c, b->start_c, sizeof(float) * (size_t)a->nzones) ==
+	    0;
 }
 
 /* Predict a sample with the full (unspecialised) regressors: evaluation
  * works from the dataset's encoded rows and runs offline. */
-static void predict_sample(const struct zd_model *m, const struct zd_dataset *ds,
+static void predict_sample(const struct zd_model *m,
+			   const struct zd_dataset *ds,
 			   const struct zd_ds_sample *s, double ref_s,
 			   struct zd_outcome *out)
 {
@@ -155,7 +164,8 @@ static void predict_sample(const struct zd_model *m, const struct zd_dataset *ds
 	double start[ZD_MAX_ZONES];
 	for (int z = 0; z < s->nzones; z++)
 		start[z] = s->start_c[z];
-	memcpy(row, ds->programs[s->program].row, sizeof(float) * ZD_NCOLS_PROGRAM);
+	memcpy(row, ds->programs[s->program].row,
+	       sizeof(float) * ZD_NCOLS_PROGRAM);
 	zd_encode_board(bp, row);
 	zd_encode_start(bp, start, row);
 	zd_encode_action(bp, &s->action, row);
@@ -165,18 +175,21 @@ static void predict_sample(const struct zd_model *m, const struct zd_dataset *ds
 	for (int z = 0; z < s->nzones; z++) {
 		if (!bp->zone_modelled[z])
 			continue;
-		zd_encode_zone(bp, z, &s->action, start[z], out->makespan_s, row);
-		zd_decode_zone(bp, z, start[z],
-			       zd_gbt_predict(m->part[ZD_PART_PEAK], row),
-			       zd_gbt_predict(m->part[ZD_PART_FINAL], row), out);
+		zd_encode_zone(bp, z, &s->action, start[z], out->makespan_s,
+			       row);
+		zd_decode_zone(
+		    bp, z, start[z], zd_gbt_predict(m->part[ZD_PART_PEAK], row),
+		    zd_gbt_predict(m->part[ZD_PART_FINAL], row), out);
 	}
 }
 
-static double predicted_scale(const struct zd_model *m, const struct zd_dataset *ds,
+static double predicted_scale(const struct zd_model *m,
+			      const struct zd_dataset *ds,
 			      const struct zd_ds_sample *s)
 {
 	float row[ZD_NCOLS_SCALE];
-	memcpy(row, ds->programs[s->program].row, sizeof(float) * ZD_NCOLS_PROGRAM);
+	memcpy(row, ds->programs[s->program].row,
+	       sizeof(float) * ZD_NCOLS_PROGRAM);
 	zd_encode_board(&ds->boards[s->board].prior, row);
 	return exp(zd_gbt_predict(m->part[ZD_PART_SCALE], row));
 }
@@ -208,13 +221,13 @@ struct eval_state {
 	const struct zd_dataset *ds;
 	const struct zd_model_eval_opts *opts;
 	long *order;
-	struct acc *acc;     /* [program * nboards + board] */
-	double *px, *py;     /* scratch for rank correlation */
+	struct acc *acc; /* [program * nboards + board] */
+	double *px, *py; /* scratch for rank correlation */
 };
 
 /* One (program, board) run of samples [lo, hi) in `order`. */
-static void eval_group(struct eval_state *st, const struct zd_model *m,
-		       long lo, long hi)
+static void eval_group(struct eval_state *st, const struct zd_model *m, long lo,
+		       long hi)
 {
 	const struct zd_dataset *ds = st->ds;
 	const struct zd_ds_sample *first = &ds->samples[st->order[lo]];
@@ -222,10 +235,12 @@ static void eval_group(struct eval_state *st, const struct zd_model *m,
 	double scale = predicted_scale(m, ds, first);
 	long glo = lo;
 	for (long i = lo; i <= hi; i++) {
-		if (i == hi || !same_start(&ds->samples[st->order[i]],
-					   &ds->samples[st->order[glo]])) {
+		if (i == hi ||
+		    !same_start(&ds->samples[st->order[i]],
+				&ds->samples[st->order[glo]])) {
 			int n = (int)(i - glo);
-			double rho = spearman(st->px + glo - lo, st->py + glo - lo, n);
+			double rho =
+			    spearman(st->px + glo - lo, st->py + glo - lo, n);
 			if (!isnan(rho)) {
 				a->rho_sum += rho;
 				a->rho_n++;
@@ -243,10 +258,11 @@ static void eval_group(struct eval_state *st, const struct zd_model *m,
 			wr.makespan_s *= k;
 			wr.energy_j *= k;
 		}
-		double truth[M_N] = {s->makespan_s, s->energy_j, s->avg_power_w};
+		double truth[M_N] = {s->makespan_s, s->energy_j,
+				     s->avg_power_w};
 		double pred[2][M_N] = {
-			{zs.makespan_s, zs.energy_j, zs.avg_power_w},
-			{wr.makespan_s, wr.energy_j, wr.avg_power_w},
+		    {zs.makespan_s, zs.energy_j, zs.avg_power_w},
+		    {wr.makespan_s, wr.energy_j, wr.avg_power_w},
 		};
 		acc_add(a, truth, pred);
 		const struct zd_board_prior *bp = &ds->boards[s->board].prior;
@@ -282,8 +298,10 @@ static int run_fold(struct eval_state *st, const struct fold *f, int index,
 		if (f->test_program[s->program] && f->test_board[s->board] &&
 		    zd_ds_sample_ok(ds, &train, s)) {
 			zd_model_free(m);
-			return zd_fail(err, EINVAL, "fold %s: a test run is in the "
-				       "training set", f->label);
+			return zd_fail(err, EINVAL,
+				       "fold %s: a test run is in the "
+				       "training set",
+				       f->label);
 		}
 	}
 	for (long lo = 0; lo < ds->nsamples;) {
@@ -301,10 +319,10 @@ static int run_fold(struct eval_state *st, const struct fold *f, int index,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (st->opts->progress) {
 		char line[256];
-		snprintf(line, sizeof(line), "fold %d/%d (%s): %.1f s", index + 1,
-			 nfolds, f->label,
+		snprintf(line, sizeof(line), "fold %d/%d (%s): %.1f s",
+			 index + 1, nfolds, f->label,
 			 (double)(t1.tv_sec - t0.tv_sec) +
-				 (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+			     (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 		st->opts->progress(st->opts->progress_ctx, line);
 	}
 	return 0;
@@ -336,24 +354,26 @@ static void fold_set(struct fold *f, const struct zd_dataset *ds, int board,
 	if (board >= 0)
 		used += (size_t)snprintf(f->label, sizeof(f->label), "board %s",
 					 ds->boards[board].name);
-	for (int p = 0; group >= 0 && p < ds->nprograms && used < sizeof(f->label); p++)
+	for (int p = 0;
+	     group >= 0 && p < ds->nprograms && used < sizeof(f->label); p++)
 		if (program_held(ds, p, group, ngroups))
-			used += (size_t)snprintf(f->label + used, sizeof(f->label) - used,
-						 "%s%s", used ? " " : "",
-						 ds->programs[p].name);
+			used += (size_t)snprintf(
+			    f->label + used, sizeof(f->label) - used, "%s%s",
+			    used ? " " : "", ds->programs[p].name);
 	if (board < 0 && group < 0)
 		snprintf(f->label, sizeof(f->label), "in-sample");
 }
 
-static json_t *report_json(const struct eval_state *st, double seconds, int nfolds)
+static json_t *report_json(const struct eval_state *st, double seconds,
+			   int nfolds)
 {
 	const struct zd_dataset *ds = st->ds;
 	const struct zd_model_eval_opts *o = st->opts;
 	json_t *root = json_object(), *boards = json_object();
 	const char *mode = o->lobo && o->cross_board ? "lobo+cross-board"
-			   : o->lobo                ? "lobo"
-			   : o->cross_board         ? "cross-board"
-						    : "in-sample";
+	    : o->lobo                                ? "lobo"
+	    : o->cross_board                         ? "cross-board"
+						     : "in-sample";
 	json_object_set_new(root, "mode", json_string(mode));
 	json_object_set_new(root, "folds", json_integer(nfolds));
 	json_object_set_new(root, "seconds", json_real(seconds));
@@ -368,7 +388,8 @@ static json_t *report_json(const struct eval_state *st, double seconds, int nfol
 			if (a->n == 0)
 				continue;
 			acc_merge(&board, a);
-			json_object_set_new(progs, ds->programs[p].name, acc_json(a));
+			json_object_set_new(progs, ds->programs[p].name,
+					    acc_json(a));
 		}
 		acc_merge(&all, &board);
 		json_t *jb = json_object();
@@ -381,31 +402,37 @@ static json_t *report_json(const struct eval_state *st, double seconds, int nfol
 	return root;
 }
 
-static int eval_folds(struct eval_state *st, json_t **report, struct zd_err *err)
+static int eval_folds(struct eval_state *st, json_t **report,
+		      struct zd_err *err)
 {
 	const struct zd_dataset *ds = st->ds;
 	const struct zd_model_eval_opts *o = st->opts;
-	int ngroups = !o->lobo ? 1
-		      : o->folds > 0 && o->folds < ds->ngroups ? o->folds
-								: ds->ngroups;
+	int ngroups = !o->lobo                       ? 1
+	    : o->folds > 0 && o->folds < ds->ngroups ? o->folds
+						     : ds->ngroups;
 	int nboards = o->cross_board ? ds->nboards : 1;
 	int nfolds = ngroups * nboards;
 	if (o->lobo && ds->ngroups < 2)
-		return zd_bad_input(err, "leaving groups out needs runs of "
+		return zd_bad_input(err,
+				    "leaving groups out needs runs of "
 				    "programs of at least 2 groups, the store "
 				    "has %d",
 				    ds->ngroups);
 	if (o->cross_board && ds->nboards < 2)
-		return zd_bad_input(err, "cross-board needs runs on at least 2 "
-				    "boards, the store has %d", ds->nboards);
+		return zd_bad_input(err,
+				    "cross-board needs runs on at least 2 "
+				    "boards, the store has %d",
+				    ds->nboards);
 	struct fold f;
 	size_t np = (size_t)ds->nprograms, nb = (size_t)ds->nboards;
 	f.train_program = calloc(np, sizeof(bool));
 	f.test_program = calloc(np, sizeof(bool));
 	f.train_board = calloc(nb, sizeof(bool));
 	f.test_board = calloc(nb, sizeof(bool));
-	int rc = f.train_program && f.test_program && f.train_board && f.test_board
-			 ? 0 : zd_fail(err, ENOMEM, "out of memory");
+	int rc =
+	    f.train_program && f.test_program && f.train_board && f.test_board
+	    ? 0
+	    : zd_fail(err, ENOMEM, "out of memory");
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int k = 0; rc == 0 && k < nfolds; k++) {
@@ -416,8 +443,9 @@ static int eval_folds(struct eval_state *st, json_t **report, struct zd_err *err
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0)
-		*report = report_json(st, (double)(t1.tv_sec - t0.tv_sec) +
-						  (t1.tv_nsec - t0.tv_nsec) * 1e-9,
+		*report = report_json(st,
+				      (double)(t1.tv_sec - t0.tv_sec) +
+					  (t1.tv_nsec - t0.tv_nsec) * 1e-9,
 				      nfolds);
 	free(f.train_program);
 	free(f.test_program);
@@ -444,7 +472,8 @@ int zd_model_eval(struct zd_store *s, const struct zd_model_eval_opts *o,
 	zd_manifest_free(m);
 	struct eval_state st = {.ds = ds, .opts = o};
 	st.order = malloc(sizeof(long) * (size_t)ds->nsamples);
-	st.acc = calloc((size_t)ds->nprograms * (size_t)ds->nboards, sizeof(*st.acc));
+	st.acc = calloc((size_t)ds->nprograms * (size_t)ds->nboards,
+			sizeof(*st.acc));
 	st.px = malloc(sizeof(double) * (size_t)ds->nsamples);
 	st.py = malloc(sizeof(double) * (size_t)ds->nsamples);
 	if (!st.order || !st.acc || !st.px || !st.py) {

@@ -8,11 +8,11 @@
 #include "zdvfs/model.h"
 
 enum zd_model_part {
-	ZD_PART_TIME,   /* log(makespan / reference makespan) */
-	ZD_PART_POWER,  /* log(average power / TDP) */
-	ZD_PART_PEAK,   /* peak temperature, relative (0 ambient, 1 throttle) */
-	ZD_PART_FINAL,  /* final temperature, relative */
-	ZD_PART_SCALE,  /* log(reference makespan) from program and board */
+	ZD_PART_TIME,  /* log(makespan / reference makespan) */
+	ZD_PART_POWER, /* log(average power / TDP) */
+	ZD_PART_PEAK,  /* peak temperature, relative (0 ambient, 1 throttle) */
+	ZD_PART_FINAL, /* final temperature, relative */
+	ZD_PART_SCALE, /* log(reference makespan) from program and board */
 	ZD_NPARTS
 };
 

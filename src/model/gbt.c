@@ -69,7 +69,7 @@ struct gbt_stats {
 struct zd_gbt {
 	int ncols;
 	int ntrees;
-	float base;      /* base_score, plus the leaves of folded trees */
+	float base; /* base_score, plus the leaves of folded trees */
 	struct gbt_tree *trees;
 	struct gbt_node *nodes;
 	struct gbt_stats *stats; /* NULL when read from the flat form */
@@ -130,14 +130,16 @@ static int reserve(struct zd_gbt *g, size_t more_nodes, struct zd_err *err)
 {
 	if (g->ntrees == g->cap_trees) {
 		int cap = g->cap_trees ? 2 * g->cap_trees : 64;
-		struct gbt_tree *r = realloc(g->trees, sizeof(*r) * (size_t)cap);
+		struct gbt_tree *r =
+		    realloc(g->trees, sizeof(*r) * (size_t)cap);
 		if (r == NULL)
 			return zd_fail(err, ENOMEM, "out of memory");
 		g->trees = r;
 		g->cap_trees = cap;
 	}
 	if (g->nnodes + more_nodes > (size_t)INT32_MAX)
-		return zd_fail(err, EFBIG, "model too large: more than %d nodes",
+		return zd_fail(err, EFBIG,
+			       "model too large: more than %d nodes",
 			       INT32_MAX);
 	if (g->nnodes + more_nodes <= g->cap_nodes)
 		return 0;
@@ -165,7 +167,8 @@ static int32_t resolve_fixed(const struct raw_tree *t, int32_t node,
 		if (isnan(x))
 			node = t->dleft[node] ? t->left[node] : t->right[node];
 		else
-			node = x < t->cond[node] ? t->left[node] : t->right[node];
+			node =
+			    x < t->cond[node] ? t->left[node] : t->right[node];
 	}
 	return node;
 }
@@ -176,8 +179,8 @@ static int32_t resolve_fixed(const struct raw_tree *t, int32_t node,
  * a tree so that the sum keeps XGBoost's order. t must be a valid tree
  * (checked by the loader or built by zdvfs). */
 static int append_tree(struct zd_gbt *g, const struct raw_tree *t,
-		       const float *fixed, const unsigned char *mask,
-		       bool fold, struct zd_err *err)
+		       const float *fixed, const unsigned char *mask, bool fold,
+		       struct zd_err *err)
 {
 	int32_t root = resolve_fixed(t, 0, fixed, mask);
 	if (fold && t->left[root] < 0) {
@@ -203,9 +206,9 @@ static int append_tree(struct zd_gbt *g, const struct raw_tree *t,
 		int32_t s = src_of[head], at = start + head;
 		struct gbt_node *d = &g->nodes[at];
 		g->stats[at] = (struct gbt_stats){
-			.loss_change = t->loss[s],
-			.sum_hessian = t->hess[s],
-			.base_weight = t->weight[s],
+		    .loss_change = t->loss[s],
+		    .sum_hessian = t->hess[s],
+		    .base_weight = t->weight[s],
 		};
 		d->value = t->cond[s];
 		if (t->left[s] < 0) {
@@ -213,11 +216,13 @@ static int append_tree(struct zd_gbt *g, const struct raw_tree *t,
 			d->child[0] = d->child[1] = at;
 		} else {
 			d->split = (uint32_t)t->split[s] |
-				   (t->dleft[s] ? NODE_DEFAULT_LEFT : 0);
+			    (t->dleft[s] ? NODE_DEFAULT_LEFT : 0);
 			d->child[0] = start + tail;
 			d->child[1] = start + tail + 1;
-			src_of[tail] = resolve_fixed(t, t->left[s], fixed, mask);
-			src_of[tail + 1] = resolve_fixed(t, t->right[s], fixed, mask);
+			src_of[tail] =
+			    resolve_fixed(t, t->left[s], fixed, mask);
+			src_of[tail + 1] =
+			    resolve_fixed(t, t->right[s], fixed, mask);
 			level[tail] = level[tail + 1] = level[head] + 1;
 			if (level[head] + 1 > depth)
 				depth = level[head] + 1;
@@ -227,7 +232,8 @@ static int append_tree(struct zd_gbt *g, const struct raw_tree *t,
 	}
 	free(src_of);
 	free(level);
-	g->trees[g->ntrees++] = (struct gbt_tree){.root = start, .depth = depth};
+	g->trees[g->ntrees++] =
+	    (struct gbt_tree){.root = start, .depth = depth};
 	g->nnodes += (size_t)tail;
 	return 0;
 }
@@ -285,7 +291,8 @@ static int raw_from_compact(const struct zd_gbt *g, int t, struct raw_tree *r,
 	static const struct gbt_stats none;
 	for (int32_t i = 0; i < n; i++) {
 		const struct gbt_node *d = &g->nodes[start + i];
-		const struct gbt_stats *s = g->stats ? &g->stats[start + i] : &none;
+		const struct gbt_stats *s =
+		    g->stats ? &g->stats[start + i] : &none;
 		r->cond[i] = d->value;
 		r->loss[i] = s->loss_change;
 		r->hess[i] = s->sum_hessian;
@@ -399,10 +406,10 @@ struct bulk_col {
 
 struct zd_gbt_bulk {
 	const struct zd_gbt *g;
-	int ncols;           /* columns split on */
+	int ncols; /* columns split on */
 	struct bulk_col *cols;
-	int32_t *cmp;        /* per node: its bitset, or -1 for a leaf */
-	int16_t *colof;      /* per node: index into cols */
+	int32_t *cmp;   /* per node: its bitset, or -1 for a leaf */
+	int16_t *colof; /* per node: index into cols */
 	size_t nbitsets;
 	int max_depth;
 };
@@ -498,8 +505,9 @@ int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
 			continue;
 		int j = index[n->split & NODE_COLUMN];
 		const struct bulk_col *bc = &b->cols[j];
-		b->cmp[i] = (int32_t)(bc->first +
-				      (size_t)find_thr(bc->thr, bc->nthr, n->value));
+		b->cmp[i] =
+		    (int32_t)(bc->first +
+			      (size_t)find_thr(bc->thr, bc->nthr, n->value));
 		b->colof[i] = (int16_t)j;
 	}
 	for (int t = 0; t < g->ntrees; t++)
@@ -562,7 +570,8 @@ static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
 		else
 			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
 		if (r > 0)
-			bits[blk * b->nbitsets + bc->first + (size_t)r - 1].w[w] |= bit;
+			bits[blk * b->nbitsets + bc->first + (size_t)r - 1]
+			    .w[w] |= bit;
 	}
 	for (size_t blk = 0; blk < blocks; blk++) {
 		struct rowset *col = bits + blk * b->nbitsets + bc->first;
@@ -628,8 +637,8 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 	const struct zd_gbt *g = b->g;
 	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
 	size_t slots = (size_t)b->max_depth + 2;
-	struct rowset *bits = calloc(blocks * (b->nbitsets + (size_t)b->ncols) + 1,
-				     sizeof(*bits));
+	struct rowset *bits = calloc(
+	    blocks * (b->nbitsets + (size_t)b->ncols) + 1, sizeof(*bits));
 	int32_t *node_at = malloc(sizeof(*node_at) * slots);
 	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
 	if (bits == NULL || node_at == NULL || rows_at == NULL) {
@@ -694,12 +703,12 @@ int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
 void zd_gbt_flat_view(const struct zd_gbt *g, struct zd_gbt_flat *out)
 {
 	*out = (struct zd_gbt_flat){
-		.ncols = g->ncols,
-		.ntrees = g->ntrees,
-		.nnodes = g->nnodes,
-		.base = g->base,
-		.trees = g->trees,
-		.nodes = g->nodes,
+	    .ncols = g->ncols,
+	    .ntrees = g->ntrees,
+	    .nnodes = g->nnodes,
+	    .base = g->base,
+	    .trees = g->trees,
+	    .nodes = g->nodes,
 	};
 }
 
@@ -718,43 +727,53 @@ static int check_flat_tree(const struct zd_gbt_flat *f,
 	for (int32_t i = start; i < end; i++) {
 		const struct gbt_node *n = &nodes[i];
 		if (level[i] < 0)
-			return zd_bad_input(err, "%s: tree %d: node %d is not "
-					    "reachable from its root", what, t, i);
+			return zd_bad_input(err,
+					    "%s: tree %d: node %d is not "
+					    "reachable from its root",
+					    what, t, i);
 		if (level[i] > deepest)
 			deepest = level[i];
 		if (n->split & NODE_LEAF) {
 			if (n->split != NODE_LEAF || n->child[0] != i ||
 			    n->child[1] != i || !isfinite(n->value))
-				return zd_bad_input(err, "%s: tree %d: leaf %d is "
-						    "malformed", what, t, i);
+				return zd_bad_input(err,
+						    "%s: tree %d: leaf %d is "
+						    "malformed",
+						    what, t, i);
 			continue;
 		}
 		uint32_t col = n->split & NODE_COLUMN;
 		if ((n->split & ~(NODE_COLUMN | NODE_DEFAULT_LEFT)) != 0 ||
 		    col >= (uint32_t)f->ncols)
-			return zd_bad_input(err, "%s: tree %d: node %d splits on "
-					    "column %u of %d", what, t, i,
-					    col, f->ncols);
+			return zd_bad_input(err,
+					    "%s: tree %d: node %d splits on "
+					    "column %u of %d",
+					    what, t, i, col, f->ncols);
 		if (isnan(n->value))
-			return zd_bad_input(err, "%s: tree %d: node %d has no "
-					    "threshold (NaN)", what, t, i);
+			return zd_bad_input(err,
+					    "%s: tree %d: node %d has no "
+					    "threshold (NaN)",
+					    what, t, i);
 		int32_t l = n->child[0], r = n->child[1];
 		if (l <= i || r != l + 1 || r >= end)
-			return zd_bad_input(err, "%s: tree %d: node %d has "
+			return zd_bad_input(err,
+					    "%s: tree %d: node %d has "
 					    "children %d and %d; they must be "
 					    "side by side after it, inside "
-					    "nodes %d..%d", what, t, i, l, r,
-					    start, end - 1);
+					    "nodes %d..%d",
+					    what, t, i, l, r, start, end - 1);
 		if (level[l] >= 0 || level[r] >= 0)
-			return zd_bad_input(err, "%s: tree %d: node %d is "
-					    "reached twice", what, t,
-					    level[l] >= 0 ? l : r);
+			return zd_bad_input(err,
+					    "%s: tree %d: node %d is "
+					    "reached twice",
+					    what, t, level[l] >= 0 ? l : r);
 		level[l] = level[r] = level[i] + 1;
 	}
 	if (tree->depth != deepest)
-		return zd_bad_input(err, "%s: tree %d: depth %d, but its "
-				    "deepest leaf is at %d", what, t,
-				    tree->depth, deepest);
+		return zd_bad_input(err,
+				    "%s: tree %d: depth %d, but its "
+				    "deepest leaf is at %d",
+				    what, t, tree->depth, deepest);
 	return 0;
 }
 
@@ -772,8 +791,8 @@ int zd_gbt_from_flat(const struct zd_gbt_flat *f, const char *what,
 		return zd_bad_input(err, "%s: %zu nodes for %d trees", what,
 				    f->nnodes, f->ntrees);
 	if (!isfinite(f->base))
-		return zd_bad_input(err, "%s: base score is not a finite number",
-				    what);
+		return zd_bad_input(
+		    err, "%s: base score is not a finite number", what);
 	const struct gbt_tree *trees = f->trees;
 	const struct gbt_node *nodes = f->nodes;
 	int32_t *level = malloc(sizeof(*level) * (f->nnodes ? f->nnodes : 1));
@@ -782,18 +801,22 @@ int zd_gbt_from_flat(const struct zd_gbt_flat *f, const char *what,
 	memset(level, 0xff, sizeof(*level) * f->nnodes); /* all -1 */
 	int rc = 0;
 	for (int t = 0; rc == 0 && t < f->ntrees; t++) {
-		int32_t end = t + 1 < f->ntrees ? trees[t + 1].root
-						: (int32_t)f->nnodes;
+		int32_t end =
+		    t + 1 < f->ntrees ? trees[t + 1].root : (int32_t)f->nnodes;
 		int32_t want = t == 0 ? 0 : trees[t - 1].root;
 		if (trees[t].root < want || (t > 0 && trees[t].root == want) ||
 		    end <= trees[t].root || end > (int32_t)f->nnodes)
-			rc = zd_bad_input(err, "%s: tree %d: nodes %d..%d are not "
+			rc = zd_bad_input(err,
+					  "%s: tree %d: nodes %d..%d are not "
 					  "within the model's %zu nodes, after "
-					  "the previous tree's", what, t,
-					  trees[t].root, end - 1, f->nnodes);
+					  "the previous tree's",
+					  what, t, trees[t].root, end - 1,
+					  f->nnodes);
 		else if (t == 0 && trees[t].root != 0)
-			rc = zd_bad_input(err, "%s: tree 0 starts at node %d, "
-					  "not 0", what, trees[t].root);
+			rc = zd_bad_input(err,
+					  "%s: tree 0 starts at node %d, "
+					  "not 0",
+					  what, trees[t].root);
 		else
 			rc = check_flat_tree(f, nodes, &trees[t], t, end, level,
 					     what, err);
@@ -835,32 +858,37 @@ static json_t *tree_to_json(const struct zd_gbt *g, int t)
 	       *weight = json_array(), *loss = json_array(),
 	       *hess = json_array(), *stype = json_array();
 	bool ok = left && right && parents && split && cond && dleft &&
-		  weight && loss && hess && stype;
+	    weight && loss && hess && stype;
 	for (int32_t i = 0; ok && i < r.n; i++)
-		ok = json_array_append_new(left, json_integer(r.left[i])) == 0 &&
-		     json_array_append_new(right, json_integer(r.right[i])) == 0 &&
-		     json_array_append_new(parents, json_integer(r.parent[i])) == 0 &&
-		     json_array_append_new(split, json_integer(r.split[i])) == 0 &&
-		     json_array_append_new(cond, json_real(r.cond[i])) == 0 &&
-		     json_array_append_new(dleft, json_integer(r.dleft[i])) == 0 &&
-		     json_array_append_new(weight, json_real(r.weight[i])) == 0 &&
-		     json_array_append_new(loss, json_real(r.loss[i])) == 0 &&
-		     json_array_append_new(hess, json_real(r.hess[i])) == 0 &&
-		     json_array_append_new(stype, json_integer(0)) == 0;
+		ok =
+		    json_array_append_new(left, json_integer(r.left[i])) == 0 &&
+		    json_array_append_new(right, json_integer(r.right[i])) ==
+			0 &&
+		    json_array_append_new(parents, json_integer(r.parent[i])) ==
+			0 &&
+		    json_array_append_new(split, json_integer(r.split[i])) ==
+			0 &&
+		    json_array_append_new(cond, json_real(r.cond[i])) == 0 &&
+		    json_array_append_new(dleft, json_integer(r.dleft[i])) ==
+			0 &&
+		    json_array_append_new(weight, json_real(r.weight[i])) ==
+			0 &&
+		    json_array_append_new(loss, json_real(r.loss[i])) == 0 &&
+		    json_array_append_new(hess, json_real(r.hess[i])) == 0 &&
+		    json_array_append_new(stype, json_integer(0)) == 0;
 	json_t *tree = NULL;
 	if (ok)
 		tree = json_pack(
-			"{s:o, s:[], s:[], s:[], s:[], s:o, s:i, s:o, s:o, s:o, "
-			"s:o, s:o, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:s}}",
-			"base_weights", weight, "categories", "categories_nodes",
-			"categories_segments", "categories_sizes",
-			"default_left", dleft, "id", t, "left_children", left,
-			"loss_changes", loss, "parents", parents,
-			"right_children", right, "split_conditions", cond,
-			"split_indices", split, "split_type", stype,
-			"sum_hessian", hess, "tree_param", "num_deleted", "0",
-			"num_feature", int_string(g->ncols), "num_nodes",
-			int_string(r.n), "size_leaf_vector", "0");
+		    "{s:o, s:[], s:[], s:[], s:[], s:o, s:i, s:o, s:o, s:o, "
+		    "s:o, s:o, s:o, s:o, s:o, s:{s:s, s:o, s:o, s:s}}",
+		    "base_weights", weight, "categories", "categories_nodes",
+		    "categories_segments", "categories_sizes", "default_left",
+		    dleft, "id", t, "left_children", left, "loss_changes", loss,
+		    "parents", parents, "right_children", right,
+		    "split_conditions", cond, "split_indices", split,
+		    "split_type", stype, "sum_hessian", hess, "tree_param",
+		    "num_deleted", "0", "num_feature", int_string(g->ncols),
+		    "num_nodes", int_string(r.n), "size_leaf_vector", "0");
 	else {
 		/* json_pack takes the "o" references even when it fails;
 		 * only an unpacked set is ours to drop */
@@ -885,7 +913,7 @@ json_t *zd_gbt_to_json(const struct zd_gbt *g)
 	bool ok = trees && info;
 	for (int t = 0; ok && t < g->ntrees; t++)
 		ok = json_array_append_new(trees, tree_to_json(g, t)) == 0 &&
-		     json_array_append_new(info, json_integer(0)) == 0;
+		    json_array_append_new(info, json_integer(0)) == 0;
 	if (!ok) {
 		json_decref(trees);
 		json_decref(info);
@@ -897,17 +925,17 @@ json_t *zd_gbt_to_json(const struct zd_gbt *g)
 	snprintf(base, sizeof(base), "%.9g", (double)g->base);
 	/* The layout is XGBoost 1.7's, whatever version is linked. */
 	return json_pack(
-		"{s:{s:{}, s:[], s:[], s:{s:{s:{s:s, s:o, s:s}, s:o, s:o}, s:s}, "
-		"s:{s:s, s:s, s:s, s:o, s:s}, s:{s:s, s:{s:s}}}, s:[i,i,i]}",
-		"learner", "attributes", "feature_names", "feature_types",
-		"gradient_booster", "model", "gbtree_model_param",
-		"num_parallel_tree", "1", "num_trees", int_string(g->ntrees),
-		"size_leaf_vector", "0", "tree_info", info, "trees", trees,
-		"name", "gbtree", "learner_model_param", "base_score", base,
-		"boost_from_average", "1", "num_class", "0", "num_feature",
-		int_string(g->ncols), "num_target", "1", "objective", "name",
-		"reg:squarederror", "reg_loss_param", "scale_pos_weight", "1",
-		"version", 1, 7, 4);
+	    "{s:{s:{}, s:[], s:[], s:{s:{s:{s:s, s:o, s:s}, s:o, s:o}, s:s}, "
+	    "s:{s:s, s:s, s:s, s:o, s:s}, s:{s:s, s:{s:s}}}, s:[i,i,i]}",
+	    "learner", "attributes", "feature_names", "feature_types",
+	    "gradient_booster", "model", "gbtree_model_param",
+	    "num_parallel_tree", "1", "num_trees", int_string(g->ntrees),
+	    "size_leaf_vector", "0", "tree_info", info, "trees", trees, "name",
+	    "gbtree", "learner_model_param", "base_score", base,
+	    "boost_from_average", "1", "num_class", "0", "num_feature",
+	    int_string(g->ncols), "num_target", "1", "objective", "name",
+	    "reg:squarederror", "reg_loss_param", "scale_pos_weight", "1",
+	    "version", 1, 7, 4);
 }
 
 /* ---- reading XGBoost's JSON --------------------------------------------- */
@@ -919,7 +947,7 @@ struct loader {
 };
 
 static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
 {
@@ -931,8 +959,7 @@ static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
 	return zd_bad_input(ld->err, "%s: %s: %s", ld->what, path, msg);
 }
 
-static void path_key(char *out, size_t len, const char *parent,
-		     const char *key)
+static void path_key(char *out, size_t len, const char *parent, const char *key)
 {
 	/* Paths are short; a cut one still names the place. */
 	if (parent[0] == '\0')
@@ -949,14 +976,10 @@ static void path_index(char *out, size_t len, const char *parent, size_t i)
 static const char *type_name(json_type type)
 {
 	switch (type) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	default:
-		return "a value of another type";
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	default: return "a value of another type";
 	}
 }
 
@@ -1083,7 +1106,8 @@ static int read_floats(const struct loader *ld, const json_t *tree,
 		return rc;
 	for (int32_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(arr, (size_t)i);
-		if (json_is_number(v) && fabs(json_number_value(v)) <= FLT_MAX) {
+		if (json_is_number(v) &&
+		    fabs(json_number_value(v)) <= FLT_MAX) {
 			dst[i] = (float)json_number_value(v);
 			continue;
 		}
@@ -1110,8 +1134,9 @@ static int read_flags(const struct loader *ld, const json_t *tree,
 			dst[i] = json_is_true(v);
 			continue;
 		}
-		if (json_is_integer(v) && (json_integer_value(v) == 0 ||
-					   json_integer_value(v) == 1)) {
+		if (json_is_integer(v) &&
+		    (json_integer_value(v) == 0 ||
+		     json_integer_value(v) == 1)) {
 			dst[i] = (unsigned char)json_integer_value(v);
 			continue;
 		}
@@ -1140,15 +1165,18 @@ static int check_numerical(const struct loader *ld, const json_t *tree,
 			char base[256], path[280];
 			path_key(base, sizeof(base), where, "split_type");
 			path_index(path, sizeof(path), base, (size_t)i);
-			return bad(ld, path, "must be 0: categorical splits "
+			return bad(ld, path,
+				   "must be 0: categorical splits "
 				   "are not supported");
 		}
 	}
 	json_t *cats = json_object_get(tree, "categories_nodes");
-	if (cats != NULL && (!json_is_array(cats) || json_array_size(cats) != 0)) {
+	if (cats != NULL &&
+	    (!json_is_array(cats) || json_array_size(cats) != 0)) {
 		char path[256];
 		path_key(path, sizeof(path), where, "categories_nodes");
-		return bad(ld, path, "must be empty: categorical splits are "
+		return bad(ld, path,
+			   "must be empty: categorical splits are "
 			   "not supported");
 	}
 	return 0;
@@ -1159,14 +1187,21 @@ static int read_tree_arrays(const struct loader *ld, const json_t *tree,
 {
 	int32_t n = t->n;
 	int rc;
-	if ((rc = read_ints(ld, tree, where, "left_children", n, t->left)) != 0 ||
-	    (rc = read_ints(ld, tree, where, "right_children", n, t->right)) != 0 ||
+	if ((rc = read_ints(ld, tree, where, "left_children", n, t->left)) !=
+		0 ||
+	    (rc = read_ints(ld, tree, where, "right_children", n, t->right)) !=
+		0 ||
 	    (rc = read_ints(ld, tree, where, "parents", n, t->parent)) != 0 ||
-	    (rc = read_ints(ld, tree, where, "split_indices", n, t->split)) != 0 ||
-	    (rc = read_floats(ld, tree, where, "split_conditions", n, t->cond)) != 0 ||
-	    (rc = read_flags(ld, tree, where, "default_left", n, t->dleft)) != 0 ||
-	    (rc = read_floats(ld, tree, where, "base_weights", n, t->weight)) != 0 ||
-	    (rc = read_floats(ld, tree, where, "loss_changes", n, t->loss)) != 0 ||
+	    (rc = read_ints(ld, tree, where, "split_indices", n, t->split)) !=
+		0 ||
+	    (rc = read_floats(ld, tree, where, "split_conditions", n,
+			      t->cond)) != 0 ||
+	    (rc = read_flags(ld, tree, where, "default_left", n, t->dleft)) !=
+		0 ||
+	    (rc = read_floats(ld, tree, where, "base_weights", n, t->weight)) !=
+		0 ||
+	    (rc = read_floats(ld, tree, where, "loss_changes", n, t->loss)) !=
+		0 ||
 	    (rc = read_floats(ld, tree, where, "sum_hessian", n, t->hess)) != 0)
 		return rc;
 	return check_numerical(ld, tree, where, n);
@@ -1184,8 +1219,10 @@ static int check_child(const struct loader *ld, const char *where,
 		return bad(ld, path, "%d is out of range 0..%d", child,
 			   t->n - 1);
 	if (seen[child])
-		return bad(ld, path, "node %d is reached twice (a cycle or a "
-			   "shared subtree)", child);
+		return bad(ld, path,
+			   "node %d is reached twice (a cycle or a "
+			   "shared subtree)",
+			   child);
 	if (t->parent[child] != parent) {
 		path_key(base, sizeof(base), where, "parents");
 		path_index(path, sizeof(path), base, (size_t)child);
@@ -1222,15 +1259,19 @@ static int check_structure(const struct loader *ld, const char *where,
 			path_key(base, sizeof(base), where,
 				 l == -1 ? "left_children" : "right_children");
 			path_index(path, sizeof(path), base, (size_t)i);
-			rc = bad(ld, path, "-1, but node %d has one child (%d); "
-				 "a node has none or two", i, l == -1 ? r : l);
+			rc = bad(ld, path,
+				 "-1, but node %d has one child (%d); "
+				 "a node has none or two",
+				 i, l == -1 ? r : l);
 			break;
 		}
 		if (t->split[i] < 0 || t->split[i] >= ncols) {
 			path_key(base, sizeof(base), where, "split_indices");
 			path_index(path, sizeof(path), base, (size_t)i);
-			rc = bad(ld, path, "%d is out of range 0..%d (num_feature "
-				 "%d)", t->split[i], ncols - 1, ncols);
+			rc = bad(ld, path,
+				 "%d is out of range 0..%d (num_feature "
+				 "%d)",
+				 t->split[i], ncols - 1, ncols);
 			break;
 		}
 		if ((rc = check_child(ld, where, "left_children", t, i, l,
@@ -1248,7 +1289,8 @@ static int check_structure(const struct loader *ld, const char *where,
 	if (rc == 0 && t->n - reached != deleted) {
 		char path[256];
 		path_key(path, sizeof(path), where, "left_children");
-		rc = bad(ld, path, "%d of %d nodes are not reachable from the "
+		rc = bad(ld, path,
+			 "%d of %d nodes are not reachable from the "
 			 "root, tree_param.num_deleted is %lld",
 			 t->n - reached, t->n, deleted);
 	}
@@ -1266,12 +1308,14 @@ static int read_tree(const struct loader *ld, const json_t *tree,
 	path_key(ppath, sizeof(ppath), where, "tree_param");
 	int rc = get_member(ld, tree, where, "tree_param", JSON_OBJECT, &param);
 	if (rc == 0)
-		rc = get_count(ld, param, ppath, "num_nodes", 1, MAX_TREE_NODES, &n);
+		rc = get_count(ld, param, ppath, "num_nodes", 1, MAX_TREE_NODES,
+			       &n);
 	if (rc == 0)
 		rc = get_count(ld, param, ppath, "num_feature", g->ncols,
 			       g->ncols, &nfeat);
 	if (rc == 0)
-		rc = get_count(ld, param, ppath, "num_deleted", 0, n - 1, &deleted);
+		rc = get_count(ld, param, ppath, "num_deleted", 0, n - 1,
+			       &deleted);
 	if (rc == 0 && json_object_get(param, "size_leaf_vector") != NULL)
 		rc = get_count(ld, param, ppath, "size_leaf_vector", 0, 0,
 			       &leafvec);
@@ -1301,13 +1345,15 @@ static int check_version(const struct loader *ld, const json_t *j)
 	for (size_t i = 0; i < 3; i++) {
 		json_t *x = json_array_get(v, i);
 		if (json_array_size(v) != 3 || !json_is_integer(x))
-			return bad(ld, "version", "must be [MAJOR, MINOR, PATCH]");
+			return bad(ld, "version",
+				   "must be [MAJOR, MINOR, PATCH]");
 		part[i] = json_integer_value(x);
 	}
 	if (part[0] != 1 && part[0] != 2)
-		return bad(ld, "version", "XGBoost %lld.%lld.%lld models are "
-			   "not supported (1.x and 2.x are)", part[0], part[1],
-			   part[2]);
+		return bad(ld, "version",
+			   "XGBoost %lld.%lld.%lld models are "
+			   "not supported (1.x and 2.x are)",
+			   part[0], part[1], part[2]);
 	return 0;
 }
 
@@ -1321,7 +1367,8 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 	int rc = get_member(ld, learner, "learner", "learner_model_param",
 			    JSON_OBJECT, &param);
 	if (rc == 0)
-		rc = get_count(ld, param, lmp, "num_feature", 1, MAX_COLS, &nfeat);
+		rc = get_count(ld, param, lmp, "num_feature", 1, MAX_COLS,
+			       &nfeat);
 	if (rc == 0 && json_object_get(param, "num_class") != NULL)
 		rc = get_count(ld, param, lmp, "num_class", 0, 1, &nclass);
 	if (rc == 0 && json_object_get(param, "num_target") != NULL)
@@ -1329,8 +1376,8 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 	if (rc == 0)
 		rc = get_base_score(ld, param, lmp, base);
 	if (rc == 0)
-		rc = get_member(ld, learner, "learner", "objective", JSON_OBJECT,
-				&objective);
+		rc = get_member(ld, learner, "learner", "objective",
+				JSON_OBJECT, &objective);
 	if (rc == 0)
 		rc = expect_string(ld, objective, "learner.objective", "name",
 				   "reg:squarederror",
@@ -1345,7 +1392,8 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 static int read_booster(const struct loader *ld, const json_t *learner,
 			json_t **trees_out)
 {
-	json_t *gb = NULL, *model = NULL, *param = NULL, *trees = NULL, *info = NULL;
+	json_t *gb = NULL, *model = NULL, *param = NULL, *trees = NULL,
+	       *info = NULL;
 	const char *gbp = "learner.gradient_booster";
 	const char *mp = "learner.gradient_booster.model";
 	long long ntrees;
@@ -1359,12 +1407,13 @@ static int read_booster(const struct loader *ld, const json_t *learner,
 	if (rc == 0)
 		rc = get_member(ld, model, mp, "trees", JSON_ARRAY, &trees);
 	if (rc == 0)
-		rc = get_member(ld, model, mp, "gbtree_model_param", JSON_OBJECT,
-				&param);
+		rc = get_member(ld, model, mp, "gbtree_model_param",
+				JSON_OBJECT, &param);
 	if (rc == 0)
-		rc = get_count(ld, param, "learner.gradient_booster.model."
-			       "gbtree_model_param", "num_trees",
-			       (long long)json_array_size(trees),
+		rc = get_count(ld, param,
+			       "learner.gradient_booster.model."
+			       "gbtree_model_param",
+			       "num_trees", (long long)json_array_size(trees),
 			       (long long)json_array_size(trees), &ntrees);
 	if (rc == 0)
 		rc = get_member(ld, model, mp, "tree_info", JSON_ARRAY, &info);
@@ -1400,8 +1449,10 @@ int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
 	float base = 0;
 	*out = NULL;
 	if (!json_is_object(j))
-		return zd_bad_input(err, "%s: not an XGBoost JSON model (not an "
-				    "object)", ld.what);
+		return zd_bad_input(err,
+				    "%s: not an XGBoost JSON model (not an "
+				    "object)",
+				    ld.what);
 	int rc = check_version(&ld, j);
 	if (rc == 0)
 		rc = get_member(&ld, j, "", "learner", JSON_OBJECT, &learner);
@@ -1462,10 +1513,13 @@ static int resolve_params(const struct zd_gbt_params *in,
 		return zd_bad_input(err, "gbt: trees %d is out of range 1..%d",
 				    p->trees, MAX_TREES);
 	if (p->max_depth < 1 || p->max_depth > 20)
-		return zd_bad_input(err, "gbt: max_depth %d is out of range "
-				    "1..20", p->max_depth);
+		return zd_bad_input(err,
+				    "gbt: max_depth %d is out of range "
+				    "1..20",
+				    p->max_depth);
 	if (!(p->eta > 0 && p->eta <= 1))
-		return zd_bad_input(err, "gbt: eta %g is outside (0, 1]", p->eta);
+		return zd_bad_input(err, "gbt: eta %g is outside (0, 1]",
+				    p->eta);
 	if (!(p->subsample > 0 && p->subsample <= 1))
 		return zd_bad_input(err, "gbt: subsample %g is outside (0, 1]",
 				    p->subsample);
@@ -1481,20 +1535,27 @@ static int check_data(const float *x, const float *y, size_t nrows, int ncols,
 	if (nrows == 0)
 		return zd_bad_input(err, "gbt: no rows to train on");
 	if (ncols < 1 || ncols > MAX_COLS)
-		return zd_bad_input(err, "gbt: %d columns is out of range 1..%d",
+		return zd_bad_input(err,
+				    "gbt: %d columns is out of range 1..%d",
 				    ncols, MAX_COLS);
 	if (nrows > SIZE_MAX / sizeof(float) / (size_t)ncols)
-		return zd_bad_input(err, "gbt: %zu rows of %d columns is too "
-				    "many", nrows, ncols);
+		return zd_bad_input(err,
+				    "gbt: %zu rows of %d columns is too "
+				    "many",
+				    nrows, ncols);
 	for (size_t i = 0; i < nrows; i++) {
 		if (!isfinite(y[i]))
-			return zd_bad_input(err, "gbt: target of row %zu is %g, "
-					    "not a finite number", i, (double)y[i]);
+			return zd_bad_input(err,
+					    "gbt: target of row %zu is %g, "
+					    "not a finite number",
+					    i, (double)y[i]);
 		for (int c = 0; c < ncols; c++)
 			if (isinf(x[i * (size_t)ncols + (size_t)c]))
-				return zd_bad_input(err, "gbt: row %zu column %d "
+				return zd_bad_input(err,
+						    "gbt: row %zu column %d "
 						    "is infinite (NAN marks "
-						    "a missing value)", i, c);
+						    "a missing value)",
+						    i, c);
 	}
 	return 0;
 }
@@ -1538,16 +1599,18 @@ static int booster_to_gbt(BoosterHandle b, struct zd_gbt **out,
 {
 	bst_ulong len = 0;
 	const char *buf = NULL;
-	int rc = xgb_ok(XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}",
-						   &len, &buf),
-			"XGBoosterSaveModelToBuffer", err);
+	int rc = xgb_ok(
+	    XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf),
+	    "XGBoosterSaveModelToBuffer", err);
 	if (rc != 0)
 		return rc;
 	json_error_t jerr;
 	json_t *j = json_loadb(buf, (size_t)len, 0, &jerr);
 	if (j == NULL)
-		return zd_fail(err, EIO, "XGBoost's JSON model does not parse: "
-			       "%s (line %d)", jerr.text, jerr.line);
+		return zd_fail(err, EIO,
+			       "XGBoost's JSON model does not parse: "
+			       "%s (line %d)",
+			       jerr.text, jerr.line);
 	rc = zd_gbt_from_json(j, "XGBoost's trained model", out, err);
 	json_decref(j);
 	return rc;
@@ -1567,13 +1630,14 @@ int zd_gbt_train(const float *x, const float *y, size_t nrows, int ncols,
 	if (rc == 0)
 		rc = check_data(x, y, nrows, ncols, err);
 	if (rc == 0)
-		rc = xgb_ok(XGDMatrixCreateFromMat(x, (bst_ulong)nrows,
-						   (bst_ulong)ncols, NAN, &data),
-			    "XGDMatrixCreateFromMat", err);
+		rc =
+		    xgb_ok(XGDMatrixCreateFromMat(x, (bst_ulong)nrows,
+						  (bst_ulong)ncols, NAN, &data),
+			   "XGDMatrixCreateFromMat", err);
 	if (rc == 0)
-		rc = xgb_ok(XGDMatrixSetFloatInfo(data, "label", y,
-						  (bst_ulong)nrows),
-			    "XGDMatrixSetFloatInfo(label)", err);
+		rc = xgb_ok(
+		    XGDMatrixSetFloatInfo(data, "label", y, (bst_ulong)nrows),
+		    "XGDMatrixSetFloatInfo(label)", err);
 	if (rc == 0)
 		rc = xgb_ok(XGBoosterCreate(&data, 1, &booster),
 			    "XGBoosterCreate", err);

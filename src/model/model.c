@@ -19,7 +19,7 @@
 #include "zdvfs/paths.h"
 
 static const char *const part_names[ZD_NPARTS] = {
-	"time", "power", "peak", "final", "scale",
+    "time", "power", "peak", "final", "scale",
 };
 
 const char *zd_model_part_name(int part)
@@ -31,13 +31,10 @@ static int part_ncols(int part)
 {
 	switch (part) {
 	case ZD_PART_TIME:
-	case ZD_PART_POWER:
-		return ZD_NCOLS_RUN;
+	case ZD_PART_POWER: return ZD_NCOLS_RUN;
 	case ZD_PART_PEAK:
-	case ZD_PART_FINAL:
-		return ZD_NCOLS_THERMAL;
-	default:
-		return ZD_NCOLS_SCALE;
+	case ZD_PART_FINAL: return ZD_NCOLS_THERMAL;
+	default: return ZD_NCOLS_SCALE;
 	}
 }
 
@@ -73,7 +70,8 @@ static void run_row(const struct zd_dataset *ds, const struct zd_ds_sample *s,
 	double start[ZD_MAX_ZONES];
 	for (int z = 0; z < s->nzones; z++)
 		start[z] = s->start_c[z];
-	memcpy(row, ds->programs[s->program].row, sizeof(float) * ZD_NCOLS_PROGRAM);
+	memcpy(row, ds->programs[s->program].row,
+	       sizeof(float) * ZD_NCOLS_PROGRAM);
 	zd_encode_board(bp, row);
 	zd_encode_start(bp, start, row);
 	zd_encode_action(bp, &s->action, row);
@@ -87,7 +85,8 @@ static int add_sample_rows(const struct zd_dataset *ds,
 	float *row;
 	if (s->ref_s > 0) {
 		if (!(row = matrix_row(&m[ZD_PART_TIME],
-				       (float)log(s->makespan_s / s->ref_s), err)))
+				       (float)log(s->makespan_s / s->ref_s),
+				       err)))
 			return err->code;
 		run_row(ds, s, row);
 	}
@@ -99,9 +98,11 @@ static int add_sample_rows(const struct zd_dataset *ds,
 		if (!bp->zone_modelled[z])
 			continue;
 		for (int part = ZD_PART_PEAK; part <= ZD_PART_FINAL; part++) {
-			double t = part == ZD_PART_PEAK ? s->peak_c[z] : s->final_c[z];
-			if (!(row = matrix_row(&m[part],
-					       (float)zd_encode_temp_rel(bp, z, t), err)))
+			double t =
+			    part == ZD_PART_PEAK ? s->peak_c[z] : s->final_c[z];
+			if (!(row = matrix_row(
+				  &m[part], (float)zd_encode_temp_rel(bp, z, t),
+				  err)))
 				return err->code;
 			run_row(ds, s, row);
 			zd_encode_zone(bp, z, &s->action, s->start_c[z],
@@ -123,7 +124,8 @@ static int add_scale_rows(const struct zd_dataset *ds,
 	int rc = 0;
 	for (long i = 0; i < ds->nsamples && rc == 0; i++) {
 		const struct zd_ds_sample *s = &ds->samples[i];
-		size_t k = (size_t)s->program * (size_t)ds->nboards + (size_t)s->board;
+		size_t k =
+		    (size_t)s->program * (size_t)ds->nboards + (size_t)s->board;
 		if (!zd_ds_sample_ok(ds, f, s) || s->ref_s <= 0 || seen[k])
 			continue;
 		seen[k] = 1;
@@ -161,7 +163,8 @@ static void default_params(int part, const struct zd_model_train_opts *o,
 static json_t *training_info(const struct zd_dataset *ds,
 			     const struct zd_ds_filter *f, const size_t *rows)
 {
-	json_t *info = json_object(), *progs = json_array(), *boards = json_array();
+	json_t *info = json_object(), *progs = json_array(),
+	       *boards = json_array();
 	bool *pseen = calloc((size_t)ds->nprograms + 1, sizeof(*pseen));
 	bool *bseen = calloc((size_t)ds->nboards + 1, sizeof(*bseen));
 	long runs = 0;
@@ -174,10 +177,12 @@ static json_t *training_info(const struct zd_dataset *ds,
 	}
 	for (int p = 0; pseen && p < ds->nprograms; p++)
 		if (pseen[p])
-			json_array_append_new(progs, json_string(ds->programs[p].name));
+			json_array_append_new(
+			    progs, json_string(ds->programs[p].name));
 	for (int b = 0; bseen && b < ds->nboards; b++)
 		if (bseen[b])
-			json_array_append_new(boards, json_string(ds->boards[b].name));
+			json_array_append_new(boards,
+					      json_string(ds->boards[b].name));
 	free(pseen);
 	free(bseen);
 	json_object_set_new(info, "programs", progs);
@@ -185,9 +190,11 @@ static json_t *training_info(const struct zd_dataset *ds,
 	json_object_set_new(info, "runs", json_integer(runs));
 	json_t *jr = json_object();
 	for (int part = 0; part < ZD_NPARTS; part++)
-		json_object_set_new(jr, part_names[part], json_integer((json_int_t)rows[part]));
+		json_object_set_new(jr, part_names[part],
+				    json_integer((json_int_t)rows[part]));
 	json_object_set_new(info, "rows", jr);
-	json_object_set_new(info, "created", json_integer((json_int_t)time(NULL)));
+	json_object_set_new(info, "created",
+			    json_integer((json_int_t)time(NULL)));
 	return info;
 }
 
@@ -208,17 +215,19 @@ int zd_model_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 		rc = add_scale_rows(ds, f, &m[ZD_PART_SCALE], err);
 	for (int part = 0; rc == 0 && part < ZD_NPARTS; part++) {
 		if (m[part].rows < 2) {
-			rc = zd_bad_input(err, "too few runs to learn %s from (%zu); "
-					  "profile more programs or boards "
-					  "(every program needs its run with all "
-					  "cores at the top level)",
-					  part_names[part], m[part].rows);
+			rc = zd_bad_input(
+			    err,
+			    "too few runs to learn %s from (%zu); "
+			    "profile more programs or boards "
+			    "(every program needs its run with all "
+			    "cores at the top level)",
+			    part_names[part], m[part].rows);
 			break;
 		}
 		struct zd_gbt_params p;
 		default_params(part, o, &p);
-		rc = zd_gbt_train(m[part].x, m[part].y, m[part].rows, m[part].ncols,
-				  &p, &model->part[part], err);
+		rc = zd_gbt_train(m[part].x, m[part].y, m[part].rows,
+				  m[part].ncols, &p, &model->part[part], err);
 	}
 	size_t rows[ZD_NPARTS];
 	for (int part = 0; part < ZD_NPARTS; part++) {
@@ -269,7 +278,8 @@ static json_t *column_names(void)
 {
 	json_t *cols = json_array();
 	for (int i = 0; i < ZD_NCOLS_THERMAL; i++)
-		json_array_append_new(cols, json_string(zd_encode_column_name(i)));
+		json_array_append_new(cols,
+				      json_string(zd_encode_column_name(i)));
 	return cols;
 }
 
@@ -291,30 +301,40 @@ int zd_model_save_json(const struct zd_model *m, const char *path,
 	return rc;
 }
 
-static int check_header(const json_t *root, const char *path, struct zd_err *err)
+static int check_header(const json_t *root, const char *path,
+			struct zd_err *err)
 {
 	const char *format = json_string_value(json_object_get(root, "format"));
 	json_t *version = json_object_get(root, "version");
-	if (!json_is_object(root) || !format || strcmp(format, "zdvfs-model") != 0)
-		return zd_bad_input(err, "%s: not a zdvfs model (no \"format\": "
-				    "\"zdvfs-model\")", path);
-	if (!json_is_integer(version))
-		return zd_bad_input(err, "%s: version: missing or not an integer",
+	if (!json_is_object(root) || !format ||
+	    strcmp(format, "zdvfs-model") != 0)
+		return zd_bad_input(err,
+				    "%s: not a zdvfs model (no \"format\": "
+				    "\"zdvfs-model\")",
 				    path);
+	if (!json_is_integer(version))
+		return zd_bad_input(
+		    err, "%s: version: missing or not an integer", path);
 	if (json_integer_value(version) > JSON_FORMAT_VERSION)
-		return zd_bad_input(err, "%s: written by a newer zdvfs (model "
-				    "format %lld, this one reads up to %d)", path,
+		return zd_bad_input(err,
+				    "%s: written by a newer zdvfs (model "
+				    "format %lld, this one reads up to %d)",
+				    path,
 				    (long long)json_integer_value(version),
 				    JSON_FORMAT_VERSION);
 	json_t *cols = json_object_get(root, "columns");
 	if (!json_is_array(cols) || json_array_size(cols) != ZD_NCOLS_THERMAL)
-		return zd_bad_input(err, "%s: columns: expected %d input names; "
+		return zd_bad_input(err,
+				    "%s: columns: expected %d input names; "
 				    "the model was made with another encoding, "
-				    "retrain it", path, ZD_NCOLS_THERMAL);
+				    "retrain it",
+				    path, ZD_NCOLS_THERMAL);
 	for (int i = 0; i < ZD_NCOLS_THERMAL; i++) {
-		const char *name = json_string_value(json_array_get(cols, (size_t)i));
+		const char *name =
+		    json_string_value(json_array_get(cols, (size_t)i));
 		if (!name || strcmp(name, zd_encode_column_name(i)) != 0)
-			return zd_bad_input(err, "%s: columns[%d]: '%s' where this "
+			return zd_bad_input(err,
+					    "%s: columns[%d]: '%s' where this "
 					    "zdvfs has '%s'; retrain the model",
 					    path, i, name ? name : "?",
 					    zd_encode_column_name(i));
@@ -332,11 +352,14 @@ static int load_json(const char *path, struct zd_model **out,
 	json_t *root = json_load_file(path, 0, &jerr);
 	if (!root) {
 		if (access(path, R_OK) != 0)
-			return zd_bad_input(err, "%s: cannot read the model: %s "
-					    "(train one: zdvfs model train)", path,
-					    strerror(errno));
-		return zd_bad_input(err, "%s:%d: not a zdvfs model (truncated or "
-				    "not JSON): %s", path, jerr.line, jerr.text);
+			return zd_bad_input(err,
+					    "%s: cannot read the model: %s "
+					    "(train one: zdvfs model train)",
+					    path, strerror(errno));
+		return zd_bad_input(err,
+				    "%s:%d: not a zdvfs model (truncated or "
+				    "not JSON): %s",
+				    path, jerr.line, jerr.text);
 	}
 	int rc = check_header(root, path, err);
 	struct zd_model *m = rc == 0 ? calloc(1, sizeof(*m)) : NULL;
@@ -345,7 +368,8 @@ static int load_json(const char *path, struct zd_model **out,
 	json_t *parts = json_object_get(root, "models");
 	for (int part = 0; rc == 0 && part < ZD_NPARTS; part++) {
 		char what[4200];
-		snprintf(what, sizeof(what), "%s: models.%s", path, part_names[part]);
+		snprintf(what, sizeof(what), "%s: models.%s", path,
+			 part_names[part]);
 		json_t *j = json_object_get(parts, part_names[part]);
 		if (!j) {
 			rc = zd_bad_input(err, "%s: missing", what);
@@ -353,9 +377,9 @@ static int load_json(const char *path, struct zd_model **out,
 		}
 		rc = zd_gbt_from_json(j, what, &m->part[part], err);
 		if (rc == 0 && zd_gbt_ncols(m->part[part]) > part_ncols(part))
-			rc = zd_bad_input(err, "%s: uses %d inputs, expected %d",
-					  what, zd_gbt_ncols(m->part[part]),
-					  part_ncols(part));
+			rc = zd_bad_input(
+			    err, "%s: uses %d inputs, expected %d", what,
+			    zd_gbt_ncols(m->part[part]), part_ncols(part));
 	}
 	if (rc == 0)
 		m->info = json_incref(json_object_get(root, "trained_on"));
@@ -450,12 +474,14 @@ static int write_all(const char *path, const unsigned char *buf, size_t len,
 		return zd_fail(err, ENAMETOOLONG, "%s: path too long", path);
 	FILE *f = fopen(tmp, "wb");
 	if (!f)
-		return zd_fail(err, errno, "%s: cannot write the model: %s", tmp,
-			       strerror(errno));
+		return zd_fail(err, errno, "%s: cannot write the model: %s",
+			       tmp, strerror(errno));
 	int rc = 0;
 	if (fwrite(buf, 1, len, f) != len)
-		rc = zd_fail(err, errno ? errno : EIO, "%s: cannot write the "
-			     "model: %s", tmp, strerror(errno));
+		rc = zd_fail(err, errno ? errno : EIO,
+			     "%s: cannot write the "
+			     "model: %s",
+			     tmp, strerror(errno));
 	if (fclose(f) != 0 && rc == 0)
 		rc = zd_fail(err, errno, "%s: cannot write the model: %s", tmp,
 			     strerror(errno));
@@ -471,8 +497,10 @@ int zd_model_save(const struct zd_model *m, const char *path,
 		  struct zd_err *err)
 {
 	if (!host_little_endian())
-		return zd_fail(err, ENOTSUP, "%s: model files are little-endian; "
-			       "this host is not", path);
+		return zd_fail(err, ENOTSUP,
+			       "%s: model files are little-endian; "
+			       "this host is not",
+			       path);
 	char *info = json_dumps(m->info, JSON_COMPACT);
 	if (!info)
 		return zd_fail(err, ENOMEM, "out of memory");
@@ -483,11 +511,11 @@ int zd_model_save(const struct zd_model *m, const char *path,
 	for (int p = 0; p < ZD_NPARTS; p++) {
 		zd_gbt_flat_view(m->part[p], &flat[p]);
 		parts[p] = (struct bin_part){
-			.ncols = (uint32_t)flat[p].ncols,
-			.ntrees = (uint32_t)flat[p].ntrees,
-			.nnodes = (uint32_t)flat[p].nnodes,
-			.base = flat[p].base,
-			.trees_offset = at,
+		    .ncols = (uint32_t)flat[p].ncols,
+		    .ntrees = (uint32_t)flat[p].ntrees,
+		    .nnodes = (uint32_t)flat[p].nnodes,
+		    .base = flat[p].base,
+		    .trees_offset = at,
 		};
 		at = align16(at + flat[p].ntrees * (size_t)ZD_GBT_TREE_BYTES);
 		parts[p].nodes_offset = at;
@@ -495,13 +523,13 @@ int zd_model_save(const struct zd_model *m, const char *path,
 	}
 	size_t info_len = strlen(info);
 	struct bin_header h = {
-		.version = BIN_VERSION,
-		.header_bytes = sizeof(h) + sizeof(parts),
-		.nparts = ZD_NPARTS,
-		.ncols = ZD_NCOLS_THERMAL,
-		.columns_hash = columns_hash(),
-		.info_offset = at,
-		.info_bytes = info_len,
+	    .version = BIN_VERSION,
+	    .header_bytes = sizeof(h) + sizeof(parts),
+	    .nparts = ZD_NPARTS,
+	    .ncols = ZD_NCOLS_THERMAL,
+	    .columns_hash = columns_hash(),
+	    .info_offset = at,
+	    .info_bytes = info_len,
 	};
 	memcpy(h.magic, BIN_MAGIC, 8);
 	h.file_bytes = (at + info_len + 7) & ~(size_t)7;
@@ -522,8 +550,8 @@ int zd_model_save(const struct zd_model *m, const char *path,
 	memcpy(buf + at, info, info_len);
 	free(info);
 	memcpy(buf, &h, sizeof(h));
-	h.checksum = checksum(buf + BIN_CHECKED_FROM,
-			      h.file_bytes - BIN_CHECKED_FROM);
+	h.checksum =
+	    checksum(buf + BIN_CHECKED_FROM, h.file_bytes - BIN_CHECKED_FROM);
 	memcpy(buf, &h, sizeof(h));
 	int rc = write_all(path, buf, h.file_bytes, err);
 	free(buf);
@@ -541,31 +569,41 @@ static int check_bin_header(const struct bin_header *h, size_t size,
 			    struct zd_err *err)
 {
 	if (h->version != BIN_VERSION)
-		return zd_bad_input(err, "%s: model format %u; this zdvfs reads "
-				    "%d (%s)", path, h->version, BIN_VERSION,
+		return zd_bad_input(err,
+				    "%s: model format %u; this zdvfs reads "
+				    "%d (%s)",
+				    path, h->version, BIN_VERSION,
 				    h->version > BIN_VERSION
-					    ? "written by a newer zdvfs"
-					    : "retrain it: zdvfs model train");
+					? "written by a newer zdvfs"
+					: "retrain it: zdvfs model train");
 	if (h->file_bytes != size)
-		return zd_bad_input(err, "%s: truncated or extended: %zu bytes, "
-				    "the header says %llu", path, size,
+		return zd_bad_input(err,
+				    "%s: truncated or extended: %zu bytes, "
+				    "the header says %llu",
+				    path, size,
 				    (unsigned long long)h->file_bytes);
 	if (size % 8 != 0 || h->nparts != ZD_NPARTS ||
 	    h->header_bytes != sizeof(*h) + ZD_NPARTS * sizeof(struct bin_part))
-		return zd_bad_input(err, "%s: damaged header (%u parts, %u "
-				    "header bytes)", path, h->nparts,
-				    h->header_bytes);
+		return zd_bad_input(err,
+				    "%s: damaged header (%u parts, %u "
+				    "header bytes)",
+				    path, h->nparts, h->header_bytes);
 	if (checksum(base + BIN_CHECKED_FROM, size - BIN_CHECKED_FROM) !=
 	    h->checksum)
-		return zd_bad_input(err, "%s: damaged: the checksum does not "
-				    "match the content", path);
+		return zd_bad_input(err,
+				    "%s: damaged: the checksum does not "
+				    "match the content",
+				    path);
 	if (h->ncols != ZD_NCOLS_THERMAL || h->columns_hash != columns_hash())
-		return zd_bad_input(err, "%s: made with another encoding of the "
+		return zd_bad_input(err,
+				    "%s: made with another encoding of the "
 				    "inputs (%u columns); retrain the model",
 				    path, h->ncols);
 	if (!inside(h->info_offset, h->info_bytes, size))
-		return zd_bad_input(err, "%s: the training summary lies outside "
-				    "the file", path);
+		return zd_bad_input(err,
+				    "%s: the training summary lies outside "
+				    "the file",
+				    path);
 	return 0;
 }
 
@@ -576,26 +614,28 @@ static int load_part(struct zd_model *m, int p, const struct bin_part *bp,
 	char what[4200];
 	snprintf(what, sizeof(what), "%s: models.%s", path, part_names[p]);
 	if (bp->ncols < 1 || bp->ncols > (uint32_t)part_ncols(p))
-		return zd_bad_input(err, "%s: uses %u inputs, expected %d", what,
-				    bp->ncols, part_ncols(p));
+		return zd_bad_input(err, "%s: uses %u inputs, expected %d",
+				    what, bp->ncols, part_ncols(p));
 	if (bp->nnodes > INT32_MAX || bp->ntrees > INT32_MAX ||
 	    bp->trees_offset % 16 != 0 || bp->nodes_offset % 16 != 0 ||
 	    !inside(bp->trees_offset, (uint64_t)bp->ntrees * ZD_GBT_TREE_BYTES,
 		    size) ||
 	    !inside(bp->nodes_offset, (uint64_t)bp->nnodes * ZD_GBT_NODE_BYTES,
 		    size))
-		return zd_bad_input(err, "%s: %u trees, %u nodes at offsets %llu "
+		return zd_bad_input(err,
+				    "%s: %u trees, %u nodes at offsets %llu "
 				    "and %llu do not fit in the file's %zu "
-				    "bytes", what, bp->ntrees, bp->nnodes,
+				    "bytes",
+				    what, bp->ntrees, bp->nnodes,
 				    (unsigned long long)bp->trees_offset,
 				    (unsigned long long)bp->nodes_offset, size);
 	struct zd_gbt_flat f = {
-		.ncols = (int)bp->ncols,
-		.ntrees = (int)bp->ntrees,
-		.nnodes = bp->nnodes,
-		.base = bp->base,
-		.trees = base + bp->trees_offset,
-		.nodes = base + bp->nodes_offset,
+	    .ncols = (int)bp->ncols,
+	    .ntrees = (int)bp->ntrees,
+	    .nnodes = bp->nnodes,
+	    .base = bp->base,
+	    .trees = base + bp->trees_offset,
+	    .nodes = base + bp->nodes_offset,
 	};
 	return zd_gbt_from_flat(&f, what, &m->part[p], err);
 }
@@ -604,12 +644,15 @@ static int load_bin(const char *path, int fd, size_t size,
 		    struct zd_model **out, struct zd_err *err)
 {
 	if (!host_little_endian())
-		return zd_fail(err, ENOTSUP, "%s: model files are little-endian; "
-			       "this host is not", path);
+		return zd_fail(err, ENOTSUP,
+			       "%s: model files are little-endian; "
+			       "this host is not",
+			       path);
 	if (size < sizeof(struct bin_header))
-		return zd_bad_input(err, "%s: truncated: %zu bytes, a model "
-				    "file has at least %zu", path, size,
-				    sizeof(struct bin_header));
+		return zd_bad_input(err,
+				    "%s: truncated: %zu bytes, a model "
+				    "file has at least %zu",
+				    path, size, sizeof(struct bin_header));
 	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return zd_fail(err, errno, "%s: cannot map the model: %s", path,
@@ -629,7 +672,8 @@ static int load_bin(const char *path, int fd, size_t size,
 	}
 	for (int p = 0; rc == 0 && p < ZD_NPARTS; p++) {
 		struct bin_part bp;
-		memcpy(&bp, base + sizeof(h) + (size_t)p * sizeof(bp), sizeof(bp));
+		memcpy(&bp, base + sizeof(h) + (size_t)p * sizeof(bp),
+		       sizeof(bp));
 		rc = load_part(m, p, &bp, base, size, path, err);
 	}
 	if (rc == 0) {
@@ -637,8 +681,10 @@ static int load_bin(const char *path, int fd, size_t size,
 		m->info = json_loadb((const char *)base + h.info_offset,
 				     h.info_bytes, 0, &jerr);
 		if (!json_is_object(m->info))
-			rc = zd_bad_input(err, "%s: the training summary is not "
-					  "a JSON object: %s", path, jerr.text);
+			rc = zd_bad_input(err,
+					  "%s: the training summary is not "
+					  "a JSON object: %s",
+					  path, jerr.text);
 	}
 	if (rc != 0) {
 		zd_model_free(m);
@@ -653,9 +699,10 @@ int zd_model_load(const char *path, struct zd_model **out, struct zd_err *err)
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return zd_bad_input(err, "%s: cannot read the model: %s (train "
-				    "one: zdvfs model train)", path,
-				    strerror(errno));
+		return zd_bad_input(err,
+				    "%s: cannot read the model: %s (train "
+				    "one: zdvfs model train)",
+				    path, strerror(errno));
 	struct stat st;
 	char head[8] = {0};
 	ssize_t got = 0;
@@ -734,7 +781,7 @@ const json_t *zd_model_info(const struct zd_model *m)
 struct zd_model_query {
 	const struct zd_model *model;
 	struct zd_board_prior prior;
-	float fixed[ZD_NCOLS_THERMAL];  /* program, board, start columns */
+	float fixed[ZD_NCOLS_THERMAL]; /* program, board, start columns */
 	double start_c[ZD_MAX_ZONES];
 	double ref_s;
 	struct zd_gbt *time, *power;
@@ -751,9 +798,9 @@ struct query_bulk {
 	struct zd_gbt_bulk *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
 };
 
-static int specialise(const struct zd_gbt *g, const float *fixed,
-		      int nfixed, const int *extra, int nextra,
-		      struct zd_gbt **out, struct zd_err *err)
+static int specialise(const struct zd_gbt *g, const float *fixed, int nfixed,
+		      const int *extra, int nextra, struct zd_gbt **out,
+		      struct zd_err *err)
 {
 	unsigned char mask[ZD_NCOLS_THERMAL] = {0};
 	for (int i = 0; i < nfixed; i++)
@@ -775,8 +822,8 @@ static int prepare_zone(struct zd_model_query *q, int z, struct zd_err *err)
 	int rc = specialise(q->model->part[ZD_PART_PEAK], row, ZD_COL_START,
 			    zone_fixed, 1, &q->peak[z], err);
 	if (rc == 0)
-		rc = specialise(q->model->part[ZD_PART_FINAL], row, ZD_COL_START,
-				zone_fixed, 1, &q->final[z], err);
+		rc = specialise(q->model->part[ZD_PART_FINAL], row,
+				ZD_COL_START, zone_fixed, 1, &q->final[z], err);
 	return rc;
 }
 
@@ -790,16 +837,15 @@ int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
 	q->model = m;
 	int rc = zd_board_prior_init(&q->prior, b, err);
 	for (int z = 0; rc == 0 && z < q->prior.nzones; z++)
-		q->start_c[z] = o->start_mc ? o->start_mc[z] * 1e-3
-					    : q->prior.ambient_c;
+		q->start_c[z] =
+		    o->start_mc ? o->start_mc[z] * 1e-3 : q->prior.ambient_c;
 	if (rc == 0) {
 		zd_encode_program(o->features, q->fixed);
 		zd_encode_board(&q->prior, q->fixed);
 		zd_encode_start(&q->prior, q->start_c, q->fixed);
 		q->ref_s = o->ref_makespan_s > 0
-				   ? o->ref_makespan_s
-				   : exp(zd_gbt_predict(m->part[ZD_PART_SCALE],
-							q->fixed));
+		    ? o->ref_makespan_s
+		    : exp(zd_gbt_predict(m->part[ZD_PART_SCALE], q->fixed));
 		rc = specialise(m->part[ZD_PART_TIME], q->fixed, ZD_COL_START,
 				NULL, 0, &q->time, err);
 	}
@@ -841,7 +887,8 @@ void zd_model_query_free(struct zd_model_query *q)
 	free(q);
 }
 
-const struct zd_action_space *zd_model_query_space(const struct zd_model_query *q)
+const struct zd_action_space *
+zd_model_query_space(const struct zd_model_query *q)
 {
 	return &q->prior.space;
 }
@@ -894,10 +941,13 @@ static void predict_zone_block(const struct zd_model_query *q, int z,
 	const struct zd_board_prior *bp = &q->prior;
 	float peak[PREDICT_BLOCK], fin[PREDICT_BLOCK];
 	for (int r = 0; r < n; r++)
-		zd_encode_zone(bp, z, &acts[r], q->start_c[z], out[r].makespan_s,
+		zd_encode_zone(bp, z, &acts[r], q->start_c[z],
+			       out[r].makespan_s,
 			       x + (size_t)r * ZD_NCOLS_THERMAL);
-	zd_gbt_predict_strided(q->peak[z], x, (size_t)n, ZD_NCOLS_THERMAL, peak);
-	zd_gbt_predict_strided(q->final[z], x, (size_t)n, ZD_NCOLS_THERMAL, fin);
+	zd_gbt_predict_strided(q->peak[z], x, (size_t)n, ZD_NCOLS_THERMAL,
+			       peak);
+	zd_gbt_predict_strided(q->final[z], x, (size_t)n, ZD_NCOLS_THERMAL,
+			       fin);
 	for (int r = 0; r < n; r++)
 		zd_decode_zone(bp, z, q->start_c[z], peak[r], fin[r], &out[r]);
 }
@@ -1012,7 +1062,8 @@ void zd_model_predict_all(const struct zd_model_query *q,
 	static _Thread_local float x[PREDICT_BLOCK * ZD_NCOLS_THERMAL];
 	int count = q->prior.space.count;
 	for (int first = 0; first < count; first += PREDICT_BLOCK) {
-		int n = count - first < PREDICT_BLOCK ? count - first : PREDICT_BLOCK;
+		int n = count - first < PREDICT_BLOCK ? count - first
+						      : PREDICT_BLOCK;
 		predict_block(q, first, n, x, out + first);
 	}
 }
@@ -1025,6 +1076,7 @@ void zd_model_query_set_scale_s(struct zd_model_query *q, double ref_s)
 void zd_model_query_set_start(struct zd_model_query *q, const int *start_mc)
 {
 	for (int z = 0; z < q->prior.nzones; z++)
-		q->start_c[z] = start_mc ? start_mc[z] * 1e-3 : q->prior.ambient_c;
+		q->start_c[z] =
+		    start_mc ? start_mc[z] * 1e-3 : q->prior.ambient_c;
 	zd_encode_start(&q->prior, q->start_c, q->fixed);
 }

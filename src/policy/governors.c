@@ -130,8 +130,8 @@ static int performance_start(struct zd_policy *pol, struct zd_decision *dec,
 	for (int i = 0; i < info->ndomains; i++) {
 		const struct zd_freq_domain *d = &info->domains[i];
 		dec->khz[i] = domain_in_use(d, &dec->cpus)
-				      ? zd_domain_max_khz(d)
-				      : zd_domain_min_khz(d);
+		    ? zd_domain_max_khz(d)
+		    : zd_domain_min_khz(d);
 	}
 	return 0;
 }
@@ -159,30 +159,30 @@ static int userspace_start(struct zd_policy *pol, struct zd_decision *dec,
 		uint32_t want = pol->fixed_khz[i] ? pol->fixed_khz[i]
 						  : zd_domain_max_khz(d);
 		dec->khz[i] = domain_in_use(d, &dec->cpus)
-				      ? zd_domain_khz_at_least(d, want)
-				      : zd_domain_min_khz(d);
+		    ? zd_domain_khz_at_least(d, want)
+		    : zd_domain_min_khz(d);
 	}
 	return 0;
 }
 
 const struct zd_policy_ops zd_policy_performance = {
-	.name = "performance",
-	.summary = "highest frequency on the clusters in use (Linux "
-		   "performance governor)",
-	.start = performance_start,
+    .name = "performance",
+    .summary = "highest frequency on the clusters in use (Linux "
+	       "performance governor)",
+    .start = performance_start,
 };
 
 const struct zd_policy_ops zd_policy_powersave = {
-	.name = "powersave",
-	.summary = "lowest frequency everywhere (Linux powersave governor)",
-	.start = powersave_start,
+    .name = "powersave",
+    .summary = "lowest frequency everywhere (Linux powersave governor)",
+    .start = powersave_start,
 };
 
 const struct zd_policy_ops zd_policy_userspace = {
-	.name = "userspace",
-	.summary = "a fixed frequency per cluster, rounded up to a level "
-		   "(Linux userspace governor)",
-	.start = userspace_start,
+    .name = "userspace",
+    .summary = "a fixed frequency per cluster, rounded up to a level "
+	       "(Linux userspace governor)",
+    .start = userspace_start,
 };
 
 /* ------------------------------------------------------------------------
@@ -204,7 +204,7 @@ struct od_tuners {
 };
 
 static const struct od_tuners od_tuners = {
-	.up_threshold = OD_MICRO_FREQUENCY_UP_THRESHOLD,
+    .up_threshold = OD_MICRO_FREQUENCY_UP_THRESHOLD,
 };
 
 /* drivers/cpufreq/cpufreq_conservative.c */
@@ -221,10 +221,10 @@ struct cs_tuners {
 };
 
 static const struct cs_tuners cs_tuners = {
-	.up_threshold = CS_DEF_FREQUENCY_UP_THRESHOLD,
-	.down_threshold = CS_DEF_FREQUENCY_DOWN_THRESHOLD,
-	.freq_step = CS_DEF_FREQUENCY_STEP,
-	.sampling_down_factor = CS_DEF_SAMPLING_DOWN_FACTOR,
+    .up_threshold = CS_DEF_FREQUENCY_UP_THRESHOLD,
+    .down_threshold = CS_DEF_FREQUENCY_DOWN_THRESHOLD,
+    .freq_step = CS_DEF_FREQUENCY_STEP,
+    .sampling_down_factor = CS_DEF_SAMPLING_DOWN_FACTOR,
 };
 
 struct dbs_cpu {
@@ -400,8 +400,8 @@ static int dbs_policy_start(struct zd_policy *pol, struct zd_decision *dec,
  * freq_step% of policy->max, DEF_FREQUENCY_STEP kHz if that rounds to 0. */
 static uint32_t cs_freq_step(uint32_t max_khz)
 {
-	uint32_t step = (uint32_t)((uint64_t)cs_tuners.freq_step * max_khz /
-				   100);
+	uint32_t step =
+	    (uint32_t)((uint64_t)cs_tuners.freq_step * max_khz / 100);
 	return step ? step : CS_DEF_FREQUENCY_STEP;
 }
 
@@ -453,25 +453,25 @@ static int cs_tick(struct zd_policy *pol, const struct zd_tick *t,
 }
 
 const struct zd_policy_ops zd_policy_ondemand = {
-	.name = "ondemand",
-	.summary = "maximum above 95% load, else proportional to load "
-		   "(Linux ondemand governor)",
-	.period_us = dbs_period_us,
-	.init = dbs_init,
-	.fini = state_free,
-	.start = dbs_policy_start,
-	.tick = od_tick,
+    .name = "ondemand",
+    .summary = "maximum above 95% load, else proportional to load "
+	       "(Linux ondemand governor)",
+    .period_us = dbs_period_us,
+    .init = dbs_init,
+    .fini = state_free,
+    .start = dbs_policy_start,
+    .tick = od_tick,
 };
 
 const struct zd_policy_ops zd_policy_conservative = {
-	.name = "conservative",
-	.summary = "5% steps up above 80% load, down below 20% "
-		   "(Linux conservative governor)",
-	.period_us = dbs_period_us,
-	.init = dbs_init,
-	.fini = state_free,
-	.start = dbs_policy_start,
-	.tick = cs_tick,
+    .name = "conservative",
+    .summary = "5% steps up above 80% load, down below 20% "
+	       "(Linux conservative governor)",
+    .period_us = dbs_period_us,
+    .init = dbs_init,
+    .fini = state_free,
+    .start = dbs_policy_start,
+    .tick = cs_tick,
 };
 
 /* ------------------------------------------------------------------------
@@ -485,10 +485,10 @@ const struct zd_policy_ops zd_policy_conservative = {
 #define PELT_PERIOD_US (1024.0 * 1024.0 / 1000.0)
 
 struct sugov_domain {
-	bool shared;           /* policy_is_shared(): more than one CPU */
-	bool chosen;           /* next_freq set since start */
-	uint32_t next_khz;     /* sg_policy->next_freq */
-	double last_update_s;  /* sg_policy->last_freq_update_time */
+	bool shared;            /* policy_is_shared(): more than one CPU */
+	bool chosen;            /* next_freq set since start */
+	uint32_t next_khz;      /* sg_policy->next_freq */
+	double last_update_s;   /* sg_policy->last_freq_update_time */
 	uint32_t rate_limit_us; /* sugov_tunables.rate_limit_us */
 };
 
@@ -556,8 +556,8 @@ static double sugov_update_util(struct sugov_state *st,
 		if (!zd_cpuset_has(&st->used, c))
 			continue;
 		double running = busy_fraction(t->util[c]);
-		st->util[c] = st->util[c] * decay +
-			      (1.0 - decay) * running * freq_scale;
+		st->util[c] =
+		    st->util[c] * decay + (1.0 - decay) * running * freq_scale;
 		if (st->util[c] > umax)
 			umax = st->util[c];
 		*busy = running >= 1.0;
@@ -587,8 +587,8 @@ static int sugov_tick(struct zd_policy *pol, const struct zd_tick *t,
 	struct sugov_state *st = pol->priv;
 	double dt = elapsed_s(&st->started, &st->last_s, t->now_s,
 			      sugov_period_us(pol));
-	double decay = pow(0.5, dt * 1e6 / (PELT_LOAD_AVG_PERIOD *
-					    PELT_PERIOD_US));
+	double decay =
+	    pow(0.5, dt * 1e6 / (PELT_LOAD_AVG_PERIOD * PELT_PERIOD_US));
 	for (int i = 0; i < pol->info->ndomains; i++) {
 		const struct zd_freq_domain *d = &pol->info->domains[i];
 		struct sugov_domain *s = &st->dom[i];
@@ -597,8 +597,8 @@ static int sugov_tick(struct zd_policy *pol, const struct zd_tick *t,
 			continue;
 		}
 		uint32_t max_f = zd_domain_max_khz(d);
-		uint32_t cur = cur_khz(t, i, s->chosen ? s->next_khz
-						      : zd_domain_min_khz(d));
+		uint32_t cur = cur_khz(
+		    t, i, s->chosen ? s->next_khz : zd_domain_min_khz(d));
 		double scale = cur >= max_f ? 1.0 : (double)cur / max_f;
 		bool busy;
 		double util = sugov_update_util(st, d, t, decay, scale, &busy);
@@ -623,12 +623,12 @@ static int sugov_tick(struct zd_policy *pol, const struct zd_tick *t,
 }
 
 const struct zd_policy_ops zd_policy_schedutil = {
-	.name = "schedutil",
-	.summary = "1.25 x max x PELT utilisation, rate limited "
-		   "(Linux schedutil governor)",
-	.period_us = sugov_period_us,
-	.init = sugov_init,
-	.fini = state_free,
-	.start = sugov_start,
-	.tick = sugov_tick,
+    .name = "schedutil",
+    .summary = "1.25 x max x PELT utilisation, rate limited "
+	       "(Linux schedutil governor)",
+    .period_us = sugov_period_us,
+    .init = sugov_init,
+    .fini = state_free,
+    .start = sugov_start,
+    .tick = sugov_tick,
 };

@@ -10,12 +10,8 @@
 
 /* Adding a policy: one entry here and one in `names` below, same order. */
 static const struct zd_policy_ops *const table[] = {
-	&zd_policy_performance,
-	&zd_policy_powersave,
-	&zd_policy_userspace,
-	&zd_policy_ondemand,
-	&zd_policy_conservative,
-	&zd_policy_schedutil,
+    &zd_policy_performance, &zd_policy_powersave,    &zd_policy_userspace,
+    &zd_policy_ondemand,    &zd_policy_conservative, &zd_policy_schedutil,
 };
 
 #define NPOLICIES (sizeof(table) / sizeof(table[0]))
@@ -25,9 +21,8 @@ static const struct zd_policy_ops *const table[] = {
  * expression; the unit test checks both lists agree. Registered policies
  * append theirs. */
 static const char *names[NPOLICIES + MAX_REGISTERED + 1] = {
-	"performance", "powersave", "userspace",
-	"ondemand",    "conservative", "schedutil",
-	NULL,
+    "performance",  "powersave", "userspace", "ondemand",
+    "conservative", "schedutil", NULL,
 };
 
 /* Policies from libraries above this one (the learned ones need the
@@ -73,8 +68,8 @@ static void names_list(char *buf, size_t len)
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; names[i] && used < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s%s",
-				 i ? ", " : "", names[i]);
+		int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 names[i]);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -87,20 +82,23 @@ static int check_domains(const struct zd_platform_info *info,
 			 struct zd_err *err)
 {
 	if (info->ndomains < 0 || info->ndomains > ZD_MAX_DOMAINS)
-		return zd_fail(err, EINVAL, "platform reports %d frequency "
-			       "domains (at most %d)", info->ndomains,
-			       ZD_MAX_DOMAINS);
+		return zd_fail(err, EINVAL,
+			       "platform reports %d frequency "
+			       "domains (at most %d)",
+			       info->ndomains, ZD_MAX_DOMAINS);
 	for (int i = 0; i < info->ndomains; i++) {
 		const struct zd_freq_domain *d = &info->domains[i];
 		if (d->nfreqs < 0 || d->nfreqs > 64)
-			return zd_fail(err, EINVAL, "domain %s lists %d "
-				       "frequencies (at most 64)", d->name,
-				       d->nfreqs);
+			return zd_fail(err, EINVAL,
+				       "domain %s lists %d "
+				       "frequencies (at most 64)",
+				       d->name, d->nfreqs);
 		if (zd_domain_min_khz(d) == 0 ||
 		    zd_domain_max_khz(d) < zd_domain_min_khz(d))
-			return zd_fail(err, EINVAL, "domain %s has no usable "
-				       "frequency range (%u..%u kHz)", d->name,
-				       zd_domain_min_khz(d),
+			return zd_fail(err, EINVAL,
+				       "domain %s has no usable "
+				       "frequency range (%u..%u kHz)",
+				       d->name, zd_domain_min_khz(d),
 				       zd_domain_max_khz(d));
 	}
 	return 0;
@@ -111,8 +109,7 @@ static int check_cpus(const struct zd_platform_info *info,
 		      const struct zd_cpuset *cpus, struct zd_err *err)
 {
 	struct zd_cpuset off = *cpus;
-	for (int c = zd_cpuset_first(cpus); c >= 0;
-	     c = zd_cpuset_next(cpus, c))
+	for (int c = zd_cpuset_first(cpus); c >= 0; c = zd_cpuset_next(cpus, c))
 		if (zd_cpuset_has(&info->online, c))
 			off.bits[c / 64] &= ~(UINT64_C(1) << (c % 64));
 	if (zd_cpuset_count(&off) == 0)
@@ -120,8 +117,10 @@ static int check_cpus(const struct zd_platform_info *info,
 	char bad[256], online[256];
 	zd_cpuset_format(&off, bad, sizeof(bad));
 	zd_cpuset_format(&info->online, online, sizeof(online));
-	return zd_bad_input(err, "CPUs %s are not online on this machine "
-			    "(online: %s)", bad, online);
+	return zd_bad_input(err,
+			    "CPUs %s are not online on this machine "
+			    "(online: %s)",
+			    bad, online);
 }
 
 int zd_policy_new(const char *name, const struct zd_platform_info *info,
@@ -137,8 +136,10 @@ int zd_policy_new(const char *name, const struct zd_platform_info *info,
 				    name ? name : "", avail);
 	}
 	if (info == NULL)
-		return zd_fail(err, EINVAL, "policy %s: no platform to decide "
-			       "for", name);
+		return zd_fail(err, EINVAL,
+			       "policy %s: no platform to decide "
+			       "for",
+			       name);
 	int rc = check_domains(info, err);
 	if (rc == 0 && cpus != NULL)
 		rc = check_cpus(info, cpus, err);
@@ -192,7 +193,9 @@ int zd_policy_tick(struct zd_policy *pol, const struct zd_tick *t,
 	if (pol->ops->tick == NULL)
 		return 0; /* decides once at start */
 	if (t == NULL || khz == NULL)
-		return zd_fail(err, EINVAL, "policy %s: tick without samples "
-			       "or without frequencies to set", pol->ops->name);
+		return zd_fail(err, EINVAL,
+			       "policy %s: tick without samples "
+			       "or without frequencies to set",
+			       pol->ops->name);
 	return pol->ops->tick(pol, t, khz, err);
 }

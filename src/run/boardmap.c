@@ -30,10 +30,11 @@ int zd_board_map_init(struct zd_board_map *m, const struct zd_board *b,
 {
 	memset(m, 0, sizeof(*m));
 	if (b->nclusters > ZD_MAX_CLUSTERS || b->nzones > ZD_MAX_ZONES)
-		return zd_bad_input(err, "board %s: %d clusters and %d zones; "
-				    "zdvfs handles up to %d and %d", b->name,
-				    b->nclusters, b->nzones, ZD_MAX_CLUSTERS,
-				    ZD_MAX_ZONES);
+		return zd_bad_input(err,
+				    "board %s: %d clusters and %d zones; "
+				    "zdvfs handles up to %d and %d",
+				    b->name, b->nclusters, b->nzones,
+				    ZD_MAX_CLUSTERS, ZD_MAX_ZONES);
 	m->ndomains = info->ndomains;
 	for (int d = 0; d < info->ndomains; d++) {
 		m->cluster[d] = -1;
@@ -59,7 +60,7 @@ int zd_board_map_init(struct zd_board_map *m, const struct zd_board *b,
 }
 
 static bool say(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Record why not (when asked) and answer "no". */
 static bool say(char *why, size_t len, const char *fmt, ...)
@@ -73,9 +74,8 @@ static bool say(char *why, size_t len, const char *fmt, ...)
 	return false;
 }
 
-static bool cluster_fits(const struct zd_board_map *m,
-			 const struct zd_board *b, int c,
-			 const struct zd_platform_info *info, char *why,
+static bool cluster_fits(const struct zd_board_map *m, const struct zd_board *b,
+			 int c, const struct zd_platform_info *info, char *why,
 			 size_t len)
 {
 	const struct zd_cluster_desc *cl = &b->clusters[c];
@@ -88,7 +88,8 @@ static bool cluster_fits(const struct zd_board_map *m,
 		if (m->cluster[d] != c)
 			continue;
 		const struct zd_freq_domain *dom = &info->domains[d];
-		uint32_t dmin = zd_domain_min_khz(dom), dmax = zd_domain_max_khz(dom);
+		uint32_t dmin = zd_domain_min_khz(dom),
+			 dmax = zd_domain_max_khz(dom);
 		if (!same_khz(dmin, low) ||
 		    (top > dmax && !same_khz(top, dmax)))
 			return say(why, len,
@@ -99,8 +100,10 @@ static bool cluster_fits(const struct zd_board_map *m,
 			zd_cpuset_add(&covered, cpu);
 	}
 	if (!zd_cpuset_equal(&covered, &cl->cpus))
-		return say(why, len, "cluster %s has no cpufreq policy for "
-			   "each of its CPUs", cl->name);
+		return say(why, len,
+			   "cluster %s has no cpufreq policy for "
+			   "each of its CPUs",
+			   cl->name);
 	return true;
 }
 
@@ -109,7 +112,8 @@ bool zd_board_map_fits(const struct zd_board_map *m, const struct zd_board *b,
 		       size_t len)
 {
 	if (info->ndomains == 0)
-		return say(why, len, "no cpufreq: the cluster layout cannot be "
+		return say(why, len,
+			   "no cpufreq: the cluster layout cannot be "
 			   "seen");
 	struct zd_cpuset all;
 	zd_cpuset_zero(&all);
@@ -139,7 +143,8 @@ static void append_name(char *buf, size_t len, const char *name)
 {
 	size_t used = strlen(buf);
 	if (used < len)
-		snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+		snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+			 name);
 }
 
 int zd_board_match(const struct zd_platform_info *info, const char *dir,
@@ -174,11 +179,12 @@ int zd_board_match(const struct zd_platform_info *info, const char *dir,
 		*out = NULL;
 	}
 	if (rc == 0 && matches == 0)
-		snprintf(why, len, "%s", info->ndomains == 0
-				 ? "this machine has no cpufreq, so its "
-				   "clusters cannot be seen"
-				 : "no board description has this machine's "
-				   "CPUs, clusters and levels");
+		snprintf(why, len, "%s",
+			 info->ndomains == 0
+			     ? "this machine has no cpufreq, so its "
+			       "clusters cannot be seen"
+			     : "no board description has this machine's "
+			       "CPUs, clusters and levels");
 	else if (rc == 0 && matches > 1)
 		snprintf(why, len, "several board descriptions fit: %s",
 			 matched);
@@ -196,7 +202,7 @@ void zd_board_map_decision(const struct zd_board_map *m,
 	for (int d = 0; d < m->ndomains && d < info->ndomains; d++)
 		if (m->cluster[d] >= 0)
 			out.khz[d] = zd_domain_nearest_khz(
-				&info->domains[d], board_dec->khz[m->cluster[d]]);
+			    &info->domains[d], board_dec->khz[m->cluster[d]]);
 	*machine_dec = out;
 }
 
@@ -225,17 +231,18 @@ bool zd_board_map_action(const struct zd_board_map *m,
 		zd_cpuset_and(&mine, &space->usable[c]);
 		a->cores[c] = zd_cpuset_count(&mine);
 		used += a->cores[c];
-		for (int d = 0; a->cores[c] > 0 && d < m->ndomains &&
-				d < info->ndomains; d++) {
+		for (int d = 0;
+		     a->cores[c] > 0 && d < m->ndomains && d < info->ndomains;
+		     d++) {
 			struct zd_cpuset both = info->domains[d].cpus;
 			zd_cpuset_and(&both, &mine);
 			if (m->cluster[d] == c && zd_cpuset_count(&both) > 0) {
-				a->level[c] = nearest_level(space, c,
-							    machine_dec->khz[d]);
+				a->level[c] = nearest_level(
+				    space, c, machine_dec->khz[d]);
 				break;
 			}
 		}
 	}
 	return used == zd_cpuset_count(&machine_dec->cpus) &&
-	       zd_action_index(space, a) >= 0;
+	    zd_action_index(space, a) >= 0;
 }

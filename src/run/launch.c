@@ -65,13 +65,13 @@ int zd_launch_run(struct zd_platform *p, const struct zd_launch_plan *plan,
 	if (plan->confined)
 		set_omp_env(&plan->cpus);
 	struct zd_child_spec spec = {
-		.argv = argv,
-		.cpus = plan->confined ? &plan->cpus : NULL,
-		.interval_ms = interval_ms,
+	    .argv = argv,
+	    .cpus = plan->confined ? &plan->cpus : NULL,
+	    .interval_ms = interval_ms,
 	};
 	int rc = zd_child_run(p, &spec, meter, &res->child, err);
 	res->restore_rc = zd_platform_restore(p, &res->restore_err);
-	res->never_released = rc != 0 && !res->child.started &&
-			      res->child.exec_errno == 0;
+	res->never_released =
+	    rc != 0 && !res->child.started && res->child.exec_errno == 0;
 	return rc;
 }

@@ -26,14 +26,14 @@ static void sample_energy(struct zd_meter *m, struct zd_platform *p, int i,
 	if (r.kind == ZD_READING_COUNTER_UJ) {
 		if (!first)
 			s->energy_uj += (double)zd_counter_delta(
-				s->last_counter, r.counter_uj,
-				p->info.energy[i].max_uj);
+			    s->last_counter, r.counter_uj,
+			    p->info.energy[i].max_uj);
 		s->last_counter = r.counter_uj;
 	} else {
 		/* mW x s = mJ = 1000 uJ */
 		if (!first)
 			s->energy_uj += (s->last_mw + r.power_mw) / 2.0 *
-					(now_s - m->last_s) * 1000.0;
+			    (now_s - m->last_s) * 1000.0;
 		s->last_mw = r.power_mw;
 	}
 	s->valid = true;
@@ -57,8 +57,8 @@ static void sample_zone(struct zd_meter *m, struct zd_platform *p, int i,
 	z->valid = true;
 }
 
-static void sample_all(struct zd_meter *m, struct zd_platform *p,
-		       double now_s, bool first)
+static void sample_all(struct zd_meter *m, struct zd_platform *p, double now_s,
+		       bool first)
 {
 	for (int i = 0; i < p->info.nenergy; i++)
 		sample_energy(m, p, i, now_s, first);
@@ -73,8 +73,8 @@ void zd_meter_start(struct zd_meter *m, struct zd_platform *p, double now_s)
 	memset(m, 0, sizeof(*m));
 	m->start_s = now_s;
 	struct zd_err err = {0};
-	m->util_valid = zd_platform_read_cpu_times(p, m->cpu_start, ZD_MAX_CPUS,
-						   &err) == 0;
+	m->util_valid =
+	    zd_platform_read_cpu_times(p, m->cpu_start, ZD_MAX_CPUS, &err) == 0;
 	sample_all(m, p, now_s, true);
 }
 

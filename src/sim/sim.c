@@ -66,12 +66,12 @@ struct zd_sim {
 	int cluster_of_cpu[ZD_MAX_CPUS];
 	double temp_c[ZD_MAX_ZONES]; /* die node: what the sensor reads */
 	double sink_c[ZD_MAX_ZONES]; /* heatsink node (= die if single-node) */
-	int throttle[ZD_MAX_ZONES]; /* levels removed from the top */
+	int throttle[ZD_MAX_ZONES];  /* levels removed from the top */
 	int fan_state[ZD_MAX_ZONES]; /* active trips in force */
 	double next_poll_s[ZD_MAX_ZONES];
 	bool zone_simulated[ZD_MAX_ZONES];
 	bool neighbours[ZD_MAX_ZONES][ZD_MAX_ZONES]; /* exchange heat */
-	double clock_s; /* simulated time since zd_sim_new, runs and idle */
+	double clock_s;  /* simulated time since zd_sim_new, runs and idle */
 	double pl_avg_w; /* RAPL's running average of package power */
 	int pl_cap;      /* P-states removed from the top by PL1/PL2 */
 	double ambient_c;
@@ -81,9 +81,10 @@ struct zd_sim {
 
 /* What one configuration does at steady state: per-core load, times. */
 struct operating {
-	double time_s;           /* whole program at this configuration */
+	double time_s;            /* whole program at this configuration */
 	double util[ZD_MAX_CPUS]; /* busy fraction per CPU */
-	double compute_share[ZD_MAX_CPUS]; /* computing (not stalled) fraction */
+	double
+	    compute_share[ZD_MAX_CPUS]; /* computing (not stalled) fraction */
 	double volt[ZD_MAX_DOMAINS];
 };
 
@@ -113,8 +114,9 @@ static int build_info(struct zd_sim *sim, struct zd_err *err)
 	memset(info, 0, sizeof(*info));
 	info->backend = "sim";
 	if (b->nclusters > ZD_MAX_DOMAINS || b->nzones > ZD_MAX_ZONES)
-		return zd_bad_input(err, "%s: too many clusters or zones for the "
-					 "simulator",
+		return zd_bad_input(err,
+				    "%s: too many clusters or zones for the "
+				    "simulator",
 				    b->path);
 	for (int i = 0; i < ZD_MAX_CPUS; i++)
 		sim->cluster_of_cpu[i] = -1;
@@ -123,11 +125,12 @@ static int build_info(struct zd_sim *sim, struct zd_err *err)
 		struct zd_freq_domain *d = &info->domains[c];
 		if (!cl->ceff_nf.present || !cl->leak_mw.present ||
 		    !cl->leak_doubling_c.present)
-			return zd_bad_input(err,
-					    "%s: clusters[%d].sim needs ceff_nf, "
-					    "leak_mw and leak_doubling_c for the "
-					    "simulator",
-					    b->path, c);
+			return zd_bad_input(
+			    err,
+			    "%s: clusters[%d].sim needs ceff_nf, "
+			    "leak_mw and leak_doubling_c for the "
+			    "simulator",
+			    b->path, c);
 		d->id = zd_cpuset_first(&cl->cpus);
 		snprintf(d->name, sizeof(d->name), "policy%d", d->id);
 		d->cpus = cl->cpus;
@@ -162,16 +165,15 @@ static int build_info(struct zd_sim *sim, struct zd_err *err)
 			tz->ntrips = t + 1;
 		}
 		sim->zone_simulated[z] = zd->r_k_per_w.present &&
-					 zd->c_j_per_k.present &&
-					 zd->nclusters > 0;
+		    zd->c_j_per_k.present && zd->nclusters > 0;
 	}
 	info->nzones = b->nzones;
 	/* every simulated zone of a board sits on the one die: each pair
 	 * exchanges heat through the board's coupling_w_per_k */
 	for (int i = 0; i < b->nzones; i++)
 		for (int j = 0; j < b->nzones; j++)
-			sim->neighbours[i][j] = i != j && sim->zone_simulated[i] &&
-						sim->zone_simulated[j];
+			sim->neighbours[i][j] = i != j &&
+			    sim->zone_simulated[i] && sim->zone_simulated[j];
 	if (b->energy.kind != ZD_ENERGY_NONE) {
 		struct zd_energy_source *s = &info->energy[0];
 		snprintf(s->name, sizeof(s->name), "%s",
@@ -196,10 +198,10 @@ int zd_sim_new(struct zd_board *board, uint64_t seed, struct zd_sim **out,
 	}
 	sim->b = board;
 	int rc = build_info(sim, err);
-	if (rc == 0 && (!board->ambient_mc.present ||
-			!board->idle_power_mw.present ||
-			!board->mem_bandwidth_mbps.present ||
-			!board->mem_latency_ns.present))
+	if (rc == 0 &&
+	    (!board->ambient_mc.present || !board->idle_power_mw.present ||
+	     !board->mem_bandwidth_mbps.present ||
+	     !board->mem_latency_ns.present))
 		rc = zd_bad_input(err,
 				  "%s: sim needs ambient_mc, idle_power_mw, "
 				  "mem_bandwidth_mbps and mem_latency_ns",
@@ -341,18 +343,19 @@ static void operate(const struct zd_sim *sim, const struct zd_sim_workload *w,
 	double par_instr = (1.0 - s) * w->instructions;
 	/* Tasks balance dynamically over the cores' speeds; static loops give
 	 * each core an equal share and wait for the slowest. */
-	double par_s = w->tasks ? par_instr / sum_rate
-				: par_instr / n / min_rate * (1.0 + w->imbalance);
+	double par_s = w->tasks
+	    ? par_instr / sum_rate
+	    : par_instr / n / min_rate * (1.0 + w->imbalance);
 	double overhead_s = w->barriers * BARRIER_CYCLES *
-				    (1.0 + log2((double)n)) / (sum_hz / n) +
-			    w->tasks_created * TASK_CYCLES / sum_hz;
+		(1.0 + log2((double)n)) / (sum_hz / n) +
+	    w->tasks_created * TASK_CYCLES / sum_hz;
 	double compute_s = serial_s + par_s + overhead_s;
 	/* Each core's memory-level parallelism over its load latency: DRAM
 	 * latency plus, where the ring and LLC run on the cores' clock
 	 * (uncore_latency_cycles), a part that grows as the clock falls. */
 	double uncore_cycles = b->uncore_latency_cycles.present
-				       ? b->uncore_latency_cycles.value
-				       : 0;
+	    ? b->uncore_latency_cycles.value
+	    : 0;
 	double sum_core_bw = 0;
 	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
 	     cpu = zd_cpuset_next(cpus, cpu)) {
@@ -360,20 +363,20 @@ static void operate(const struct zd_sim *sim, const struct zd_sim_workload *w,
 		if (c < 0)
 			continue;
 		double lat_s = b->mem_latency_ns.value * 1e-9 +
-			       uncore_cycles / (khz[c] * 1e3);
+		    uncore_cycles / (khz[c] * 1e3);
 		sum_core_bw += CORE_MLP * LINE_BYTES / lat_s;
 	}
 	double bw = fmin(b->mem_bandwidth_mbps.value * 1e6, sum_core_bw);
 	double mem_s = w->dram_bytes / bw;
-	op->time_s = fmax(compute_s, mem_s) +
-		     OVERLAP_PENALTY * fmin(compute_s, mem_s);
+	op->time_s =
+	    fmax(compute_s, mem_s) + OVERLAP_PENALTY * fmin(compute_s, mem_s);
 	double stall_s = op->time_s - compute_s;
 	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
 	     cpu = zd_cpuset_next(cpus, cpu)) {
 		if (rate[cpu] == 0)
 			continue;
-		double own = w->tasks ? par_instr / sum_rate
-				      : par_instr / n / rate[cpu];
+		double own =
+		    w->tasks ? par_instr / sum_rate : par_instr / n / rate[cpu];
 		own += overhead_s;
 		if (cpu == fastest)
 			own += serial_s;
@@ -419,16 +422,17 @@ static void cluster_power(const struct zd_sim *sim, const struct operating *op,
 				continue;
 			used = true;
 			double activity = op->compute_share[cpu] +
-					  STALL_ACTIVITY *
-						  (op->util[cpu] - op->compute_share[cpu]);
+			    STALL_ACTIVITY *
+				(op->util[cpu] - op->compute_share[cpu]);
 			dyn += cl->ceff_nf.value * 1e-9 * v * v * hz * activity;
 		}
 		double leak_one = cl->leak_mw.value * 1e-3 *
-				  exp2((temp_c[c] - 25.0) / cl->leak_doubling_c.value);
+		    exp2((temp_c[c] - 25.0) / cl->leak_doubling_c.value);
 		double vmin = cl->opps[0].uv * 1e-6;
-		double leak = used ? cl->ncpus * leak_one * (v / vtop) * (v / vtop)
-				   : cl->ncpus * leak_one * IDLE_CLUSTER_LEAK *
-					     (vmin / vtop) * (vmin / vtop);
+		double leak = used
+		    ? cl->ncpus * leak_one * (v / vtop) * (v / vtop)
+		    : cl->ncpus * leak_one * IDLE_CLUSTER_LEAK * (vmin / vtop) *
+			(vmin / vtop);
 		power[c] = dyn + leak;
 	}
 }
@@ -498,8 +502,8 @@ static void heat(struct zd_sim *sim, const double *power, double dt)
 {
 	const struct zd_board *b = sim->b;
 	double idle_w = b->idle_power_mw.value * 1e-3;
-	double g_couple = b->coupling_w_per_k.present ? b->coupling_w_per_k.value
-						      : 0;
+	double g_couple =
+	    b->coupling_w_per_k.present ? b->coupling_w_per_k.value : 0;
 	double own[ZD_MAX_ZONES] = {0}, all_w = idle_w;
 	for (int c = 0; c < b->nclusters; c++)
 		all_w += power[c];
@@ -524,19 +528,21 @@ static void heat(struct zd_sim *sim, const double *power, double dt)
 					g_n += g_couple;
 				}
 			if (!zd->r_die_k_per_w.present) {
-				sim->temp_c[z] = node_step(
-					die[z], zd->c_j_per_k.value, own[z] + idle_w,
-					g_t + g_sink * sim->ambient_c, g_n + g_sink, h);
+				sim->temp_c[z] =
+				    node_step(die[z], zd->c_j_per_k.value,
+					      own[z] + idle_w,
+					      g_t + g_sink * sim->ambient_c,
+					      g_n + g_sink, h);
 				sim->sink_c[z] = sim->temp_c[z];
 				continue;
 			}
 			double g_die = 1.0 / zd->r_die_k_per_w.value;
-			sim->temp_c[z] = node_step(die[z], zd->c_die_j_per_k.value,
-						   own[z], g_t + g_die * sim->sink_c[z],
-						   g_n + g_die, h);
-			sim->sink_c[z] = node_step(sim->sink_c[z], zd->c_j_per_k.value,
-						   all_w, g_sink * sim->ambient_c,
-						   g_sink, h);
+			sim->temp_c[z] = node_step(
+			    die[z], zd->c_die_j_per_k.value, own[z],
+			    g_t + g_die * sim->sink_c[z], g_n + g_die, h);
+			sim->sink_c[z] = node_step(
+			    sim->sink_c[z], zd->c_j_per_k.value, all_w,
+			    g_sink * sim->ambient_c, g_sink, h);
 		}
 		done += h;
 	}
@@ -627,7 +633,8 @@ static uint32_t effective_khz(const struct zd_sim *sim, int c, uint32_t want,
 	for (int z = 0; z < sim->b->nzones; z++) {
 		const struct zd_zone_desc *zd = &sim->b->zones[z];
 		for (int k = 0; k < zd->nclusters; k++)
-			if (zd->clusters[k] == c && cl->nopps - 1 - sim->throttle[z] < cap)
+			if (zd->clusters[k] == c &&
+			    cl->nopps - 1 - sim->throttle[z] < cap)
 				cap = cl->nopps - 1 - sim->throttle[z];
 	}
 	if (cap < 0)
@@ -647,8 +654,8 @@ static void power_limit(struct zd_sim *sim, double package_w, double dt)
 	if (!b->pl1_mw.present)
 		return;
 	double pl1 = b->pl1_mw.value * 1e-3, pl2 = b->pl2_mw.value * 1e-3;
-	sim->pl_avg_w += (package_w - sim->pl_avg_w) *
-			 (1 - exp(-dt / b->pl_tau_s.value));
+	sim->pl_avg_w +=
+	    (package_w - sim->pl_avg_w) * (1 - exp(-dt / b->pl_tau_s.value));
 	int max_cap = 0;
 	for (int c = 0; c < b->nclusters; c++)
 		if (b->clusters[c].nopps - 1 > max_cap)
@@ -693,7 +700,8 @@ void zd_sim_idle_steady(struct zd_sim *sim)
 		zd_sim_idle(sim, 60);
 		bool moved = false;
 		for (int z = 0; z < sim->b->nzones; z++)
-			moved = moved || fabs(sim->temp_c[z] - before[z]) > 0.05;
+			moved =
+			    moved || fabs(sim->temp_c[z] - before[z]) > 0.05;
 		if (!moved)
 			return;
 	}
@@ -815,20 +823,23 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 	memcpy(rs.want, d.khz, sizeof(rs.want));
 	uint32_t period_us = zd_policy_period_us(pol);
 	double step = period_us ? period_us * 1e-6 : FIXED_STEP_S;
-	double time_noise = sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
-	double power_noise = sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
+	double time_noise =
+	    sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
+	double power_noise =
+	    sim->noise ? fmax(0.5, 1 + sim->noise * gaussian(sim)) : 1;
 	struct sensor sensor = {
-		.kind = sim->b->energy.kind,
-		.period_s = sim->b->energy.sample_period_us.present
-				    ? sim->b->energy.sample_period_us.value * 1e-6
-				    : 1e-3,
+	    .kind = sim->b->energy.kind,
+	    .period_s = sim->b->energy.sample_period_us.present
+		? sim->b->energy.sample_period_us.value * 1e-6
+		: 1e-3,
 	};
 	/* the CPU rail: a rail other than the first (the board input) that
 	 * carries clusters; without one, the CPU energy is not measured */
 	struct sensor cpu_sensor = sensor;
 	bool has_cpu_rail = false;
 	for (int r = 1; r < sim->b->energy.nrails; r++)
-		has_cpu_rail = has_cpu_rail || sim->b->energy.rails[r].nclusters > 0;
+		has_cpu_rail =
+		    has_cpu_rail || sim->b->energy.rails[r].nclusters > 0;
 	if (!has_cpu_rail)
 		cpu_sensor.kind = ZD_ENERGY_NONE;
 	for (int z = 0; z < sim->b->nzones; z++)
@@ -871,7 +882,8 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 			tick.now_s = t;
 			memcpy(tick.util, rs.op.util, sizeof(tick.util));
 			memcpy(tick.cur_khz, rs.khz, sizeof(tick.cur_khz));
-			if ((rc = zd_policy_tick(pol, &tick, rs.want, err)) != 0)
+			if ((rc = zd_policy_tick(pol, &tick, rs.want, err)) !=
+			    0)
 				return rc;
 		}
 		settle(sim, w, &rs, time_noise, power_noise);

@@ -26,42 +26,43 @@
 /* Migration N brings the schema from version N-1 to N. One that has
  * shipped is never edited: a change is a new migration at the end. */
 static const char *const migrations[] = {
-	/* 1: programs, boards, runs and their zone temperatures */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"INSERT INTO meta (key, value) VALUES ('application', '" STORE_APPLICATION "');"
-	"CREATE TABLE programs (id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE, source_hash TEXT NOT NULL,"
-	" features_json TEXT NOT NULL, updated REAL NOT NULL);"
-	"CREATE TABLE boards (id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE, description_hash TEXT NOT NULL,"
-	" updated REAL NOT NULL);"
-	/* action: cores per cluster, '|', levels per cluster: "2,3|11,5" */
-	"CREATE TABLE runs (id INTEGER PRIMARY KEY,"
-	" program_id INTEGER NOT NULL REFERENCES programs (id),"
-	" board_id INTEGER NOT NULL REFERENCES boards (id),"
-	" backend TEXT NOT NULL, policy TEXT NOT NULL,"
-	" nclusters INTEGER NOT NULL, action TEXT NOT NULL, cpus TEXT NOT NULL,"
-	" seed INTEGER NOT NULL, created REAL NOT NULL,"
-	" makespan_s REAL NOT NULL, energy_j REAL NOT NULL,"
-	" avg_power_w REAL NOT NULL, nzones INTEGER NOT NULL);"
-	"CREATE TABLE run_zones ("
-	" run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
-	" zone INTEGER NOT NULL, start_mc INTEGER NOT NULL,"
-	" peak_mc INTEGER NOT NULL, final_mc INTEGER NOT NULL,"
-	" PRIMARY KEY (run_id, zone)) WITHOUT ROWID;"
-	"CREATE INDEX runs_by_board ON runs (board_id, program_id);"
-	"CREATE INDEX runs_by_program ON runs (program_id);",
-	/* 2: resumable sweeps (one run per sweep point) and throttling time */
-	"ALTER TABLE runs ADD COLUMN sweep_key TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE runs ADD COLUMN throttled_s REAL NOT NULL DEFAULT 0;"
-	"CREATE UNIQUE INDEX runs_sweep_point"
-	" ON runs (board_id, program_id, backend, sweep_key)"
-	" WHERE sweep_key <> '';",
-	/* 3: the CPU rail's energy beside the board's (NULL: not measured) */
-	"ALTER TABLE runs ADD COLUMN cpu_energy_j REAL;",
+    /* 1: programs, boards, runs and their zone temperatures */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO meta (key, value) VALUES ('application', '" STORE_APPLICATION
+    "');"
+    "CREATE TABLE programs (id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE, source_hash TEXT NOT NULL,"
+    " features_json TEXT NOT NULL, updated REAL NOT NULL);"
+    "CREATE TABLE boards (id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE, description_hash TEXT NOT NULL,"
+    " updated REAL NOT NULL);"
+    /* action: cores per cluster, '|', levels per cluster: "2,3|11,5" */
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY,"
+    " program_id INTEGER NOT NULL REFERENCES programs (id),"
+    " board_id INTEGER NOT NULL REFERENCES boards (id),"
+    " backend TEXT NOT NULL, policy TEXT NOT NULL,"
+    " nclusters INTEGER NOT NULL, action TEXT NOT NULL, cpus TEXT NOT NULL,"
+    " seed INTEGER NOT NULL, created REAL NOT NULL,"
+    " makespan_s REAL NOT NULL, energy_j REAL NOT NULL,"
+    " avg_power_w REAL NOT NULL, nzones INTEGER NOT NULL);"
+    "CREATE TABLE run_zones ("
+    " run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+    " zone INTEGER NOT NULL, start_mc INTEGER NOT NULL,"
+    " peak_mc INTEGER NOT NULL, final_mc INTEGER NOT NULL,"
+    " PRIMARY KEY (run_id, zone)) WITHOUT ROWID;"
+    "CREATE INDEX runs_by_board ON runs (board_id, program_id);"
+    "CREATE INDEX runs_by_program ON runs (program_id);",
+    /* 2: resumable sweeps (one run per sweep point) and throttling time */
+    "ALTER TABLE runs ADD COLUMN sweep_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE runs ADD COLUMN throttled_s REAL NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX runs_sweep_point"
+    " ON runs (board_id, program_id, backend, sweep_key)"
+    " WHERE sweep_key <> '';",
+    /* 3: the CPU rail's energy beside the board's (NULL: not measured) */
+    "ALTER TABLE runs ADD COLUMN cpu_energy_j REAL;",
 };
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
-		       ZD_STORE_SCHEMA_VERSION,
+		   ZD_STORE_SCHEMA_VERSION,
 	       "one migration per schema version");
 
 /* The statements every store uses, prepared on first use. */
@@ -79,39 +80,37 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_PUT_PROGRAM] =
-		"INSERT INTO programs (name, source_hash, features_json, updated)"
-		" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET"
-		" source_hash = excluded.source_hash,"
-		" features_json = excluded.features_json,"
-		" updated = excluded.updated",
-	[ST_GET_PROGRAM] =
-		"SELECT source_hash, features_json FROM programs WHERE name = ?1",
-	[ST_PUT_BOARD] =
-		"INSERT INTO boards (name, description_hash, updated)"
-		" VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET"
-		" description_hash = excluded.description_hash,"
-		" updated = excluded.updated",
-	[ST_PROGRAM_ID] = "SELECT id FROM programs WHERE name = ?1",
-	[ST_BOARD_ID] = "SELECT id FROM boards WHERE name = ?1",
-	[ST_ADD_RUN] =
-		"INSERT INTO runs (program_id, board_id, backend, policy,"
-		" sweep_key, nclusters, action, cpus, seed, created, makespan_s,"
-		" energy_j, avg_power_w, throttled_s, nzones, cpu_energy_j)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16)",
-	[ST_ADD_ZONE] =
-		"INSERT INTO run_zones (run_id, zone, start_mc, peak_mc, final_mc)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_RUN_ZONES] =
-		"SELECT zone, start_mc, peak_mc, final_mc FROM run_zones"
-		" WHERE run_id = ?1 ORDER BY zone",
-	/* sweep_key <> '' lets SQLite use the partial unique index */
-	[ST_HAS_SWEEP_POINT] =
-		"SELECT 1 FROM runs r JOIN boards b ON b.id = r.board_id"
-		" JOIN programs p ON p.id = r.program_id WHERE b.name = ?1"
-		" AND p.name = ?2 AND r.backend = ?3 AND r.sweep_key = ?4"
-		" AND r.sweep_key <> '' LIMIT 1",
+    [ST_PUT_PROGRAM] =
+	"INSERT INTO programs (name, source_hash, features_json, updated)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET"
+	" source_hash = excluded.source_hash,"
+	" features_json = excluded.features_json,"
+	" updated = excluded.updated",
+    [ST_GET_PROGRAM] =
+	"SELECT source_hash, features_json FROM programs WHERE name = ?1",
+    [ST_PUT_BOARD] = "INSERT INTO boards (name, description_hash, updated)"
+		     " VALUES (?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET"
+		     " description_hash = excluded.description_hash,"
+		     " updated = excluded.updated",
+    [ST_PROGRAM_ID] = "SELECT id FROM programs WHERE name = ?1",
+    [ST_BOARD_ID] = "SELECT id FROM boards WHERE name = ?1",
+    [ST_ADD_RUN] =
+	"INSERT INTO runs (program_id, board_id, backend, policy,"
+	" sweep_key, nclusters, action, cpus, seed, created, makespan_s,"
+	" energy_j, avg_power_w, throttled_s, nzones, cpu_energy_j)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	" ?14, ?15, ?16)",
+    [ST_ADD_ZONE] =
+	"INSERT INTO run_zones (run_id, zone, start_mc, peak_mc, final_mc)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_RUN_ZONES] = "SELECT zone, start_mc, peak_mc, final_mc FROM run_zones"
+		     " WHERE run_id = ?1 ORDER BY zone",
+    /* sweep_key <> '' lets SQLite use the partial unique index */
+    [ST_HAS_SWEEP_POINT] =
+	"SELECT 1 FROM runs r JOIN boards b ON b.id = r.board_id"
+	" JOIN programs p ON p.id = r.program_id WHERE b.name = ?1"
+	" AND p.name = ?2 AND r.backend = ?3 AND r.sweep_key = ?4"
+	" AND r.sweep_key <> '' LIMIT 1",
 };
 
 /* Queries over runs come in three kinds, each with any subset of the five
@@ -120,28 +119,42 @@ enum query_kind { Q_COUNT, Q_RUNS, Q_PROGRAMS, Q_KINDS };
 #define Q_FILTERS 5
 
 static const char *const query_select[Q_KINDS] = {
-	[Q_COUNT] = "SELECT count(*)",
-	[Q_RUNS] = "SELECT r.id, p.name, b.name, r.backend, r.policy,"
-		   " r.sweep_key, r.nclusters, r.action, r.cpus, r.seed,"
-		   " r.created, r.makespan_s, r.energy_j, r.avg_power_w,"
-		   " r.throttled_s, r.nzones, r.cpu_energy_j",
-	[Q_PROGRAMS] = "SELECT DISTINCT p.name",
+    [Q_COUNT] = "SELECT count(*)",
+    [Q_RUNS] = "SELECT r.id, p.name, b.name, r.backend, r.policy,"
+	       " r.sweep_key, r.nclusters, r.action, r.cpus, r.seed,"
+	       " r.created, r.makespan_s, r.energy_j, r.avg_power_w,"
+	       " r.throttled_s, r.nzones, r.cpu_energy_j",
+    [Q_PROGRAMS] = "SELECT DISTINCT p.name",
 };
 /* Columns of a Q_RUNS row, in the order above. */
 enum run_column {
-	RC_ID, RC_PROGRAM, RC_BOARD, RC_BACKEND, RC_POLICY, RC_SWEEP_KEY,
-	RC_NCLUSTERS, RC_ACTION, RC_CPUS, RC_SEED, RC_CREATED, RC_MAKESPAN,
-	RC_ENERGY, RC_AVG_POWER, RC_THROTTLED, RC_NZONES, RC_CPU_ENERGY
+	RC_ID,
+	RC_PROGRAM,
+	RC_BOARD,
+	RC_BACKEND,
+	RC_POLICY,
+	RC_SWEEP_KEY,
+	RC_NCLUSTERS,
+	RC_ACTION,
+	RC_CPUS,
+	RC_SEED,
+	RC_CREATED,
+	RC_MAKESPAN,
+	RC_ENERGY,
+	RC_AVG_POWER,
+	RC_THROTTLED,
+	RC_NZONES,
+	RC_CPU_ENERGY
 };
 static const char *const query_order[Q_KINDS] = {
-	[Q_COUNT] = "",
-	[Q_RUNS] = " ORDER BY r.id",
-	[Q_PROGRAMS] = " ORDER BY p.name",
+    [Q_COUNT] = "",
+    [Q_RUNS] = " ORDER BY r.id",
+    [Q_PROGRAMS] = " ORDER BY p.name",
 };
 /* Filter i binds parameter ?(i+1). */
 static const char *const query_filter[Q_FILTERS] = {
-	"b.name = ?1", "p.name = ?2", "p.name <> ?3", "r.backend = ?4",
-	"r.policy = ?5",
+    "b.name = ?1",    "p.name = ?2",   "p.name <> ?3",
+    "r.backend = ?4", "r.policy = ?5",
 };
 
 struct zd_store {
@@ -171,18 +184,13 @@ static int sqlite_errno(sqlite3 *db, int code)
 		return sys;
 	switch (code & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return EBUSY;
-	case SQLITE_NOMEM:
-		return ENOMEM;
+	case SQLITE_LOCKED: return EBUSY;
+	case SQLITE_NOMEM: return ENOMEM;
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
-	case SQLITE_AUTH:
-		return EACCES;
-	case SQLITE_FULL:
-		return ENOSPC;
-	default:
-		return EIO;
+	case SQLITE_AUTH: return EACCES;
+	case SQLITE_FULL: return ENOSPC;
+	default: return EIO;
 	}
 }
 
@@ -197,11 +205,11 @@ static int db_fail(const struct zd_store *s, const char *doing,
 		       sys ? strerror(sys) : "", sys ? ")" : "");
 }
 
-static int damaged(const struct zd_store *s, long long run_id,
-		   const char *what, struct zd_err *err)
+static int damaged(const struct zd_store *s, long long run_id, const char *what,
+		   struct zd_err *err)
 {
-	return zd_fail(err, EIO, "%s: run %lld is damaged: %s", s->path,
-		       run_id, what);
+	return zd_fail(err, EIO, "%s: run %lld is damaged: %s", s->path, run_id,
+		       what);
 }
 
 static int not_ours(const struct zd_store *s, const char *why,
@@ -315,15 +323,16 @@ static int make_private_dirs(const char *dir, struct zd_err *err)
 		*p = '/';
 	}
 	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-		return zd_fail(err, errno, "cannot create data directory %s: %s",
-			       buf, strerror(errno));
+		return zd_fail(err, errno,
+			       "cannot create data directory %s: %s", buf,
+			       strerror(errno));
 	struct stat st;
 	if (stat(buf, &st) != 0)
 		return zd_fail(err, errno, "data directory %s: %s", buf,
 			       strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return zd_fail(err, ENOTDIR, "data directory %s is not a directory",
-			       buf);
+		return zd_fail(err, ENOTDIR,
+			       "data directory %s is not a directory", buf);
 	return 0;
 }
 
@@ -339,8 +348,9 @@ int zd_store_default_path(char *buf, size_t len, struct zd_err *err)
 	else if ((env = getenv("HOME")) != NULL && env[0] != '\0')
 		n = snprintf(dir, sizeof(dir), "%s/.local/share/zdvfs", env);
 	else
-		return zd_bad_input(err, "no place for the sample store: set "
-					 "ZDVFS_DATA_DIR or HOME");
+		return zd_bad_input(err,
+				    "no place for the sample store: set "
+				    "ZDVFS_DATA_DIR or HOME");
 	if (n < 0 || (size_t)n >= sizeof(dir))
 		return zd_fail(err, ENAMETOOLONG,
 			       "data directory path too long: %.200s...", env);
@@ -363,7 +373,8 @@ static int read_identity(struct zd_store *s, long long *version,
 			 struct zd_err *err)
 {
 	long long tables = 0, has_meta = 0, marked = 0;
-	int code = sql_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
+	int code =
+	    sql_int(s->db, "SELECT count(*) FROM sqlite_master", &tables);
 	if (code == SQLITE_NOTADB)
 		return not_ours(s, "not an SQLite file", err);
 	if (code == SQLITE_OK)
@@ -376,16 +387,16 @@ static int read_identity(struct zd_store *s, long long *version,
 			       "type = 'table' AND name = 'meta'",
 			       &has_meta);
 	if (code == SQLITE_OK && has_meta)
-		code = sql_int(s->db,
-			       "SELECT count(*) FROM meta WHERE key = "
-			       "'application' AND value = '" STORE_APPLICATION
-			       "'",
-			       &marked);
+		code =
+		    sql_int(s->db,
+			    "SELECT count(*) FROM meta WHERE key = "
+			    "'application' AND value = '" STORE_APPLICATION "'",
+			    &marked);
 	if (code != SQLITE_OK)
 		return db_fail(s, "reading the schema", err);
 	if (!marked)
-		return not_ours(s, "an SQLite database without the zdvfs marker",
-				err);
+		return not_ours(
+		    s, "an SQLite database without the zdvfs marker", err);
 	if (*version > ZD_STORE_SCHEMA_VERSION)
 		return newer_schema(s, *version, err);
 	if (*version < 1)
@@ -418,7 +429,8 @@ static int set_pragmas(struct zd_store *s, struct zd_err *err)
 
 static int apply_migration(struct zd_store *s, int version, struct zd_err *err)
 {
-	int rc = db_exec(s, migrations[version - 1], "upgrading the schema", err);
+	int rc =
+	    db_exec(s, migrations[version - 1], "upgrading the schema", err);
 	if (rc != 0)
 		return rc;
 	char sql[256];
@@ -488,16 +500,16 @@ static int store_open_at(const char *path, int target, struct zd_store **out,
 	int n = snprintf(s->path, sizeof(s->path), "%s", path);
 	if (n < 0 || (size_t)n >= sizeof(s->path)) {
 		free(s);
-		return zd_fail(err, ENAMETOOLONG, "database path too long: %.200s...",
-			       path);
+		return zd_fail(err, ENAMETOOLONG,
+			       "database path too long: %.200s...", path);
 	}
 	int rc = 0;
 	if (sqlite3_open_v2(path, &s->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK)
-		rc = s->db != NULL ? db_fail(s, "cannot open", err)
-				   : zd_fail(err, ENOMEM, "%s: out of memory",
-					     path);
+		rc = s->db != NULL
+		    ? db_fail(s, "cannot open", err)
+		    : zd_fail(err, ENOMEM, "%s: out of memory", path);
 	if (rc == 0)
 		rc = store_setup(s, target, err);
 	if (rc != 0) {
@@ -701,20 +713,23 @@ static int check_number(const char *field, double v, struct zd_err *err)
 {
 	/* SQLite would store NaN as NULL */
 	if (!isfinite(v))
-		return zd_bad_input(err, "run: %s is not a finite number", field);
+		return zd_bad_input(err, "run: %s is not a finite number",
+				    field);
 	return 0;
 }
 
 static int check_run(const struct zd_run_record *r, struct zd_err *err)
 {
-	int rc = check_text("program", r->program, sizeof(r->program), true, err);
+	int rc =
+	    check_text("program", r->program, sizeof(r->program), true, err);
 	if (rc == 0)
 		rc = check_text("board", r->board, sizeof(r->board), true, err);
 	if (rc == 0)
 		rc = check_text("backend", r->backend, sizeof(r->backend), true,
 				err);
 	if (rc == 0)
-		rc = check_text("policy", r->policy, sizeof(r->policy), true, err);
+		rc = check_text("policy", r->policy, sizeof(r->policy), true,
+				err);
 	if (rc == 0)
 		rc = check_text("sweep_key", r->sweep_key, sizeof(r->sweep_key),
 				false, err);
@@ -743,8 +758,7 @@ static int check_run(const struct zd_run_record *r, struct zd_err *err)
 
 /* "2,3|11,5": cores of each cluster, then their levels. At most
  * 2 * ZD_MAX_CLUSTERS numbers of 11 characters and their separators. */
-static void format_action(const struct zd_run_record *r, char *buf,
-			  size_t len)
+static void format_action(const struct zd_run_record *r, char *buf, size_t len)
 {
 	size_t n = 0;
 	for (int c = 0; c < r->nclusters; c++)
@@ -780,8 +794,8 @@ static bool parse_list(const char **p, int *out, int n, char end)
 static bool parse_action(const char *text, struct zd_run_record *r)
 {
 	return text != NULL &&
-	       parse_list(&text, r->action.cores, r->nclusters, '|') &&
-	       parse_list(&text, r->action.level, r->nclusters, '\0');
+	    parse_list(&text, r->action.cores, r->nclusters, '|') &&
+	    parse_list(&text, r->action.level, r->nclusters, '\0');
 }
 
 static int lookup_id(struct zd_store *s, enum stmt_id id, const char *what,
@@ -863,8 +877,8 @@ static int bind_run(sqlite3_stmt *st, const struct zd_run_record *r,
 		code = sqlite3_bind_int(st, 15, r->nzones);
 	if (code == SQLITE_OK)
 		code = r->cpu_energy_j > 0
-			       ? sqlite3_bind_double(st, 16, r->cpu_energy_j)
-			       : sqlite3_bind_null(st, 16);
+		    ? sqlite3_bind_double(st, 16, r->cpu_energy_j)
+		    : sqlite3_bind_null(st, 16);
 	return code;
 }
 
@@ -872,8 +886,8 @@ static int insert_run(struct zd_store *s, const struct zd_run_record *r,
 		      double created, long long *id, struct zd_err *err)
 {
 	long long program_id = 0, board_id = 0;
-	int rc = lookup_id(s, ST_PROGRAM_ID, "program", r->program,
-			   &program_id, err);
+	int rc = lookup_id(s, ST_PROGRAM_ID, "program", r->program, &program_id,
+			   err);
 	if (rc == 0)
 		rc = lookup_id(s, ST_BOARD_ID, "board", r->board, &board_id,
 			       err);
@@ -942,8 +956,9 @@ int zd_store_has_sweep_point(struct zd_store *s, const char *board,
 	*found = false;
 	if (board == NULL || program == NULL || backend == NULL ||
 	    sweep_key == NULL || sweep_key[0] == '\0')
-		return zd_bad_input(err, "sweep point: board, program, backend "
-					 "and a non-empty sweep key are needed");
+		return zd_bad_input(err,
+				    "sweep point: board, program, backend "
+				    "and a non-empty sweep key are needed");
 	sqlite3_stmt *st = NULL;
 	int rc = stmt_get(s, ST_HAS_SWEEP_POINT, &st, err);
 	if (rc != 0)
@@ -1076,7 +1091,8 @@ static int names_append(char ***names, int *count, int *cap, const char *name)
 {
 	if (*count == *cap) {
 		int bigger = *cap ? *cap * 2 : 16;
-		char **grown = realloc(*names, (size_t)bigger * sizeof(**names));
+		char **grown =
+		    realloc(*names, (size_t)bigger * sizeof(**names));
 		if (grown == NULL)
 			return -1;
 		*names = grown;
@@ -1137,8 +1153,8 @@ static int read_zones(struct zd_store *s, struct zd_run_record *r,
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = db_fail(s, "reading a run's zones", err);
 	else if (step == SQLITE_ROW || n != r->nzones)
-		rc = damaged(s, r->id, "its zone temperatures do not match nzones",
-			     err);
+		rc = damaged(s, r->id,
+			     "its zone temperatures do not match nzones", err);
 	stmt_done(st);
 	return rc;
 }
@@ -1163,8 +1179,8 @@ static int run_from_row(struct zd_store *s, sqlite3_stmt *st,
 	r->throttled_s = sqlite3_column_double(st, RC_THROTTLED);
 	r->nzones = sqlite3_column_int(st, RC_NZONES);
 	r->cpu_energy_j = sqlite3_column_type(st, RC_CPU_ENERGY) == SQLITE_NULL
-				  ? 0
-				  : sqlite3_column_double(st, RC_CPU_ENERGY);
+	    ? 0
+	    : sqlite3_column_double(st, RC_CPU_ENERGY);
 	if (r->nclusters < 0 || r->nclusters > ZD_MAX_CLUSTERS ||
 	    !parse_action((const char *)sqlite3_column_text(st, RC_ACTION), r))
 		return damaged(s, r->id, "bad action", err);

@@ -12,7 +12,6 @@
 #include "zdvfs/paths.h"
 #include "zdvfs/workload.h"
 
-
 #define MANIFEST_FORMAT "zdvfs-workloads 1"
 
 const char *zd_workload_dir(const char *dir)
@@ -29,8 +28,8 @@ static bool valid_label(const char *s, size_t len)
 	if (n == 0 || n >= len)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
 	return true;
 }
@@ -58,10 +57,11 @@ static int parse_entry(const char *path, size_t i, json_t *e,
 	if (!valid_label(kind, sizeof(w->kind)) ||
 	    !valid_label(group, sizeof(w->group)) ||
 	    strlen(suite) >= sizeof(w->suite))
-		return zd_bad_input(err,
-				    "%s: workloads[%zu]: suite, kind or group is "
-				    "empty, too long or not [a-z0-9-]",
-				    path, i);
+		return zd_bad_input(
+		    err,
+		    "%s: workloads[%zu]: suite, kind or group is "
+		    "empty, too long or not [a-z0-9-]",
+		    path, i);
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	snprintf(w->suite, sizeof(w->suite), "%s", suite);
 	snprintf(w->kind, sizeof(w->kind), "%s", kind);
@@ -72,7 +72,8 @@ static int parse_entry(const char *path, size_t i, json_t *e,
 	w->size_standard = (long)standard;
 	size_t k;
 	json_t *s;
-	json_array_foreach(sources, k, s) {
+	json_array_foreach(sources, k, s)
+	{
 		if (!json_is_string(s))
 			return zd_bad_input(err,
 					    "%s: workloads[%zu].sources[%zu]: "
@@ -94,7 +95,8 @@ int zd_manifest_load(const char *dir, struct zd_manifest **out,
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line, jerr.text);
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
+				    jerr.text);
 	const char *format = NULL, *generated_by = NULL;
 	json_t *list = NULL;
 	int rc = 0;
@@ -111,14 +113,16 @@ int zd_manifest_load(const char *dir, struct zd_manifest **out,
 	if (rc == 0 && m == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	if (rc == 0) {
-		m->workloads = calloc(json_array_size(list) + 1, sizeof(*m->workloads));
+		m->workloads =
+		    calloc(json_array_size(list) + 1, sizeof(*m->workloads));
 		if (m->workloads == NULL)
 			rc = zd_fail(err, ENOMEM, "out of memory");
 	}
 	size_t i;
 	json_t *e;
 	if (rc == 0)
-		json_array_foreach(list, i, e) {
+		json_array_foreach(list, i, e)
+		{
 			rc = parse_entry(path, i, e, &m->workloads[i], err);
 			if (rc != 0)
 				break;
@@ -164,15 +168,16 @@ const struct zd_workload_info *zd_manifest_find(const struct zd_manifest *m,
 const char *zd_manifest_group_of(const struct zd_manifest *m,
 				 const char *program)
 {
-	const struct zd_workload_info *w = m ? zd_manifest_find(m, program) : NULL;
+	const struct zd_workload_info *w =
+	    m ? zd_manifest_find(m, program) : NULL;
 	return w ? w->group : program;
 }
 
 bool zd_profile_path(const char *dir, const char *board, const char *workload,
 		     char *out, size_t len)
 {
-	snprintf(out, len, "%s/profiles/%s/%s.json", zd_workload_dir(dir), board,
-		 workload);
+	snprintf(out, len, "%s/profiles/%s/%s.json", zd_workload_dir(dir),
+		 board, workload);
 	FILE *f = fopen(out, "r");
 	if (f == NULL)
 		return false;

@@ -50,23 +50,27 @@ static int dram_bytes(const char *file, json_t *root, double footprint,
 	double sum = 0;
 	size_t i;
 	json_t *c;
-	json_array_foreach(clusters, i, c) {
+	json_array_foreach(clusters, i, c)
+	{
 		double misses = 0, line = 0; /* set by number_at on success */
-		int rc = number_at(file, c, "scaling.counters.ll_misses.standard",
-				   &misses, err);
+		int rc =
+		    number_at(file, c, "scaling.counters.ll_misses.standard",
+			      &misses, err);
 		if (rc == 0)
-			rc = number_at(file, c, "caches.simulated.ll.line_bytes",
-				       &line, err);
+			rc =
+			    number_at(file, c, "caches.simulated.ll.line_bytes",
+				      &line, err);
 		if (rc != 0)
 			return rc;
 		/* a miss is an access that missed: more misses than accesses
 		 * is a broken measurement or extrapolation, not a workload */
 		if (misses > accesses)
-			return zd_bad_input(err,
-					    "%s: clusters[%zu].scaling.counters."
-					    "ll_misses.standard: %.3g misses for "
-					    "%.3g accesses; regenerate the profile",
-					    file, i, misses, accesses);
+			return zd_bad_input(
+			    err,
+			    "%s: clusters[%zu].scaling.counters."
+			    "ll_misses.standard: %.3g misses for "
+			    "%.3g accesses; regenerate the profile",
+			    file, i, misses, accesses);
 		double bytes = misses * line;
 		json_t *ok = at(c, "scaling.ll_fit.extrapolation_reliable");
 		if (json_is_false(ok) && footprint > bytes)
@@ -104,13 +108,14 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 	       writes = 0, slowest = 1.0;
 	/* the parallel style; profiles written before kinds other than
 	 * tasks/loops existed carry it in "kind" */
-	const char *kind = json_string_value(json_object_get(root, "parallel_style"));
+	const char *kind =
+	    json_string_value(json_object_get(root, "parallel_style"));
 	if (kind == NULL)
 		kind = json_string_value(json_object_get(root, "kind"));
 	int rc;
-	if ((rc = number_at(file, root,
-			    "scaling.counters.instructions.standard",
-			    &w->instructions, err)) != 0 ||
+	if ((rc =
+		 number_at(file, root, "scaling.counters.instructions.standard",
+			   &w->instructions, err)) != 0 ||
 	    (rc = number_at(file, root,
 			    "scaling.counters.footprint_bytes.standard",
 			    &footprint, err)) != 0 ||
@@ -138,11 +143,13 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 			    &w->tasks_created, err)) != 0)
 		return rc;
 	if (kind == NULL || (strcmp(kind, "tasks") && strcmp(kind, "loops")))
-		return zd_bad_input(err, "%s: parallel_style: not tasks or loops", file);
+		return zd_bad_input(
+		    err, "%s: parallel_style: not tasks or loops", file);
 	w->tasks = strcmp(kind, "tasks") == 0;
 	/* The part that cannot spread over cores: the critical path (which
 	 * includes the time outside parallel regions). */
-	w->serial_fraction = work > 0 ? fmin(1.0, fmax(span, serial) / work) : 1.0;
+	w->serial_fraction =
+	    work > 0 ? fmin(1.0, fmax(span, serial) / work) : 1.0;
 	/* Imbalance measured at the largest size, with 2 threads. */
 	json_t *sizes = at(root, "parallel.sizes");
 	json_t *last = json_array_get(sizes, json_array_size(sizes) - 1);
@@ -172,7 +179,8 @@ int zd_profile_load(const char *dir, const char *board, const char *workload,
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr);
 	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line, jerr.text);
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
+				    jerr.text);
 	int rc = check_identity(path, root, board, workload, err);
 	if (rc == 0)
 		rc = fill(path, root, out, err);

@@ -43,17 +43,17 @@ struct fk_coretype { /* one arm64 /proc/cpuinfo block */
 };
 
 struct fk_cpu {
-	unsigned package; /* physical_package_id */
-	unsigned core;    /* core_id */
-	unsigned cluster; /* cluster_id (kernels >= 5.16 only) */
+	unsigned package;               /* physical_package_id */
+	unsigned core;                  /* core_id */
+	unsigned cluster;               /* cluster_id (kernels >= 5.16 only) */
 	const struct fk_coretype *type; /* NULL on x86 */
 };
 
 struct fk_policy {
-	unsigned first;       /* policyN is named after its first CPU */
-	unsigned mask;        /* related_cpus */
-	const unsigned *khz;  /* scaling_available_frequencies, rising */
-	unsigned nkhz;        /* 0: no table (intel_pstate) */
+	unsigned first;            /* policyN is named after its first CPU */
+	unsigned mask;             /* related_cpus */
+	const unsigned *khz;       /* scaling_available_frequencies, rising */
+	unsigned nkhz;             /* 0: no table (intel_pstate) */
 	unsigned min_khz, max_khz; /* used when there is no table */
 	unsigned cur_khz;
 };
@@ -74,8 +74,8 @@ struct fk_zone {
 
 /* Which topology files the board's kernel has. */
 enum fk_topo {
-	FK_TOPO_4_9,  /* core_id, physical_package_id, *_siblings */
-	FK_TOPO_5_10, /* + core_cpus, package_cpus (5.3+) */
+	FK_TOPO_4_9,   /* core_id, physical_package_id, *_siblings */
+	FK_TOPO_5_10,  /* + core_cpus, package_cpus (5.3+) */
 	FK_TOPO_6_ARM, /* + cluster_id, cluster_cpus (5.16+) */
 	FK_TOPO_6_X86, /* + die_id, die_cpus */
 };
@@ -92,8 +92,8 @@ struct fk_x86 { /* what differs between the two x86 /proc/cpuinfo */
 	unsigned model, stepping;
 	const char *microcode;
 	unsigned cache_kb;
-	const char *mhz;       /* "cpu MHz" */
-	unsigned apic_stride;  /* 2: HT-capable part with HT off */
+	const char *mhz;      /* "cpu MHz" */
+	unsigned apic_stride; /* 2: HT-capable part with HT off */
 	const char *bogomips;
 	const char *flags;
 };
@@ -109,7 +109,7 @@ struct fk_board {
 	const char *governors; /* scaling_available_governors, as printed */
 	const char *governor;
 	unsigned latency_ns;
-	bool setpolicy; /* intel_pstate active mode: no ->get, no table */
+	bool setpolicy;   /* intel_pstate active mode: no ->get, no table */
 	bool boost_freqs; /* driver lists scaling_boost_frequencies */
 	const struct fk_policy *policies;
 	unsigned npolicies;
@@ -121,256 +121,353 @@ struct fk_board {
 /* -- Jetson TX2 (L4T R32.7, kernel 4.9, driver tegra_cpufreq) -- */
 
 static const struct fk_coretype tx2_a57 = {
-	0x41, 0x1, 0xd07, 3, "62.50", "fp asimd evtstrm aes pmull sha1 sha2 crc32"
-};
+    0x41, 0x1, 0xd07, 3, "62.50", "fp asimd evtstrm aes pmull sha1 sha2 crc32"};
 static const struct fk_coretype tx2_denver = {
-	0x4e, 0x0, 0x003, 0, "62.50", "fp asimd evtstrm aes pmull sha1 sha2 crc32"
-};
+    0x4e, 0x0, 0x003, 0, "62.50", "fp asimd evtstrm aes pmull sha1 sha2 crc32"};
 /* cpu1-2 are the Denver2 cluster (MPIDR cluster 0), cpu0,3-5 the A57s. */
 static const struct fk_cpu tx2_cpus[] = {
-	{ 1, 0, 1, &tx2_a57 }, { 0, 0, 0, &tx2_denver }, { 0, 1, 0, &tx2_denver },
-	{ 1, 1, 1, &tx2_a57 }, { 1, 2, 1, &tx2_a57 },    { 1, 3, 1, &tx2_a57 },
+    {1, 0, 1, &tx2_a57}, {0, 0, 0, &tx2_denver}, {0, 1, 0, &tx2_denver},
+    {1, 1, 1, &tx2_a57}, {1, 2, 1, &tx2_a57},    {1, 3, 1, &tx2_a57},
 };
 static const unsigned tx2_khz[] = {
-	345600, 499200, 652800, 806400, 960000, 1113600,
-	1267200, 1420800, 1574400, 1728000, 1881600, 2035200,
+    345600,  499200,  652800,  806400,  960000,  1113600,
+    1267200, 1420800, 1574400, 1728000, 1881600, 2035200,
 };
 static const struct fk_policy tx2_policies[] = {
-	{ 0, 0x39, tx2_khz, N(tx2_khz), 0, 0, 1267200 }, /* cpu0,3,4,5 A57 */
-	{ 1, 0x06, tx2_khz, N(tx2_khz), 0, 0, 345600 },  /* cpu1,2 Denver */
+    {0, 0x39, tx2_khz, N(tx2_khz), 0, 0, 1267200}, /* cpu0,3,4,5 A57 */
+    {1, 0x06, tx2_khz, N(tx2_khz), 0, 0, 345600},  /* cpu1,2 Denver */
 };
 static const struct fk_trip tx2_soc_trips[] = {
-	{ "critical", 101000, 0 }, { "passive", 70000, 2000 },
+    {"critical", 101000, 0},
+    {"passive", 70000, 2000},
 };
-static const struct fk_trip tx2_crit_trips[] = { { "critical", 101000, 0 } };
+static const struct fk_trip tx2_crit_trips[] = {{"critical", 101000, 0}};
 static const struct fk_zone tx2_zones[] = {
-	{ "BCPU-therm", 38000, tx2_soc_trips, N(tx2_soc_trips), FK_RO },
-	{ "MCPU-therm", 38000, tx2_soc_trips, N(tx2_soc_trips), FK_RO },
-	{ "GPU-therm", 36500, tx2_soc_trips, N(tx2_soc_trips), FK_RO },
-	{ "PLL-therm", 38000, tx2_crit_trips, N(tx2_crit_trips), FK_RO },
-	{ "AO-therm", 36500, tx2_crit_trips, N(tx2_crit_trips), FK_RO },
-	{ "Tboard_tegra", 35000, NULL, 0, FK_RO },
-	{ "Tdiode_tegra", 36000, NULL, 0, FK_RO },
-	{ "PMIC-Die", 100000, NULL, 0, FK_RO }, /* reads 100 C on every TX2 */
-	{ "thermal-fan-est", 37600, NULL, 0, FK_RO },
+    {"BCPU-therm", 38000, tx2_soc_trips, N(tx2_soc_trips), FK_RO},
+    {"MCPU-therm", 38000, tx2_soc_trips, N(tx2_soc_trips), FK_RO},
+    {"GPU-therm", 36500, tx2_soc_trips, N(tx2_soc_trips), FK_RO},
+    {"PLL-therm", 38000, tx2_crit_trips, N(tx2_crit_trips), FK_RO},
+    {"AO-therm", 36500, tx2_crit_trips, N(tx2_crit_trips), FK_RO},
+    {"Tboard_tegra", 35000, NULL, 0, FK_RO},
+    {"Tdiode_tegra", 36000, NULL, 0, FK_RO},
+    {"PMIC-Die", 100000, NULL, 0, FK_RO}, /* reads 100 C on every TX2 */
+    {"thermal-fan-est", 37600, NULL, 0, FK_RO},
 };
 static const struct fk_board tx2_board = {
-	"tx2",
-	"Linux version 4.9.253-tegra (buildbrain@mobile-u64-5494-d8000) "
-	"(gcc version 7.3.1 20180425 [linaro-7.3-2018.05 revision "
-	"d29120a424ecfbc167ef90065c0eeb7f91977701] (Linaro GCC 7.3-2018.05) ) "
-	"#1 SMP PREEMPT Sat Feb 19 08:59:22 PST 2022\n",
-	N(tx2_cpus), tx2_cpus, NULL, FK_TOPO_4_9,
-	"tegra_cpufreq",
-	"interactive conservative ondemand userspace powersave performance schedutil \n",
-	"schedutil", 300000, false, false,
-	tx2_policies, N(tx2_policies), tx2_zones, N(tx2_zones),
-	FK_ENERGY_INA3221_IIO,
+    "tx2",
+    "Linux version 4.9.253-tegra (buildbrain@mobile-u64-5494-d8000) "
+    "(gcc version 7.3.1 20180425 [linaro-7.3-2018.05 revision "
+    "d29120a424ecfbc167ef90065c0eeb7f91977701] (Linaro GCC 7.3-2018.05) ) "
+    "#1 SMP PREEMPT Sat Feb 19 08:59:22 PST 2022\n",
+    N(tx2_cpus),
+    tx2_cpus,
+    NULL,
+    FK_TOPO_4_9,
+    "tegra_cpufreq",
+    "interactive conservative ondemand userspace powersave performance "
+    "schedutil \n",
+    "schedutil",
+    300000,
+    false,
+    false,
+    tx2_policies,
+    N(tx2_policies),
+    tx2_zones,
+    N(tx2_zones),
+    FK_ENERGY_INA3221_IIO,
 };
 
 /* -- Jetson Orin NX 16GB (L4T R35, kernel 5.10, driver tegra194) -- */
 
 static const struct fk_coretype orin_a78ae = {
-	0x41, 0x0, 0xd42, 1, "62.50",
-	"fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid "
-	"asimdrdm lrcpc dcpop asimddp uscat ilrcpc flagm paca pacg"
-};
+    0x41,
+    0x0,
+    0xd42,
+    1,
+    "62.50",
+    "fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid "
+    "asimdrdm lrcpc dcpop asimddp uscat ilrcpc flagm paca pacg"};
 /* Before 5.16 arm64 reports each cpu-map cluster as a package. */
 static const struct fk_cpu orin_cpus[] = {
-	{ 0, 0, 0, &orin_a78ae }, { 0, 1, 0, &orin_a78ae },
-	{ 0, 2, 0, &orin_a78ae }, { 0, 3, 0, &orin_a78ae },
-	{ 1, 0, 1, &orin_a78ae }, { 1, 1, 1, &orin_a78ae },
-	{ 1, 2, 1, &orin_a78ae }, { 1, 3, 1, &orin_a78ae },
+    {0, 0, 0, &orin_a78ae}, {0, 1, 0, &orin_a78ae}, {0, 2, 0, &orin_a78ae},
+    {0, 3, 0, &orin_a78ae}, {1, 0, 1, &orin_a78ae}, {1, 1, 1, &orin_a78ae},
+    {1, 2, 1, &orin_a78ae}, {1, 3, 1, &orin_a78ae},
 };
 /* 12 steps of the driver's table grid plus ndiv_max, as init_freq_table
  * builds it; 13 levels 115.2-1984 MHz as in the ZeroDVFS paper. */
 static const unsigned orin_khz[] = {
-	115200, 268800, 422400, 576000, 729600, 883200, 1036800,
-	1190400, 1344000, 1497600, 1651200, 1804800, 1984000,
+    115200,  268800,  422400,  576000,  729600,  883200,  1036800,
+    1190400, 1344000, 1497600, 1651200, 1804800, 1984000,
 };
 static const struct fk_policy orin_policies[] = {
-	{ 0, 0x0f, orin_khz, N(orin_khz), 0, 0, 729600 },
-	{ 4, 0xf0, orin_khz, N(orin_khz), 0, 0, 729600 },
+    {0, 0x0f, orin_khz, N(orin_khz), 0, 0, 729600},
+    {4, 0xf0, orin_khz, N(orin_khz), 0, 0, 729600},
 };
 /* Trips of tegra234-p3767.dtsi (mainline, before the move to tj-thermal). */
 static const struct fk_trip orin_soc_trips[] = {
-	{ "critical", 104500, 0 }, { "hot", 99000, 1000 }, { "passive", 95000, 2000 },
+    {"critical", 104500, 0},
+    {"hot", 99000, 1000},
+    {"passive", 95000, 2000},
 };
 static const struct fk_trip orin_tj_trips[] = {
-	{ "active", 74000, 4000 }, { "active", 95000, 4000 },
+    {"active", 74000, 4000},
+    {"active", 95000, 4000},
 };
 static const struct fk_zone orin_zones[] = {
-	{ "cpu-thermal", 43531, orin_soc_trips, N(orin_soc_trips), FK_RO },
-	{ "gpu-thermal", 42937, orin_soc_trips, N(orin_soc_trips), FK_RO },
-	{ "soc0-thermal", 41218, orin_soc_trips, N(orin_soc_trips), FK_RO },
-	{ "soc1-thermal", 41843, orin_soc_trips, N(orin_soc_trips), FK_RO },
-	{ "soc2-thermal", 42531, orin_soc_trips, N(orin_soc_trips), FK_RO },
-	{ "tj-thermal", 43531, orin_tj_trips, N(orin_tj_trips), FK_RO },
+    {"cpu-thermal", 43531, orin_soc_trips, N(orin_soc_trips), FK_RO},
+    {"gpu-thermal", 42937, orin_soc_trips, N(orin_soc_trips), FK_RO},
+    {"soc0-thermal", 41218, orin_soc_trips, N(orin_soc_trips), FK_RO},
+    {"soc1-thermal", 41843, orin_soc_trips, N(orin_soc_trips), FK_RO},
+    {"soc2-thermal", 42531, orin_soc_trips, N(orin_soc_trips), FK_RO},
+    {"tj-thermal", 43531, orin_tj_trips, N(orin_tj_trips), FK_RO},
 };
 static const struct fk_board orin_board = {
-	"orin",
-	"Linux version 5.10.120-tegra (buildbrain@mobile-u64-5333-d8000) "
-	"(aarch64-buildroot-linux-gnu-gcc.br_real (Buildroot 2020.08) 9.3.0, "
-	"GNU ld (GNU Binutils) 2.33.1) #1 SMP PREEMPT Tue Aug 1 12:32:50 PDT 2023\n",
-	N(orin_cpus), orin_cpus, NULL, FK_TOPO_5_10,
-	"tegra194",
-	"conservative ondemand userspace powersave performance schedutil \n",
-	"schedutil", 300000, false, false,
-	orin_policies, N(orin_policies), orin_zones, N(orin_zones),
-	FK_ENERGY_INA3221_HWMON,
+    "orin",
+    "Linux version 5.10.120-tegra (buildbrain@mobile-u64-5333-d8000) "
+    "(aarch64-buildroot-linux-gnu-gcc.br_real (Buildroot 2020.08) 9.3.0, "
+    "GNU ld (GNU Binutils) 2.33.1) #1 SMP PREEMPT Tue Aug 1 12:32:50 PDT "
+    "2023\n",
+    N(orin_cpus),
+    orin_cpus,
+    NULL,
+    FK_TOPO_5_10,
+    "tegra194",
+    "conservative ondemand userspace powersave performance schedutil \n",
+    "schedutil",
+    300000,
+    false,
+    false,
+    orin_policies,
+    N(orin_policies),
+    orin_zones,
+    N(orin_zones),
+    FK_ENERGY_INA3221_HWMON,
 };
 
 /* -- RUBIK Pi 3, QCS6490 (kernel 6.6, driver qcom-cpufreq-hw) -- */
 
-#define RUBIK_FEATURES \
-	"fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid " \
+#define RUBIK_FEATURES                                                         \
+	"fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp "     \
+	"cpuid "                                                               \
 	"asimdrdm lrcpc dcpop asimddp"
-static const struct fk_coretype rubik_a55 = { 0x41, 0x2, 0xd05, 0, "38.40", RUBIK_FEATURES };
-static const struct fk_coretype rubik_a78 = { 0x41, 0x1, 0xd41, 0, "38.40", RUBIK_FEATURES };
+static const struct fk_coretype rubik_a55 = {0x41, 0x2,     0xd05,
+					     0,    "38.40", RUBIK_FEATURES};
+static const struct fk_coretype rubik_a78 = {0x41, 0x1,     0xd41,
+					     0,    "38.40", RUBIK_FEATURES};
 /* sc7280.dtsi has one cpu-map cluster holding all eight cores. */
 static const struct fk_cpu rubik_cpus[] = {
-	{ 0, 0, 0, &rubik_a55 }, { 0, 1, 0, &rubik_a55 },
-	{ 0, 2, 0, &rubik_a55 }, { 0, 3, 0, &rubik_a55 },
-	{ 0, 4, 0, &rubik_a78 }, { 0, 5, 0, &rubik_a78 },
-	{ 0, 6, 0, &rubik_a78 }, { 0, 7, 0, &rubik_a78 },
+    {0, 0, 0, &rubik_a55}, {0, 1, 0, &rubik_a55}, {0, 2, 0, &rubik_a55},
+    {0, 3, 0, &rubik_a55}, {0, 4, 0, &rubik_a78}, {0, 5, 0, &rubik_a78},
+    {0, 6, 0, &rubik_a78}, {0, 7, 0, &rubik_a78},
 };
 /* The EPSS LUT tables as sc7280.dtsi's cpu0/cpu4/cpu7_opp_table list them
  * (rubikpi-ai/linux, the RUBIK Pi 3 kernel). */
 static const unsigned rubik_a55_khz[] = {
-	300000, 691200, 806400, 940800, 1152000, 1324800,
-	1516800, 1651200, 1804800, 1958400, 2016000,
+    300000,  691200,  806400,  940800,  1152000, 1324800,
+    1516800, 1651200, 1804800, 1958400, 2016000,
 };
 static const unsigned rubik_a78_khz[] = {
-	691200, 940800, 1228800, 1344000, 1516800, 1651200, 1900800,
-	2054400, 2112000, 2131200, 2208000, 2400000, 2611200,
+    691200,  940800,  1228800, 1344000, 1516800, 1651200, 1900800,
+    2054400, 2112000, 2131200, 2208000, 2400000, 2611200,
 };
 static const unsigned rubik_prime_khz[] = {
-	806400, 1056000, 1324800, 1516800, 1766400, 1862400, 2035200,
-	2112000, 2208000, 2380800, 2400000, 2515200, 2707200, 3014400,
+    806400,  1056000, 1324800, 1516800, 1766400, 1862400, 2035200,
+    2112000, 2208000, 2380800, 2400000, 2515200, 2707200, 3014400,
 };
 /* Three cpufreq-hw domains: cpu0-3, cpu4-6 and the prime core cpu7. */
 static const struct fk_policy rubik_policies[] = {
-	{ 0, 0x0f, rubik_a55_khz, N(rubik_a55_khz), 0, 0, 691200 },
-	{ 4, 0x70, rubik_a78_khz, N(rubik_a78_khz), 0, 0, 691200 },
-	{ 7, 0x80, rubik_prime_khz, N(rubik_prime_khz), 0, 0, 806400 },
+    {0, 0x0f, rubik_a55_khz, N(rubik_a55_khz), 0, 0, 691200},
+    {4, 0x70, rubik_a78_khz, N(rubik_a78_khz), 0, 0, 691200},
+    {7, 0x80, rubik_prime_khz, N(rubik_prime_khz), 0, 0, 806400},
 };
 /* Trips as in sc7280.dtsi. */
 static const struct fk_trip rubik_cpu_trips[] = {
-	{ "passive", 90000, 2000 }, { "passive", 95000, 2000 }, { "critical", 110000, 0 },
+    {"passive", 90000, 2000},
+    {"passive", 95000, 2000},
+    {"critical", 110000, 0},
 };
 static const struct fk_trip rubik_hot_trips[] = {
-	{ "hot", 90000, 2000 }, { "critical", 110000, 0 },
+    {"hot", 90000, 2000},
+    {"critical", 110000, 0},
 };
 static const struct fk_trip rubik_gpu_trips[] = {
-	{ "passive", 95000, 2000 }, { "critical", 110000, 0 },
+    {"passive", 95000, 2000},
+    {"critical", 110000, 0},
 };
-#define RUBIK_CPU_ZONE(name, t) { name, t, rubik_cpu_trips, N(rubik_cpu_trips), FK_RO }
-#define RUBIK_HOT_ZONE(name, t) { name, t, rubik_hot_trips, N(rubik_hot_trips), FK_RO }
+#define RUBIK_CPU_ZONE(name, t)                                                \
+	{                                                                      \
+		name, t, rubik_cpu_trips, N(rubik_cpu_trips), FK_RO            \
+	}
+#define RUBIK_HOT_ZONE(name, t)                                                \
+	{                                                                      \
+		name, t, rubik_hot_trips, N(rubik_hot_trips), FK_RO            \
+	}
 static const struct fk_zone rubik_zones[] = {
-	RUBIK_CPU_ZONE("cpu0-thermal", 45500), RUBIK_CPU_ZONE("cpu1-thermal", 45800),
-	RUBIK_CPU_ZONE("cpu2-thermal", 45200), RUBIK_CPU_ZONE("cpu3-thermal", 45600),
-	RUBIK_CPU_ZONE("cpu4-thermal", 47100), RUBIK_CPU_ZONE("cpu5-thermal", 47400),
-	RUBIK_CPU_ZONE("cpu6-thermal", 46900), RUBIK_CPU_ZONE("cpu7-thermal", 47700),
-	RUBIK_CPU_ZONE("cpu8-thermal", 47300), RUBIK_CPU_ZONE("cpu9-thermal", 47000),
-	RUBIK_CPU_ZONE("cpu10-thermal", 47500), RUBIK_CPU_ZONE("cpu11-thermal", 47200),
-	RUBIK_HOT_ZONE("aoss0-thermal", 44100), RUBIK_HOT_ZONE("aoss1-thermal", 44300),
-	RUBIK_HOT_ZONE("cpuss0-thermal", 45900), RUBIK_HOT_ZONE("cpuss1-thermal", 46200),
-	{ "gpuss0-thermal", 43800, rubik_gpu_trips, N(rubik_gpu_trips), FK_RO },
-	{ "gpuss1-thermal", 43900, rubik_gpu_trips, N(rubik_gpu_trips), FK_RO },
-	RUBIK_HOT_ZONE("nspss0-thermal", 43600), RUBIK_HOT_ZONE("nspss1-thermal", 43700),
-	RUBIK_HOT_ZONE("video-thermal", 43500), RUBIK_HOT_ZONE("ddr-thermal", 44000),
+    RUBIK_CPU_ZONE("cpu0-thermal", 45500),
+    RUBIK_CPU_ZONE("cpu1-thermal", 45800),
+    RUBIK_CPU_ZONE("cpu2-thermal", 45200),
+    RUBIK_CPU_ZONE("cpu3-thermal", 45600),
+    RUBIK_CPU_ZONE("cpu4-thermal", 47100),
+    RUBIK_CPU_ZONE("cpu5-thermal", 47400),
+    RUBIK_CPU_ZONE("cpu6-thermal", 46900),
+    RUBIK_CPU_ZONE("cpu7-thermal", 47700),
+    RUBIK_CPU_ZONE("cpu8-thermal", 47300),
+    RUBIK_CPU_ZONE("cpu9-thermal", 47000),
+    RUBIK_CPU_ZONE("cpu10-thermal", 47500),
+    RUBIK_CPU_ZONE("cpu11-thermal", 47200),
+    RUBIK_HOT_ZONE("aoss0-thermal", 44100),
+    RUBIK_HOT_ZONE("aoss1-thermal", 44300),
+    RUBIK_HOT_ZONE("cpuss0-thermal", 45900),
+    RUBIK_HOT_ZONE("cpuss1-thermal", 46200),
+    {"gpuss0-thermal", 43800, rubik_gpu_trips, N(rubik_gpu_trips), FK_RO},
+    {"gpuss1-thermal", 43900, rubik_gpu_trips, N(rubik_gpu_trips), FK_RO},
+    RUBIK_HOT_ZONE("nspss0-thermal", 43600),
+    RUBIK_HOT_ZONE("nspss1-thermal", 43700),
+    RUBIK_HOT_ZONE("video-thermal", 43500),
+    RUBIK_HOT_ZONE("ddr-thermal", 44000),
 };
 static const struct fk_board rubik_board = {
-	"rubik",
-	"Linux version 6.6.52-qli-1.3-ver.1.1 (oe-user@oe-host) "
-	"(aarch64-qcom-linux-gcc (GCC) 13.3.0, GNU ld (GNU Binutils) 2.42.0.20240716) "
-	"#1 SMP PREEMPT Thu Nov 14 09:28:49 UTC 2024\n",
-	N(rubik_cpus), rubik_cpus, NULL, FK_TOPO_6_ARM,
-	"qcom-cpufreq-hw",
-	"conservative powersave performance schedutil \n",
-	"schedutil", 0, false, true,
-	rubik_policies, N(rubik_policies), rubik_zones, N(rubik_zones),
-	FK_ENERGY_NONE,
+    "rubik",
+    "Linux version 6.6.52-qli-1.3-ver.1.1 (oe-user@oe-host) "
+    "(aarch64-qcom-linux-gcc (GCC) 13.3.0, GNU ld (GNU Binutils) "
+    "2.42.0.20240716) "
+    "#1 SMP PREEMPT Thu Nov 14 09:28:49 UTC 2024\n",
+    N(rubik_cpus),
+    rubik_cpus,
+    NULL,
+    FK_TOPO_6_ARM,
+    "qcom-cpufreq-hw",
+    "conservative powersave performance schedutil \n",
+    "schedutil",
+    0,
+    false,
+    true,
+    rubik_policies,
+    N(rubik_policies),
+    rubik_zones,
+    N(rubik_zones),
+    FK_ENERGY_NONE,
 };
 
 /* -- Intel Core i7-8700, HT off (Debian 12, kernel 6.1, intel_pstate) -- */
 
-#define X86_FLAGS_COMMON \
-	"fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 " \
-	"clflush mmx fxsr sse sse2 ss syscall nx pdpe1gb rdtscp lm constant_tsc " \
-	"arch_perfmon rep_good nopl xtopology cpuid pni pclmulqdq ssse3 fma cx16 " \
-	"pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx " \
-	"f16c rdrand lahf_lm abm 3dnowprefetch invpcid_single ssbd ibrs ibpb stibp " \
-	"fsgsbase bmi1 avx2 smep bmi2 erms invpcid rdseed adx smap clflushopt " \
+#define X86_FLAGS_COMMON                                                       \
+	"fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat "   \
+	"pse36 "                                                               \
+	"clflush mmx fxsr sse sse2 ss syscall nx pdpe1gb rdtscp lm "           \
+	"constant_tsc "                                                        \
+	"arch_perfmon rep_good nopl xtopology cpuid pni pclmulqdq ssse3 fma "  \
+	"cx16 "                                                                \
+	"pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave " \
+	"avx "                                                                 \
+	"f16c rdrand lahf_lm abm 3dnowprefetch invpcid_single ssbd ibrs ibpb " \
+	"stibp "                                                               \
+	"fsgsbase bmi1 avx2 smep bmi2 erms invpcid rdseed adx smap "           \
+	"clflushopt "                                                          \
 	"xsaveopt xsavec xgetbv1 xsaves arat md_clear arch_capabilities"
 static const struct fk_x86 intel_x86 = {
-	"Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz", 158, 10, "0xf8", 12288, "800.000", 2,
-	"6399.96",
-	X86_FLAGS_COMMON " dts acpi ht tm pbe pebs bts nonstop_tsc aperfmperf "
-	"dtes64 monitor ds_cpl vmx est tm2 sdbg xtpr pdcm epb tpr_shadow "
-	"flexpriority ept vpid ept_ad tsc_adjust intel_pt dtherm ida pln pts "
-	"hwp hwp_notify hwp_act_window hwp_epp flush_l1d"
-};
+    "Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz",
+    158,
+    10,
+    "0xf8",
+    12288,
+    "800.000",
+    2,
+    "6399.96",
+    X86_FLAGS_COMMON
+    " dts acpi ht tm pbe pebs bts nonstop_tsc aperfmperf "
+    "dtes64 monitor ds_cpl vmx est tm2 sdbg xtpr pdcm epb tpr_shadow "
+    "flexpriority ept vpid ept_ad tsc_adjust intel_pt dtherm ida pln pts "
+    "hwp hwp_notify hwp_act_window hwp_epp flush_l1d"};
 /* cluster_id on x86 is the L2 id: one per core on Coffee Lake. */
 static const struct fk_cpu intel_cpus[] = {
-	{ 0, 0, 0, NULL }, { 0, 1, 1, NULL }, { 0, 2, 2, NULL },
-	{ 0, 3, 3, NULL }, { 0, 4, 4, NULL }, { 0, 5, 5, NULL },
+    {0, 0, 0, NULL}, {0, 1, 1, NULL}, {0, 2, 2, NULL},
+    {0, 3, 3, NULL}, {0, 4, 4, NULL}, {0, 5, 5, NULL},
 };
 /* intel_pstate has one policy per CPU and no frequency table. */
 static const struct fk_policy intel_policies[] = {
-	{ 0, 0x01, NULL, 0, 800000, 4600000, 800021 },
-	{ 1, 0x02, NULL, 0, 800000, 4600000, 4299878 },
-	{ 2, 0x04, NULL, 0, 800000, 4600000, 800147 },
-	{ 3, 0x08, NULL, 0, 800000, 4600000, 1131420 },
-	{ 4, 0x10, NULL, 0, 800000, 4600000, 800009 },
-	{ 5, 0x20, NULL, 0, 800000, 4600000, 800232 },
+    {0, 0x01, NULL, 0, 800000, 4600000, 800021},
+    {1, 0x02, NULL, 0, 800000, 4600000, 4299878},
+    {2, 0x04, NULL, 0, 800000, 4600000, 800147},
+    {3, 0x08, NULL, 0, 800000, 4600000, 1131420},
+    {4, 0x10, NULL, 0, 800000, 4600000, 800009},
+    {5, 0x20, NULL, 0, 800000, 4600000, 800232},
 };
-static const struct fk_trip intel_acpitz_trips[] = { { "critical", 119000, 0 } };
+static const struct fk_trip intel_acpitz_trips[] = {{"critical", 119000, 0}};
 /* x86_pkg_temp trips are the package thermal interrupt thresholds: 0 until
  * someone sets them, and writable. */
-static const struct fk_trip intel_pkg_trips[] = { { "passive", 0, 0 }, { "passive", 0, 0 } };
+static const struct fk_trip intel_pkg_trips[] = {{"passive", 0, 0},
+						 {"passive", 0, 0}};
 static const struct fk_zone intel_zones[] = {
-	{ "acpitz", 27800, intel_acpitz_trips, N(intel_acpitz_trips), FK_RO },
-	{ "x86_pkg_temp", 45000, intel_pkg_trips, N(intel_pkg_trips), FK_RW },
+    {"acpitz", 27800, intel_acpitz_trips, N(intel_acpitz_trips), FK_RO},
+    {"x86_pkg_temp", 45000, intel_pkg_trips, N(intel_pkg_trips), FK_RW},
 };
 static const struct fk_board intel_board = {
-	"intel",
-	"Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
-	"(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) "
-	"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n",
-	N(intel_cpus), intel_cpus, &intel_x86, FK_TOPO_6_X86,
-	"intel_pstate",
-	"performance powersave\n", /* setpolicy drivers: fixed, no trailing space */
-	"powersave", 0, true, false,
-	intel_policies, N(intel_policies), intel_zones, N(intel_zones),
-	FK_ENERGY_RAPL,
+    "intel",
+    "Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
+    "(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) "
+    "#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n",
+    N(intel_cpus),
+    intel_cpus,
+    &intel_x86,
+    FK_TOPO_6_X86,
+    "intel_pstate",
+    "performance powersave\n", /* setpolicy drivers: fixed, no trailing space */
+    "powersave",
+    0,
+    true,
+    false,
+    intel_policies,
+    N(intel_policies),
+    intel_zones,
+    N(intel_zones),
+    FK_ENERGY_RAPL,
 };
 
 /* -- KVM guest, 4 vCPUs (Debian 12, kernel 6.1): no cpufreq at all -- */
 
-static const struct fk_x86 vm_x86 = {
-	"Intel Xeon Processor (Skylake, IBRS)", 85, 4, "0x1", 16384, "2099.998", 1,
-	"4199.99",
-	X86_FLAGS_COMMON " hypervisor tsc_known_freq"
-};
+static const struct fk_x86 vm_x86 = {"Intel Xeon Processor (Skylake, IBRS)",
+				     85,
+				     4,
+				     "0x1",
+				     16384,
+				     "2099.998",
+				     1,
+				     "4199.99",
+				     X86_FLAGS_COMMON
+				     " hypervisor tsc_known_freq"};
 static const struct fk_cpu vm_cpus[] = {
-	{ 0, 0, 0, NULL }, { 0, 1, 1, NULL }, { 0, 2, 2, NULL }, { 0, 3, 3, NULL },
+    {0, 0, 0, NULL},
+    {0, 1, 1, NULL},
+    {0, 2, 2, NULL},
+    {0, 3, 3, NULL},
 };
 static const struct fk_board vm_board = {
-	"vm",
-	"Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
-	"(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) "
-	"#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n",
-	N(vm_cpus), vm_cpus, &vm_x86, FK_TOPO_6_X86,
-	NULL, NULL, NULL, 0, false, false,
-	NULL, 0, NULL, 0,
-	FK_ENERGY_NONE,
+    "vm",
+    "Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
+    "(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) "
+    "#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n",
+    N(vm_cpus),
+    vm_cpus,
+    &vm_x86,
+    FK_TOPO_6_X86,
+    NULL,
+    NULL,
+    NULL,
+    0,
+    false,
+    false,
+    NULL,
+    0,
+    NULL,
+    0,
+    FK_ENERGY_NONE,
 };
 
 static const struct fk_board *const fk_boards[] = {
-	[ZT_FAKE_TX2] = &tx2_board,     [ZT_FAKE_ORIN] = &orin_board,
-	[ZT_FAKE_RUBIK] = &rubik_board, [ZT_FAKE_INTEL] = &intel_board,
-	[ZT_FAKE_VM] = &vm_board,
+    [ZT_FAKE_TX2] = &tx2_board,     [ZT_FAKE_ORIN] = &orin_board,
+    [ZT_FAKE_RUBIK] = &rubik_board, [ZT_FAKE_INTEL] = &intel_board,
+    [ZT_FAKE_VM] = &vm_board,
 };
 
 /* ------------------------------------------------------------------ */
@@ -441,9 +538,9 @@ static int fk_write_all(int fd, const char *text, size_t len)
 }
 
 /* Creates DIR/NAME (and DIR) holding the formatted text, with MODE. */
-__attribute__((format(printf, 5, 6)))
-static void fk_put(struct fk *f, const char *dir, const char *name, mode_t mode,
-		   const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+fk_put(struct fk *f, const char *dir, const char *name, mode_t mode,
+       const char *fmt, ...)
 {
 	char path[PATH_MAX], text[FK_TEXT_MAX];
 	va_list ap;
@@ -465,7 +562,8 @@ static void fk_put(struct fk *f, const char *dir, const char *name, mode_t mode,
 	fk_mkdirs(f, dir);
 	if (f->err)
 		return;
-	fd = openat(f->rootfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(f->rootfd, path,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		fk_fail(f, -errno);
 		return;
@@ -481,7 +579,8 @@ static void fk_put(struct fk *f, const char *dir, const char *name, mode_t mode,
 }
 
 /* Creates the symlink DIR/NAME -> TARGET (TARGET relative, as in sysfs). */
-static void fk_link(struct fk *f, const char *dir, const char *name, const char *target)
+static void fk_link(struct fk *f, const char *dir, const char *name,
+		    const char *target)
 {
 	char path[PATH_MAX];
 
@@ -497,8 +596,8 @@ static void fk_link(struct fk *f, const char *dir, const char *name, const char 
 }
 
 /* snprintf into a fixed buffer; overflow fails the build. */
-__attribute__((format(printf, 4, 5)))
-static void fk_fmt(struct fk *f, char *buf, size_t len, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+fk_fmt(struct fk *f, char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -525,7 +624,8 @@ static void mask_spaced(unsigned mask, char *buf, size_t len)
 	for (unsigned cpu = 0; cpu < FK_MAX_CPUS; cpu++) {
 		if (!(mask & (1u << cpu)))
 			continue;
-		int n = snprintf(buf + used, len - used, used ? " %u" : "%u", cpu);
+		int n =
+		    snprintf(buf + used, len - used, used ? " %u" : "%u", cpu);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += (size_t)n;
@@ -545,8 +645,10 @@ static void mask_list(unsigned mask, char *buf, size_t len)
 		while (last + 1 < FK_MAX_CPUS && (mask & (1u << (last + 1))))
 			last++;
 		const char *sep = used ? "," : "";
-		int n = last == cpu ? snprintf(buf + used, len - used, "%s%u", sep, cpu)
-				    : snprintf(buf + used, len - used, "%s%u-%u", sep, cpu, last);
+		int n = last == cpu
+		    ? snprintf(buf + used, len - used, "%s%u", sep, cpu)
+		    : snprintf(buf + used, len - used, "%s%u-%u", sep, cpu,
+			       last);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += (size_t)n;
@@ -572,7 +674,8 @@ static unsigned mask_where(const struct fk_board *b, unsigned cpu,
 			continue;
 		if (same_cluster && c->cluster != me->cluster)
 			continue;
-		if (same_core && (c->core != me->core || c->package != me->package))
+		if (same_core &&
+		    (c->core != me->core || c->package != me->package))
 			continue;
 		mask |= 1u << i;
 	}
@@ -603,7 +706,8 @@ static void fk_topology(struct fk *f, const struct fk_board *b, unsigned cpu)
 	unsigned core = mask_where(b, cpu, true, false, true);
 	char dir[128];
 
-	fk_fmt(f, dir, sizeof(dir), "sys/devices/system/cpu/cpu%u/topology", cpu);
+	fk_fmt(f, dir, sizeof(dir), "sys/devices/system/cpu/cpu%u/topology",
+	       cpu);
 	fk_put(f, dir, "physical_package_id", FK_RO, "%u\n", c->package);
 	fk_put(f, dir, "core_id", FK_RO, "%u\n", c->core);
 	fk_put_mask(f, b, dir, "core_siblings", package);
@@ -614,7 +718,8 @@ static void fk_topology(struct fk *f, const struct fk_board *b, unsigned cpu)
 	}
 	if (b->topo >= FK_TOPO_6_ARM) {
 		fk_put(f, dir, "cluster_id", FK_RO, "%u\n", c->cluster);
-		fk_put_mask(f, b, dir, "cluster_cpus", mask_where(b, cpu, true, true, false));
+		fk_put_mask(f, b, dir, "cluster_cpus",
+			    mask_where(b, cpu, true, true, false));
 	}
 	if (b->topo == FK_TOPO_6_X86) {
 		fk_put(f, dir, "die_id", FK_RO, "%u\n", 0u);
@@ -645,7 +750,7 @@ static void fk_cpus(struct fk *f, const struct fk_board *b)
 static void fk_proc_stat(struct fk *f, const struct fk_board *b)
 {
 	char text[FK_TEXT_MAX];
-	unsigned long long sum[10] = { 0 };
+	unsigned long long sum[10] = {0};
 	unsigned long long v[FK_MAX_CPUS][10];
 	size_t used = 0;
 
@@ -653,9 +758,16 @@ static void fk_proc_stat(struct fk *f, const struct fk_board *b)
 	 * looks at differences between two reads. */
 	for (unsigned cpu = 0; cpu < b->ncpus; cpu++) {
 		unsigned long long row[10] = {
-			152340ULL + 3911ULL * cpu, 12ULL + cpu, 40511ULL + 977ULL * cpu,
-			2310042ULL + 1513ULL * cpu, 1204ULL + 31ULL * cpu, 0,
-			731ULL + 13ULL * cpu, 0, 0, 0,
+		    152340ULL + 3911ULL * cpu,
+		    12ULL + cpu,
+		    40511ULL + 977ULL * cpu,
+		    2310042ULL + 1513ULL * cpu,
+		    1204ULL + 31ULL * cpu,
+		    0,
+		    731ULL + 13ULL * cpu,
+		    0,
+		    0,
+		    0,
 		};
 		for (int i = 0; i < 10; i++) {
 			v[cpu][i] = row[i];
@@ -664,25 +776,28 @@ static void fk_proc_stat(struct fk *f, const struct fk_board *b)
 	}
 #define STAT_FMT "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n"
 #define STAT_ARGS(a) a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]
-	used += (size_t)snprintf(text + used, sizeof(text) - used, "cpu  " STAT_FMT, STAT_ARGS(sum));
+	used += (size_t)snprintf(text + used, sizeof(text) - used,
+				 "cpu  " STAT_FMT, STAT_ARGS(sum));
 	for (unsigned cpu = 0; cpu < b->ncpus && used < sizeof(text); cpu++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "cpu%u " STAT_FMT,
-					 cpu, STAT_ARGS(v[cpu]));
+		used +=
+		    (size_t)snprintf(text + used, sizeof(text) - used,
+				     "cpu%u " STAT_FMT, cpu, STAT_ARGS(v[cpu]));
 #undef STAT_FMT
 #undef STAT_ARGS
 	if (used >= sizeof(text)) {
 		fk_fail(f, -EOVERFLOW);
 		return;
 	}
-	fk_put(f, "proc", "stat", FK_RO,
-	       "%sintr 48213907 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
-	       "ctxt 91834551\n"
-	       "btime 1732262400\n"
-	       "processes 40312\n"
-	       "procs_running 1\n"
-	       "procs_blocked 0\n"
-	       "softirq 20411877 3 5102256 21 389771 0 0 331 9101442 0 5518053\n",
-	       text);
+	fk_put(
+	    f, "proc", "stat", FK_RO,
+	    "%sintr 48213907 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	    "ctxt 91834551\n"
+	    "btime 1732262400\n"
+	    "processes 40312\n"
+	    "procs_running 1\n"
+	    "procs_blocked 0\n"
+	    "softirq 20411877 3 5102256 21 389771 0 0 331 9101442 0 5518053\n",
+	    text);
 }
 
 static void fk_cpuinfo_arm64(struct fk *f, const struct fk_board *b)
@@ -693,16 +808,17 @@ static void fk_cpuinfo_arm64(struct fk *f, const struct fk_board *b)
 	for (unsigned cpu = 0; cpu < b->ncpus && used < sizeof(text); cpu++) {
 		const struct fk_coretype *t = b->cpus[cpu].type;
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
-			"processor\t: %u\n"
-			"BogoMIPS\t: %s\n"
-			"Features\t: %s\n"
-			"CPU implementer\t: 0x%02x\n"
-			"CPU architecture: 8\n"
-			"CPU variant\t: 0x%x\n"
-			"CPU part\t: 0x%03x\n"
-			"CPU revision\t: %u\n\n",
-			cpu, t->bogomips, t->features, t->implementer, t->variant,
-			t->part, t->revision);
+					 "processor\t: %u\n"
+					 "BogoMIPS\t: %s\n"
+					 "Features\t: %s\n"
+					 "CPU implementer\t: 0x%02x\n"
+					 "CPU architecture: 8\n"
+					 "CPU variant\t: 0x%x\n"
+					 "CPU part\t: 0x%03x\n"
+					 "CPU revision\t: %u\n\n",
+					 cpu, t->bogomips, t->features,
+					 t->implementer, t->variant, t->part,
+					 t->revision);
 	}
 	if (used >= sizeof(text)) {
 		fk_fail(f, -EOVERFLOW);
@@ -719,35 +835,37 @@ static void fk_cpuinfo_x86(struct fk *f, const struct fk_board *b)
 
 	for (unsigned cpu = 0; cpu < b->ncpus && used < sizeof(text); cpu++) {
 		unsigned core = b->cpus[cpu].core;
-		used += (size_t)snprintf(text + used, sizeof(text) - used,
-			"processor\t: %u\n"
-			"vendor_id\t: GenuineIntel\n"
-			"cpu family\t: 6\n"
-			"model\t\t: %u\n"
-			"model name\t: %s\n"
-			"stepping\t: %u\n"
-			"microcode\t: %s\n"
-			"cpu MHz\t\t: %s\n"
-			"cache size\t: %u KB\n"
-			"physical id\t: 0\n"
-			"siblings\t: %u\n"
-			"core id\t\t: %u\n"
-			"cpu cores\t: %u\n"
-			"apicid\t\t: %u\n"
-			"initial apicid\t: %u\n"
-			"fpu\t\t: yes\n"
-			"fpu_exception\t: yes\n"
-			"cpuid level\t: 22\n"
-			"wp\t\t: yes\n"
-			"flags\t\t: %s\n"
-			"bogomips\t: %s\n"
-			"clflush size\t: 64\n"
-			"cache_alignment\t: 64\n"
-			"address sizes\t: 39 bits physical, 48 bits virtual\n"
-			"power management:\n\n",
-			cpu, x->model, x->model_name, x->stepping, x->microcode,
-			x->mhz, x->cache_kb, b->ncpus, core, b->ncpus,
-			core * x->apic_stride, core * x->apic_stride, x->flags, x->bogomips);
+		used += (size_t)snprintf(
+		    text + used, sizeof(text) - used,
+		    "processor\t: %u\n"
+		    "vendor_id\t: GenuineIntel\n"
+		    "cpu family\t: 6\n"
+		    "model\t\t: %u\n"
+		    "model name\t: %s\n"
+		    "stepping\t: %u\n"
+		    "microcode\t: %s\n"
+		    "cpu MHz\t\t: %s\n"
+		    "cache size\t: %u KB\n"
+		    "physical id\t: 0\n"
+		    "siblings\t: %u\n"
+		    "core id\t\t: %u\n"
+		    "cpu cores\t: %u\n"
+		    "apicid\t\t: %u\n"
+		    "initial apicid\t: %u\n"
+		    "fpu\t\t: yes\n"
+		    "fpu_exception\t: yes\n"
+		    "cpuid level\t: 22\n"
+		    "wp\t\t: yes\n"
+		    "flags\t\t: %s\n"
+		    "bogomips\t: %s\n"
+		    "clflush size\t: 64\n"
+		    "cache_alignment\t: 64\n"
+		    "address sizes\t: 39 bits physical, 48 bits virtual\n"
+		    "power management:\n\n",
+		    cpu, x->model, x->model_name, x->stepping, x->microcode,
+		    x->mhz, x->cache_kb, b->ncpus, core, b->ncpus,
+		    core * x->apic_stride, core * x->apic_stride, x->flags,
+		    x->bogomips);
 	}
 	if (used >= sizeof(text)) {
 		fk_fail(f, -EOVERFLOW);
@@ -770,25 +888,29 @@ static void fk_proc(struct fk *f, const struct fk_board *b)
 /* cpufreq                                                             */
 /* ------------------------------------------------------------------ */
 
-static void fk_policy(struct fk *f, const struct fk_board *b, const struct fk_policy *p)
+static void fk_policy(struct fk *f, const struct fk_board *b,
+		      const struct fk_policy *p)
 {
 	unsigned min = p->nkhz ? p->khz[0] : p->min_khz;
 	unsigned max = p->nkhz ? p->khz[p->nkhz - 1] : p->max_khz;
 	char dir[128], cpus[128];
 
-	fk_fmt(f, dir, sizeof(dir), "sys/devices/system/cpu/cpufreq/policy%u", p->first);
+	fk_fmt(f, dir, sizeof(dir), "sys/devices/system/cpu/cpufreq/policy%u",
+	       p->first);
 	mask_spaced(p->mask, cpus, sizeof(cpus));
 	fk_put(f, dir, "affected_cpus", FK_RO, "%s\n", cpus);
 	fk_put(f, dir, "related_cpus", FK_RO, "%s\n", cpus);
 	fk_put(f, dir, "cpuinfo_min_freq", FK_RO, "%u\n", min);
 	fk_put(f, dir, "cpuinfo_max_freq", FK_RO, "%u\n", max);
-	fk_put(f, dir, "cpuinfo_transition_latency", FK_RO, "%u\n", b->latency_ns);
+	fk_put(f, dir, "cpuinfo_transition_latency", FK_RO, "%u\n",
+	       b->latency_ns);
 	fk_put(f, dir, "scaling_min_freq", FK_RW, "%u\n", min);
 	fk_put(f, dir, "scaling_max_freq", FK_RW, "%u\n", max);
 	fk_put(f, dir, "scaling_cur_freq", FK_RO, "%u\n", p->cur_khz);
 	fk_put(f, dir, "scaling_driver", FK_RO, "%s\n", b->driver);
 	fk_put(f, dir, "scaling_governor", FK_RW, "%s\n", b->governor);
-	fk_put(f, dir, "scaling_available_governors", FK_RO, "%s", b->governors);
+	fk_put(f, dir, "scaling_available_governors", FK_RO, "%s",
+	       b->governors);
 	/* A default attribute of every policy; only the userspace governor
 	 * has show_setspeed(). */
 	if (strcmp(b->governor, "userspace") == 0)
@@ -802,19 +924,24 @@ static void fk_policy(struct fk *f, const struct fk_board *b, const struct fk_po
 		size_t used = 0;
 		/* show_available_freqs(): "%d " per entry, then "\n". */
 		for (unsigned i = 0; i < p->nkhz && used < sizeof(text); i++)
-			used += (size_t)snprintf(text + used, sizeof(text) - used, "%u ", p->khz[i]);
+			used += (size_t)snprintf(
+			    text + used, sizeof(text) - used, "%u ", p->khz[i]);
 		if (used >= sizeof(text))
 			fk_fail(f, -EOVERFLOW);
 		else
-			fk_put(f, dir, "scaling_available_frequencies", FK_RO, "%s\n", text);
+			fk_put(f, dir, "scaling_available_frequencies", FK_RO,
+			       "%s\n", text);
 	}
 	if (b->boost_freqs) /* same printer; no boost entries here */
 		fk_put(f, dir, "scaling_boost_frequencies", FK_RO, "\n");
 	if (b->setpolicy) { /* intel_pstate HWP attributes */
 		fk_put(f, dir, "base_frequency", FK_RO, "%u\n", 3200000u);
-		fk_put(f, dir, "energy_performance_preference", FK_RW, "balance_performance\n");
-		fk_put(f, dir, "energy_performance_available_preferences", FK_RO,
-		       "default performance balance_performance balance_power power \n");
+		fk_put(f, dir, "energy_performance_preference", FK_RW,
+		       "balance_performance\n");
+		fk_put(f, dir, "energy_performance_available_preferences",
+		       FK_RO,
+		       "default performance balance_performance balance_power "
+		       "power \n");
 	}
 }
 
@@ -846,8 +973,10 @@ static void fk_cpufreq(struct fk *f, const struct fk_board *b)
 		for (unsigned cpu = 0; cpu < b->ncpus; cpu++) {
 			if (!(p->mask & (1u << cpu)))
 				continue;
-			fk_fmt(f, dir, sizeof(dir), "sys/devices/system/cpu/cpu%u", cpu);
-			fk_fmt(f, target, sizeof(target), "../cpufreq/policy%u", p->first);
+			fk_fmt(f, dir, sizeof(dir),
+			       "sys/devices/system/cpu/cpu%u", cpu);
+			fk_fmt(f, target, sizeof(target), "../cpufreq/policy%u",
+			       p->first);
 			fk_link(f, dir, "cpufreq", target);
 		}
 	}
@@ -863,7 +992,8 @@ static void fk_zone(struct fk *f, unsigned n, const struct fk_zone *z)
 {
 	char dir[128], name[64], target[96];
 
-	fk_fmt(f, dir, sizeof(dir), "sys/devices/virtual/thermal/thermal_zone%u", n);
+	fk_fmt(f, dir, sizeof(dir),
+	       "sys/devices/virtual/thermal/thermal_zone%u", n);
 	fk_put(f, dir, "type", FK_RO, "%s\n", z->type);
 	fk_put(f, dir, "temp", FK_RO, "%d\n", z->temp_mc);
 	fk_put(f, dir, "mode", FK_RW, "enabled\n");
@@ -877,7 +1007,8 @@ static void fk_zone(struct fk *f, unsigned n, const struct fk_zone *z)
 		fk_put(f, dir, name, FK_RO, "%d\n", z->trips[k].hyst_mc);
 	}
 	fk_fmt(f, name, sizeof(name), "thermal_zone%u", n);
-	fk_fmt(f, target, sizeof(target), "../../devices/virtual/thermal/thermal_zone%u", n);
+	fk_fmt(f, target, sizeof(target),
+	       "../../devices/virtual/thermal/thermal_zone%u", n);
 	fk_link(f, "sys/class/thermal", name, target);
 }
 
@@ -903,7 +1034,8 @@ static void fk_ina_iio(struct fk *f, const char *addr, unsigned dev,
 {
 	char devdir[128], iio[160], name[64], target[160];
 
-	fk_fmt(f, devdir, sizeof(devdir), "sys/devices/3160000.i2c/i2c-0/%s", addr);
+	fk_fmt(f, devdir, sizeof(devdir), "sys/devices/3160000.i2c/i2c-0/%s",
+	       addr);
 	fk_fmt(f, iio, sizeof(iio), "%s/iio:device%u", devdir, dev);
 	fk_put(f, devdir, "name", FK_RO, "ina3221x\n");
 	fk_put(f, iio, "name", FK_RO, "ina3221x\n");
@@ -923,13 +1055,15 @@ static void fk_ina_iio(struct fk *f, const char *addr, unsigned dev,
 		fk_fmt(f, name, sizeof(name), "in_power%u_trigger_input", ch);
 		fk_put(f, iio, name, FK_RO, "%d\n", mw);
 	}
-	fk_fmt(f, target, sizeof(target), "../../../../devices/3160000.i2c/i2c-0/%s", addr);
+	fk_fmt(f, target, sizeof(target),
+	       "../../../../devices/3160000.i2c/i2c-0/%s", addr);
 	fk_link(f, "sys/bus/i2c/drivers/ina3221x", addr, target);
-	fk_fmt(f, target, sizeof(target), "../../../devices/3160000.i2c/i2c-0/%s", addr);
+	fk_fmt(f, target, sizeof(target),
+	       "../../../devices/3160000.i2c/i2c-0/%s", addr);
 	fk_link(f, "sys/bus/i2c/devices", addr, target);
 	fk_fmt(f, name, sizeof(name), "iio:device%u", dev);
-	fk_fmt(f, target, sizeof(target), "../../../devices/3160000.i2c/i2c-0/%s/iio:device%u",
-	       addr, dev);
+	fk_fmt(f, target, sizeof(target),
+	       "../../../devices/3160000.i2c/i2c-0/%s/iio:device%u", addr, dev);
 	fk_link(f, "sys/bus/iio/devices", name, target);
 }
 
@@ -937,12 +1071,14 @@ static void fk_energy_tx2(struct fk *f)
 {
 	/* Channel map of the TX2 module (quill device tree, L4T 32). */
 	static const struct fk_rail m40[3] = {
-		{ "VDD_SYS_GPU", 19104, 24 }, { "VDD_SYS_SOC", 19104, 40 },
-		{ "VDD_4V0_WIFI", 4008, 10 },
+	    {"VDD_SYS_GPU", 19104, 24},
+	    {"VDD_SYS_SOC", 19104, 40},
+	    {"VDD_4V0_WIFI", 4008, 10},
 	};
 	static const struct fk_rail m41[3] = {
-		{ "VDD_IN", 19104, 120 }, { "VDD_SYS_CPU", 19104, 16 },
-		{ "VDD_SYS_DDR", 19104, 20 },
+	    {"VDD_IN", 19104, 120},
+	    {"VDD_SYS_CPU", 19104, 16},
+	    {"VDD_SYS_DDR", 19104, 20},
 	};
 
 	fk_ina_iio(f, "0-0040", 0, m40);
@@ -953,11 +1089,13 @@ static void fk_energy_orin(struct fk *f)
 {
 	/* tegra234-p3767: INA3221 at 0x40 on i2c@c240000 (bus 1), 5 mOhm shunts. */
 	static const struct fk_rail r[3] = {
-		{ "VDD_IN", 5008, 1104 }, { "VDD_CPU_GPU_CV", 5000, 312 },
-		{ "VDD_SOC", 5000, 288 },
+	    {"VDD_IN", 5008, 1104},
+	    {"VDD_CPU_GPU_CV", 5000, 312},
+	    {"VDD_SOC", 5000, 288},
 	};
 	const char *dev = "sys/devices/platform/c240000.i2c/i2c-1/1-0040";
-	const char *hw = "sys/devices/platform/c240000.i2c/i2c-1/1-0040/hwmon/hwmon3";
+	const char *hw =
+	    "sys/devices/platform/c240000.i2c/i2c-1/1-0040/hwmon/hwmon3";
 	const int shunt_uohm = 5000;
 	char name[64];
 	int sum_ma = 0, sum_shunt_mv = 0;
@@ -976,7 +1114,8 @@ static void fk_energy_orin(struct fk *f)
 		fk_put(f, hw, name, FK_RW, "1\n");
 		fk_fmt(f, name, sizeof(name), "in%u_input", ch);
 		fk_put(f, hw, name, FK_RO, "%d\n", x->mv);
-		fk_fmt(f, name, sizeof(name), "in%u_input", ch + 3); /* shunt voltage */
+		fk_fmt(f, name, sizeof(name), "in%u_input",
+		       ch + 3); /* shunt voltage */
 		fk_put(f, hw, name, FK_RO, "%d\n", shunt_mv);
 		fk_fmt(f, name, sizeof(name), "curr%u_input", ch);
 		fk_put(f, hw, name, FK_RO, "%d\n", x->ma);
@@ -1008,8 +1147,8 @@ static void fk_energy_orin(struct fk *f)
 }
 
 struct fk_rapl {
-	const char *dir;   /* under sys/devices/virtual/powercap/intel-rapl */
-	const char *id;    /* sys/class/powercap entry */
+	const char *dir; /* under sys/devices/virtual/powercap/intel-rapl */
+	const char *id;  /* sys/class/powercap entry */
 	const char *name;
 	unsigned long long energy_uj;
 	bool enabled;
@@ -1019,10 +1158,11 @@ struct fk_rapl {
 
 static void fk_rapl_zone(struct fk *f, const struct fk_rapl *z)
 {
-	static const char *const cname[2] = { "long_term", "short_term" };
+	static const char *const cname[2] = {"long_term", "short_term"};
 	char dir[160], name[64], target[160];
 
-	fk_fmt(f, dir, sizeof(dir), "sys/devices/virtual/powercap/intel-rapl/%s", z->dir);
+	fk_fmt(f, dir, sizeof(dir),
+	       "sys/devices/virtual/powercap/intel-rapl/%s", z->dir);
 	fk_put(f, dir, "name", FK_RO, "%s\n", z->name);
 	/* Root-only since the 2020 PLATYPUS fix. */
 	fk_put(f, dir, "energy_uj", FK_ROOT, "%llu\n", z->energy_uj);
@@ -1033,12 +1173,15 @@ static void fk_rapl_zone(struct fk *f, const struct fk_rapl *z)
 			continue;
 		fk_fmt(f, name, sizeof(name), "constraint_%u_name", c);
 		fk_put(f, dir, name, FK_RO, "%s\n", cname[c]);
-		fk_fmt(f, name, sizeof(name), "constraint_%u_power_limit_uw", c);
+		fk_fmt(f, name, sizeof(name), "constraint_%u_power_limit_uw",
+		       c);
 		fk_put(f, dir, name, FK_RW, "%s\n", z->limit_uw[c]);
-		fk_fmt(f, name, sizeof(name), "constraint_%u_time_window_us", c);
+		fk_fmt(f, name, sizeof(name), "constraint_%u_time_window_us",
+		       c);
 		fk_put(f, dir, name, FK_RW, "%s\n", z->window_us[c]);
 	}
-	fk_fmt(f, target, sizeof(target), "../../devices/virtual/powercap/intel-rapl/%s", z->dir);
+	fk_fmt(f, target, sizeof(target),
+	       "../../devices/virtual/powercap/intel-rapl/%s", z->dir);
 	fk_link(f, "sys/class/powercap", z->id, target);
 }
 
@@ -1046,16 +1189,32 @@ static void fk_energy_intel(struct fk *f)
 {
 	/* i7-8700: PL1 65 W over 28 s, PL2 = 1.25 x PL1. */
 	static const struct fk_rapl zones[] = {
-		{ "intel-rapl:0", "intel-rapl:0", "package-0", 48213745612ULL, true,
-		  { "65000000", "81250000" }, { "27983872", "2440" } },
-		{ "intel-rapl:0/intel-rapl:0:0", "intel-rapl:0:0", "core", 31876543210ULL,
-		  false, { "0", NULL }, { "976", NULL } },
-		{ "intel-rapl:0/intel-rapl:0:1", "intel-rapl:0:1", "uncore", 1203456789ULL,
-		  false, { "0", NULL }, { "976", NULL } },
+	    {"intel-rapl:0",
+	     "intel-rapl:0",
+	     "package-0",
+	     48213745612ULL,
+	     true,
+	     {"65000000", "81250000"},
+	     {"27983872", "2440"}},
+	    {"intel-rapl:0/intel-rapl:0:0",
+	     "intel-rapl:0:0",
+	     "core",
+	     31876543210ULL,
+	     false,
+	     {"0", NULL},
+	     {"976", NULL}},
+	    {"intel-rapl:0/intel-rapl:0:1",
+	     "intel-rapl:0:1",
+	     "uncore",
+	     1203456789ULL,
+	     false,
+	     {"0", NULL},
+	     {"976", NULL}},
 	};
 	const char *hw;
 
-	fk_put(f, "sys/devices/virtual/powercap/intel-rapl", "enabled", FK_RW, "1\n");
+	fk_put(f, "sys/devices/virtual/powercap/intel-rapl", "enabled", FK_RW,
+	       "1\n");
 	fk_link(f, "sys/class/powercap", "intel-rapl",
 		"../../devices/virtual/powercap/intel-rapl");
 	for (unsigned i = 0; i < N(zones); i++)
@@ -1097,17 +1256,10 @@ static void fk_energy_intel(struct fk *f)
 static void fk_energy(struct fk *f, const struct fk_board *b)
 {
 	switch (b->energy) {
-	case FK_ENERGY_INA3221_IIO:
-		fk_energy_tx2(f);
-		break;
-	case FK_ENERGY_INA3221_HWMON:
-		fk_energy_orin(f);
-		break;
-	case FK_ENERGY_RAPL:
-		fk_energy_intel(f);
-		break;
-	case FK_ENERGY_NONE:
-		break;
+	case FK_ENERGY_INA3221_IIO: fk_energy_tx2(f); break;
+	case FK_ENERGY_INA3221_HWMON: fk_energy_orin(f); break;
+	case FK_ENERGY_RAPL: fk_energy_intel(f); break;
+	case FK_ENERGY_NONE: break;
 	}
 }
 
@@ -1116,8 +1268,9 @@ static void fk_energy(struct fk *f, const struct fk_board *b)
 /* ------------------------------------------------------------------ */
 
 static const char *const fk_names[] = {
-	[ZT_FAKE_TX2] = "tx2",     [ZT_FAKE_ORIN] = "orin", [ZT_FAKE_RUBIK] = "rubik",
-	[ZT_FAKE_INTEL] = "intel", [ZT_FAKE_VM] = "vm",
+    [ZT_FAKE_TX2] = "tx2",     [ZT_FAKE_ORIN] = "orin",
+    [ZT_FAKE_RUBIK] = "rubik", [ZT_FAKE_INTEL] = "intel",
+    [ZT_FAKE_VM] = "vm",
 };
 
 const char *zt_fake_kind_name(enum zt_fake_kind kind)
@@ -1141,7 +1294,8 @@ int zt_fake_kind_from_name(const char *name, enum zt_fake_kind *kind)
 }
 
 /* nftw callbacks: post-order (FTW_DEPTH), symlinks not followed (FTW_PHYS). */
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -1150,14 +1304,17 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path) == 0 ? 0 : errno;
 }
 
-static int rm_below_root(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static int rm_below_root(const char *path, const struct stat *st, int flag,
+			 struct FTW *ftw)
 {
 	if (ftw->level == 0)
 		return 0;
 	return rm_entry(path, st, flag, ftw);
 }
 
-static int fk_walk(const char *root, int (*fn)(const char *, const struct stat *, int, struct FTW *))
+static int fk_walk(const char *root,
+		   int (*fn)(const char *, const struct stat *, int,
+			     struct FTW *))
 {
 	int r;
 
@@ -1166,7 +1323,7 @@ static int fk_walk(const char *root, int (*fn)(const char *, const struct stat *
 	if (r == 0)
 		return 0;
 	if (r > 0)
-		return -r;      /* a callback's errno */
+		return -r; /* a callback's errno */
 	return errno ? -errno : -EIO;
 }
 
@@ -1180,7 +1337,8 @@ static int fk_is_empty_dir(const char *root)
 		return -errno;
 	errno = 0;
 	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+		if (strcmp(e->d_name, ".") != 0 &&
+		    strcmp(e->d_name, "..") != 0) {
 			ret = -ENOTEMPTY;
 			break;
 		}
@@ -1194,7 +1352,7 @@ static int fk_is_empty_dir(const char *root)
 int zt_fake_create(enum zt_fake_kind kind, const char *root)
 {
 	const struct fk_board *b;
-	struct fk f = { -1, 0 };
+	struct fk f = {-1, 0};
 	int err;
 
 	if (!root || !*root || (unsigned)kind >= N(fk_boards))
@@ -1209,7 +1367,8 @@ int zt_fake_create(enum zt_fake_kind kind, const char *root)
 	if (f.rootfd < 0)
 		return -errno;
 
-	fk_put(&f, ".", ZT_FAKE_MARKER, FK_RO, "zdvfs fake sysfs tree: %s\n", b->name);
+	fk_put(&f, ".", ZT_FAKE_MARKER, FK_RO, "zdvfs fake sysfs tree: %s\n",
+	       b->name);
 	fk_cpus(&f, b);
 	fk_cpufreq(&f, b);
 	fk_thermal(&f, b);

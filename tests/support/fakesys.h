@@ -15,11 +15,11 @@
 #include <stddef.h>
 
 enum zt_fake_kind {
-	ZT_FAKE_TX2,   /* Jetson TX2, L4T 32 (4.9): Denver2 + A57, INA3221 iio */
-	ZT_FAKE_ORIN,  /* Jetson Orin NX 16GB, L4T 35 (5.10): 2x4 A78AE, INA3221 hwmon */
+	ZT_FAKE_TX2, /* Jetson TX2, L4T 32 (4.9): Denver2 + A57, INA3221 iio */
+	ZT_FAKE_ORIN, /* Jetson Orin NX 16GB, L4T 35 (5.10): 2x4 A78AE, INA3221 hwmon */
 	ZT_FAKE_RUBIK, /* RUBIK Pi 3 (QCS6490, 6.6): A55 + A78, no power sensor */
 	ZT_FAKE_INTEL, /* Core i7-8700 (HT off), Debian 12 (6.1): intel_pstate, RAPL */
-	ZT_FAKE_VM,    /* 4-vCPU KVM guest, Debian 12: no cpufreq, thermal or energy */
+	ZT_FAKE_VM, /* 4-vCPU KVM guest, Debian 12: no cpufreq, thermal or energy */
 };
 
 /* Name of the file at the top of every tree; zt_fake_remove refuses a

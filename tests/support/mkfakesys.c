@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 
 static const char usage[] =
-	"usage: mkfakesys KIND DIR\n"
-	"Builds a fake /sys and /proc of a real board under DIR (created if\n"
-	"missing, must be empty), for the Linux backend's tests.\n"
-	"KIND: tx2, orin, rubik, intel, vm\n";
+    "usage: mkfakesys KIND DIR\n"
+    "Builds a fake /sys and /proc of a real board under DIR (created if\n"
+    "missing, must be empty), for the Linux backend's tests.\n"
+    "KIND: tx2, orin, rubik, intel, vm\n";
 
 /* mkdir -p PATH; 0 or -errno. */
 static int make_dirs(const char *path)
@@ -45,7 +45,8 @@ int main(int argc, char **argv)
 	enum zt_fake_kind kind;
 	int err;
 
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fputs(usage, stdout);
 		return 0;
 	}
@@ -54,25 +55,30 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (zt_fake_kind_from_name(argv[1], &kind) != 0) {
-		fprintf(stderr, "mkfakesys: unknown kind '%s' (want tx2, orin, rubik, intel or vm)\n",
+		fprintf(stderr,
+			"mkfakesys: unknown kind '%s' (want tx2, orin, rubik, "
+			"intel or vm)\n",
 			argv[1]);
 		return 2;
 	}
 	err = make_dirs(argv[2]);
 	if (err) {
-		fprintf(stderr, "mkfakesys: cannot create directory %s: %s\n", argv[2],
-			strerror(-err));
+		fprintf(stderr, "mkfakesys: cannot create directory %s: %s\n",
+			argv[2], strerror(-err));
 		return 1;
 	}
 	err = zt_fake_create(kind, argv[2]);
 	if (err == -ENOTEMPTY) {
-		fprintf(stderr, "mkfakesys: %s is not empty; give an empty or missing directory\n",
+		fprintf(stderr,
+			"mkfakesys: %s is not empty; give an empty or missing "
+			"directory\n",
 			argv[2]);
 		return 1;
 	}
 	if (err) {
-		fprintf(stderr, "mkfakesys: cannot build the %s tree in %s: %s\n", argv[1],
-			argv[2], strerror(-err));
+		fprintf(stderr,
+			"mkfakesys: cannot build the %s tree in %s: %s\n",
+			argv[1], argv[2], strerror(-err));
 		return 1;
 	}
 	return 0;

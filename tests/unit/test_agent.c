@@ -27,8 +27,8 @@
 static void assert_near_at(double x, double want, double tol, int line)
 {
 	if (!(fabs(x - want) <= tol))
-		fail_msg("line %d: %.17g is not %.17g (within %g)", line, x, want,
-			 tol);
+		fail_msg("line %d: %.17g is not %.17g (within %g)", line, x,
+			 want, tol);
 }
 
 /* ---- A toy board: the TX2's space, physics simple enough to sweep ----- */
@@ -66,12 +66,13 @@ static void toy_run(const struct zd_action_space *s,
 			continue;
 		double ghz = s->khz[c][a->level[c]] / 1e6;
 		thr += a->cores[c] * ghz * speed[c];
-		power += a->cores[c] * (0.35 * ghz * ghz * ghz * speed[c] + 0.08);
+		power +=
+		    a->cores[c] * (0.35 * ghz * ghz * ghz * speed[c] + 0.08);
 		cores += a->cores[c];
 	}
 	double t = p->work * (1 - p->mem_share) / thr +
-		   p->work * p->mem_share / fmin(thr, p->bandwidth) +
-		   p->overhead * cores;
+	    p->work * p->mem_share / fmin(thr, p->bandwidth) +
+	    p->overhead * cores;
 	memset(o, 0, sizeof(*o));
 	o->makespan_s = t;
 	o->energy_j = power * t;
@@ -142,16 +143,16 @@ static void assert_near_best(double got, double best, double mean)
  * (best: few cores, low levels) */
 static struct toy_program compute_prog(void)
 {
-	struct toy_program p = {.work = 10, .mem_share = 0.1, .bandwidth = 100,
-				.overhead = 0.02};
+	struct toy_program p = {
+	    .work = 10, .mem_share = 0.1, .bandwidth = 100, .overhead = 0.02};
 	toy_state(&p, 11);
 	return p;
 }
 
 static struct toy_program memory_prog(void)
 {
-	struct toy_program p = {.work = 10, .mem_share = 0.8, .bandwidth = 2,
-				.overhead = 0.05};
+	struct toy_program p = {
+	    .work = 10, .mem_share = 0.8, .bandwidth = 2, .overhead = 0.05};
 	toy_state(&p, 12);
 	return p;
 }
@@ -164,8 +165,7 @@ static void rewards_match_hand_computed_values(void **state)
 	assert_near(zd_reward_score(5.0, 5.0), 1.0, 1e-12);
 	assert_near(zd_reward_score(1.3, 1.0), 2 * exp(-0.5) - 1, 1e-12);
 	/* 0.5 of the reference: x = -5/3, not clamped */
-	assert_near(zd_reward_score(0.5, 1.0), 2 * exp(5.0 / 6) - 1,
-			    1e-12);
+	assert_near(zd_reward_score(0.5, 1.0), 2 * exp(5.0 / 6) - 1, 1e-12);
 	/* x = -2 is the bound; better runs score no more */
 	assert_near(zd_reward_score(0.4, 1.0), 2 * exp(1.0) - 1, 1e-12);
 	assert_near(zd_reward_score(0.01, 1.0), 2 * exp(1.0) - 1, 1e-12);
@@ -174,9 +174,10 @@ static void rewards_match_hand_computed_values(void **state)
 	assert_near(zd_reward_score(1.0, 0.0), -1.0, 0);
 
 	struct zd_outcome o = {.energy_j = 10.0, .makespan_s = 1.3};
-	struct zd_reward_ref ref = {.energy_ps_j = 10.0, .makespan_perf_s = 1.0};
-	assert_near(zd_profiler_reward(&o, &ref),
-			    (1.0 + 2 * exp(-0.5) - 1) / 2, 1e-12);
+	struct zd_reward_ref ref = {.energy_ps_j = 10.0,
+				    .makespan_perf_s = 1.0};
+	assert_near(zd_profiler_reward(&o, &ref), (1.0 + 2 * exp(-0.5) - 1) / 2,
+		    1e-12);
 }
 
 static void thermal_reward_and_violation(void **state)
@@ -256,7 +257,8 @@ static void mlp_gradients_match_finite_differences(void **state)
 			double fd = (up - down) / (2 * h);
 			if (fabs(fd - g[i]) > 2e-3 + 2e-2 * fabs(g[i]))
 				fail_msg("loss %d, parameter %zu: backward %g, "
-					 "finite difference %g", t, i, g[i], fd);
+					 "finite difference %g",
+					 t, i, g[i], fd);
 			nonzero += g[i] != 0.0f;
 		}
 		/* the check is not vacuous */
@@ -332,8 +334,10 @@ static void mlp_clone_and_json_are_exact(void **state)
 	assert_int_equal(zd_mlp_from_json(j2, &v, "net", &back), 0);
 	assert_memory_equal(zd_mlp_forward(back, x), want, sizeof(want));
 	/* a weight that is not a number is named by its path */
-	json_array_set_new(json_object_get(json_array_get(json_object_get(j2,
-		"layers"), 1), "w"), 4, json_string("x"));
+	json_array_set_new(
+	    json_object_get(json_array_get(json_object_get(j2, "layers"), 1),
+			    "w"),
+	    4, json_string("x"));
 	struct zd_mlp *bad = NULL;
 	assert_int_not_equal(zd_mlp_from_json(j2, &v, "net", &bad), 0);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
@@ -367,7 +371,8 @@ static void profiler_has_about_ten_thousand_weights(void **state)
 	struct zd_action_space s = space_of("jetson-tx2");
 	struct zd_profiler_agent *p = profiler(&s, 1);
 	/* trunk 40-64-64, then V and the branches: cores 3 + 4, levels 12 + 12 */
-	size_t want = (40 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * (1 + 3 + 12 + 4 + 12);
+	size_t want =
+	    (40 + 1) * 64 + (64 + 1) * 64 + (64 + 1) * (1 + 3 + 12 + 4 + 12);
 	print_message("profiler agent: %zu weights for %d actions\n",
 		      zd_profiler_agent_nparams(p), s.count);
 	assert_int_equal(zd_profiler_agent_nparams(p), want);
@@ -396,7 +401,8 @@ static void profiler_actions_are_valid(void **state)
 /* Interleaves the two programs: act exploring, reward, one update each. */
 static void train_on_toys(struct zd_profiler_agent *p,
 			  const struct zd_action_space *s,
-			  const struct toy_program *progs, int nprogs, int steps)
+			  const struct toy_program *progs, int nprogs,
+			  int steps)
 {
 	for (int i = 0; i < steps; i++) {
 		const struct toy_program *prog = &progs[i % nprogs];
@@ -424,7 +430,8 @@ static void profiler_learns_the_best_action(void **state)
 		double got = toy_reward(&s, &progs[i], &a);
 		zd_action_format(&s, &a, text, sizeof(text));
 		print_message("program %d: greedy %s reward %.3f, best %.3f, "
-			      "random %.3f\n", i, text, got, best, mean);
+			      "random %.3f\n",
+			      i, text, got, best, mean);
 		assert_near_best(got, best, mean);
 	}
 	zd_profiler_agent_free(p);
@@ -466,7 +473,8 @@ static bool chain_idles_a57(double gamma)
 		int next_b;
 		zd_profiler_agent_act(p, states[at_b], true, &a);
 		double r = chain_step(at_b, &a, &next_b);
-		zd_profiler_agent_remember(p, states[at_b], &a, r, states[next_b]);
+		zd_profiler_agent_remember(p, states[at_b], &a, r,
+					   states[next_b]);
 		zd_profiler_agent_learn(p);
 		at_b = next_b;
 	}
@@ -488,7 +496,7 @@ static void profiler_bootstraps_when_gamma_is_positive(void **state)
 struct toy_env {
 	const struct zd_action_space *space;
 	struct toy_program prog;
-	double real_offset_c;   /* how much hotter real runs are than predicted */
+	double real_offset_c; /* how much hotter real runs are than predicted */
 	long real_runs;
 };
 
@@ -517,8 +525,8 @@ static int toy_real(void *ctx, const struct zd_action *a, const int *prefer,
 	return 0;
 }
 
-static int toy_model(void *ctx, const struct zd_action *a,
-		     struct zd_outcome *o, struct zd_err *err)
+static int toy_model(void *ctx, const struct zd_action *a, struct zd_outcome *o,
+		     struct zd_err *err)
 {
 	(void)err;
 	struct toy_env *e = ctx;
@@ -547,8 +555,10 @@ static struct agents dyna_on(struct toy_env *e, int k, double guard_c,
 	zd_dyna_default_opts(&dopt);
 	dopt.synthetic_per_real = k;
 	dopt.guard_c = guard_c;
-	struct zd_env env = {.observe = toy_observe, .real = toy_real,
-			     .model = toy_model, .ctx = e,
+	struct zd_env env = {.observe = toy_observe,
+			     .real = toy_real,
+			     .model = toy_model,
+			     .ctx = e,
 			     .ref = toy_ref(e->space, &e->prog)};
 	if (zd_profiler_agent_new(e->space, &po, &ag.p, &err) != 0 ||
 	    zd_thermal_agent_new(e->space, &to, &ag.t, &err) != 0 ||
@@ -581,7 +591,9 @@ static long real_steps_to_converge(struct toy_env *e, int k, long max_steps)
 		steps++;
 		struct zd_action a;
 		zd_profiler_agent_act(ag.p, e->prog.state, false, &a);
-		good = toy_reward(e->space, &e->prog, &a) >= threshold ? good + 1 : 0;
+		good = toy_reward(e->space, &e->prog, &a) >= threshold
+		    ? good + 1
+		    : 0;
 	}
 	assert_int_equal(zd_dyna_stats(ag.d)->real_steps, steps);
 	assert_int_equal(zd_dyna_stats(ag.d)->synthetic_steps, steps * k);
@@ -597,7 +609,8 @@ static void dyna_needs_fewer_real_steps_than_model_free(void **state)
 	long dyna = real_steps_to_converge(&e, 5, 2000);
 	long free_ = real_steps_to_converge(&e, 0, 2000);
 	print_message("real steps to converge: Dyna-Q (k=5) %ld, model-free "
-		      "%ld (ratio %.1f)\n", dyna, free_, (double)free_ / dyna);
+		      "%ld (ratio %.1f)\n",
+		      dyna, free_, (double)free_ / dyna);
 	assert_true(dyna < 2000);
 	assert_true(free_ >= 3 * dyna);
 }
@@ -616,8 +629,8 @@ static void zero_shot_planning_alone_finds_a_good_action(void **state)
 	struct zd_action a;
 	int prefer[ZD_MAX_CPUS], nprefer;
 	bool guarded;
-	assert_int_equal(zd_dyna_decide(ag.d, &a, prefer, &nprefer, &guarded,
-					&err), 0);
+	assert_int_equal(
+	    zd_dyna_decide(ag.d, &a, prefer, &nprefer, &guarded, &err), 0);
 	assert_false(guarded);
 	assert_int_equal(nprefer, 5); /* TX2: cpu0 reserved */
 	double got = toy_reward(&s, &e.prog, &a);
@@ -711,7 +724,8 @@ static void toy_heat(const struct zd_thermal_obs *before,
 		double t = before->zone_c[cpu];
 		if (zd_cpuset_has(used, cpu))
 			t += 8.0 + (cpu == 4 ? 15.0 : 0.0) +
-			     (zd_cpuset_has(&before->last_used, cpu) ? 3.0 : 0.0);
+			    (zd_cpuset_has(&before->last_used, cpu) ? 3.0
+								    : 0.0);
 		o->peak_c[cpu] = o->final_c[cpu] = t;
 		o->hottest_c = fmax(o->hottest_c, t);
 	}
@@ -745,7 +759,8 @@ static void thermal_agent_prefers_cooler_cores(void **state)
 	struct zd_thermal_obs obs = obs_of(cool4);
 	n = zd_thermal_agent_rank(t, &obs, NULL, false, prefer);
 	assert_int_equal(n, 5);
-	assert_int_equal(position(prefer, n, 4), 2); /* a57: 3, 4, 5 from index 2 */
+	assert_int_equal(position(prefer, n, 4),
+			 2); /* a57: 3, 4, 5 from index 2 */
 
 	uint64_t rng = 4;
 	struct zd_cpuset last;
@@ -756,7 +771,8 @@ static void thermal_agent_prefers_cooler_cores(void **state)
 			temps[z] = 30.0 + 12.0 * zd_rng_uniform(&rng);
 		obs = obs_of(temps);
 		obs.last_used = last;
-		struct zd_action a = {.cores = {1, 1 + run % 2}, .level = {3, 3}};
+		struct zd_action a = {.cores = {1, 1 + run % 2},
+				      .level = {3, 3}};
 		struct zd_decision d;
 		struct zd_outcome o;
 		n = zd_thermal_agent_rank(t, &obs, &a, true, prefer);
@@ -882,7 +898,8 @@ static void expect_refused(const json_t *good, const struct zd_action_space *s,
 	if (rc == 0)
 		fail_msg("accepted a broken object (%s)", where);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
-	if (strstr(err.msg, where) == NULL || strstr(err.msg, "agents.json") == NULL)
+	if (strstr(err.msg, where) == NULL ||
+	    strstr(err.msg, "agents.json") == NULL)
 		fail_msg("'%s' does not name %s", err.msg, where);
 	json_decref(j);
 }
@@ -894,21 +911,22 @@ static void foreign_format(json_t *j)
 
 static void newer_version(json_t *j)
 {
-	json_object_set_new(j, "version", json_integer(ZD_AGENTS_FORMAT_VERSION + 1));
+	json_object_set_new(j, "version",
+			    json_integer(ZD_AGENTS_FORMAT_VERSION + 1));
 }
 
 static void bad_weight(json_t *j)
 {
-	json_t *layers = json_object_get(json_object_get(json_object_get(j,
-		"profiler"), "net"), "layers");
+	json_t *layers = json_object_get(
+	    json_object_get(json_object_get(j, "profiler"), "net"), "layers");
 	json_array_set_new(json_object_get(json_array_get(layers, 1), "w"), 3,
 			   json_real(1e39)); /* no float holds it */
 }
 
 static void short_bias(json_t *j)
 {
-	json_t *layers = json_object_get(json_object_get(json_object_get(j,
-		"profiler"), "net"), "layers");
+	json_t *layers = json_object_get(
+	    json_object_get(json_object_get(j, "profiler"), "net"), "layers");
 	json_array_remove(json_object_get(json_array_get(layers, 2), "b"), 0);
 }
 
@@ -948,8 +966,8 @@ static void broken_objects_are_refused_with_their_path(void **state)
 	struct zd_profiler_agent *p = NULL;
 	struct zd_thermal_agent *t = NULL;
 	struct zd_err err = {0};
-	assert_int_not_equal(zd_agents_from_json(good, "agents.json", &orin, &p,
-						 &t, &err), 0);
+	assert_int_not_equal(
+	    zd_agents_from_json(good, "agents.json", &orin, &p, &t, &err), 0);
 	assert_non_null(strstr(err.msg, "profiler.clusters[0]"));
 	json_decref(good);
 	agents_free(&ag);
@@ -958,21 +976,21 @@ static void broken_objects_are_refused_with_their_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rewards_match_hand_computed_values),
-		cmocka_unit_test(thermal_reward_and_violation),
-		cmocka_unit_test(mlp_gradients_match_finite_differences),
-		cmocka_unit_test(mlp_learns_a_smooth_function),
-		cmocka_unit_test(mlp_clone_and_json_are_exact),
-		cmocka_unit_test(profiler_has_about_ten_thousand_weights),
-		cmocka_unit_test(profiler_actions_are_valid),
-		cmocka_unit_test(profiler_learns_the_best_action),
-		cmocka_unit_test(profiler_bootstraps_when_gamma_is_positive),
-		cmocka_unit_test(dyna_needs_fewer_real_steps_than_model_free),
-		cmocka_unit_test(zero_shot_planning_alone_finds_a_good_action),
-		cmocka_unit_test(guard_replaces_a_too_hot_action),
-		cmocka_unit_test(thermal_agent_prefers_cooler_cores),
-		cmocka_unit_test(save_then_load_decides_identically),
-		cmocka_unit_test(broken_objects_are_refused_with_their_path),
+	    cmocka_unit_test(rewards_match_hand_computed_values),
+	    cmocka_unit_test(thermal_reward_and_violation),
+	    cmocka_unit_test(mlp_gradients_match_finite_differences),
+	    cmocka_unit_test(mlp_learns_a_smooth_function),
+	    cmocka_unit_test(mlp_clone_and_json_are_exact),
+	    cmocka_unit_test(profiler_has_about_ten_thousand_weights),
+	    cmocka_unit_test(profiler_actions_are_valid),
+	    cmocka_unit_test(profiler_learns_the_best_action),
+	    cmocka_unit_test(profiler_bootstraps_when_gamma_is_positive),
+	    cmocka_unit_test(dyna_needs_fewer_real_steps_than_model_free),
+	    cmocka_unit_test(zero_shot_planning_alone_finds_a_good_action),
+	    cmocka_unit_test(guard_replaces_a_too_hot_action),
+	    cmocka_unit_test(thermal_agent_prefers_cooler_cores),
+	    cmocka_unit_test(save_then_load_decides_identically),
+	    cmocka_unit_test(broken_objects_are_refused_with_their_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,8 +25,8 @@
 static const char *const boards[] = {"jetson-tx2", "rubik-pi"};
 static const char *const workloads[] = {"gemm", "fib"};
 static const char *const policies[] = {
-	"performance", "powersave", "ondemand", "conservative",
-	"schedutil",   "table",     "qlearn",   "zerodvfs",
+    "performance", "powersave", "ondemand", "conservative",
+    "schedutil",   "table",     "qlearn",   "zerodvfs",
 };
 #define RUNS 3
 
@@ -84,7 +84,8 @@ static void write_results(const char *dir)
 	fputs("board,workload,policy,seed,run,makespan_s,energy_j,avg_power_w,"
 	      "peak_temp_c,throttled_s,violations,decision_latency_us,reward,"
 	      "predicted_makespan_s,predicted_energy_j,predicted_peak_c,"
-	      "decision\n", f);
+	      "decision\n",
+	      f);
 	for (int b = 0; b < 2; b++)
 		for (int w = 0; w < 2; w++)
 			for (int p = 0; p < 8; p++)
@@ -93,18 +94,20 @@ static void write_results(const char *dir)
 					measures(b, w, p, run, &e, &m);
 					/* performance runs over the limit */
 					double peak = p == 0 ? 70 : 55;
-					fprintf(f, "%s,%s,%s,1,%d,%g,%g,%g,%g,0,"
-						"%d,%g,%g,", boards[b],
-						workloads[w], policies[p], run,
-						m, e, e / m, peak, p == 0,
-						p == 7 ? (run == 0 ? 2000.0
-								   : 50.0)
-						       : 10.0,
+					fprintf(f,
+						"%s,%s,%s,1,%d,%g,%g,%g,%g,0,"
+						"%d,%g,%g,",
+						boards[b], workloads[w],
+						policies[p], run, m, e, e / m,
+						peak, p == 0,
+						p == 7
+						    ? (run == 0 ? 2000.0 : 50.0)
+						    : 10.0,
 						reward(b, p, run));
 					if (p == 7) /* forecasts 10 % long */
-						fprintf(f, "%g,%g,%g,a57=4@%d\n",
-							1.1 * m, e, peak - 2,
-							run);
+						fprintf(
+						    f, "%g,%g,%g,a57=4@%d\n",
+						    1.1 * m, e, peak - 2, run);
 					else
 						fputs(",,,\n", f);
 				}
@@ -118,8 +121,9 @@ static void write_traces(const char *dir)
 	assert_int_equal(mkdir(path, 0755), 0);
 	for (int b = 0; b < 2; b++)
 		for (int p = 0; p < 8; p++) {
-			snprintf(path, sizeof(path), "%s/traces/%s__gemm__%s.csv",
-				 dir, boards[b], policies[p]);
+			snprintf(path, sizeof(path),
+				 "%s/traces/%s__gemm__%s.csv", dir, boards[b],
+				 policies[p]);
 			FILE *f = fopen(path, "w");
 			assert_non_null(f);
 			fputs("t_s,power_w,hottest_c,progress\n", f);
@@ -134,28 +138,30 @@ static void make_bench_dir(char *dir, size_t size)
 {
 	snprintf(dir, size, "/tmp/zdvfs-report-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	write_file(dir, "meta.json",
-		   "{\"zdvfs\": \"0.1.0\", \"command\": \"zdvfs bench --boards "
-		   "jetson-tx2,rubik-pi --workloads gemm,fib --runs 3\",\n"
-		   " \"started\": \"2026-11-23T14:00:00Z\", \"seconds\": 123.4,\n"
-		   " \"boards\": [{\"name\": \"jetson-tx2\", \"decisions\": 924, "
-		   "\"limit_c\": 65.0},\n"
-		   "            {\"name\": \"rubik-pi\", \"decisions\": 2000, "
-		   "\"limit_c\": 90.0}],\n"
-		   " \"workloads\": [\"gemm\", \"fib\"],\n"
-		   " \"policies\": [\"performance\", \"powersave\", \"ondemand\", "
-		   "\"conservative\", \"schedutil\", \"table\", \"qlearn\", "
-		   "\"zerodvfs\"],\n"
-		   " \"seeds\": 1, \"runs\": 3, \"folds\": 2,\n"
-		   " \"trace_workload\": \"gemm\",\n"
-		   " \"profiling\": {\"runs\": 14700, \"seconds\": 10.2},\n"
-		   " \"models\": [{\"fold\": 0, \"held_out\": [\"gemm\"], "
-		   "\"seconds\": 14.1},\n"
-		   "            {\"fold\": 1, \"held_out\": [\"fib\"], "
-		   "\"seconds\": 12.0}],\n"
-		   " \"features_ms\": {\"gemm\": 20, \"fib\": 10}}\n");
+	write_file(
+	    dir, "meta.json",
+	    "{\"zdvfs\": \"0.1.0\", \"command\": \"zdvfs bench --boards "
+	    "jetson-tx2,rubik-pi --workloads gemm,fib --runs 3\",\n"
+	    " \"started\": \"2026-11-23T14:00:00Z\", \"seconds\": 123.4,\n"
+	    " \"boards\": [{\"name\": \"jetson-tx2\", \"decisions\": 924, "
+	    "\"limit_c\": 65.0},\n"
+	    "            {\"name\": \"rubik-pi\", \"decisions\": 2000, "
+	    "\"limit_c\": 90.0}],\n"
+	    " \"workloads\": [\"gemm\", \"fib\"],\n"
+	    " \"policies\": [\"performance\", \"powersave\", \"ondemand\", "
+	    "\"conservative\", \"schedutil\", \"table\", \"qlearn\", "
+	    "\"zerodvfs\"],\n"
+	    " \"seeds\": 1, \"runs\": 3, \"folds\": 2,\n"
+	    " \"trace_workload\": \"gemm\",\n"
+	    " \"profiling\": {\"runs\": 14700, \"seconds\": 10.2},\n"
+	    " \"models\": [{\"fold\": 0, \"held_out\": [\"gemm\"], "
+	    "\"seconds\": 14.1},\n"
+	    "            {\"fold\": 1, \"held_out\": [\"fib\"], "
+	    "\"seconds\": 12.0}],\n"
+	    " \"features_ms\": {\"gemm\": 20, \"fib\": 10}}\n");
 	write_results(dir);
-	write_file(dir, "table.csv", "board,workload,decisions,sweep_s\n"
+	write_file(dir, "table.csv",
+		   "board,workload,decisions,sweep_s\n"
 		   "jetson-tx2,gemm,924,3400\njetson-tx2,fib,924,3600\n"
 		   "rubik-pi,gemm,2000,3600\nrubik-pi,fib,2000,3800\n");
 	write_traces(dir);
@@ -254,7 +260,9 @@ static int xml_well_formed(const char *s)
 		char quote = 0;
 		for (; *end != '\0' && (quote || *end != '>'); end++)
 			if (*end == '"' || *end == '\'')
-				quote = quote == *end ? 0 : quote ? quote : *end;
+				quote = quote == *end ? 0
+				    : quote           ? quote
+						      : *end;
 		if (*end != '>')
 			return 0;
 		if (s[1] == '?' || s[1] == '!') {
@@ -330,9 +338,11 @@ static void test_table_row_by_hand(void **state)
 		   sizeof(cell));
 	assert_string_equal(cell, "0.530");
 	/* ondemand against itself is 1, and its absolute geometric means */
-	table_cell(md, "## Board jetson-tx2", "ondemand", 6, cell, sizeof(cell));
+	table_cell(md, "## Board jetson-tx2", "ondemand", 6, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "1.000");
-	table_cell(md, "## Board jetson-tx2", "ondemand", 1, cell, sizeof(cell));
+	table_cell(md, "## Board jetson-tx2", "ondemand", 1, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "141.4"); /* sqrt(100 × 200) */
 	/* performance ran over the limit every time: 6 of 6 runs */
 	table_cell(md, "## Board jetson-tx2", "performance", 10, cell,
@@ -353,7 +363,7 @@ static void test_paper_numbers(void **state)
 	report_of(dir);
 	char *md = slurp(dir, "report.md", NULL);
 	assert_non_null(md);
-	static const char *const paper[] = {"7.09×", "4.0×", "358 ms",
+	static const char *const paper[] = {"7.09×",     "4.0×",   "358 ms",
 					    "3.5–8.0 s", "8,300×", "20×"};
 	for (size_t i = 0; i < sizeof(paper) / sizeof(paper[0]); i++)
 		if (strstr(md, paper[i]) == NULL)
@@ -409,11 +419,11 @@ static void test_convergence_by_hand(void **state)
 	/* regret: the mean over cells of the sum of EDP ÷ oracle − 1 */
 	const char *regret = "## Regret";
 	table_cell(md, regret, "jetson-tx2", 6, cell, sizeof(cell));
-	assert_string_equal(cell, "0.00");   /* table */
+	assert_string_equal(cell, "0.00"); /* table */
 	table_cell(md, regret, "jetson-tx2", 7, cell, sizeof(cell));
-	assert_string_equal(cell, "0.49");   /* qlearn */
+	assert_string_equal(cell, "0.49"); /* qlearn */
 	table_cell(md, regret, "rubik-pi", 8, cell, sizeof(cell));
-	assert_string_equal(cell, "0.95");   /* zerodvfs */
+	assert_string_equal(cell, "0.95"); /* zerodvfs */
 	free(md);
 }
 
@@ -425,13 +435,17 @@ static void test_accuracy_by_hand(void **state)
 	char *md = slurp(dir, "report.md", NULL);
 	assert_non_null(md);
 	char cell[64];
-	table_cell(md, "## Model accuracy", "all boards", 1, cell, sizeof(cell));
+	table_cell(md, "## Model accuracy", "all boards", 1, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "12");
-	table_cell(md, "## Model accuracy", "all boards", 2, cell, sizeof(cell));
+	table_cell(md, "## Model accuracy", "all boards", 2, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "10.0");
-	table_cell(md, "## Model accuracy", "all boards", 3, cell, sizeof(cell));
+	table_cell(md, "## Model accuracy", "all boards", 3, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "0.0");
-	table_cell(md, "## Model accuracy", "all boards", 4, cell, sizeof(cell));
+	table_cell(md, "## Model accuracy", "all boards", 4, cell,
+		   sizeof(cell));
 	assert_string_equal(cell, "2.00");
 	free(md);
 }
@@ -451,7 +465,8 @@ static void check_plot(const char *dir, const char *name)
 	char *svg = slurp(dir, file, NULL);
 	if (svg == NULL)
 		fail_msg("%s was not written", file);
-	assert_true(strncmp(svg, "<?xml", 5) == 0 || strncmp(svg, "<svg", 4) == 0);
+	assert_true(strncmp(svg, "<?xml", 5) == 0 ||
+		    strncmp(svg, "<svg", 4) == 0);
 	if (!xml_well_formed(svg))
 		fail_msg("%s is not well-formed XML", file);
 	free(svg);
@@ -464,9 +479,13 @@ static void test_plots(void **state)
 		fail_msg("gnuplot is not installed (scripts/install-deps)");
 	report_of(dir);
 	static const char *const names[] = {
-		"pareto-jetson-tx2", "pareto-rubik-pi",
-		"temperature-jetson-tx2", "temperature-rubik-pi",
-		"convergence-jetson-tx2", "convergence-rubik-pi", "accuracy",
+	    "pareto-jetson-tx2",
+	    "pareto-rubik-pi",
+	    "temperature-jetson-tx2",
+	    "temperature-rubik-pi",
+	    "convergence-jetson-tx2",
+	    "convergence-rubik-pi",
+	    "accuracy",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		check_plot(dir, names[i]);
@@ -529,12 +548,13 @@ static void test_malformed_results(void **state)
 	snprintf(want, sizeof(want), "%s/results.csv:3:", dir);
 	expect_error(dir, want);
 	/* a number that is not one: file, line and column */
-	write_file(dir, "results.csv",
-		   "board,workload,policy,seed,run,makespan_s,energy_j,"
-		   "avg_power_w,peak_temp_c,throttled_s,violations,"
-		   "decision_latency_us,reward,predicted_makespan_s,"
-		   "predicted_energy_j,predicted_peak_c,decision\n"
-		   "jetson-tx2,gemm,ondemand,1,0,ten,100,10,55,0,0,10,0.5,,,,\n");
+	write_file(
+	    dir, "results.csv",
+	    "board,workload,policy,seed,run,makespan_s,energy_j,"
+	    "avg_power_w,peak_temp_c,throttled_s,violations,"
+	    "decision_latency_us,reward,predicted_makespan_s,"
+	    "predicted_energy_j,predicted_peak_c,decision\n"
+	    "jetson-tx2,gemm,ondemand,1,0,ten,100,10,55,0,0,10,0.5,,,,\n");
 	snprintf(want, sizeof(want), "%s/results.csv:2:30: makespan_s: 'ten'",
 		 dir);
 	expect_error(dir, want);
@@ -553,7 +573,8 @@ static void test_malformed_results(void **state)
 static void test_malformed_meta(void **state)
 {
 	const char *dir = *state;
-	write_file(dir, "meta.json", "{\"boards\": [\n  {\"name\": \"x\",,}]}\n");
+	write_file(dir, "meta.json",
+		   "{\"boards\": [\n  {\"name\": \"x\",,}]}\n");
 	char want[256];
 	snprintf(want, sizeof(want), "%s/meta.json:2:", dir);
 	expect_error(dir, want);
@@ -562,21 +583,21 @@ static void test_malformed_meta(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_table_row_by_hand, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_paper_numbers, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_convergence_by_hand, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_accuracy_by_hand, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_plots, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_without_gnuplot, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_results, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_meta, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_table_row_by_hand, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_paper_numbers, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_convergence_by_hand, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_accuracy_by_hand, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_plots, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_without_gnuplot, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed_results, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed_meta, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,39 +79,42 @@ static void listing_is_sorted_and_complete(void **state)
 
 /* A small valid board; each test breaks one thing. */
 static const char *const good_board =
-	"{\n"
-	"  \"format\": \"zdvfs-platform 1\",\n"
-	"  \"name\": \"toy\",\n"
-	"  \"model\": \"Toy board\",\n"
-	"  \"description\": \"two clusters\",\n"
-	"  \"default_governor\": \"schedutil\",\n"
-	"  \"clusters\": [\n"
-	"    {\"name\": \"little\", \"core_type\": \"cortex-a55\", \"cpus\": [0, 1],\n"
-	"     \"opps\": [{\"khz\": 500000, \"uv\": 600000}, {\"khz\": 1000000, \"uv\": 700000}],\n"
-	"     \"opps_source\": \"made up for a test\",\n"
-	"     \"l1i\": {\"size_kb\": 32, \"assoc\": 4, \"line_bytes\": 64},\n"
-	"     \"l1d\": {\"size_kb\": 32, \"assoc\": 4, \"line_bytes\": 64},\n"
-	"     \"l2\": {\"size_kb\": 128, \"assoc\": 4, \"line_bytes\": 64},\n"
-	"     \"l2_shared\": false,\n"
-	"     \"sim\": {\"speed_rel\": {\"value\": 0.6, \"source\": \"test\"}}},\n"
-	"    {\"name\": \"big\", \"core_type\": \"cortex-a78\", \"cpus\": [2, 3],\n"
-	"     \"opps\": [{\"khz\": 600000, \"uv\": 600000}, {\"khz\": 2000000, \"uv\": 900000}],\n"
-	"     \"opps_source\": \"made up for a test\",\n"
-	"     \"l1i\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
-	"     \"l1d\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
-	"     \"l2\": {\"size_kb\": 512, \"assoc\": 8, \"line_bytes\": 64},\n"
-	"     \"l2_shared\": false}\n"
-	"  ],\n"
-	"  \"caches_source\": \"test\",\n"
-	"  \"thermal_zones\": [\n"
-	"    {\"name\": \"cpu-thermal\", \"clusters\": [\"little\", \"big\"],\n"
-	"     \"trips\": [{\"type\": \"passive\", \"temp_mc\": 85000},\n"
-	"               {\"type\": \"critical\", \"temp_mc\": 105000}],\n"
-	"     \"source\": \"test\"}\n"
-	"  ],\n"
-	"  \"energy\": {\"kind\": \"none\", \"rails\": [], \"source\": \"test\"},\n"
-	"  \"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}\n"
-	"}\n";
+    "{\n"
+    "  \"format\": \"zdvfs-platform 1\",\n"
+    "  \"name\": \"toy\",\n"
+    "  \"model\": \"Toy board\",\n"
+    "  \"description\": \"two clusters\",\n"
+    "  \"default_governor\": \"schedutil\",\n"
+    "  \"clusters\": [\n"
+    "    {\"name\": \"little\", \"core_type\": \"cortex-a55\", \"cpus\": [0, "
+    "1],\n"
+    "     \"opps\": [{\"khz\": 500000, \"uv\": 600000}, {\"khz\": 1000000, "
+    "\"uv\": 700000}],\n"
+    "     \"opps_source\": \"made up for a test\",\n"
+    "     \"l1i\": {\"size_kb\": 32, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l1d\": {\"size_kb\": 32, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l2\": {\"size_kb\": 128, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l2_shared\": false,\n"
+    "     \"sim\": {\"speed_rel\": {\"value\": 0.6, \"source\": \"test\"}}},\n"
+    "    {\"name\": \"big\", \"core_type\": \"cortex-a78\", \"cpus\": [2, 3],\n"
+    "     \"opps\": [{\"khz\": 600000, \"uv\": 600000}, {\"khz\": 2000000, "
+    "\"uv\": 900000}],\n"
+    "     \"opps_source\": \"made up for a test\",\n"
+    "     \"l1i\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l1d\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l2\": {\"size_kb\": 512, \"assoc\": 8, \"line_bytes\": 64},\n"
+    "     \"l2_shared\": false}\n"
+    "  ],\n"
+    "  \"caches_source\": \"test\",\n"
+    "  \"thermal_zones\": [\n"
+    "    {\"name\": \"cpu-thermal\", \"clusters\": [\"little\", \"big\"],\n"
+    "     \"trips\": [{\"type\": \"passive\", \"temp_mc\": 85000},\n"
+    "               {\"type\": \"critical\", \"temp_mc\": 105000}],\n"
+    "     \"source\": \"test\"}\n"
+    "  ],\n"
+    "  \"energy\": {\"kind\": \"none\", \"rails\": [], \"source\": \"test\"},\n"
+    "  \"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}\n"
+    "}\n";
 
 static char tmpdir[256];
 
@@ -154,8 +157,8 @@ static int load_variant(const char *from, const char *to, struct zd_err *err,
 	return rc;
 }
 
-static void expect_rejected(const char *from, const char *to,
-			    const char *field, const char *words)
+static void expect_rejected(const char *from, const char *to, const char *field,
+			    const char *words)
 {
 	struct zd_err err = {0};
 	char path[512];
@@ -181,9 +184,10 @@ static void toy_board_is_valid(void **state)
 static void unknown_field_is_named(void **state)
 {
 	(void)state;
-	expect_rejected("\"l2_shared\": false,\n     \"sim\"",
-			"\"l2_shared\": false, \"l3_shared\": true,\n     \"sim\"",
-			"clusters[0].l3_shared", "unknown field");
+	expect_rejected(
+	    "\"l2_shared\": false,\n     \"sim\"",
+	    "\"l2_shared\": false, \"l3_shared\": true,\n     \"sim\"",
+	    "clusters[0].l3_shared", "unknown field");
 	expect_rejected("\"speed_rel\"", "\"speed\"", "clusters[0].sim.speed",
 			"unknown simulator constant");
 }
@@ -255,33 +259,37 @@ static void thermal_and_turbo_mistakes_are_named(void **state)
 			"\"source\": \"test\", \"sim\": {\"r_die_k_per_w\": "
 			"{\"value\": 1, \"source\": \"t\"}}}\n  ],",
 			"thermal_zones[0]", "need r_k_per_w and c_j_per_k");
-	expect_rejected(zone,
-			"\"source\": \"test\", \"sim\": {"
-			"\"r_k_per_w\": {\"value\": 2, \"source\": \"t\"}, "
-			"\"c_j_per_k\": {\"value\": 20, \"source\": \"t\"}, "
-			"\"r_fan_k_per_w\": {\"value\": 3, \"source\": \"t\"}}}\n  ],",
-			"thermal_zones[0]", "not below r_k_per_w");
+	expect_rejected(
+	    zone,
+	    "\"source\": \"test\", \"sim\": {"
+	    "\"r_k_per_w\": {\"value\": 2, \"source\": \"t\"}, "
+	    "\"c_j_per_k\": {\"value\": 20, \"source\": \"t\"}, "
+	    "\"r_fan_k_per_w\": {\"value\": 3, \"source\": \"t\"}}}\n  ],",
+	    "thermal_zones[0]", "not below r_k_per_w");
 	expect_rejected("{\"type\": \"passive\", \"temp_mc\": 85000}",
 			"{\"type\": \"passive\", \"temp_mc\": 85000, "
 			"\"hyst_mc\": -1}",
 			"thermal_zones[0].trips[0].hyst_mc", "outside");
 	const char *big = "\"l2_shared\": false}\n  ],";
-	expect_rejected(big,
-			"\"l2_shared\": false, \"turbo_khz\": [2000000, 1500000],"
-			" \"turbo_source\": \"t\"}\n  ],",
-			"clusters[1].turbo_khz[1]", "not one of the cluster's opps");
-	expect_rejected(big,
-			"\"l2_shared\": false, \"turbo_khz\": [600000, 2000000],"
-			" \"turbo_source\": \"t\"}\n  ],",
-			"clusters[1].turbo_khz[1]", "above the bin for fewer cores");
+	expect_rejected(
+	    big,
+	    "\"l2_shared\": false, \"turbo_khz\": [2000000, 1500000],"
+	    " \"turbo_source\": \"t\"}\n  ],",
+	    "clusters[1].turbo_khz[1]", "not one of the cluster's opps");
+	expect_rejected(
+	    big,
+	    "\"l2_shared\": false, \"turbo_khz\": [600000, 2000000],"
+	    " \"turbo_source\": \"t\"}\n  ],",
+	    "clusters[1].turbo_khz[1]", "above the bin for fewer cores");
 	expect_rejected(big,
 			"\"l2_shared\": false, \"turbo_khz\": [2000000],"
 			" \"turbo_source\": \"t\"}\n  ],",
 			"clusters[1]", "one per number of busy cores");
-	expect_rejected("\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}",
-			"\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}, "
-			"\"sim\": {\"pl1_mw\": {\"value\": 5000, \"source\": \"t\"}}",
-			"sim", "pl1_mw, pl2_mw and pl_tau_s go together");
+	expect_rejected(
+	    "\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}",
+	    "\"tdp_mw\": {\"value\": 5000, \"source\": \"test\"}, "
+	    "\"sim\": {\"pl1_mw\": {\"value\": 5000, \"source\": \"t\"}}",
+	    "sim", "pl1_mw, pl2_mw and pl_tau_s go together");
 }
 
 static void syntax_error_gives_line(void **state)
@@ -315,19 +323,19 @@ static void unknown_board_name_is_a_usage_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(shipped_boards_load_and_are_plausible),
-		cmocka_unit_test(tx2_matches_design),
-		cmocka_unit_test(listing_is_sorted_and_complete),
-		cmocka_unit_test(toy_board_is_valid),
-		cmocka_unit_test(unknown_field_is_named),
-		cmocka_unit_test(missing_field_is_named),
-		cmocka_unit_test(non_monotonic_opps_are_refused),
-		cmocka_unit_test(cpu_in_two_clusters_is_refused),
-		cmocka_unit_test(constant_without_source_is_refused),
-		cmocka_unit_test(other_mistakes_are_named),
-		cmocka_unit_test(thermal_and_turbo_mistakes_are_named),
-		cmocka_unit_test(syntax_error_gives_line),
-		cmocka_unit_test(unknown_board_name_is_a_usage_error),
+	    cmocka_unit_test(shipped_boards_load_and_are_plausible),
+	    cmocka_unit_test(tx2_matches_design),
+	    cmocka_unit_test(listing_is_sorted_and_complete),
+	    cmocka_unit_test(toy_board_is_valid),
+	    cmocka_unit_test(unknown_field_is_named),
+	    cmocka_unit_test(missing_field_is_named),
+	    cmocka_unit_test(non_monotonic_opps_are_refused),
+	    cmocka_unit_test(cpu_in_two_clusters_is_refused),
+	    cmocka_unit_test(constant_without_source_is_refused),
+	    cmocka_unit_test(other_mistakes_are_named),
+	    cmocka_unit_test(thermal_and_turbo_mistakes_are_named),
+	    cmocka_unit_test(syntax_error_gives_line),
+	    cmocka_unit_test(unknown_board_name_is_a_usage_error),
 	};
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -18,7 +18,10 @@
 
 /* pure compute, balanced over every core (tasks): all cores busy */
 static const struct zd_sim_workload busy = {
-	.name = "busy", .instructions = 1e11, .dram_bytes = 1e6, .tasks = true,
+    .name = "busy",
+    .instructions = 1e11,
+    .dram_bytes = 1e6,
+    .tasks = true,
 };
 
 static struct zd_sim *open_board(const char *name)
@@ -99,8 +102,9 @@ static void i7_turbo_bins_and_power_limits(void **state)
 	zd_sim_default_cpus(sim, &all);
 	struct zd_err err = {0};
 	struct zd_policy *pol = NULL;
-	assert_int_equal(zd_policy_new("performance", zd_sim_info(sim), &all,
-				       &pol, &err), 0);
+	assert_int_equal(
+	    zd_policy_new("performance", zd_sim_info(sim), &all, &pol, &err),
+	    0);
 	struct zd_sim_workload w = busy;
 	w.instructions = 7e12; /* ~2 min */
 	struct zd_sim_result r;
@@ -113,11 +117,13 @@ static void i7_turbo_bins_and_power_limits(void **state)
 	zd_sim_reset(sim);
 	zd_cpuset_zero(&one);
 	zd_cpuset_add(&one, 0);
-	assert_int_equal(zd_policy_new("performance", zd_sim_info(sim), &one,
-				       &pol, &err), 0);
+	assert_int_equal(
+	    zd_policy_new("performance", zd_sim_info(sim), &one, &pol, &err),
+	    0);
 	w.instructions = 1e10;
 	uint32_t seen = 0;
-	assert_int_equal(zd_sim_run(sim, &w, pol, &r, first_khz, &seen, &err), 0);
+	assert_int_equal(zd_sim_run(sim, &w, pol, &r, first_khz, &seen, &err),
+			 0);
 	zd_policy_free(pol);
 	assert_int_equal(seen, 4600000);
 	zd_sim_free(sim);
@@ -177,8 +183,9 @@ static void die_heats_within_seconds(void **state)
 	zd_sim_default_cpus(sim, &all);
 	struct zd_err err = {0};
 	struct zd_policy *pol = NULL;
-	assert_int_equal(zd_policy_new("performance", zd_sim_info(sim), &all,
-				       &pol, &err), 0);
+	assert_int_equal(
+	    zd_policy_new("performance", zd_sim_info(sim), &all, &pol, &err),
+	    0);
 	struct zd_sim_workload w = busy;
 	w.instructions = 1.5e9 * 6 * 2.2 * 4.3; /* ~1.5 s */
 	struct zd_sim_result r1, r10;
@@ -211,16 +218,20 @@ static void rubik_pi_has_three_policies(void **state)
 	static const double ceff[] = {0.100, 0.520, 0.552};
 	for (int d = 0; d < 3; d++) {
 		assert_int_equal(info->domains[d].id, first[d]);
-		assert_int_equal(zd_cpuset_count(&info->domains[d].cpus), ncpus[d]);
+		assert_int_equal(zd_cpuset_count(&info->domains[d].cpus),
+				 ncpus[d]);
 		assert_int_equal(info->domains[d].nfreqs, nopps[d]);
 		assert_int_equal(info->domains[d].min_khz, lo[d]);
 		assert_int_equal(info->domains[d].max_khz, hi[d]);
-		assert_true(fabs(b->clusters[d].ceff_nf.value - ceff[d]) < 1e-9);
+		assert_true(fabs(b->clusters[d].ceff_nf.value - ceff[d]) <
+			    1e-9);
 	}
 	/* the energy model's 2.7x: the A55 does a unit of work for ~1/2.7 of
 	 * the gold A78's energy at equal voltage (C / capacity) */
-	double a55 = b->clusters[0].ceff_nf.value / b->clusters[0].speed_rel.value;
-	double gold = b->clusters[1].ceff_nf.value / b->clusters[1].speed_rel.value;
+	double a55 =
+	    b->clusters[0].ceff_nf.value / b->clusters[0].speed_rel.value;
+	double gold =
+	    b->clusters[1].ceff_nf.value / b->clusters[1].speed_rel.value;
 	assert_true(gold / a55 > 2.4 && gold / a55 < 3.0);
 	zd_sim_free(sim);
 }
@@ -228,12 +239,12 @@ static void rubik_pi_has_three_policies(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(i7_package_power_at_all_core_load),
-		cmocka_unit_test(i7_turbo_bins_and_power_limits),
-		cmocka_unit_test(jetson_board_power_at_full_cpu_load),
-		cmocka_unit_test(idle_temperatures),
-		cmocka_unit_test(die_heats_within_seconds),
-		cmocka_unit_test(rubik_pi_has_three_policies),
+	    cmocka_unit_test(i7_package_power_at_all_core_load),
+	    cmocka_unit_test(i7_turbo_bins_and_power_limits),
+	    cmocka_unit_test(jetson_board_power_at_full_cpu_load),
+	    cmocka_unit_test(idle_temperatures),
+	    cmocka_unit_test(die_heats_within_seconds),
+	    cmocka_unit_test(rubik_pi_has_three_policies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,9 +52,11 @@ static void test_expected_improvement(void **state)
 {
 	(void)state;
 	/* at the best with sd 1: phi(0) = 0.39894 */
-	assert_true(fabs(zd_corr_expected_improvement(0, 0, 1) - 0.398942) < 1e-5);
+	assert_true(fabs(zd_corr_expected_improvement(0, 0, 1) - 0.398942) <
+		    1e-5);
 	/* certain: the plain gain, or nothing */
-	assert_true(fabs(zd_corr_expected_improvement(1, 0.25, 0) - 0.75) < 1e-12);
+	assert_true(fabs(zd_corr_expected_improvement(1, 0.25, 0) - 0.75) <
+		    1e-12);
 	assert_true(zd_corr_expected_improvement(0, 0.25, 0) == 0);
 	/* more uncertainty, more to expect; a worse mean, less */
 	assert_true(zd_corr_expected_improvement(0, 0.1, 0.2) >
@@ -86,9 +88,12 @@ static void add(struct zd_correction *c, int i)
 {
 	struct zd_err err = {0};
 	double x = -2.0 * i / (c->count - 1);
-	struct zd_corr_run r = {.log_t_pred = c->pts[i].log_t, .log_p_pred = 0,
-				.rise_pred_c = NAN, .makespan_s = exp(-0.6 * x),
-				.energy_j = exp(-0.6 * x), .rise_c = 0,
+	struct zd_corr_run r = {.log_t_pred = c->pts[i].log_t,
+				.log_p_pred = 0,
+				.rise_pred_c = NAN,
+				.makespan_s = exp(-0.6 * x),
+				.energy_j = exp(-0.6 * x),
+				.rise_c = 0,
 				.hottest_c = 25};
 	if (zd_corr_add_run(c, i, &r, &err) != 0)
 		fail_msg("%s", err.msg);
@@ -123,8 +128,8 @@ static void test_correction_learns_the_response(void **state)
 	assert_int_equal(zd_corr_best_measured(&c, 0, &best), 0); /* 1 J·s */
 	assert_true(fabs(best) < 1e-9);
 	/* broken runs are refused */
-	struct zd_corr_run bad = {.log_t_pred = 0, .log_p_pred = 0,
-				  .makespan_s = -1, .energy_j = 1};
+	struct zd_corr_run bad = {
+	    .log_t_pred = 0, .log_p_pred = 0, .makespan_s = -1, .energy_j = 1};
 	assert_int_not_equal(zd_corr_add_run(&c, 3, &bad, &err), 0);
 	assert_int_not_equal(zd_corr_add_run(&c, 50, &bad, &err), 0);
 	zd_corr_free(&c);
@@ -133,10 +138,10 @@ static void test_correction_learns_the_response(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_blr_recovers_weights),
-		cmocka_unit_test(test_blr_prior_only),
-		cmocka_unit_test(test_expected_improvement),
-		cmocka_unit_test(test_correction_learns_the_response),
+	    cmocka_unit_test(test_blr_recovers_weights),
+	    cmocka_unit_test(test_blr_prior_only),
+	    cmocka_unit_test(test_expected_improvement),
+	    cmocka_unit_test(test_correction_learns_the_response),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,8 +47,8 @@ static void rejects_garbage_with_the_input_named(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct zd_cpuset s;
 		struct zd_err err = {0};
-		assert_int_not_equal(zd_cpuset_parse(&s, bad[i], "--cpus", &err),
-				     0);
+		assert_int_not_equal(
+		    zd_cpuset_parse(&s, bad[i], "--cpus", &err), 0);
 		assert_int_equal(err.exit, ZD_EXIT_USAGE);
 		assert_non_null(strstr(err.msg, "--cpus"));
 	}
@@ -57,9 +57,9 @@ static void rejects_garbage_with_the_input_named(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_lists_and_ranges),
-		cmocka_unit_test(formats_shortest_list),
-		cmocka_unit_test(rejects_garbage_with_the_input_named),
+	    cmocka_unit_test(parses_lists_and_ranges),
+	    cmocka_unit_test(formats_shortest_list),
+	    cmocka_unit_test(rejects_garbage_with_the_input_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

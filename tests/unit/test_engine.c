@@ -37,10 +37,11 @@ static void train_without_fib(const char *db, const char *out)
 	struct zd_err err = {0};
 	struct zd_store *s = NULL;
 	struct zd_model *m = NULL;
-	struct zd_model_train_opts o = {.exclude_program = "fib", .threads = 1,
-					.trees = 40, .seed = 3};
+	struct zd_model_train_opts o = {
+	    .exclude_program = "fib", .threads = 1, .trees = 40, .seed = 3};
 	if (zd_store_open(db, &s, &err) != 0 ||
-	    zd_model_train(s, &o, &m, &err) != 0 || zd_model_save(m, out, &err) != 0)
+	    zd_model_train(s, &o, &m, &err) != 0 ||
+	    zd_model_save(m, out, &err) != 0)
 		fail_msg("%s", err.msg);
 	zd_model_free(m);
 	zd_store_close(s);
@@ -56,8 +57,10 @@ static int setup(void **state)
 		return -1;
 	snprintf(db, sizeof(db), "%s/a.db", fx.dir);
 	snprintf(db_dirty, sizeof(db_dirty), "%s/b.db", fx.dir);
-	snprintf(fx.model_clean, sizeof(fx.model_clean), "%s/clean.json", fx.dir);
-	snprintf(fx.model_dirty, sizeof(fx.model_dirty), "%s/dirty.json", fx.dir);
+	snprintf(fx.model_clean, sizeof(fx.model_clean), "%s/clean.json",
+		 fx.dir);
+	snprintf(fx.model_dirty, sizeof(fx.model_dirty), "%s/dirty.json",
+		 fx.dir);
 	fill_store(db, boards, 2, programs, 5, NULL, 1.0);
 	fill_store(db_dirty, boards, 2, programs, 5, "fib", 50.0);
 	train_without_fib(db, fx.model_clean);
@@ -85,9 +88,12 @@ static struct zd_engine *open_engine(struct fixture *fx, const char *model,
 {
 	struct zd_err err = {0};
 	struct zd_engine *e = NULL;
-	struct zd_engine_opts o = {.board = fx->tx2, .model_path = model,
-				   .agents_path = agents, .guard_c = guard_c,
-				   .zero_shot_steps = 150, .seed = 7,
+	struct zd_engine_opts o = {.board = fx->tx2,
+				   .model_path = model,
+				   .agents_path = agents,
+				   .guard_c = guard_c,
+				   .zero_shot_steps = 150,
+				   .seed = 7,
 				   .model_free = model_free};
 	unlink(agents);
 	if (zd_engine_open(&o, &e, &err) != 0)
@@ -110,8 +116,10 @@ static void test_zero_shot_ignores_held_out_runs(void **state)
 	struct fixture *fx = *state;
 	char agents[160];
 	snprintf(agents, sizeof(agents), "%s/agents.json", fx->dir);
-	struct zd_engine *a = open_engine(fx, fx->model_clean, agents, 0, false);
-	struct zd_engine *b = open_engine(fx, fx->model_dirty, agents, 0, false);
+	struct zd_engine *a =
+	    open_engine(fx, fx->model_clean, agents, 0, false);
+	struct zd_engine *b =
+	    open_engine(fx, fx->model_dirty, agents, 0, false);
 	struct zd_engine_decision da, db;
 	decide(a, fx->fib, &da);
 	decide(b, fx->fib, &db);
@@ -133,14 +141,16 @@ static void test_guard(void **state)
 	struct fixture *fx = *state;
 	char agents[160];
 	snprintf(agents, sizeof(agents), "%s/agents.json", fx->dir);
-	struct zd_engine *free_run = open_engine(fx, fx->model_clean, agents, 150, false);
+	struct zd_engine *free_run =
+	    open_engine(fx, fx->model_clean, agents, 150, false);
 	struct zd_engine_decision d;
 	decide(free_run, fx->fib, &d);
 	assert_false(d.guard_override);
 	double hot = d.predicted.hottest_c;
 	zd_engine_free(free_run);
 
-	struct zd_engine *tight = open_engine(fx, fx->model_clean, agents, 25.01, false);
+	struct zd_engine *tight =
+	    open_engine(fx, fx->model_clean, agents, 25.01, false);
 	decide(tight, fx->fib, &d);
 	assert_true(d.guard_override);
 	assert_true(d.predicted.hottest_c <= hot);
@@ -165,7 +175,8 @@ static void test_guard(void **state)
 	zd_model_free(m);
 	assert_true(coolest < hot);
 	double limit = (coolest + hot) / 2;
-	struct zd_engine *mid = open_engine(fx, fx->model_clean, agents, limit, false);
+	struct zd_engine *mid =
+	    open_engine(fx, fx->model_clean, agents, limit, false);
 	decide(mid, fx->fib, &d);
 	assert_true(d.predicted.hottest_c <= limit);
 	zd_engine_free(mid);
@@ -179,7 +190,8 @@ static void test_learns_from_bad_run(void **state)
 	struct zd_err err = {0};
 	char agents[160];
 	snprintf(agents, sizeof(agents), "%s/agents.json", fx->dir);
-	struct zd_engine *e = open_engine(fx, fx->model_clean, agents, 0, false);
+	struct zd_engine *e =
+	    open_engine(fx, fx->model_clean, agents, 0, false);
 	struct zd_engine_decision first, second;
 	decide(e, fx->fib, &first);
 	struct zd_outcome bad = first.predicted;
@@ -189,12 +201,15 @@ static void test_learns_from_bad_run(void **state)
 	assert_int_equal(zd_engine_learn(e, &first, NULL, NULL, &bad, &err), 0);
 	decide(e, fx->fib, &second);
 	assert_false(second.zero_shot);
-	assert_memory_not_equal(&first.action, &second.action, sizeof(first.action));
+	assert_memory_not_equal(&first.action, &second.action,
+				sizeof(first.action));
 	/* the agents were saved on close, and load again */
 	assert_int_equal(zd_engine_close(e, &err), 0);
 	assert_int_equal(access(agents, R_OK), 0);
-	struct zd_engine_opts o = {.board = fx->tx2, .model_path = fx->model_clean,
-				   .agents_path = agents, .seed = 7};
+	struct zd_engine_opts o = {.board = fx->tx2,
+				   .model_path = fx->model_clean,
+				   .agents_path = agents,
+				   .seed = 7};
 	e = NULL;
 	assert_int_equal(zd_engine_open(&o, &e, &err), 0);
 	zd_engine_free(e);
@@ -219,10 +234,12 @@ static void test_qlearn_needs_references(void **state)
 	snprintf(agents, sizeof(agents), "%s/agents-q.json", fx->dir);
 	struct zd_engine *e = open_engine(fx, fx->model_clean, agents, 0, true);
 	struct zd_engine_decision d;
-	assert_int_not_equal(zd_engine_decide(e, "fib", fx->fib, NULL, &d, &err), 0);
+	assert_int_not_equal(
+	    zd_engine_decide(e, "fib", fx->fib, NULL, &d, &err), 0);
 	assert_int_equal(err.exit, 2);
 	assert_non_null(strstr(err.msg, "references"));
-	assert_int_equal(zd_engine_set_reference(e, "fib", fx->fib, 10.0, 1.0, &err), 0);
+	assert_int_equal(
+	    zd_engine_set_reference(e, "fib", fx->fib, 10.0, 1.0, &err), 0);
 
 	zd_learned_policies_register();
 	struct zd_board *b = NULL;
@@ -265,7 +282,7 @@ struct truth {
 	struct zd_model *model;
 	struct zd_model_query *q;
 	const struct zd_action_space *space;
-	int best;             /* the truly lowest energy x delay */
+	int best; /* the truly lowest energy x delay */
 	double best_edp;
 };
 
@@ -278,7 +295,7 @@ static void truth_outcome(const struct truth *t, const struct zd_action *a,
 	zd_model_predict(t->q, a, o);
 	for (int c = 0; c < sp->nclusters; c++) {
 		f += a->cores[c] * (double)sp->khz[c][a->level[c]] /
-		     sp->khz[c][sp->nlevels[c] - 1];
+		    sp->khz[c][sp->nlevels[c] - 1];
 		n += a->cores[c];
 	}
 	o->makespan_s *= pow(f / n, 0.6);
@@ -332,15 +349,16 @@ static void learn_runs(struct zd_engine *e, const struct truth *t,
 		truth_outcome(t, &last->action, &o);
 		edp[r] = o.energy_j * o.makespan_s;
 		if (getenv("ZDVFS_TEST_VERBOSE"))
-			print_message("run %d: %s gain %.3f, %d measured, edp %g "
-				      "(%d@%d, %d@%d; predicted %g)\n", r,
-				      last->exploring ? "explore" : "exploit",
-				      last->expected_gain, last->measured_decisions,
-				      edp[r], last->action.cores[0],
-				      last->action.level[0], last->action.cores[1],
-				      last->action.level[1],
-				      last->predicted.energy_j *
-					      last->predicted.makespan_s);
+			print_message(
+			    "run %d: %s gain %.3f, %d measured, edp %g "
+			    "(%d@%d, %d@%d; predicted %g)\n",
+			    r, last->exploring ? "explore" : "exploit",
+			    last->expected_gain, last->measured_decisions,
+			    edp[r], last->action.cores[0],
+			    last->action.level[0], last->action.cores[1],
+			    last->action.level[1],
+			    last->predicted.energy_j *
+				last->predicted.makespan_s);
 		if (zd_engine_learn(e, last, "sim", NULL, &o, &err) != 0)
 			fail_msg("%s", err.msg);
 	}
@@ -351,10 +369,14 @@ static struct zd_engine *open_learning(struct fixture *fx, const char *agents,
 {
 	struct zd_err err = {0};
 	struct zd_engine *e = NULL;
-	struct zd_engine_opts o = {.board = fx->tx2, .model_path = fx->model_clean,
-				   .agents_path = agents, .guard_c = 120,
-				   .zero_shot_steps = 20, .seed = 7,
-				   .store = store, .no_explore = no_explore};
+	struct zd_engine_opts o = {.board = fx->tx2,
+				   .model_path = fx->model_clean,
+				   .agents_path = agents,
+				   .guard_c = 120,
+				   .zero_shot_steps = 20,
+				   .seed = 7,
+				   .store = store,
+				   .no_explore = no_explore};
 	if (zd_engine_open(&o, &e, &err) != 0)
 		fail_msg("%s", err.msg);
 	return e;
@@ -381,8 +403,9 @@ static void test_converges_to_true_best(void **state)
 		struct zd_action b;
 		zd_action_at(t.space, t.best, &b);
 		if (getenv("ZDVFS_TEST_VERBOSE"))
-			print_message("true best %d@%d, %d@%d: %g\n", b.cores[0],
-				      b.level[0], b.cores[1], b.level[1], t.best_edp);
+			print_message("true best %d@%d, %d@%d: %g\n",
+				      b.cores[0], b.level[0], b.cores[1],
+				      b.level[1], t.best_edp);
 	}
 	assert_true(d.zero_shot);
 	assert_true(d.sd_log_edp > 0);
@@ -395,7 +418,8 @@ static void test_converges_to_true_best(void **state)
 		      "%.3f, then %.3f (%d decisions measured)\n",
 		      edp[0] / t.best_edp, edp[1] / t.best_edp,
 		      edp[2] / t.best_edp, edp[9] / t.best_edp,
-		      truth_edp(&t, &d.action) / t.best_edp, d.measured_decisions);
+		      truth_edp(&t, &d.action) / t.best_edp,
+		      d.measured_decisions);
 	assert_false(d.exploring);
 	assert_true(truth_edp(&t, &d.action) <= zero_shot_edp * (1 + 1e-9));
 	truth_close(&t);
@@ -424,7 +448,8 @@ static void test_never_explore_keeps_predicted_best(void **state)
 		for (int i = 0; i < t.space->count; i++) {
 			struct zd_action a;
 			zd_action_at(t.space, i, &a);
-			if (zd_engine_predict(e, "fib", &a, &o, NULL, &err) != 0)
+			if (zd_engine_predict(e, "fib", &a, &o, NULL, &err) !=
+			    0)
 				fail_msg("%s", err.msg);
 			double edp = o.energy_j * o.makespan_s;
 			lowest = fmin(lowest, edp);
@@ -451,10 +476,24 @@ static void add_record(struct zd_store *s, const struct zd_run_record *like,
 		fail_msg("%s", err.msg);
 }
 
-static void absurd_power(struct zd_run_record *r) { r->energy_j = 1e9; }
-static void too_hot(struct zd_run_record *r) { r->peak_mc[0] = 500000; }
-static void other_shape(struct zd_run_record *r) { r->nclusters = 1; }
-static void wrong_cpus(struct zd_run_record *r) { snprintf(r->cpus, sizeof(r->cpus), "0-5"); r->action.cores[0] = 1; r->action.cores[1] = 1; }
+static void absurd_power(struct zd_run_record *r)
+{
+	r->energy_j = 1e9;
+}
+static void too_hot(struct zd_run_record *r)
+{
+	r->peak_mc[0] = 500000;
+}
+static void other_shape(struct zd_run_record *r)
+{
+	r->nclusters = 1;
+}
+static void wrong_cpus(struct zd_run_record *r)
+{
+	snprintf(r->cpus, sizeof(r->cpus), "0-5");
+	r->action.cores[0] = 1;
+	r->action.cores[1] = 1;
+}
 
 static int last_record(void *ctx, const struct zd_run_record *r)
 {
@@ -497,7 +536,8 @@ static void test_corrections_persist(void **state)
 	/* broken runs beside them: refused, the decision unchanged */
 	struct zd_run_record like;
 	struct zd_run_query q = {.program = "fib"};
-	assert_int_equal(zd_store_foreach_run(s, &q, last_record, &like, &err), 0);
+	assert_int_equal(zd_store_foreach_run(s, &q, last_record, &like, &err),
+			 0);
 	add_record(s, &like, absurd_power);
 	add_record(s, &like, too_hot);
 	add_record(s, &like, other_shape);
@@ -563,14 +603,14 @@ int main(void)
 {
 	setenv("ZDVFS_CACHE_DIR", "/tmp", 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_zero_shot_ignores_held_out_runs),
-		cmocka_unit_test(test_guard),
-		cmocka_unit_test(test_learns_from_bad_run),
-		cmocka_unit_test(test_qlearn_needs_references),
-		cmocka_unit_test(test_converges_to_true_best),
-		cmocka_unit_test(test_never_explore_keeps_predicted_best),
-		cmocka_unit_test(test_corrections_persist),
-		cmocka_unit_test(test_unfamiliar_program_is_less_sure),
+	    cmocka_unit_test(test_zero_shot_ignores_held_out_runs),
+	    cmocka_unit_test(test_guard),
+	    cmocka_unit_test(test_learns_from_bad_run),
+	    cmocka_unit_test(test_qlearn_needs_references),
+	    cmocka_unit_test(test_converges_to_true_best),
+	    cmocka_unit_test(test_never_explore_keeps_predicted_best),
+	    cmocka_unit_test(test_corrections_persist),
+	    cmocka_unit_test(test_unfamiliar_program_is_less_sure),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

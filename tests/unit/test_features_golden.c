@@ -61,7 +61,8 @@ static int load(void)
 		struct row *r = &golden[ngolden++];
 		snprintf(r->name, sizeof(r->name), "%s", f[0]);
 		for (int i = 0; i < ZD_FEAT_COUNT; i++)
-			snprintf(r->value[i], sizeof(r->value[i]), "%s", f[i + 1]);
+			snprintf(r->value[i], sizeof(r->value[i]), "%s",
+				 f[i + 1]);
 	}
 	fclose(in);
 	in = fopen(FIXTURES "/golden-exceptions.tsv", "r");
@@ -95,9 +96,10 @@ static void table_is_well_formed(void **state)
 	for (int r = 0; r < ngolden; r++)
 		for (int i = 0; i < ZD_FEAT_COUNT; i++)
 			if (zd_feature_value_parse(i, golden[r].value[i]) < 0)
-				fail_msg("%s: %s = '%s' is not in the value set",
-					 golden[r].name, zd_feature_name(i),
-					 golden[r].value[i]);
+				fail_msg(
+				    "%s: %s = '%s' is not in the value set",
+				    golden[r].name, zd_feature_name(i),
+				    golden[r].value[i]);
 }
 
 static const struct row *row_of(const char *name)
@@ -150,7 +152,8 @@ static void compare_dir(const char *dir)
 		}
 		programs++;
 		for (int i = 0; i < ZD_FEAT_COUNT; i++) {
-			const char *got = zd_feature_value_name(i, f->feat[i].value);
+			const char *got =
+			    zd_feature_value_name(i, f->feat[i].value);
 			if (strcmp(got, g->value[i]) == 0) {
 				agree++;
 				continue;
@@ -161,10 +164,11 @@ static void compare_dir(const char *dir)
 				explained++;
 				continue;
 			}
-			printf("not ok: %s %s: analyser %s, golden %s (rule %s: "
-			       "%s)\n",
-			       name, zd_feature_name(i), got, g->value[i],
-			       f->feat[i].rule, f->feat[i].why);
+			printf(
+			    "not ok: %s %s: analyser %s, golden %s (rule %s: "
+			    "%s)\n",
+			    name, zd_feature_name(i), got, g->value[i],
+			    f->feat[i].rule, f->feat[i].why);
 			wrong++;
 		}
 		zd_features_free(f);
@@ -200,14 +204,15 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (load() != 0) {
-		fprintf(stderr, "cannot read %s/golden.tsv or "
-				"golden-exceptions.tsv\n",
+		fprintf(stderr,
+			"cannot read %s/golden.tsv or "
+			"golden-exceptions.tsv\n",
 			FIXTURES);
 		return 1;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_is_well_formed),
-		cmocka_unit_test(workloads_agree),
+	    cmocka_unit_test(table_is_well_formed),
+	    cmocka_unit_test(workloads_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,8 +30,8 @@ static int analyse_req(const char *const *files, int nfiles,
 		       const char *cache, struct zd_features **f,
 		       struct zd_err *err)
 {
-	struct zd_feat_request req = {files, nfiles, args, nargs, db,
-				      cache == NULL, cache};
+	struct zd_feat_request req = {files, nfiles,        args, nargs,
+				      db,    cache == NULL, cache};
 	return zd_features_analyze(&req, f, err);
 }
 
@@ -44,19 +44,21 @@ static void two_files_one_program(void **state)
 	const char *args[] = {"-I" FX("multi/include"), "-DSCALE=3.0"};
 	struct zd_features *f = NULL;
 	struct zd_err err = {0};
-	assert_int_equal(analyse_req(files, 2, args, 2, NULL, NULL, &f, &err), 0);
+	assert_int_equal(analyse_req(files, 2, args, 2, NULL, NULL, &f, &err),
+			 0);
 	assert_int_equal(f->nerrors, 0);
 	assert_int_equal(f->nfiles, 2);
 	/* the kernel in the other file is what the region runs */
 	assert_true(has_value(f, ZD_FEAT_ALGORITHMIC_COMPLEXITY, "O(n^2)"));
 	assert_true(has_value(f, ZD_FEAT_MEMORY_ACCESS_PATTERN, "unit_stride"));
-	assert_true(has_value(f, ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC,
-			      "dynamic"));
+	assert_true(
+	    has_value(f, ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC, "dynamic"));
 	assert_int_equal(f->counts.functions, 2);
 	assert_int_equal(f->counts.taskloops, 1);
 	zd_features_free(f);
 	/* without -I the header is missing: reported, still analysed */
-	assert_int_equal(analyse_req(files, 2, NULL, 0, NULL, NULL, &f, &err), 0);
+	assert_int_equal(analyse_req(files, 2, NULL, 0, NULL, NULL, &f, &err),
+			 0);
 	assert_true(f->nerrors > 0);
 	assert_true(diag_mentions(f, "kernel.h"));
 	zd_features_free(f);
@@ -71,13 +73,14 @@ static void compile_commands(void **state)
 	snprintf(path, sizeof(path), "%s/compile_commands.json", dir);
 	FILE *db = fopen(path, "w");
 	assert_non_null(db);
-	fprintf(db,
-		"[{\"directory\": \"%s\", \"file\": \"main.c\", "
-		"\"command\": \"cc -O2 -fopenmp -I include -c main.c -o main.o\"},"
-		" {\"directory\": \"%s\", \"file\": \"%s\", "
-		"\"arguments\": [\"cc\", \"-DSCALE=2.0\", \"-I\", \"include\", "
-		"\"-Wall\", \"-c\", \"kernel.c\"]}]\n",
-		FX("multi"), FX("multi"), FX("multi/kernel.c"));
+	fprintf(
+	    db,
+	    "[{\"directory\": \"%s\", \"file\": \"main.c\", "
+	    "\"command\": \"cc -O2 -fopenmp -I include -c main.c -o main.o\"},"
+	    " {\"directory\": \"%s\", \"file\": \"%s\", "
+	    "\"arguments\": [\"cc\", \"-DSCALE=2.0\", \"-I\", \"include\", "
+	    "\"-Wall\", \"-c\", \"kernel.c\"]}]\n",
+	    FX("multi"), FX("multi"), FX("multi/kernel.c"));
 	fclose(db);
 	struct zd_features *f = NULL;
 	struct zd_err err = {0};
@@ -94,15 +97,16 @@ static void compile_commands(void **state)
 	zd_features_free(f);
 	/* a file the database does not know: said, analysed anyway */
 	const char *other[] = {FX("stencil.c")};
-	assert_int_equal(analyse_req(other, 1, NULL, 0, path, NULL, &f, &err), 0);
+	assert_int_equal(analyse_req(other, 1, NULL, 0, path, NULL, &f, &err),
+			 0);
 	assert_true(diag_mentions(f, "not in"));
 	zd_features_free(f);
 	/* a broken database is a usage error naming it */
 	db = fopen(path, "w");
 	fputs("[{\"file\": ", db);
 	fclose(db);
-	assert_int_not_equal(analyse_req(NULL, 0, NULL, 0, path, NULL, &f, &err),
-			     0);
+	assert_int_not_equal(
+	    analyse_req(NULL, 0, NULL, 0, path, NULL, &f, &err), 0);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
 	assert_non_null(strstr(err.msg, "compile_commands.json"));
 	char cmd[160];
@@ -145,8 +149,8 @@ static void pragma_in_macro(void **state)
 	assert_int_equal(f->counts.parallel_regions, 2);
 	assert_int_equal(f->counts.worksharing_loops, 2);
 	assert_string_equal(f->counts.schedule_kind, "mixed");
-	assert_true(has_value(f, ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC,
-			      "dynamic"));
+	assert_true(
+	    has_value(f, ZD_FEAT_LOAD_BALANCE_CHARACTERISTIC, "dynamic"));
 	zd_features_free(f);
 }
 
@@ -169,8 +173,8 @@ static void missing_file_names_it(void **state)
 	const char *files[] = {FX("stencil.c"), "/nonexistent/kernel.c"};
 	struct zd_features *f = NULL;
 	struct zd_err err = {0};
-	assert_int_not_equal(analyse_req(files, 2, NULL, 0, NULL, NULL, &f, &err),
-			     0);
+	assert_int_not_equal(
+	    analyse_req(files, 2, NULL, 0, NULL, NULL, &f, &err), 0);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
 	assert_non_null(strstr(err.msg, "/nonexistent/kernel.c"));
 	assert_null(f);
@@ -181,8 +185,8 @@ static void missing_file_names_it(void **state)
 	assert_non_null(strstr(err.msg, "directory"));
 }
 
-static int analyse_bytes(const void *bytes, size_t len,
-			 struct zd_features **f, struct zd_err *err)
+static int analyse_bytes(const void *bytes, size_t len, struct zd_features **f,
+			 struct zd_err *err)
 {
 	char path[256];
 	if (write_program("in.c", "", path, sizeof(path)) != 0)
@@ -232,17 +236,17 @@ static void odd_text_still_analysed(void **state)
 {
 	(void)state;
 	static const char *const texts[] = {
-		/* an unterminated comment after a kernel */
-		"void k(int n, double *a) {\n#pragma omp parallel for\n"
-		"for (int i = 0; i < n; i++) a[i] = 1; }\n/* never closed\n",
-		/* bytes that are not UTF-8 in a comment and a string */
-		"/* caf\xe9 \xff\xfe */ const char *s = \"\xc3\x28\";\n"
-		"void k(int n, double *a) {\n#pragma omp parallel for\n"
-		"for (int i = 0; i < n; i++) a[i] = 1; }\n",
-		/* an unterminated pragma line and a stray _Pragma */
-		"_Pragma(\"omp\")\nvoid k(int n, double *a) {\n#pragma omp "
-		"parallel for schedule(\nfor (int i = 0; i < n; i++) a[i] = 1; "
-		"}\n",
+	    /* an unterminated comment after a kernel */
+	    "void k(int n, double *a) {\n#pragma omp parallel for\n"
+	    "for (int i = 0; i < n; i++) a[i] = 1; }\n/* never closed\n",
+	    /* bytes that are not UTF-8 in a comment and a string */
+	    "/* caf\xe9 \xff\xfe */ const char *s = \"\xc3\x28\";\n"
+	    "void k(int n, double *a) {\n#pragma omp parallel for\n"
+	    "for (int i = 0; i < n; i++) a[i] = 1; }\n",
+	    /* an unterminated pragma line and a stray _Pragma */
+	    "_Pragma(\"omp\")\nvoid k(int n, double *a) {\n#pragma omp "
+	    "parallel for schedule(\nfor (int i = 0; i < n; i++) a[i] = 1; "
+	    "}\n",
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct zd_features *f = NULL;
@@ -259,8 +263,7 @@ static void odd_text_still_analysed(void **state)
 	}
 }
 
-static char *repeat(const char *head, const char *unit, int n,
-		    const char *tail)
+static char *repeat(const char *head, const char *unit, int n, const char *tail)
 {
 	size_t len = strlen(head) + strlen(unit) * (size_t)n + strlen(tail);
 	char *s = malloc(len + 1);
@@ -280,12 +283,13 @@ static void deep_nesting(void **state)
 {
 	(void)state;
 	/* 60 nested loops: deeper than the levels tracked per access */
-	char *loops = repeat("void k(int n, double *a) {\n", "for (int i = 0; i < n; i++)\n",
-			     60, "a[0] += 1; }\n");
+	char *loops =
+	    repeat("void k(int n, double *a) {\n",
+		   "for (int i = 0; i < n; i++)\n", 60, "a[0] += 1; }\n");
 	/* 3000 else-ifs: a statement chain deeper than the walk descends */
-	char *chain = repeat("int k(int x) { if (x == 0) return 0;\n",
-			     "else if (x == 1) return 1;\n", 3000,
-			     "return 2; }\n");
+	char *chain =
+	    repeat("int k(int x) { if (x == 0) return 0;\n",
+		   "else if (x == 1) return 1;\n", 3000, "return 2; }\n");
 	assert_non_null(loops);
 	assert_non_null(chain);
 	struct zd_features *f = NULL;
@@ -322,7 +326,7 @@ static void megabytes_of_code(void **state)
 	assert_int_equal(analyse_bytes(src, len, &f, &err), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double s = (double)(t1.tv_sec - t0.tv_sec) +
-		   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	assert_int_equal(f->counts.functions, n);
 	assert_int_equal(f->counts.parallel_regions, n);
 	assert_true(s < 60);
@@ -354,9 +358,11 @@ static void cache_hits_and_misses(void **state)
 	const char *args[] = {"-DSCALE=2"};
 	struct zd_features *f = NULL, *g = NULL;
 	struct zd_err err = {0};
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &f, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &f, &err),
+			 0);
 	assert_false(f->cached);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_true(g->cached);
 	/* the same result, faster */
 	json_t *a = zd_features_json(f), *b = zd_features_json(g);
@@ -371,24 +377,28 @@ static void cache_hits_and_misses(void **state)
 	zd_features_free(g);
 	/* other options: a miss */
 	const char *args2[] = {"-DSCALE=3"};
-	assert_int_equal(analyse_req(files, 1, args2, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args2, 1, NULL, cache, &g, &err),
+			 0);
 	assert_false(g->cached);
 	zd_features_free(g);
 	/* an edited header: a miss */
 	FILE *h = fopen(hdr, "a");
 	fputs("/* edited */\n", h);
 	fclose(h);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_false(g->cached);
 	zd_features_free(g);
 	/* an edited source: a miss, then a hit again */
 	h = fopen(src, "a");
 	fputs("/* edited */\n", h);
 	fclose(h);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_false(g->cached);
 	zd_features_free(g);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_true(g->cached);
 	zd_features_free(g);
 	/* damaged entries are recomputed and rewritten */
@@ -397,10 +407,12 @@ static void cache_hits_and_misses(void **state)
 		 "for e in %s/features-*.json; do echo '{\"key\":' > $e; done",
 		 cache);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_false(g->cached);
 	zd_features_free(g);
-	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err), 0);
+	assert_int_equal(analyse_req(files, 1, args, 1, NULL, cache, &g, &err),
+			 0);
 	assert_true(g->cached);
 	zd_features_free(g);
 	zd_features_free(f);
@@ -428,18 +440,22 @@ static void cache_dir_resolution(void **state)
 	struct zd_err err = {0};
 	struct zd_feat_request req = {0};
 	setenv("ZDVFS_CACHE_DIR", "/tmp/a", 1);
-	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err), 0);
+	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err),
+			 0);
 	assert_string_equal(buf, "/tmp/a");
 	unsetenv("ZDVFS_CACHE_DIR");
 	setenv("XDG_CACHE_HOME", "/tmp/x", 1);
-	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err), 0);
+	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err),
+			 0);
 	assert_string_equal(buf, "/tmp/x/zdvfs");
 	unsetenv("XDG_CACHE_HOME");
 	setenv("HOME", "/tmp/h", 1);
-	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err), 0);
+	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err),
+			 0);
 	assert_string_equal(buf, "/tmp/h/.cache/zdvfs");
 	req.cache_dir = "/tmp/given";
-	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err), 0);
+	assert_int_equal(zd_features_cache_dir(&req, buf, sizeof(buf), &err),
+			 0);
 	assert_string_equal(buf, "/tmp/given");
 }
 
@@ -468,22 +484,22 @@ int main(void)
 {
 	unsetenv("ZDVFS_CACHE_DIR");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(two_files_one_program),
-		cmocka_unit_test(compile_commands),
-		cmocka_unit_test(missing_header_partial),
-		cmocka_unit_test(unparsable_partial),
-		cmocka_unit_test(pragma_in_macro),
-		cmocka_unit_test(knr_definitions),
-		cmocka_unit_test(missing_file_names_it),
-		cmocka_unit_test(empty_file_is_an_error),
-		cmocka_unit_test(garbage_never_crashes),
-		cmocka_unit_test(odd_text_still_analysed),
-		cmocka_unit_test(deep_nesting),
-		cmocka_unit_test(megabytes_of_code),
-		cmocka_unit_test(cache_hits_and_misses),
-		cmocka_unit_test(cache_unwritable_is_no_error),
-		cmocka_unit_test(cache_dir_resolution),
-		cmocka_unit_test(json_round_trip),
+	    cmocka_unit_test(two_files_one_program),
+	    cmocka_unit_test(compile_commands),
+	    cmocka_unit_test(missing_header_partial),
+	    cmocka_unit_test(unparsable_partial),
+	    cmocka_unit_test(pragma_in_macro),
+	    cmocka_unit_test(knr_definitions),
+	    cmocka_unit_test(missing_file_names_it),
+	    cmocka_unit_test(empty_file_is_an_error),
+	    cmocka_unit_test(garbage_never_crashes),
+	    cmocka_unit_test(odd_text_still_analysed),
+	    cmocka_unit_test(deep_nesting),
+	    cmocka_unit_test(megabytes_of_code),
+	    cmocka_unit_test(cache_hits_and_misses),
+	    cmocka_unit_test(cache_unwritable_is_no_error),
+	    cmocka_unit_test(cache_dir_resolution),
+	    cmocka_unit_test(json_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,10 +113,10 @@ static void valid_answers_taken(void **state)
 	/* both side by side in the JSON */
 	json_t *j = zd_features_json(f);
 	json_t *l = json_object_get(json_object_get(j, "llm"), "features");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(l, "scalability_bottleneck"),
-				    "value")),
-			    "memory_bandwidth");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_object_get(l, "scalability_bottleneck"), "value")),
+	    "memory_bandwidth");
 	json_decref(j);
 	/* the request: the model, strict JSON, the value sets, the source */
 	FILE *log = fopen(s.log, "r");
@@ -260,14 +260,14 @@ int main(int argc, char **argv)
 	server_path = argv[1];
 	unsetenv("ZDVFS_LLM_API_KEY");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(valid_answers_taken),
-		cmocka_unit_test(fenced_answer_taken),
-		cmocka_unit_test(invalid_answers_refused),
-		cmocka_unit_test(garbage_retried_then_static_kept),
-		cmocka_unit_test(server_error_retried),
-		cmocka_unit_test(not_found_not_retried),
-		cmocka_unit_test(timeout_respected),
-		cmocka_unit_test(no_server),
+	    cmocka_unit_test(valid_answers_taken),
+	    cmocka_unit_test(fenced_answer_taken),
+	    cmocka_unit_test(invalid_answers_refused),
+	    cmocka_unit_test(garbage_retried_then_static_kept),
+	    cmocka_unit_test(server_error_retried),
+	    cmocka_unit_test(not_found_not_retried),
+	    cmocka_unit_test(timeout_respected),
+	    cmocka_unit_test(no_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

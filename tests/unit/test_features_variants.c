@@ -74,24 +74,24 @@ struct metric {
 	size_t offset;
 	int kind; /* 0 share, 1 log, 2 exact */
 };
-#define M(n, k) {#n, offsetof(struct zd_feat_metrics, n), k}
+#define M(n, k)                                                                \
+	{                                                                      \
+#n, offsetof(struct zd_feat_metrics, n), k                     \
+	}
 static const struct metric metrics[] = {
-	M(unit_share, 0),      M(strided_share, 0),  M(random_share, 0),
-	M(spatial_score, 0),   M(reuse_score, 0),    M(ops_per_traffic, 1),
-	M(arith_share, 0),     M(logic_share, 0),    M(vector_share, 0),
-	M(carried_share, 0),   M(sync_share, 0),     M(irregular_share, 0),
-	M(blocked_share, 0),   M(degree, 2),
+    M(unit_share, 0),    M(strided_share, 0), M(random_share, 0),
+    M(spatial_score, 0), M(reuse_score, 0),   M(ops_per_traffic, 1),
+    M(arith_share, 0),   M(logic_share, 0),   M(vector_share, 0),
+    M(carried_share, 0), M(sync_share, 0),    M(irregular_share, 0),
+    M(blocked_share, 0), M(degree, 2),
 };
 
 static bool metric_close(const struct metric *m, double a, double b)
 {
 	switch (m->kind) {
-	case 1:
-		return fabs(log1p(a) - log1p(b)) <= 0.25;
-	case 2:
-		return fabs(a - b) < 1e-6;
-	default:
-		return fabs(a - b) <= 0.1;
+	case 1: return fabs(log1p(a) - log1p(b)) <= 0.25;
+	case 2: return fabs(a - b) < 1e-6;
+	default: return fabs(a - b) <= 0.1;
 	}
 }
 
@@ -116,10 +116,10 @@ static int compare(const char *variant, const struct zd_features *want,
 	}
 	for (size_t k = 0; k < sizeof(metrics) / sizeof(metrics[0]); k++) {
 		const struct metric *m = &metrics[k];
-		double a = *(const double *)((const char *)&want->metrics +
-					     m->offset);
-		double b = *(const double *)((const char *)&got->metrics +
-					     m->offset);
+		double a =
+		    *(const double *)((const char *)&want->metrics + m->offset);
+		double b =
+		    *(const double *)((const char *)&got->metrics + m->offset);
 		char what[64];
 		snprintf(what, sizeof(what), "metric:%s", m->name);
 		(*all)++;
@@ -172,22 +172,22 @@ static void variants_agree(void **state)
 	assert_int_equal(load_expected(), 0);
 	struct zd_manifest *m = NULL;
 	struct zd_err err = {0};
-	assert_int_equal(zd_manifest_load(ZDVFS_SOURCE_DIR "/workloads", &m,
-					  &err),
-			 0);
+	assert_int_equal(
+	    zd_manifest_load(ZDVFS_SOURCE_DIR "/workloads", &m, &err), 0);
 	DIR *d = opendir(VARIANTS);
 	assert_non_null(d);
 	struct dirent *e;
 	int bad = 0, agree = 0, all = 0, nvariants = 0, nworkloads = 0;
 	while ((e = readdir(d)) != NULL) {
-		const struct zd_workload_info *w = zd_manifest_find(m, e->d_name);
+		const struct zd_workload_info *w =
+		    zd_manifest_find(m, e->d_name);
 		if (e->d_name[0] == '.' || w == NULL)
 			continue;
 		nworkloads++;
 		struct zd_workload_sources ws;
 		zd_workload_sources(ZDVFS_SOURCE_DIR "/workloads", w, &ws);
-		struct zd_feat_request req = {ws.files, ws.nfiles, ws.args,
-					      ws.nargs, NULL, true, NULL};
+		struct zd_feat_request req = {
+		    ws.files, ws.nfiles, ws.args, ws.nargs, NULL, true, NULL};
 		struct zd_features *want = NULL;
 		assert_int_equal(zd_features_analyze(&req, &want, &err), 0);
 		char dir[512], names[32][64];
@@ -201,7 +201,8 @@ static void variants_agree(void **state)
 			struct zd_features *got = analyse_file(path, NULL, 0);
 			assert_non_null(got);
 			if (got->nerrors != 0) {
-				fprintf(stderr, "not ok: %s does not parse: %s\n",
+				fprintf(stderr,
+					"not ok: %s does not parse: %s\n",
 					variant, zd_features_first_error(got));
 				bad++;
 			}
@@ -215,8 +216,9 @@ static void variants_agree(void **state)
 	zd_manifest_free(m);
 	for (int i = 0; i < nexpected; i++)
 		if (!expected[i].seen) {
-			fprintf(stderr, "not ok: %s %s is listed as different "
-					"but is not any more: remove the line\n",
+			fprintf(stderr,
+				"not ok: %s %s is listed as different "
+				"but is not any more: remove the line\n",
 				expected[i].variant, expected[i].what);
 			bad++;
 		}
@@ -231,7 +233,7 @@ static void variants_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(variants_agree),
+	    cmocka_unit_test(variants_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,12 +63,14 @@ static float *targets(const float *x, size_t n, int ncols)
 	return y;
 }
 
-static struct zd_gbt *train(const float *x, const float *y, size_t n,
-			    int ncols, int trees, double subsample,
-			    uint64_t seed)
+static struct zd_gbt *train(const float *x, const float *y, size_t n, int ncols,
+			    int trees, double subsample, uint64_t seed)
 {
-	struct zd_gbt_params p = {.trees = trees, .max_depth = 6, .eta = 0.1,
-				  .subsample = subsample, .threads = 1,
+	struct zd_gbt_params p = {.trees = trees,
+				  .max_depth = 6,
+				  .eta = 0.1,
+				  .subsample = subsample,
+				  .threads = 1,
 				  .seed = seed};
 	struct zd_gbt *g = NULL;
 	struct zd_err err = {0};
@@ -133,13 +135,15 @@ static BoosterHandle xgb_load(const struct zd_gbt *g)
 static float *rows_on_thresholds(const struct zd_gbt *g, size_t n, int ncols)
 {
 	json_t *j = zd_gbt_to_json(g);
-	json_t *trees = json_object_get(json_object_get(json_object_get(
-		json_object_get(j, "learner"), "gradient_booster"), "model"),
-		"trees");
+	json_t *trees = json_object_get(
+	    json_object_get(json_object_get(json_object_get(j, "learner"),
+					    "gradient_booster"),
+			    "model"),
+	    "trees");
 	size_t cap = 0;
 	for (size_t t = 0; t < json_array_size(trees); t++)
-		cap += json_array_size(json_object_get(json_array_get(trees, t),
-						       "split_indices"));
+		cap += json_array_size(
+		    json_object_get(json_array_get(trees, t), "split_indices"));
 	int *feat = malloc(sizeof(*feat) * (cap + 1));
 	float *thr = malloc(sizeof(*thr) * (cap + 1));
 	assert_true(feat && thr);
@@ -151,9 +155,9 @@ static float *rows_on_thresholds(const struct zd_gbt *g, size_t n, int ncols)
 			if (json_integer_value(json_array_get(left, i)) < 0)
 				continue;
 			feat[nthr] = (int)json_integer_value(json_array_get(
-				json_object_get(tree, "split_indices"), i));
+			    json_object_get(tree, "split_indices"), i));
 			thr[nthr++] = (float)json_number_value(json_array_get(
-				json_object_get(tree, "split_conditions"), i));
+			    json_object_get(tree, "split_conditions"), i));
 		}
 	}
 	json_decref(j);
@@ -164,7 +168,7 @@ static float *rows_on_thresholds(const struct zd_gbt *g, size_t n, int ncols)
 			size_t pick = (size_t)(uniform() * (double)nthr);
 			float v = thr[pick];
 			x[r * (size_t)ncols + (size_t)feat[pick]] =
-				k == 0 ? v : nextafterf(v, -INFINITY);
+			    k == 0 ? v : nextafterf(v, -INFINITY);
 		}
 	free(feat);
 	free(thr);
@@ -223,8 +227,9 @@ static void evaluator_matches_xgboost(void **state)
 		xgb_check(XGBoosterUpdateOneIter(b, i, d), "update");
 	bst_ulong len;
 	const char *buf;
-	xgb_check(XGBoosterSaveModelToBuffer(b, "{\"format\":\"json\"}", &len,
-					     &buf), "save");
+	xgb_check(
+	    XGBoosterSaveModelToBuffer(b, "{\"format\":\"json\"}", &len, &buf),
+	    "save");
 	json_error_t jerr;
 	json_t *j = json_loadb(buf, len, 0, &jerr);
 	assert_non_null(j);
@@ -248,8 +253,8 @@ static void evaluator_matches_xgboost(void **state)
 		/* all rows at once: the walker's sums exactly, missing
 		 * inputs (random rows) and inputs on thresholds included;
 		 * and a count that is not a multiple of 64 */
-		assert_int_equal(zd_gbt_bulk_predict(bk, rows[k], ntest, ncols,
-						     bulk), 0);
+		assert_int_equal(
+		    zd_gbt_bulk_predict(bk, rows[k], ntest, ncols, bulk), 0);
 		for (size_t i = 0; i < ntest; i++) {
 			expect_close(got[i], want[i], "predict_rows", i);
 			expect_close(zd_gbt_predict(g, rows[k] + i * ncols),
@@ -258,8 +263,8 @@ static void evaluator_matches_xgboost(void **state)
 				fail_msg("bulk row %zu: %.9g, walker %.9g", i,
 					 (double)bulk[i], (double)got[i]);
 		}
-		assert_int_equal(zd_gbt_bulk_predict(bk, rows[k], 77, ncols,
-						     bulk), 0);
+		assert_int_equal(
+		    zd_gbt_bulk_predict(bk, rows[k], 77, ncols, bulk), 0);
 		for (size_t i = 0; i < 77; i++)
 			assert_true(bulk[i] == got[i]);
 	}
@@ -290,42 +295,42 @@ static void evaluator_matches_xgboost(void **state)
  *                                  : 10
  * tree 1: a single leaf, 100; base_score 0.5. */
 static const char *const hand_model =
-	"{\"learner\": {\"attributes\": {}, \"feature_names\": [],"
-	" \"feature_types\": [],"
-	" \"gradient_booster\": {\"model\": {"
-	"  \"gbtree_model_param\": {\"num_parallel_tree\": \"1\","
-	"   \"num_trees\": \"2\", \"size_leaf_vector\": \"0\"},"
-	"  \"tree_info\": [0, 0],"
-	"  \"trees\": ["
-	"   {\"base_weights\": [0, 0, 0, 0, 0], \"categories\": [],"
-	"    \"categories_nodes\": [], \"categories_segments\": [],"
-	"    \"categories_sizes\": [], \"default_left\": [1, 0, 0, 0, 0],"
-	"    \"id\": 0, \"left_children\": [1, 3, -1, -1, -1],"
-	"    \"loss_changes\": [0, 0, 0, 0, 0],"
-	"    \"parents\": [2147483647, 0, 0, 1, 1],"
-	"    \"right_children\": [2, 4, -1, -1, -1],"
-	"    \"split_conditions\": [0.5, 0.25, 10, 1, 2],"
-	"    \"split_indices\": [0, 1, 0, 0, 0],"
-	"    \"split_type\": [0, 0, 0, 0, 0],"
-	"    \"sum_hessian\": [5, 3, 2, 1, 2],"
-	"    \"tree_param\": {\"num_deleted\": \"0\", \"num_feature\": \"2\","
-	"     \"num_nodes\": \"5\", \"size_leaf_vector\": \"0\"}},"
-	"   {\"base_weights\": [0], \"categories\": [],"
-	"    \"categories_nodes\": [], \"categories_segments\": [],"
-	"    \"categories_sizes\": [], \"default_left\": [0], \"id\": 1,"
-	"    \"left_children\": [-1], \"loss_changes\": [0],"
-	"    \"parents\": [2147483647], \"right_children\": [-1],"
-	"    \"split_conditions\": [100], \"split_indices\": [0],"
-	"    \"split_type\": [0], \"sum_hessian\": [5],"
-	"    \"tree_param\": {\"num_deleted\": \"0\", \"num_feature\": \"2\","
-	"     \"num_nodes\": \"1\", \"size_leaf_vector\": \"0\"}}]},"
-	"  \"name\": \"gbtree\"},"
-	" \"learner_model_param\": {\"base_score\": \"5E-1\","
-	"  \"boost_from_average\": \"1\", \"num_class\": \"0\","
-	"  \"num_feature\": \"2\", \"num_target\": \"1\"},"
-	" \"objective\": {\"name\": \"reg:squarederror\","
-	"  \"reg_loss_param\": {\"scale_pos_weight\": \"1\"}}},"
-	" \"version\": [1, 7, 4]}";
+    "{\"learner\": {\"attributes\": {}, \"feature_names\": [],"
+    " \"feature_types\": [],"
+    " \"gradient_booster\": {\"model\": {"
+    "  \"gbtree_model_param\": {\"num_parallel_tree\": \"1\","
+    "   \"num_trees\": \"2\", \"size_leaf_vector\": \"0\"},"
+    "  \"tree_info\": [0, 0],"
+    "  \"trees\": ["
+    "   {\"base_weights\": [0, 0, 0, 0, 0], \"categories\": [],"
+    "    \"categories_nodes\": [], \"categories_segments\": [],"
+    "    \"categories_sizes\": [], \"default_left\": [1, 0, 0, 0, 0],"
+    "    \"id\": 0, \"left_children\": [1, 3, -1, -1, -1],"
+    "    \"loss_changes\": [0, 0, 0, 0, 0],"
+    "    \"parents\": [2147483647, 0, 0, 1, 1],"
+    "    \"right_children\": [2, 4, -1, -1, -1],"
+    "    \"split_conditions\": [0.5, 0.25, 10, 1, 2],"
+    "    \"split_indices\": [0, 1, 0, 0, 0],"
+    "    \"split_type\": [0, 0, 0, 0, 0],"
+    "    \"sum_hessian\": [5, 3, 2, 1, 2],"
+    "    \"tree_param\": {\"num_deleted\": \"0\", \"num_feature\": \"2\","
+    "     \"num_nodes\": \"5\", \"size_leaf_vector\": \"0\"}},"
+    "   {\"base_weights\": [0], \"categories\": [],"
+    "    \"categories_nodes\": [], \"categories_segments\": [],"
+    "    \"categories_sizes\": [], \"default_left\": [0], \"id\": 1,"
+    "    \"left_children\": [-1], \"loss_changes\": [0],"
+    "    \"parents\": [2147483647], \"right_children\": [-1],"
+    "    \"split_conditions\": [100], \"split_indices\": [0],"
+    "    \"split_type\": [0], \"sum_hessian\": [5],"
+    "    \"tree_param\": {\"num_deleted\": \"0\", \"num_feature\": \"2\","
+    "     \"num_nodes\": \"1\", \"size_leaf_vector\": \"0\"}}]},"
+    "  \"name\": \"gbtree\"},"
+    " \"learner_model_param\": {\"base_score\": \"5E-1\","
+    "  \"boost_from_average\": \"1\", \"num_class\": \"0\","
+    "  \"num_feature\": \"2\", \"num_target\": \"1\"},"
+    " \"objective\": {\"name\": \"reg:squarederror\","
+    "  \"reg_loss_param\": {\"scale_pos_weight\": \"1\"}}},"
+    " \"version\": [1, 7, 4]}";
 
 static json_t *hand_json(void)
 {
@@ -352,12 +357,12 @@ static void missing_inputs_take_the_default_branch(void **state)
 	(void)state;
 	struct zd_gbt *g = hand_gbt();
 	const float rows[][2] = {
-		{0.2f, 0.1f},  /* left, left */
-		{0.5f, 0.1f},  /* on the threshold: right */
-		{NAN, 0.3f},   /* missing: left (default), then right */
-		{0.2f, NAN},   /* left, then missing: right (default) */
-		{NAN, NAN},    /* left, right */
-		{0.49999997f, 0.25f}, /* just below: left; on: right */
+	    {0.2f, 0.1f},         /* left, left */
+	    {0.5f, 0.1f},         /* on the threshold: right */
+	    {NAN, 0.3f},          /* missing: left (default), then right */
+	    {0.2f, NAN},          /* left, then missing: right (default) */
+	    {NAN, NAN},           /* left, right */
+	    {0.49999997f, 0.25f}, /* just below: left; on: right */
 	};
 	const float want[] = {101.5f, 110.5f, 102.5f, 102.5f, 102.5f, 102.5f};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
@@ -374,8 +379,7 @@ static void missing_inputs_take_the_default_branch(void **state)
 
 /* ---- specialising ------------------------------------------------------- */
 
-static struct zd_gbt *hand_specialised(float x0, float x1, bool fix0,
-				       bool fix1)
+static struct zd_gbt *hand_specialised(float x0, float x1, bool fix0, bool fix1)
 {
 	struct zd_gbt *g = hand_gbt(), *s = NULL;
 	struct zd_err err = {0};
@@ -506,7 +510,8 @@ static void json_round_trip_is_exact(void **state)
 		float b = zd_gbt_predict(h, rows + i * ncols);
 		if (memcmp(&a, &b, sizeof(a)) != 0)
 			fail_msg("row %zu: %.9g after the round trip, %.9g "
-				 "before", i, (double)b, (double)a);
+				 "before",
+				 i, (double)b, (double)a);
 	}
 	json_t *again = zd_gbt_to_json(h);
 	char *text2 = dump(again);
@@ -526,9 +531,8 @@ static void json_round_trip_is_exact(void **state)
 static json_t *tree_of(json_t *j, size_t t)
 {
 	json_t *learner = json_object_get(j, "learner");
-	json_t *model = json_object_get(json_object_get(learner,
-							"gradient_booster"),
-					"model");
+	json_t *model = json_object_get(
+	    json_object_get(learner, "gradient_booster"), "model");
 	return json_array_get(json_object_get(model, "trees"), t);
 }
 
@@ -570,8 +574,9 @@ static void broken_models_are_refused(void **state)
 
 	j = hand_json();
 	json_array_remove(json_object_get(tree_of(j, 0), "left_children"), 4);
-	expect_refused(j, TREE0 "left_children: has 4 entries, "
-		       "tree_param.num_nodes is 5");
+	expect_refused(j,
+		       TREE0 "left_children: has 4 entries, "
+			     "tree_param.num_nodes is 5");
 
 	j = hand_json();
 	set_item(j, "split_conditions", 1, json_string("x"));
@@ -600,8 +605,9 @@ static void broken_models_are_refused(void **state)
 
 	j = hand_json();
 	set_item(j, "right_children", 0, json_integer(-1));
-	expect_refused(j, TREE0 "right_children[0]: -1, but node 0 has one "
-		       "child (1)");
+	expect_refused(j,
+		       TREE0 "right_children[0]: -1, but node 0 has one "
+			     "child (1)");
 
 	j = hand_json();
 	set_item(j, "split_indices", 1, json_integer(2));
@@ -613,8 +619,9 @@ static void broken_models_are_refused(void **state)
 
 	j = hand_json();
 	set_item(j, "parents", 3, json_integer(2));
-	expect_refused(j, TREE0 "parents[3]: 2, but node 3 is a child of "
-		       "node 1");
+	expect_refused(j,
+		       TREE0 "parents[3]: 2, but node 3 is a child of "
+			     "node 1");
 
 	j = hand_json();
 	set_item(j, "split_type", 1, json_integer(1));
@@ -627,10 +634,11 @@ static void broken_models_are_refused(void **state)
 	expect_refused(j, "2 of 5 nodes are not reachable");
 
 	j = hand_json();
-	json_object_set_new(json_object_get(json_object_get(j, "learner"),
-					     "objective"),
-			    "name", json_string("binary:logistic"));
-	expect_refused(j, "learner.objective.name: \"binary:logistic\" is "
+	json_object_set_new(
+	    json_object_get(json_object_get(j, "learner"), "objective"), "name",
+	    json_string("binary:logistic"));
+	expect_refused(j,
+		       "learner.objective.name: \"binary:logistic\" is "
 		       "not supported");
 
 	j = hand_json();
@@ -640,9 +648,13 @@ static void broken_models_are_refused(void **state)
 	expect_refused(j, "learner.learner_model_param.base_score: \"half\"");
 
 	j = hand_json();
-	json_array_remove(json_object_get(json_object_get(json_object_get(
-		json_object_get(j, "learner"), "gradient_booster"), "model"),
-		"tree_info"), 1);
+	json_array_remove(
+	    json_object_get(
+		json_object_get(json_object_get(json_object_get(j, "learner"),
+						"gradient_booster"),
+				"model"),
+		"tree_info"),
+	    1);
 	expect_refused(j, "tree_info: has 1 entries for 2 trees");
 
 	j = hand_json();
@@ -665,8 +677,8 @@ static void same_seed_same_model(void **state)
 	char *text[3];
 	for (int k = 0; k < 3; k++) {
 		/* subsampling makes the seed matter */
-		struct zd_gbt *g = train(x, y, 1000, ncols, 20, 0.7,
-					 k < 2 ? 42 : 43);
+		struct zd_gbt *g =
+		    train(x, y, 1000, ncols, 20, 0.7, k < 2 ? 42 : 43);
 		json_t *j = zd_gbt_to_json(g);
 		text[k] = dump(j);
 		json_decref(j);
@@ -713,15 +725,15 @@ static void bad_training_input_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(learns_a_simple_function),
-		cmocka_unit_test(evaluator_matches_xgboost),
-		cmocka_unit_test(missing_inputs_take_the_default_branch),
-		cmocka_unit_test(specialising_the_hand_model),
-		cmocka_unit_test(specialised_predicts_as_full),
-		cmocka_unit_test(json_round_trip_is_exact),
-		cmocka_unit_test(broken_models_are_refused),
-		cmocka_unit_test(same_seed_same_model),
-		cmocka_unit_test(bad_training_input_is_refused),
+	    cmocka_unit_test(learns_a_simple_function),
+	    cmocka_unit_test(evaluator_matches_xgboost),
+	    cmocka_unit_test(missing_inputs_take_the_default_branch),
+	    cmocka_unit_test(specialising_the_hand_model),
+	    cmocka_unit_test(specialised_predicts_as_full),
+	    cmocka_unit_test(json_round_trip_is_exact),
+	    cmocka_unit_test(broken_models_are_refused),
+	    cmocka_unit_test(same_seed_same_model),
+	    cmocka_unit_test(bad_training_input_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

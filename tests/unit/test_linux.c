@@ -100,7 +100,8 @@ static void discovers_orin_hwmon_power(void **state)
 	char label[64], rel[128];
 	int ch = 0;
 	for (int c = 1; c <= 8 && ch == 0; c++) {
-		snprintf(rel, sizeof(rel), "sys/class/hwmon/hwmon3/in%d_label", c);
+		snprintf(rel, sizeof(rel), "sys/class/hwmon/hwmon3/in%d_label",
+			 c);
 		if (zt_fake_read(fr.tree, rel, label, sizeof(label)) >= 0 &&
 		    strcmp(label, "VDD_IN") == 0)
 			ch = c;
@@ -298,7 +299,8 @@ static void intel_pstate_clamps_and_restores(void **state)
 	assert_int_equal(zd_platform_set_freq(p, 2, 2000000, &err), 0);
 	read_fake(&fr, POLICY(2, "scaling_max_freq"), buf, sizeof(buf));
 	assert_string_equal(buf, "2000000");
-	assert_int_equal(zd_platform_set_governor(p, 3, "performance", &err), 0);
+	assert_int_equal(zd_platform_set_governor(p, 3, "performance", &err),
+			 0);
 	/* a governor the policy does not have is refused, naming them */
 	assert_int_not_equal(zd_platform_set_governor(p, 3, "ondemand", &err),
 			     0);
@@ -334,7 +336,8 @@ static void permission_denied_part_way_leaves_nothing_changed(void **state)
 			skip(); /* a build without ZDVFS_FAULT_HOOKS */
 		struct zd_platform *p = NULL;
 		struct zd_err err = {0};
-		assert_int_equal(zd_platform_open("linux", fr.tree, &p, &err), 0);
+		assert_int_equal(zd_platform_open("linux", fr.tree, &p, &err),
+				 0);
 		assert_int_equal(zd_platform_begin_change(p, &err), 0);
 		int rc = zd_platform_set_freq(p, 0, 960000, &err);
 		if (rc == 0)
@@ -363,9 +366,9 @@ static void close_restores_what_is_still_changed(void **state)
 	char *before = tree_fingerprint(fr.tree);
 	struct zd_err err = {0};
 	assert_int_equal(zd_platform_begin_change(p, &err), 0);
-	assert_int_equal(zd_platform_set_freq(p, 0, p->info.domains[0].freqs_khz[0],
-					      &err),
-			 0);
+	assert_int_equal(
+	    zd_platform_set_freq(p, 0, p->info.domains[0].freqs_khz[0], &err),
+	    0);
 	zd_platform_close(p);
 	char *after = tree_fingerprint(fr.tree);
 	assert_string_equal(before, after);
@@ -433,7 +436,7 @@ static void garbage_and_missing_files(void **state)
 	rmdir(dir);
 	zd_err_clear(&err);
 	assert_int_not_equal(
-		zd_platform_open("linux", "/nonexistent/zdvfs", &p, &err), 0);
+	    zd_platform_open("linux", "/nonexistent/zdvfs", &p, &err), 0);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
 }
 
@@ -479,12 +482,14 @@ static void rail_power_is_integrated(void **state)
 					 "sys/bus/i2c/drivers/ina3221x/%s/"
 					 "iio:device%d/rail_name_%d",
 					 devs[d], dev, ch);
-				if (zt_fake_read(fr.tree, r, name, sizeof(name)) >= 0 &&
+				if (zt_fake_read(fr.tree, r, name,
+						 sizeof(name)) >= 0 &&
 				    strcmp(name, "VDD_SYS_CPU") == 0) {
-					snprintf(rel, sizeof(rel),
-						 "sys/bus/i2c/drivers/ina3221x/%s/"
-						 "iio:device%d/in_power%d_input",
-						 devs[d], dev, ch);
+					snprintf(
+					    rel, sizeof(rel),
+					    "sys/bus/i2c/drivers/ina3221x/%s/"
+					    "iio:device%d/in_power%d_input",
+					    devs[d], dev, ch);
 					break;
 				}
 			}
@@ -518,7 +523,8 @@ static void utilisation_from_proc_stat(void **state)
 	struct zd_platform *p = open_fake(&fr, ZT_FAKE_TX2);
 	struct zd_cpu_times t[ZD_MAX_CPUS];
 	struct zd_err err = {0};
-	assert_int_equal(zd_platform_read_cpu_times(p, t, ZD_MAX_CPUS, &err), 0);
+	assert_int_equal(zd_platform_read_cpu_times(p, t, ZD_MAX_CPUS, &err),
+			 0);
 	for (int c = 0; c < 6; c++)
 		assert_true(t[c].total > 0 && t[c].busy <= t[c].total);
 	zd_platform_close(p);
@@ -528,22 +534,22 @@ static void utilisation_from_proc_stat(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(discovers_tx2),
-		cmocka_unit_test(discovers_orin_hwmon_power),
-		cmocka_unit_test(discovers_rubik_without_userspace_or_energy),
-		cmocka_unit_test(discovers_intel_pstate_and_rapl),
-		cmocka_unit_test(vm_says_what_is_missing),
-		cmocka_unit_test(userspace_set_and_restore),
-		cmocka_unit_test(userspace_setting_of_the_user_is_restored),
-		cmocka_unit_test(clamping_without_userspace_in_both_directions),
-		cmocka_unit_test(intel_pstate_clamps_and_restores),
-		cmocka_unit_test(permission_denied_part_way_leaves_nothing_changed),
-		cmocka_unit_test(close_restores_what_is_still_changed),
-		cmocka_unit_test(one_zdvfs_per_policy),
-		cmocka_unit_test(garbage_and_missing_files),
-		cmocka_unit_test(rapl_wraps_around),
-		cmocka_unit_test(rail_power_is_integrated),
-		cmocka_unit_test(utilisation_from_proc_stat),
+	    cmocka_unit_test(discovers_tx2),
+	    cmocka_unit_test(discovers_orin_hwmon_power),
+	    cmocka_unit_test(discovers_rubik_without_userspace_or_energy),
+	    cmocka_unit_test(discovers_intel_pstate_and_rapl),
+	    cmocka_unit_test(vm_says_what_is_missing),
+	    cmocka_unit_test(userspace_set_and_restore),
+	    cmocka_unit_test(userspace_setting_of_the_user_is_restored),
+	    cmocka_unit_test(clamping_without_userspace_in_both_directions),
+	    cmocka_unit_test(intel_pstate_clamps_and_restores),
+	    cmocka_unit_test(permission_denied_part_way_leaves_nothing_changed),
+	    cmocka_unit_test(close_restores_what_is_still_changed),
+	    cmocka_unit_test(one_zdvfs_per_policy),
+	    cmocka_unit_test(garbage_and_missing_files),
+	    cmocka_unit_test(rapl_wraps_around),
+	    cmocka_unit_test(rail_power_is_integrated),
+	    cmocka_unit_test(utilisation_from_proc_stat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,8 @@
 #include "simstore.h"
 
 static const char *const boards[] = {"jetson-tx2", "core-i7"};
-static const char *const programs[] = {"gemm", "jacobi-2d", "fib",
-				       "atax", "nqueens"};
+static const char *const programs[] = {"gemm", "jacobi-2d", "fib", "atax",
+				       "nqueens"};
 #define NBOARDS 2
 #define NPROGRAMS 5
 
@@ -44,7 +44,8 @@ static int setup(void **state)
 	snprintf(fx.db_other, sizeof(fx.db_other), "%s/b.db", fx.dir);
 	fill_store(fx.db, boards, NBOARDS, programs, NPROGRAMS, NULL, 1.0);
 	/* the same, but one program's runs are nonsense */
-	fill_store(fx.db_other, boards, NBOARDS, programs, NPROGRAMS, "fib", 100.0);
+	fill_store(fx.db_other, boards, NBOARDS, programs, NPROGRAMS, "fib",
+		   100.0);
 	*state = &fx;
 	return 0;
 }
@@ -62,9 +63,10 @@ static struct zd_model *train(const char *db, const char *exclude)
 	struct zd_err err = {0};
 	struct zd_store *s = NULL;
 	struct zd_model *m = NULL;
-	struct zd_model_train_opts o = {.exclude_program = exclude,
-					.threads = 1, .trees = 40, .seed = 3};
-	if (zd_store_open(db, &s, &err) != 0 || zd_model_train(s, &o, &m, &err) != 0)
+	struct zd_model_train_opts o = {
+	    .exclude_program = exclude, .threads = 1, .trees = 40, .seed = 3};
+	if (zd_store_open(db, &s, &err) != 0 ||
+	    zd_model_train(s, &o, &m, &err) != 0)
 		fail_msg("train: %s", err.msg);
 	zd_store_close(s);
 	return m;
@@ -88,9 +90,8 @@ static bool json_has_string(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-		if (strcmp(json_string_value(v), s) == 0)
-			return true;
+	json_array_foreach(arr, i, v) if (strcmp(json_string_value(v), s) ==
+					  0) return true;
 	return false;
 }
 
@@ -162,10 +163,12 @@ static void expect_all_is_each(struct zd_model_query *q, int nzones)
 		    one.avg_power_w != all[i].avg_power_w ||
 		    one.energy_j != all[i].energy_j ||
 		    one.hottest_c != all[i].hottest_c)
-			fail_msg("decision %d: all %.17g s %.17g W %.17g C, one "
-				 "%.17g s %.17g W %.17g C", i, all[i].makespan_s,
-				 all[i].avg_power_w, all[i].hottest_c,
-				 one.makespan_s, one.avg_power_w, one.hottest_c);
+			fail_msg(
+			    "decision %d: all %.17g s %.17g W %.17g C, one "
+			    "%.17g s %.17g W %.17g C",
+			    i, all[i].makespan_s, all[i].avg_power_w,
+			    all[i].hottest_c, one.makespan_s, one.avg_power_w,
+			    one.hottest_c);
 		assert_int_equal(all[i].nzones, nzones);
 		for (int z = 0; z < nzones; z++) {
 			assert_true(one.peak_c[z] == all[i].peak_c[z]);
@@ -328,10 +331,9 @@ static void test_save_load(void **state)
 	assert_int_equal(zd_model_save_json(back, json, &err), 0);
 	assert_int_equal(zd_model_load(json, &old, &err), 0);
 	expect_same_predictions(m, old);
-	assert_int_equal(json_integer_value(json_object_get(zd_model_info(old),
-							    "runs")),
-			 json_integer_value(json_object_get(zd_model_info(m),
-							    "runs")));
+	assert_int_equal(
+	    json_integer_value(json_object_get(zd_model_info(old), "runs")),
+	    json_integer_value(json_object_get(zd_model_info(m), "runs")));
 	zd_model_free(old);
 	zd_model_free(back);
 	zd_model_free(m);
@@ -381,8 +383,9 @@ static void test_save_load(void **state)
 	expect_load_error(bad, "not a zdvfs model");
 	write_text(bad, "{\"format\": \"zdvfs-model\", \"version\": 99}");
 	expect_load_error(bad, "newer zdvfs");
-	write_text(bad, "{\"format\": \"zdvfs-model\", \"version\": 1, "
-			"\"columns\": [\"x\"]}");
+	write_text(bad,
+		   "{\"format\": \"zdvfs-model\", \"version\": 1, "
+		   "\"columns\": [\"x\"]}");
 	expect_load_error(bad, "columns");
 	snprintf(bad, sizeof(bad), "%s/missing.json", fx->dir);
 	expect_load_error(bad, "cannot read");
@@ -403,23 +406,30 @@ static void test_eval_lobo(void **state)
 	if (zd_model_eval(s, &o, &report, &err) != 0)
 		fail_msg("%s", err.msg);
 	zd_store_close(s);
-	assert_string_equal(json_string_value(json_object_get(report, "mode")), "lobo");
-	assert_int_equal(json_integer_value(json_object_get(report, "folds")), NPROGRAMS);
+	assert_string_equal(json_string_value(json_object_get(report, "mode")),
+			    "lobo");
+	assert_int_equal(json_integer_value(json_object_get(report, "folds")),
+			 NPROGRAMS);
 	for (int b = 0; b < NBOARDS; b++) {
-		json_t *jb = json_object_get(json_object_get(report, "boards"), boards[b]);
+		json_t *jb = json_object_get(json_object_get(report, "boards"),
+					     boards[b]);
 		assert_non_null(jb);
-		assert_int_equal(json_object_size(json_object_get(jb, "programs")), NPROGRAMS);
+		assert_int_equal(
+		    json_object_size(json_object_get(jb, "programs")),
+		    NPROGRAMS);
 		json_t *ov = json_object_get(jb, "overall");
 		double mape = json_number_value(json_object_get(
-			json_object_get(ov, "with_reference"), "makespan_mape"));
-		double rho = json_number_value(json_object_get(ov, "edp_rank_rho"));
+		    json_object_get(ov, "with_reference"), "makespan_mape"));
+		double rho =
+		    json_number_value(json_object_get(ov, "edp_rank_rho"));
 		printf("# lobo %s: makespan MAPE %.1f %%, EDP rank rho %.3f\n",
 		       boards[b], mape, rho);
 		/* Held out, the model must still rank decisions and scale
 		 * time far better than chance: bounds several times looser
 		 * than what it reaches, so they fail on a broken model, not
 		 * on noise. */
-		assert_true(isfinite(mape) && mape >= 0 && mape < 60); /* per cent */
+		assert_true(isfinite(mape) && mape >= 0 &&
+			    mape < 60); /* per cent */
 		assert_true(rho > 0.5 && rho <= 1.0);
 	}
 	/* in-sample (the paper's setting) holds nothing out and fits better */
@@ -429,11 +439,15 @@ static void test_eval_lobo(void **state)
 	if (zd_model_eval(s, &io, &in, &err) != 0)
 		fail_msg("%s", err.msg);
 	zd_store_close(s);
-	assert_string_equal(json_string_value(json_object_get(in, "mode")), "in-sample");
-	double mape_lobo = json_number_value(json_object_get(json_object_get(
-		json_object_get(report, "overall"), "with_reference"), "makespan_mape"));
-	double mape_in = json_number_value(json_object_get(json_object_get(
-		json_object_get(in, "overall"), "with_reference"), "makespan_mape"));
+	assert_string_equal(json_string_value(json_object_get(in, "mode")),
+			    "in-sample");
+	double mape_lobo = json_number_value(
+	    json_object_get(json_object_get(json_object_get(report, "overall"),
+					    "with_reference"),
+			    "makespan_mape"));
+	double mape_in = json_number_value(json_object_get(
+	    json_object_get(json_object_get(in, "overall"), "with_reference"),
+	    "makespan_mape"));
 	assert_true(mape_in < mape_lobo);
 	json_decref(in);
 	json_decref(report);
@@ -449,12 +463,16 @@ static void write_manifest(const char *dir, bool twins)
 	assert_non_null(f);
 	fprintf(f, "{\"format\": \"zdvfs-workloads 1\", \"workloads\": [\n");
 	for (int p = 0; p < NPROGRAMS; p++) {
-		bool twin = twins && (strcmp(programs[p], "gemm") == 0 ||
-				      strcmp(programs[p], "fib") == 0);
-		fprintf(f, "%s {\"name\": \"%s\", \"suite\": \"t\", \"kind\": \"loops\", "
-			   "\"group\": \"%s\", \"parallel\": \"loops\", "
-			   "\"sources\": [\"workloads/t/%s.c\"], "
-			   "\"sizes\": {\"tiny\": 1, \"small\": 2, \"standard\": 3}}\n",
+		bool twin = twins &&
+		    (strcmp(programs[p], "gemm") == 0 ||
+		     strcmp(programs[p], "fib") == 0);
+		fprintf(f,
+			"%s {\"name\": \"%s\", \"suite\": \"t\", \"kind\": "
+			"\"loops\", "
+			"\"group\": \"%s\", \"parallel\": \"loops\", "
+			"\"sources\": [\"workloads/t/%s.c\"], "
+			"\"sizes\": {\"tiny\": 1, \"small\": 2, \"standard\": "
+			"3}}\n",
 			p ? "," : "", programs[p], twin ? "twins" : programs[p],
 			programs[p]);
 	}
@@ -467,7 +485,8 @@ static json_t *eval_lobo(const char *db, const char *workload_dir)
 	struct zd_err err = {0};
 	struct zd_store *s = NULL;
 	json_t *report = NULL;
-	struct zd_model_eval_opts o = {.lobo = true, .workload_dir = workload_dir};
+	struct zd_model_eval_opts o = {.lobo = true,
+				       .workload_dir = workload_dir};
 	o.train.threads = 1;
 	o.train.trees = 30;
 	assert_int_equal(zd_store_open(db, &s, &err), 0);
@@ -480,8 +499,11 @@ static json_t *eval_lobo(const char *db, const char *workload_dir)
 static json_t *program_figures(const json_t *report, const char *board,
 			       const char *program)
 {
-	return json_object_get(json_object_get(json_object_get(json_object_get(
-		report, "boards"), board), "programs"), program);
+	return json_object_get(
+	    json_object_get(
+		json_object_get(json_object_get(report, "boards"), board),
+		"programs"),
+	    program);
 }
 
 /* Leave-one-group-out: with gemm and fib in one group, fib's runs never
@@ -512,8 +534,9 @@ static void test_eval_groups(void **state)
 		json_t *g2 = program_figures(dirty, boards[b], "gemm");
 		assert_non_null(g1);
 		assert_true(json_equal(g1, g2));
-		differ += !json_equal(program_figures(clean1, boards[b], "gemm"),
-				      program_figures(dirty1, boards[b], "gemm"));
+		differ +=
+		    !json_equal(program_figures(clean1, boards[b], "gemm"),
+				program_figures(dirty1, boards[b], "gemm"));
 	}
 	assert_true(differ > 0);
 	json_decref(clean);
@@ -553,13 +576,13 @@ int main(void)
 {
 	setenv("ZDVFS_CACHE_DIR", "/tmp", 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lobo_excludes_program),
-		cmocka_unit_test(test_predictions),
-		cmocka_unit_test(test_predict_all_exact),
-		cmocka_unit_test(test_save_load),
-		cmocka_unit_test(test_eval_lobo),
-		cmocka_unit_test(test_eval_groups),
-		cmocka_unit_test(test_manifest_groups),
+	    cmocka_unit_test(test_lobo_excludes_program),
+	    cmocka_unit_test(test_predictions),
+	    cmocka_unit_test(test_predict_all_exact),
+	    cmocka_unit_test(test_save_load),
+	    cmocka_unit_test(test_eval_lobo),
+	    cmocka_unit_test(test_eval_groups),
+	    cmocka_unit_test(test_manifest_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

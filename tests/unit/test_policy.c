@@ -17,8 +17,8 @@
 
 /* Jetson TX2 Cortex-A57 levels (kHz). */
 static const uint32_t levels[12] = {
-	345600,  499200,  652800,  806400,  960000,  1113600,
-	1267200, 1420800, 1574400, 1728000, 1881600, 2035200,
+    345600,  499200,  652800,  806400,  960000,  1113600,
+    1267200, 1420800, 1574400, 1728000, 1881600, 2035200,
 };
 #define L_MIN 345600u
 #define L_MAX 2035200u
@@ -103,8 +103,8 @@ static bool is_level(uint32_t khz)
 static void lists_and_finds_every_policy(void **state)
 {
 	(void)state;
-	const char *want[] = {"performance", "powersave", "userspace",
-			      "ondemand", "conservative", "schedutil"};
+	const char *want[] = {"performance", "powersave",    "userspace",
+			      "ondemand",    "conservative", "schedutil"};
 	const char *const *names = zd_policy_names();
 	int n = 0;
 	while (names[n] != NULL)
@@ -159,8 +159,8 @@ static void a_domain_without_frequencies_is_refused(void **state)
 	struct zd_policy *pol = NULL;
 	info.domains[1].max_khz = 0;
 	info.domains[1].min_khz = 0;
-	assert_int_not_equal(zd_policy_new("powersave", &info, NULL, &pol, &err),
-			     0);
+	assert_int_not_equal(
+	    zd_policy_new("powersave", &info, NULL, &pol, &err), 0);
 	assert_null(pol);
 	assert_non_null(strstr(err.msg, "policy4"));
 }
@@ -168,7 +168,8 @@ static void a_domain_without_frequencies_is_refused(void **state)
 static void helpers_round_as_the_kernel_relations(void **state)
 {
 	(void)state;
-	const struct zd_freq_domain *d = &info.domains[0], *c = &info.domains[1];
+	const struct zd_freq_domain *d = &info.domains[0],
+				    *c = &info.domains[1];
 	assert_int_equal(zd_domain_min_khz(d), L_MIN);
 	assert_int_equal(zd_domain_max_khz(d), L_MAX);
 	assert_int_equal(zd_domain_khz_at_least(d, 1000000), 1113600);
@@ -400,8 +401,9 @@ static void schedutil_settles_with_25_percent_headroom(void **state)
 		tick(pol, i * 0.004, util, khz, khz);
 	}
 	/* util 0.5 -> 0.625 * max, then the lowest level at or above it */
-	assert_int_equal(khz[0], zd_domain_khz_at_least(&info.domains[0],
-							(uint32_t)(0.625 * L_MAX)));
+	assert_int_equal(khz[0],
+			 zd_domain_khz_at_least(&info.domains[0],
+						(uint32_t)(0.625 * L_MAX)));
 	assert_int_equal(khz[0], 1420800);
 	assert_true(fabs(khz[1] - 0.625 * C_MAX) < 0.005 * C_MAX);
 	zd_policy_free(pol);
@@ -536,46 +538,41 @@ static void chosen_frequencies_are_available_levels(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lists_and_finds_every_policy),
-		cmocka_unit_test_setup(
-			unknown_name_is_a_usage_error_naming_the_policies,
-			make_info),
-		cmocka_unit_test_setup(offline_cpus_are_a_usage_error,
-				       make_info),
-		cmocka_unit_test_setup(a_domain_without_frequencies_is_refused,
-				       make_info),
-		cmocka_unit_test_setup(helpers_round_as_the_kernel_relations,
-				       make_info),
-		cmocka_unit_test_setup(
-			performance_and_powersave_pick_max_and_min, make_info),
-		cmocka_unit_test_setup(
-			userspace_rounds_up_to_an_available_level, make_info),
-		cmocka_unit_test_setup(
-			reactive_governors_sample_at_the_kernel_rates,
-			make_info),
-		cmocka_unit_test_setup(
-			ondemand_goes_to_max_above_95_percent_and_scales_below,
-			make_info),
-		cmocka_unit_test_setup(
-			ondemand_reuses_the_load_once_after_a_long_sleep,
-			make_info),
-		cmocka_unit_test_setup(
-			conservative_steps_5_percent_within_limits, make_info),
-		cmocka_unit_test_setup(conservative_climbs_through_levels,
-				       make_info),
-		cmocka_unit_test_setup(
-			schedutil_settles_with_25_percent_headroom, make_info),
-		cmocka_unit_test_setup(
-			schedutil_ramps_with_the_pelt_half_life, make_info),
-		cmocka_unit_test_setup(
-			schedutil_ramps_from_min_under_frequency_invariance,
-			make_info),
-		cmocka_unit_test_setup(schedutil_respects_the_rate_limit,
-				       make_info),
-		cmocka_unit_test_setup(
-			a_cluster_with_no_cpu_in_use_stays_at_min, make_info),
-		cmocka_unit_test_setup(chosen_frequencies_are_available_levels,
-				       make_info),
+	    cmocka_unit_test(lists_and_finds_every_policy),
+	    cmocka_unit_test_setup(
+		unknown_name_is_a_usage_error_naming_the_policies, make_info),
+	    cmocka_unit_test_setup(offline_cpus_are_a_usage_error, make_info),
+	    cmocka_unit_test_setup(a_domain_without_frequencies_is_refused,
+				   make_info),
+	    cmocka_unit_test_setup(helpers_round_as_the_kernel_relations,
+				   make_info),
+	    cmocka_unit_test_setup(performance_and_powersave_pick_max_and_min,
+				   make_info),
+	    cmocka_unit_test_setup(userspace_rounds_up_to_an_available_level,
+				   make_info),
+	    cmocka_unit_test_setup(
+		reactive_governors_sample_at_the_kernel_rates, make_info),
+	    cmocka_unit_test_setup(
+		ondemand_goes_to_max_above_95_percent_and_scales_below,
+		make_info),
+	    cmocka_unit_test_setup(
+		ondemand_reuses_the_load_once_after_a_long_sleep, make_info),
+	    cmocka_unit_test_setup(conservative_steps_5_percent_within_limits,
+				   make_info),
+	    cmocka_unit_test_setup(conservative_climbs_through_levels,
+				   make_info),
+	    cmocka_unit_test_setup(schedutil_settles_with_25_percent_headroom,
+				   make_info),
+	    cmocka_unit_test_setup(schedutil_ramps_with_the_pelt_half_life,
+				   make_info),
+	    cmocka_unit_test_setup(
+		schedutil_ramps_from_min_under_frequency_invariance, make_info),
+	    cmocka_unit_test_setup(schedutil_respects_the_rate_limit,
+				   make_info),
+	    cmocka_unit_test_setup(a_cluster_with_no_cpu_in_use_stays_at_min,
+				   make_info),
+	    cmocka_unit_test_setup(chosen_frequencies_are_available_levels,
+				   make_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

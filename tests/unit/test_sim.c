@@ -19,11 +19,15 @@
 
 /* ~4 s at 1 GHz on one A57: pure compute, perfectly parallel */
 static const struct zd_sim_workload compute = {
-	.name = "compute", .instructions = 4e9, .dram_bytes = 1e6,
+    .name = "compute",
+    .instructions = 4e9,
+    .dram_bytes = 1e6,
 };
 /* streams 8 GB with little arithmetic */
 static const struct zd_sim_workload streaming = {
-	.name = "stream", .instructions = 2e9, .dram_bytes = 8e9,
+    .name = "stream",
+    .instructions = 2e9,
+    .dram_bytes = 8e9,
 };
 
 static struct zd_sim *open_board(const char *name)
@@ -107,10 +111,12 @@ static void higher_frequency_never_slows_a_run(void **state)
 			for (int level = 0; level < 20; level++) {
 				uint32_t khz[ZD_MAX_DOMAINS];
 				all_at_level(sim, level, khz);
-				double t = zd_sim_exec_time_s(sim, ws[wi], &cpus, khz);
+				double t =
+				    zd_sim_exec_time_s(sim, ws[wi], &cpus, khz);
 				if (!(t <= prev * (1 + 1e-12)))
-					fail_msg("%s %s: level %d slower", boards[bi],
-						 ws[wi]->name, level);
+					fail_msg("%s %s: level %d slower",
+						 boards[bi], ws[wi]->name,
+						 level);
 				prev = t;
 			}
 		}
@@ -122,7 +128,8 @@ static void compute_bound_scales_with_f_and_cores(void **state)
 {
 	(void)state;
 	struct zd_sim *sim = open_board("jetson-tx2");
-	const struct zd_cluster_desc *cl = &zd_sim_board(sim)->clusters[a57(sim)];
+	const struct zd_cluster_desc *cl =
+	    &zd_sim_board(sim)->clusters[a57(sim)];
 	uint32_t lo[ZD_MAX_DOMAINS], hi[ZD_MAX_DOMAINS];
 	all_at_level(sim, 0, lo);
 	all_at_level(sim, 99, hi);
@@ -130,11 +137,11 @@ static void compute_bound_scales_with_f_and_cores(void **state)
 	cpus_of(&one, "3");
 	cpus_of(&three, "3-5");
 	double ratio_f = zd_sim_exec_time_s(sim, &compute, &one, lo) /
-			 zd_sim_exec_time_s(sim, &compute, &one, hi);
+	    zd_sim_exec_time_s(sim, &compute, &one, hi);
 	double f_ratio = (double)cl->opps[cl->nopps - 1].khz / cl->opps[0].khz;
 	assert_true(fabs(ratio_f / f_ratio - 1) < 0.05);
 	double ratio_n = zd_sim_exec_time_s(sim, &compute, &one, hi) /
-			 zd_sim_exec_time_s(sim, &compute, &three, hi);
+	    zd_sim_exec_time_s(sim, &compute, &three, hi);
 	assert_true(ratio_n > 2.7 && ratio_n <= 3.0);
 	zd_sim_free(sim);
 }
@@ -158,7 +165,7 @@ static void memory_bound_saturates(void **state)
 	assert_true(t4 / t_hi < 1.05);
 	/* ... while compute-bound work gains its share from the same core */
 	assert_true(zd_sim_exec_time_s(sim, &compute, &four, hi) /
-			    zd_sim_exec_time_s(sim, &compute, &five, hi) >
+			zd_sim_exec_time_s(sim, &compute, &five, hi) >
 		    1.15);
 	zd_sim_free(sim);
 }
@@ -226,8 +233,8 @@ static void temperature_has_a_fast_and_a_slow_part(void **state)
 	const struct zd_board *b = zd_sim_board(sim);
 	int z = zone_named(sim, "BCPU-therm");
 	double tau = b->zones[z].r_k_per_w.value * b->zones[z].c_j_per_k.value;
-	double tau_die = b->zones[z].r_die_k_per_w.value *
-			 b->zones[z].c_die_j_per_k.value;
+	double tau_die =
+	    b->zones[z].r_die_k_per_w.value * b->zones[z].c_die_j_per_k.value;
 	assert_true(tau_die >= 0.5 && tau_die <= 2 && tau >= 60);
 	zd_sim_idle_steady(sim);
 	double t0 = zd_sim_temp_mc(sim, z);
@@ -239,7 +246,8 @@ static void temperature_has_a_fast_and_a_slow_part(void **state)
 	struct zd_policy *pol = policy(sim, "performance", "1-5", NULL);
 	struct zd_sim_result r;
 	struct zd_err err = {0};
-	assert_int_equal(zd_sim_run(sim, &long_run, pol, &r, record, &log, &err), 0);
+	assert_int_equal(
+	    zd_sim_run(sim, &long_run, pol, &r, record, &log, &err), 0);
 	zd_policy_free(pol);
 	assert_true(r.makespan_s > 3 * tau);
 	double final = log.temp[log.n - 1];
@@ -270,7 +278,7 @@ static void throttling_holds_the_trip_point(void **state)
 	assert_int_equal(trip, 90000);
 	struct zd_sim_workload hot = compute;
 	hot.instructions = 2.5e13; /* ~15 min on all eight cores */
-	hot.tasks = true; /* balanced: every core busy */
+	hot.tasks = true;          /* balanced: every core busy */
 	struct zd_sim_result r = run(sim, &hot, "performance", "0-7", NULL);
 	assert_true(r.makespan_s > 600);
 	assert_true(r.throttled_s > 60);
@@ -288,7 +296,8 @@ static void energy_is_the_integral_of_power(void **state)
 	struct zd_policy *pol = policy(sim, "ondemand", "1-5", NULL);
 	struct zd_sim_result r;
 	struct zd_err err = {0};
-	assert_int_equal(zd_sim_run(sim, &compute, pol, &r, record, &log, &err), 0);
+	assert_int_equal(zd_sim_run(sim, &compute, pol, &r, record, &log, &err),
+			 0);
 	zd_policy_free(pol);
 	double e = 0, prev = 0;
 	for (int i = 0; i < log.n; i++) {
@@ -308,7 +317,8 @@ static void governors_order_as_expected(void **state)
 	struct zd_sim *sim = open_board("jetson-orin-nx");
 	const char *cpus = "0-7";
 	/* long enough (~10 s) for the governors' ramp-up not to dominate */
-	const struct zd_sim_workload busy = {.name = "long", .instructions = 3e11};
+	const struct zd_sim_workload busy = {.name = "long",
+					     .instructions = 3e11};
 	struct zd_sim_result perf = run(sim, &busy, "performance", cpus, NULL);
 	zd_sim_reset(sim);
 	struct zd_sim_result save = run(sim, &busy, "powersave", cpus, NULL);
@@ -332,12 +342,15 @@ static void reproducible_and_heat_carries_over(void **state)
 	zd_sim_set_noise(b, 0.02);
 	struct zd_sim_result ra = run(a, &compute, "performance", "0-5", NULL);
 	struct zd_sim_result rb = run(b, &compute, "performance", "0-5", NULL);
-	assert_true(ra.makespan_s == rb.makespan_s && ra.energy_j == rb.energy_j);
+	assert_true(ra.makespan_s == rb.makespan_s &&
+		    ra.energy_j == rb.energy_j);
 	/* the next run of the session starts where this one left the heat */
-	struct zd_sim_result second = run(a, &compute, "performance", "0-5", NULL);
+	struct zd_sim_result second =
+	    run(a, &compute, "performance", "0-5", NULL);
 	assert_true(second.peak_mc[0] > ra.peak_mc[0]);
 	zd_sim_reset(a);
-	assert_int_equal(zd_sim_temp_mc(a, 0), (int)zd_sim_board(a)->ambient_mc.value);
+	assert_int_equal(zd_sim_temp_mc(a, 0),
+			 (int)zd_sim_board(a)->ambient_mc.value);
 	/* RAPL emulation counts in its energy units */
 	double units = ra.measured_energy_j * 16384.0;
 	assert_true(fabs(units - round(units)) < 1e-6);
@@ -364,16 +377,16 @@ static void bad_input_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(higher_frequency_never_slows_a_run),
-		cmocka_unit_test(compute_bound_scales_with_f_and_cores),
-		cmocka_unit_test(memory_bound_saturates),
-		cmocka_unit_test(power_grows_faster_than_frequency),
-		cmocka_unit_test(temperature_has_a_fast_and_a_slow_part),
-		cmocka_unit_test(throttling_holds_the_trip_point),
-		cmocka_unit_test(energy_is_the_integral_of_power),
-		cmocka_unit_test(governors_order_as_expected),
-		cmocka_unit_test(reproducible_and_heat_carries_over),
-		cmocka_unit_test(bad_input_is_refused),
+	    cmocka_unit_test(higher_frequency_never_slows_a_run),
+	    cmocka_unit_test(compute_bound_scales_with_f_and_cores),
+	    cmocka_unit_test(memory_bound_saturates),
+	    cmocka_unit_test(power_grows_faster_than_frequency),
+	    cmocka_unit_test(temperature_has_a_fast_and_a_slow_part),
+	    cmocka_unit_test(throttling_holds_the_trip_point),
+	    cmocka_unit_test(energy_is_the_integral_of_power),
+	    cmocka_unit_test(governors_order_as_expected),
+	    cmocka_unit_test(reproducible_and_heat_carries_over),
+	    cmocka_unit_test(bad_input_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,29 +106,33 @@ static void forged_or_broken_files_are_refused(void **state)
 	assert_non_null(mkdtemp(dir));
 	char path[256], link_path[256];
 	snprintf(path, sizeof(path), "%s/state-1.json", dir);
-	write_file(path,
-		   "{\"format\": \"zdvfs-state 1\", \"pid\": 1, \"sysfs_root\": "
-		   "\"\", \"entries\": [{\"path\": \"etc/shadow\", \"value\": "
-		   "\"x\"}]}",
-		   0600);
+	write_file(
+	    path,
+	    "{\"format\": \"zdvfs-state 1\", \"pid\": 1, \"sysfs_root\": "
+	    "\"\", \"entries\": [{\"path\": \"etc/shadow\", \"value\": "
+	    "\"x\"}]}",
+	    0600);
+	expect_refused(path, "not a cpufreq attribute");
+	write_file(
+	    path,
+	    "{\"format\": \"zdvfs-state 1\", \"pid\": 1, \"sysfs_root\": "
+	    "\"\", \"entries\": [{\"path\": "
+	    "\"sys/devices/system/cpu/../../../etc/shadow\", \"value\": "
+	    "\"x\"}]}",
+	    0600);
 	expect_refused(path, "not a cpufreq attribute");
 	write_file(path,
-		   "{\"format\": \"zdvfs-state 1\", \"pid\": 1, \"sysfs_root\": "
-		   "\"\", \"entries\": [{\"path\": "
-		   "\"sys/devices/system/cpu/../../../etc/shadow\", \"value\": "
-		   "\"x\"}]}",
-		   0600);
-	expect_refused(path, "not a cpufreq attribute");
-	write_file(path, "{\"format\": \"zdvfs-state 9\", \"pid\": 1, "
-			 "\"sysfs_root\": \"\", \"entries\": []}",
+		   "{\"format\": \"zdvfs-state 9\", \"pid\": 1, "
+		   "\"sysfs_root\": \"\", \"entries\": []}",
 		   0600);
 	expect_refused(path, "zdvfs-state 1");
 	write_file(path, "{\"format\": \"zdvfs-state 1\", \"pid\": 1}", 0600);
 	expect_refused(path, "not a zdvfs state file");
 	write_file(path, "{\"format\": \"zdvfs-st", 0600);
 	expect_refused(path, path);
-	write_file(path, "{\"format\": \"zdvfs-state 1\", \"pid\": 1, "
-			 "\"sysfs_root\": \"\", \"entries\": []}",
+	write_file(path,
+		   "{\"format\": \"zdvfs-state 1\", \"pid\": 1, "
+		   "\"sysfs_root\": \"\", \"entries\": []}",
 		   0666);
 	expect_refused(path, "writable only by you");
 	chmod(path, 0600);
@@ -177,9 +181,9 @@ static void unsafe_state_directory_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(restore_from_the_file_alone),
-		cmocka_unit_test(forged_or_broken_files_are_refused),
-		cmocka_unit_test(unsafe_state_directory_is_refused),
+	    cmocka_unit_test(restore_from_the_file_alone),
+	    cmocka_unit_test(forged_or_broken_files_are_refused),
+	    cmocka_unit_test(unsafe_state_directory_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

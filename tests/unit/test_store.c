@@ -294,25 +294,28 @@ static void runs_round_trip_every_field(void **state)
 	full.energy_j = 1e-300;
 	full.avg_power_w = 12345.678901234567;
 	full.throttled_s = 2.5;
-	full.cpu_energy_j = 0.75; /* the CPU rail's; bare leaves it unmeasured */
+	full.cpu_energy_j =
+	    0.75; /* the CPU rail's; bare leaves it unmeasured */
 	full.nzones = ZD_MAX_ZONES;
 	for (int z = 0; z < ZD_MAX_ZONES; z++) {
 		full.start_mc[z] = 30000 + z;
-		full.peak_mc[z] = -1000 * z; /* below zero is a temperature too */
+		full.peak_mc[z] =
+		    -1000 * z; /* below zero is a temperature too */
 		full.final_mc[z] = 45000 + 3 * z;
 	}
 	add_run(s, &full);
 	assert_true(full.id > 0);
 
 	/* nothing to say: no clusters, no zones */
-	struct zd_run_record bare = make_run("nbody", "rubikpi", "sim", "idle", 2);
+	struct zd_run_record bare =
+	    make_run("nbody", "rubikpi", "sim", "idle", 2);
 	bare.nclusters = 0;
 	bare.nzones = 0;
 	add_run(s, &bare);
 
 	/* created 0: the store stamps it */
-	struct zd_run_record stamped = make_run("nbody", "rubikpi", "sim",
-						"ondemand", 3);
+	struct zd_run_record stamped =
+	    make_run("nbody", "rubikpi", "sim", "ondemand", 3);
 	stamped.created = 0;
 	time_t before = time(NULL);
 	add_run(s, &stamped);
@@ -339,7 +342,8 @@ static void runs_naming_unknown_or_bad_input_are_refused(void **state)
 	put_board(s, "orin");
 	struct zd_err err = {0};
 
-	struct zd_run_record r = make_run("cholesky", "orin", "sim", "sweep", 1);
+	struct zd_run_record r =
+	    make_run("cholesky", "orin", "sim", "sweep", 1);
 	assert_true(zd_store_add_run(s, &r, &err) < 0);
 	assert_int_equal(err.exit, ZD_EXIT_USAGE);
 	assert_non_null(strstr(err.msg, "program 'cholesky'"));
@@ -394,10 +398,10 @@ static void fill_for_queries(struct zd_store *s)
 				/* mid never ran on orin */
 				if (p == 2 && b == 1)
 					continue;
-				struct zd_run_record r = make_run(
-					programs[p], b ? "orin" : "tx2",
-					k ? "linux" : "sim",
-					k ? "ondemand" : "sweep", n++);
+				struct zd_run_record r =
+				    make_run(programs[p], b ? "orin" : "tx2",
+					     k ? "linux" : "sim",
+					     k ? "ondemand" : "sweep", n++);
 				add_run(s, &r);
 			}
 }
@@ -442,8 +446,8 @@ static void queries_select_what_they_say(void **state)
 	assert_int_equal(count(s, &q), 0);
 
 	/* foreach: the matching runs, in id order */
-	q = (struct zd_run_query){.board = "tx2", .backend = "sim",
-				  .exclude_program = "mid"};
+	q = (struct zd_run_query){
+	    .board = "tx2", .backend = "sim", .exclude_program = "mid"};
 	struct collected c;
 	collect_runs(s, &q, &c);
 	assert_int_equal(c.n, 2);
@@ -461,7 +465,8 @@ static void queries_select_what_they_say(void **state)
 	c.stop_after = 3;
 	assert_int_equal(zd_store_foreach_run(s, NULL, collect, &c, &err), 7);
 	assert_int_equal(c.n, 3);
-	assert_int_equal(zd_store_foreach_run(s, NULL, query_again, s, &err), 0);
+	assert_int_equal(zd_store_foreach_run(s, NULL, query_again, s, &err),
+			 0);
 
 	/* programs with matching runs, sorted */
 	char **names = NULL;
@@ -540,8 +545,8 @@ static void a_sweep_point_is_stored_once(void **state)
 	snprintf(again.board, sizeof(again.board), "orin");
 	add_run(s, &again);
 	for (int i = 0; i < 2; i++) {
-		struct zd_run_record plain = make_run("fft", "tx2", "sim",
-						      "ondemand", 3 + i);
+		struct zd_run_record plain =
+		    make_run("fft", "tx2", "sim", "ondemand", 3 + i);
 		add_run(s, &plain);
 	}
 	assert_int_equal(count(s, NULL), 5);
@@ -565,7 +570,8 @@ static void transactions_are_all_or_nothing(void **state)
 
 	assert_int_equal(zd_store_begin(s, &err), 0);
 	for (int i = 0; i < 3; i++) {
-		struct zd_run_record r = make_run("lud", "i7", "sim", "sweep", i);
+		struct zd_run_record r =
+		    make_run("lud", "i7", "sim", "sweep", i);
 		add_run(s, &r);
 	}
 	assert_int_equal(count(s, NULL), 3);
@@ -578,7 +584,8 @@ static void transactions_are_all_or_nothing(void **state)
 	assert_non_null(strstr(err.msg, t->db));
 	zd_err_clear(&err);
 	for (int i = 0; i < 2; i++) {
-		struct zd_run_record r = make_run("lud", "i7", "sim", "sweep", i);
+		struct zd_run_record r =
+		    make_run("lud", "i7", "sim", "sweep", i);
 		add_run(s, &r);
 	}
 	/* a refused run leaves the rest of the transaction alone */
@@ -614,15 +621,16 @@ static void version_1_is_upgraded_on_open(void **state)
 		 text, sizeof(text));
 	assert_string_equal(text, "0");
 	/* what a version-1 zdvfs wrote */
-	raw_exec(t->db,
-		 "INSERT INTO programs VALUES (1, 'bfs', 'h1', '{\"a\":1}', 1.5);"
-		 "INSERT INTO boards VALUES (1, 'tx2', 'd1', 1.5);"
-		 "INSERT INTO runs (id, program_id, board_id, backend, policy,"
-		 " nclusters, action, cpus, seed, created, makespan_s, energy_j,"
-		 " avg_power_w, nzones) VALUES (5, 1, 1, 'sim', 'sweep', 2,"
-		 " '2,3|11,5', '1-2,3-5', 42, 1700000000.5, 1.25, 20.5, 16.4, 2);"
-		 "INSERT INTO run_zones VALUES (5, 0, 40000, 61000, 52000);"
-		 "INSERT INTO run_zones VALUES (5, 1, 41000, 62000, 53000);");
+	raw_exec(
+	    t->db,
+	    "INSERT INTO programs VALUES (1, 'bfs', 'h1', '{\"a\":1}', 1.5);"
+	    "INSERT INTO boards VALUES (1, 'tx2', 'd1', 1.5);"
+	    "INSERT INTO runs (id, program_id, board_id, backend, policy,"
+	    " nclusters, action, cpus, seed, created, makespan_s, energy_j,"
+	    " avg_power_w, nzones) VALUES (5, 1, 1, 'sim', 'sweep', 2,"
+	    " '2,3|11,5', '1-2,3-5', 42, 1700000000.5, 1.25, 20.5, 16.4, 2);"
+	    "INSERT INTO run_zones VALUES (5, 0, 40000, 61000, 52000);"
+	    "INSERT INTO run_zones VALUES (5, 1, 41000, 62000, 53000);");
 
 	struct zd_store *s = open_store(t->db);
 	assert_int_equal(zd_store_schema_version(s), ZD_STORE_SCHEMA_VERSION);
@@ -664,7 +672,9 @@ static void version_1_is_upgraded_on_open(void **state)
 	raw_text(t->db, "SELECT value FROM meta WHERE key = 'schema_version'",
 		 text, sizeof(text));
 	assert_string_equal(text, "3");
-	raw_text(t->db, "SELECT cpu_energy_j FROM runs WHERE id = (SELECT max(id) FROM runs)",
+	raw_text(t->db,
+		 "SELECT cpu_energy_j FROM runs WHERE id = (SELECT max(id) "
+		 "FROM runs)",
 		 text, sizeof(text));
 	assert_string_equal(text, "4.5");
 }
@@ -692,7 +702,8 @@ static void foreign_files_are_refused_untouched(void **state)
 	struct tmp *t = *state;
 	char other[200];
 	snprintf(other, sizeof(other), "%s/other.db", t->dir);
-	raw_exec(other, "CREATE TABLE things (x); INSERT INTO things VALUES (1)");
+	raw_exec(other,
+		 "CREATE TABLE things (x); INSERT INTO things VALUES (1)");
 	struct zd_store *s = NULL;
 	struct zd_err err = {0};
 	assert_true(zd_store_open(other, &s, &err) < 0);
@@ -751,8 +762,8 @@ static int child_write_runs(const char *path, int ntx, int per_tx)
 	for (int i = 0; rc == 0 && i < ntx; i++) {
 		rc = zd_store_begin(s, &err);
 		for (int k = 0; rc == 0 && k < per_tx; k++) {
-			struct zd_run_record r = make_run("mm", "tx2", "sim",
-							  "sweep", i * per_tx + k);
+			struct zd_run_record r = make_run(
+			    "mm", "tx2", "sim", "sweep", i * per_tx + k);
 			rc = zd_store_add_run(s, &r, &err);
 		}
 		if (rc == 0)
@@ -817,15 +828,15 @@ static void a_killed_writer_loses_only_its_open_transaction(void **state)
 		struct zd_err err = {0};
 		int rc = zd_store_open(t->db, &s, &err);
 		for (int i = 0; rc == 0 && i < 3; i++) {
-			struct zd_run_record r = make_run("mm", "tx2", "sim",
-							  "sweep", i);
+			struct zd_run_record r =
+			    make_run("mm", "tx2", "sim", "sweep", i);
 			rc = zd_store_add_run(s, &r, &err);
 		}
 		if (rc == 0)
 			rc = zd_store_begin(s, &err);
 		for (int i = 0; rc == 0 && i < 50; i++) {
-			struct zd_run_record r = make_run("mm", "tx2", "sim",
-							  "uncommitted", i);
+			struct zd_run_record r =
+			    make_run("mm", "tx2", "sim", "uncommitted", i);
 			rc = zd_store_add_run(s, &r, &err);
 		}
 		if (rc != 0)
@@ -942,23 +953,24 @@ static void default_path_follows_the_environment(void **state)
 	restore("HOME", env.home);
 }
 
-#define STORE_TEST(f) cmocka_unit_test_setup_teardown(f, tmp_setup, tmp_teardown)
+#define STORE_TEST(f)                                                          \
+	cmocka_unit_test_setup_teardown(f, tmp_setup, tmp_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		STORE_TEST(programs_round_trip_and_replace),
-		STORE_TEST(runs_round_trip_every_field),
-		STORE_TEST(runs_naming_unknown_or_bad_input_are_refused),
-		STORE_TEST(queries_select_what_they_say),
-		STORE_TEST(a_sweep_point_is_stored_once),
-		STORE_TEST(transactions_are_all_or_nothing),
-		STORE_TEST(version_1_is_upgraded_on_open),
-		STORE_TEST(newer_schema_is_refused),
-		STORE_TEST(foreign_files_are_refused_untouched),
-		STORE_TEST(a_reader_and_a_writer_share_the_file),
-		STORE_TEST(a_killed_writer_loses_only_its_open_transaction),
-		STORE_TEST(default_path_follows_the_environment),
+	    STORE_TEST(programs_round_trip_and_replace),
+	    STORE_TEST(runs_round_trip_every_field),
+	    STORE_TEST(runs_naming_unknown_or_bad_input_are_refused),
+	    STORE_TEST(queries_select_what_they_say),
+	    STORE_TEST(a_sweep_point_is_stored_once),
+	    STORE_TEST(transactions_are_all_or_nothing),
+	    STORE_TEST(version_1_is_upgraded_on_open),
+	    STORE_TEST(newer_schema_is_refused),
+	    STORE_TEST(foreign_files_are_refused_untouched),
+	    STORE_TEST(a_reader_and_a_writer_share_the_file),
+	    STORE_TEST(a_killed_writer_loses_only_its_open_transaction),
+	    STORE_TEST(default_path_follows_the_environment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 #include "fakesys.h"
 
 struct fake_root {
-	char dir[256];   /* holds tree/ and state/ */
+	char dir[256]; /* holds tree/ and state/ */
 	char tree[300];
 	char state[300];
 };
@@ -81,10 +81,9 @@ static inline int fingerprint_add(const char *path, const struct stat *st,
 	content[n] = '\0';
 	size_t add = strlen(path) + n + 4;
 	fingerprint_buf = realloc(fingerprint_buf, fingerprint_len + add + 1);
-	fingerprint_len += (size_t)snprintf(fingerprint_buf + fingerprint_len,
-					    add + 1, "%s=%s\n",
-					    path + strlen(fingerprint_root),
-					    content);
+	fingerprint_len += (size_t)snprintf(
+	    fingerprint_buf + fingerprint_len, add + 1, "%s=%s\n",
+	    path + strlen(fingerprint_root), content);
 	return 0;
 }
 

@@ -104,9 +104,8 @@ static int64_t kernel_wall_start_ns, kernel_wall_ns;
 
 /* Counters of constructs, all while recording. */
 static atomic_ullong n_barrier_implicit, n_barrier_explicit, n_barrier_impl,
-	n_taskwait,
-	n_taskgroup, n_reduction, n_single, n_critical, n_atomic, n_lock,
-	n_ordered, n_tasks, n_undeferred, n_final, n_loops, n_regions;
+    n_taskwait, n_taskgroup, n_reduction, n_single, n_critical, n_atomic,
+    n_lock, n_ordered, n_tasks, n_undeferred, n_final, n_loops, n_regions;
 static atomic_llong lock_wait_ns;
 static atomic_uint max_team;
 
@@ -187,7 +186,7 @@ static void add_event(struct task *t, uint32_t kind, uint32_t ref)
 		t->cap = t->cap ? 2 * t->cap : 4;
 		t->ev = xrealloc(t->ev, t->cap * sizeof *t->ev);
 	}
-	t->ev[t->nev++] = (struct event){ t->own_ns, kind, ref };
+	t->ev[t->nev++] = (struct event){t->own_ns, kind, ref};
 }
 
 /* Give the time since this thread's last event to what it was doing. */
@@ -289,7 +288,8 @@ static void on_implicit_task(ompt_scope_endpoint_t ep, ompt_data_t *pdata,
 {
 	charge();
 	if (trace)
-		fprintf(stderr, "implicit_task %s index=%u actual=%u flags=%x\n",
+		fprintf(stderr,
+			"implicit_task %s index=%u actual=%u flags=%x\n",
 			ep == ompt_scope_begin ? "begin" : "end", index, actual,
 			(unsigned)flags);
 	if (flags & ompt_task_initial) {
@@ -370,8 +370,8 @@ static void on_task_schedule(ompt_data_t *prior, ompt_task_status_t status,
 	(void)status;
 	charge();
 	T.cur = task_of(next);
-	T.mode = (T.nwait > 0 && T.waiting[T.nwait - 1] == T.cur) ? M_WAIT
-								   : M_RUN;
+	T.mode =
+	    (T.nwait > 0 && T.waiting[T.nwait - 1] == T.cur) ? M_WAIT : M_RUN;
 	if (trace)
 		fprintf(stderr, "task_schedule status=%d next=%u mode=%d\n",
 			(int)status, T.cur ? T.cur->index : 0u, T.mode);
@@ -380,11 +380,11 @@ static void on_task_schedule(ompt_data_t *prior, ompt_task_status_t status,
 static int is_barrier(ompt_sync_region_t kind)
 {
 	return kind == ompt_sync_region_barrier ||
-	       kind == ompt_sync_region_barrier_implicit ||
-	       kind == ompt_sync_region_barrier_explicit ||
-	       kind == ompt_sync_region_barrier_implementation ||
-	       kind == ompt_sync_region_barrier_implicit_workshare ||
-	       kind == ompt_sync_region_barrier_implicit_parallel;
+	    kind == ompt_sync_region_barrier_implicit ||
+	    kind == ompt_sync_region_barrier_explicit ||
+	    kind == ompt_sync_region_barrier_implementation ||
+	    kind == ompt_sync_region_barrier_implicit_workshare ||
+	    kind == ompt_sync_region_barrier_implicit_parallel;
 }
 
 static void on_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t ep,
@@ -405,12 +405,15 @@ static void on_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t ep,
 			add_event(it, EV_BARRIER, 0);
 			if (rec && it != NULL && it->team_index == 0) {
 				if (kind == ompt_sync_region_barrier_explicit)
-					atomic_fetch_add(&n_barrier_explicit, 1);
-				else if (kind ==
-					 ompt_sync_region_barrier_implementation)
+					atomic_fetch_add(&n_barrier_explicit,
+							 1);
+				else if (
+				    kind ==
+				    ompt_sync_region_barrier_implementation)
 					atomic_fetch_add(&n_barrier_impl, 1);
 				else
-					atomic_fetch_add(&n_barrier_implicit, 1);
+					atomic_fetch_add(&n_barrier_implicit,
+							 1);
 			}
 		} else if (it != NULL) {
 			flush_busy(it, it->barriers_ended);
@@ -455,8 +458,7 @@ static void on_sync_region_wait(ompt_sync_region_t kind,
 }
 
 static void on_reduction(ompt_sync_region_t kind, ompt_scope_endpoint_t ep,
-			 ompt_data_t *pdata, ompt_data_t *tdata,
-			 const void *ra)
+			 ompt_data_t *pdata, ompt_data_t *tdata, const void *ra)
 {
 	(void)kind;
 	(void)pdata;
@@ -481,15 +483,9 @@ static void on_mutex_acquire(ompt_mutex_t kind, unsigned int hint,
 		case ompt_mutex_critical:
 			atomic_fetch_add(&n_critical, 1);
 			break;
-		case ompt_mutex_atomic:
-			atomic_fetch_add(&n_atomic, 1);
-			break;
-		case ompt_mutex_ordered:
-			atomic_fetch_add(&n_ordered, 1);
-			break;
-		default:
-			atomic_fetch_add(&n_lock, 1);
-			break;
+		case ompt_mutex_atomic: atomic_fetch_add(&n_atomic, 1); break;
+		case ompt_mutex_ordered: atomic_fetch_add(&n_ordered, 1); break;
+		default: atomic_fetch_add(&n_lock, 1); break;
 		}
 	}
 	if (T.mode == M_RUN)
@@ -532,7 +528,7 @@ static void on_work(ompt_work_t type, ompt_scope_endpoint_t ep,
 					     it->caploops * sizeof *it->loops);
 		}
 		it->loops[it->nloops++] =
-			(struct loop_share){ count, it->own_ns, 0 };
+		    (struct loop_share){count, it->own_ns, 0};
 		if (it->team_index == 0)
 			atomic_fetch_add(&n_loops, 1);
 	} else if (it->nloops > 0) {
@@ -556,11 +552,10 @@ static int on_control_tool(uint64_t command, uint64_t modifier, void *arg,
 		kernel_marked = 1;
 		kernel_wall_start_ns = clock_ns(CLOCK_MONOTONIC);
 		atomic_store(&recording, 1);
-	} else if (command == CONTROL_PAUSE &&
-		   atomic_load(&recording)) {
+	} else if (command == CONTROL_PAUSE && atomic_load(&recording)) {
 		atomic_store(&recording, 0);
-		kernel_wall_ns += clock_ns(CLOCK_MONOTONIC) -
-				  kernel_wall_start_ns;
+		kernel_wall_ns +=
+		    clock_ns(CLOCK_MONOTONIC) - kernel_wall_start_ns;
 	}
 	if (trace)
 		fprintf(stderr, "control_tool command=%llu\n",
@@ -587,7 +582,7 @@ struct walk {
 static int64_t walk_task(struct task *t, int64_t *phase_path,
 			 const int64_t *loop_iter_ns, int64_t *dangling)
 {
-	struct walk w = { 0, 0, 0 };
+	struct walk w = {0, 0, 0};
 	int64_t last = 0;
 	uint32_t phase = 0;
 	for (uint32_t i = 0; i < t->nev; i++) {
@@ -612,20 +607,17 @@ static int64_t walk_task(struct task *t, int64_t *phase_path,
 		case EV_BARRIER:
 			if (phase_path != NULL)
 				phase_path[phase] =
-					max64(w.clock, max64(w.out, w.dang));
+				    max64(w.clock, max64(w.out, w.dang));
 			phase++;
-			w = (struct walk){ 0, 0, 0 };
+			w = (struct walk){0, 0, 0};
 			break;
 		case EV_LOOP_END:
 			if (loop_iter_ns != NULL && e->ref < t->nloops)
 				w.clock += loop_iter_ns[e->ref] -
-					   t->loops[e->ref].own_ns;
+				    t->loops[e->ref].own_ns;
 			break;
-		case EV_REGION:
-			w.clock += regions[e->ref]->span_ns;
-			break;
-		default:
-			break;
+		case EV_REGION: w.clock += regions[e->ref]->span_ns; break;
+		default: break;
 		}
 	}
 	w.clock += t->own_ns - last;
@@ -662,20 +654,20 @@ struct totals {
 	uint64_t phases;
 	int64_t loop_work_ns;
 	uint64_t *loop_iters; /* per loop instance */
-	int64_t *loop_work; /* per loop instance */
+	int64_t *loop_work;   /* per loop instance */
 	uint64_t nloop;
 	uint64_t loop_iters_total;
 	double loop_iters_weighted; /* sum of work * iterations */
-	int64_t *thread_busy_ns; /* by team index */
+	int64_t *thread_busy_ns;    /* by team index */
 	uint32_t nthread_busy;
 };
 
 static void add_loop(struct totals *s, uint64_t iters, int64_t work)
 {
-	s->loop_iters = xrealloc(s->loop_iters,
-				 (s->nloop + 1) * sizeof *s->loop_iters);
-	s->loop_work = xrealloc(s->loop_work,
-				(s->nloop + 1) * sizeof *s->loop_work);
+	s->loop_iters =
+	    xrealloc(s->loop_iters, (s->nloop + 1) * sizeof *s->loop_iters);
+	s->loop_work =
+	    xrealloc(s->loop_work, (s->nloop + 1) * sizeof *s->loop_work);
 	s->loop_iters[s->nloop] = iters;
 	s->loop_work[s->nloop] = work;
 	s->nloop++;
@@ -737,8 +729,8 @@ static void analyse_region(struct region *r, struct totals *s)
 		s->work_ns += t->own_ns;
 	}
 	if (n > s->nthread_busy) {
-		s->thread_busy_ns = xrealloc(s->thread_busy_ns,
-					     n * sizeof *s->thread_busy_ns);
+		s->thread_busy_ns =
+		    xrealloc(s->thread_busy_ns, n * sizeof *s->thread_busy_ns);
 		for (uint32_t i = s->nthread_busy; i < n; i++)
 			s->thread_busy_ns[i] = 0;
 		s->nthread_busy = n;
@@ -855,31 +847,34 @@ static void write_report(FILE *f)
 		(unsigned long long)atomic_load(&n_reduction),
 		(unsigned long long)atomic_load(&n_single));
 
-	fprintf(f, "  \"loops\": {\"instances\": %llu, \"work_s\": %.9g, "
-		   "\"iterations_total\": %llu, ",
+	fprintf(f,
+		"  \"loops\": {\"instances\": %llu, \"work_s\": %.9g, "
+		"\"iterations_total\": %llu, ",
 		(unsigned long long)s.nloop, sec(s.loop_work_ns),
 		(unsigned long long)s.loop_iters_total);
 	if (s.nloop > 0) {
 		qsort(s.loop_iters, s.nloop, sizeof *s.loop_iters, cmp_u64);
-		fprintf(f,
-			"\"iterations_min\": %llu, \"iterations_median\": %llu, "
-			"\"iterations_max\": %llu, "
-			"\"iterations_work_weighted\": %.6g},\n",
-			(unsigned long long)s.loop_iters[0],
-			(unsigned long long)s.loop_iters[s.nloop / 2],
-			(unsigned long long)s.loop_iters[s.nloop - 1],
-			s.loop_work_ns > 0 ? s.loop_iters_weighted /
-						     (double)s.loop_work_ns
-					   : 0.0);
+		fprintf(
+		    f,
+		    "\"iterations_min\": %llu, \"iterations_median\": %llu, "
+		    "\"iterations_max\": %llu, "
+		    "\"iterations_work_weighted\": %.6g},\n",
+		    (unsigned long long)s.loop_iters[0],
+		    (unsigned long long)s.loop_iters[s.nloop / 2],
+		    (unsigned long long)s.loop_iters[s.nloop - 1],
+		    s.loop_work_ns > 0
+			? s.loop_iters_weighted / (double)s.loop_work_ns
+			: 0.0);
 	} else {
 		fprintf(f,
 			"\"iterations_min\": 0, \"iterations_median\": 0, "
-			"\"iterations_max\": 0, \"iterations_work_weighted\": 0},\n");
+			"\"iterations_max\": 0, \"iterations_work_weighted\": "
+			"0},\n");
 	}
 
-	static const int64_t edges_ns[] = { 1000, 10000, 100000, 1000000,
-					    10000000 };
-	uint64_t hist[6] = { 0 };
+	static const int64_t edges_ns[] = {1000, 10000, 100000, 1000000,
+					   10000000};
+	uint64_t hist[6] = {0};
 	for (uint64_t i = 0; i < nsizes; i++) {
 		int b = 0;
 		while (b < 5 && sizes[i] >= edges_ns[b])
@@ -893,13 +888,14 @@ static void write_report(FILE *f)
 		(unsigned long long)atomic_load(&n_undeferred),
 		(unsigned long long)atomic_load(&n_final), sec(task_work));
 	print_quantiles_i64(f, sizes, nsizes);
-	fprintf(f,
-		",\n    \"histogram\": {\"lt_1us\": %llu, \"1us_10us\": %llu, "
-		"\"10us_100us\": %llu, \"100us_1ms\": %llu, \"1ms_10ms\": %llu, "
-		"\"ge_10ms\": %llu}},\n",
-		(unsigned long long)hist[0], (unsigned long long)hist[1],
-		(unsigned long long)hist[2], (unsigned long long)hist[3],
-		(unsigned long long)hist[4], (unsigned long long)hist[5]);
+	fprintf(
+	    f,
+	    ",\n    \"histogram\": {\"lt_1us\": %llu, \"1us_10us\": %llu, "
+	    "\"10us_100us\": %llu, \"100us_1ms\": %llu, \"1ms_10ms\": %llu, "
+	    "\"ge_10ms\": %llu}},\n",
+	    (unsigned long long)hist[0], (unsigned long long)hist[1],
+	    (unsigned long long)hist[2], (unsigned long long)hist[3],
+	    (unsigned long long)hist[4], (unsigned long long)hist[5]);
 
 	/* slowest thread over the mean, time-weighted over all phases */
 	int64_t mean_ns = s.phase_max_ns - s.phase_lost_ns;
@@ -941,7 +937,7 @@ static int set_cb(ompt_function_lookup_t lookup, ompt_callbacks_t which,
 		  ompt_callback_t cb)
 {
 	ompt_set_callback_t set =
-		(ompt_set_callback_t)lookup("ompt_set_callback");
+	    (ompt_set_callback_t)lookup("ompt_set_callback");
 	if (set == NULL)
 		return -1;
 	ompt_set_result_t r = set(which, cb);
@@ -976,8 +972,9 @@ static int initialize(ompt_function_lookup_t lookup, int device,
 	    set_cb(lookup, ompt_callback_work, (ompt_callback_t)on_work) ||
 	    set_cb(lookup, ompt_callback_control_tool,
 		   (ompt_callback_t)on_control_tool)) {
-		fprintf(stderr, "zdvfs_ompt: the OpenMP runtime lacks a "
-				"required OMPT callback\n");
+		fprintf(stderr,
+			"zdvfs_ompt: the OpenMP runtime lacks a "
+			"required OMPT callback\n");
 		return 0;
 	}
 	/* Counted if the runtime reports them. */
@@ -994,7 +991,6 @@ ompt_start_tool_result_t *ompt_start_tool(unsigned int omp_version,
 {
 	(void)omp_version;
 	(void)runtime_version;
-	static ompt_start_tool_result_t result = { initialize, finalize,
-						   { 0 } };
+	static ompt_start_tool_result_t result = {initialize, finalize, {0}};
 	return &result;
 }

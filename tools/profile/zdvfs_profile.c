@@ -33,7 +33,8 @@
  * working set, so its misses are the distinct lines the kernel touches. */
 #define FOOTPRINT_LL_BYTES (256L << 20)
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 static void die(const char *fmt, ...)
 {
@@ -64,7 +65,7 @@ static int is_pow2(long v)
  * nearest the real one that makes them so (ties: the higher one). */
 static struct geom valgrind_geom(const struct zd_cache_geom *g)
 {
-	struct geom r = { (long)g->size_kb * 1024, g->assoc, g->line_bytes };
+	struct geom r = {(long)g->size_kb * 1024, g->assoc, g->line_bytes};
 	long lines = r.size_bytes / r.line_bytes;
 	if (r.size_bytes % r.line_bytes == 0 && lines % r.assoc == 0 &&
 	    is_pow2(lines / r.assoc))
@@ -119,9 +120,9 @@ static void geom_key(const struct geom *i1, const struct geom *d1,
 
 static void footprint_geoms(struct geom *i1, struct geom *d1, struct geom *ll)
 {
-	*i1 = (struct geom){ 32768, 8, 64 };
-	*d1 = (struct geom){ 32768, 8, 64 };
-	*ll = (struct geom){ FOOTPRINT_LL_BYTES, 16, 64 };
+	*i1 = (struct geom){32768, 8, 64};
+	*d1 = (struct geom){32768, 8, 64};
+	*ll = (struct geom){FOOTPRINT_LL_BYTES, 16, 64};
 }
 
 static struct zd_board *load_board(const char *path)
@@ -144,7 +145,8 @@ static int cmd_caches(const char *board_path)
 		geom_arg(&cc.i1, i1, sizeof i1);
 		geom_arg(&cc.d1, d1, sizeof d1);
 		geom_arg(&cc.ll, ll, sizeof ll);
-		printf("%s %s %s %s %s\n", b->clusters[i].name, key, i1, d1, ll);
+		printf("%s %s %s %s %s\n", b->clusters[i].name, key, i1, d1,
+		       ll);
 	}
 	zd_board_free(b);
 	return 0;
@@ -248,9 +250,8 @@ static int load_sizes(const char *dir, long *sizes)
 
 /* Callgrind's totals, by event name. */
 enum { IR, DR, DW, I1MR, D1MR, D1MW, ILMR, DLMR, DLMW, NEVENTS };
-static const char *const event_names[NEVENTS] = { "Ir",	  "Dr",	  "Dw",
-						  "I1mr", "D1mr", "D1mw",
-						  "ILmr", "DLmr", "DLmw" };
+static const char *const event_names[NEVENTS] = {
+    "Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"};
 
 struct cg {
 	int ok;
@@ -278,9 +279,11 @@ static struct cg load_cg(const char *dir, const char *key, long n)
 	p = strchr(totals + 1, '\n');
 	if (p)
 		*p = '\0';
-	for (char *t = strtok(events + 8, " "); t && nn < 32; t = strtok(NULL, " "))
+	for (char *t = strtok(events + 8, " "); t && nn < 32;
+	     t = strtok(NULL, " "))
 		names[nn++] = t;
-	for (char *t = strtok(totals + 8, " "); t && nv < 32; t = strtok(NULL, " "))
+	for (char *t = strtok(totals + 8, " "); t && nv < 32;
+	     t = strtok(NULL, " "))
 		vals[nv++] = t;
 	for (int e = 0; e < NEVENTS; e++) {
 		int found = 0;
@@ -323,8 +326,8 @@ static double slope(enum model m, double n1, double v1, double n2, double v2)
 static double extrapolate(enum model m, double k, double n_anchor,
 			  double v_anchor, double target)
 {
-	double v = (v_anchor + 1) * exp(k * (xof(m, target) - xof(m, n_anchor))) -
-		   1;
+	double v =
+	    (v_anchor + 1) * exp(k * (xof(m, target) - xof(m, n_anchor))) - 1;
 	return v < 0 ? 0 : v;
 }
 
@@ -368,8 +371,9 @@ static json_t *scale_counter_in(enum model m, const double *n,
 	} else {
 		json_object_set_new(o, "holdout_rel_error", json_null());
 	}
-	json_object_set_new(o, "standard", integer ? jcount(std_v / unit)
-						   : jreal(std_v / unit));
+	json_object_set_new(o, "standard",
+			    integer ? jcount(std_v / unit)
+				    : jreal(std_v / unit));
 	return o;
 }
 
@@ -407,7 +411,8 @@ static json_t *median_merge(json_t **runs, int n)
 		json_t *o = json_object();
 		const char *key;
 		json_t *val;
-		json_object_foreach(first, key, val) {
+		json_object_foreach(first, key, val)
+		{
 			json_t *parts[MAX_RUNS];
 			int m = 0;
 			for (int i = 0; i < n; i++) {
@@ -524,7 +529,7 @@ struct base {
 	int cnt;
 	double n[MAX_SIZES];
 	double instr[MAX_SIZES], reads[MAX_SIZES], writes[MAX_SIZES],
-		fp[MAX_SIZES];
+	    fp[MAX_SIZES];
 	/* extrapolated to the standard size */
 	double instr_std, reads_std, writes_std;
 };
@@ -558,10 +563,10 @@ static void ll_estimate(json_t *counters, const struct base *b, double fp_std,
 	json_t *ll = json_object_get(counters, "ll_misses");
 	double ext = json_number_value(json_object_get(ll, "standard"));
 	double upper =
-		json_number_value(json_object_get(
-			json_object_get(counters, "i1_misses"), "standard")) +
-		json_number_value(json_object_get(
-			json_object_get(counters, "d1_misses"), "standard"));
+	    json_number_value(json_object_get(
+		json_object_get(counters, "i1_misses"), "standard")) +
+	    json_number_value(json_object_get(
+		json_object_get(counters, "d1_misses"), "standard"));
 	double lower = fp_std / line_bytes;
 	int all_fit = 1, none_fit = 1;
 	for (int i = 0; i < b->cnt; i++) {
@@ -626,18 +631,18 @@ static json_t *caches_json(const struct zd_board *b, int ci, char *key,
 	geom_key(&cc.i1, &cc.d1, &cc.ll, key, key_len);
 
 	json_t *caches = json_object();
-	json_t *board = json_pack("{s:o, s:o, s:o, s:b}", "l1i",
-				  cache_json(&c->l1i), "l1d",
-				  cache_json(&c->l1d), "l2", cache_json(&c->l2),
-				  "l2_shared", c->l2_shared);
+	json_t *board =
+	    json_pack("{s:o, s:o, s:o, s:b}", "l1i", cache_json(&c->l1i), "l1d",
+		      cache_json(&c->l1d), "l2", cache_json(&c->l2),
+		      "l2_shared", c->l2_shared);
 	if (b->has_l3)
 		json_object_set_new(board, "l3", cache_json(&b->l3));
 	json_object_set_new(caches, "board", board);
 	json_object_set_new(caches, "simulated",
 			    json_pack("{s:o, s:o, s:o, s:s}", "i1",
-				      geom_json(&cc.i1), "d1", geom_json(&cc.d1),
-				      "ll", geom_json(&cc.ll), "ll_is",
-				      cc.ll_level));
+				      geom_json(&cc.i1), "d1",
+				      geom_json(&cc.d1), "ll",
+				      geom_json(&cc.ll), "ll_is", cc.ll_level));
 	json_t *notes = json_array();
 	json_t *note;
 	if ((note = adjusted_note("l1i", &c->l1i, &cc.i1)) != NULL)
@@ -662,10 +667,9 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 	char key[256];
 	json_t *caches = caches_json(b, ci, key, sizeof key);
 
-	static const char *const names[] = { "i1_misses",     "d1_read_misses",
-					     "d1_write_misses", "d1_misses",
-					     "ll_read_misses",  "ll_write_misses",
-					     "ll_misses" };
+	static const char *const names[] = {
+	    "i1_misses",      "d1_read_misses",  "d1_write_misses", "d1_misses",
+	    "ll_read_misses", "ll_write_misses", "ll_misses"};
 	enum { NC = 7 };
 	double n[MAX_SIZES], v[NC][MAX_SIZES];
 	int cnt = 0;
@@ -694,15 +698,17 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 		    dir, c->name, key);
 	json_t *counters = json_object();
 	for (int k = 0; k < NC; k++)
-		json_object_set_new(counters, names[k],
-				    scale_counter(m, n, v[k], cnt, standard, 1));
+		json_object_set_new(
+		    counters, names[k],
+		    scale_counter(m, n, v[k], cnt, standard, 1));
 	double ll_bytes = (double)cc.ll.size_bytes;
 	cap_misses(counters, base);
 	ll_estimate(counters, base, fp_std, ll_bytes, cc.ll.line_bytes);
 	json_t *fits = json_array();
 	int all_fit = 1, none_fit = 1;
 	for (int i = 0; i < base->cnt; i++) {
-		json_array_append_new(fits, json_boolean(base->fp[i] <= ll_bytes));
+		json_array_append_new(fits,
+				      json_boolean(base->fp[i] <= ll_bytes));
 		if (base->fp[i] <= ll_bytes)
 			none_fit = 0;
 		else
@@ -710,15 +716,13 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 	}
 	int std_fits = fp_std <= ll_bytes;
 	json_t *scaling = json_pack(
-		"{s:s, s:I, s:o, s:{s:o, s:b, s:b}}", "model", model_name(m),
-		"standard_n", (json_int_t)standard, "counters", counters,
-		"ll_fit", "measured", fits, "standard", std_fits,
-		"extrapolation_reliable",
-		(all_fit && std_fits) || (none_fit && !std_fits));
+	    "{s:s, s:I, s:o, s:{s:o, s:b, s:b}}", "model", model_name(m),
+	    "standard_n", (json_int_t)standard, "counters", counters, "ll_fit",
+	    "measured", fits, "standard", std_fits, "extrapolation_reliable",
+	    (all_fit && std_fits) || (none_fit && !std_fits));
 	return json_pack("{s:s, s:o, s:o, s:o}", "name", c->name, "caches",
 			 caches, "sizes", jsizes, "scaling", scaling);
 }
-
 
 static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
 			  const char *const *keys, int nkeys, struct base *b)
@@ -752,15 +756,15 @@ static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
 		b->writes[i] = r.ev[DW];
 		b->fp[i] = (r.ev[DLMR] + r.ev[DLMW]) * ll.line_bytes;
 		json_array_append_new(
-			arr,
-			json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:i, s:o}}", "n",
-				  (json_int_t)sizes[s], "instructions",
-				  jcount(b->instr[i]), "data_reads",
-				  jcount(b->reads[i]), "data_writes",
-				  jcount(b->writes[i]), "footprint_bytes",
-				  jcount(b->fp[i]), "instructions_agreement",
-				  "runs", runs, "max_rel_diff",
-				  jreal(lo > 0 ? (hi - lo) / lo : 0)));
+		    arr,
+		    json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:i, s:o}}", "n",
+			      (json_int_t)sizes[s], "instructions",
+			      jcount(b->instr[i]), "data_reads",
+			      jcount(b->reads[i]), "data_writes",
+			      jcount(b->writes[i]), "footprint_bytes",
+			      jcount(b->fp[i]), "instructions_agreement",
+			      "runs", runs, "max_rel_diff",
+			      jreal(lo > 0 ? (hi - lo) / lo : 0)));
 	}
 	return arr;
 }
@@ -770,8 +774,8 @@ static json_t *parallel_json(const char *dir, const long *sizes, int nsizes,
 {
 	json_t *per = json_array();
 	double n[MAX_SIZES], work[MAX_SIZES], span[MAX_SIZES],
-		serial[MAX_SIZES], regions[MAX_SIZES], barriers[MAX_SIZES],
-		tasks[MAX_SIZES], loops[MAX_SIZES], iters[MAX_SIZES];
+	    serial[MAX_SIZES], regions[MAX_SIZES], barriers[MAX_SIZES],
+	    tasks[MAX_SIZES], loops[MAX_SIZES], iters[MAX_SIZES];
 	int cnt = 0, nruns = 0;
 	json_t *last = NULL;
 	for (int s = 0; s < nsizes; s++) {
@@ -791,14 +795,14 @@ static json_t *parallel_json(const char *dir, const long *sizes, int nsizes,
 		serial[cnt] = jnum(o, "serial_s");
 		regions[cnt] = jnum(o, "regions");
 		barriers[cnt] = jnum(o, "barriers.implicit") +
-				jnum(o, "barriers.explicit") +
-				jnum(o, "barriers.implementation");
+		    jnum(o, "barriers.explicit") +
+		    jnum(o, "barriers.implementation");
 		tasks[cnt] = jnum(o, "tasks.created");
 		loops[cnt] = jnum(o, "loops.instances");
 		iters[cnt] = jnum(o, "loops.iterations_total");
-		json_object_set_new(e, "serial_fraction",
-				    jreal(work[cnt] > 0 ? serial[cnt] / work[cnt]
-							: 0));
+		json_object_set_new(
+		    e, "serial_fraction",
+		    jreal(work[cnt] > 0 ? serial[cnt] / work[cnt] : 0));
 		json_decref(o);
 		json_array_append_new(per, e);
 		last = e;
@@ -814,21 +818,27 @@ static json_t *parallel_json(const char *dir, const long *sizes, int nsizes,
 				    scale_seconds(m, n, span, cnt, standard));
 		json_object_set_new(counters, "serial_s",
 				    scale_seconds(m, n, serial, cnt, standard));
-		json_object_set_new(counters, "regions",
-				    scale_counter(m, n, regions, cnt, standard, 1));
-		json_object_set_new(counters, "barriers",
-				    scale_counter(m, n, barriers, cnt, standard, 1));
-		json_object_set_new(counters, "tasks_created",
-				    scale_counter(m, n, tasks, cnt, standard, 1));
-		json_object_set_new(counters, "loop_instances",
-				    scale_counter(m, n, loops, cnt, standard, 1));
-		json_object_set_new(counters, "loop_iterations",
-				    scale_counter(m, n, iters, cnt, standard, 1));
+		json_object_set_new(
+		    counters, "regions",
+		    scale_counter(m, n, regions, cnt, standard, 1));
+		json_object_set_new(
+		    counters, "barriers",
+		    scale_counter(m, n, barriers, cnt, standard, 1));
+		json_object_set_new(
+		    counters, "tasks_created",
+		    scale_counter(m, n, tasks, cnt, standard, 1));
+		json_object_set_new(
+		    counters, "loop_instances",
+		    scale_counter(m, n, loops, cnt, standard, 1));
+		json_object_set_new(
+		    counters, "loop_iterations",
+		    scale_counter(m, n, iters, cnt, standard, 1));
 	}
 	json_t *out = json_object();
-	json_object_set_new(out, "runtime",
-			    json_string("LLVM libomp (clang -fopenmp), OMPT tool "
-					"tools/ompt/zdvfs_ompt.c"));
+	json_object_set_new(
+	    out, "runtime",
+	    json_string("LLVM libomp (clang -fopenmp), OMPT tool "
+			"tools/ompt/zdvfs_ompt.c"));
 	json_object_set_new(out, "threads",
 			    json_deep_copy(json_object_get(last, "threads")));
 	json_object_set_new(out, "runs_per_size", json_integer(nruns));
@@ -887,7 +897,8 @@ static json_t *regenerate_json(const char *tmpl, const char *board)
 	const char *p = tmpl;
 	while (*p != '\0' && len + 1 < sizeof buf) {
 		if (strncmp(p, "@BOARD@", 7) == 0) {
-			int w = snprintf(buf + len, sizeof buf - len, "%s", board);
+			int w =
+			    snprintf(buf + len, sizeof buf - len, "%s", board);
 			if (w < 0 || (size_t)w >= sizeof buf - len)
 				break;
 			len += (size_t)w;
@@ -924,23 +935,23 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	json_t *jsizes = base_sizes(dir, sizes, nsizes, keys, nkeys, &base);
 	enum model model = choose_model(base.n, base.instr, base.cnt);
 	json_t *counters = json_object();
-	json_object_set_new(counters, "instructions",
-			    scale_counter(model, base.n, base.instr, base.cnt,
-					  standard, 1));
-	json_object_set_new(counters, "data_reads",
-			    scale_counter(model, base.n, base.reads, base.cnt,
-					  standard, 1));
-	json_object_set_new(counters, "data_writes",
-			    scale_counter(model, base.n, base.writes, base.cnt,
-					  standard, 1));
+	json_object_set_new(
+	    counters, "instructions",
+	    scale_counter(model, base.n, base.instr, base.cnt, standard, 1));
+	json_object_set_new(
+	    counters, "data_reads",
+	    scale_counter(model, base.n, base.reads, base.cnt, standard, 1));
+	json_object_set_new(
+	    counters, "data_writes",
+	    scale_counter(model, base.n, base.writes, base.cnt, standard, 1));
 	base.instr_std = json_number_value(json_object_get(
-		json_object_get(counters, "instructions"), "standard"));
+	    json_object_get(counters, "instructions"), "standard"));
 	base.reads_std = json_number_value(json_object_get(
-		json_object_get(counters, "data_reads"), "standard"));
+	    json_object_get(counters, "data_reads"), "standard"));
 	base.writes_std = json_number_value(json_object_get(
-		json_object_get(counters, "data_writes"), "standard"));
-	json_t *fpc = scale_counter(model, base.n, base.fp, base.cnt, standard,
-				    1);
+	    json_object_get(counters, "data_writes"), "standard"));
+	json_t *fpc =
+	    scale_counter(model, base.n, base.fp, base.cnt, standard, 1);
 	double fp_std = json_number_value(json_object_get(fpc, "standard"));
 	json_object_set_new(counters, "footprint_bytes", fpc);
 
@@ -948,11 +959,13 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	for (int i = 0; i < b->nclusters; i++)
 		json_array_append_new(clusters,
 				      cluster_json(b, i, dir, sizes, nsizes,
-						   model, standard, &base, fp_std));
+						   model, standard, &base,
+						   fp_std));
 
 	json_t *p = json_object();
 	json_object_set_new(p, "format", json_string(PROFILE_FORMAT));
-	json_object_set_new(p, "workload", json_string(meta_get(&m, "workload")));
+	json_object_set_new(p, "workload",
+			    json_string(meta_get(&m, "workload")));
 	json_object_set_new(p, "board", json_string(b->name));
 	json_object_set_new(p, "suite", json_string(meta_get(&m, "suite")));
 	json_object_set_new(p, "kind", json_string(meta_get(&m, "kind")));
@@ -962,21 +975,21 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	json_object_set_new(p, "source", json_string(meta_get(&m, "source")));
 	json_object_set_new(p, "generated_by",
 			    json_string(meta_get(&m, "generated_by")));
-	json_object_set_new(p, "regenerate",
-			    regenerate_json(meta_get(&m, "regenerate"), b->name));
 	json_object_set_new(
-		p, "measured",
-		json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			  "source_cksum", meta_get(&m, "source_cksum"),
-			  "date", meta_get(&m, "date"), "host_cpu",
-			  meta_get(&m, "host_cpu"), "host_cpus",
-			  (int)meta_long(&m, "host_cpus"), "valgrind",
-			  meta_get(&m, "valgrind"), "gcc", meta_get(&m, "gcc"),
-			  "clang", meta_get(&m, "clang"), "gcc_build",
-			  meta_get(&m, "gcc_build"), "clang_build",
-			  meta_get(&m, "clang_build"), "callgrind",
-			  meta_get(&m, "callgrind"), "ompt_run",
-			  meta_get(&m, "ompt_run")));
+	    p, "regenerate",
+	    regenerate_json(meta_get(&m, "regenerate"), b->name));
+	json_object_set_new(
+	    p, "measured",
+	    json_pack(
+		"{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		"source_cksum", meta_get(&m, "source_cksum"), "date",
+		meta_get(&m, "date"), "host_cpu", meta_get(&m, "host_cpu"),
+		"host_cpus", (int)meta_long(&m, "host_cpus"), "valgrind",
+		meta_get(&m, "valgrind"), "gcc", meta_get(&m, "gcc"), "clang",
+		meta_get(&m, "clang"), "gcc_build", meta_get(&m, "gcc_build"),
+		"clang_build", meta_get(&m, "clang_build"), "callgrind",
+		meta_get(&m, "callgrind"), "ompt_run",
+		meta_get(&m, "ompt_run")));
 	json_object_set_new(p, "size_presets",
 			    json_pack("{s:I, s:I, s:I}", "tiny",
 				      (json_int_t)meta_long(&m, "size_tiny"),
@@ -984,12 +997,11 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 				      (json_int_t)standard));
 	json_object_set_new(p, "sizes", jsizes);
 	json_object_set_new(
-		p, "scaling",
-		json_pack("{s:s, s:o, s:I, s:o}", "model", model_name(model),
-			  "steepness",
-			  jreal(steepness(base.n, base.instr, base.cnt)),
-			  "standard_n",
-			  (json_int_t)standard, "counters", counters));
+	    p, "scaling",
+	    json_pack(
+		"{s:s, s:o, s:I, s:o}", "model", model_name(model), "steepness",
+		jreal(steepness(base.n, base.instr, base.cnt)), "standard_n",
+		(json_int_t)standard, "counters", counters));
 	json_object_set_new(p, "clusters", clusters);
 	json_object_set_new(p, "parallel",
 			    parallel_json(dir, sizes, nsizes, standard, model));
@@ -998,7 +1010,8 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
-	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) != 0)
+	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) !=
+	    0)
 		die("%s: cannot write", tmp);
 	if (rename(tmp, out) != 0)
 		die("%s: %s", out, strerror(errno));
@@ -1035,26 +1048,29 @@ static int cmd_regroup(const char *board_path, const char *in, const char *out)
 		json_t *caches = caches_json(b, ci, key, sizeof key);
 		json_t *from = NULL, *c;
 		size_t i;
-		json_array_foreach(old, i, c) {
-			const char *k = json_string_value(
-				json_object_get(json_object_get(c, "caches"),
-						"valgrind_key"));
+		json_array_foreach(old, i, c)
+		{
+			const char *k = json_string_value(json_object_get(
+			    json_object_get(c, "caches"), "valgrind_key"));
 			if (from == NULL && k != NULL && strcmp(k, key) == 0)
 				from = c;
 		}
 		if (from == NULL)
-			die("%s: no cluster measured with %s's geometry %s: run "
+			die("%s: no cluster measured with %s's geometry %s: "
+			    "run "
 			    "tools/characterize --boards %s",
 			    in, b->clusters[ci].name, key, b->name);
 		json_t *n = json_deep_copy(from);
-		json_object_set_new(n, "name", json_string(b->clusters[ci].name));
+		json_object_set_new(n, "name",
+				    json_string(b->clusters[ci].name));
 		json_object_set_new(n, "caches", caches);
 		json_array_append_new(clusters, n);
 	}
 	json_object_set_new(p, "clusters", clusters);
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
-	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) != 0)
+	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) !=
+	    0)
 		die("%s: cannot write", tmp);
 	if (rename(tmp, out) != 0)
 		die("%s: %s", out, strerror(errno));
@@ -1078,10 +1094,11 @@ static json_t *need(json_t *o, const char *where, const char *key,
 		ok = json_is_number(v);
 	else if (ok)
 		ok = json_typeof(v) == type ||
-		     (type == JSON_TRUE && json_is_boolean(v));
+		    (type == JSON_TRUE && json_is_boolean(v));
 	if (!ok) {
-		fprintf(stderr, "zdvfs-profile: %s%s%s: missing or wrong type\n",
-			where, *where ? "." : "", key);
+		fprintf(stderr,
+			"zdvfs-profile: %s%s%s: missing or wrong type\n", where,
+			*where ? "." : "", key);
 		nbad++;
 	}
 	return ok ? v : NULL;
@@ -1093,12 +1110,14 @@ static void check_sizes(json_t *arr, const char *where,
 	if (arr == NULL)
 		return;
 	if (json_array_size(arr) < 2) {
-		fprintf(stderr, "zdvfs-profile: %s: fewer than two sizes\n", where);
+		fprintf(stderr, "zdvfs-profile: %s: fewer than two sizes\n",
+			where);
 		nbad++;
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		char w[256];
 		snprintf(w, sizeof w, "%s[%zu]", where, i);
 		for (const char *const *f = fields; *f; f++)
@@ -1143,42 +1162,45 @@ static int cmd_check(const char *path, const char *board_path)
 			PROFILE_FORMAT);
 		nbad++;
 	}
-	static const char *const top_str[] = { "workload", "board", "suite",
-					       "kind", "source", "generated_by",
-					       "regenerate", NULL };
+	static const char *const top_str[] = {
+	    "workload", "board",        "suite",      "kind",
+	    "source",   "generated_by", "regenerate", NULL};
 	for (const char *const *f = top_str; *f; f++)
 		need(p, "", *f, JSON_STRING);
 	/* the simulator's parallel style: "parallel_style", or in profiles
 	 * written before kinds other than tasks/loops existed, "kind" */
-	const char *style = json_string_value(json_object_get(p, "parallel_style"));
+	const char *style =
+	    json_string_value(json_object_get(p, "parallel_style"));
 	if (style == NULL)
 		style = json_string_value(json_object_get(p, "kind"));
-	if (style == NULL || (strcmp(style, "tasks") != 0 &&
-			      strcmp(style, "loops") != 0)) {
-		fprintf(stderr, "zdvfs-profile: parallel_style (or an old "
-				"profile's kind) is not tasks or loops\n");
+	if (style == NULL ||
+	    (strcmp(style, "tasks") != 0 && strcmp(style, "loops") != 0)) {
+		fprintf(stderr,
+			"zdvfs-profile: parallel_style (or an old "
+			"profile's kind) is not tasks or loops\n");
 		nbad++;
 	}
 	json_t *meas = need(p, "", "measured", JSON_OBJECT);
-	static const char *const meas_f[] = { "date", "host_cpu", "valgrind",
-					      "gcc", "clang", NULL };
+	static const char *const meas_f[] = {"date", "host_cpu", "valgrind",
+					     "gcc",  "clang",    NULL};
 	for (const char *const *f = meas_f; meas && *f; f++)
 		need(meas, "measured", *f, JSON_STRING);
-	static const char *const base_f[] = { "n", "instructions", "data_reads",
-					      "data_writes", "footprint_bytes",
-					      NULL };
+	static const char *const base_f[] = {
+	    "n",           "instructions",    "data_reads",
+	    "data_writes", "footprint_bytes", NULL};
 	check_sizes(need(p, "", "sizes", JSON_ARRAY), "sizes", base_f);
-	static const char *const base_c[] = { "instructions", "data_reads",
-					      "data_writes", "footprint_bytes",
-					      NULL };
+	static const char *const base_c[] = {"instructions", "data_reads",
+					     "data_writes", "footprint_bytes",
+					     NULL};
 	check_counters(p, "", base_c);
 	json_t *cl = need(p, "", "clusters", JSON_ARRAY);
-	static const char *const miss_f[] = { "n", "i1_misses", "d1_misses",
-					      "ll_misses", NULL };
+	static const char *const miss_f[] = {"n", "i1_misses", "d1_misses",
+					     "ll_misses", NULL};
 	size_t i;
 	json_t *c;
 	if (cl != NULL)
-		json_array_foreach(cl, i, c) {
+		json_array_foreach(cl, i, c)
+		{
 			char w[64];
 			snprintf(w, sizeof w, "clusters[%zu]", i);
 			need(c, w, "name", JSON_STRING);
@@ -1191,16 +1213,18 @@ static int cmd_check(const char *path, const char *board_path)
 			}
 			char w3[96];
 			snprintf(w3, sizeof w3, "%s.sizes", w);
-			check_sizes(need(c, w, "sizes", JSON_ARRAY), w3, miss_f);
-			static const char *const miss_c[] = { "d1_misses",
-							      "ll_misses", NULL };
+			check_sizes(need(c, w, "sizes", JSON_ARRAY), w3,
+				    miss_f);
+			static const char *const miss_c[] = {"d1_misses",
+							     "ll_misses", NULL};
 			check_counters(c, w, miss_c);
 		}
 	json_t *par = need(p, "", "parallel", JSON_OBJECT);
 	json_t *ps = par ? need(par, "parallel", "sizes", JSON_ARRAY) : NULL;
 	json_t *e;
 	if (ps != NULL)
-		json_array_foreach(ps, i, e) {
+		json_array_foreach(ps, i, e)
+		{
 			char w[64];
 			snprintf(w, sizeof w, "parallel.sizes[%zu]", i);
 			need(e, w, "work_s", JSON_REAL);
@@ -1228,21 +1252,23 @@ static int cmd_check(const char *path, const char *board_path)
 			nbad++;
 		}
 		if ((int)json_array_size(cl) != b->nclusters) {
-			fprintf(stderr,
-				"zdvfs-profile: %zu clusters, the board has %d\n",
-				json_array_size(cl), b->nclusters);
+			fprintf(
+			    stderr,
+			    "zdvfs-profile: %zu clusters, the board has %d\n",
+			    json_array_size(cl), b->nclusters);
 			nbad++;
 		}
-		for (int k = 0; k < b->nclusters && k < (int)json_array_size(cl);
-		     k++) {
-			json_t *name = json_object_get(json_array_get(cl, (size_t)k),
-						       "name");
+		for (int k = 0;
+		     k < b->nclusters && k < (int)json_array_size(cl); k++) {
+			json_t *name = json_object_get(
+			    json_array_get(cl, (size_t)k), "name");
 			if (!json_is_string(name) ||
 			    strcmp(json_string_value(name),
 				   b->clusters[k].name) != 0) {
-				fprintf(stderr,
-					"zdvfs-profile: clusters[%d] is not '%s'\n",
-					k, b->clusters[k].name);
+				fprintf(
+				    stderr,
+				    "zdvfs-profile: clusters[%d] is not '%s'\n",
+				    k, b->clusters[k].name);
 				nbad++;
 			}
 		}
@@ -1250,7 +1276,8 @@ static int cmd_check(const char *path, const char *board_path)
 	}
 	json_decref(p);
 	if (nbad > 0) {
-		fprintf(stderr, "zdvfs-profile: %s: %d problem(s)\n", path, nbad);
+		fprintf(stderr, "zdvfs-profile: %s: %d problem(s)\n", path,
+			nbad);
 		return 1;
 	}
 	return 0;
@@ -1258,13 +1285,14 @@ static int cmd_check(const char *path, const char *board_path)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: zdvfs-profile caches BOARD.json\n"
-		"       zdvfs-profile footprint-cache\n"
-		"       zdvfs-profile write BOARD.json MEASUREMENT_DIR OUT.json\n"
-		"       zdvfs-profile check PROFILE.json [BOARD.json]\n"
-		"       zdvfs-profile regroup BOARD.json PROFILE.json OUT.json\n"
-		"The C half of tools/characterize (docs/profile-format.md).\n");
+	fprintf(
+	    stderr,
+	    "usage: zdvfs-profile caches BOARD.json\n"
+	    "       zdvfs-profile footprint-cache\n"
+	    "       zdvfs-profile write BOARD.json MEASUREMENT_DIR OUT.json\n"
+	    "       zdvfs-profile check PROFILE.json [BOARD.json]\n"
+	    "       zdvfs-profile regroup BOARD.json PROFILE.json OUT.json\n"
+	    "The C half of tools/characterize (docs/profile-format.md).\n");
 	exit(2);
 }
 
