@@ -73,6 +73,11 @@ int cli_interrupted_status(void);
  * the range; within it, the caller rounds to a level and says so. */
 int cli_khz_in_range(const char *text, uint32_t lo_khz, uint32_t hi_khz,
 		     const char *what, uint32_t *khz, struct zd_err *err);
+struct zd_freq_domain;
+/* Widen lo_khz..hi_khz (start at UINT32_MAX..0) to hold domain d's levels:
+ * the joint range one --freq for several domains is checked against. */
+void cli_widen_khz_range(const struct zd_freq_domain *d, uint32_t *lo_khz,
+			 uint32_t *hi_khz);
 
 /* Print a JSON value on stdout (with a newline) and release it. */
 int cli_print_json(json_t *value);

@@ -167,11 +167,7 @@ static int parse_common_khz(const struct exec_state *st, const char *text,
 	for (int d = 0; d < st->p->info.ndomains; d++) {
 		if (!plan_covers(st, d))
 			continue;
-		const struct zd_freq_domain *dom = &st->p->info.domains[d];
-		if (zd_domain_min_khz(dom) < lo)
-			lo = zd_domain_min_khz(dom);
-		if (zd_domain_max_khz(dom) > hi)
-			hi = zd_domain_max_khz(dom);
+		cli_widen_khz_range(&st->p->info.domains[d], &lo, &hi);
 	}
 	if (hi == 0)
 		return cli_parse_khz(text, khz, err);

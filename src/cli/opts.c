@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "zdvfs/platform.h"
 
 int cli_error(const char *cmd, const struct zd_err *err)
 {
@@ -53,6 +54,15 @@ int cli_parse_double(const char *cmd, const char *opt, const char *text,
 				       opt, text, lo, hi);
 	*out = v;
 	return 0;
+}
+
+void cli_widen_khz_range(const struct zd_freq_domain *d, uint32_t *lo_khz,
+			 uint32_t *hi_khz)
+{
+	if (zd_domain_min_khz(d) < *lo_khz)
+		*lo_khz = zd_domain_min_khz(d);
+	if (zd_domain_max_khz(d) > *hi_khz)
+		*hi_khz = zd_domain_max_khz(d);
 }
 
 /* Seeds are stored as 32-bit values everywhere (store, agents file). */

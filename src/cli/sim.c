@@ -323,9 +323,7 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 	uint32_t khz = 0, lo = UINT32_MAX, hi = 0;
 	int top_level = 0;
 	for (int c = 0; c < b->nclusters; c++) {
-		const struct zd_freq_domain *dom = &info->domains[c];
-		lo = zd_domain_min_khz(dom) < lo ? zd_domain_min_khz(dom) : lo;
-		hi = zd_domain_max_khz(dom) > hi ? zd_domain_max_khz(dom) : hi;
+		cli_widen_khz_range(&info->domains[c], &lo, &hi);
 		if (b->clusters[c].nopps - 1 > top_level)
 			top_level = b->clusters[c].nopps - 1;
 	}

@@ -430,19 +430,13 @@ static int remember_run(struct engine_program *p, int index,
 
 /* ---- opening ------------------------------------------------------------ */
 
-/* The board's one limit (zd_board_limit_c), kept in the prior. */
-static double default_guard_c(const struct zd_board_prior *bp)
-{
-	return bp->limit_c;
-}
-
 static void thermal_opts(const struct zd_board_prior *bp,
 			 struct zd_thermal_agent_opts *o, uint64_t seed)
 {
 	const struct zd_board *b = bp->board;
 	zd_thermal_agent_default_opts(o);
 	o->ambient_c = bp->ambient_c;
-	o->throttle_c = default_guard_c(bp) + 5.0;
+	o->throttle_c = bp->limit_c + 5.0;
 	o->seed = seed;
 	for (int cpu = 0; cpu < ZD_MAX_CPUS; cpu++)
 		o->cpu_zone[cpu] = -1;
@@ -534,7 +528,7 @@ int zd_engine_open(const struct zd_engine_opts *o, struct zd_engine **out,
 	}
 	if (rc == 0) {
 		if (e->opts.guard_c == 0)
-			e->opts.guard_c = default_guard_c(&e->prior);
+			e->opts.guard_c = e->prior.limit_c;
 		e->env = (struct zd_env){
 		    .observe = env_observe,
 		    .real = env_real,
