@@ -26,6 +26,29 @@ static void parses_lists_and_ranges(void **state)
 	assert_int_equal(zd_cpuset_next(&s, 0), 3);
 }
 
+/* Walking a set visits every member once, in order, across 64-bit words. */
+static void walks_members_in_order(void **state)
+{
+	(void)state;
+	const int members[] = {0, 5, 63, 64, 127, 128, 200, 255};
+	const int n = (int)(sizeof(members) / sizeof(members[0]));
+	struct zd_cpuset s;
+	zd_cpuset_zero(&s);
+	assert_int_equal(zd_cpuset_first(&s), -1);
+	for (int i = 0; i < n; i++)
+		zd_cpuset_add(&s, members[i]);
+	int seen = 0;
+	for (int c = zd_cpuset_first(&s); c >= 0; c = zd_cpuset_next(&s, c)) {
+		assert_true(seen < n);
+		assert_int_equal(c, members[seen]);
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	assert_int_equal(zd_cpuset_next(&s, 5), 63);
+	assert_int_equal(zd_cpuset_next(&s, 64), 127);
+	assert_int_equal(zd_cpuset_next(&s, 255), -1);
+}
+
 static void formats_shortest_list(void **state)
 {
 	(void)state;
@@ -58,6 +81,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parses_lists_and_ranges),
+	    cmocka_unit_test(walks_members_in_order),
 	    cmocka_unit_test(formats_shortest_list),
 	    cmocka_unit_test(rejects_garbage_with_the_input_named),
 	};
