@@ -76,6 +76,10 @@ struct zd_bench_opts {
 	 * ("leak=+30%,membw=-25%,rth=+20%,speed=-10%" or "default"), named
 	 * NAME+perturbed, decided with the plain description and models */
 	const char *perturb;
+	/* the decisions the table (the oracle) sweeps: NULL or "full", every
+	 * one; "coarse" or N, the grid of `zdvfs profile --grid` (boards
+	 * whose every decision is too many to sweep per program) */
+	const char *table_grid;
 	/* holds the number of a stop signal (SIGINT, SIGTERM) once one came:
 	 * the bench finishes the row in progress, passes the signal on to its
 	 * workers and returns ZD_BENCH_INTERRUPTED */

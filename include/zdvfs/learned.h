@@ -27,6 +27,8 @@ struct zd_policy_program {
 	/* table: the decisions, a way to measure one for real (the board or
 	 * the simulator), and the limit no kept decision may exceed */
 	const struct zd_action_space *space;
+	const int *candidates; /* indices into space it sweeps; NULL: all */
+	int ncandidates;
 	int (*measure)(void *ctx, const struct zd_decision *d,
 		       struct zd_outcome *o, struct zd_err *err);
 	void *measure_ctx;

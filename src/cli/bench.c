@@ -20,7 +20,7 @@ static const char bench_usage[] =
     "                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
     "                   [--scenario cold|idle|sustained|hot]\n"
     "                   [--energy board|cpu] [--perturb SPEC|default]\n"
-    "                   [--no-report] [--quiet]\n"
+    "                   [--table-grid full|coarse|N] [--no-report] [--quiet]\n"
     "       zdvfs bench --report-only [--out DIR]\n\n"
     "Compares the policies on the simulated boards (docs/bench-format.md):\n"
     "profiles every workload on the boards into a sample store (points\n"
@@ -58,6 +58,12 @@ static const char bench_usage[] =
     "                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
     "                    `default` means); the policies and models still\n"
     "                    use the plain description; rows as NAME+perturbed\n"
+    "  --table-grid G    the decisions the table (the oracle) sweeps per\n"
+    "                    program: full, every one (default); coarse or N,\n"
+    "                    N levels per cluster as `zdvfs profile --grid`;\n"
+    "                    BOARD=G,... for some boards only (those with too\n"
+    "                    many decisions to sweep: the report then says the\n"
+    "                    oracle is the grid's best)\n"
     "  --no-report       write the data only\n"
     "  --report-only     redo the report from DIR's files alone\n"
     "  --quiet           print nothing but errors\n"
@@ -156,6 +162,7 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'N': c->no_report = true; return 0;
 	case 'q': c->quiet = true; return 0;
 	case 'X': c->o.perturb = arg; return 0;
+	case 'T': c->o.table_grid = arg; return 0;
 	default: return cli_usage_error("bench", "bad option");
 	}
 }
@@ -199,6 +206,7 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	    {"no-report", no_argument, NULL, 'N'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"perturb", required_argument, NULL, 'X'},
+	    {"table-grid", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};

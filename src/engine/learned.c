@@ -44,7 +44,7 @@ static int qlearn_start(struct zd_policy *pol, struct zd_decision *d,
 	return engine_start(pol, d, true, err);
 }
 
-/* Measure every decision once; keep the lowest energy x delay under the
+/* Measure every decision (or every candidate) once; keep the lowest energy x delay under the
  * limit (or the coolest if none is under it). */
 static int table_sweep(struct zd_policy_program *p, struct zd_err *err)
 {
@@ -52,7 +52,9 @@ static int table_sweep(struct zd_policy_program *p, struct zd_err *err)
 	int best = -1, cool = -1;
 	p->table_cost_s = 0;
 	p->table_runs = 0;
-	for (int i = 0; i < p->space->count; i++) {
+	int n = p->candidates ? p->ncandidates : p->space->count;
+	for (int k = 0; k < n; k++) {
+		int i = p->candidates ? p->candidates[k] : k;
 		struct zd_action a;
 		struct zd_decision d;
 		struct zd_outcome o;

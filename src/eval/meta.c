@@ -15,8 +15,10 @@ static json_t *boards_json(const struct bench_plan *p)
 	json_t *a = json_array();
 	for (int b = 0; a && b < p->nboards; b++) {
 		json_t *j = json_pack(
-		    "{s:s, s:i, s:f}", "name", p->boards[b].name, "decisions",
-		    p->boards[b].decisions, "limit_c", p->boards[b].limit_c);
+		    "{s:s, s:i, s:i, s:f}", "name", p->boards[b].name,
+		    "decisions", p->boards[b].decisions, "table_decisions",
+		    p->boards[b].table_decisions, "limit_c",
+		    p->boards[b].limit_c);
 		char spec[128];
 		bench_perturb_format(&p->perturb, spec, sizeof(spec));
 		if (j && p->boards[b].perturbed)
@@ -101,6 +103,9 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 		json_object_set_new(
 		    j, "scenario",
 		    json_string(p->o->scenario ? p->o->scenario : "cold"));
+		json_object_set_new(
+		    j, "table_grid",
+		    json_string(p->o->table_grid ? p->o->table_grid : "full"));
 		json_object_set_new(
 		    j, "energy",
 		    json_string(p->o->energy ? p->o->energy : "board"));

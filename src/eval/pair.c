@@ -15,6 +15,7 @@
 #include "zdvfs/learned.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/sim.h"
+#include "zdvfs/sweep.h"
 #include "zdvfs/workload.h"
 
 /* ---- timing a policy's decision ---------------------------------------- */
@@ -399,6 +400,33 @@ static int emit_table(struct pair *pr, const struct zd_policy_program *prog,
 
 /* The table sweeps once per seed (its first run's decision time holds the
  * sweep's computation, not its simulated duration) and repeats its pick. */
+/* The indices of the table's grid (--table-grid); NULL for every decision. */
+static int table_candidates(const struct pair *pr, int **out, int *count,
+			    struct zd_err *err)
+{
+	*out = NULL;
+	*count = 0;
+	if (pr->board->table_levels == 0)
+		return 0;
+	struct zd_action *grid = NULL;
+	int n = 0;
+	int rc = zd_sweep_grid(&pr->space, pr->board->table_levels, &grid, &n,
+			       err);
+	int *idx = rc == 0 ? malloc(sizeof(*idx) * (size_t)(n ? n : 1)) : NULL;
+	if (rc == 0 && idx == NULL)
+		rc = zd_fail(err, ENOMEM, "out of memory");
+	for (int i = 0; rc == 0 && i < n; i++)
+		idx[i] = zd_action_index(&pr->space, &grid[i]);
+	free(grid);
+	if (rc != 0) {
+		free(idx);
+		return rc;
+	}
+	*out = idx;
+	*count = n;
+	return 0;
+}
+
 static int table_runs(struct pair *pr, struct zd_err *err)
 {
 	struct zd_policy_program prog;
@@ -407,7 +435,9 @@ static int table_runs(struct pair *pr, struct zd_err *err)
 	prog.measure = measure_decision;
 	prog.measure_ctx = pr;
 	prog.limit_c = pr->board->limit_c;
-	int rc = 0;
+	int *candidates = NULL;
+	int rc = table_candidates(pr, &candidates, &prog.ncandidates, err);
+	prog.candidates = candidates;
 	for (int run = 0; rc == 0 && run < pr->p->runs; run++) {
 		if (row_done(pr, "table", run)) {
 			report_skipped(pr, "table");
@@ -432,6 +462,7 @@ static int table_runs(struct pair *pr, struct zd_err *err)
 		if (rc == 0)
 			rc = after_row(pr);
 	}
+	free(candidates);
 	return rc;
 }
 

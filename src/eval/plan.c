@@ -13,6 +13,7 @@
 #include "zdvfs/board.h"
 #include "zdvfs/learned.h"
 #include "zdvfs/policy.h"
+#include "zdvfs/sweep.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/workload.h"
 
@@ -94,6 +95,60 @@ static int check_counts(struct bench_plan *p, struct zd_err *err)
 	return 0;
 }
 
+/* --table-grid: "G" for every board, or "BOARD=G,..." (boards not named
+ * are swept whole). The levels for `board`, 0 for every decision. */
+static int table_grid_levels(const char *spec, const char *board, int *levels,
+			     struct zd_err *err)
+{
+	*levels = 0;
+	if (spec == NULL)
+		return 0;
+	if (strchr(spec, '=') == NULL)
+		return zd_sweep_parse_grid(spec, levels, err);
+	char buf[512];
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
+		return zd_bad_input(err, "--table-grid: too long");
+	char *save = NULL;
+	for (char *item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		if (eq == NULL || eq == item)
+			return zd_bad_input(err,
+					    "--table-grid: '%s' is not "
+					    "BOARD=GRID",
+					    item);
+		*eq = '\0';
+		if (strcmp(item, board) == 0)
+			return zd_sweep_parse_grid(eq + 1, levels, err);
+	}
+	return 0;
+}
+
+/* Every board --table-grid names is one of the bench's. */
+static int check_table_grid_boards(const struct bench_plan *p,
+				   struct zd_err *err)
+{
+	const char *spec = p->o->table_grid;
+	if (spec == NULL || strchr(spec, '=') == NULL)
+		return 0;
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	char *save = NULL;
+	for (char *item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		*strchr(item, '=') = '\0';
+		bool found = false;
+		for (int b = 0; b < p->nboards; b++)
+			found = found || strcmp(p->boards[b].name, item) == 0;
+		if (!found)
+			return zd_bad_input(err,
+					    "--table-grid names board '%s', "
+					    "which is not benched",
+					    item);
+	}
+	return 0;
+}
+
 static bool bench_policy_known(const char *name)
 {
 	for (int i = 0; zd_bench_all_policies[i]; i++)
@@ -141,16 +196,26 @@ static int add_board(struct bench_plan *p, const char *name, struct zd_err *err)
 		if (strcmp(p->boards[i].name, name) == 0)
 			return zd_bad_input(err, "board '%s' is listed twice",
 					    name);
+	struct zd_action *grid = NULL;
+	int ngrid = 0;
 	int rc = zd_board_load(name, p->o->platform_dir, &b, err);
 	if (rc == 0)
 		rc = zd_action_space_init(&space, b, err);
+	int levels = 0;
+	if (rc == 0)
+		rc = table_grid_levels(p->o->table_grid, b->name, &levels, err);
+	if (rc == 0)
+		rc = zd_sweep_grid(&space, levels, &grid, &ngrid, err);
 	if (rc == 0) {
 		struct bench_board *bb = &p->boards[p->nboards++];
 		snprintf(bb->name, sizeof(bb->name), "%s", b->name);
 		snprintf(bb->base, sizeof(bb->base), "%s", b->name);
 		bb->decisions = space.count;
+		bb->table_levels = levels;
+		bb->table_decisions = ngrid;
 		bb->limit_c = zd_board_limit_c(b);
 	}
+	free(grid);
 	zd_board_free(b);
 	return rc;
 }
@@ -174,6 +239,8 @@ static int select_boards(struct bench_plan *p, struct zd_err *err)
 	for (int i = 0; rc == 0 && i < n; i++)
 		rc = add_board(p, o->boards ? o->boards[i] : all[i], err);
 	zd_board_names_free(all, nall);
+	if (rc == 0)
+		rc = check_table_grid_boards(p, err);
 	p->nplain = p->nboards;
 	for (int i = 0; rc == 0 && p->perturb.on && i < p->nplain; i++) {
 		struct bench_board *twin = &p->boards[p->nboards++];

@@ -206,8 +206,13 @@ static void run_boards(struct rep_doc *doc, const struct rep_meta *m)
 	char list[2048] = "";
 	for (int b = 0; b < m->nboards; b++) {
 		const struct rep_board *bd = &m->boards[b];
-		char dec[32] = "";
-		if (bd->decisions > 0)
+		char dec[96] = "";
+		if (bd->decisions > 0 && bd->table_decisions < bd->decisions)
+			snprintf(dec, sizeof(dec),
+				 "%ld decisions, the oracle the best of %ld "
+				 "on a grid, ",
+				 bd->decisions, bd->table_decisions);
+		else if (bd->decisions > 0)
 			snprintf(dec, sizeof(dec), "%ld decisions, ",
 				 bd->decisions);
 		append(list, sizeof(list), "%s%s (%sthermal limit %.1f °C)",

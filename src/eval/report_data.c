@@ -155,15 +155,21 @@ static int meta_boards(const char *path, json_t *root, struct rep_meta *m,
 		double decisions;
 		int rc =
 		    meta_number(path, where, e, "limit_c", &b->limit_c, err);
+		double table_decisions;
 		if (rc == 0)
 			rc = meta_number(path, where, e, "decisions",
 					 &decisions, err);
+		if (rc == 0)
+			rc = meta_number(path, where, e, "table_decisions",
+					 &table_decisions, err);
 		if (rc != 0)
 			return rc;
 		if (isnan(b->limit_c))
 			return zd_bad_input(err, "%s: %slimit_c: missing", path,
 					    where);
 		b->decisions = isnan(decisions) ? -1 : (long)decisions;
+		b->table_decisions =
+		    isnan(table_decisions) ? b->decisions : (long)table_decisions;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(m->boards[k].name, b->name) == 0)
 				return zd_bad_input(err,

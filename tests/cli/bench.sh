@@ -45,6 +45,10 @@ check "the energy is named" contains "$T/err" "\-\-energy 'wall' is not board or
 check "the count is named" contains "$T/err" "--runs '0' is not a number in 1..1000"
 "$ZDVFS" bench $B --folds 1 2>"$T/err"; expect_status 2 "--folds 1" $?
 check "one fold would train on nothing" contains "$T/err" "--folds '1'"
+"$ZDVFS" bench $B --table-grid jetson-tx2=coarse 2>"$T/err"; expect_status 2 "--table-grid naming a board not benched" $?
+check "the board is named" contains "$T/err" "\-\-table-grid names board 'jetson-tx2', which is not benched"
+"$ZDVFS" bench $B --table-grid core-i7 2>"$T/err"; expect_status 2 "--table-grid BOARD without a grid" $?
+check "the grid is asked for" contains "$T/err" "grid 'core-i7' is not coarse, full or a number"
 check "still nothing written" [ ! -e "$D" ]
 
 # ---- a tiny bench -------------------------------------------------------------
@@ -89,7 +93,8 @@ check "meta.json names the trace workload and the counts" python3 -c "
 import json, sys
 m = json.load(open('$D/meta.json'))
 assert m['trace_workload'] == 'gemm' and m['runs'] == 2 and m['folds'] == 2 and m['seeds'] == 1, m
-assert m['boards'] == [{'name': 'core-i7', 'decisions': 114, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
+assert m['boards'] == [{'name': 'core-i7', 'decisions': 114, 'table_decisions': 114, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
+assert m['table_grid'] == 'full', m
 assert m['workloads'] == ['gemm', 'fft'] and m['policies'] == ['ondemand', 'table', 'zerodvfs']
 assert m['scenario'] == 'cold' and m['energy'] == 'board', m
 held = m['models'][0]['held_out']
@@ -137,6 +142,21 @@ check "the rerun ends with 12 rows" [ "$(rows "$D/results.csv")" -eq 12 ]
 check "none twice" [ -z "$(duplicates "$D/results.csv")" ]
 check "the same rows as the bench never interrupted" [ "$(numbers "$D/results.csv")" = "$(numbers "$T/first.csv")" ]
 check "table.csv has each workload once" [ "$(rows "$D/table.csv")" -eq 2 ]
+
+# the oracle on a grid (boards with too many decisions to sweep): the
+# table sweeps 6 cores x 5 levels, meta.json and the report say so
+G="$T/grid"
+"$ZDVFS" bench --boards core-i7 --workloads gemm --policies table --runs 1 --folds 2 \
+	--table-grid core-i7=coarse --db "$D/bench.db" --out "$G" >"$T/out.txt" 2>"$T/err"
+expect_status 0 "a bench with the table on the coarse grid" $?
+check "the table swept the grid's 30 decisions" [ "$(tail -n +2 "$G/table.csv" | cut -d, -f1-3)" = "core-i7,gemm,30" ]
+check "meta.json says what the table swept" python3 -c "
+import json
+m = json.load(open('$G/meta.json'))
+assert m['table_grid'] == 'core-i7=coarse' and m['boards'][0]['table_decisions'] == 30, m
+"
+check "the report says the oracle is the grid's best" contains "$G/report.md" "114 decisions, the oracle the best of 30 on a grid"
+check "the grid's pick is no better than the whole sweep's" awk -F, 'FNR > 1 && $2 == "gemm" && $3 == "table" && $5 == 0 { e[FILENAME] = $6 * $7 } END { exit !(e[ARGV[1]] >= e[ARGV[2]] * 0.999) }' "$G/results.csv" "$D/results.csv"
 
 # another selection in the same directory: the earlier rows stay in
 # results.csv, the report covers only what this bench asked for
