@@ -118,6 +118,9 @@ struct zd_model_eval_opts {
 	struct zd_model_train_opts train;
 	bool lobo, cross_board;
 	int folds; /* lobo: groups spread over K folds; 0 = one each */
+	/* > 0: each fold trains on only this many of the groups it may
+	 * train on, drawn by train.seed and the fold (a learning curve) */
+	int train_groups;
 	const char
 	    *workload_dir; /* the manifest's (lobo); NULL: zd_workload_dir */
 	void (*progress)(void *ctx, const char *line);

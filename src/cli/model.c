@@ -18,8 +18,8 @@ static const char model_usage[] =
     "                         [--seed S]\n"
     "       zdvfs model eval  [--db FILE] [--board LIST] [--lobo] "
     "[--cross-board]\n"
-    "                         [--folds K] [--per-program] [--json] [...train "
-    "options]\n"
+    "                         [--folds K] [--train-groups N] [--per-program]\n"
+    "                         [--json] [...train options]\n"
     "       zdvfs model info  [--model FILE] [--json]\n"
     "       zdvfs model convert [--json] IN OUT\n\n"
     "The environment model predicts a program's makespan, energy, average "
@@ -41,6 +41,9 @@ static const char model_usage[] =
     "one\n"
     "                    per group (faster, still nothing of a group in its "
     "model)\n"
+    "    --train-groups N  each fold trains on only N of the groups it may\n"
+    "                    use, drawn by --seed (a learning curve: accuracy\n"
+    "                    against the number of programs learnt from)\n"
     "    --per-program   a line per program and board\n"
     "  info              what a model file was trained on\n"
     "  convert           read a model (binary, or the JSON of zdvfs 0.1) and\n"
@@ -67,7 +70,7 @@ struct model_opts {
 	const char *db, *out, *exclude, *platform_dir;
 	char *boards_text;
 	const char *boards[MAX_BOARDS];
-	int nboards, trees, depth, threads, folds;
+	int nboards, trees, depth, threads, folds, train_groups;
 	uint64_t seed;
 	bool lobo, cross_board, per_program, json;
 };
@@ -106,6 +109,7 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 	    {"threads", required_argument, NULL, 'T'},
 	    {"seed", required_argument, NULL, 's'},
 	    {"folds", required_argument, NULL, 'k'},
+	    {"train-groups", required_argument, NULL, 'g'},
 	    {"lobo", no_argument, NULL, 'L'},
 	    {"cross-board", no_argument, NULL, 'C'},
 	    {"per-program", no_argument, NULL, 'p'},
@@ -149,6 +153,11 @@ static int parse_model_opts(int argc, char **argv, struct model_opts *o)
 			if ((rc = cli_parse_long("model", "--folds", optarg, 2,
 						 100000, &v)) == 0)
 				o->folds = (int)v;
+			break;
+		case 'g':
+			if ((rc = cli_parse_long("model", "--train-groups",
+						 optarg, 1, 100000, &v)) == 0)
+				o->train_groups = (int)v;
 			break;
 		case 's': rc = cli_parse_seed("model", optarg, &o->seed); break;
 		case 'h': fputs(model_usage, stdout); return -1;
@@ -251,6 +260,10 @@ static void print_report(const json_t *report, bool per_program)
 	       json_string_value(json_object_get(report, "mode")),
 	       (long long)json_integer_value(json_object_get(report, "folds")),
 	       json_number_value(json_object_get(report, "seconds")));
+	json_t *tg = json_object_get(report, "train_groups");
+	if (tg != NULL)
+		printf("each fold trained on %lld of its groups\n",
+		       (long long)json_integer_value(tg));
 	printf("%-22s %7s %16s %15s %8s %7s %7s %7s\n", "", "", "makespan MAPE",
 	       "energy MAPE", "power", "peak", "final", "EDP");
 	printf("%-22s %7s %8s %7s %8s %6s %8s %7s %7s %7s\n", "board / program",
@@ -287,6 +300,7 @@ static int cmd_model_eval(const struct model_opts *o)
 	    .lobo = o->lobo,
 	    .cross_board = o->cross_board,
 	    .folds = o->folds,
+	    .train_groups = o->train_groups,
 	    .progress = progress_line,
 	};
 	train_opts(o, &e.train);
@@ -294,6 +308,10 @@ static int cmd_model_eval(const struct model_opts *o)
 		return cli_usage_error("model",
 				       "eval chooses what to hold out; "
 				       "--exclude-program is for train");
+	if (o->train_groups > 0 && !o->lobo)
+		return cli_usage_error("model",
+				       "--train-groups needs --lobo: the "
+				       "groups held out are never trained on");
 	int rc = zd_store_open(o->db, &store, &err);
 	if (rc == 0)
 		rc = zd_model_eval(store, &e, &report, &err);

@@ -214,6 +214,7 @@ static int cmp_sample(const void *pa, const void *pb)
 
 struct fold {
 	bool *train_program, *train_board, *test_program, *test_board;
+	int *group_order; /* [ngroups] scratch for train_groups */
 	char label[160];
 };
 
@@ -364,6 +365,37 @@ static void fold_set(struct fold *f, const struct zd_dataset *ds, int board,
 		snprintf(f->label, sizeof(f->label), "in-sample");
 }
 
+/* Keep the programs of `keep` of the fold's training groups, drawn by a
+ * shuffle seeded by the fold: the same subsets on every run. */
+static void limit_train_groups(struct fold *f, const struct zd_dataset *ds,
+			       int keep, uint64_t seed)
+{
+	int n = 0;
+	for (int g = 0; g < ds->ngroups; g++) {
+		bool trains = false;
+		for (int p = 0; p < ds->nprograms && !trains; p++)
+			trains = f->train_program[p] && ds->programs[p].group == g;
+		if (trains)
+			f->group_order[n++] = g;
+	}
+	uint64_t x = seed * 0x9E3779B97F4A7C15ULL + 1;
+	for (int i = n - 1; i > 0; i--) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		int j = (int)(x % (uint64_t)(i + 1));
+		int t = f->group_order[i];
+		f->group_order[i] = f->group_order[j];
+		f->group_order[j] = t;
+	}
+	for (int p = 0; p < ds->nprograms; p++) {
+		bool kept = false;
+		for (int i = 0; i < keep && i < n && !kept; i++)
+			kept = ds->programs[p].group == f->group_order[i];
+		f->train_program[p] = f->train_program[p] && kept;
+	}
+}
+
 static json_t *report_json(const struct eval_state *st, double seconds,
 			   int nfolds)
 {
@@ -376,6 +408,9 @@ static json_t *report_json(const struct eval_state *st, double seconds,
 						     : "in-sample";
 	json_object_set_new(root, "mode", json_string(mode));
 	json_object_set_new(root, "folds", json_integer(nfolds));
+	if (st->opts->train_groups > 0)
+		json_object_set_new(root, "train_groups",
+				    json_integer(st->opts->train_groups));
 	json_object_set_new(root, "seconds", json_real(seconds));
 	struct acc all;
 	memset(&all, 0, sizeof(all));
@@ -429,8 +464,9 @@ static int eval_folds(struct eval_state *st, json_t **report,
 	f.test_program = calloc(np, sizeof(bool));
 	f.train_board = calloc(nb, sizeof(bool));
 	f.test_board = calloc(nb, sizeof(bool));
-	int rc =
-	    f.train_program && f.test_program && f.train_board && f.test_board
+	f.group_order = calloc((size_t)ds->ngroups + 1, sizeof(int));
+	int rc = f.train_program && f.test_program && f.train_board &&
+		f.test_board && f.group_order
 	    ? 0
 	    : zd_fail(err, ENOMEM, "out of memory");
 	struct timespec t0, t1;
@@ -439,6 +475,9 @@ static int eval_folds(struct eval_state *st, json_t **report,
 		int board = o->cross_board ? k / ngroups : -1;
 		int group = o->lobo ? k % ngroups : -1;
 		fold_set(&f, ds, board, group, ngroups);
+		if (o->train_groups > 0)
+			limit_train_groups(&f, ds, o->train_groups,
+					   o->train.seed + (uint64_t)k);
 		rc = run_fold(st, &f, k, nfolds, err);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -451,6 +490,7 @@ static int eval_folds(struct eval_state *st, json_t **report,
 	free(f.test_program);
 	free(f.train_board);
 	free(f.test_board);
+	free(f.group_order);
 	return rc;
 }
 

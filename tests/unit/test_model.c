@@ -545,6 +545,46 @@ static void test_eval_groups(void **state)
 	json_decref(dirty1);
 }
 
+static json_t *eval_train_groups(const char *db, int train_groups)
+{
+	struct zd_err err = {0};
+	struct zd_store *s = NULL;
+	json_t *report = NULL;
+	struct zd_model_eval_opts o = {.lobo = true,
+				       .train_groups = train_groups};
+	o.train.threads = 1;
+	o.train.trees = 30;
+	assert_int_equal(zd_store_open(db, &s, &err), 0);
+	if (zd_model_eval(s, &o, &report, &err) != 0)
+		fail_msg("%s", err.msg);
+	zd_store_close(s);
+	return report;
+}
+
+/* A learning curve's point: each fold learns from only N of its groups,
+ * the same ones on every run; N at least the groups there are is the plain
+ * evaluation, one group learns less than all of them. */
+static void test_eval_train_groups(void **state)
+{
+	struct fixture *fx = *state;
+	json_t *all = eval_train_groups(fx->db, 0);
+	json_t *many = eval_train_groups(fx->db, NPROGRAMS);
+	json_t *one = eval_train_groups(fx->db, 1);
+	json_t *one_again = eval_train_groups(fx->db, 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(one, "train_groups")), 1);
+	assert_true(json_equal(json_object_get(all, "boards"),
+			       json_object_get(many, "boards")));
+	assert_true(json_equal(json_object_get(one, "boards"),
+			       json_object_get(one_again, "boards")));
+	assert_false(json_equal(json_object_get(one, "boards"),
+				json_object_get(all, "boards")));
+	json_decref(all);
+	json_decref(many);
+	json_decref(one);
+	json_decref(one_again);
+}
+
 /* The manifest's groups: twins share a group index, the others each have
  * their own; a program that is no workload is its own group. */
 static void test_manifest_groups(void **state)
@@ -582,6 +622,7 @@ int main(void)
 	    cmocka_unit_test(test_save_load),
 	    cmocka_unit_test(test_eval_lobo),
 	    cmocka_unit_test(test_eval_groups),
+	    cmocka_unit_test(test_eval_train_groups),
 	    cmocka_unit_test(test_manifest_groups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
