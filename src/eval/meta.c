@@ -14,11 +14,11 @@ static json_t *boards_json(const struct bench_plan *p)
 {
 	json_t *a = json_array();
 	for (int b = 0; a && b < p->nboards; b++) {
-		json_t *j = json_pack(
-		    "{s:s, s:i, s:i, s:f}", "name", p->boards[b].name,
-		    "decisions", p->boards[b].decisions, "table_decisions",
-		    p->boards[b].table_decisions, "limit_c",
-		    p->boards[b].limit_c);
+		json_t *j =
+		    json_pack("{s:s, s:i, s:i, s:f}", "name", p->boards[b].name,
+			      "decisions", p->boards[b].decisions,
+			      "table_decisions", p->boards[b].table_decisions,
+			      "limit_c", p->boards[b].limit_c);
 		char spec[128];
 		bench_perturb_format(&p->perturb, spec, sizeof(spec));
 		if (j && p->boards[b].perturbed)

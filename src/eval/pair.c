@@ -410,8 +410,8 @@ static int table_candidates(const struct pair *pr, int **out, int *count,
 		return 0;
 	struct zd_action *grid = NULL;
 	int n = 0;
-	int rc = zd_sweep_grid(&pr->space, pr->board->table_levels, &grid, &n,
-			       err);
+	int rc =
+	    zd_sweep_grid(&pr->space, pr->board->table_levels, &grid, &n, err);
 	int *idx = rc == 0 ? malloc(sizeof(*idx) * (size_t)(n ? n : 1)) : NULL;
 	if (rc == 0 && idx == NULL)
 		rc = zd_fail(err, ENOMEM, "out of memory");

@@ -38,10 +38,10 @@ struct bench_board {
 	char name[64]; /* NAME, or NAME+perturbed */
 	char base[64]; /* the description's name */
 	bool perturbed;
-	int decisions;  /* actions of the board */
-	int table_levels;    /* the table's grid (zd_sweep_parse_grid); 0: all */
+	int decisions;    /* actions of the board */
+	int table_levels; /* the table's grid (zd_sweep_parse_grid); 0: all */
 	int table_decisions; /* what the table sweeps */
-	double limit_c; /* the thermal limit: lowest CPU trip - 5 C */
+	double limit_c;      /* the thermal limit: lowest CPU trip - 5 C */
 };
 
 struct bench_workload {

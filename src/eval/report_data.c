@@ -168,8 +168,9 @@ static int meta_boards(const char *path, json_t *root, struct rep_meta *m,
 			return zd_bad_input(err, "%s: %slimit_c: missing", path,
 					    where);
 		b->decisions = isnan(decisions) ? -1 : (long)decisions;
-		b->table_decisions =
-		    isnan(table_decisions) ? b->decisions : (long)table_decisions;
+		b->table_decisions = isnan(table_decisions)
+		    ? b->decisions
+		    : (long)table_decisions;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(m->boards[k].name, b->name) == 0)
 				return zd_bad_input(err,

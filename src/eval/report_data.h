@@ -45,7 +45,7 @@ struct rep_run {
 
 struct rep_board {
 	char name[REP_NAME_MAX];
-	long decisions; /* -1 if not recorded */
+	long decisions;       /* -1 if not recorded */
 	long table_decisions; /* what the oracle swept; decisions if all */
 	double limit_c;
 };

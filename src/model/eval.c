@@ -374,7 +374,8 @@ static void limit_train_groups(struct fold *f, const struct zd_dataset *ds,
 	for (int g = 0; g < ds->ngroups; g++) {
 		bool trains = false;
 		for (int p = 0; p < ds->nprograms && !trains; p++)
-			trains = f->train_program[p] && ds->programs[p].group == g;
+			trains =
+			    f->train_program[p] && ds->programs[p].group == g;
 		if (trains)
 			f->group_order[n++] = g;
 	}
