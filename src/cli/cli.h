@@ -34,7 +34,8 @@ int cmd_bench(int argc, char **argv);
 
 /* Print "zdvfs CMD: message" for an error and return its exit status. */
 int cli_error(const char *cmd, const struct zd_err *err);
-/* Usage error: message, hint to --help, exit status 2. */
+/* Usage error: message, hint to --help, exit status 2 (cmd "": zdvfs's
+ * own). */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

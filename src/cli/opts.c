@@ -21,11 +21,13 @@ int cli_error(const char *cmd, const struct zd_err *err)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "zdvfs %s: ", cmd);
+	/* cmd "" is `zdvfs` itself. */
+	const char *sep = cmd[0] ? " " : "";
+	fprintf(stderr, "zdvfs%s%s: ", sep, cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see `zdvfs %s --help`)\n", cmd);
+	fprintf(stderr, "\n(see `zdvfs%s%s --help`)\n", sep, cmd);
 	return 2;
 }
 
