@@ -81,11 +81,12 @@ static void print_option(FILE *out, const struct cli_option *o)
 			      o->argh);
 	fprintf(out, "  %s", head);
 	int col = 2 + n;
-	if (col > HELP_COLUMN - 2) {
+	/* Two spaces at least between the option and its explanation:
+	 * help2man takes one as part of the option. */
+	if (col > HELP_COLUMN - 2)
 		fprintf(out, "\n%*s", HELP_COLUMN, "");
-	} else {
+	else
 		fprintf(out, "%*s", HELP_COLUMN - col, "");
-	}
 	cli_print_wrapped(out, o->help ? o->help : "", HELP_COLUMN,
 			  HELP_COLUMN);
 }
