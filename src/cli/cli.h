@@ -9,7 +9,6 @@
 #ifndef ZDVFS_CLI_H
 #define ZDVFS_CLI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,16 +57,6 @@ int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);
  * makes of it. 1, with a message, if the file cannot be written. */
 int cli_write_report(const char *cmd, const char *path, bool as_json, json_t *r,
 		     void (*print)(FILE *out, json_t *r));
-
-/* Stopping a long command (bench, profile) on Ctrl-C, SIGTERM or SIGHUP:
- * the handler only records the signal, which the command passes on to its
- * workers and turns into exit status 128 + it. */
-#define CLI_NSTOP_SIGNALS 3
-extern volatile sig_atomic_t cli_stop_signal; /* 0 until one arrives */
-void cli_catch_stop_signals(struct sigaction old[CLI_NSTOP_SIGNALS]);
-void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS]);
-/* 128 + the signal that stopped the command (SIGINT if none was seen). */
-int cli_interrupted_status(void);
 
 /* A frequency (as cli_parse_khz reads it) for domains whose levels span
  * lo_khz..hi_khz: more than 10 % outside is a usage error naming `what` and

@@ -264,7 +264,6 @@ struct worker_report {
 
 struct progress {
 	bool quiet, tty;
-	bool real; /* --backend linux: zd_signals own the signals */
 	double start, last_draw;
 	long done, total; /* the latest report's */
 	/* ZDVFS_FAULT_SIGINT_AFTER=N: interrupt the sweep after N runs as
@@ -299,8 +298,8 @@ static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 static void send_report(int fd, const struct worker_report *r)
 {
 	/* the parent is gone: nobody would see the rest, stop as if told */
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) && !cli_stop_signal)
-		cli_stop_signal = SIGPIPE;
+	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		zd_signals_request(SIGPIPE);
 }
 
 static void on_progress(void *ctx, const struct zd_sweep_progress *p)
@@ -314,9 +313,6 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 		/* a worker tells the parent, which passes it on to all */
 		kill(pr->report_fd >= 0 ? getppid() : getpid(), SIGINT);
 	}
-	/* on a real board the launcher's handlers caught it: stop the sweep */
-	if (pr->real && !cli_stop_signal)
-		cli_stop_signal = zd_signals_pending();
 	if (pr->report_fd < 0) {
 		draw(pr, p);
 		return;
@@ -341,8 +337,9 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 	struct zd_store *st = NULL;
 	int rc = zd_store_open(db, &st, err);
 	for (int i = job; rc == 0 && i < zd_sweep_nworkloads(sw); i += jobs)
-		rc = cli_stop_signal ? ZD_SWEEP_INTERRUPTED
-				     : zd_sweep_workload(sw, st, i, stats, err);
+		rc = zd_signals_pending()
+		    ? ZD_SWEEP_INTERRUPTED
+		    : zd_sweep_workload(sw, st, i, stats, err);
 	zd_store_close(st);
 	return rc;
 }
@@ -350,7 +347,7 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 static int sweep_status(int rc, const struct zd_err *err)
 {
 	if (rc == ZD_SWEEP_INTERRUPTED)
-		return cli_interrupted_status();
+		return zd_signals_status();
 	return rc == 0 ? 0 : cli_error("profile", err);
 }
 
@@ -468,11 +465,11 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 {
 	bool passed_on = false;
 	for (;;) {
-		struct pollfd fds[MAX_JOBS];
-		int n = 0, who[MAX_JOBS];
-		if (cli_stop_signal && !passed_on) {
+		struct pollfd fds[MAX_JOBS + 1];
+		int n = 0, who[MAX_JOBS + 1];
+		if (zd_signals_pending() && !passed_on) {
 			for (int j = 0; j < jobs; j++)
-				kill(w[j].pid, cli_stop_signal);
+				kill(w[j].pid, zd_signals_pending());
 			passed_on = true;
 		}
 		for (int j = 0; j < jobs; j++)
@@ -483,13 +480,17 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 			}
 		if (n == 0)
 			return;
-		/* EINTR: a signal to pass on. One that lands just before
-		 * poll() is seen at the next report (a running worker
-		 * reports every 0.1 s). */
+		/* The signals' self-pipe: one that lands just before poll()
+		 * wakes it all the same. */
+		fds[n] =
+		    (struct pollfd){.fd = zd_signals_fd(), .events = POLLIN};
+		who[n++] = -1;
 		if (poll(fds, (nfds_t)n, -1) < 0)
-			continue;
+			continue; /* EINTR: a signal to pass on */
 		for (int i = 0; i < n; i++)
-			if (fds[i].revents != 0)
+			if (fds[i].revents != 0 && who[i] < 0)
+				zd_signals_drain();
+			else if (fds[i].revents != 0)
 				read_report(w, jobs, who[i], pr, sw);
 	}
 }
@@ -564,7 +565,7 @@ static void sweep_opts(const struct profile_opts *o, struct progress *pr,
 	so->noise = o->noise;
 	so->platform_dir = o->platform_dir;
 	so->workload_dir = o->workload_dir;
-	so->stop = &cli_stop_signal;
+	so->stop = zd_signals_flag();
 	so->progress = on_progress;
 	so->progress_ctx = pr;
 }
@@ -574,22 +575,21 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 {
 	struct zd_err err = {0};
 	struct zd_sweep_stats stats = {0};
-	struct sigaction old[CLI_NSTOP_SIGNALS];
 	int jobs = o->jobs < zd_sweep_nworkloads(sw) ? o->jobs
 						     : zd_sweep_nworkloads(sw);
 	int status = prepare_store(sw, db);
 	if (status != 0)
 		return status;
-	/* on a real board zd_signals_install's handlers stay: they restore */
-	if (!o->real)
-		cli_catch_stop_signals(old);
+	/* on a real board the handlers stay after the sweep: they restore */
+	if (!o->real && zd_signals_install(&err) != 0)
+		return cli_error("profile", &err);
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
 		status =
 		    sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
 	if (!o->real)
-		cli_restore_stop_signals(old);
+		zd_signals_release();
 	if (pr->tty && !pr->quiet)
 		fputc('\n', stderr);
 	if (status > 128) {
@@ -758,7 +758,6 @@ static int real_measure(void *ctx, const char *workload,
 		rc = run_measure_real(&t, &d, start_mc, &out, err);
 	if (zd_signals_pending()) {
 		/* the run (if any) was cut short: it is no measurement */
-		cli_stop_signal = zd_signals_pending();
 		return ZD_SWEEP_INTERRUPTED;
 	}
 	if (rc != 0)
@@ -788,7 +787,6 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 	rb.bin_dir = o->bin_dir ? o->bin_dir
 	    : zd_build_dir()[0] ? built
 				: "workloads";
-	pr->real = true;
 	so->measure = real_measure;
 	so->measure_ctx = &rb;
 	so->backend = "linux";
