@@ -2,7 +2,8 @@
  * defining cmd_NAME), dispatched from the table in main.c, as perf and git
  * do. To add a command: write the file, add its line to the table in main.c
  * and the file to src/cli/CMakeLists.txt (the only list of the CLI's
- * sources); its usage text is its --help and its man page (docs/design.md).
+ * sources); its options table (options.h) is its parser, its --help and its
+ * man page (docs/design.md).
  *
  * Exit statuses: 0 ok, 1 runtime failure, 2 bad usage or input; `exec` passes
  * on the child's status instead. */
