@@ -15,8 +15,9 @@
 #include "zdvfs/features.h"
 #include "zdvfs/workload.h"
 
-/* getopt codes of the long options, and the entries to put in a command's
- * option table and its short option string. */
+/* getopt codes of the long options, and the entries to put in a getopt
+ * table and short option string: for run.c until it has an options table
+ * (CLI_SOURCE_OPTIONS below); then these go. */
 #define CLI_OPT_COMPILE_COMMANDS 0x1001
 #define CLI_OPT_STRICT 0x1002
 #define CLI_SOURCE_SHORT_OPTIONS "I:D:U:"
