@@ -76,9 +76,10 @@ static void print_option(FILE *out, const struct cli_option *o)
 			     o->long_name);
 	else
 		n = (int)strlen(option_name(o, head, sizeof(head)));
-	if (o->type != CLI_OPT_ITEM && takes_arg(o) && o->argh != NULL)
-		n += snprintf(head + n, sizeof(head) - (size_t)n, " %s",
-			      o->argh);
+	if (n >= 0 && (size_t)n < sizeof(head) && o->type != CLI_OPT_ITEM &&
+	    takes_arg(o) && o->argh != NULL)
+		snprintf(head + n, sizeof(head) - (size_t)n, " %s", o->argh);
+	n = (int)strlen(head);
 	fprintf(out, "  %s", head);
 	int col = 2 + n;
 	/* Two spaces at least between the option and its explanation:
@@ -103,9 +104,7 @@ void cli_usage_with_options(FILE *out, const char *const *usage,
 		if (o->type == CLI_OPT_TEXT || o->type == CLI_OPT_GROUP ||
 		    prev == CLI_OPT_TEXT)
 			fputc('\n', out);
-		if (o->type == CLI_OPT_TEXT)
-			cli_print_wrapped(out, o->help, 0, 0);
-		else if (o->type == CLI_OPT_GROUP)
+		if (o->type == CLI_OPT_TEXT || o->type == CLI_OPT_GROUP)
 			cli_print_wrapped(out, o->help, 0, 0);
 		else
 			print_option(out, o);
