@@ -16,8 +16,8 @@ static const char *const model_usage[] = {
     "[--threads N]\n"
     "                         [--seed S]",
     "zdvfs model eval  [--db FILE] [--board LIST] [--lobo] [--cross-board]\n"
-    "                         [--folds K] [--per-program] [--json] [...train "
-    "options]",
+    "                         [--folds K] [--per-program] [--json]\n"
+    "                         [...train options]",
     "zdvfs model info  [--model FILE] [--json]",
     "zdvfs model convert [--json] IN OUT", NULL};
 
