@@ -1,8 +1,8 @@
 /* runner.h - running a child under control, the shape of perf stat: the
  * child is forked and waits on a pipe while it is confined and the machine
  * prepared, is released, is sampled while it runs, and its status is passed
- * on. SIGINT/SIGTERM/SIGHUP reaching zdvfs are forwarded to the child and
- * re-raised after the caller has restored the machine. */
+ * on. SIGINT/SIGTERM/SIGHUP reaching zdvfs (signals.h) are forwarded to
+ * the child and re-raised after the caller has restored the machine. */
 #ifndef ZDVFS_RUNNER_H
 #define ZDVFS_RUNNER_H
 
@@ -13,6 +13,7 @@
 #include "zdvfs/err.h"
 #include "zdvfs/meter.h"
 #include "zdvfs/platform.h"
+#include "zdvfs/signals.h" /* zd_signals_install before zd_child_run */
 
 struct zd_child_spec {
 	char *const *argv;
@@ -27,15 +28,6 @@ struct zd_child_result {
 	int term_signal; /* the signal that killed it, 0 if none */
 	double wall_s;
 };
-
-/* Install the handlers before the first change to the machine, so that a
- * signal arriving at any point leads to a restore. */
-int zd_signals_install(struct zd_err *err);
-/* The terminating signal zdvfs received, 0 if none. */
-int zd_signals_pending(void);
-/* Die of the received signal (after restoring), so the exit status is
- * honest; returns only if no signal was received. */
-void zd_signals_reraise(void);
 
 int zd_child_run(struct zd_platform *p, const struct zd_child_spec *spec,
 		 struct zd_meter *meter, struct zd_child_result *res,

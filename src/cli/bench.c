@@ -352,20 +352,20 @@ static int bench(struct bench_cli *c)
 			      .start = zd_monotonic_s(),
 			      .phase = -1};
 	pr.fault_after = zd_fault_arg(ZD_FAULT_SIGINT_AFTER);
-	c->o.stop = &cli_stop_signal;
+	c->o.stop = zd_signals_flag();
 	c->o.progress = on_progress;
 	c->o.progress_ctx = &pr;
-	struct sigaction old[CLI_NSTOP_SIGNALS];
-	cli_catch_stop_signals(old);
+	if (zd_signals_install(&err) != 0)
+		return cli_error("bench", &err);
 	int rc = zd_bench_run(&c->o, &err);
-	cli_restore_stop_signals(old);
+	zd_signals_release();
 	if (pr.tty && !pr.quiet)
 		fputs("\r\033[K", stderr);
 	if (rc == ZD_BENCH_INTERRUPTED) {
 		fprintf(stderr,
 			"zdvfs bench: interrupted: rerun the same command "
 			"to resume\n");
-		return cli_interrupted_status();
+		return zd_signals_status();
 	}
 	if (rc != 0)
 		return cli_error("bench", &err);

@@ -2,14 +2,14 @@
  * defining cmd_NAME), dispatched from the table in main.c, as perf and git
  * do. To add a command: write the file, add its line to the table in main.c
  * and the file to src/cli/CMakeLists.txt (the only list of the CLI's
- * sources); its usage text is its --help and its man page (docs/design.md).
+ * sources); its options table (options.h) is its parser, its --help and its
+ * man page (docs/design.md).
  *
  * Exit statuses: 0 ok, 1 runtime failure, 2 bad usage or input; `exec` passes
  * on the child's status instead. */
 #ifndef ZDVFS_CLI_H
 #define ZDVFS_CLI_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +34,8 @@ int cmd_bench(int argc, char **argv);
 
 /* Print "zdvfs CMD: message" for an error and return its exit status. */
 int cli_error(const char *cmd, const struct zd_err *err);
-/* Usage error: message, hint to --help, exit status 2. */
+/* Usage error: message, hint to --help, exit status 2 (cmd "": zdvfs's
+ * own). */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -57,16 +58,6 @@ int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err);
  * makes of it. 1, with a message, if the file cannot be written. */
 int cli_write_report(const char *cmd, const char *path, bool as_json, json_t *r,
 		     void (*print)(FILE *out, json_t *r));
-
-/* Stopping a long command (bench, profile) on Ctrl-C, SIGTERM or SIGHUP:
- * the handler only records the signal, which the command passes on to its
- * workers and turns into exit status 128 + it. */
-#define CLI_NSTOP_SIGNALS 3
-extern volatile sig_atomic_t cli_stop_signal; /* 0 until one arrives */
-void cli_catch_stop_signals(struct sigaction old[CLI_NSTOP_SIGNALS]);
-void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS]);
-/* 128 + the signal that stopped the command (SIGINT if none was seen). */
-int cli_interrupted_status(void);
 
 /* A frequency (as cli_parse_khz reads it) for domains whose levels span
  * lo_khz..hi_khz: more than 10 % outside is a usage error naming `what` and

@@ -1,43 +1,16 @@
 /* decide.c - `zdvfs decide`: what the engine would choose for a program on
  * a board, from its source alone, without running anything. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "decision.h"
+#include "options.h"
+#include "sources.h"
 
-static const char decide_usage[] =
-    "usage: zdvfs decide --board NAME --source FILE... [--program NAME]\n"
-    "                    [-I DIR] [-D NAME[=V]] [-U NAME]\n"
-    "                    [--compile-commands FILE] [--strict]\n"
-    "                    [--model FILE] [--db FILE] [--guard C] [--seed S]\n"
-    "                    [--json]\n\n"
-    "Decides, for the OpenMP program made of FILE... on board NAME, how many\n"
-    "cores of each cluster it gets, which CPUs and at which frequency each\n"
-    "cluster runs (ZeroDVFS: code features, environment model, agents).\n"
-    "Prints the decision, its predicted makespan, energy, power and hottest\n"
-    "temperature, whether it is zero-shot (no run of the program known) and\n"
-    "how long deciding took, and how well the sources parsed: a parse with\n"
-    "errors is said on stderr and lowers the decision's confidence.\n"
-    "Runs nothing and saves nothing: the same command gives the same\n"
-    "decision (it says what it depended on: the model, the agents file\n"
-    "that runs and `zdvfs train` leave, the seed); see `zdvfs run`.\n\n"
-    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-    "                    (sim:NAME is the same board)\n"
-    "  --source FILE...  the program's C or C++ sources (repeat, or list\n"
-    "                    them)\n" CLI_SOURCE_USAGE
-    "  --program NAME    its name in the store (default: the first source's\n"
-    "                    file name without .c)\n"
-    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
-    "...)\n"
-    "  --guard C         thermal limit in °C (default: the board's lowest\n"
-    "                    CPU throttle point minus 5)\n"
-    "  --seed S          seed of the agents' training (default 1)\n"
-    "  --json            machine-readable output\n"
-    "  --platform-dir DIR  where the board descriptions are\n";
+static const char *const decide_usage[] = {
+    "zdvfs decide --board NAME --source FILE... [OPTIONS]", NULL};
 
 struct decide_opts {
 	const char *board, *program, *model, *db, *platform_dir;
@@ -62,65 +35,70 @@ static int add_source(struct decide_opts *o, const char *file)
 	return 0;
 }
 
+static int on_source(const struct cli_option *opt, const char *arg,
+		     const char *cmd)
+{
+	(void)cmd;
+	return add_source(opt->value, arg);
+}
+
 static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 {
-	static const struct option options[] = {
-	    {"board", required_argument, NULL, 'b'},
-	    {"source", required_argument, NULL, 's'},
-	    {"program", required_argument, NULL, 'p'},
-	    {"model", required_argument, NULL, 'm'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"guard", required_argument, NULL, 'g'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    CLI_SOURCE_LONG_OPTIONS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
-	int c, rc = 0;
-	optind = 1;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS, options,
-				NULL)) != -1) {
-		int taken = cli_source_option(&o->src, c, optarg);
-		if (taken != 0) {
-			if (taken < 0)
-				rc = cli_usage_error("decide", "out of memory");
-			continue;
-		}
-		switch (c) {
-		case 'b':
-			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
-								   : optarg;
-			break;
-		case 's': rc = add_source(o, optarg); break;
-		case 'p': o->program = optarg; break;
-		case 'm': o->model = optarg; break;
-		case 'd': o->db = optarg; break;
-		case 'j': o->json = true; break;
-		case 'P': o->platform_dir = optarg; break;
-		case 'g':
-			rc = cli_parse_double("decide", "--guard", optarg, 20,
-					      150, &o->guard_c);
-			break;
-		case 'S':
-			rc = cli_parse_seed("decide", optarg, &o->seed);
-			break;
-		case 'h': fputs(decide_usage, stdout); return -1;
-		default: return cli_usage_error("decide", "bad option");
-		}
-	}
+	struct cli_option options[] = {
+	    OPT_TEXT("Decides, for the OpenMP program made of FILE... on board "
+		     "NAME, how many cores of each cluster it gets, which CPUs "
+		     "and at which frequency each cluster runs (ZeroDVFS: code "
+		     "features, environment model, agents). Prints the "
+		     "decision, its predicted makespan, energy, power and "
+		     "hottest temperature, whether it is zero-shot (no run of "
+		     "the program known) and how long deciding took, and how "
+		     "well the sources parsed: a parse with errors is said on "
+		     "stderr and lowers the decision's confidence."),
+	    OPT_TEXT("Runs nothing and saves nothing: the same command gives "
+		     "the same decision (it says what it depended on: the "
+		     "model, the agents file that runs and `zdvfs train` "
+		     "leave, the seed); see `zdvfs run`."),
+	    OPT_STRING(0, "board", &o->board, "NAME",
+		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7 "
+		       "(sim:NAME is the same board)"),
+	    OPT_CALLBACK(0, "source", o, "FILE...", on_source,
+			 "the program's C or C++ sources (repeat, or list "
+			 "them)"),
+	    CLI_SOURCE_OPTIONS(&o->src),
+	    OPT_STRING(0, "program", &o->program, "NAME",
+		       "its name in the store (default: the first source's "
+		       "file name without .c)"),
+	    OPT_STRING(0, "model", &o->model, "FILE",
+		       "environment model (default: `zdvfs model train`'s)"),
+	    OPT_STRING(0, "db", &o->db, "FILE",
+		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
+	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
+		       "thermal limit in °C (default: the board's lowest CPU "
+		       "throttle point minus 5)"),
+	    OPT_SEED(&o->seed, "seed of the agents' training (default 1)"),
+	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
+	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("decide", decide_usage, options, 0, argc,
+				  argv, &status);
+	if (n < 0)
+		return status ? status : -1;
 	/* `--source a.c b.c`: the files after the first are operands */
-	for (; rc == 0 && optind < argc; optind++)
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < n; i++)
 		rc = o->nsources
-		    ? add_source(o, argv[optind])
+		    ? add_source(o, argv[i])
 		    : cli_usage_error("decide", "unexpected argument '%s'",
-				      argv[optind]);
+				      argv[i]);
 	if (rc != 0)
 		return rc;
+	if (o->board != NULL && strncmp(o->board, "sim:", 4) == 0)
+		o->board += 4;
 	if (o->board == NULL || o->nsources == 0)
 		return cli_usage_error("decide",
 				       "--board and --source are "

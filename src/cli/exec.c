@@ -2,40 +2,21 @@
  * frequency (taskset plus cpupower frequency-set in one step), measure it,
  * and put the machine back as it was, whatever happens. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/launch.h"
 #include "zdvfs/meter.h"
 #include "zdvfs/platform.h"
 #include "zdvfs/runner.h"
 
-static const char exec_usage[] =
-    "usage: zdvfs exec [--cpus LIST] [--freq KHZ | --freq DOMAIN=KHZ,...]\n"
+static const char *const exec_usage[] = {
+    "zdvfs exec [--cpus LIST] [--freq KHZ | --freq DOMAIN=KHZ,...]\n"
     "                  [--governor G] [--strict] [--interval MS]\n"
-    "                  [--json] [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]\n\n"
-    "Runs CMD confined to LIST (like taskset; OMP_NUM_THREADS, OMP_PLACES\n"
-    "and OMP_PROC_BIND are set to match unless already set) with the\n"
-    "frequency domains (cpufreq policies) of those CPUs fixed at KHZ, or\n"
-    "under governor G; reports wall time, energy and peak temperatures where\n"
-    "the machine has sensors; then restores every setting it changed, also\n"
-    "on error, SIGINT, SIGTERM or SIGHUP. The exit status is CMD's (128+N if\n"
-    "it died of signal N, 127 if it could not be found).\n\n"
-    "  --cpus LIST       CPUs like 0,2-4 (default: not confined)\n"
-    "  --freq F          every selected domain at F (1400000, 1400MHz, "
-    "1.4GHz;\n"
-    "                    rounded to the nearest available level)\n"
-    "  --freq D=F,...    per domain: D is policyN or N\n"
-    "  --governor G      set governor G instead of a fixed frequency\n"
-    "  --strict          exit 1 if a setting cannot be applied (default: "
-    "warn,\n"
-    "                    undo any partial change, run without it)\n"
-    "  --interval MS     sampling period for energy and temperature (100)\n"
-    "  --json            report as JSON\n"
-    "  -o, --output FILE write the report to FILE (default: stderr)\n"
-    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n";
+    "                  [--json] [-o FILE] [--sysfs-root DIR] -- CMD [ARGS]",
+    NULL};
 
 struct exec_opts {
 	const char *root;
@@ -58,54 +39,53 @@ struct exec_state {
 
 static int parse_exec_opts(int argc, char **argv, struct exec_opts *o)
 {
-	static const struct option options[] = {
-	    {"cpus", required_argument, NULL, 'c'},
-	    {"freq", required_argument, NULL, 'f'},
-	    {"governor", required_argument, NULL, 'g'},
-	    {"strict", no_argument, NULL, 's'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"sysfs-root", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
 	o->interval_ms = 100;
-	int c;
-	optind = 1;
-	/* "+": stop at the first non-option, so CMD's own options are its. */
-	while ((c = getopt_long(argc, argv, "+o:", options, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'c': o->cpus_arg = optarg; break;
-		case 'f': o->freq_arg = optarg; break;
-		case 'g': o->governor = optarg; break;
-		case 's': o->strict = true; break;
-		case 'j': o->json = true; break;
-		case 'o': o->output = optarg; break;
-		case 'r': o->root = optarg; break;
-		case 'i':
-			o->interval_ms = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o->interval_ms < 1 ||
-			    o->interval_ms > 60000)
-				return cli_usage_error("exec",
-						       "--interval '%s' is not "
-						       "1..60000 ms",
-						       optarg);
-			break;
-		case 'h': fputs(exec_usage, stdout); return -1;
-		default: return cli_usage_error("exec", "bad option");
-		}
-	}
-	if (optind >= argc)
+	struct cli_option options[] = {
+	    OPT_TEXT("Runs CMD confined to LIST (like taskset; "
+		     "OMP_NUM_THREADS, OMP_PLACES and OMP_PROC_BIND are set to "
+		     "match unless already set) with the frequency domains "
+		     "(cpufreq policies) of those CPUs fixed at KHZ, or under "
+		     "governor G; reports wall time, energy and peak "
+		     "temperatures where the machine has sensors; then "
+		     "restores every setting it changed, also on error, "
+		     "SIGINT, SIGTERM or SIGHUP. The exit status is CMD's "
+		     "(128+N if it died of signal N, 127 if it could not be "
+		     "found)."),
+	    OPT_STRING(0, "cpus", &o->cpus_arg, "LIST",
+		       "CPUs like 0,2-4 (default: not confined)"),
+	    OPT_STRING(0, "freq", &o->freq_arg, "F",
+		       "every selected domain at F (1400000, 1400MHz, 1.4GHz; "
+		       "rounded to the nearest available level)"),
+	    OPT_ITEM("--freq D=F,...", "per domain: D is policyN or N"),
+	    OPT_STRING(0, "governor", &o->governor, "G",
+		       "set governor G instead of a fixed frequency"),
+	    OPT_BOOL(0, "strict", &o->strict,
+		     "exit 1 if a setting cannot be applied (default: warn, "
+		     "undo any partial change, run without it)"),
+	    OPT_INT(0, "interval", &o->interval_ms, "MS", 1, 60000,
+		    "sampling period for energy and temperature (100)"),
+	    OPT_BOOL(0, "json", &o->json, "report as JSON"),
+	    OPT_STRING('o', "output", &o->output, "FILE",
+		       "write the report to FILE (default: stderr)"),
+	    OPT_STRING(0, "sysfs-root", &o->root, "DIR",
+		       "sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)"),
+	    OPT_END(),
+	};
+	int status = 0;
+	/* Stop at the first argument, so CMD's own options are its. */
+	int n = cli_parse_options("exec", exec_usage, options,
+				  CLI_PARSE_STOP_AT_ARG, argc, argv, &status);
+	if (n < 0)
+		return status ? status : -1;
+	if (n == 0)
 		return cli_usage_error("exec",
 				       "no command to run (put it "
 				       "after --)");
 	if (o->freq_arg != NULL && o->governor != NULL)
 		return cli_usage_error(
 		    "exec", "--freq and --governor exclude each other");
-	o->argv = argv + optind;
+	o->argv = argv;
 	return 0;
 }
 

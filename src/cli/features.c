@@ -1,7 +1,6 @@
 /* features.c - `zdvfs features`: the 13 code features and the syntactic
  * counts of an OpenMP program from its source, with the evidence for each
  * and, on request, an LLM's second opinion beside them. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,44 +8,9 @@
 #include "sources.h"
 #include "zdvfs/features.h"
 
-static const char features_usage[] =
-    "usage: zdvfs features [--json] [--explain] [-I DIR] [-D NAME[=V]]\n"
-    "                      [-U NAME] [--compile-commands FILE] [--strict]\n"
-    "                      [--llm URL [--llm-model NAME] [--llm-timeout S]\n"
-    "                      [--llm-retries N]] [--no-cache] [--cache-dir DIR]\n"
-    "                      FILE...\n\n"
-    "Derives the 13 code features of the ZeroDVFS method (memory access\n"
-    "pattern, locality, complexity, dependences, false sharing, ...) and the\n"
-    "syntactic counts from the program's C sources with libclang, in\n"
-    "milliseconds and without a network. FILE... are the C or C++ files\n"
-    "of one program. Results are cached by the content of the sources and\n"
-    "the options.\n\n"
-    "  --json                  machine-readable output\n"
-    "  --explain               the rule, the figures and the source\n"
-    "                          locations behind each feature\n"
-    "  -I DIR, -D NAME[=V], -U NAME\n"
-    "                          include paths and macros, as for a compiler\n"
-    "  --compile-commands FILE each file's options from a compilation\n"
-    "                          database (a directory holding one is fine);\n"
-    "                          without FILEs, every file in it. Default: a\n"
-    "                          compile_commands.json next to the sources or\n"
-    "                          above them, or in a build/ there, that lists\n"
-    "                          them; a workload's own sources get the\n"
-    "                          options training used\n"
-    "  --strict                a parse with errors is an error (status 2)\n"
-    "  --llm URL               also ask an OpenAI-compatible endpoint\n"
-    "                          (llama.cpp server, ollama), shown beside the\n"
-    "                          static result; key in $ZDVFS_LLM_API_KEY\n"
-    "  --llm-model NAME        model to ask for (default: default)\n"
-    "  --llm-timeout S         seconds per attempt (default 60)\n"
-    "  --llm-retries N         further attempts (default 2)\n"
-    "  --no-cache              neither read nor write the cache\n"
-    "  --cache-dir DIR         cache directory (default: $ZDVFS_CACHE_DIR,\n"
-    "                          else $XDG_CACHE_HOME/zdvfs, else\n"
-    "                          ~/.cache/zdvfs)\n\n"
-    "Exit status 2 for a missing file or code without any function;\n"
-    "code libclang cannot fully parse gives a partial result and its\n"
-    "diagnostics (with --strict: exit status 2).\n";
+static const char *const features_usage[] = {
+    "zdvfs features [OPTIONS] FILE...",
+    "zdvfs features [OPTIONS] --compile-commands FILE", NULL};
 
 struct options {
 	bool json, explain;
@@ -150,73 +114,62 @@ static void print_diags(const struct zd_features *f)
 			f->ndiags - shown);
 }
 
-static int parse_number(const char *text, long min, long max, long *out)
-{
-	char *end = NULL;
-	long v = strtol(text, &end, 10);
-	if (end == text || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option options[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"explain", no_argument, NULL, 'e'},
-	    CLI_SOURCE_LONG_OPTIONS,
-	    {"llm", required_argument, NULL, 'l'},
-	    {"llm-model", required_argument, NULL, 'm'},
-	    {"llm-timeout", required_argument, NULL, 't'},
-	    {"llm-retries", required_argument, NULL, 'r'},
-	    {"no-cache", no_argument, NULL, 'n'},
-	    {"cache-dir", required_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-	long v;
-	optind = 1;
+	int timeout_s = 0;
 	o->llm.retries = -1;
-	while ((c = getopt_long(argc, argv, CLI_SOURCE_SHORT_OPTIONS "h",
-				options, NULL)) != -1) {
-		int taken = cli_source_option(&o->src, c, optarg);
-		if (taken < 0)
-			return cli_usage_error("features", "out of memory");
-		if (taken > 0)
-			continue;
-		switch (c) {
-		case 'j': o->json = true; break;
-		case 'e': o->explain = true; break;
-		case 'l': o->llm.url = optarg; break;
-		case 'm': o->llm.model = optarg; break;
-		case 't':
-			if (parse_number(optarg, 1, 3600, &v) != 0)
-				return cli_usage_error(
-				    "features",
-				    "--llm-timeout: '%s' is not "
-				    "1..3600 seconds",
-				    optarg);
-			o->llm.timeout_ms = v * 1000;
-			break;
-		case 'r':
-			if (parse_number(optarg, 0, 10, &v) != 0)
-				return cli_usage_error(
-				    "features",
-				    "--llm-retries: '%s' is not "
-				    "0..10",
-				    optarg);
-			o->llm.retries = (int)v;
-			break;
-		case 'n': o->no_cache = true; break;
-		case 'C': o->cache_dir = optarg; break;
-		case 'h': fputs(features_usage, stdout); return -1;
-		default: return cli_usage_error("features", "bad option");
-		}
-	}
-	o->files = (const char *const *)argv + optind;
-	o->nfiles = argc - optind;
+	struct cli_option options[] = {
+	    OPT_TEXT(
+		"Derives the 13 code features of the ZeroDVFS method "
+		"(memory access pattern, locality, complexity, "
+		"dependences, false sharing, ...) and the syntactic counts "
+		"from the program's C sources with libclang, in "
+		"milliseconds and without a network. FILE... are the C or "
+		"C++ files of one program. Results are cached by the "
+		"content of the sources and the options."),
+	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
+	    OPT_BOOL(0, "explain", &o->explain,
+		     "the rule, the figures and the source locations behind "
+		     "each feature"),
+	    CLI_SOURCE_DEFINE_OPTIONS(&o->src),
+	    OPT_STRING(0, "compile-commands", &o->src.compile_commands, "FILE",
+		       "each file's options from a compilation database (a "
+		       "directory holding one is fine); without FILEs, every "
+		       "file in it. Default: a compile_commands.json next to "
+		       "the sources or above them, or in a build/ there, that "
+		       "lists them; a workload's own sources get the options "
+		       "training used"),
+	    OPT_BOOL(0, "strict", &o->src.strict,
+		     "a parse with errors is an error (status 2)"),
+	    OPT_STRING(0, "llm", &o->llm.url, "URL",
+		       "also ask an OpenAI-compatible endpoint (llama.cpp "
+		       "server, ollama), shown beside the static result; key "
+		       "in $ZDVFS_LLM_API_KEY"),
+	    OPT_STRING(0, "llm-model", &o->llm.model, "NAME",
+		       "model to ask for (default: default)"),
+	    OPT_INT(0, "llm-timeout", &timeout_s, "S", 1, 3600,
+		    "seconds per attempt (default 60)"),
+	    OPT_INT(0, "llm-retries", &o->llm.retries, "N", 0, 10,
+		    "further attempts (default 2)"),
+	    OPT_BOOL(0, "no-cache", &o->no_cache,
+		     "neither read nor write the cache"),
+	    OPT_STRING(0, "cache-dir", &o->cache_dir, "DIR",
+		       "cache directory (default: $ZDVFS_CACHE_DIR, else "
+		       "$XDG_CACHE_HOME/zdvfs, else ~/.cache/zdvfs)"),
+	    OPT_TEXT("Exit status 2 for a missing file or code without any "
+		     "function; code libclang cannot fully parse gives a "
+		     "partial result and its diagnostics (with --strict: exit "
+		     "status 2)."),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("features", features_usage, options, 0, argc,
+				  argv, &status);
+	if (n < 0)
+		return status ? status : -1;
+	o->llm.timeout_ms = timeout_s * 1000L;
+	o->files = (const char *const *)argv;
+	o->nfiles = n;
 	if (o->nfiles == 0 && o->src.compile_commands == NULL)
 		return cli_usage_error("features", "no source file given");
 	return 0;

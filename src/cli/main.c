@@ -1,8 +1,10 @@
 /* main.c - `zdvfs`: dispatch to one subcommand per file. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 struct command {
 	const char *name;
@@ -33,51 +35,76 @@ static const struct command commands[] = {
      "compare the policies on the simulated boards, with a report"},
 };
 
-static void usage(FILE *out)
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char *const zdvfs_usage[] = {
+    "zdvfs [--version] [--help] COMMAND [ARGS]", NULL};
+
+/* zdvfs's own options table: its options, and the commands as the rows
+ * man.cmake reads to write one page per command. */
+static void top_options(struct cli_option *t, bool *version)
 {
-	fprintf(
-	    out,
-	    "usage: zdvfs [--version] [--help] COMMAND [ARGS]\n\n"
-	    "zdvfs chooses cores and CPU frequencies for OpenMP programs.\n\n"
-	    "commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
-			commands[i].summary);
-	fprintf(out,
-		"\n`zdvfs COMMAND --help` describes a command.\n"
-		"exit status: 0 ok, 1 runtime failure, 2 bad usage or "
-		"input.\n");
+	size_t n = 0;
+	t[n++] = (struct cli_option)OPT_TEXT(
+	    "zdvfs chooses cores and CPU frequencies for OpenMP programs.");
+	t[n++] = (struct cli_option)OPT_BOOL(0, "version", version,
+					     "print the version");
+	t[n++] = (struct cli_option)OPT_ITEM("--help", "print this help");
+	t[n++] = (struct cli_option)OPT_GROUP("commands:");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		t[n++] = (struct cli_option)OPT_ITEM(commands[i].name,
+						     commands[i].summary);
+	t[n++] = (struct cli_option)OPT_TEXT(
+	    "`zdvfs COMMAND --help` describes a command.\n"
+	    "exit status: 0 ok, 1 runtime failure, 2 bad usage or input.");
+	t[n++] = (struct cli_option)OPT_END();
+}
+
+static int run_command(int argc, char **argv)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, argv[0]) == 0)
+			return commands[i].run(argc, argv);
+	fprintf(stderr, "zdvfs: '%s' is not a command; see `zdvfs --help`\n",
+		argv[0]);
+	return 2;
 }
 
 int main(int argc, char **argv)
 {
+	bool version = false;
+	struct cli_option options[NCOMMANDS + 7];
+	top_options(options, &version);
 	if (argc < 2) {
-		usage(stderr);
+		cli_usage_with_options(stderr, zdvfs_usage, options);
 		return 2;
 	}
-	const char *name = argv[1];
-	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+	if (strcmp(argv[1], "version") == 0)
+		version = true;
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc == 2) {
+			cli_usage_with_options(stdout, zdvfs_usage, options);
+			return 0;
+		}
+		char *help_argv[] = {argv[2], "--help", NULL};
+		return run_command(2, help_argv);
+	}
+	int status = 0;
+	/* Options of zdvfs itself come before the command, whose own
+	 * options are its. */
+	int n = version
+	    ? 0
+	    : cli_parse_options("", zdvfs_usage, options, CLI_PARSE_STOP_AT_ARG,
+				argc, argv, &status);
+	if (n < 0)
+		return status;
+	if (version) {
 		printf("zdvfs %s\n", ZDVFS_VERSION);
 		return 0;
 	}
-	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 ||
-	    strcmp(name, "help") == 0) {
-		if (argc > 2 && strcmp(name, "help") == 0) {
-			char *help_argv[] = {argv[2], "--help", NULL};
-			for (size_t i = 0;
-			     i < sizeof(commands) / sizeof(commands[0]); i++)
-				if (strcmp(commands[i].name, argv[2]) == 0)
-					return commands[i].run(2, help_argv);
-			fprintf(stderr, "zdvfs: no command '%s'\n", argv[2]);
-			return 2;
-		}
-		usage(stdout);
-		return 0;
+	if (n == 0) {
+		cli_usage_with_options(stderr, zdvfs_usage, options);
+		return 2;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "zdvfs: '%s' is not a command; see `zdvfs --help`\n",
-		name);
-	return 2;
+	return run_command(n, argv);
 }

@@ -1,68 +1,26 @@
 /* model.c - `zdvfs model train|eval|info`: the environment model. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/model.h"
 #include "zdvfs/store.h"
 
-static const char model_usage[] =
-    "usage: zdvfs model train [--db FILE] [--board LIST] [--exclude-program "
-    "NAME]\n"
-    "                         [--out FILE] [--trees N] [--depth N] [--threads "
-    "N]\n"
-    "                         [--seed S]\n"
-    "       zdvfs model eval  [--db FILE] [--board LIST] [--lobo] "
-    "[--cross-board]\n"
+static const char *const model_usage[] = {
+    "zdvfs model train [--db FILE] [--board LIST] [--exclude-program NAME]\n"
+    "                         [--out FILE] [--trees N] [--depth N] "
+    "[--threads N]\n"
+    "                         [--seed S]",
+    "zdvfs model eval  [--db FILE] [--board LIST] [--lobo] [--cross-board]\n"
     "                         [--folds K] [--train-groups N] [--per-program]\n"
-    "                         [--json] [...train options]\n"
-    "       zdvfs model info  [--model FILE] [--json]\n"
-    "       zdvfs model convert [--json] IN OUT\n\n"
-    "The environment model predicts a program's makespan, energy, average "
-    "power\n"
-    "and per-zone peak and final temperature for every decision of a board, "
-    "from\n"
-    "its code features alone (docs/model.md). It learns from the runs in the\n"
-    "store (`zdvfs profile`).\n\n"
-    "  train             fit on the store's runs and write the model file\n"
-    "  eval              train on some runs, predict the others, report "
-    "accuracy:\n"
-    "    --lobo          leave one group out: the program predicted and every\n"
-    "                    other version of its algorithm (its manifest group)\n"
-    "                    contribute no run to the model that predicts it\n"
-    "    --cross-board   train on the other boards, predict the held-out one\n"
-    "                    (both: the held-out program on the held-out board;\n"
-    "                    neither: in-sample, the paper's setting)\n"
-    "    --folds K       --lobo with the groups spread over K folds instead of "
-    "one\n"
-    "                    per group (faster, still nothing of a group in its "
-    "model)\n"
-    "    --train-groups N  each fold trains on only N of the groups it may\n"
-    "                    use, drawn by --seed (a learning curve: accuracy\n"
-    "                    against the number of programs learnt from)\n"
-    "    --per-program   a line per program and board\n"
-    "  info              what a model file was trained on\n"
-    "  convert           read a model (binary, or the JSON of zdvfs 0.1) and\n"
-    "                    write it in the binary form; with --json, as JSON in\n"
-    "                    XGBoost 1.7's layout per regressor\n\n"
-    "  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
-    "                    $XDG_DATA_HOME/zdvfs/zdvfs.db, "
-    "~/.local/share/zdvfs/)\n"
-    "  --board LIST      only these boards (comma-separated; default: all in "
-    "the store)\n"
-    "  --exclude-program NAME  train without any run of NAME\n"
-    "  --out FILE, --model FILE  the model file (default: model.bin beside the "
-    "store;\n"
-    "                    reading, a model.json of an earlier zdvfs there too)\n"
-    "  --trees N, --depth N    boosted trees per target and their depth (100, "
-    "6)\n"
-    "  --threads N       training threads (default: all cores)\n"
-    "  --seed S          seed of the row subsampling (default 1)\n"
-    "  --platform-dir DIR  where the board descriptions are\n";
+    "                         [--json]\n"
+    "                         [...train options]",
+    "zdvfs model info  [--model FILE] [--json]",
+    "zdvfs model convert [--json] IN OUT", NULL};
 
 #define MAX_BOARDS 16
 
@@ -96,78 +54,11 @@ static int split_boards(struct model_opts *o, const char *text)
 	return 0;
 }
 
-static int parse_model_opts(int argc, char **argv, struct model_opts *o)
+static int on_boards(const struct cli_option *opt, const char *arg,
+		     const char *cmd)
 {
-	static const struct option options[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"board", required_argument, NULL, 'b'},
-	    {"exclude-program", required_argument, NULL, 'x'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"model", required_argument, NULL, 'o'},
-	    {"trees", required_argument, NULL, 't'},
-	    {"depth", required_argument, NULL, 'D'},
-	    {"threads", required_argument, NULL, 'T'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"folds", required_argument, NULL, 'k'},
-	    {"train-groups", required_argument, NULL, 'g'},
-	    {"lobo", no_argument, NULL, 'L'},
-	    {"cross-board", no_argument, NULL, 'C'},
-	    {"per-program", no_argument, NULL, 'p'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	o->seed = 1;
-	int c, rc = 0;
-	long v = 0;
-	optind = 1;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'b': rc = split_boards(o, optarg); break;
-		case 'x': o->exclude = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'P': o->platform_dir = optarg; break;
-		case 'L': o->lobo = true; break;
-		case 'C': o->cross_board = true; break;
-		case 'p': o->per_program = true; break;
-		case 'j': o->json = true; break;
-		case 't':
-			if ((rc = cli_parse_long("model", "--trees", optarg, 1,
-						 5000, &v)) == 0)
-				o->trees = (int)v;
-			break;
-		case 'D':
-			if ((rc = cli_parse_long("model", "--depth", optarg, 1,
-						 16, &v)) == 0)
-				o->depth = (int)v;
-			break;
-		case 'T':
-			if ((rc = cli_parse_long("model", "--threads", optarg,
-						 1, 256, &v)) == 0)
-				o->threads = (int)v;
-			break;
-		case 'k':
-			if ((rc = cli_parse_long("model", "--folds", optarg, 2,
-						 100000, &v)) == 0)
-				o->folds = (int)v;
-			break;
-		case 'g':
-			if ((rc = cli_parse_long("model", "--train-groups",
-						 optarg, 1, 100000, &v)) == 0)
-				o->train_groups = (int)v;
-			break;
-		case 's': rc = cli_parse_seed("model", optarg, &o->seed); break;
-		case 'h': fputs(model_usage, stdout); return -1;
-		default: return 2;
-		}
-	}
-	if (rc == 0 && optind < argc)
-		rc = cli_usage_error("model", "unexpected argument '%s'",
-				     argv[optind]);
-	return rc;
+	(void)cmd;
+	return split_boards(opt->value, arg);
 }
 
 static void train_opts(const struct model_opts *o,
@@ -358,69 +249,131 @@ static int cmd_model_info(const struct model_opts *o)
 }
 
 /* zdvfs model convert [--json] IN OUT */
-static int cmd_model_convert(int argc, char **argv)
+static int cmd_model_convert(const struct model_opts *o, int nargs, char **args)
 {
-	bool json = false;
-	const char *in = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return cli_usage_error("model",
-					       "convert: unknown option "
-					       "'%s'",
-					       argv[i]);
-		else if (!in)
-			in = argv[i];
-		else if (!out)
-			out = argv[i];
-		else
-			return cli_usage_error("model",
-					       "convert: one IN and one "
-					       "OUT file");
-	}
-	if (!in || !out)
+	if (o->db || o->out || o->exclude || o->platform_dir || o->nboards ||
+	    o->trees || o->depth || o->threads || o->folds || o->train_groups ||
+	    o->seed != 1 || o->lobo || o->cross_board || o->per_program)
+		return cli_usage_error("model", "convert takes only --json");
+	if (nargs != 2)
 		return cli_usage_error("model",
-				       "convert needs IN and OUT files");
+				       "convert needs one IN and one OUT file");
+	const char *in = args[0], *out = args[1];
 	struct zd_err err = {0};
 	struct zd_model *m = NULL;
 	int rc = zd_model_load(in, &m, &err);
 	if (rc == 0)
-		rc = json ? zd_model_save_json(m, out, &err)
-			  : zd_model_save(m, out, &err);
+		rc = o->json ? zd_model_save_json(m, out, &err)
+			     : zd_model_save(m, out, &err);
 	zd_model_free(m);
 	if (rc != 0)
 		return cli_error("model", &err);
-	printf("model: %s (%s)\n", out, json ? "JSON" : "binary");
+	printf("model: %s (%s)\n", out, o->json ? "JSON" : "binary");
 	return 0;
 }
 
 int cmd_model(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		fputs(model_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	const char *sub = argv[1];
-	if (strcmp(sub, "convert") == 0)
-		return cmd_model_convert(argc - 1, argv + 1);
 	struct model_opts o;
 	memset(&o, 0, sizeof(o));
-	int rc = parse_model_opts(argc - 1, argv + 1, &o);
-	if (rc == 0) {
-		if (strcmp(sub, "train") == 0)
-			rc = cmd_model_train(&o);
-		else if (strcmp(sub, "eval") == 0)
-			rc = cmd_model_eval(&o);
-		else if (strcmp(sub, "info") == 0)
-			rc = cmd_model_info(&o);
-		else
-			rc = cli_usage_error("model",
-					     "'%s' is not train, eval, "
-					     "info or convert",
-					     sub);
+	o.seed = 1;
+	struct cli_option options[] = {
+	    OPT_TEXT("The environment model predicts a program's makespan, "
+		     "energy, average power and per-zone peak and final "
+		     "temperature for every decision of a board, from its code "
+		     "features alone (docs/model.md). It learns from the runs "
+		     "in the store (`zdvfs profile`)."),
+	    OPT_ITEM("train",
+		     "fit on the store's runs and write the model file"),
+	    OPT_ITEM("eval",
+		     "train on some runs, predict the others, report "
+		     "accuracy (its options below)"),
+	    OPT_ITEM("info", "what a model file was trained on"),
+	    OPT_ITEM(
+		"convert",
+		"read a model (binary, or the JSON of zdvfs 0.1) and write "
+		"it in the binary form; with --json, as JSON in XGBoost "
+		"1.7's layout per regressor"),
+	    OPT_GROUP("options of eval:"),
+	    OPT_BOOL(0, "lobo", &o.lobo,
+		     "leave one group out: the program predicted and every "
+		     "other version of its algorithm (its manifest group) "
+		     "contribute no run to the model that predicts it"),
+	    OPT_BOOL(0, "cross-board", &o.cross_board,
+		     "train on the other boards, predict the held-out one "
+		     "(both: the held-out program on the held-out board; "
+		     "neither: in-sample, the paper's setting)"),
+	    OPT_INT(
+		0, "folds", &o.folds, "K", 2, 100000,
+		"like --lobo, with the groups spread over K folds instead of "
+		"one "
+		"per group (faster, still nothing of a group in its "
+		"model)"),
+	    OPT_INT(0, "train-groups", &o.train_groups, "N", 1, 100000,
+		    "each fold trains on only N of the groups it may use, "
+		    "drawn by --seed (a learning curve: accuracy against the "
+		    "number of programs learnt from)"),
+	    OPT_BOOL(0, "per-program", &o.per_program,
+		     "a line per program and board"),
+	    OPT_GROUP("options:"),
+	    OPT_STRING(0, "db", &o.db, "FILE",
+		       "the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
+		       "$XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)"),
+	    OPT_CALLBACK(0, "board", &o, "LIST", on_boards,
+			 "only these boards (comma-separated; default: all in "
+			 "the store)"),
+	    OPT_STRING(0, "exclude-program", &o.exclude, "NAME",
+		       "train without any run of NAME"),
+	    OPT_STRING(0, "out", &o.out, "FILE",
+		       "the model file (default: model.bin beside the store; "
+		       "reading, a model.json of an earlier zdvfs there too)"),
+	    OPT_STRING(0, "model", &o.out, "FILE", "the same as --out"),
+	    OPT_INT(0, "trees", &o.trees, "N", 1, 5000,
+		    "boosted trees per target (100)"),
+	    OPT_INT(0, "depth", &o.depth, "N", 1, 16,
+		    "the depth of each tree (6)"),
+	    OPT_INT(0, "threads", &o.threads, "N", 1, 256,
+		    "training threads (default: all cores)"),
+	    OPT_SEED(&o.seed, "seed of the row subsampling (default 1)"),
+	    OPT_BOOL(0, "json", &o.json,
+		     "machine-readable output (convert: write JSON)"),
+	    OPT_STRING(0, "platform-dir", &o.platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_END(),
+	};
+	if (argc < 2) {
+		cli_usage_with_options(stderr, model_usage, options);
+		return 2;
 	}
+	/* The subcommand stands where the parser skips its argv[0]; an
+	 * option there (--help) is parsed as one. */
+	const char *sub = argv[1][0] == '-' ? NULL : argv[1];
+	int status = 0;
+	int n = sub ? cli_parse_options("model", model_usage, options, 0,
+					argc - 1, argv + 1, &status)
+		    : cli_parse_options("model", model_usage, options, 0, argc,
+					argv, &status);
+	int rc = status;
+	if (n < 0)
+		rc = status;
+	else if (sub == NULL)
+		rc = cli_usage_error("model",
+				     "the subcommand comes first: "
+				     "train, eval, info or convert");
+	else if (strcmp(sub, "convert") == 0)
+		rc = cmd_model_convert(&o, n, argv + 1);
+	else if (n > 0)
+		rc = cli_usage_error("model", "unexpected argument '%s'",
+				     argv[1]);
+	else if (strcmp(sub, "train") == 0)
+		rc = cmd_model_train(&o);
+	else if (strcmp(sub, "eval") == 0)
+		rc = cmd_model_eval(&o);
+	else if (strcmp(sub, "info") == 0)
+		rc = cmd_model_info(&o);
+	else
+		rc = cli_usage_error(
+		    "model", "'%s' is not train, eval, info or convert", sub);
 	free(o.boards_text);
-	return rc < 0 ? 0 : rc;
+	return rc;
 }

@@ -1,8 +1,7 @@
 /* opts.c - what every subcommand shares: error printing, option parsing,
- * JSON output and reports, stop signals. */
+ * JSON output and reports. */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +20,13 @@ int cli_error(const char *cmd, const struct zd_err *err)
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "zdvfs %s: ", cmd);
+	/* cmd "" is `zdvfs` itself. */
+	const char *sep = cmd[0] ? " " : "";
+	fprintf(stderr, "zdvfs%s%s: ", sep, cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(see `zdvfs %s --help`)\n", cmd);
+	fprintf(stderr, "\n(see `zdvfs%s%s --help`)\n", sep, cmd);
 	return 2;
 }
 
@@ -79,37 +80,6 @@ int cli_parse_seed(const char *cmd, const char *text, uint64_t *seed)
 				       text, UINT32_MAX);
 	*seed = v;
 	return 0;
-}
-
-volatile sig_atomic_t cli_stop_signal;
-static const int stop_signals[CLI_NSTOP_SIGNALS] = {SIGINT, SIGTERM, SIGHUP};
-
-static void on_stop_signal(int sig)
-{
-	cli_stop_signal = sig;
-}
-
-/* No SA_RESTART: the parent's poll() must wake up to pass a signal on to
- * the workers, which inherit this handler. */
-void cli_catch_stop_signals(struct sigaction old[CLI_NSTOP_SIGNALS])
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < CLI_NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-void cli_restore_stop_signals(const struct sigaction old[CLI_NSTOP_SIGNALS])
-{
-	for (size_t i = 0; i < CLI_NSTOP_SIGNALS; i++)
-		sigaction(stop_signals[i], &old[i], NULL);
-}
-
-int cli_interrupted_status(void)
-{
-	return 128 + (cli_stop_signal ? cli_stop_signal : SIGINT);
 }
 
 int cli_parse_khz(const char *text, uint32_t *khz, struct zd_err *err)

@@ -1,21 +1,14 @@
 /* platforms.c - `zdvfs platforms`: list, show and check board descriptions. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/board.h"
 
-static const char platforms_usage[] =
-    "usage: zdvfs platforms [--json] [--platform-dir DIR]\n"
-    "       zdvfs platforms show NAME [--json]\n"
-    "       zdvfs platforms check FILE...\n\n"
-    "Lists the boards zdvfs knows (platforms/*.json), shows one in full, or\n"
-    "validates description files (format: docs/platform-format.md).\n\n"
-    "  --platform-dir DIR  read boards from DIR (default: "
-    "$ZDVFS_PLATFORM_DIR,\n"
-    "                      else the installed share/zdvfs/platforms, else\n"
-    "                      the source tree's when run from a build)\n"
-    "  --json              machine-readable output\n";
+static const char *const platforms_usage[] = {
+    "zdvfs platforms [--json] [--platform-dir DIR]",
+    "zdvfs platforms show NAME [--json]", "zdvfs platforms check FILE...",
+    NULL};
 
 static json_t *constant_json(const struct zd_constant *c)
 {
@@ -272,26 +265,25 @@ static int check_files(int n, char **files)
 
 int cmd_platforms(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"platform-dir", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false;
 	const char *dir = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'd': dir = optarg; break;
-		case 'h': fputs(platforms_usage, stdout); return 0;
-		default: return cli_usage_error("platforms", "bad option");
-		}
-	}
-	int nargs = argc - optind;
-	char **args = argv + optind;
+	struct cli_option options[] = {
+	    OPT_TEXT("Lists the boards zdvfs knows (platforms/*.json), shows "
+		     "one in full, or validates description files (format: "
+		     "docs/platform-format.md)."),
+	    OPT_STRING(0, "platform-dir", &dir, "DIR",
+		       "read boards from DIR (default: $ZDVFS_PLATFORM_DIR, "
+		       "else the installed share/zdvfs/platforms, else the "
+		       "source tree's when run from a build)"),
+	    OPT_BOOL(0, "json", &json, "machine-readable output"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int nargs = cli_parse_options("platforms", platforms_usage, options, 0,
+				      argc, argv, &status);
+	if (nargs < 0)
+		return status;
+	char **args = argv;
 	if (nargs == 0 || (nargs == 1 && strcmp(args[0], "list") == 0))
 		return list_boards(dir, json);
 	if (strcmp(args[0], "show") == 0) {

@@ -3,7 +3,6 @@
  * resumption, optional worker processes, and a summary of the store. */
 #include <errno.h>
 #include <math.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "run.h"
 #include "zdvfs/board.h"
 #include "zdvfs/fault.h"
@@ -21,67 +21,16 @@
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
 
-static const char profile_usage[] =
-    "usage: zdvfs profile --board NAME [--workloads LIST|all]\n"
+static const char *const profile_usage[] = {
+    "zdvfs profile --board NAME [--workloads LIST|all]\n"
     "                     [--grid coarse|full|N] [--temps LIST] [--db FILE]\n"
     "                     [--seed S] [--noise R] [--backend sim] [--jobs N]\n"
-    "                     [--quiet]\n"
-    "       zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
+    "                     [--quiet]",
+    "zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
     "                     [--grid G] [--db FILE] [--sysfs-root DIR]\n"
     "                     [--workload-bin-dir DIR] [--size S] [--cool-to C]\n"
-    "                     [--cool-timeout S] [--quiet]\n"
-    "       zdvfs profile --summary [--board NAME] [--db FILE]\n\n"
-    "Runs every workload on a simulated board under every decision of a grid\n"
-    "over the board's actions (cores per cluster x frequency level per\n"
-    "cluster), from each starting temperature, and stores one run per point\n"
-    "in the sample store (docs/profiling.md). Points already stored are\n"
-    "skipped: an interrupted sweep (Ctrl-C, kill) keeps what it committed,\n"
-    "and rerunning the same command continues it with the same numbers.\n\n"
-    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-    "  --workloads LIST  comma-separated names (`zdvfs workloads`), or all\n"
-    "                    (default)\n"
-    "  --grid G          coarse (default): every core count, 5 evenly spaced\n"
-    "                    levels per cluster (always the lowest and the top);\n"
-    "                    full: every level; N: N evenly spaced levels "
-    "(2..32).\n"
-    "                    All cores at the top and at the lowest level are\n"
-    "                    always in\n"
-    "  --temps LIST      starting temperatures of the zones that hold CPUs:\n"
-    "                    ambient (the board's), mid (halfway from ambient to\n"
-    "                    the lowest passive trip of those zones) or °C, like\n"
-    "                    25,45,60 (default ambient,mid)\n"
-    "  --db FILE         the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db,\n"
-    "                    $XDG_DATA_HOME/zdvfs/zdvfs.db, "
-    "~/.local/share/zdvfs/)\n"
-    "  --seed S          seed of the measurement noise (default 1); each "
-    "run's\n"
-    "                    seed derives from it, the board, workload and point\n"
-    "  --noise R         relative noise on time and power (default 0)\n"
-    "  --backend B       sim (default): the simulator; linux: this machine,\n"
-    "                    which must be the board (see below)\n"
-    "  --jobs N          N worker processes, each sweeping other workloads\n"
-    "                    (default 1)\n"
-    "  --quiet           print nothing but errors\n"
-    "  --summary         list the store: runs per board and program\n"
-    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
-    "are\n\n"
-    "With --backend linux each workload's binary runs once per decision of "
-    "the\n"
-    "grid on this machine, applied and measured as `zdvfs run` does and put\n"
-    "back after each run, from whatever temperature the board is at (keys\n"
-    "a=ACTION;t=asis; --temps is refused). It needs cpufreq and an energy\n"
-    "sensor of the board here.\n"
-    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
-    "  --workload-bin-dir DIR  the workload binaries, DIR/NAME (default: the\n"
-    "                    build's workloads directory)\n"
-    "  --size S          tiny, small, standard (default) or N: the size each\n"
-    "                    binary is given\n"
-    "  --cool-to C       before each run wait until the hottest CPU zone is "
-    "at\n"
-    "                    or below C °C\n"
-    "  --cool-timeout S  give up waiting after S seconds (default 120)\n\n"
-    "Progress goes to stderr: one updating line on a terminal, else a line\n"
-    "per workload. Exit status 130 (143 on SIGTERM) when interrupted.\n";
+    "                     [--cool-timeout S] [--quiet]",
+    "zdvfs profile --summary [--board NAME] [--db FILE]", NULL};
 
 #define MAX_WORKLOADS 256
 #define MAX_JOBS 64
@@ -150,78 +99,42 @@ static int parse_size(struct profile_opts *o, const char *arg)
 	return 0;
 }
 
-static int parse_celsius(const char *opt, const char *arg, double lo, double hi,
-			 double *out)
-{
-	char *end = NULL;
-	double v = strtod(arg, &end);
-	if (end == arg || *end != '\0' || !(v >= lo && v <= hi))
-		return cli_usage_error("profile",
-				       "%s '%s' is not a number in "
-				       "%g..%g",
-				       opt, arg, lo, hi);
-	*out = v;
-	return 0;
-}
-
 /* An option the sweep library parses: its error is a usage error. */
-static int library_usage(int rc, const struct zd_err *err)
+static int library_usage(const char *cmd, int rc, const struct zd_err *err)
 {
-	return rc == 0 ? 0 : cli_usage_error("profile", "%s", err->msg);
+	return rc == 0 ? 0 : cli_usage_error(cmd, "%s", err->msg);
 }
 
-static int parse_option(struct profile_opts *o, int c, const char *arg)
+static int on_workloads(const struct cli_option *opt, const char *arg,
+			const char *cmd)
 {
+	(void)cmd;
+	return split_workloads(opt->value, arg);
+}
+
+static int on_grid(const struct cli_option *opt, const char *arg,
+		   const char *cmd)
+{
+	struct profile_opts *o = opt->value;
 	struct zd_err err = {0};
-	long v;
-	char *end;
-	int rc = 0;
-	switch (c) {
-	case 'b': o->board = arg; break;
-	case 'd': o->db = arg; break;
-	case 'P': o->platform_dir = arg; break;
-	case 'W': o->workload_dir = arg; break;
-	case 'q': o->quiet = true; break;
-	case 'S': o->summary = true; break;
-	case 'w': return split_workloads(o, arg);
-	case 'g':
-		rc = zd_sweep_parse_grid(arg, &o->levels, &err);
-		return library_usage(rc, &err);
-	case 't':
-		rc = zd_sweep_parse_temps(arg, o->temps, &o->ntemps, &err);
-		return library_usage(rc, &err);
-	case 's': rc = cli_parse_seed("profile", arg, &o->seed); return rc;
-	case 'j':
-		if ((rc = cli_parse_long("profile", "--jobs", arg, 1, MAX_JOBS,
-					 &v)) == 0)
-			o->jobs = (int)v;
-		return rc;
-	case 'z':
-		o->noise = strtod(arg, &end);
-		if (end == arg || *end != '\0' ||
-		    !(o->noise >= 0 && o->noise <= 0.5))
-			return cli_usage_error(
-			    "profile", "--noise '%s' is not 0..0.5", arg);
-		return 0;
-	case 'B':
-		if (strcmp(arg, "sim") != 0 && strcmp(arg, "linux") != 0)
-			return cli_usage_error("profile",
-					       "--backend '%s' is not sim "
-					       "or linux",
-					       arg);
-		o->real = strcmp(arg, "linux") == 0;
-		return 0;
-	case 'r': o->root = arg; break;
-	case 'X': o->bin_dir = arg; break;
-	case 'Z': return parse_size(o, arg);
-	case 'c':
-		return parse_celsius("--cool-to", arg, -20, 125, &o->cool_to_c);
-	case 'T':
-		return parse_celsius("--cool-timeout", arg, 0, 86400,
-				     &o->cool_timeout_s);
-	default: return cli_usage_error("profile", "bad option");
-	}
-	return 0;
+	return library_usage(cmd, zd_sweep_parse_grid(arg, &o->levels, &err),
+			     &err);
+}
+
+static int on_temps(const struct cli_option *opt, const char *arg,
+		    const char *cmd)
+{
+	struct profile_opts *o = opt->value;
+	struct zd_err err = {0};
+	return library_usage(
+	    cmd, zd_sweep_parse_temps(arg, o->temps, &o->ntemps, &err), &err);
+}
+
+static int on_size(const struct cli_option *opt, const char *arg,
+		   const char *cmd)
+{
+	(void)cmd;
+	return parse_size(opt->value, arg);
 }
 
 /* What a real board cannot do: set starting temperatures, or run two
@@ -242,51 +155,96 @@ static int check_real_opts(const struct profile_opts *o)
 	return 0;
 }
 
+static const char *const backends[] = {"sim", "linux", NULL};
+
 static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 {
-	static const struct option options[] = {
-	    {"board", required_argument, NULL, 'b'},
-	    {"workloads", required_argument, NULL, 'w'},
-	    {"grid", required_argument, NULL, 'g'},
-	    {"temps", required_argument, NULL, 't'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"noise", required_argument, NULL, 'z'},
-	    {"backend", required_argument, NULL, 'B'},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"summary", no_argument, NULL, 'S'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"workload-dir", required_argument, NULL, 'W'},
-	    {"sysfs-root", required_argument, NULL, 'r'},
-	    {"workload-bin-dir", required_argument, NULL, 'X'},
-	    {"size", required_argument, NULL, 'Z'},
-	    {"cool-to", required_argument, NULL, 'c'},
-	    {"cool-timeout", required_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	o->levels = ZD_SWEEP_COARSE_LEVELS;
 	o->jobs = 1;
 	o->seed = 1;
 	o->size = "standard";
 	o->cool_to_c = NAN;
 	o->cool_timeout_s = 120;
-	int c, rc = 0;
-	optind = 1;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(profile_usage, stdout);
-			return -1;
-		}
-		rc = parse_option(o, c, optarg);
-	}
-	if (rc != 0)
-		return rc;
-	if (optind < argc)
+	int backend = 0;
+	struct cli_option options[] = {
+	    OPT_TEXT("Runs every workload on a simulated board under every "
+		     "decision of a grid over the board's actions (cores per "
+		     "cluster x frequency level per cluster), from each "
+		     "starting temperature, and stores one run per point in "
+		     "the sample store (docs/profiling.md). Points already "
+		     "stored are skipped: an interrupted sweep (Ctrl-C, kill) "
+		     "keeps what it committed, and rerunning the same command "
+		     "continues it with the same numbers."),
+	    OPT_STRING(0, "board", &o->board, "NAME",
+		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7"),
+	    OPT_CALLBACK(0, "workloads", o, "LIST", on_workloads,
+			 "comma-separated names (`zdvfs workloads`), or all "
+			 "(default)"),
+	    OPT_CALLBACK(0, "grid", o, "G", on_grid,
+			 "coarse (default): every core count, 5 evenly spaced "
+			 "levels per cluster (always the lowest and the top); "
+			 "full: every level; N: N evenly spaced levels "
+			 "(2..32). All cores at the top and at the lowest "
+			 "level are always in"),
+	    OPT_CALLBACK(0, "temps", o, "LIST", on_temps,
+			 "starting temperatures of the zones that hold CPUs: "
+			 "ambient (the board's), mid (halfway from ambient to "
+			 "the lowest passive trip of those zones) or °C, like "
+			 "25,45,60 (default ambient,mid)"),
+	    OPT_STRING(0, "db", &o->db, "FILE",
+		       "the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
+		       "$XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)"),
+	    OPT_SEED(&o->seed,
+		     "seed of the measurement noise (default 1); each run's "
+		     "seed derives from it, the board, workload and point"),
+	    OPT_DOUBLE(0, "noise", &o->noise, "R", 0, 0.5,
+		       "relative noise on time and power (default 0)"),
+	    OPT_CHOICE(0, "backend", &backend, "B", backends,
+		       "sim (default): the simulator; linux: this machine, "
+		       "which must be the board (see below)"),
+	    OPT_INT(0, "jobs", &o->jobs, "N", 1, MAX_JOBS,
+		    "N worker processes, each sweeping other workloads "
+		    "(default 1)"),
+	    OPT_BOOL(0, "quiet", &o->quiet, "print nothing but errors"),
+	    OPT_BOOL(0, "summary", &o->summary,
+		     "list the store: runs per board and program"),
+	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
+		       "where the workloads are"),
+	    OPT_TEXT("With --backend linux each workload's binary runs once "
+		     "per decision of the grid on this machine, applied and "
+		     "measured as `zdvfs run` does and put back after each "
+		     "run, from whatever temperature the board is at (keys "
+		     "a=ACTION;t=asis; --temps is refused). It needs cpufreq "
+		     "and an energy sensor of the board here."),
+	    OPT_STRING(0, "sysfs-root", &o->root, "DIR",
+		       "sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)"),
+	    OPT_STRING(0, "workload-bin-dir", &o->bin_dir, "DIR",
+		       "the workload binaries, DIR/NAME (default: the build's "
+		       "workloads directory)"),
+	    OPT_CALLBACK(0, "size", o, "S", on_size,
+			 "tiny, small, standard (default) or N: the size each "
+			 "binary is given"),
+	    OPT_DOUBLE(0, "cool-to", &o->cool_to_c, "C", -20, 125,
+		       "before each run wait until the hottest CPU zone is at "
+		       "or below C °C"),
+	    OPT_DOUBLE(0, "cool-timeout", &o->cool_timeout_s, "S", 0, 86400,
+		       "give up waiting after S seconds (default 120)"),
+	    OPT_TEXT("Progress goes to stderr: one updating line on a "
+		     "terminal, else a line per workload. Exit status 130 (143 "
+		     "on SIGTERM) when interrupted."),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("profile", profile_usage, options, 0, argc,
+				  argv, &status);
+	if (n < 0)
+		return status ? status : -1;
+	o->real = backend == 1;
+	if (n > 0)
 		return cli_usage_error("profile", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
 	if (!o->summary && o->board == NULL)
 		return cli_usage_error("profile", "--board is required");
 	return o->real ? check_real_opts(o) : 0;
@@ -306,7 +264,6 @@ struct worker_report {
 
 struct progress {
 	bool quiet, tty;
-	bool real; /* --backend linux: zd_signals own the signals */
 	double start, last_draw;
 	long done, total; /* the latest report's */
 	/* ZDVFS_FAULT_SIGINT_AFTER=N: interrupt the sweep after N runs as
@@ -341,8 +298,8 @@ static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 static void send_report(int fd, const struct worker_report *r)
 {
 	/* the parent is gone: nobody would see the rest, stop as if told */
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r) && !cli_stop_signal)
-		cli_stop_signal = SIGPIPE;
+	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+		zd_signals_request(SIGPIPE);
 }
 
 static void on_progress(void *ctx, const struct zd_sweep_progress *p)
@@ -356,9 +313,6 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 		/* a worker tells the parent, which passes it on to all */
 		kill(pr->report_fd >= 0 ? getppid() : getpid(), SIGINT);
 	}
-	/* on a real board the launcher's handlers caught it: stop the sweep */
-	if (pr->real && !cli_stop_signal)
-		cli_stop_signal = zd_signals_pending();
 	if (pr->report_fd < 0) {
 		draw(pr, p);
 		return;
@@ -383,8 +337,9 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 	struct zd_store *st = NULL;
 	int rc = zd_store_open(db, &st, err);
 	for (int i = job; rc == 0 && i < zd_sweep_nworkloads(sw); i += jobs)
-		rc = cli_stop_signal ? ZD_SWEEP_INTERRUPTED
-				     : zd_sweep_workload(sw, st, i, stats, err);
+		rc = zd_signals_pending()
+		    ? ZD_SWEEP_INTERRUPTED
+		    : zd_sweep_workload(sw, st, i, stats, err);
 	zd_store_close(st);
 	return rc;
 }
@@ -392,7 +347,7 @@ static int sweep_share(struct zd_sweep *sw, const char *db, int job, int jobs,
 static int sweep_status(int rc, const struct zd_err *err)
 {
 	if (rc == ZD_SWEEP_INTERRUPTED)
-		return cli_interrupted_status();
+		return zd_signals_status();
 	return rc == 0 ? 0 : cli_error("profile", err);
 }
 
@@ -510,11 +465,11 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 {
 	bool passed_on = false;
 	for (;;) {
-		struct pollfd fds[MAX_JOBS];
-		int n = 0, who[MAX_JOBS];
-		if (cli_stop_signal && !passed_on) {
+		struct pollfd fds[MAX_JOBS + 1];
+		int n = 0, who[MAX_JOBS + 1];
+		if (zd_signals_pending() && !passed_on) {
 			for (int j = 0; j < jobs; j++)
-				kill(w[j].pid, cli_stop_signal);
+				kill(w[j].pid, zd_signals_pending());
 			passed_on = true;
 		}
 		for (int j = 0; j < jobs; j++)
@@ -525,13 +480,17 @@ static void watch_workers(struct worker *w, int jobs, struct progress *pr,
 			}
 		if (n == 0)
 			return;
-		/* EINTR: a signal to pass on. One that lands just before
-		 * poll() is seen at the next report (a running worker
-		 * reports every 0.1 s). */
+		/* The signals' self-pipe: one that lands just before poll()
+		 * wakes it all the same. */
+		fds[n] =
+		    (struct pollfd){.fd = zd_signals_fd(), .events = POLLIN};
+		who[n++] = -1;
 		if (poll(fds, (nfds_t)n, -1) < 0)
-			continue;
+			continue; /* EINTR: a signal to pass on */
 		for (int i = 0; i < n; i++)
-			if (fds[i].revents != 0)
+			if (fds[i].revents != 0 && who[i] < 0)
+				zd_signals_drain();
+			else if (fds[i].revents != 0)
 				read_report(w, jobs, who[i], pr, sw);
 	}
 }
@@ -606,7 +565,7 @@ static void sweep_opts(const struct profile_opts *o, struct progress *pr,
 	so->noise = o->noise;
 	so->platform_dir = o->platform_dir;
 	so->workload_dir = o->workload_dir;
-	so->stop = &cli_stop_signal;
+	so->stop = zd_signals_flag();
 	so->progress = on_progress;
 	so->progress_ctx = pr;
 }
@@ -616,22 +575,21 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 {
 	struct zd_err err = {0};
 	struct zd_sweep_stats stats = {0};
-	struct sigaction old[CLI_NSTOP_SIGNALS];
 	int jobs = o->jobs < zd_sweep_nworkloads(sw) ? o->jobs
 						     : zd_sweep_nworkloads(sw);
 	int status = prepare_store(sw, db);
 	if (status != 0)
 		return status;
-	/* on a real board zd_signals_install's handlers stay: they restore */
-	if (!o->real)
-		cli_catch_stop_signals(old);
+	/* on a real board the handlers stay after the sweep: they restore */
+	if (!o->real && zd_signals_install(&err) != 0)
+		return cli_error("profile", &err);
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
 		status =
 		    sweep_status(sweep_share(sw, db, 0, 1, &stats, &err), &err);
 	if (!o->real)
-		cli_restore_stop_signals(old);
+		zd_signals_release();
 	if (pr->tty && !pr->quiet)
 		fputc('\n', stderr);
 	if (status > 128) {
@@ -800,7 +758,6 @@ static int real_measure(void *ctx, const char *workload,
 		rc = run_measure_real(&t, &d, start_mc, &out, err);
 	if (zd_signals_pending()) {
 		/* the run (if any) was cut short: it is no measurement */
-		cli_stop_signal = zd_signals_pending();
 		return ZD_SWEEP_INTERRUPTED;
 	}
 	if (rc != 0)
@@ -830,7 +787,6 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 	rb.bin_dir = o->bin_dir ? o->bin_dir
 	    : zd_build_dir()[0] ? built
 				: "workloads";
-	pr->real = true;
 	so->measure = real_measure;
 	so->measure_ctx = &rb;
 	so->backend = "linux";

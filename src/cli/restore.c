@@ -3,21 +3,17 @@
  * the state file it left. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/state.h"
 #include "zdvfs/sysfs.h"
 
-static const char restore_usage[] =
-    "usage: zdvfs restore [--state FILE]\n\n"
-    "Writes back the settings a zdvfs that did not finish had changed, from\n"
-    "its state file (default: every state file in the state directory —\n"
-    "$ZDVFS_STATE_DIR, /run/zdvfs as root, else $XDG_RUNTIME_DIR/zdvfs —\n"
-    "whose zdvfs is no longer running). Removes each file once restored.\n";
+static const char *const restore_usage[] = {"zdvfs restore [--state FILE]",
+					    NULL};
 
 static bool owner_alive(pid_t pid)
 {
@@ -86,23 +82,26 @@ static int restore_all(void)
 
 int cmd_restore(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"state", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *state = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 's': state = optarg; break;
-		case 'h': fputs(restore_usage, stdout); return 0;
-		default: return cli_usage_error("restore", "bad option");
-		}
-	}
-	if (optind < argc)
+	struct cli_option options[] = {
+	    OPT_TEXT("Writes back the settings a zdvfs that did not finish "
+		     "had changed, from its state file (default: every state "
+		     "file in the state directory — $ZDVFS_STATE_DIR, "
+		     "/run/zdvfs as root, else $XDG_RUNTIME_DIR/zdvfs — whose "
+		     "zdvfs is no longer running). Removes each file once "
+		     "restored."),
+	    OPT_STRING(0, "state", &state, "FILE",
+		       "restore this state file, even if its zdvfs still "
+		       "runs"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("restore", restore_usage, options, 0, argc,
+				  argv, &status);
+	if (n < 0)
+		return status;
+	if (n > 0)
 		return cli_usage_error("restore", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
 	return state ? restore_file(state, true) : restore_all();
 }

@@ -30,6 +30,16 @@ int cli_source_option(struct cli_source_opts *o, int c, const char *arg)
 	}
 }
 
+int cli_source_define(const struct cli_option *opt, const char *arg,
+		      const char *cmd)
+{
+	if (cli_source_option(opt->value, opt->short_name, arg) < 0) {
+		fprintf(stderr, "zdvfs %s: out of memory\n", cmd);
+		return 1;
+	}
+	return 0;
+}
+
 void cli_source_opts_free(struct cli_source_opts *o)
 {
 	for (int i = 0; i < o->nargs; i++)

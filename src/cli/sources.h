@@ -10,12 +10,14 @@
 
 #include <jansson.h>
 
+#include "options.h"
 #include "zdvfs/err.h"
 #include "zdvfs/features.h"
 #include "zdvfs/workload.h"
 
-/* getopt codes of the long options, and the entries to put in a command's
- * option table and its short option string. */
+/* getopt codes of the long options, and the entries to put in a getopt
+ * table and short option string: for run.c until it has an options table
+ * (CLI_SOURCE_OPTIONS below); then these go. */
 #define CLI_OPT_COMPILE_COMMANDS 0x1001
 #define CLI_OPT_STRICT 0x1002
 #define CLI_SOURCE_SHORT_OPTIONS "I:D:U:"
@@ -38,6 +40,29 @@
 	"                    options training used)\n"                         \
 	"  --strict          a source that does not parse cleanly is an\n"     \
 	"                    error (exit status 2) instead of a warning\n"
+
+/* The options tables' entries (options.h) for -I, -D and -U, and the
+ * usual --compile-commands and --strict; value: struct cli_source_opts. */
+cli_option_fn cli_source_define;
+#define CLI_SOURCE_DEFINE_OPTIONS(o)                                           \
+	OPT_CALLBACK('I', NULL, (o), "DIR", cli_source_define,                 \
+		     "an include path, as for a compiler"),                    \
+	    OPT_CALLBACK('D', NULL, (o), "NAME[=V]", cli_source_define,        \
+			 "define a macro, as for a compiler"),                 \
+	    OPT_CALLBACK('U', NULL, (o), "NAME", cli_source_define,            \
+			 "undefine a macro, as for a compiler")
+#define CLI_SOURCE_OPTIONS(o)                                                  \
+	CLI_SOURCE_DEFINE_OPTIONS(o),                                          \
+	    OPT_STRING(                                                        \
+		0, "compile-commands", &(o)->compile_commands, "FILE",         \
+		"each file's options from a compilation database "             \
+		"(default: a compile_commands.json next to the sources "       \
+		"or above them, or in a build/ there, that lists them; "       \
+		"a workload's own sources get the options training "           \
+		"used)"),                                                      \
+	    OPT_BOOL(0, "strict", &(o)->strict,                                \
+		     "a source that does not parse cleanly is an error (exit " \
+		     "status 2) instead of a warning")
 
 struct cli_source_opts {
 	char **args; /* "-IDIR", "-DNAME=V", "-UNAME", owned */

@@ -1,21 +1,15 @@
 /* status.c - `zdvfs status`: what this machine offers (cpufreq policies,
  * thermal zones, energy sensors) and, plainly, what it does not. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/platform.h"
 
-static const char status_usage[] =
-    "usage: zdvfs status [--sysfs-root DIR] [--json]\n\n"
-    "Shows the machine's cpufreq policies (governor, current and available\n"
-    "frequencies), thermal zones with temperatures and trip points, and\n"
-    "energy sensors (RAPL, INA3221), and says what is missing.\n\n"
-    "  --sysfs-root DIR  read sysfs and procfs under DIR instead of /\n"
-    "                    (default: $ZDVFS_SYSFS_ROOT, else /)\n"
-    "  --json            machine-readable output\n";
+static const char *const status_usage[] = {
+    "zdvfs status [--sysfs-root DIR] [--json]", NULL};
 
 static json_t *domain_json(struct zd_platform *p, int i)
 {
@@ -201,27 +195,27 @@ static void print_status(json_t *s)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"sysfs-root", required_argument, NULL, 'r'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *root = NULL;
 	bool json = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case 'r': root = optarg; break;
-		case 'j': json = true; break;
-		case 'h': fputs(status_usage, stdout); return 0;
-		default: return cli_usage_error("status", "bad option");
-		}
-	}
-	if (optind < argc)
+	struct cli_option options[] = {
+	    OPT_TEXT("Shows the machine's cpufreq policies (governor, current "
+		     "and available frequencies), thermal zones with "
+		     "temperatures and trip points, and energy sensors (RAPL, "
+		     "INA3221), and says what is missing."),
+	    OPT_STRING(0, "sysfs-root", &root, "DIR",
+		       "read sysfs and procfs under DIR instead of / "
+		       "(default: $ZDVFS_SYSFS_ROOT, else /)"),
+	    OPT_BOOL(0, "json", &json, "machine-readable output"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("status", status_usage, options,
+				  CLI_PARSE_STOP_AT_ARG, argc, argv, &status);
+	if (n < 0)
+		return status;
+	if (n > 0)
 		return cli_usage_error("status", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
 	struct zd_platform *p = NULL;
 	struct zd_err err = {0};
 	if (zd_platform_open("linux", root, &p, &err) != 0)

@@ -5,40 +5,16 @@
  * saved beside the model (agents-BOARD.json) for `zdvfs run` and `zdvfs
  * decide` to start from. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "decision.h"
+#include "options.h"
 
-static const char train_usage[] =
-    "usage: zdvfs train --board NAME [--db FILE] [--model FILE] [--steps N]\n"
-    "                   [--program NAME] [--include-sweep] [--seed S]\n"
-    "                   [--json]\n\n"
-    "Trains the zerodvfs agents of board NAME from the runs the store holds,\n"
-    "without running anything. For every program with runs on the board (or\n"
-    "just --program), it decides once as for a program never seen (the\n"
-    "agents plan on the model's predictions), then replays the program's\n"
-    "runs (`zdvfs run`'s, of any policy and either backend; not profiling\n"
-    "sweep runs unless --include-sweep) as real Dyna-Q steps, and decides\n"
-    "again. Prints per program the runs replayed and the decision before\n"
-    "and after; saves the agents beside the model (agents-NAME.json), where\n"
-    "`zdvfs run` and `zdvfs decide` find them. Training again continues from\n"
-    "the saved agents.\n\n"
-    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-    "                    (sim:NAME is the same board)\n"
-    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
-    "...)\n"
-    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-    "  --steps N         synthetic steps of each program's zero-shot\n"
-    "                    planning (default: the engine's, 50)\n"
-    "  --program NAME    only this program\n"
-    "  --include-sweep   replay profiling sweep runs too\n"
-    "  --seed S          seed of the agents (default 1)\n"
-    "  --json            machine-readable output\n"
-    "  --platform-dir DIR  where the board descriptions are\n";
+static const char *const train_usage[] = {"zdvfs train --board NAME [OPTIONS]",
+					  NULL};
 
 struct train_opts {
 	const char *board, *db, *model, *program, *platform_dir;
@@ -49,53 +25,54 @@ struct train_opts {
 
 static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 {
-	static const struct option options[] = {
-	    {"board", required_argument, NULL, 'b'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"model", required_argument, NULL, 'm'},
-	    {"steps", required_argument, NULL, 'n'},
-	    {"program", required_argument, NULL, 'p'},
-	    {"include-sweep", no_argument, NULL, 'I'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
-	int c, rc = 0;
-	long v;
-	optind = 1;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o->board = strncmp(optarg, "sim:", 4) == 0 ? optarg + 4
-								   : optarg;
-			break;
-		case 'd': o->db = optarg; break;
-		case 'm': o->model = optarg; break;
-		case 'p': o->program = optarg; break;
-		case 'I': o->include_sweep = true; break;
-		case 'j': o->json = true; break;
-		case 'P': o->platform_dir = optarg; break;
-		case 'n':
-			if ((rc = cli_parse_long("train", "--steps", optarg, 1,
-						 1000000, &v)) == 0)
-				o->steps = (int)v;
-			break;
-		case 'S': rc = cli_parse_seed("train", optarg, &o->seed); break;
-		case 'h': fputs(train_usage, stdout); return -1;
-		default: return cli_usage_error("train", "bad option");
-		}
-	}
-	if (rc == 0 && optind < argc)
-		rc = cli_usage_error("train", "unexpected argument '%s'",
-				     argv[optind]);
-	if (rc == 0 && o->board == NULL)
-		rc = cli_usage_error("train", "--board NAME is required");
-	return rc;
+	struct cli_option options[] = {
+	    OPT_TEXT("Trains the zerodvfs agents of board NAME from the runs "
+		     "the store holds, without running anything. For every "
+		     "program with runs on the board (or just --program), it "
+		     "decides once as for a program never seen (the agents "
+		     "plan on the model's predictions), then replays the "
+		     "program's runs (`zdvfs run`'s, of any policy and either "
+		     "backend; not profiling sweep runs unless "
+		     "--include-sweep) as real Dyna-Q steps, and decides "
+		     "again. Prints per program the runs replayed and the "
+		     "decision before and after; saves the agents beside the "
+		     "model (agents-NAME.json), where `zdvfs run` and `zdvfs "
+		     "decide` find them. Training again continues from the "
+		     "saved agents."),
+	    OPT_STRING(0, "board", &o->board, "NAME",
+		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7 "
+		       "(sim:NAME is the same board)"),
+	    OPT_STRING(0, "db", &o->db, "FILE",
+		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
+	    OPT_STRING(0, "model", &o->model, "FILE",
+		       "environment model (default: `zdvfs model train`'s)"),
+	    OPT_INT(0, "steps", &o->steps, "N", 1, 1000000,
+		    "synthetic steps of each program's zero-shot planning "
+		    "(default: the engine's, 50)"),
+	    OPT_STRING(0, "program", &o->program, "NAME", "only this program"),
+	    OPT_BOOL(0, "include-sweep", &o->include_sweep,
+		     "replay profiling sweep runs too"),
+	    OPT_SEED(&o->seed, "seed of the agents (default 1)"),
+	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
+	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("train", train_usage, options, 0, argc, argv,
+				  &status);
+	if (n < 0)
+		return status ? status : -1;
+	if (n > 0)
+		return cli_usage_error("train", "unexpected argument '%s'",
+				       argv[0]);
+	if (o->board == NULL)
+		return cli_usage_error("train", "--board NAME is required");
+	if (strncmp(o->board, "sim:", 4) == 0)
+		o->board += 4;
+	return 0;
 }
 
 /* What training works with: the board, the store, the engine. */

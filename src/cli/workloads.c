@@ -1,24 +1,15 @@
 /* workloads.c - `zdvfs workloads`: the workloads, their suite, kind, group,
  * parallel style, sources and sizes, and which boards have a measured
  * profile of each. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/board.h"
 #include "zdvfs/workload.h"
 
-static const char workloads_usage[] =
-    "usage: zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir "
-    "DIR]\n\n"
-    "Lists the workloads (workloads/manifest.json) with suite (directory), "
-    "kind\n"
-    "(what the program is: graph, sparse, tasks, loops, ...), group (every\n"
-    "version of one algorithm shares one; leave-out folds hold out whole\n"
-    "groups), parallel style (tasks or loops), sources, sizes\n"
-    "(tiny/small/standard) and, per board, whether a measured profile exists\n"
-    "(workloads/profiles/BOARD/NAME.json; regenerate with "
-    "tools/characterize).\n";
+static const char *const workloads_usage[] = {
+    "zdvfs workloads [--json] [--workload-dir DIR] [--platform-dir DIR]", NULL};
 
 static json_t *workload_json(const struct zd_workload_info *w, char **boards,
 			     int nboards, const char *dir)
@@ -82,29 +73,33 @@ static void print_table(json_t *list, char **boards, int nboards)
 
 int cmd_workloads(int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"workload-dir", required_argument, NULL, 'W'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false;
 	const char *wdir = NULL, *pdir = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = true; break;
-		case 'W': wdir = optarg; break;
-		case 'P': pdir = optarg; break;
-		case 'h': fputs(workloads_usage, stdout); return 0;
-		default: return cli_usage_error("workloads", "bad option");
-		}
-	}
-	if (optind < argc)
+	struct cli_option options[] = {
+	    OPT_TEXT(
+		"Lists the workloads (workloads/manifest.json) with suite "
+		"(directory), kind (what the program is: graph, sparse, "
+		"tasks, loops, ...), group (every version of one algorithm "
+		"shares one; leave-out folds hold out whole groups), "
+		"parallel style (tasks or loops), sources, sizes "
+		"(tiny/small/standard) and, per board, whether a measured "
+		"profile exists (workloads/profiles/BOARD/NAME.json; "
+		"regenerate with tools/characterize)."),
+	    OPT_BOOL(0, "json", &json, "machine-readable output"),
+	    OPT_STRING(0, "workload-dir", &wdir, "DIR",
+		       "read the workloads from DIR"),
+	    OPT_STRING(0, "platform-dir", &pdir, "DIR",
+		       "read the boards from DIR"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("workloads", workloads_usage, options, 0,
+				  argc, argv, &status);
+	if (n < 0)
+		return status;
+	if (n > 0)
 		return cli_usage_error("workloads", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
 	struct zd_err err = {0};
 	struct zd_manifest *m = NULL;
 	char **boards = NULL;

@@ -1,5 +1,5 @@
-/* runner.c - fork, gate, release, sample, wait; signals through a self-pipe
- * so that the only work done in a handler is one write(). */
+/* runner.c - fork, gate, release, sample, wait; a stop signal (signals.h)
+ * wakes the wait through its self-pipe and is forwarded to the child. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,75 +12,11 @@
 
 #include "zdvfs/runner.h"
 
-static int sig_pipe[2] = {-1, -1};
-static volatile sig_atomic_t received_signal;
-
-static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	if (sig != SIGCHLD && received_signal == 0)
-		received_signal = sig;
-	unsigned char b = (unsigned char)sig;
-	if (write(sig_pipe[1], &b, 1) < 0) {
-		/* pipe full: a wake-up is already pending */
-	}
-	errno = saved;
-}
-
-int zd_signals_install(struct zd_err *err)
-{
-	if (sig_pipe[0] < 0 && pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return zd_fail(err, errno, "cannot create signal pipe: %s",
-			       strerror(errno));
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
-		if (sigaction(forwarded_signals[i], &sa, NULL) != 0)
-			return zd_fail(err, errno, "sigaction: %s",
-				       strerror(errno));
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	if (sigaction(SIGCHLD, &sa, NULL) != 0)
-		return zd_fail(err, errno, "sigaction: %s", strerror(errno));
-	return 0;
-}
-
-int zd_signals_pending(void)
-{
-	return received_signal;
-}
-
-void zd_signals_reraise(void)
-{
-	int sig = received_signal;
-	if (sig == 0)
-		return;
-	signal(sig, SIG_DFL);
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-}
-
-static void drain_sig_pipe(void)
-{
-	unsigned char buf[64];
-	while (sig_pipe[0] >= 0 && read(sig_pipe[0], buf, sizeof(buf)) > 0)
-		;
-}
-
 /* In the child: wait for the parent's go, then exec; report exec failure
  * through the close-on-exec pipe. Only async-signal-safe calls here. */
 static void child_main(char *const *argv, int go_fd, int fail_fd)
 {
-	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(int); i++)
-		signal(forwarded_signals[i], SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
+	zd_signals_default_in_child();
 	char go;
 	ssize_t n;
 	do {
@@ -133,10 +69,10 @@ static int supervise(struct zd_platform *p, pid_t pid, int interval_ms,
 			return 0;
 		if (w < 0 && errno != EINTR)
 			return -errno;
-		struct pollfd pfd = {.fd = sig_pipe[0], .events = POLLIN};
+		struct pollfd pfd = {.fd = zd_signals_fd(), .events = POLLIN};
 		int r = poll(&pfd, 1, interval_ms);
 		if (r > 0)
-			drain_sig_pipe();
+			zd_signals_drain();
 		else if (r == 0)
 			zd_meter_sample(meter, p, zd_monotonic_s());
 	}
@@ -148,7 +84,7 @@ int zd_child_run(struct zd_platform *p, const struct zd_child_spec *spec,
 {
 	int go[2], fail[2];
 	memset(res, 0, sizeof(*res));
-	if (sig_pipe[0] < 0)
+	if (zd_signals_fd() < 0)
 		return zd_fail(err, EINVAL,
 			       "internal: zd_signals_install not called");
 	if (pipe2(go, O_CLOEXEC) != 0)

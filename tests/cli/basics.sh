@@ -7,11 +7,28 @@ check "--version prints the version" contains "$T/out" "^zdvfs [0-9]"
 check "--help lists the commands" contains "$T/out" "restore"
 "$ZDVFS" frobnicate 2>"$T/err"; expect_status 2 "unknown command is a usage error" $?
 check "unknown command is named" contains "$T/err" "frobnicate"
-for c in status platforms exec restore; do
+for c in status platforms exec restore workloads features decide model train \
+	profile run sim bench; do
 	"$ZDVFS" $c --help >"$T/out"; expect_status 0 "$c --help" $?
 	check "$c --help shows usage" contains "$T/out" "usage: zdvfs $c"
 done
 "$ZDVFS" status --bogus 2>/dev/null; expect_status 2 "bad option is a usage error" $?
+"$ZDVFS" --bogus 2>"$T/err"; expect_status 2 "zdvfs --bogus is a usage error" $?
+check "zdvfs --bogus is named" contains "$T/err" "zdvfs: unknown option '--bogus'"
+"$ZDVFS" help train >"$T/out"; expect_status 0 "help COMMAND" $?
+check "help COMMAND is the command's --help" contains "$T/out" "usage: zdvfs train"
+# a number out of range names the option and its range (the options tables)
+bad_number() { # bad_number "COMMAND ARGS" "TEXT"
+	# shellcheck disable=SC2086
+	"$ZDVFS" $1 2>"$T/err" >/dev/null; expect_status 2 "$1 is a usage error" $?
+	check "$1: the option is named" contains "$T/err" "$2"
+}
+bad_number "exec --interval 0 -- true" "--interval '0' is not a number in 1..60000"
+bad_number "features --llm-timeout 0 x.c" "--llm-timeout '0' is not a number in 1..3600"
+bad_number "decide --guard 10 --board tx2 --source x.c" "--guard '10' is not a number in 20..150"
+bad_number "train --steps x --board tx2" "--steps 'x' is not a number in 1..1000000"
+bad_number "model eval --folds 1" "--folds '1' is not a number in 2..100000"
+bad_number "profile --noise 0.6 --board tx2" "--noise '0.6' is not a number in 0..0.5"
 # one --seed for every command: 0..2^32-1
 for c in run decide sim profile train "model train"; do
 	# shellcheck disable=SC2086
