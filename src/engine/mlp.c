@@ -23,6 +23,9 @@ struct zd_mlp {
 	float *act;
 	size_t aoff[ZD_MLP_MAX_LAYERS + 1];
 	float *delta, *delta_prev; /* backward scratch, max width */
+	/* act holds the forward of its input under the present weights
+	 * (zd_mlp_forward_cached may return it again) */
+	bool memo;
 };
 
 static int check_sizes(const int *sizes, int nsizes, struct zd_err *err)
@@ -128,6 +131,7 @@ int zd_mlp_clone(const struct zd_mlp *src, struct zd_mlp **out,
 
 void zd_mlp_copy_params(struct zd_mlp *dst, const struct zd_mlp *src)
 {
+	dst->memo = false;
 	memcpy(dst->param, src->param, src->nparams * sizeof(float));
 }
 
@@ -158,6 +162,7 @@ size_t zd_mlp_nparams(const struct zd_mlp *m)
 
 float *zd_mlp_params(struct zd_mlp *m)
 {
+	m->memo = false;
 	return m->param;
 }
 
@@ -166,25 +171,56 @@ const float *zd_mlp_grads(const struct zd_mlp *m)
 	return m->grad;
 }
 
+/* One dense layer, y = W x + b (ReLU'd when relu): each output's sum
+ * runs over the inputs in order, as a one-output loop would (so the
+ * results are the same to the bit), eight outputs side by side so that
+ * their chains of dependent additions overlap. */
+static void dense(const float *w, const float *b, const float *x, int nin,
+		  int nout, bool relu, float *y)
+{
+	enum { LANES = 8 };
+	int j = 0;
+	for (; j + LANES <= nout; j += LANES) {
+		const float *row = w + (size_t)j * (size_t)nin;
+		float s[LANES];
+		for (int k = 0; k < LANES; k++)
+			s[k] = b[j + k];
+		for (int i = 0; i < nin; i++) {
+			float xi = x[i];
+			for (int k = 0; k < LANES; k++)
+				s[k] +=
+				    row[(size_t)k * (size_t)nin + (size_t)i] *
+				    xi;
+		}
+		for (int k = 0; k < LANES; k++)
+			y[j + k] = relu && s[k] < 0.0f ? 0.0f : s[k];
+	}
+	for (; j < nout; j++) {
+		const float *row = w + (size_t)j * (size_t)nin;
+		float s = b[j];
+		for (int i = 0; i < nin; i++)
+			s += row[i] * x[i];
+		y[j] = relu && s < 0.0f ? 0.0f : s;
+	}
+}
+
 const float *zd_mlp_forward(struct zd_mlp *m, const float *in)
 {
 	memcpy(m->act, in, (size_t)m->size[0] * sizeof(float));
-	for (int l = 0; l < m->nlayers; l++) {
-		int nin = m->size[l], nout = m->size[l + 1];
-		const float *x = m->act + m->aoff[l];
-		float *y = m->act + m->aoff[l + 1];
-		const float *w = m->param + m->woff[l];
-		const float *b = m->param + m->boff[l];
-		bool relu = l < m->nlayers - 1;
-		for (int j = 0; j < nout; j++) {
-			const float *row = w + (size_t)j * (size_t)nin;
-			float s = b[j];
-			for (int i = 0; i < nin; i++)
-				s += row[i] * x[i];
-			y[j] = relu && s < 0.0f ? 0.0f : s;
-		}
-	}
+	for (int l = 0; l < m->nlayers; l++)
+		dense(m->param + m->woff[l], m->param + m->boff[l],
+		      m->act + m->aoff[l], m->size[l], m->size[l + 1],
+		      l < m->nlayers - 1, m->act + m->aoff[l + 1]);
+	m->memo = true;
 	return m->act + m->aoff[m->nlayers];
+}
+
+const float *zd_mlp_forward_cached(struct zd_mlp *m, const float *in)
+{
+	if (m->memo &&
+	    memcmp(m->act, in, (size_t)m->size[0] * sizeof(float)) == 0)
+		return m->act + m->aoff[m->nlayers];
+	return zd_mlp_forward(m, in);
 }
 
 void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
@@ -240,18 +276,22 @@ void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 		      float grad_scale)
 {
 	m->adam_t++;
+	m->memo = false;
 	/* bias correction folded into the step size (Kingma and Ba, sec. 2) */
 	double c1 = 1.0 - pow(a->beta1, (double)m->adam_t);
 	double c2 = 1.0 - pow(a->beta2, (double)m->adam_t);
 	float step = (float)(a->lr * sqrt(c2) / c1);
 	float eps = (float)(a->eps * sqrt(c2));
+	/* locals, so the compiler need not reload them after every store
+	 * (the loop is vectorised: the same operations per weight) */
+	const float b1 = a->beta1, b2 = a->beta2;
+	const float *grad = m->grad;
+	float *am = m->adam_m, *av = m->adam_v, *param = m->param;
 	for (size_t i = 0; i < m->nparams; i++) {
-		float g = m->grad[i] * grad_scale;
-		m->adam_m[i] = a->beta1 * m->adam_m[i] + (1.0f - a->beta1) * g;
-		m->adam_v[i] =
-		    a->beta2 * m->adam_v[i] + (1.0f - a->beta2) * g * g;
-		m->param[i] -=
-		    step * m->adam_m[i] / (sqrtf(m->adam_v[i]) + eps);
+		float g = grad[i] * grad_scale;
+		am[i] = b1 * am[i] + (1.0f - b1) * g;
+		av[i] = b2 * av[i] + (1.0f - b2) * g * g;
+		param[i] -= step * am[i] / (sqrtf(av[i]) + eps);
 	}
 	zd_mlp_zero_grad(m);
 }

@@ -52,6 +52,11 @@ const float *zd_mlp_grads(const struct zd_mlp *m);
 /* Outputs for one input; the pointer is valid until the next forward.
  * The activations are kept for zd_mlp_backward. */
 const float *zd_mlp_forward(struct zd_mlp *m, const float *in);
+/* The same, but when `in` is the last forward's input and the weights
+ * have not changed since (no Adam step, copy or zd_mlp_params), the
+ * last outputs without computing them again. Only for callers that never
+ * write weights through zd_mlp_params behind the network's back. */
+const float *zd_mlp_forward_cached(struct zd_mlp *m, const float *in);
 /* Add the gradient of a loss with d(loss)/d(output) = grad_out, at the
  * last forward's input, to the accumulated gradients. */
 void zd_mlp_backward(struct zd_mlp *m, const float *grad_out);

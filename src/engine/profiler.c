@@ -252,7 +252,7 @@ void zd_profiler_agent_set_epsilon(struct zd_profiler_agent *p, double eps)
 static void branch_q(const struct zd_profiler_agent *p, struct zd_mlp *net,
 		     const float *state, float *q)
 {
-	const float *out = zd_mlp_forward(net, state);
+	const float *out = zd_mlp_forward_cached(net, state);
 	q[0] = out[0];
 	for (int b = 0; b < p->nbranch; b++) {
 		const float *adv = out + p->boff[b];
