@@ -23,6 +23,8 @@ struct zd_mlp {
 	float *act;
 	size_t aoff[ZD_MLP_MAX_LAYERS + 1];
 	float *delta, *delta_prev; /* backward scratch, max width */
+	float *bdelta, *bprev;     /* zd_mlp_backward_n's, bcap x width */
+	int bcap, width;
 	/* act holds the forward of its input under the present weights
 	 * (zd_mlp_forward_cached may return it again) */
 	bool memo;
@@ -74,6 +76,7 @@ static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
 	m->adam_m = calloc(m->nparams, sizeof(float));
 	m->adam_v = calloc(m->nparams, sizeof(float));
 	m->act = calloc(nact, sizeof(float));
+	m->width = width;
 	m->delta = calloc((size_t)width, sizeof(float));
 	m->delta_prev = calloc((size_t)width, sizeof(float));
 	if (!m->param || !m->grad || !m->adam_m || !m->adam_v || !m->act ||
@@ -117,6 +120,8 @@ void zd_mlp_free(struct zd_mlp *m)
 	free(m->act);
 	free(m->delta);
 	free(m->delta_prev);
+	free(m->bdelta);
+	free(m->bprev);
 	free(m);
 }
 
@@ -257,6 +262,126 @@ void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
 			delta = prev;
 			prev = t;
 		}
+	}
+}
+
+/* grow[i] += d_s * x[i] for every sample s with d_s != 0, in sample
+ * order, as n calls of zd_mlp_backward add them; the row is held in
+ * registers a block at a time instead of stored after every sample. */
+static void add_outer(float *grow, const float *x, int nin, const float *d,
+		      int n, int dstride)
+{
+	enum { BLOCK = 16 };
+	int i0 = 0;
+	for (; i0 + BLOCK <= nin; i0 += BLOCK) {
+		float acc[BLOCK];
+		memcpy(acc, grow + i0, sizeof(acc));
+		for (int s = 0; s < n; s++) {
+			float ds = d[(size_t)s * (size_t)dstride];
+			if (ds == 0.0f)
+				continue;
+			for (int k = 0; k < BLOCK; k++)
+				acc[k] += ds * x[i0 + k];
+		}
+		memcpy(grow + i0, acc, sizeof(acc));
+	}
+	for (int s = 0; s < n; s++) {
+		float ds = d[(size_t)s * (size_t)dstride];
+		if (ds == 0.0f)
+			continue;
+		for (int i = i0; i < nin; i++)
+			grow[i] += ds * x[i];
+	}
+}
+
+/* prev[i] = sum over j (in order, skipping d[j] == 0) of d[j] * W[j][i],
+ * as zd_mlp_backward sums it, a block of inputs at a time in registers. */
+static void back_delta(const float *w, const float *d, int nin, int nout,
+		       float *prev)
+{
+	enum { BLOCK = 16 };
+	int i0 = 0;
+	for (; i0 + BLOCK <= nin; i0 += BLOCK) {
+		float acc[BLOCK] = {0};
+		for (int j = 0; j < nout; j++) {
+			float dj = d[j];
+			if (dj == 0.0f)
+				continue;
+			const float *row = w + (size_t)j * (size_t)nin + i0;
+			for (int k = 0; k < BLOCK; k++)
+				acc[k] += dj * row[k];
+		}
+		memcpy(prev + i0, acc, sizeof(acc));
+	}
+	for (int i = i0; i < nin; i++)
+		prev[i] = 0.0f;
+	for (int j = 0; j < nout; j++) {
+		float dj = d[j];
+		if (dj == 0.0f)
+			continue;
+		const float *row = w + (size_t)j * (size_t)nin;
+		for (int i = i0; i < nin; i++)
+			prev[i] += dj * row[i];
+	}
+}
+
+void zd_mlp_backward_n(struct zd_mlp *m, const float *grad_out, int n)
+{
+	int nout_net = m->size[m->nlayers];
+	if (n > m->bcap) {
+		size_t len = (size_t)n * (size_t)m->width;
+		float *d = malloc(len * sizeof(float));
+		float *p = malloc(len * sizeof(float));
+		if (!d || !p) {
+			/* no scratch: one sample at a time, the same sums */
+			free(d);
+			free(p);
+			for (int s = 0; s < n; s++)
+				zd_mlp_backward(
+				    m, grad_out + (size_t)s * (size_t)nout_net);
+			return;
+		}
+		free(m->bdelta);
+		free(m->bprev);
+		m->bdelta = d;
+		m->bprev = p;
+		m->bcap = n;
+	}
+	size_t W = (size_t)m->width;
+	float *delta = m->bdelta, *prev = m->bprev;
+	for (int s = 0; s < n; s++)
+		memcpy(delta + (size_t)s * W, grad_out + (size_t)s * nout_net,
+		       (size_t)nout_net * sizeof(float));
+	for (int l = m->nlayers - 1; l >= 0; l--) {
+		int nin = m->size[l], nout = m->size[l + 1];
+		const float *x = m->act + m->aoff[l];
+		const float *w = m->param + m->woff[l];
+		float *gw = m->grad + m->woff[l];
+		float *gb = m->grad + m->boff[l];
+		for (int j = 0; j < nout; j++) {
+			float b = gb[j];
+			for (int s = 0; s < n; s++) {
+				float d = delta[(size_t)s * W + (size_t)j];
+				if (d != 0.0f)
+					b += d;
+			}
+			gb[j] = b;
+			add_outer(gw + (size_t)j * (size_t)nin, x, nin,
+				  delta + j, n, (int)W);
+		}
+		if (l == 0)
+			break;
+		for (int s = 0; s < n; s++) {
+			float *ps = prev + (size_t)s * W;
+			back_delta(w, delta + (size_t)s * W, nin, nout, ps);
+			/* ReLU passes the gradient where its output was positive */
+			for (int i = 0; i < nin; i++)
+				if (x[i] <= 0.0f)
+					ps[i] = 0.0f;
+		}
+		float *t = delta;
+		delta = prev;
+		prev = t;
 	}
 }
 
