@@ -25,6 +25,10 @@ struct zd_mlp {
 	float *delta, *delta_prev; /* backward scratch, max width */
 	float *bdelta, *bprev;     /* zd_mlp_backward_n's, bcap x width */
 	int bcap, width;
+	/* and its live inputs of a layer: index, value, a row, the weights */
+	int *bidx;
+	float *bx, *brow, *bw;
+	size_t wmax; /* the largest hidden layer's weights */
 	/* act holds the forward of its input under the present weights
 	 * (zd_mlp_forward_cached may return it again) */
 	bool memo;
@@ -66,6 +70,9 @@ static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
 			width = sizes[l];
 	}
 	for (int l = 0; l < m->nlayers; l++) {
+		size_t nw = (size_t)sizes[l] * (size_t)sizes[l + 1];
+		if (l > 0 && nw > m->wmax)
+			m->wmax = nw;
 		m->woff[l] = m->nparams;
 		m->nparams += (size_t)sizes[l] * (size_t)sizes[l + 1];
 		m->boff[l] = m->nparams;
@@ -122,6 +129,10 @@ void zd_mlp_free(struct zd_mlp *m)
 	free(m->delta_prev);
 	free(m->bdelta);
 	free(m->bprev);
+	free(m->bidx);
+	free(m->bx);
+	free(m->brow);
+	free(m->bw);
 	free(m);
 }
 
@@ -325,27 +336,88 @@ static void back_delta(const float *w, const float *d, int nin, int nout,
 	}
 }
 
+/* Scratch for n samples; false when there is no memory for it. */
+static bool batch_scratch(struct zd_mlp *m, int n)
+{
+	if (n <= m->bcap)
+		return true;
+	size_t len = (size_t)n * (size_t)m->width;
+	float *d = malloc(len * sizeof(float));
+	float *p = malloc(len * sizeof(float));
+	if (!d || !p) {
+		free(d);
+		free(p);
+		return false;
+	}
+	free(m->bdelta);
+	free(m->bprev);
+	m->bdelta = d;
+	m->bprev = p;
+	m->bcap = n;
+	if (!m->bidx) {
+		m->bidx = malloc(sizeof(int) * (size_t)m->width);
+		m->bx = malloc(sizeof(float) * (size_t)m->width);
+		m->brow = malloc(sizeof(float) * (size_t)m->width);
+		m->bw = malloc(sizeof(float) * (m->wmax ? m->wmax : 1));
+	}
+	return true;
+}
+
+static bool all_finite(const float *d, int n, int nout, size_t stride)
+{
+	for (int s = 0; s < n; s++)
+		for (int j = 0; j < nout; j++)
+			if (!isfinite(d[(size_t)s * stride + (size_t)j]))
+				return false;
+	return true;
+}
+
+/* A layer fed by a ReLU, over its live inputs (> 0) only: a dead input
+ * adds d * 0 = 0 to its weights' gradients (d finite: checked; a
+ * gradient summed from +0 is never -0, so adding a zero leaves it as it
+ * is) and gets no gradient back (the ReLU zeroes it), so the live inputs'
+ * sums, in the same order, are all there is: the same to the bit with
+ * about half the work. */
+static void backward_live(struct zd_mlp *m, int l, const int *idx, int na,
+			  const float *delta, float *prev, int n)
+{
+	int nin = m->size[l], nout = m->size[l + 1];
+	size_t W = (size_t)m->width;
+	const float *x = m->act + m->aoff[l];
+	const float *w = m->param + m->woff[l];
+	float *gw = m->grad + m->woff[l];
+	float *xa = m->bx, *row = m->brow, *wa = m->bw;
+	for (int k = 0; k < na; k++)
+		xa[k] = x[idx[k]];
+	for (int j = 0; j < nout; j++) {
+		float *grow = gw + (size_t)j * (size_t)nin;
+		const float *wrow = w + (size_t)j * (size_t)nin;
+		for (int k = 0; k < na; k++) {
+			row[k] = grow[idx[k]];
+			wa[(size_t)j * (size_t)na + (size_t)k] = wrow[idx[k]];
+		}
+		add_outer(row, xa, na, delta + j, n, (int)W);
+		for (int k = 0; k < na; k++)
+			grow[idx[k]] = row[k];
+	}
+	for (int s = 0; s < n; s++) {
+		float *ps = prev + (size_t)s * W;
+		back_delta(wa, delta + (size_t)s * W, na, nout, row);
+		memset(ps, 0, (size_t)nin * sizeof(float));
+		for (int k = 0; k < na; k++)
+			ps[idx[k]] = row[k];
+	}
+}
+
 void zd_mlp_backward_n(struct zd_mlp *m, const float *grad_out, int n)
 {
 	int nout_net = m->size[m->nlayers];
-	if (n > m->bcap) {
-		size_t len = (size_t)n * (size_t)m->width;
-		float *d = malloc(len * sizeof(float));
-		float *p = malloc(len * sizeof(float));
-		if (!d || !p) {
-			/* no scratch: one sample at a time, the same sums */
-			free(d);
-			free(p);
-			for (int s = 0; s < n; s++)
-				zd_mlp_backward(
-				    m, grad_out + (size_t)s * (size_t)nout_net);
-			return;
-		}
-		free(m->bdelta);
-		free(m->bprev);
-		m->bdelta = d;
-		m->bprev = p;
-		m->bcap = n;
+	if (!batch_scratch(m, n) || !m->bidx || !m->bx || !m->brow || !m->bw) {
+		/* no scratch: one sample at a time, the same sums */
+		for (int s = 0; s < n; s++)
+			zd_mlp_backward(
+			    m, grad_out + (size_t)s * (size_t)nout_net);
+		return;
 	}
 	size_t W = (size_t)m->width;
 	float *delta = m->bdelta, *prev = m->bprev;
@@ -366,18 +438,29 @@ void zd_mlp_backward_n(struct zd_mlp *m, const float *grad_out, int n)
 					b += d;
 			}
 			gb[j] = b;
-			add_outer(gw + (size_t)j * (size_t)nin, x, nin,
-				  delta + j, n, (int)W);
 		}
-		if (l == 0)
-			break;
-		for (int s = 0; s < n; s++) {
-			float *ps = prev + (size_t)s * W;
-			back_delta(w, delta + (size_t)s * W, nin, nout, ps);
-			/* ReLU passes the gradient where its output was positive */
-			for (int i = 0; i < nin; i++)
-				if (x[i] <= 0.0f)
-					ps[i] = 0.0f;
+		int na = 0;
+		for (int i = 0; l > 0 && i < nin; i++)
+			if (x[i] > 0.0f)
+				m->bidx[na++] = i;
+		if (l > 0 && na < nin && all_finite(delta, n, nout, W)) {
+			backward_live(m, l, m->bidx, na, delta, prev, n);
+		} else {
+			for (int j = 0; j < nout; j++)
+				add_outer(gw + (size_t)j * (size_t)nin, x, nin,
+					  delta + j, n, (int)W);
+			if (l == 0)
+				break;
+			for (int s = 0; s < n; s++) {
+				float *ps = prev + (size_t)s * W;
+				back_delta(w, delta + (size_t)s * W, nin, nout,
+					   ps);
+				/* ReLU passes the gradient where its output
+				 * was positive */
+				for (int i = 0; i < nin; i++)
+					if (x[i] <= 0.0f)
+						ps[i] = 0.0f;
+			}
 		}
 		float *t = delta;
 		delta = prev;
