@@ -143,17 +143,31 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 		return rc;
 	if (p->corr_ready && same_start(e, p->corr_start_mc, e->start_mc))
 		return 0;
+	/* every decision's forecast at once (the query's space is the
+	 * board's, as the engine's) */
+	if (zd_model_query_space(p->query)->count != sp->count)
+		return zd_fail(err, EINVAL,
+			       "engine: the model's decisions are not the "
+			       "board's");
+	double *ms = malloc(sizeof(*ms) * (size_t)sp->count);
+	double *pw = malloc(sizeof(*pw) * (size_t)sp->count);
+	if (!ms || !pw) {
+		free(ms);
+		free(pw);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	zd_model_predict_perf_all(p->query, ms, pw);
 	for (int i = 0; i < sp->count; i++) {
 		struct zd_action a;
-		struct zd_outcome o;
 		struct zd_corr_point *pt = &p->corr.pts[i];
 		zd_action_at(sp, i, &a);
-		zd_model_predict_perf(p->query, &a, &o);
-		pt->log_t = (float)log(fmax(o.makespan_s, 1e-9));
-		pt->log_p = (float)log(fmax(o.avg_power_w, 1e-9));
+		pt->log_t = (float)log(fmax(ms[i], 1e-9));
+		pt->log_p = (float)log(fmax(pw[i], 1e-9));
 		pt->hot_rise = NAN;
 		point_descriptors(e, &a, pt);
 	}
+	free(ms);
+	free(pw);
 	/* the model's own response, relative to all cores at the top */
 	struct zd_action top;
 	zd_action_max(sp, &top);

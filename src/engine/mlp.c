@@ -23,6 +23,15 @@ struct zd_mlp {
 	float *act;
 	size_t aoff[ZD_MLP_MAX_LAYERS + 1];
 	float *delta, *delta_prev; /* backward scratch, max width */
+	float *bdelta, *bprev;     /* zd_mlp_backward_n's, bcap x width */
+	int bcap, width;
+	/* and its live inputs of a layer: index, value, a row, the weights */
+	int *bidx;
+	float *bx, *brow, *bw;
+	size_t wmax; /* the largest hidden layer's weights */
+	/* act holds the forward of its input under the present weights
+	 * (zd_mlp_forward_cached may return it again) */
+	bool memo;
 };
 
 static int check_sizes(const int *sizes, int nsizes, struct zd_err *err)
@@ -61,6 +70,9 @@ static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
 			width = sizes[l];
 	}
 	for (int l = 0; l < m->nlayers; l++) {
+		size_t nw = (size_t)sizes[l] * (size_t)sizes[l + 1];
+		if (l > 0 && nw > m->wmax)
+			m->wmax = nw;
 		m->woff[l] = m->nparams;
 		m->nparams += (size_t)sizes[l] * (size_t)sizes[l + 1];
 		m->boff[l] = m->nparams;
@@ -71,6 +83,7 @@ static int mlp_alloc(const int *sizes, int nsizes, struct zd_mlp **out,
 	m->adam_m = calloc(m->nparams, sizeof(float));
 	m->adam_v = calloc(m->nparams, sizeof(float));
 	m->act = calloc(nact, sizeof(float));
+	m->width = width;
 	m->delta = calloc((size_t)width, sizeof(float));
 	m->delta_prev = calloc((size_t)width, sizeof(float));
 	if (!m->param || !m->grad || !m->adam_m || !m->adam_v || !m->act ||
@@ -114,6 +127,12 @@ void zd_mlp_free(struct zd_mlp *m)
 	free(m->act);
 	free(m->delta);
 	free(m->delta_prev);
+	free(m->bdelta);
+	free(m->bprev);
+	free(m->bidx);
+	free(m->bx);
+	free(m->brow);
+	free(m->bw);
 	free(m);
 }
 
@@ -128,6 +147,7 @@ int zd_mlp_clone(const struct zd_mlp *src, struct zd_mlp **out,
 
 void zd_mlp_copy_params(struct zd_mlp *dst, const struct zd_mlp *src)
 {
+	dst->memo = false;
 	memcpy(dst->param, src->param, src->nparams * sizeof(float));
 }
 
@@ -158,6 +178,7 @@ size_t zd_mlp_nparams(const struct zd_mlp *m)
 
 float *zd_mlp_params(struct zd_mlp *m)
 {
+	m->memo = false;
 	return m->param;
 }
 
@@ -166,25 +187,56 @@ const float *zd_mlp_grads(const struct zd_mlp *m)
 	return m->grad;
 }
 
+/* One dense layer, y = W x + b (ReLU'd when relu): each output's sum
+ * runs over the inputs in order, as a one-output loop would (so the
+ * results are the same to the bit), eight outputs side by side so that
+ * their chains of dependent additions overlap. */
+static void dense(const float *w, const float *b, const float *x, int nin,
+		  int nout, bool relu, float *y)
+{
+	enum { LANES = 8 };
+	int j = 0;
+	for (; j + LANES <= nout; j += LANES) {
+		const float *row = w + (size_t)j * (size_t)nin;
+		float s[LANES];
+		for (int k = 0; k < LANES; k++)
+			s[k] = b[j + k];
+		for (int i = 0; i < nin; i++) {
+			float xi = x[i];
+			for (int k = 0; k < LANES; k++)
+				s[k] +=
+				    row[(size_t)k * (size_t)nin + (size_t)i] *
+				    xi;
+		}
+		for (int k = 0; k < LANES; k++)
+			y[j + k] = relu && s[k] < 0.0f ? 0.0f : s[k];
+	}
+	for (; j < nout; j++) {
+		const float *row = w + (size_t)j * (size_t)nin;
+		float s = b[j];
+		for (int i = 0; i < nin; i++)
+			s += row[i] * x[i];
+		y[j] = relu && s < 0.0f ? 0.0f : s;
+	}
+}
+
 const float *zd_mlp_forward(struct zd_mlp *m, const float *in)
 {
 	memcpy(m->act, in, (size_t)m->size[0] * sizeof(float));
-	for (int l = 0; l < m->nlayers; l++) {
-		int nin = m->size[l], nout = m->size[l + 1];
-		const float *x = m->act + m->aoff[l];
-		float *y = m->act + m->aoff[l + 1];
-		const float *w = m->param + m->woff[l];
-		const float *b = m->param + m->boff[l];
-		bool relu = l < m->nlayers - 1;
-		for (int j = 0; j < nout; j++) {
-			const float *row = w + (size_t)j * (size_t)nin;
-			float s = b[j];
-			for (int i = 0; i < nin; i++)
-				s += row[i] * x[i];
-			y[j] = relu && s < 0.0f ? 0.0f : s;
-		}
-	}
+	for (int l = 0; l < m->nlayers; l++)
+		dense(m->param + m->woff[l], m->param + m->boff[l],
+		      m->act + m->aoff[l], m->size[l], m->size[l + 1],
+		      l < m->nlayers - 1, m->act + m->aoff[l + 1]);
+	m->memo = true;
 	return m->act + m->aoff[m->nlayers];
+}
+
+const float *zd_mlp_forward_cached(struct zd_mlp *m, const float *in)
+{
+	if (m->memo &&
+	    memcmp(m->act, in, (size_t)m->size[0] * sizeof(float)) == 0)
+		return m->act + m->aoff[m->nlayers];
+	return zd_mlp_forward(m, in);
 }
 
 void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
@@ -224,6 +276,198 @@ void zd_mlp_backward(struct zd_mlp *m, const float *grad_out)
 	}
 }
 
+/* grow[i] += d_s * x[i] for every sample s with d_s != 0, in sample
+ * order, as n calls of zd_mlp_backward add them; the row is held in
+ * registers a block at a time instead of stored after every sample. */
+static void add_outer(float *grow, const float *x, int nin, const float *d,
+		      int n, int dstride)
+{
+	enum { BLOCK = 16 };
+	int i0 = 0;
+	for (; i0 + BLOCK <= nin; i0 += BLOCK) {
+		float acc[BLOCK];
+		memcpy(acc, grow + i0, sizeof(acc));
+		for (int s = 0; s < n; s++) {
+			float ds = d[(size_t)s * (size_t)dstride];
+			if (ds == 0.0f)
+				continue;
+			for (int k = 0; k < BLOCK; k++)
+				acc[k] += ds * x[i0 + k];
+		}
+		memcpy(grow + i0, acc, sizeof(acc));
+	}
+	for (int s = 0; s < n; s++) {
+		float ds = d[(size_t)s * (size_t)dstride];
+		if (ds == 0.0f)
+			continue;
+		for (int i = i0; i < nin; i++)
+			grow[i] += ds * x[i];
+	}
+}
+
+/* prev[i] = sum over j (in order, skipping d[j] == 0) of d[j] * W[j][i],
+ * as zd_mlp_backward sums it, a block of inputs at a time in registers. */
+static void back_delta(const float *w, const float *d, int nin, int nout,
+		       float *prev)
+{
+	enum { BLOCK = 16 };
+	int i0 = 0;
+	for (; i0 + BLOCK <= nin; i0 += BLOCK) {
+		float acc[BLOCK] = {0};
+		for (int j = 0; j < nout; j++) {
+			float dj = d[j];
+			if (dj == 0.0f)
+				continue;
+			const float *row = w + (size_t)j * (size_t)nin + i0;
+			for (int k = 0; k < BLOCK; k++)
+				acc[k] += dj * row[k];
+		}
+		memcpy(prev + i0, acc, sizeof(acc));
+	}
+	for (int i = i0; i < nin; i++)
+		prev[i] = 0.0f;
+	for (int j = 0; j < nout; j++) {
+		float dj = d[j];
+		if (dj == 0.0f)
+			continue;
+		const float *row = w + (size_t)j * (size_t)nin;
+		for (int i = i0; i < nin; i++)
+			prev[i] += dj * row[i];
+	}
+}
+
+/* Scratch for n samples; false when there is no memory for it. */
+static bool batch_scratch(struct zd_mlp *m, int n)
+{
+	if (n <= m->bcap)
+		return true;
+	size_t len = (size_t)n * (size_t)m->width;
+	float *d = malloc(len * sizeof(float));
+	float *p = malloc(len * sizeof(float));
+	if (!d || !p) {
+		free(d);
+		free(p);
+		return false;
+	}
+	free(m->bdelta);
+	free(m->bprev);
+	m->bdelta = d;
+	m->bprev = p;
+	m->bcap = n;
+	if (!m->bidx) {
+		m->bidx = malloc(sizeof(int) * (size_t)m->width);
+		m->bx = malloc(sizeof(float) * (size_t)m->width);
+		m->brow = malloc(sizeof(float) * (size_t)m->width);
+		m->bw = malloc(sizeof(float) * (m->wmax ? m->wmax : 1));
+	}
+	return true;
+}
+
+static bool all_finite(const float *d, int n, int nout, size_t stride)
+{
+	for (int s = 0; s < n; s++)
+		for (int j = 0; j < nout; j++)
+			if (!isfinite(d[(size_t)s * stride + (size_t)j]))
+				return false;
+	return true;
+}
+
+/* A layer fed by a ReLU, over its live inputs (> 0) only: a dead input
+ * adds d * 0 = 0 to its weights' gradients (d finite: checked; a
+ * gradient summed from +0 is never -0, so adding a zero leaves it as it
+ * is) and gets no gradient back (the ReLU zeroes it), so the live inputs'
+ * sums, in the same order, are all there is: the same to the bit with
+ * about half the work. */
+static void backward_live(struct zd_mlp *m, int l, const int *idx, int na,
+			  const float *delta, float *prev, int n)
+{
+	int nin = m->size[l], nout = m->size[l + 1];
+	size_t W = (size_t)m->width;
+	const float *x = m->act + m->aoff[l];
+	const float *w = m->param + m->woff[l];
+	float *gw = m->grad + m->woff[l];
+	float *xa = m->bx, *row = m->brow, *wa = m->bw;
+	for (int k = 0; k < na; k++)
+		xa[k] = x[idx[k]];
+	for (int j = 0; j < nout; j++) {
+		float *grow = gw + (size_t)j * (size_t)nin;
+		const float *wrow = w + (size_t)j * (size_t)nin;
+		for (int k = 0; k < na; k++) {
+			row[k] = grow[idx[k]];
+			wa[(size_t)j * (size_t)na + (size_t)k] = wrow[idx[k]];
+		}
+		add_outer(row, xa, na, delta + j, n, (int)W);
+		for (int k = 0; k < na; k++)
+			grow[idx[k]] = row[k];
+	}
+	for (int s = 0; s < n; s++) {
+		float *ps = prev + (size_t)s * W;
+		back_delta(wa, delta + (size_t)s * W, na, nout, row);
+		memset(ps, 0, (size_t)nin * sizeof(float));
+		for (int k = 0; k < na; k++)
+			ps[idx[k]] = row[k];
+	}
+}
+
+void zd_mlp_backward_n(struct zd_mlp *m, const float *grad_out, int n)
+{
+	int nout_net = m->size[m->nlayers];
+	if (!batch_scratch(m, n) || !m->bidx || !m->bx || !m->brow || !m->bw) {
+		/* no scratch: one sample at a time, the same sums */
+		for (int s = 0; s < n; s++)
+			zd_mlp_backward(
+			    m, grad_out + (size_t)s * (size_t)nout_net);
+		return;
+	}
+	size_t W = (size_t)m->width;
+	float *delta = m->bdelta, *prev = m->bprev;
+	for (int s = 0; s < n; s++)
+		memcpy(delta + (size_t)s * W, grad_out + (size_t)s * nout_net,
+		       (size_t)nout_net * sizeof(float));
+	for (int l = m->nlayers - 1; l >= 0; l--) {
+		int nin = m->size[l], nout = m->size[l + 1];
+		const float *x = m->act + m->aoff[l];
+		const float *w = m->param + m->woff[l];
+		float *gw = m->grad + m->woff[l];
+		float *gb = m->grad + m->boff[l];
+		for (int j = 0; j < nout; j++) {
+			float b = gb[j];
+			for (int s = 0; s < n; s++) {
+				float d = delta[(size_t)s * W + (size_t)j];
+				if (d != 0.0f)
+					b += d;
+			}
+			gb[j] = b;
+		}
+		int na = 0;
+		for (int i = 0; l > 0 && i < nin; i++)
+			if (x[i] > 0.0f)
+				m->bidx[na++] = i;
+		if (l > 0 && na < nin && all_finite(delta, n, nout, W)) {
+			backward_live(m, l, m->bidx, na, delta, prev, n);
+		} else {
+			for (int j = 0; j < nout; j++)
+				add_outer(gw + (size_t)j * (size_t)nin, x, nin,
+					  delta + j, n, (int)W);
+			if (l == 0)
+				break;
+			for (int s = 0; s < n; s++) {
+				float *ps = prev + (size_t)s * W;
+				back_delta(w, delta + (size_t)s * W, nin, nout,
+					   ps);
+				/* ReLU passes the gradient where its output
+				 * was positive */
+				for (int i = 0; i < nin; i++)
+					if (x[i] <= 0.0f)
+						ps[i] = 0.0f;
+			}
+		}
+		float *t = delta;
+		delta = prev;
+		prev = t;
+	}
+}
+
 void zd_mlp_zero_grad(struct zd_mlp *m)
 {
 	memset(m->grad, 0, m->nparams * sizeof(float));
@@ -240,18 +484,22 @@ void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 		      float grad_scale)
 {
 	m->adam_t++;
+	m->memo = false;
 	/* bias correction folded into the step size (Kingma and Ba, sec. 2) */
 	double c1 = 1.0 - pow(a->beta1, (double)m->adam_t);
 	double c2 = 1.0 - pow(a->beta2, (double)m->adam_t);
 	float step = (float)(a->lr * sqrt(c2) / c1);
 	float eps = (float)(a->eps * sqrt(c2));
+	/* locals, so the compiler need not reload them after every store
+	 * (the loop is vectorised: the same operations per weight) */
+	const float b1 = a->beta1, b2 = a->beta2;
+	const float *grad = m->grad;
+	float *am = m->adam_m, *av = m->adam_v, *param = m->param;
 	for (size_t i = 0; i < m->nparams; i++) {
-		float g = m->grad[i] * grad_scale;
-		m->adam_m[i] = a->beta1 * m->adam_m[i] + (1.0f - a->beta1) * g;
-		m->adam_v[i] =
-		    a->beta2 * m->adam_v[i] + (1.0f - a->beta2) * g * g;
-		m->param[i] -=
-		    step * m->adam_m[i] / (sqrtf(m->adam_v[i]) + eps);
+		float g = grad[i] * grad_scale;
+		am[i] = b1 * am[i] + (1.0f - b1) * g;
+		av[i] = b2 * av[i] + (1.0f - b2) * g * g;
+		param[i] -= step * am[i] / (sqrtf(av[i]) + eps);
 	}
 	zd_mlp_zero_grad(m);
 }

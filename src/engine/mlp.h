@@ -52,9 +52,18 @@ const float *zd_mlp_grads(const struct zd_mlp *m);
 /* Outputs for one input; the pointer is valid until the next forward.
  * The activations are kept for zd_mlp_backward. */
 const float *zd_mlp_forward(struct zd_mlp *m, const float *in);
+/* The same, but when `in` is the last forward's input and the weights
+ * have not changed since (no Adam step, copy or zd_mlp_params), the
+ * last outputs without computing them again. Only for callers that never
+ * write weights through zd_mlp_params behind the network's back. */
+const float *zd_mlp_forward_cached(struct zd_mlp *m, const float *in);
 /* Add the gradient of a loss with d(loss)/d(output) = grad_out, at the
  * last forward's input, to the accumulated gradients. */
 void zd_mlp_backward(struct zd_mlp *m, const float *grad_out);
+/* n such gradients (grad_out: n rows of the outputs), all at the last
+ * forward's input: the same sums as n calls of zd_mlp_backward, to the
+ * bit, with each weight's gradient added up in registers. */
+void zd_mlp_backward_n(struct zd_mlp *m, const float *grad_out, int n);
 void zd_mlp_zero_grad(struct zd_mlp *m);
 /* One Adam step on the accumulated gradients times grad_scale (1/batch),
  * which are then cleared. */

@@ -41,6 +41,8 @@ struct zd_profiler_agent {
 	int nout;
 	float *q, *q_next; /* per-output Q scratch, nout (q[0] unused) */
 	float *grad;       /* d(loss)/d(output), nout */
+	float *grad_batch; /* the same for a minibatch, batch x nout */
+	int *slots;        /* a minibatch's transitions, batch */
 	struct replay rb;
 	struct zd_adam adam;
 	uint64_t rng;
@@ -151,6 +153,8 @@ void zd_profiler_agent_free(struct zd_profiler_agent *p)
 	free(p->q);
 	free(p->q_next);
 	free(p->grad);
+	free(p->grad_batch);
+	free(p->slots);
 	replay_free(&p->rb);
 	free(p);
 }
@@ -201,7 +205,11 @@ static int profiler_alloc(const struct zd_action_space *space,
 	p->q = calloc((size_t)p->nout, sizeof(float));
 	p->q_next = calloc((size_t)p->nout, sizeof(float));
 	p->grad = calloc((size_t)p->nout, sizeof(float));
-	if (rc == 0 && (!p->q || !p->q_next || !p->grad))
+	p->grad_batch =
+	    calloc((size_t)o->batch * (size_t)p->nout, sizeof(float));
+	p->slots = calloc((size_t)o->batch, sizeof(int));
+	if (rc == 0 &&
+	    (!p->q || !p->q_next || !p->grad || !p->grad_batch || !p->slots))
 		rc = zd_fail(err, ENOMEM, "out of memory");
 	if (rc != 0) {
 		zd_profiler_agent_free(p);
@@ -252,7 +260,7 @@ void zd_profiler_agent_set_epsilon(struct zd_profiler_agent *p, double eps)
 static void branch_q(const struct zd_profiler_agent *p, struct zd_mlp *net,
 		     const float *state, float *q)
 {
-	const float *out = zd_mlp_forward(net, state);
+	const float *out = zd_mlp_forward_cached(net, state);
 	q[0] = out[0];
 	for (int b = 0; b < p->nbranch; b++) {
 		const float *adv = out + p->boff[b];
@@ -452,27 +460,82 @@ static float huber(float d, float delta, float *grad)
  *
  * Through the dueling mean, d Q_b(k)/d V = 1 and d Q_b(k)/d A_b(j) =
  * [j == k] - 1/len_b. */
-static float learn_one(struct zd_profiler_agent *p, int slot)
+/* The loss of one transition at the online network's Q (p->q, from its
+ * state); d(loss)/d(output) into grad (nout values). */
+static float transition_grad(struct zd_profiler_agent *p, int slot, float y,
+			     float *grad)
 {
-	float y = td_target(p, slot);
 	struct zd_action a;
 	zd_action_at(&p->space, p->rb.action[slot], &a);
-	branch_q(p, p->online,
-		 p->rb.state + (size_t)slot * (size_t)p->opts.state_dim, p->q);
 	int entry[NBRANCH_MAX];
 	action_entries(p, &a, entry);
 	float g,
 	    loss =
 		huber(joint_q(p, p->q, &a) - y, (float)p->opts.huber_delta, &g);
 	g /= (float)p->nbranch; /* d joint / d Q_b */
-	memset(p->grad, 0, (size_t)p->nout * sizeof(float));
+	memset(grad, 0, (size_t)p->nout * sizeof(float));
 	for (int b = 0; b < p->nbranch; b++) {
-		p->grad[0] += g;
+		grad[0] += g;
 		for (int k = 0; k < p->blen[b]; k++)
-			p->grad[p->boff[b] + k] -= g / (float)p->blen[b];
-		p->grad[entry[b]] += g;
+			grad[p->boff[b] + k] -= g / (float)p->blen[b];
+		grad[entry[b]] += g;
 	}
+	return loss;
+}
+
+static const float *slot_state(const struct zd_profiler_agent *p, int slot)
+{
+	return p->rb.state + (size_t)slot * (size_t)p->opts.state_dim;
+}
+
+/* Loss of one transition; its gradient goes into the online network.
+ *
+ * The action's score, the mean Q of the branches it decides, is fitted to
+ * the target: Huber(mean_b Q_b(a_b) - y). This is value decomposition
+ * (Sunehag et al. 2018) over the branches. Fitting each branch alone to
+ * y, as Tavakoli et al. do, makes Q_b(k) the reward averaged over
+ * whatever the other branches did in the replayed runs; with one decision
+ * per run and early random runs in the buffer that average misleads, and
+ * the greedy action stalls where no single branch can improve. The joint
+ * fit attributes the reward to the branches together.
+ *
+ * Through the dueling mean, d Q_b(k)/d V = 1 and d Q_b(k)/d A_b(j) =
+ * [j == k] - 1/len_b. */
+static float learn_one(struct zd_profiler_agent *p, int slot)
+{
+	float y = td_target(p, slot);
+	branch_q(p, p->online, slot_state(p, slot), p->q);
+	float loss = transition_grad(p, slot, y, p->grad);
 	zd_mlp_backward(p->online, p->grad);
+	return loss;
+}
+
+/* Without bootstrapping (gamma 0, the default) a target is the reward,
+ * so transitions of one state (all of zero-shot planning's) share one
+ * forward pass and their gradients go back together: the same sums as
+ * learn_one's, sample after sample. */
+static double learn_batch(struct zd_profiler_agent *p, const int *slots, int n)
+{
+	double loss = 0.0;
+	int run = 0; /* samples pending in p->grad_batch, of slots[i - run] */
+	for (int i = 0; i <= n; i++) {
+		if (run > 0 &&
+		    (i == n ||
+		     memcmp(slot_state(p, slots[i]),
+			    slot_state(p, slots[i - 1]),
+			    (size_t)p->opts.state_dim * sizeof(float)) != 0)) {
+			zd_mlp_backward_n(p->online, p->grad_batch, run);
+			run = 0;
+		}
+		if (i == n)
+			break;
+		if (run == 0)
+			branch_q(p, p->online, slot_state(p, slots[i]), p->q);
+		loss += transition_grad(p, slots[i], p->rb.reward[slots[i]],
+					p->grad_batch +
+					    (size_t)run * (size_t)p->nout);
+		run++;
+	}
 	return loss;
 }
 
@@ -481,8 +544,15 @@ double zd_profiler_agent_learn(struct zd_profiler_agent *p)
 	if (p->rb.len == 0)
 		return 0.0;
 	double loss = 0.0;
-	for (int i = 0; i < p->opts.batch; i++)
-		loss += learn_one(p, zd_rng_below(&p->rng, p->rb.len));
+	if (p->opts.gamma <= 0.0) {
+		int *slots = p->slots;
+		for (int i = 0; i < p->opts.batch; i++)
+			slots[i] = zd_rng_below(&p->rng, p->rb.len);
+		loss = learn_batch(p, slots, p->opts.batch);
+	} else {
+		for (int i = 0; i < p->opts.batch; i++)
+			loss += learn_one(p, zd_rng_below(&p->rng, p->rb.len));
+	}
 	zd_mlp_adam_step(p->online, &p->adam, 1.0f / (float)p->opts.batch);
 	if (++p->updates % p->opts.target_sync == 0)
 		zd_mlp_copy_params(p->target, p->online);

@@ -674,6 +674,74 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 
 /* ---- specialisation ----------------------------------------------------- */
 
+/* The node of g reached from node i while splits are on fixed inputs
+ * (resolve_fixed on g's own form). */
+static int32_t resolve_fixed_flat(const struct zd_gbt *g, int32_t i,
+				  const float *fixed, const unsigned char *mask)
+{
+	while (mask != NULL && !(g->nodes[i].split & NODE_LEAF) &&
+	       mask[g->nodes[i].split & NODE_COLUMN]) {
+		const struct gbt_node *n = &g->nodes[i];
+		float x = fixed[n->split & NODE_COLUMN];
+		if (isnan(x))
+			i = n->child[(n->split & NODE_DEFAULT_LEFT) ? 0 : 1];
+		else
+			i = n->child[x < n->value ? 0 : 1];
+	}
+	return i;
+}
+
+/* append_tree for tree t of src, read in place instead of through a
+ * raw_tree: the same nodes, statistics, depth and folding. src_of and
+ * level are scratch of the tree's node count. */
+static int append_flat_tree(struct zd_gbt *g, const struct zd_gbt *src, int t,
+			    const float *fixed, const unsigned char *mask,
+			    int32_t *src_of, int32_t *level, struct zd_err *err)
+{
+	static const struct gbt_stats none;
+	int32_t root = resolve_fixed_flat(src, src->trees[t].root, fixed, mask);
+	if (src->nodes[root].split & NODE_LEAF) {
+		g->base += src->nodes[root].value;
+		return 0;
+	}
+	int32_t n = tree_end(src, t) - src->trees[t].root;
+	int rc = reserve(g, (size_t)n, err);
+	if (rc != 0)
+		return rc;
+	int32_t start = (int32_t)g->nnodes, head = 0, tail = 1, depth = 0;
+	src_of[0] = root;
+	level[0] = 0;
+	while (head < tail) {
+		int32_t si = src_of[head], at = start + head;
+		const struct gbt_node *sn = &src->nodes[si];
+		struct gbt_node *d = &g->nodes[at];
+		g->stats[at] = src->stats ? src->stats[si] : none;
+		d->value = sn->value;
+		if (sn->split & NODE_LEAF) {
+			d->split = NODE_LEAF;
+			d->child[0] = d->child[1] = at;
+		} else {
+			d->split =
+			    sn->split & (NODE_COLUMN | NODE_DEFAULT_LEFT);
+			d->child[0] = start + tail;
+			d->child[1] = start + tail + 1;
+			src_of[tail] =
+			    resolve_fixed_flat(src, sn->child[0], fixed, mask);
+			src_of[tail + 1] =
+			    resolve_fixed_flat(src, sn->child[1], fixed, mask);
+			level[tail] = level[tail + 1] = level[head] + 1;
+			if (level[head] + 1 > depth)
+				depth = level[head] + 1;
+			tail += 2;
+		}
+		head++;
+	}
+	g->trees[g->ntrees++] =
+	    (struct gbt_tree){.root = start, .depth = depth};
+	g->nnodes += (size_t)tail;
+	return 0;
+}
+
 int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
 		      const unsigned char *fixed_mask, struct zd_gbt **out,
 		      struct zd_err *err)
@@ -682,14 +750,20 @@ int zd_gbt_specialize(const struct zd_gbt *g, const float *fixed,
 	struct zd_gbt *s = gbt_new(g->ncols, g->base);
 	if (s == NULL)
 		return zd_fail(err, ENOMEM, "out of memory");
-	int rc = 0;
-	for (int t = 0; rc == 0 && t < g->ntrees; t++) {
-		struct raw_tree r;
-		rc = raw_from_compact(g, t, &r, err);
-		if (rc == 0)
-			rc = append_tree(s, &r, fixed, fixed_mask, true, err);
-		raw_tree_free(&r);
+	int32_t most = 1;
+	for (int t = 0; t < g->ntrees; t++) {
+		int32_t n = tree_end(g, t) - g->trees[t].root;
+		if (n > most)
+			most = n;
 	}
+	int32_t *src_of = malloc(sizeof(*src_of) * (size_t)most);
+	int32_t *level = malloc(sizeof(*level) * (size_t)most);
+	int rc = src_of && level ? 0 : zd_fail(err, ENOMEM, "out of memory");
+	for (int t = 0; rc == 0 && t < g->ntrees; t++)
+		rc = append_flat_tree(s, g, t, fixed, fixed_mask, src_of, level,
+				      err);
+	free(src_of);
+	free(level);
 	if (rc != 0) {
 		zd_gbt_free(s);
 		return rc;

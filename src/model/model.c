@@ -792,8 +792,8 @@ struct zd_model_query {
 };
 
 struct query_bulk {
-	bool tried;
-	int rc;
+	bool tried, tried_zones; /* time and power; the zones' */
+	int rc, rc_zones;
 	struct zd_gbt_bulk *time, *power;
 	struct zd_gbt_bulk *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
 };
@@ -976,26 +976,34 @@ static void predict_block(const struct zd_model_query *q, int first, int n,
 }
 
 /* The bulk predictors, made once per query (a query serves one thread at
- * a time, like its predictions' scratch). */
-static int bulk_ready(const struct zd_model_query *q)
+ * a time, like its predictions' scratch): time and power, then the zones'
+ * when a prediction needs temperatures. */
+static int bulk_ready(const struct zd_model_query *q, bool zones)
 {
 	struct query_bulk *qb = q->bulk;
-	if (qb->tried)
-		return qb->rc;
 	struct zd_err err = {0};
-	qb->tried = true;
-	int rc = zd_gbt_bulk_new(q->time, &qb->time, &err);
-	if (rc == 0)
-		rc = zd_gbt_bulk_new(q->power, &qb->power, &err);
-	for (int z = 0; rc == 0 && z < q->prior.nzones; z++) {
-		if (!q->prior.zone_modelled[z])
-			continue;
-		rc = zd_gbt_bulk_new(q->peak[z], &qb->peak[z], &err);
-		if (rc == 0)
-			rc = zd_gbt_bulk_new(q->final[z], &qb->final[z], &err);
+	if (!qb->tried) {
+		qb->tried = true;
+		qb->rc = zd_gbt_bulk_new(q->time, &qb->time, &err);
+		if (qb->rc == 0)
+			qb->rc = zd_gbt_bulk_new(q->power, &qb->power, &err);
 	}
-	qb->rc = rc;
-	return rc;
+	if (qb->rc != 0 || !zones)
+		return qb->rc;
+	if (!qb->tried_zones) {
+		qb->tried_zones = true;
+		int rc = 0;
+		for (int z = 0; rc == 0 && z < q->prior.nzones; z++) {
+			if (!q->prior.zone_modelled[z])
+				continue;
+			rc = zd_gbt_bulk_new(q->peak[z], &qb->peak[z], &err);
+			if (rc == 0)
+				rc = zd_gbt_bulk_new(q->final[z], &qb->final[z],
+						     &err);
+		}
+		qb->rc_zones = rc;
+	}
+	return qb->rc_zones;
 }
 
 /* Every decision at once through the bulk predictors: the same rows and
@@ -1004,7 +1012,7 @@ static int bulk_ready(const struct zd_model_query *q)
 static int predict_all_bulk(const struct zd_model_query *q,
 			    struct zd_outcome *out)
 {
-	int ready = bulk_ready(q);
+	int ready = bulk_ready(q, true);
 	if (ready != 0)
 		return ready;
 	const struct query_bulk *qb = q->bulk;
@@ -1065,6 +1073,75 @@ void zd_model_predict_all(const struct zd_model_query *q,
 		int n = count - first < PREDICT_BLOCK ? count - first
 						      : PREDICT_BLOCK;
 		predict_block(q, first, n, x, out + first);
+	}
+}
+
+/* Time and power of every decision through the bulk predictors, decoded
+ * as zd_model_predict_perf decodes them. -ENOMEM without the memory. */
+static int perf_all_bulk(const struct zd_model_query *q, double *makespan_s,
+			 double *power_w)
+{
+	int ready = bulk_ready(q, false);
+	if (ready != 0)
+		return ready;
+	const struct zd_board_prior *bp = &q->prior;
+	size_t n = (size_t)bp->space.count, nc = ZD_NCOLS_RUN;
+	float *x = malloc(sizeof(*x) * n * nc);
+	float *yt = malloc(sizeof(*yt) * n), *yp = malloc(sizeof(*yp) * n);
+	int rc = x && yt && yp ? 0 : -ENOMEM;
+	for (size_t r = 0; rc == 0 && r < n; r++) {
+		struct zd_action a;
+		zd_action_at(&bp->space, (int)r, &a);
+		memcpy(x + r * nc, q->fixed, sizeof(float) * nc);
+		zd_encode_action(bp, &a, x + r * nc);
+	}
+	if (rc == 0)
+		rc = zd_gbt_bulk_predict(q->bulk->time, x, n, nc, yt);
+	if (rc == 0)
+		rc = zd_gbt_bulk_predict(q->bulk->power, x, n, nc, yp);
+	for (size_t r = 0; rc == 0 && r < n; r++) {
+		struct zd_outcome o;
+		zd_decode_run(bp, q->ref_s, yt[r], yp[r], q->start_c, &o);
+		makespan_s[r] = o.makespan_s;
+		power_w[r] = o.avg_power_w;
+	}
+	free(x);
+	free(yt);
+	free(yp);
+	return rc;
+}
+
+void zd_model_predict_perf_all(const struct zd_model_query *q,
+			       double *makespan_s, double *power_w)
+{
+	const struct zd_board_prior *bp = &q->prior;
+	int count = bp->space.count;
+	if (count >= BULK_MIN_DECISIONS &&
+	    perf_all_bulk(q, makespan_s, power_w) == 0)
+		return;
+	/* a block at a time: few decisions, or no memory for the bulk form */
+	static _Thread_local float x[PREDICT_BLOCK * ZD_NCOLS_RUN];
+	for (int first = 0; first < count; first += PREDICT_BLOCK) {
+		int n = count - first < PREDICT_BLOCK ? count - first
+						      : PREDICT_BLOCK;
+		float yt[PREDICT_BLOCK], yp[PREDICT_BLOCK];
+		for (int r = 0; r < n; r++) {
+			struct zd_action a;
+			zd_action_at(&bp->space, first + r, &a);
+			memcpy(x + (size_t)r * ZD_NCOLS_RUN, q->fixed,
+			       sizeof(float) * ZD_NCOLS_RUN);
+			zd_encode_action(bp, &a, x + (size_t)r * ZD_NCOLS_RUN);
+		}
+		zd_gbt_predict_strided(q->time, x, (size_t)n, ZD_NCOLS_RUN, yt);
+		zd_gbt_predict_strided(q->power, x, (size_t)n, ZD_NCOLS_RUN,
+				       yp);
+		for (int r = 0; r < n; r++) {
+			struct zd_outcome o;
+			zd_decode_run(bp, q->ref_s, yt[r], yp[r], q->start_c,
+				      &o);
+			makespan_s[first + r] = o.makespan_s;
+			power_w[first + r] = o.avg_power_w;
+		}
 	}
 }
 

@@ -144,7 +144,8 @@ static void test_lobo_excludes_program(void **state)
 }
 
 /* predict_all (every decision at once, the bulk evaluator) gives what
- * predict (one decision, the walker) gives, to the last bit, on both
+ * predict (one decision, the walker) gives, and predict_perf_all what
+ * predict_perf gives, to the last bit, on both
  * boards: two clusters and several zones (the TX2), one cluster whose
  * missing second-cluster inputs take the trees' default branches (the
  * i7); also from a warmer start. */
@@ -175,6 +176,25 @@ static void expect_all_is_each(struct zd_model_query *q, int nzones)
 			assert_true(one.final_c[z] == all[i].final_c[z]);
 		}
 	}
+	/* and predict_perf_all what predict_perf gives, decision by decision */
+	double *ms = calloc((size_t)sp->count, sizeof(*ms));
+	double *pw = calloc((size_t)sp->count, sizeof(*pw));
+	assert_non_null(ms);
+	assert_non_null(pw);
+	zd_model_predict_perf_all(q, ms, pw);
+	for (int i = 0; i < sp->count; i++) {
+		struct zd_action a;
+		struct zd_outcome one;
+		zd_action_at(sp, i, &a);
+		zd_model_predict_perf(q, &a, &one);
+		if (one.makespan_s != ms[i] || one.avg_power_w != pw[i])
+			fail_msg("decision %d: perf_all %.17g s %.17g W, one "
+				 "%.17g s %.17g W",
+				 i, ms[i], pw[i], one.makespan_s,
+				 one.avg_power_w);
+	}
+	free(ms);
+	free(pw);
 	free(all);
 }
 
