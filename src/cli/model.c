@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/model_json.h"
 #include "cli.h"
 #include "zdvfs/model.h"
 #include "zdvfs/store.h"

@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/model_json.h"
+#include "features/features_json.h"
 #include "correct.h"
 #include "encode.h"
 #include "zdvfs/agent.h"

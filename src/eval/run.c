@@ -233,9 +233,9 @@ static int merge_at_end(const struct bench_plan *p, struct zd_err *err)
 	return rc;
 }
 
-/* ---- profiling ---------------------------------------------------------- */
+/* ---- the sweeps -------------------------------------------------------- */
 
-struct profile_ctx {
+struct sweep_ctx {
 	struct bench_plan *p;
 	long before, total; /* points of the boards before this one, all */
 	long made_before;
@@ -243,7 +243,7 @@ struct profile_ctx {
 
 static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 {
-	struct profile_ctx *pc = ctx;
+	struct sweep_ctx *pc = ctx;
 	const struct zd_bench_opts *o = pc->p->o;
 	if (o->progress == NULL)
 		return;
@@ -260,7 +260,7 @@ static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 
 /* One sweep per board, over every workload (the zero-shot models need the
  * other programs): the default coarse grid, ambient and mid. */
-static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
+static int new_sweeps(struct bench_plan *p, struct sweep_ctx *pc,
 		      struct zd_sweep **sweeps, struct zd_err *err)
 {
 	int rc = 0;
@@ -283,8 +283,8 @@ static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
 	return rc;
 }
 
-static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
-			  struct zd_sweep **sweeps, struct zd_err *err)
+static int sweep_boards(struct bench_plan *p, struct sweep_ctx *pc,
+			struct zd_sweep **sweeps, struct zd_err *err)
 {
 	struct zd_store *st = NULL;
 	double t0 = zd_monotonic_s();
@@ -295,7 +295,7 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 		pc->before += zd_sweep_points_per_workload(sweeps[b]) *
 		    zd_sweep_nworkloads(sweeps[b]);
 		pc->made_before += stats.added;
-		p->profile_runs += stats.added + stats.skipped;
+		p->sweep_runs += stats.added + stats.skipped;
 		if (rc == 0 && p->o->progress) {
 			struct zd_bench_progress pr = {
 			    .phase = ZD_BENCH_PHASE_PROFILE,
@@ -309,7 +309,7 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 		}
 	}
 	zd_store_close(st);
-	p->profile_seconds = zd_monotonic_s() - t0;
+	p->sweep_seconds = zd_monotonic_s() - t0;
 	return rc == ZD_SWEEP_INTERRUPTED ? ZD_BENCH_INTERRUPTED : rc;
 }
 
@@ -572,7 +572,7 @@ static int run_workers(const struct bench_plan *p, struct zd_err *err)
 
 /* ---- the bench ---------------------------------------------------------- */
 
-static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
+static int bench_phases(struct bench_plan *p, struct sweep_ctx *pc,
 			struct zd_sweep **sweeps, struct zd_err *err)
 {
 	int rc = prepare_dir(p, err);
@@ -581,7 +581,7 @@ static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
 	if (rc == 0)
 		rc = bench_meta_write(p, 0, err);
 	if (rc == 0)
-		rc = profile_boards(p, pc, sweeps, err);
+		rc = sweep_boards(p, pc, sweeps, err);
 	if (rc == 0)
 		rc = bench_folds_prepare(p, err);
 	if (rc == 0) {
@@ -605,7 +605,7 @@ static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
 int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err)
 {
 	struct bench_plan p;
-	struct profile_ctx pc = {.p = &p};
+	struct sweep_ctx pc = {.p = &p};
 	struct zd_sweep **sweeps = NULL;
 	int rc = bench_plan_init(&p, o, err);
 	if (rc == 0 &&

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "internal.h"
 
 struct count_field {

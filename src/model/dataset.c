@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "dataset.h"
 
 static int find_program(struct zd_dataset *ds, const char *name)
