@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/jsonread.h"
 
@@ -24,36 +26,75 @@ static int syntax_error(const char *what, const json_error_t *jerr,
 			    jerr->text);
 }
 
+int zd_jr_load_fd(int fd, const char *path, size_t max_bytes, size_t flags,
+		  json_t **out, struct zd_err *err)
+{
+	*out = NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return zd_fail(err, errno, "%s: cannot read: %s", path,
+			       strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return zd_bad_input(err, "%s: is a directory, not a JSON file",
+				    path);
+	if ((uint64_t)st.st_size > max_bytes)
+		return zd_bad_input(err,
+				    "%s: %lld bytes, more than the %zu such a "
+				    "file may have",
+				    path, (long long)st.st_size, max_bytes);
+	/* read whole, then parse: jansson's json_loadfd reads a byte per
+	 * system call */
+	size_t cap = (size_t)st.st_size + 1, len = 0;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		return zd_fail(err, ENOMEM, "out of memory");
+	for (;;) {
+		if (len == cap) {
+			char *grown =
+			    len < max_bytes + 1 ? realloc(buf, cap * 2) : NULL;
+			if (grown == NULL) {
+				free(buf);
+				return len < max_bytes + 1
+				    ? zd_fail(err, ENOMEM, "out of memory")
+				    : zd_bad_input(err,
+						   "%s: more than the %zu "
+						   "bytes such a file may have",
+						   path, max_bytes);
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return zd_fail(err, e, "%s: cannot read: %s", path,
+				       strerror(e));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	json_error_t jerr;
+	*out = json_loadb(buf, len, flags, &jerr);
+	free(buf);
+	return *out ? 0 : syntax_error(path, &jerr, err);
+}
+
 int zd_jr_load(const char *path, size_t max_bytes, size_t flags, json_t **out,
 	       struct zd_err *err)
 {
 	*out = NULL;
-	FILE *f = fopen(path, "re");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	/* a file the user named that is not there is bad input, as a
 	 * syntax error in it is */
-	if (f == NULL)
+	if (fd < 0)
 		return zd_err_set(err, errno, ZD_EXIT_USAGE,
 				  "%s: cannot read: %s", path, strerror(errno));
-	struct stat st;
-	int rc = 0;
-	if (fstat(fileno(f), &st) != 0)
-		rc = zd_fail(err, errno, "%s: cannot read: %s", path,
-			     strerror(errno));
-	else if (S_ISDIR(st.st_mode))
-		rc = zd_bad_input(err, "%s: is a directory, not a JSON file",
-				  path);
-	else if ((uint64_t)st.st_size > max_bytes)
-		rc = zd_bad_input(err,
-				  "%s: %lld bytes, more than the %zu such a "
-				  "file may have",
-				  path, (long long)st.st_size, max_bytes);
-	if (rc == 0) {
-		json_error_t jerr;
-		*out = json_loadf(f, flags, &jerr);
-		if (*out == NULL)
-			rc = syntax_error(path, &jerr, err);
-	}
-	fclose(f);
+	int rc = zd_jr_load_fd(fd, path, max_bytes, flags, out, err);
+	close(fd);
 	return rc;
 }
 

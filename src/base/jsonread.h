@@ -28,6 +28,9 @@
  * opened or is too large. */
 int zd_jr_load(const char *path, size_t max_bytes, size_t flags, json_t **out,
 	       struct zd_err *err);
+/* The same for a file already open (fd stays open); `path` names it. */
+int zd_jr_load_fd(int fd, const char *path, size_t max_bytes, size_t flags,
+		  json_t **out, struct zd_err *err);
 /* The same for a text of len bytes; `what` names it in messages. */
 int zd_jr_parse(const char *text, size_t len, const char *what, size_t flags,
 		json_t **out, struct zd_err *err);

@@ -204,8 +204,8 @@ static void name_job(const struct zd_pool *p, int job, char *buf, size_t len)
 }
 
 /* What worker k ended with: its own status, or how it died. */
-static int worker_status(const struct zd_pool *p, const struct worker *w,
-			 int k, int wait_status, struct zd_err *err)
+static int worker_status(const struct zd_pool *p, const struct worker *w, int k,
+			 int wait_status, struct zd_err *err)
 {
 	char job[128];
 	if (!w->done) {

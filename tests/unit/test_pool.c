@@ -232,8 +232,8 @@ int main(void)
 		a_failing_job_is_reported_with_its_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		a_dying_worker_is_named_with_its_job, setup, teardown),
-	    cmocka_unit_test_setup_teardown(a_stop_runs_no_further_job,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_stop_runs_no_further_job, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
