@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/jsonread.h"
 #include "features/features_json.h"
 #include "dataset.h"
 
@@ -47,12 +46,8 @@ static int add_program(struct load_ctx *lc, const char *name, int *index)
 	char what[4200];
 	snprintf(what, sizeof(what), "%s: program '%s': features",
 		 zd_store_path(lc->store), name);
-	json_t *j = NULL;
 	struct zd_features *f = NULL;
-	rc = zd_jr_parse(text, strlen(text), what, 0, &j, lc->err);
-	if (rc == 0)
-		rc = zd_features_from_json(j, &f, lc->err);
-	json_decref(j);
+	rc = zd_features_from_text(text, what, &f, lc->err);
 	free(hash);
 	free(text);
 	if (rc != 0)
