@@ -246,7 +246,7 @@ static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 	if (o->progress == NULL)
 		return;
 	struct zd_bench_progress pr = {
-	    .phase = ZD_BENCH_PHASE_PROFILE,
+	    .phase = ZD_BENCH_PHASE_SWEEP,
 	    .board = sp->board,
 	    .workload = sp->workload,
 	    .done = pc->before + sp->done,
@@ -296,7 +296,7 @@ static int sweep_boards(struct bench_plan *p, struct sweep_ctx *pc,
 		p->sweep_runs += stats.added + stats.skipped;
 		if (rc == 0 && p->o->progress) {
 			struct zd_bench_progress pr = {
-			    .phase = ZD_BENCH_PHASE_PROFILE,
+			    .phase = ZD_BENCH_PHASE_SWEEP,
 			    .board = p->boards[b].name,
 			    .done = pc->before,
 			    .total = pc->total,
