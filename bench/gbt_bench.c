@@ -12,7 +12,7 @@
 
 #include <xgboost/c_api.h>
 
-#include "zdvfs/gbt.h"
+#include "model/gbt_json.h"
 
 #define NCOLS 60
 #define NFREE 6 /* columns left free when specialising */

@@ -74,6 +74,19 @@ if cc -std=c11 -o "$T/app/board" "$T/app/board.c" $(cat "$T/pc") >"$T/cc" 2>&1
 then ok "a program builds against the installed library"
 else not_ok "a program builds against the installed library"; sed 's/^/#   /' "$T/cc"
 fi
+# The public headers stand on their own: no jansson (nor any internal type)
+# leaks into a user's build.
+check "no installed header mentions jansson" \
+	sh -c "! grep -rlE 'jansson|json_t' '$T/prefix/include/zdvfs'"
+for h in "$T"/prefix/include/zdvfs/*.h; do
+	echo "#include <zdvfs/${h##*/}>"
+done >"$T/app/all.c"
+echo 'int main(void) { return 0; }' >>"$T/app/all.c"
+# shellcheck disable=SC2046
+check "every installed header compiles with only zdvfs's cflags" \
+	cc -std=gnu11 -fsyntax-only "$T/app/all.c" \
+	$(PKG_CONFIG_PATH="$T/prefix/lib/pkgconfig:$T/prefix/lib64/pkgconfig" \
+		pkg-config --cflags zdvfs)
 ZDVFS_PLATFORM_DIR="$T/prefix/share/zdvfs/platforms" "$T/app/board" >"$T/out" 2>&1
 check "and reads a board through it" contains "$T/out" "jetson-tx2"
 

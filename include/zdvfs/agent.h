@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "zdvfs/action.h"
 #include "zdvfs/cpuset.h"
 #include "zdvfs/err.h"
@@ -252,12 +250,6 @@ const struct zd_dyna_stats *zd_dyna_stats(const struct zd_dyna *d);
  * truncated or newer object is a usage error naming the path. */
 #define ZD_AGENTS_FORMAT_VERSION 1
 
-json_t *zd_agents_to_json(const struct zd_profiler_agent *p,
-			  const struct zd_thermal_agent *t);
-int zd_agents_from_json(const json_t *j, const char *what,
-			const struct zd_action_space *space,
-			struct zd_profiler_agent **p,
-			struct zd_thermal_agent **t, struct zd_err *err);
 int zd_agents_save(const struct zd_profiler_agent *p,
 		   const struct zd_thermal_agent *t, const char *path,
 		   struct zd_err *err);

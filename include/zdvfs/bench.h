@@ -29,9 +29,9 @@
 extern const char *const zd_bench_all_policies[];
 
 enum zd_bench_phase {
-	ZD_BENCH_PHASE_PROFILE, /* the sweep into the sample store */
-	ZD_BENCH_PHASE_MODEL,   /* the folds' zero-shot models */
-	ZD_BENCH_PHASE_RUN,     /* the rows of results.csv */
+	ZD_BENCH_PHASE_SWEEP, /* the sweep into the sample store */
+	ZD_BENCH_PHASE_MODEL, /* the folds' zero-shot models */
+	ZD_BENCH_PHASE_RUN,   /* the rows of results.csv */
 };
 
 struct zd_bench_progress {

@@ -13,8 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "zdvfs/err.h"
 
 /* The 13 features, in docs/design.md's order. */
@@ -200,11 +198,6 @@ int zd_features_find_compile_commands(const char *source, char *out,
 double zd_features_confidence(const struct zd_features *f);
 /* The first parse error ("file:line:col: error: message"), or NULL. */
 const char *zd_features_first_error(const struct zd_features *f);
-
-/* The result as JSON (the cache stores exactly this), and back. */
-json_t *zd_features_json(const struct zd_features *f);
-int zd_features_from_json(const json_t *j, struct zd_features **out,
-			  struct zd_err *err);
 
 /* The cache directory that zd_features_analyze uses for REQ. */
 int zd_features_cache_dir(const struct zd_feat_request *req, char *buf,

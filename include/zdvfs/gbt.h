@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "zdvfs/err.h"
 
 struct zd_gbt_params {
@@ -89,16 +87,5 @@ struct zd_gbt_flat {
 void zd_gbt_flat_view(const struct zd_gbt *g, struct zd_gbt_flat *out);
 int zd_gbt_from_flat(const struct zd_gbt_flat *f, const char *what,
 		     struct zd_gbt **out, struct zd_err *err);
-
-/* XGBoost's JSON model (what XGBoosterSaveModelToBuffer writes with
- * {"format":"json"}); loading checks it thoroughly, a broken or foreign
- * value is a usage error naming the field. `what` names the source in
- * messages (a file and a path inside it). Specialised models serialise too:
- * their folded trees are part of base_score. Thresholds are floats: dump
- * with jansson's default precision (17 digits) or at least 9 to keep them.
- * to_json returns NULL when out of memory. */
-json_t *zd_gbt_to_json(const struct zd_gbt *g);
-int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
-		     struct zd_err *err);
 
 #endif

@@ -66,8 +66,6 @@ int zd_model_default_path(char *buf, size_t len, struct zd_err *err);
  * user's path, so that the error names where a trained model would be. */
 int zd_model_find_path(const char *given, char *buf, size_t len,
 		       struct zd_err *err);
-/* What the model was trained on: programs, boards, runs, rows per part. */
-const json_t *zd_model_info(const struct zd_model *m);
 
 /* A program on a board, prepared so that predicting any action is fast
  * (the parts that do not depend on the action are resolved once). */
@@ -106,33 +104,5 @@ void zd_model_predict_perf_all(const struct zd_model_query *q,
 /* Every action of the board, out[i] for zd_action_at(space, i). */
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out);
-
-/* Evaluation: train on some runs, predict the others, compare.
- *   lobo         each group of programs (the manifest's `group`: every
- *                version of one algorithm; a program that is no workload is
- *                its own group), or `folds` sets of groups, is held out: it
- *                contributes no run to the model that predicts it;
- *   cross_board  each board is held out: trained on the others;
- *   both         the held-out program on the held-out board.
- * The report (JSON) has, per board and per program and overall, MAPE and
- * R^2 of makespan, energy and power, MAE of peak and final temperature, and
- * the Spearman rank correlation of predicted and true energy-delay product
- * over the decisions; makespan and energy both zero-shot (the scale
- * predicted from code features) and given the program's reference run. */
-struct zd_model_eval_opts {
-	struct zd_model_train_opts train;
-	bool lobo, cross_board;
-	int folds; /* lobo: groups spread over K folds; 0 = one each */
-	/* > 0: each fold trains on only this many of the groups it may
-	 * train on, drawn by train.seed and the fold (a learning curve) */
-	int train_groups;
-	const char
-	    *workload_dir; /* the manifest's (lobo); NULL: zd_workload_dir */
-	void (*progress)(void *ctx, const char *line);
-	void *progress_ctx;
-};
-
-int zd_model_eval(struct zd_store *s, const struct zd_model_eval_opts *o,
-		  json_t **report, struct zd_err *err);
 
 #endif

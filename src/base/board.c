@@ -8,225 +8,82 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "base/jsonread.h"
 #include "zdvfs/board.h"
 #include "zdvfs/paths.h"
 
 #define BOARD_FORMAT "zdvfs-platform 1"
 
-/* What a validation step needs: the file for messages and the error. */
-struct loader {
-	const char *file;
-	struct zd_err *err;
-};
-
-static int bad(struct loader *ld, const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int bad(struct loader *ld, const char *where, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return zd_bad_input(ld->err, "%s: %s: %s", ld->file, where, what);
-}
-
-static void field_path(char *out, size_t len, const char *parent,
-		       const char *key)
-{
-	/* Paths are short; a cut one still names the place. */
-	int n = parent[0] == '\0' ? snprintf(out, len, "%s", key)
-				  : snprintf(out, len, "%s.%s", parent, key);
-	if (n < 0 || (size_t)n >= len)
-		out[len - 1] = '\0';
-}
-
-static int check_keys(struct loader *ld, json_t *obj, const char *where,
-		      const char *const *allowed)
-{
-	const char *key;
-	json_t *value;
-	json_object_foreach(obj, key, value)
-	{
-		bool known = false;
-		for (const char *const *a = allowed; *a != NULL; a++)
-			if (strcmp(*a, key) == 0)
-				known = true;
-		if (!known) {
-			char path[256];
-			field_path(path, sizeof(path), where, key);
-			return bad(ld, path, "unknown field");
-		}
-	}
-	return 0;
-}
-
-static json_t *member(struct loader *ld, json_t *obj, const char *where,
-		      const char *key, bool required, int *rc)
-{
-	json_t *v = json_object_get(obj, key);
-	*rc = 0;
-	if (v == NULL && required) {
-		char path[256];
-		field_path(path, sizeof(path), where, key);
-		*rc = bad(ld, path, "missing required field");
-	}
-	return v;
-}
-
-static int get_string(struct loader *ld, json_t *obj, const char *where,
-		      const char *key, bool required, char **out)
-{
-	int rc;
-	json_t *v = member(ld, obj, where, key, required, &rc);
-	if (v == NULL)
-		return rc;
-	char path[256];
-	field_path(path, sizeof(path), where, key);
-	if (!json_is_string(v) || json_string_length(v) == 0)
-		return bad(ld, path, "must be a non-empty string");
-	*out = strdup(json_string_value(v));
-	return *out ? 0 : zd_fail(ld->err, ENOMEM, "out of memory");
-}
-
-static int get_int(struct loader *ld, json_t *obj, const char *where,
-		   const char *key, long long min, long long max,
-		   long long *out)
-{
-	int rc;
-	json_t *v = member(ld, obj, where, key, true, &rc);
-	if (v == NULL)
-		return rc;
-	char path[256];
-	field_path(path, sizeof(path), where, key);
-	if (!json_is_integer(v))
-		return bad(ld, path, "must be an integer");
-	long long x = json_integer_value(v);
-	if (x < min || x > max)
-		return bad(ld, path, "%lld is outside %lld..%lld", x, min, max);
-	*out = x;
-	return 0;
-}
-
 /* A constant is {"value": NUMBER, "source": TEXT[, "unit": TEXT]}. */
-static int get_constant(struct loader *ld, json_t *obj, const char *where,
+static int get_constant(const struct zd_jr *ld, json_t *obj, const char *where,
 			const char *key, bool required, double min, double max,
 			struct zd_constant *out)
 {
 	static const char *const keys[] = {"value", "source", "unit", NULL};
 	int rc;
-	json_t *v = member(ld, obj, where, key, required, &rc);
+	json_t *v = zd_jr_member(ld, obj, where, key, required, &rc);
 	if (v == NULL)
 		return rc;
 	char path[256];
-	field_path(path, sizeof(path), where, key);
+	zd_jr_path(path, sizeof(path), where, key);
 	if (!json_is_object(v))
-		return bad(ld, path,
-			   "must be {\"value\": NUMBER, \"source\": TEXT}");
-	if ((rc = check_keys(ld, v, path, keys)) != 0)
+		return zd_jr_bad(
+		    ld, path, "must be {\"value\": NUMBER, \"source\": TEXT}");
+	if ((rc = zd_jr_keys(ld, v, path, keys)) != 0)
 		return rc;
-	json_t *value = member(ld, v, path, "value", true, &rc);
+	json_t *value = zd_jr_member(ld, v, path, "value", true, &rc);
 	if (value == NULL)
 		return rc;
 	if (!json_is_number(value))
-		return bad(ld, path, "value must be a number");
+		return zd_jr_bad(ld, path, "value must be a number");
 	double x = json_number_value(value);
 	if (!(x >= min && x <= max))
-		return bad(ld, path, "value %g is outside the plausible %g..%g",
-			   x, min, max);
+		return zd_jr_bad(ld, path,
+				 "value %g is outside the plausible %g..%g", x,
+				 min, max);
 	json_t *unit = json_object_get(v, "unit");
 	if (unit != NULL && !json_is_string(unit))
-		return bad(ld, path, "unit must be a string");
-	if ((rc = get_string(ld, v, path, "source", true, &out->source)) != 0)
+		return zd_jr_bad(ld, path, "unit must be a string");
+	if ((rc = zd_jr_string(ld, v, path, "source", true, &out->source)) != 0)
 		return rc;
 	out->value = x;
 	out->present = true;
 	return 0;
 }
 
-static int get_bool(struct loader *ld, json_t *obj, const char *where,
-		    const char *key, bool *out)
-{
-	int rc;
-	json_t *v = member(ld, obj, where, key, true, &rc);
-	if (v == NULL)
-		return rc;
-	if (!json_is_boolean(v)) {
-		char path[256];
-		field_path(path, sizeof(path), where, key);
-		return bad(ld, path, "must be true or false");
-	}
-	*out = json_is_true(v);
-	return 0;
-}
-
-static int get_array(struct loader *ld, json_t *obj, const char *where,
-		     const char *key, bool required, size_t min_len,
-		     json_t **out)
-{
-	int rc;
-	*out = member(ld, obj, where, key, required, &rc);
-	if (*out == NULL)
-		return rc;
-	char path[256];
-	field_path(path, sizeof(path), where, key);
-	if (!json_is_array(*out))
-		return bad(ld, path, "must be an array");
-	if (json_array_size(*out) < min_len)
-		return bad(ld, path, "needs at least %zu entries", min_len);
-	return 0;
-}
-
 /* The array `key` (at least min_len entries) and a zeroed C array with room
  * for as many elements of elem_size, for its parsed contents. */
-static int get_array_alloc(struct loader *ld, json_t *obj, const char *where,
-			   const char *key, size_t min_len, size_t elem_size,
-			   json_t **arr, void **elems)
+static int get_array_alloc(const struct zd_jr *ld, json_t *obj,
+			   const char *where, const char *key, size_t min_len,
+			   size_t elem_size, json_t **arr, void **elems)
 {
-	int rc = get_array(ld, obj, where, key, true, min_len, arr);
+	int rc = zd_jr_array_min(ld, obj, where, key, true, min_len, arr);
 	if (rc != 0)
 		return rc;
 	*elems = calloc(json_array_size(*arr) + 1, elem_size);
 	return *elems ? 0 : zd_fail(ld->err, ENOMEM, "out of memory");
 }
 
-static int get_object(struct loader *ld, json_t *obj, const char *where,
-		      const char *key, bool required, json_t **out)
-{
-	int rc;
-	*out = member(ld, obj, where, key, required, &rc);
-	if (*out == NULL)
-		return rc;
-	if (!json_is_object(*out)) {
-		char path[256];
-		field_path(path, sizeof(path), where, key);
-		return bad(ld, path, "must be an object");
-	}
-	return 0;
-}
-
-static int get_cache(struct loader *ld, json_t *obj, const char *where,
+static int get_cache(const struct zd_jr *ld, json_t *obj, const char *where,
 		     const char *key, bool required, struct zd_cache_geom *out,
 		     bool *present)
 {
 	static const char *const keys[] = {"size_kb", "assoc", "line_bytes",
 					   NULL};
 	json_t *c;
-	int rc = get_object(ld, obj, where, key, required, &c);
+	int rc = (required ? zd_jr_object(ld, obj, where, key, &c)
+			   : zd_jr_object_opt(ld, obj, where, key, &c));
 	if (present)
 		*present = c != NULL;
 	if (c == NULL)
 		return rc;
 	char path[256];
-	field_path(path, sizeof(path), where, key);
+	zd_jr_path(path, sizeof(path), where, key);
 	long long size, assoc, line;
-	if ((rc = check_keys(ld, c, path, keys)) != 0 ||
-	    (rc = get_int(ld, c, path, "size_kb", 1, 1 << 20, &size)) != 0 ||
-	    (rc = get_int(ld, c, path, "assoc", 1, 1024, &assoc)) != 0 ||
-	    (rc = get_int(ld, c, path, "line_bytes", 8, 1024, &line)) != 0)
+	if ((rc = zd_jr_keys(ld, c, path, keys)) != 0 ||
+	    (rc = zd_jr_int(ld, c, path, "size_kb", 1, 1 << 20, &size)) != 0 ||
+	    (rc = zd_jr_int(ld, c, path, "assoc", 1, 1024, &assoc)) != 0 ||
+	    (rc = zd_jr_int(ld, c, path, "line_bytes", 8, 1024, &line)) != 0)
 		return rc;
 	out->size_kb = (int)size;
 	out->assoc = (int)assoc;
@@ -241,15 +98,15 @@ struct sim_field {
 	struct zd_constant *target;
 };
 
-static int get_sim(struct loader *ld, json_t *obj, const char *where,
+static int get_sim(const struct zd_jr *ld, json_t *obj, const char *where,
 		   const struct sim_field *fields, size_t nfields)
 {
 	json_t *sim;
-	int rc = get_object(ld, obj, where, "sim", false, &sim);
+	int rc = zd_jr_object_opt(ld, obj, where, "sim", &sim);
 	if (sim == NULL)
 		return rc;
 	char path[256];
-	field_path(path, sizeof(path), where, "sim");
+	zd_jr_path(path, sizeof(path), where, "sim");
 	const char *key;
 	json_t *value;
 	json_object_foreach(sim, key, value)
@@ -261,7 +118,8 @@ static int get_sim(struct loader *ld, json_t *obj, const char *where,
 		if (f == NULL) {
 			char kpath[300];
 			snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
-			return bad(ld, kpath, "unknown simulator constant");
+			return zd_jr_bad(ld, kpath,
+					 "unknown simulator constant");
 		}
 		rc = get_constant(ld, sim, path, key, true, f->min, f->max,
 				  f->target);
@@ -271,13 +129,13 @@ static int get_sim(struct loader *ld, json_t *obj, const char *where,
 	return 0;
 }
 
-static int get_cpu_list(struct loader *ld, json_t *obj, const char *where,
+static int get_cpu_list(const struct zd_jr *ld, json_t *obj, const char *where,
 			const char *key, bool required, struct zd_cpuset *out,
 			int *count)
 {
 	json_t *arr;
-	int rc =
-	    get_array(ld, obj, where, key, required, required ? 1 : 0, &arr);
+	int rc = zd_jr_array_min(ld, obj, where, key, required,
+				 required ? 1 : 0, &arr);
 	zd_cpuset_zero(out);
 	*count = 0;
 	if (arr == NULL)
@@ -291,18 +149,19 @@ static int get_cpu_list(struct loader *ld, json_t *obj, const char *where,
 			 where[0] ? "." : "", key, i);
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		    json_integer_value(v) >= ZD_MAX_CPUS)
-			return bad(ld, path, "must be a CPU number 0..%d",
-				   ZD_MAX_CPUS - 1);
+			return zd_jr_bad(ld, path, "must be a CPU number 0..%d",
+					 ZD_MAX_CPUS - 1);
 		int cpu = (int)json_integer_value(v);
 		if (zd_cpuset_has(out, cpu))
-			return bad(ld, path, "cpu%d is listed twice", cpu);
+			return zd_jr_bad(ld, path, "cpu%d is listed twice",
+					 cpu);
 		zd_cpuset_add(out, cpu);
 		(*count)++;
 	}
 	return 0;
 }
 
-static int get_opps(struct loader *ld, json_t *cl, const char *where,
+static int get_opps(const struct zd_jr *ld, json_t *cl, const char *where,
 		    struct zd_cluster_desc *c)
 {
 	static const char *const keys[] = {"khz", "uv", NULL};
@@ -319,23 +178,26 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 		snprintf(path, sizeof(path), "%s.opps[%zu]", where, i);
 		long long khz, uv;
 		if (!json_is_object(v))
-			return bad(ld, path, "must be {\"khz\": N, \"uv\": N}");
-		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
-		    (rc = get_int(ld, v, path, "khz", 1000, 20000000, &khz)) !=
-			0 ||
-		    (rc = get_int(ld, v, path, "uv", 100000, 2000000, &uv)) !=
+			return zd_jr_bad(ld, path,
+					 "must be {\"khz\": N, \"uv\": N}");
+		if ((rc = zd_jr_keys(ld, v, path, keys)) != 0 ||
+		    (rc = zd_jr_int(ld, v, path, "khz", 1000, 20000000,
+				    &khz)) != 0 ||
+		    (rc = zd_jr_int(ld, v, path, "uv", 100000, 2000000, &uv)) !=
 			0)
 			return rc;
 		if (i > 0 && (uint32_t)khz <= c->opps[i - 1].khz)
-			return bad(ld, path,
-				   "khz %lld is not above the previous %u: the "
-				   "table must rise strictly",
-				   khz, c->opps[i - 1].khz);
+			return zd_jr_bad(
+			    ld, path,
+			    "khz %lld is not above the previous %u: the "
+			    "table must rise strictly",
+			    khz, c->opps[i - 1].khz);
 		if (i > 0 && (uint32_t)uv < c->opps[i - 1].uv)
-			return bad(ld, path,
-				   "uv %lld is below the previous %u: voltage "
-				   "may not fall as frequency rises",
-				   uv, c->opps[i - 1].uv);
+			return zd_jr_bad(
+			    ld, path,
+			    "uv %lld is below the previous %u: voltage "
+			    "may not fall as frequency rises",
+			    uv, c->opps[i - 1].uv);
 		c->opps[i].khz = (uint32_t)khz;
 		c->opps[i].uv = (uint32_t)uv;
 		c->nopps = (int)i + 1;
@@ -345,24 +207,24 @@ static int get_opps(struct loader *ld, json_t *cl, const char *where,
 
 /* Turbo bins: one frequency per number of busy cores, each an OPP of the
  * cluster, never rising with more cores, with where they come from. */
-static int get_turbo(struct loader *ld, json_t *cl, const char *where,
+static int get_turbo(const struct zd_jr *ld, json_t *cl, const char *where,
 		     struct zd_cluster_desc *c)
 {
 	json_t *arr;
 	if (json_object_get(cl, "turbo_khz") == NULL)
 		return json_object_get(cl, "turbo_source") == NULL
 		    ? 0
-		    : bad(ld, where, "turbo_source without turbo_khz");
+		    : zd_jr_bad(ld, where, "turbo_source without turbo_khz");
 	int rc = get_array_alloc(ld, cl, where, "turbo_khz", 1,
 				 sizeof(*c->turbo_khz), &arr,
 				 (void **)&c->turbo_khz);
 	if (rc != 0)
 		return rc;
 	if ((int)json_array_size(arr) != c->ncpus)
-		return bad(ld, where,
-			   "turbo_khz has %zu entries for %d cpus: "
-			   "one per number of busy cores",
-			   json_array_size(arr), c->ncpus);
+		return zd_jr_bad(ld, where,
+				 "turbo_khz has %zu entries for %d cpus: "
+				 "one per number of busy cores",
+				 json_array_size(arr), c->ncpus);
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
@@ -370,29 +232,29 @@ static int get_turbo(struct loader *ld, json_t *cl, const char *where,
 		char path[256];
 		snprintf(path, sizeof(path), "%s.turbo_khz[%zu]", where, i);
 		if (!json_is_integer(v))
-			return bad(ld, path, "must be an integer (kHz)");
+			return zd_jr_bad(ld, path, "must be an integer (kHz)");
 		long long khz = json_integer_value(v);
 		bool is_opp = false;
 		for (int k = 0; k < c->nopps; k++)
 			is_opp = is_opp || c->opps[k].khz == khz;
 		if (!is_opp)
-			return bad(ld, path,
-				   "%lld kHz is not one of the "
-				   "cluster's opps",
-				   khz);
+			return zd_jr_bad(ld, path,
+					 "%lld kHz is not one of the "
+					 "cluster's opps",
+					 khz);
 		if (i > 0 && (uint32_t)khz > c->turbo_khz[i - 1])
-			return bad(ld, path,
-				   "%lld kHz is above the bin for "
-				   "fewer cores",
-				   khz);
+			return zd_jr_bad(ld, path,
+					 "%lld kHz is above the bin for "
+					 "fewer cores",
+					 khz);
 		c->turbo_khz[i] = (uint32_t)khz;
 		c->nturbo = (int)i + 1;
 	}
-	return get_string(ld, cl, where, "turbo_source", true,
-			  &c->turbo_source);
+	return zd_jr_string(ld, cl, where, "turbo_source", true,
+			    &c->turbo_source);
 }
 
-static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
+static int parse_cluster(const struct zd_jr *ld, json_t *cl, const char *where,
 			 struct zd_cluster_desc *c)
 {
 	static const char *const keys[] = {
@@ -407,20 +269,20 @@ static int parse_cluster(struct loader *ld, json_t *cl, const char *where,
 	};
 	int rc;
 	if (!json_is_object(cl))
-		return bad(ld, where, "must be an object");
-	if ((rc = check_keys(ld, cl, where, keys)) != 0 ||
-	    (rc = get_string(ld, cl, where, "name", true, &c->name)) != 0 ||
-	    (rc = get_string(ld, cl, where, "core_type", true,
-			     &c->core_type)) != 0 ||
+		return zd_jr_bad(ld, where, "must be an object");
+	if ((rc = zd_jr_keys(ld, cl, where, keys)) != 0 ||
+	    (rc = zd_jr_string(ld, cl, where, "name", true, &c->name)) != 0 ||
+	    (rc = zd_jr_string(ld, cl, where, "core_type", true,
+			       &c->core_type)) != 0 ||
 	    (rc = get_cpu_list(ld, cl, where, "cpus", true, &c->cpus,
 			       &c->ncpus)) != 0 ||
 	    (rc = get_opps(ld, cl, where, c)) != 0 ||
-	    (rc = get_string(ld, cl, where, "opps_source", true,
-			     &c->opps_source)) != 0 ||
+	    (rc = zd_jr_string(ld, cl, where, "opps_source", true,
+			       &c->opps_source)) != 0 ||
 	    (rc = get_cache(ld, cl, where, "l1i", true, &c->l1i, NULL)) != 0 ||
 	    (rc = get_cache(ld, cl, where, "l1d", true, &c->l1d, NULL)) != 0 ||
 	    (rc = get_cache(ld, cl, where, "l2", true, &c->l2, NULL)) != 0 ||
-	    (rc = get_bool(ld, cl, where, "l2_shared", &c->l2_shared)) != 0 ||
+	    (rc = zd_jr_bool(ld, cl, where, "l2_shared", &c->l2_shared)) != 0 ||
 	    (rc = get_sim(ld, cl, where, sim, sizeof(sim) / sizeof(sim[0]))) !=
 		0 ||
 	    (rc = get_turbo(ld, cl, where, c)) != 0)
@@ -437,7 +299,7 @@ static int find_cluster(const struct zd_board *b, const char *name)
 }
 
 /* An array of cluster names, resolved to indices. */
-static int get_cluster_refs(struct loader *ld, const struct zd_board *b,
+static int get_cluster_refs(const struct zd_jr *ld, const struct zd_board *b,
 			    json_t *obj, const char *where, int **out, int *n)
 {
 	json_t *arr;
@@ -455,7 +317,8 @@ static int get_cluster_refs(struct loader *ld, const struct zd_board *b,
 		    ? find_cluster(b, json_string_value(v))
 		    : -1;
 		if (idx < 0)
-			return bad(ld, path, "names no cluster of this board");
+			return zd_jr_bad(ld, path,
+					 "names no cluster of this board");
 		(*out)[i] = idx;
 		*n = (int)i + 1;
 	}
@@ -474,7 +337,7 @@ static int parse_trip_type(const char *s, enum zd_trip_type *t)
 	return -1;
 }
 
-static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
+static int parse_trips(const struct zd_jr *ld, json_t *zobj, const char *where,
 		       struct zd_zone_desc *z)
 {
 	static const char *const keys[] = {"type", "temp_mc", "hyst_mc", NULL};
@@ -492,27 +355,28 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 		long long t, hyst = 0;
 		json_t *type;
 		if (!json_is_object(v))
-			return bad(ld, path, "must be an object");
-		if ((rc = check_keys(ld, v, path, keys)) != 0 ||
-		    (rc = get_int(ld, v, path, "temp_mc", 0, 200000, &t)) != 0)
-			return rc;
-		if (json_object_get(v, "hyst_mc") != NULL &&
-		    (rc = get_int(ld, v, path, "hyst_mc", 0, 50000, &hyst)) !=
+			return zd_jr_bad(ld, path, "must be an object");
+		if ((rc = zd_jr_keys(ld, v, path, keys)) != 0 ||
+		    (rc = zd_jr_int(ld, v, path, "temp_mc", 0, 200000, &t)) !=
 			0)
 			return rc;
-		type = member(ld, v, path, "type", true, &rc);
+		if (json_object_get(v, "hyst_mc") != NULL &&
+		    (rc = zd_jr_int(ld, v, path, "hyst_mc", 0, 50000, &hyst)) !=
+			0)
+			return rc;
+		type = zd_jr_member(ld, v, path, "type", true, &rc);
 		if (type == NULL)
 			return rc;
 		if (!json_is_string(type) ||
 		    parse_trip_type(json_string_value(type),
 				    &z->trips[i].type) != 0)
-			return bad(ld, path,
-				   "type must be passive, active, hot or "
-				   "critical");
+			return zd_jr_bad(ld, path,
+					 "type must be passive, active, hot or "
+					 "critical");
 		if (i > 0 && t < z->trips[i - 1].temp_mc)
-			return bad(ld, path,
-				   "temp_mc %lld is below the previous trip",
-				   t);
+			return zd_jr_bad(
+			    ld, path, "temp_mc %lld is below the previous trip",
+			    t);
 		z->trips[i].temp_mc = (int)t;
 		z->trips[i].hyst_mc = (int)hyst;
 		z->ntrips = (int)i + 1;
@@ -520,7 +384,7 @@ static int parse_trips(struct loader *ld, json_t *zobj, const char *where,
 	return 0;
 }
 
-static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
+static int parse_zone(const struct zd_jr *ld, struct zd_board *b, json_t *zobj,
 		      const char *where, struct zd_zone_desc *z)
 {
 	static const char *const keys[] = {"name",   "clusters", "trips",
@@ -535,13 +399,13 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 	};
 	int rc;
 	if (!json_is_object(zobj))
-		return bad(ld, where, "must be an object");
-	if ((rc = check_keys(ld, zobj, where, keys)) != 0 ||
-	    (rc = get_string(ld, zobj, where, "name", true, &z->name)) != 0 ||
+		return zd_jr_bad(ld, where, "must be an object");
+	if ((rc = zd_jr_keys(ld, zobj, where, keys)) != 0 ||
+	    (rc = zd_jr_string(ld, zobj, where, "name", true, &z->name)) != 0 ||
 	    (rc = get_cluster_refs(ld, b, zobj, where, &z->clusters,
 				   &z->nclusters)) != 0 ||
 	    (rc = parse_trips(ld, zobj, where, z)) != 0 ||
-	    (rc = get_string(ld, zobj, where, "source", true, &z->source)) !=
+	    (rc = zd_jr_string(ld, zobj, where, "source", true, &z->source)) !=
 		0 ||
 	    (rc = get_sim(ld, zobj, where, sim,
 			  sizeof(sim) / sizeof(sim[0]))) != 0)
@@ -551,19 +415,19 @@ static int parse_zone(struct loader *ld, struct zd_board *b, json_t *zobj,
 	if ((z->r_die_k_per_w.present || z->c_die_j_per_k.present ||
 	     z->r_fan_k_per_w.present) &&
 	    !(z->r_k_per_w.present && z->c_j_per_k.present))
-		return bad(ld, where,
-			   "sim: r_die_k_per_w, c_die_j_per_k and "
-			   "r_fan_k_per_w need r_k_per_w and c_j_per_k");
+		return zd_jr_bad(ld, where,
+				 "sim: r_die_k_per_w, c_die_j_per_k and "
+				 "r_fan_k_per_w need r_k_per_w and c_j_per_k");
 	if (z->r_die_k_per_w.present != z->c_die_j_per_k.present)
-		return bad(ld, where,
-			   "sim: r_die_k_per_w and c_die_j_per_k go "
-			   "together");
+		return zd_jr_bad(ld, where,
+				 "sim: r_die_k_per_w and c_die_j_per_k go "
+				 "together");
 	if (z->r_fan_k_per_w.present &&
 	    z->r_fan_k_per_w.value >= z->r_k_per_w.value)
-		return bad(ld, where,
-			   "sim.r_fan_k_per_w: %g K/W is not below "
-			   "r_k_per_w %g K/W",
-			   z->r_fan_k_per_w.value, z->r_k_per_w.value);
+		return zd_jr_bad(ld, where,
+				 "sim.r_fan_k_per_w: %g K/W is not below "
+				 "r_k_per_w %g K/W",
+				 z->r_fan_k_per_w.value, z->r_k_per_w.value);
 	return 0;
 }
 
@@ -578,32 +442,34 @@ static int parse_energy_kind(const char *s, enum zd_energy_kind *k)
 	return -1;
 }
 
-static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
+static int parse_energy(const struct zd_jr *ld, struct zd_board *b,
+			json_t *root)
 {
 	static const char *const keys[] = {"kind", "rails", "sample_period_us",
 					   "source", NULL};
 	static const char *const rail_keys[] = {"name", "clusters", NULL};
 	struct zd_energy_desc *e = &b->energy;
 	json_t *obj, *kind, *rails;
-	int rc = get_object(ld, root, "", "energy", true, &obj);
+	int rc = zd_jr_object(ld, root, "", "energy", &obj);
 	if (rc != 0)
 		return rc;
-	if ((rc = check_keys(ld, obj, "energy", keys)) != 0)
+	if ((rc = zd_jr_keys(ld, obj, "energy", keys)) != 0)
 		return rc;
-	kind = member(ld, obj, "energy", "kind", true, &rc);
+	kind = zd_jr_member(ld, obj, "energy", "kind", true, &rc);
 	if (kind == NULL)
 		return rc;
 	if (!json_is_string(kind) ||
 	    parse_energy_kind(json_string_value(kind), &e->kind) != 0)
-		return bad(ld, "energy.kind",
-			   "must be ina3221-iio, ina3221-hwmon, rapl or none");
-	if ((rc = get_string(ld, obj, "energy", "source", true, &e->source)) !=
-		0 ||
+		return zd_jr_bad(
+		    ld, "energy.kind",
+		    "must be ina3221-iio, ina3221-hwmon, rapl or none");
+	if ((rc = zd_jr_string(ld, obj, "energy", "source", true,
+			       &e->source)) != 0 ||
 	    (rc = get_constant(ld, obj, "energy", "sample_period_us",
 			       e->kind != ZD_ENERGY_NONE, 1, 1e7,
 			       &e->sample_period_us)) != 0 ||
-	    (rc = get_array(ld, obj, "energy", "rails", true,
-			    e->kind != ZD_ENERGY_NONE, &rails)) != 0)
+	    (rc = zd_jr_array_min(ld, obj, "energy", "rails", true,
+				  e->kind != ZD_ENERGY_NONE, &rails)) != 0)
 		return rc;
 	e->rails = calloc(json_array_size(rails) + 1, sizeof(*e->rails));
 	if (e->rails == NULL)
@@ -617,9 +483,9 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 		struct zd_rail_desc *r = &e->rails[i];
 		e->nrails = (int)i + 1;
 		if (!json_is_object(v))
-			return bad(ld, path, "must be an object");
-		if ((rc = check_keys(ld, v, path, rail_keys)) != 0 ||
-		    (rc = get_string(ld, v, path, "name", true, &r->name)) !=
+			return zd_jr_bad(ld, path, "must be an object");
+		if ((rc = zd_jr_keys(ld, v, path, rail_keys)) != 0 ||
+		    (rc = zd_jr_string(ld, v, path, "name", true, &r->name)) !=
 			0 ||
 		    (rc = get_cluster_refs(ld, b, v, path, &r->clusters,
 					   &r->nclusters)) != 0)
@@ -628,7 +494,8 @@ static int parse_energy(struct loader *ld, struct zd_board *b, json_t *root)
 	return 0;
 }
 
-static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
+static int parse_clusters(const struct zd_jr *ld, struct zd_board *b,
+			  json_t *root)
 {
 	json_t *arr;
 	int rc =
@@ -649,27 +516,29 @@ static int parse_clusters(struct loader *ld, struct zd_board *b, json_t *root)
 		if ((rc = parse_cluster(ld, v, path, c)) != 0)
 			return rc;
 		if (find_cluster(b, c->name) != (int)i)
-			return bad(ld, path, "cluster name '%s' is used twice",
-				   c->name);
+			return zd_jr_bad(ld, path,
+					 "cluster name '%s' is used twice",
+					 c->name);
 		for (int cpu = zd_cpuset_first(&c->cpus); cpu >= 0;
 		     cpu = zd_cpuset_next(&c->cpus, cpu)) {
 			if (zd_cpuset_has(&seen, cpu))
-				return bad(ld, path,
-					   "cpus: cpu%d is already in another "
-					   "cluster",
-					   cpu);
+				return zd_jr_bad(
+				    ld, path,
+				    "cpus: cpu%d is already in another "
+				    "cluster",
+				    cpu);
 			zd_cpuset_add(&seen, cpu);
 		}
 	}
 	for (int cpu = zd_cpuset_first(&b->reserved_cpus); cpu >= 0;
 	     cpu = zd_cpuset_next(&b->reserved_cpus, cpu))
 		if (!zd_cpuset_has(&seen, cpu))
-			return bad(ld, "reserved_cpus",
-				   "cpu%d is in no cluster", cpu);
+			return zd_jr_bad(ld, "reserved_cpus",
+					 "cpu%d is in no cluster", cpu);
 	return 0;
 }
 
-static int parse_zones(struct loader *ld, struct zd_board *b, json_t *root)
+static int parse_zones(const struct zd_jr *ld, struct zd_board *b, json_t *root)
 {
 	json_t *arr;
 	int rc = get_array_alloc(ld, root, "", "thermal_zones", 1,
@@ -711,7 +580,7 @@ static void stem_of(const char *path, char *out, size_t len)
 		*dot = '\0';
 }
 
-static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
+static int parse_board(const struct zd_jr *ld, struct zd_board *b, json_t *root)
 {
 	static const char *const keys[] = {"format",        "name",
 					   "model",         "description",
@@ -734,38 +603,39 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 	char *format = NULL;
 	int nreserved, rc;
 	if (!json_is_object(root))
-		return bad(ld, "(top level)", "must be a JSON object");
-	if ((rc = check_keys(ld, root, "", keys)) != 0 ||
-	    (rc = get_string(ld, root, "", "format", true, &format)) != 0)
+		return zd_jr_bad(ld, "(top level)", "must be a JSON object");
+	if ((rc = zd_jr_keys(ld, root, "", keys)) != 0 ||
+	    (rc = zd_jr_string(ld, root, "", "format", true, &format)) != 0)
 		return rc;
 	rc = strcmp(format, BOARD_FORMAT) == 0
 	    ? 0
-	    : bad(ld, "format", "'%s' is not '%s'", format, BOARD_FORMAT);
+	    : zd_jr_bad(ld, "format", "'%s' is not '%s'", format, BOARD_FORMAT);
 	free(format);
 	if (rc != 0)
 		return rc;
-	if ((rc = get_string(ld, root, "", "name", true, &b->name)) != 0)
+	if ((rc = zd_jr_string(ld, root, "", "name", true, &b->name)) != 0)
 		return rc;
 	char stem[256];
-	stem_of(ld->file, stem, sizeof(stem));
+	stem_of(ld->what, stem, sizeof(stem));
 	if (!valid_board_name(b->name))
-		return bad(ld, "name", "'%s' must be lower-case [a-z0-9-]",
-			   b->name);
+		return zd_jr_bad(ld, "name",
+				 "'%s' must be lower-case [a-z0-9-]", b->name);
 	if (strcmp(stem, b->name) != 0)
-		return bad(ld, "name", "'%s' differs from the file name '%s'",
-			   b->name, stem);
-	if ((rc = get_string(ld, root, "", "model", true, &b->model)) != 0 ||
-	    (rc = get_string(ld, root, "", "description", true,
-			     &b->description)) != 0 ||
-	    (rc = get_string(ld, root, "", "default_governor", true,
-			     &b->default_governor)) != 0 ||
+		return zd_jr_bad(ld, "name",
+				 "'%s' differs from the file name '%s'",
+				 b->name, stem);
+	if ((rc = zd_jr_string(ld, root, "", "model", true, &b->model)) != 0 ||
+	    (rc = zd_jr_string(ld, root, "", "description", true,
+			       &b->description)) != 0 ||
+	    (rc = zd_jr_string(ld, root, "", "default_governor", true,
+			       &b->default_governor)) != 0 ||
 	    (rc = get_cpu_list(ld, root, "", "reserved_cpus", false,
 			       &b->reserved_cpus, &nreserved)) != 0 ||
 	    (rc = parse_clusters(ld, b, root)) != 0 ||
 	    (rc = get_cache(ld, root, "", "l3", false, &b->l3, &b->has_l3)) !=
 		0 ||
-	    (rc = get_string(ld, root, "", "caches_source", true,
-			     &b->caches_source)) != 0 ||
+	    (rc = zd_jr_string(ld, root, "", "caches_source", true,
+			       &b->caches_source)) != 0 ||
 	    (rc = parse_zones(ld, b, root)) != 0 ||
 	    (rc = parse_energy(ld, b, root)) != 0 ||
 	    (rc = get_constant(ld, root, "", "tdp_mw", true, 100, 1e6,
@@ -777,14 +647,14 @@ static int parse_board(struct loader *ld, struct zd_board *b, json_t *root)
 	if (b->pl1_mw.present || b->pl2_mw.present || b->pl_tau_s.present) {
 		if (!(b->pl1_mw.present && b->pl2_mw.present &&
 		      b->pl_tau_s.present))
-			return bad(ld, "sim",
-				   "pl1_mw, pl2_mw and pl_tau_s go "
-				   "together");
+			return zd_jr_bad(ld, "sim",
+					 "pl1_mw, pl2_mw and pl_tau_s go "
+					 "together");
 		if (b->pl2_mw.value < b->pl1_mw.value)
-			return bad(ld, "sim.pl2_mw",
-				   "%g mW is below pl1_mw "
-				   "%g mW",
-				   b->pl2_mw.value, b->pl1_mw.value);
+			return zd_jr_bad(ld, "sim.pl2_mw",
+					 "%g mW is below pl1_mw "
+					 "%g mW",
+					 b->pl2_mw.value, b->pl1_mw.value);
 	}
 	return 0;
 }
@@ -793,17 +663,14 @@ int zd_board_load_file(const char *path, struct zd_board **out,
 		       struct zd_err *err)
 {
 	*out = NULL;
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		if (jerr.line < 0)
-			return zd_bad_input(err, "%s: %s", path, jerr.text);
-		return zd_bad_input(err, "%s:%d:%d: %s", path, jerr.line,
-				    jerr.column, jerr.text);
-	}
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, JSON_REJECT_DUPLICATES,
+			    &root, err);
+	if (rc != 0)
+		return rc;
 	struct zd_board *b = calloc(1, sizeof(*b));
-	struct loader ld = {.file = path, .err = err};
-	int rc = b ? 0 : zd_fail(err, ENOMEM, "out of memory");
+	struct zd_jr ld = {.what = path, .err = err};
+	rc = b ? 0 : zd_fail(err, ENOMEM, "out of memory");
 	if (rc == 0) {
 		b->path = strdup(path);
 		rc = b->path ? parse_board(&ld, b, root)

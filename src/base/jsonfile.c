@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "zdvfs/jsonfile.h"
+#include "base/jsonfile.h"
 
 int zd_json_write_file(const json_t *j, const char *path, size_t flags,
 		       const char *what, struct zd_err *err)

@@ -267,7 +267,7 @@ static void draw_line(struct progress *pr, const struct zd_bench_progress *p)
 {
 	char left[32];
 	time_left(pr, p, left, sizeof(left));
-	if (p->phase == ZD_BENCH_PHASE_PROFILE)
+	if (p->phase == ZD_BENCH_PHASE_SWEEP)
 		fprintf(stderr, "\rprofiling %s %s %ld/%ld runs, %s left\033[K",
 			p->board, p->workload ? p->workload : "", p->done,
 			p->total, left);
@@ -284,7 +284,7 @@ static void print_step(struct progress *pr, const struct zd_bench_progress *p)
 	if (pr->tty)
 		fputs("\r\033[K", stderr);
 	switch (p->phase) {
-	case ZD_BENCH_PHASE_PROFILE:
+	case ZD_BENCH_PHASE_SWEEP:
 		fprintf(stderr,
 			"profiled %s: %ld/%ld points, %ld run now, %.1f s\n",
 			p->board, p->done, p->total, p->made, now);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "decision.h"
 
 /* FNV-1a over the sources' bytes: tells a changed program from the one the

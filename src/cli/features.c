@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "cli.h"
 #include "sources.h"
 #include "zdvfs/features.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/model_json.h"
 #include "cli.h"
 #include "options.h"
 #include "zdvfs/model.h"

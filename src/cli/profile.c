@@ -3,15 +3,14 @@
  * resumption, optional worker processes, and a summary of the store. */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "eval/pool.h"
 #include "options.h"
 #include "run.h"
 #include "zdvfs/board.h"
@@ -252,11 +251,10 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 
 /* ---- progress ------------------------------------------------------------ */
 
-/* What a worker tells the parent through its pipe. */
+/* What a worker tells the parent (a pool message). */
 struct worker_report {
-	bool final; /* the worker's last word */
+	bool final; /* the worker's last word: its counts */
 	bool workload_done;
-	int status; /* final: the worker's exit status */
 	char workload[64];
 	long done; /* points the worker has passed */
 	struct zd_sweep_stats stats;
@@ -269,7 +267,7 @@ struct progress {
 	/* ZDVFS_FAULT_SIGINT_AFTER=N: interrupt the sweep after N runs as
 	 * Ctrl-C would, so tests stop it at a known point */
 	long fault_after;
-	int report_fd; /* a worker's pipe to the parent; -1 if none */
+	struct zd_pool_worker *worker; /* in a worker: its pipe; else NULL */
 };
 
 /* One updating line on a terminal, else a line per workload done. */
@@ -295,10 +293,10 @@ static void draw(struct progress *pr, const struct zd_sweep_progress *p)
 	}
 }
 
-static void send_report(int fd, const struct worker_report *r)
+static void send_report(struct progress *pr, const struct worker_report *r)
 {
 	/* the parent is gone: nobody would see the rest, stop as if told */
-	if (write(fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
+	if (zd_pool_send(pr->worker, r, sizeof(*r)) != 0)
 		zd_signals_request(SIGPIPE);
 }
 
@@ -311,9 +309,9 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 	    p->done - p->stats->skipped >= pr->fault_after) {
 		pr->fault_after = 0;
 		/* a worker tells the parent, which passes it on to all */
-		kill(pr->report_fd >= 0 ? getppid() : getpid(), SIGINT);
+		kill(pr->worker ? getppid() : getpid(), SIGINT);
 	}
-	if (pr->report_fd < 0) {
+	if (pr->worker == NULL) {
 		draw(pr, p);
 		return;
 	}
@@ -325,7 +323,7 @@ static void on_progress(void *ctx, const struct zd_sweep_progress *p)
 				  .done = p->done,
 				  .stats = *p->stats};
 	snprintf(r.workload, sizeof(r.workload), "%s", p->workload);
-	send_report(pr->report_fd, &r);
+	send_report(pr, &r);
 }
 
 /* ---- sweeping ------------------------------------------------------------ */
@@ -366,177 +364,117 @@ static int prepare_store(struct zd_sweep *sw, const char *db)
 
 /* ---- worker processes (--jobs) ------------------------------------------ */
 
-struct worker {
-	pid_t pid;
-	int fd; /* -1 once its pipe closed */
-	struct worker_report last;
+/* The pool's context: in a worker, its store and counts; in the parent,
+ * each worker's latest report. */
+struct sweep_pool {
+	struct zd_sweep *sw;
+	struct progress *pr;
+	const char *db;
+	struct zd_store *st;
+	struct zd_sweep_stats stats;
+	int jobs;
+	struct worker_report last[MAX_JOBS];
 };
 
-static void worker_main(struct zd_sweep *sw, struct progress *pr,
-			const char *db, int job, int jobs)
+static int worker_begin(void *ctx, struct zd_pool_worker *w, int worker,
+			struct zd_err *err)
 {
-	struct zd_err err = {0};
-	struct zd_sweep_stats stats = {0};
-	int rc = sweep_share(sw, db, job, jobs, &stats, &err);
-	struct worker_report r = {
-	    .final = true, .status = sweep_status(rc, &err), .stats = stats};
-	send_report(pr->report_fd, &r);
-	_exit(r.status);
+	struct sweep_pool *c = ctx;
+	(void)worker;
+	c->pr->worker = w;
+	return zd_store_open(c->db, &c->st, err);
 }
 
-static int start_workers(struct zd_sweep *sw, struct progress *pr,
-			 const char *db, struct worker *w, int jobs)
+/* Job i: workload i of the sweep. */
+static int sweep_job(void *ctx, struct zd_pool_worker *w, int i,
+		     struct zd_err *err)
 {
-	fflush(NULL);
-	for (int j = 0; j < jobs; j++) {
-		int fds[2];
-		if (pipe(fds) != 0) {
-			fprintf(stderr, "zdvfs profile: pipe: %s\n",
-				strerror(errno));
-			return -1;
-		}
-		w[j].pid = fork();
-		if (w[j].pid == 0) {
-			close(fds[0]);
-			for (int k = 0; k < j; k++)
-				close(w[k].fd);
-			pr->report_fd = fds[1];
-			signal(SIGPIPE, SIG_IGN);
-			worker_main(sw, pr, db, j, jobs);
-		}
-		close(fds[1]);
-		if (w[j].pid < 0) {
-			fprintf(stderr, "zdvfs profile: fork: %s\n",
-				strerror(errno));
-			close(fds[0]);
-			return -1;
-		}
-		w[j].fd = fds[0];
-	}
-	return 0;
+	struct sweep_pool *c = ctx;
+	(void)w;
+	return zd_sweep_workload(c->sw, c->st, i, &c->stats, err);
+}
+
+static int worker_end(void *ctx, struct zd_pool_worker *w, int worker, int rc,
+		      struct zd_err *err)
+{
+	struct sweep_pool *c = ctx;
+	(void)w;
+	(void)worker;
+	(void)err;
+	struct worker_report r = {.final = true, .stats = c->stats};
+	send_report(c->pr, &r);
+	zd_store_close(c->st);
+	return rc;
+}
+
+static void workload_name(void *ctx, int i, char *buf, size_t len)
+{
+	struct sweep_pool *c = ctx;
+	snprintf(buf, len, "workload %s", zd_sweep_workload_name(c->sw, i));
 }
 
 /* The sum of the workers' latest counts. */
-static void total_stats(const struct worker *w, int jobs,
-			struct zd_sweep_stats *sum, long *done)
+static void total_stats(const struct sweep_pool *c, struct zd_sweep_stats *sum,
+			long *done)
 {
 	memset(sum, 0, sizeof(*sum));
 	*done = 0;
-	for (int j = 0; j < jobs; j++) {
-		sum->added += w[j].last.stats.added;
-		sum->skipped += w[j].last.stats.skipped;
-		sum->workloads_done += w[j].last.stats.workloads_done;
-		*done += w[j].last.done;
+	for (int j = 0; j < c->jobs; j++) {
+		sum->added += c->last[j].stats.added;
+		sum->skipped += c->last[j].stats.skipped;
+		sum->workloads_done += c->last[j].stats.workloads_done;
+		*done += c->last[j].done;
 	}
 }
 
-static void read_report(struct worker *w, int jobs, int j, struct progress *pr,
-			const struct zd_sweep *sw)
+static void on_report(void *ctx, int worker, const void *msg, size_t len)
 {
+	struct sweep_pool *c = ctx;
 	struct worker_report r;
-	ssize_t n = read(w[j].fd, &r, sizeof(r));
-	if (n < 0 && errno == EINTR)
+	if (len != sizeof(r) || worker >= MAX_JOBS)
 		return;
-	if (n != (ssize_t)sizeof(r)) {
-		close(w[j].fd);
-		w[j].fd = -1;
-		return;
-	}
-	long done_before = w[j].last.done;
-	w[j].last = r;
+	memcpy(&r, msg, sizeof(r));
+	long done_before = c->last[worker].done;
+	c->last[worker] = r;
 	if (r.final) {
-		w[j].last.done = done_before;
+		c->last[worker].done = done_before;
 		return;
 	}
 	struct zd_sweep_stats sum;
-	struct zd_sweep_progress p = {
-	    .board = zd_sweep_board_name(sw),
-	    .workload = r.workload,
-	    .total = zd_sweep_points_per_workload(sw) * zd_sweep_nworkloads(sw),
-	    .stats = &sum,
-	    .workload_done = r.workload_done};
-	total_stats(w, jobs, &sum, &p.done);
-	draw(pr, &p);
+	struct zd_sweep_progress p = {.board = zd_sweep_board_name(c->sw),
+				      .workload = r.workload,
+				      .total =
+					  zd_sweep_points_per_workload(c->sw) *
+					  zd_sweep_nworkloads(c->sw),
+				      .stats = &sum,
+				      .workload_done = r.workload_done};
+	total_stats(c, &sum, &p.done);
+	draw(c->pr, &p);
 }
 
-/* Read reports until every worker's pipe closes, passing a stop signal on. */
-static void watch_workers(struct worker *w, int jobs, struct progress *pr,
-			  const struct zd_sweep *sw)
-{
-	bool passed_on = false;
-	for (;;) {
-		struct pollfd fds[MAX_JOBS + 1];
-		int n = 0, who[MAX_JOBS + 1];
-		if (zd_signals_pending() && !passed_on) {
-			for (int j = 0; j < jobs; j++)
-				kill(w[j].pid, zd_signals_pending());
-			passed_on = true;
-		}
-		for (int j = 0; j < jobs; j++)
-			if (w[j].fd >= 0) {
-				fds[n] = (struct pollfd){.fd = w[j].fd,
-							 .events = POLLIN};
-				who[n++] = j;
-			}
-		if (n == 0)
-			return;
-		/* The signals' self-pipe: one that lands just before poll()
-		 * wakes it all the same. */
-		fds[n] =
-		    (struct pollfd){.fd = zd_signals_fd(), .events = POLLIN};
-		who[n++] = -1;
-		if (poll(fds, (nfds_t)n, -1) < 0)
-			continue; /* EINTR: a signal to pass on */
-		for (int i = 0; i < n; i++)
-			if (fds[i].revents != 0 && who[i] < 0)
-				zd_signals_drain();
-			else if (fds[i].revents != 0)
-				read_report(w, jobs, who[i], pr, sw);
-	}
-}
-
-/* The workers' worst status: an interruption (a worker that stopped on a
- * signal exits 128 + it), else a failure. */
-static int wait_workers(struct worker *w, int jobs)
-{
-	int worst = 0;
-	for (int j = 0; j < jobs; j++) {
-		int status = 0, code = 1;
-		while (waitpid(w[j].pid, &status, 0) < 0 && errno == EINTR)
-			;
-		if (WIFEXITED(status))
-			code = WEXITSTATUS(status);
-		else
-			fprintf(stderr,
-				"zdvfs profile: worker %d died of signal "
-				"%d\n",
-				j + 1, WTERMSIG(status));
-		if (code > worst)
-			worst = code;
-	}
-	return worst;
-}
-
+/* The workloads in `jobs` worker processes (src/eval/pool.c). */
 static int sweep_with_workers(struct zd_sweep *sw, struct progress *pr,
 			      const char *db, int jobs,
 			      struct zd_sweep_stats *stats)
 {
-	struct worker w[MAX_JOBS];
-	memset(w, 0, sizeof(w));
+	struct sweep_pool c = {.sw = sw, .pr = pr, .db = db, .jobs = jobs};
+	struct zd_pool pool = {
+	    .njobs = zd_sweep_nworkloads(sw),
+	    .nworkers = jobs,
+	    .ctx = &c,
+	    .begin = worker_begin,
+	    .end = worker_end,
+	    .run = sweep_job,
+	    .on_message = on_report,
+	    .job_name = workload_name,
+	    .stopped_rc = ZD_SWEEP_INTERRUPTED,
+	    .stop = zd_signals_flag(),
+	};
+	struct zd_err err = {0};
 	long done;
-	if (start_workers(sw, pr, db, w, jobs) != 0) {
-		int started = 0;
-		for (; started < jobs && w[started].pid > 0; started++) {
-			kill(w[started].pid, SIGTERM);
-			close(w[started].fd);
-		}
-		wait_workers(w, started);
-		return 1;
-	}
-	watch_workers(w, jobs, pr, sw);
-	int status = wait_workers(w, jobs);
-	total_stats(w, jobs, stats, &done);
-	return status;
+	int rc = zd_pool_run(&pool, NULL, &err);
+	total_stats(&c, stats, &done);
+	return sweep_status(rc, &err);
 }
 
 /* ---- the command ----------------------------------------------------------- */
@@ -547,7 +485,6 @@ static void init_progress(const struct profile_opts *o, struct progress *pr)
 	pr->quiet = o->quiet;
 	pr->tty = isatty(STDERR_FILENO);
 	pr->start = zd_monotonic_s();
-	pr->report_fd = -1;
 	pr->fault_after = zd_fault_arg(ZD_FAULT_SIGINT_AFTER);
 }
 

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/agent_json.h"
+#include "base/jsonread.h"
 #include "internal.h"
-#include "zdvfs/jsonfile.h"
+#include "base/jsonfile.h"
 
 #define AGENTS_FORMAT "zdvfs-agents"
 
@@ -29,23 +31,23 @@ json_t *zd_agents_to_json(const struct zd_profiler_agent *p,
 	return j;
 }
 
-static int check_header(const json_t *j, const struct zd_jv *v)
+static int check_header(const json_t *j, const struct zd_jr *v)
 {
 	if (!json_is_object(j))
 		return zd_bad_input(v->err, "%s: not a zdvfs agents object",
 				    v->what);
 	const char *format = json_string_value(json_object_get(j, "format"));
 	if (format == NULL || strcmp(format, AGENTS_FORMAT) != 0)
-		return zd_jv_bad(v, "format",
+		return zd_jr_bad(v, "format",
 				 "not a zdvfs agents object (expected "
 				 "\"%s\")",
 				 AGENTS_FORMAT);
 	json_t *version = json_object_get(j, "version");
 	if (!json_is_integer(version) || json_integer_value(version) < 1)
-		return zd_jv_bad(v, "version",
+		return zd_jr_bad(v, "version",
 				 "missing or not a positive integer");
 	if (json_integer_value(version) > ZD_AGENTS_FORMAT_VERSION)
-		return zd_jv_bad(v, "version",
+		return zd_jr_bad(v, "version",
 				 "%lld is newer than this zdvfs "
 				 "reads (%d)",
 				 (long long)json_integer_value(version),
@@ -58,7 +60,7 @@ int zd_agents_from_json(const json_t *j, const char *what,
 			struct zd_profiler_agent **p,
 			struct zd_thermal_agent **t, struct zd_err *err)
 {
-	struct zd_jv v = {.what = what, .err = err};
+	struct zd_jr v = {.what = what, .err = err};
 	struct zd_profiler_agent *prof = NULL;
 	struct zd_thermal_agent *therm = NULL;
 	int rc = check_header(j, &v);
@@ -67,9 +69,9 @@ int zd_agents_from_json(const json_t *j, const char *what,
 	json_t *jp = json_object_get(j, "profiler");
 	json_t *jt = json_object_get(j, "thermal");
 	if (jp == NULL)
-		return zd_jv_bad(&v, "profiler", "missing required field");
+		return zd_jr_bad(&v, "profiler", "missing required field");
 	if (jt == NULL)
-		return zd_jv_bad(&v, "thermal", "missing required field");
+		return zd_jr_bad(&v, "thermal", "missing required field");
 	rc = zd_profiler_agent_from_json(jp, &v, "profiler", space, &prof);
 	if (rc == 0)
 		rc = zd_thermal_agent_from_json(jt, &v, "thermal", space,
@@ -99,19 +101,18 @@ int zd_agents_load(const char *path, const struct zd_action_space *space,
 		   struct zd_profiler_agent **p, struct zd_thermal_agent **t,
 		   struct zd_err *err)
 {
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	if (j == NULL) {
-		if (access(path, R_OK) != 0)
-			return zd_bad_input(err,
-					    "%s: cannot read the agents: %s",
-					    path, strerror(errno));
-		return zd_bad_input(err,
-				    "%s:%d: not a zdvfs agents file "
-				    "(truncated or not JSON): %s",
-				    path, jerr.line, jerr.text);
-	}
-	int rc = zd_agents_from_json(j, path, space, p, t, err);
+	if (access(path, R_OK) != 0)
+		return zd_bad_input(err, "%s: cannot read the agents: %s", path,
+				    strerror(errno));
+	json_t *j = NULL;
+	struct zd_err jerr = {0};
+	int rc = zd_jr_load(path, ZD_JR_LARGE_MAX, 0, &j, &jerr);
+	if (rc != 0)
+		return zd_err_set(err, -jerr.code, jerr.exit,
+				  "%s (not a zdvfs agents file: truncated or "
+				  "not JSON)",
+				  jerr.msg);
+	rc = zd_agents_from_json(j, path, space, p, t, err);
 	json_decref(j);
 	return rc;
 }

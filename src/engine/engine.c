@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/model_json.h"
+#include "features/features_json.h"
 #include "correct.h"
 #include "encode.h"
 #include "zdvfs/agent.h"
@@ -749,18 +751,16 @@ static int foreign_program(struct zd_engine *e, const struct engine_program *p,
 	}
 	if (rc != 0)
 		return rc;
-	json_t *j = json_loads(json, 0, NULL);
 	struct zd_features *f = NULL;
 	struct zd_err ignored = {0};
 	float row[ZD_NCOLS_PROGRAM];
-	if (!j || zd_features_from_json(j, &f, &ignored) != 0) {
+	if (zd_features_from_text(json, p->name, &f, &ignored) != 0) {
 		*foreign = true; /* unreadable: nothing to trust */
 	} else {
 		zd_encode_program(f, row);
 		*foreign = memcmp(row, p->state, sizeof(row)) != 0;
 	}
 	zd_features_free(f);
-	json_decref(j);
 	free(json);
 	return 0;
 }
@@ -775,12 +775,10 @@ static bool stored_program_row(struct zd_engine *e, const char *name,
 	bool ok = zd_store_get_program(e->opts.store, name, &hash, &json,
 				       &ignored) == 0 &&
 	    json && *json;
-	json_t *j = ok ? json_loads(json, 0, NULL) : NULL;
-	ok = j && zd_features_from_json(j, &f, &ignored) == 0;
+	ok = ok && zd_features_from_text(json, name, &f, &ignored) == 0;
 	if (ok)
 		zd_encode_program(f, row);
 	zd_features_free(f);
-	json_decref(j);
 	free(hash);
 	free(json);
 	return ok;

@@ -7,15 +7,15 @@
 
 #include "zdvfs/agent.h"
 
-#include "zdvfs/jsonv.h"
+#include "base/jsonread.h"
 
 json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p);
-int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,
+int zd_profiler_agent_from_json(const json_t *j, const struct zd_jr *v,
 				const char *where,
 				const struct zd_action_space *space,
 				struct zd_profiler_agent **out);
 json_t *zd_thermal_agent_to_json(const struct zd_thermal_agent *t);
-int zd_thermal_agent_from_json(const json_t *j, const struct zd_jv *v,
+int zd_thermal_agent_from_json(const json_t *j, const struct zd_jr *v,
 			       const char *where,
 			       const struct zd_action_space *space,
 			       struct zd_thermal_agent **out);

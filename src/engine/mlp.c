@@ -544,8 +544,8 @@ json_t *zd_mlp_to_json(const struct zd_mlp *m)
 	for (int l = 0; l < m->nlayers; l++) {
 		size_t nw = (size_t)m->size[l] * (size_t)m->size[l + 1];
 		json_t *layer = json_object();
-		json_t *w = zd_jv_floats_new(m->param + m->woff[l], nw);
-		json_t *b = zd_jv_floats_new(m->param + m->boff[l],
+		json_t *w = zd_jr_floats_new(m->param + m->woff[l], nw);
+		json_t *b = zd_jr_floats_new(m->param + m->boff[l],
 					     (size_t)m->size[l + 1]);
 		if (!layer || !w || !b) {
 			json_decref(layer);
@@ -564,15 +564,15 @@ fail:
 	return NULL;
 }
 
-static int read_sizes(const json_t *j, const struct zd_jv *v, const char *where,
+static int read_sizes(const json_t *j, const struct zd_jr *v, const char *where,
 		      int *sizes, int *nsizes)
 {
 	char path[256];
-	zd_jv_path(path, sizeof(path), where, "sizes");
+	zd_jr_path(path, sizeof(path), where, "sizes");
 	json_t *arr = json_object_get(j, "sizes");
 	if (!json_is_array(arr) || json_array_size(arr) < 2 ||
 	    json_array_size(arr) > ZD_MLP_MAX_LAYERS + 1)
-		return zd_jv_bad(v, path,
+		return zd_jr_bad(v, path,
 				 "must be an array of 2..%d layer sizes",
 				 ZD_MLP_MAX_LAYERS + 1);
 	*nsizes = (int)json_array_size(arr);
@@ -580,7 +580,7 @@ static int read_sizes(const json_t *j, const struct zd_jv *v, const char *where,
 		json_t *x = json_array_get(arr, (size_t)l);
 		if (!json_is_integer(x) || json_integer_value(x) < 1 ||
 		    json_integer_value(x) > ZD_MLP_MAX_WIDTH)
-			return zd_jv_bad(v, path,
+			return zd_jr_bad(v, path,
 					 "entry %d must be an integer "
 					 "1..%d",
 					 l, ZD_MLP_MAX_WIDTH);
@@ -589,16 +589,16 @@ static int read_sizes(const json_t *j, const struct zd_jv *v, const char *where,
 	return 0;
 }
 
-int zd_mlp_from_json(const json_t *j, const struct zd_jv *v, const char *where,
+int zd_mlp_from_json(const json_t *j, const struct zd_jr *v, const char *where,
 		     struct zd_mlp **out)
 {
 	int sizes[ZD_MLP_MAX_LAYERS + 1], nsizes = 0;
 	if (!json_is_object(j))
-		return zd_jv_bad(v, where, "must be an object");
+		return zd_jr_bad(v, where, "must be an object");
 	int rc = read_sizes(j, v, where, sizes, &nsizes);
 	json_t *layers = NULL;
 	if (rc == 0)
-		rc = zd_jv_array(v, j, where, "layers", (size_t)(nsizes - 1),
+		rc = zd_jr_array(v, j, where, "layers", (size_t)(nsizes - 1),
 				 &layers);
 	struct zd_mlp *m = NULL;
 	if (rc == 0)
@@ -608,14 +608,14 @@ int zd_mlp_from_json(const json_t *j, const struct zd_jv *v, const char *where,
 		snprintf(path, sizeof(path), "%s.layers[%d]", where, l);
 		json_t *layer = json_array_get(layers, (size_t)l);
 		if (!json_is_object(layer)) {
-			rc = zd_jv_bad(v, path, "must be an object");
+			rc = zd_jr_bad(v, path, "must be an object");
 			break;
 		}
 		size_t nw = (size_t)sizes[l] * (size_t)sizes[l + 1];
-		rc = zd_jv_floats(v, layer, path, "w", m->param + m->woff[l],
+		rc = zd_jr_floats(v, layer, path, "w", m->param + m->woff[l],
 				  nw);
 		if (rc == 0)
-			rc = zd_jv_floats(v, layer, path, "b",
+			rc = zd_jr_floats(v, layer, path, "b",
 					  m->param + m->boff[l],
 					  (size_t)sizes[l + 1]);
 	}

@@ -16,7 +16,7 @@
 
 #include "zdvfs/err.h"
 
-#include "zdvfs/jsonv.h"
+#include "base/jsonread.h"
 
 #define ZD_MLP_MAX_LAYERS 4   /* dense layers */
 #define ZD_MLP_MAX_WIDTH 4096 /* units in one layer */
@@ -84,7 +84,7 @@ float zd_mlp_loss(const float *out, int nout, const int *idx,
  * checks shapes and that every number is finite, naming the path
  * (`where`) of what is wrong. */
 json_t *zd_mlp_to_json(const struct zd_mlp *m);
-int zd_mlp_from_json(const json_t *j, const struct zd_jv *v, const char *where,
+int zd_mlp_from_json(const json_t *j, const struct zd_jr *v, const char *where,
 		     struct zd_mlp **out);
 
 #endif

@@ -586,8 +586,8 @@ json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p)
 	json_object_set_new(j, "eps_min", json_real(o->eps_min));
 	json_object_set_new(j, "eps_decay", json_real(o->eps_decay));
 	json_object_set_new(j, "epsilon", json_real(p->eps));
-	json_object_set_new(j, "seed", zd_jv_u64_new(o->seed));
-	json_object_set_new(j, "rng", zd_jv_u64_new(p->rng));
+	json_object_set_new(j, "seed", zd_jr_u64_new(o->seed));
+	json_object_set_new(j, "rng", zd_jr_u64_new(p->rng));
 	json_object_set_new(j, "updates", json_integer(p->updates));
 	for (int c = 0; c < p->space.nclusters; c++)
 		json_array_append_new(
@@ -600,38 +600,38 @@ json_t *zd_profiler_agent_to_json(const struct zd_profiler_agent *p)
 }
 
 /* The saved clusters must be the space's: the branches are sized by them. */
-static int check_clusters(const json_t *j, const struct zd_jv *v,
+static int check_clusters(const json_t *j, const struct zd_jr *v,
 			  const char *where, const struct zd_action_space *s)
 {
 	json_t *arr;
 	int rc =
-	    zd_jv_array(v, j, where, "clusters", (size_t)s->nclusters, &arr);
+	    zd_jr_array(v, j, where, "clusters", (size_t)s->nclusters, &arr);
 	for (int c = 0; rc == 0 && c < s->nclusters; c++) {
 		char path[300];
 		snprintf(path, sizeof(path), "%s.clusters[%d]", where, c);
 		json_t *cl = json_array_get(arr, (size_t)c);
 		long long max_cores, nlevels;
 		if (!json_is_object(cl))
-			return zd_jv_bad(v, path, "must be an object");
-		if ((rc = zd_jv_int(v, cl, path, "max_cores", s->max_cores[c],
+			return zd_jr_bad(v, path, "must be an object");
+		if ((rc = zd_jr_int(v, cl, path, "max_cores", s->max_cores[c],
 				    s->max_cores[c], &max_cores)) != 0 ||
-		    (rc = zd_jv_int(v, cl, path, "nlevels", s->nlevels[c],
+		    (rc = zd_jr_int(v, cl, path, "nlevels", s->nlevels[c],
 				    s->nlevels[c], &nlevels)) != 0)
 			return rc;
 	}
 	return rc;
 }
 
-static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
+static int read_opts(const json_t *j, const struct zd_jr *v, const char *where,
 		     struct zd_profiler_agent_opts *o)
 {
 	long long dim, batch, cap, sync;
 	json_t *hidden;
 	char path[300];
 	int rc;
-	if ((rc = zd_jv_int(v, j, where, "state_dim", 1, ZD_MLP_MAX_WIDTH,
+	if ((rc = zd_jr_int(v, j, where, "state_dim", 1, ZD_MLP_MAX_WIDTH,
 			    &dim)) != 0 ||
-	    (rc = zd_jv_array(v, j, where, "hidden", 2, &hidden)) != 0)
+	    (rc = zd_jr_array(v, j, where, "hidden", 2, &hidden)) != 0)
 		return rc;
 	zd_profiler_agent_default_opts(o, (int)dim);
 	snprintf(path, sizeof(path), "%s%shidden", where, where[0] ? "." : "");
@@ -639,28 +639,28 @@ static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
 		json_t *h = json_array_get(hidden, (size_t)i);
 		if (!json_is_integer(h) || json_integer_value(h) < 1 ||
 		    json_integer_value(h) > ZD_MLP_MAX_WIDTH)
-			return zd_jv_bad(v, path,
+			return zd_jr_bad(v, path,
 					 "entry %d must be an integer "
 					 "1..%d",
 					 i, ZD_MLP_MAX_WIDTH);
 		o->hidden[i] = (int)json_integer_value(h);
 	}
-	if ((rc = zd_jv_number(v, j, where, "gamma", 0.0, 0.999999,
+	if ((rc = zd_jr_number(v, j, where, "gamma", 0.0, 0.999999,
 			       &o->gamma)) ||
-	    (rc = zd_jv_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
-	    (rc = zd_jv_number(v, j, where, "huber_delta", 0.0, 1e6,
+	    (rc = zd_jr_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
+	    (rc = zd_jr_number(v, j, where, "huber_delta", 0.0, 1e6,
 			       &o->huber_delta)) ||
-	    (rc = zd_jv_int(v, j, where, "batch", 1, 4096, &batch)) ||
+	    (rc = zd_jr_int(v, j, where, "batch", 1, 4096, &batch)) ||
 	    (rc =
-		 zd_jv_int(v, j, where, "replay_capacity", 1, 1 << 22, &cap)) ||
-	    (rc = zd_jv_int(v, j, where, "target_sync", 1, 1L << 30, &sync)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_start", 0.0, 1.0,
+		 zd_jr_int(v, j, where, "replay_capacity", 1, 1 << 22, &cap)) ||
+	    (rc = zd_jr_int(v, j, where, "target_sync", 1, 1L << 30, &sync)) ||
+	    (rc = zd_jr_number(v, j, where, "eps_start", 0.0, 1.0,
 			       &o->eps_start)) ||
 	    (rc =
-		 zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_decay", 1e-12, 1.0,
+		 zd_jr_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
+	    (rc = zd_jr_number(v, j, where, "eps_decay", 1e-12, 1.0,
 			       &o->eps_decay)) ||
-	    (rc = zd_jv_u64(v, j, where, "seed", &o->seed)))
+	    (rc = zd_jr_u64(v, j, where, "seed", &o->seed)))
 		return rc;
 	o->batch = (int)batch;
 	o->replay_capacity = (int)cap;
@@ -668,7 +668,7 @@ static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
 	return 0;
 }
 
-int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,
+int zd_profiler_agent_from_json(const json_t *j, const struct zd_jr *v,
 				const char *where,
 				const struct zd_action_space *space,
 				struct zd_profiler_agent **out)
@@ -680,22 +680,22 @@ int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,
 	char path[300];
 	struct zd_mlp *net = NULL;
 	if (!json_is_object(j))
-		return zd_jv_bad(v, where, "must be an object");
+		return zd_jr_bad(v, where, "must be an object");
 	int rc = read_opts(j, v, where, &o);
 	if (rc == 0)
 		rc = check_clusters(j, v, where, space);
 	if (rc == 0)
-		rc = zd_jv_number(v, j, where, "epsilon", 0.0, 1.0, &eps);
+		rc = zd_jr_number(v, j, where, "epsilon", 0.0, 1.0, &eps);
 	if (rc == 0)
-		rc = zd_jv_int(v, j, where, "updates", 0, INT64_MAX, &updates);
+		rc = zd_jr_int(v, j, where, "updates", 0, INT64_MAX, &updates);
 	if (rc == 0)
-		rc = zd_jv_u64(v, j, where, "rng", &rng);
+		rc = zd_jr_u64(v, j, where, "rng", &rng);
 	if (rc != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s%snet", where, where[0] ? "." : "");
 	json_t *jnet = json_object_get(j, "net");
 	if (jnet == NULL)
-		return zd_jv_bad(v, path, "missing required field");
+		return zd_jr_bad(v, path, "missing required field");
 	if ((rc = zd_mlp_from_json(jnet, v, path, &net)) != 0)
 		return rc;
 	int want[4] = {o.state_dim, o.hidden[0], o.hidden[1], 1};
@@ -706,7 +706,7 @@ int zd_profiler_agent_from_json(const json_t *j, const struct zd_jv *v,
 		fits = zd_mlp_size(net, l) == want[l];
 	if (!fits) {
 		zd_mlp_free(net);
-		return zd_jv_bad(v, path,
+		return zd_jr_bad(v, path,
 				 "layer sizes must be [%d, %d, %d, %d] "
 				 "(state_dim, hidden, the space's branches)",
 				 want[0], want[1], want[2], want[3]);

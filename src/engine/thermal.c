@@ -257,8 +257,8 @@ json_t *zd_thermal_agent_to_json(const struct zd_thermal_agent *t)
 	json_object_set_new(j, "eps_min", json_real(o->eps_min));
 	json_object_set_new(j, "eps_decay", json_real(o->eps_decay));
 	json_object_set_new(j, "epsilon", json_real(t->eps));
-	json_object_set_new(j, "seed", zd_jv_u64_new(o->seed));
-	json_object_set_new(j, "rng", zd_jv_u64_new(t->rng));
+	json_object_set_new(j, "seed", zd_jr_u64_new(o->seed));
+	json_object_set_new(j, "rng", zd_jr_u64_new(t->rng));
 	json_object_set_new(j, "w_temp", json_real(t->w_temp));
 	json_object_set_new(j, "w_used", json_real(t->w_used));
 	for (int c = 0; c < t->space.nclusters; c++) {
@@ -274,37 +274,37 @@ json_t *zd_thermal_agent_to_json(const struct zd_thermal_agent *t)
 	return j;
 }
 
-static int read_opts(const json_t *j, const struct zd_jv *v, const char *where,
+static int read_opts(const json_t *j, const struct zd_jr *v, const char *where,
 		     struct zd_thermal_agent_opts *o, double *eps,
 		     uint64_t *rng)
 {
 	int rc;
 	zd_thermal_agent_default_opts(o);
-	if ((rc = zd_jv_number(v, j, where, "ambient_c", -60.0, 200.0,
+	if ((rc = zd_jr_number(v, j, where, "ambient_c", -60.0, 200.0,
 			       &o->ambient_c)) ||
-	    (rc = zd_jv_number(v, j, where, "throttle_c", -60.0, 200.0,
+	    (rc = zd_jr_number(v, j, where, "throttle_c", -60.0, 200.0,
 			       &o->throttle_c)) ||
-	    (rc = zd_jv_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_start", 0.0, 1.0,
+	    (rc = zd_jr_number(v, j, where, "lr", 1e-12, 1.0, &o->lr)) ||
+	    (rc = zd_jr_number(v, j, where, "eps_start", 0.0, 1.0,
 			       &o->eps_start)) ||
 	    (rc =
-		 zd_jv_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
-	    (rc = zd_jv_number(v, j, where, "eps_decay", 1e-12, 1.0,
+		 zd_jr_number(v, j, where, "eps_min", 0.0, 1.0, &o->eps_min)) ||
+	    (rc = zd_jr_number(v, j, where, "eps_decay", 1e-12, 1.0,
 			       &o->eps_decay)) ||
-	    (rc = zd_jv_number(v, j, where, "epsilon", 0.0, 1.0, eps)) ||
-	    (rc = zd_jv_u64(v, j, where, "seed", &o->seed)) ||
-	    (rc = zd_jv_u64(v, j, where, "rng", rng)))
+	    (rc = zd_jr_number(v, j, where, "epsilon", 0.0, 1.0, eps)) ||
+	    (rc = zd_jr_u64(v, j, where, "seed", &o->seed)) ||
+	    (rc = zd_jr_u64(v, j, where, "rng", rng)))
 		return rc;
 	if (!(o->throttle_c > o->ambient_c)) {
 		char path[300];
-		zd_jv_path(path, sizeof(path), where, "throttle_c");
-		return zd_jv_bad(v, path, "must be above ambient_c");
+		zd_jr_path(path, sizeof(path), where, "throttle_c");
+		return zd_jr_bad(v, path, "must be above ambient_c");
 	}
 	return 0;
 }
 
 /* One entry of "cpus": the space's usable CPUs in order. */
-static int read_cpu(const json_t *arr, const struct zd_jv *v, const char *where,
+static int read_cpu(const json_t *arr, const struct zd_jr *v, const char *where,
 		    size_t i, int want_cpu, struct zd_thermal_agent_opts *o,
 		    double *bias)
 {
@@ -314,17 +314,17 @@ static int read_cpu(const json_t *arr, const struct zd_jv *v, const char *where,
 		 where[0] ? "." : "", i);
 	json_t *e = json_array_get(arr, i);
 	if (!json_is_object(e))
-		return zd_jv_bad(v, path, "must be an object");
+		return zd_jr_bad(v, path, "must be an object");
 	int rc;
-	if ((rc = zd_jv_int(v, e, path, "cpu", want_cpu, want_cpu, &cpu)) ||
-	    (rc = zd_jv_int(v, e, path, "zone", -1, ZD_MAX_ZONES - 1, &zone)) ||
-	    (rc = zd_jv_number(v, e, path, "bias", -1e6, 1e6, &bias[want_cpu])))
+	if ((rc = zd_jr_int(v, e, path, "cpu", want_cpu, want_cpu, &cpu)) ||
+	    (rc = zd_jr_int(v, e, path, "zone", -1, ZD_MAX_ZONES - 1, &zone)) ||
+	    (rc = zd_jr_number(v, e, path, "bias", -1e6, 1e6, &bias[want_cpu])))
 		return rc;
 	o->cpu_zone[want_cpu] = (int)zone;
 	return 0;
 }
 
-int zd_thermal_agent_from_json(const json_t *j, const struct zd_jv *v,
+int zd_thermal_agent_from_json(const json_t *j, const struct zd_jr *v,
 			       const char *where,
 			       const struct zd_action_space *space,
 			       struct zd_thermal_agent **out)
@@ -334,17 +334,17 @@ int zd_thermal_agent_from_json(const json_t *j, const struct zd_jv *v,
 	uint64_t rng;
 	json_t *arr;
 	if (!json_is_object(j))
-		return zd_jv_bad(v, where, "must be an object");
+		return zd_jr_bad(v, where, "must be an object");
 	int ncpus = 0;
 	for (int c = 0; c < space->nclusters; c++)
 		ncpus += zd_cpuset_count(&space->usable[c]);
 	int rc = read_opts(j, v, where, &o, &eps, &rng);
 	if (rc == 0)
-		rc = zd_jv_number(v, j, where, "w_temp", -1e6, 1e6, &w_temp);
+		rc = zd_jr_number(v, j, where, "w_temp", -1e6, 1e6, &w_temp);
 	if (rc == 0)
-		rc = zd_jv_number(v, j, where, "w_used", -1e6, 1e6, &w_used);
+		rc = zd_jr_number(v, j, where, "w_used", -1e6, 1e6, &w_used);
 	if (rc == 0)
-		rc = zd_jv_array(v, j, where, "cpus", (size_t)ncpus, &arr);
+		rc = zd_jr_array(v, j, where, "cpus", (size_t)ncpus, &arr);
 	size_t i = 0;
 	for (int c = 0; rc == 0 && c < space->nclusters; c++) {
 		const struct zd_cpuset *usable = &space->usable[c];

@@ -7,12 +7,13 @@
 
 #include <jansson.h>
 
+#include "base/jsonread.h"
 #include "dataset.h"
 #include "fit.h"
 #include "folds.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/store.h"
-#include "zdvfs/jsonfile.h"
+#include "base/jsonfile.h"
 
 static int manifest_index(const struct bench_plan *p, const char *name)
 {
@@ -55,7 +56,10 @@ static bool cached_fold(const struct bench_plan *p, int fold, double *seconds)
 	if (bench_fold_path(p, fold, model) != 0 ||
 	    info_path(p, fold, info) != 0 || access(model, R_OK) != 0)
 		return false;
-	json_t *j = json_load_file(info, 0, NULL);
+	/* a damaged summary is a miss: the fold is trained again */
+	json_t *j = NULL;
+	struct zd_err ignored = {0};
+	zd_jr_load(info, ZD_JR_SMALL_MAX, 0, &j, &ignored);
 	json_t *want = held_out_json(p, fold);
 	bool ok = j && want &&
 	    json_integer_value(json_object_get(j, "folds")) == p->folds &&

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "meta.h"
-#include "zdvfs/jsonfile.h"
+#include "base/jsonfile.h"
 
 static json_t *boards_json(const struct bench_plan *p)
 {
@@ -96,8 +96,8 @@ static json_t *meta_json(const struct bench_plan *p, double seconds)
 	    workloads_json(p), "policies",
 	    strings_json(p->policies, p->npolicies), "seeds", p->seeds, "runs",
 	    p->runs, "folds", p->folds, "trace_workload", p->workloads[0].name,
-	    "profiling", "runs", (json_int_t)p->profile_runs, "seconds",
-	    p->profile_seconds, "models", models_json(p), "features_ms",
+	    "profiling", "runs", (json_int_t)p->sweep_runs, "seconds",
+	    p->sweep_seconds, "models", models_json(p), "features_ms",
 	    features_json(p));
 	if (j != NULL) {
 		json_object_set_new(

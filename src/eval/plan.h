@@ -83,8 +83,8 @@ struct bench_plan {
 	/* rows already done (sorted), as found when the bench started */
 	struct bench_rows results, tables;
 	/* profiling, for meta.json */
-	long profile_runs;
-	double profile_seconds;
+	long sweep_runs;
+	double sweep_seconds;
 	double started;      /* Unix time */
 	double started_mono; /* zd_monotonic_s */
 };

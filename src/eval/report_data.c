@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "base/jsonread.h"
 #include "report_csv.h"
 #include "report_data.h"
 
@@ -270,18 +271,17 @@ static int meta_load(const char *dir, struct rep_meta *m, struct zd_err *err)
 {
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		if (access(path, F_OK) != 0)
-			return zd_fail(err, errno,
-				       "%s: cannot open: %s (not a "
-				       "`zdvfs bench` output directory?)",
-				       path, strerror(errno));
-		return zd_bad_input(err, "%s:%d:%d: %s", path, jerr.line,
-				    jerr.column, jerr.text);
-	}
-	int rc = json_is_object(root)
+	if (access(path, F_OK) != 0)
+		return zd_fail(err, errno,
+			       "%s: cannot open: %s (not a "
+			       "`zdvfs bench` output directory?)",
+			       path, strerror(errno));
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, JSON_REJECT_DUPLICATES,
+			    &root, err);
+	if (rc != 0)
+		return rc;
+	rc = json_is_object(root)
 	    ? 0
 	    : zd_bad_input(err, "%s: not a JSON object", path);
 	if (rc == 0)

@@ -8,19 +8,17 @@
  * from run 0 with fresh agents; every other row found is skipped. */
 #include <dirent.h>
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "folds.h"
 #include "meta.h"
 #include "pair.h"
 #include "plan.h"
+#include "pool.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
@@ -233,9 +231,9 @@ static int merge_at_end(const struct bench_plan *p, struct zd_err *err)
 	return rc;
 }
 
-/* ---- profiling ---------------------------------------------------------- */
+/* ---- the sweeps -------------------------------------------------------- */
 
-struct profile_ctx {
+struct sweep_ctx {
 	struct bench_plan *p;
 	long before, total; /* points of the boards before this one, all */
 	long made_before;
@@ -243,12 +241,12 @@ struct profile_ctx {
 
 static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 {
-	struct profile_ctx *pc = ctx;
+	struct sweep_ctx *pc = ctx;
 	const struct zd_bench_opts *o = pc->p->o;
 	if (o->progress == NULL)
 		return;
 	struct zd_bench_progress pr = {
-	    .phase = ZD_BENCH_PHASE_PROFILE,
+	    .phase = ZD_BENCH_PHASE_SWEEP,
 	    .board = sp->board,
 	    .workload = sp->workload,
 	    .done = pc->before + sp->done,
@@ -260,7 +258,7 @@ static void on_sweep_progress(void *ctx, const struct zd_sweep_progress *sp)
 
 /* One sweep per board, over every workload (the zero-shot models need the
  * other programs): the default coarse grid, ambient and mid. */
-static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
+static int new_sweeps(struct bench_plan *p, struct sweep_ctx *pc,
 		      struct zd_sweep **sweeps, struct zd_err *err)
 {
 	int rc = 0;
@@ -283,8 +281,8 @@ static int new_sweeps(struct bench_plan *p, struct profile_ctx *pc,
 	return rc;
 }
 
-static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
-			  struct zd_sweep **sweeps, struct zd_err *err)
+static int sweep_boards(struct bench_plan *p, struct sweep_ctx *pc,
+			struct zd_sweep **sweeps, struct zd_err *err)
 {
 	struct zd_store *st = NULL;
 	double t0 = zd_monotonic_s();
@@ -295,10 +293,10 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 		pc->before += zd_sweep_points_per_workload(sweeps[b]) *
 		    zd_sweep_nworkloads(sweeps[b]);
 		pc->made_before += stats.added;
-		p->profile_runs += stats.added + stats.skipped;
+		p->sweep_runs += stats.added + stats.skipped;
 		if (rc == 0 && p->o->progress) {
 			struct zd_bench_progress pr = {
-			    .phase = ZD_BENCH_PHASE_PROFILE,
+			    .phase = ZD_BENCH_PHASE_SWEEP,
 			    .board = p->boards[b].name,
 			    .done = pc->before,
 			    .total = pc->total,
@@ -309,50 +307,37 @@ static int profile_boards(struct bench_plan *p, struct profile_ctx *pc,
 		}
 	}
 	zd_store_close(st);
-	p->profile_seconds = zd_monotonic_s() - t0;
+	p->sweep_seconds = zd_monotonic_s() - t0;
 	return rc == ZD_SWEEP_INTERRUPTED ? ZD_BENCH_INTERRUPTED : rc;
 }
 
 /* ---- workers ---------------------------------------------------------- */
 
-/* What a worker tells the parent through its pipe (one write, shorter than
- * PIPE_BUF, so never split). */
+/* What a worker tells the parent: a row done (made now or found done), or
+ * a pair done. */
 struct worker_report {
-	bool final;
 	bool made, pair_done;
-	int status; /* final: 0, ZD_BENCH_INTERRUPTED or error */
 	char board[64], workload[64], policy[32];
-	struct zd_err err; /* final, on error */
 };
 
-struct worker {
-	pid_t pid;
-	int fd;        /* -1 once its pipe closed */
-	bool reported; /* its final report came */
-	int status;
-	struct zd_err err;
+/* The pool's context: in a worker, its own pipe and part files; in the
+ * parent, the count of rows for the progress. */
+struct run_ctx {
+	const struct bench_plan *p;
+	struct zd_pool_worker *w;
+	struct bench_sink sink;
+	long done, made, total;
 };
-
-struct worker_ctx {
-	int fd;
-	bool parent_gone;
-};
-
-static void send_report(struct worker_ctx *wc, const struct worker_report *r)
-{
-	if (!wc->parent_gone &&
-	    write(wc->fd, r, sizeof(*r)) != (ssize_t)sizeof(*r))
-		wc->parent_gone = true;
-}
 
 static void on_row(void *ctx, const char *board, const char *workload,
 		   const char *policy, bool made)
 {
+	struct run_ctx *c = ctx;
 	struct worker_report r = {.made = made};
 	snprintf(r.board, sizeof(r.board), "%s", board);
 	snprintf(r.workload, sizeof(r.workload), "%s", workload);
 	snprintf(r.policy, sizeof(r.policy), "%s", policy);
-	send_report(ctx, &r);
+	zd_pool_send(c->w, &r, sizeof(r));
 }
 
 /* A part file with its header. */
@@ -371,97 +356,68 @@ static int open_part(const struct bench_plan *p, const char *base, int job,
 			       : zd_fail(err, errno, "cannot write %s", path);
 }
 
-/* Pairs i (board i / nworkloads, workload i % nworkloads) with
- * i % jobs == job. */
-static int worker_pairs(const struct bench_plan *p, int job, int jobs,
-			struct worker_ctx *wc, struct zd_err *err)
+/* A worker writes its rows to part files of its own (part-K). */
+static int worker_begin(void *ctx, struct zd_pool_worker *w, int worker,
+			struct zd_err *err)
 {
-	struct bench_sink sink = {.row = on_row, .ctx = wc};
-	int rc = open_part(p, "results", job, BENCH_RESULTS_HEADER,
-			   &sink.results, err);
+	struct run_ctx *c = ctx;
+	c->w = w;
+	c->sink = (struct bench_sink){.row = on_row, .ctx = c};
+	int rc = open_part(c->p, "results", worker, BENCH_RESULTS_HEADER,
+			   &c->sink.results, err);
 	if (rc == 0)
-		rc = open_part(p, "table", job, BENCH_TABLE_HEADER, &sink.table,
-			       err);
-	int npairs = p->nboards * p->nworkloads;
-	for (int i = job; rc == 0 && i < npairs; i += jobs) {
-		int b = i / p->nworkloads, w = i % p->nworkloads;
-		rc = bench_stop_asked(p) ? ZD_BENCH_INTERRUPTED
-					 : bench_pair_run(p, b, w, &sink, err);
-		struct worker_report r = {.pair_done = rc == 0};
-		snprintf(r.board, sizeof(r.board), "%s", p->boards[b].name);
-		snprintf(r.workload, sizeof(r.workload), "%s",
-			 p->workloads[w].name);
-		if (rc == 0)
-			send_report(wc, &r);
-		if (rc == 0 && wc->parent_gone)
-			rc =
-			    ZD_BENCH_INTERRUPTED; /* nobody would see the rest */
-	}
-	if (sink.results && fclose(sink.results) != 0 && rc == 0)
+		rc = open_part(c->p, "table", worker, BENCH_TABLE_HEADER,
+			       &c->sink.table, err);
+	return rc;
+}
+
+static int worker_end(void *ctx, struct zd_pool_worker *w, int worker, int rc,
+		      struct zd_err *err)
+{
+	struct run_ctx *c = ctx;
+	(void)w;
+	(void)worker;
+	if (c->sink.results && fclose(c->sink.results) != 0 && rc == 0)
 		rc = zd_fail(err, EIO, "cannot write a results part file");
-	if (sink.table && fclose(sink.table) != 0 && rc == 0)
+	if (c->sink.table && fclose(c->sink.table) != 0 && rc == 0)
 		rc = zd_fail(err, EIO, "cannot write a table part file");
 	return rc;
 }
 
-static void worker_main(const struct bench_plan *p, int job, int jobs, int fd)
+/* Job i: the pair (board i / nworkloads, workload i % nworkloads). */
+static int run_pair(void *ctx, struct zd_pool_worker *w, int i,
+		    struct zd_err *err)
 {
-	struct zd_err err = {0};
-	struct worker_ctx wc = {.fd = fd};
-	signal(SIGPIPE, SIG_IGN);
-	int rc = worker_pairs(p, job, jobs, &wc, &err);
-	struct worker_report r = {.final = true, .status = rc, .err = err};
-	send_report(&wc, &r);
-	_exit(0);
-}
-
-static int start_workers(const struct bench_plan *p, struct worker *w, int jobs,
-			 struct zd_err *err)
-{
-	fflush(NULL);
-	for (int j = 0; j < jobs; j++) {
-		int fds[2];
-		if (pipe(fds) != 0)
-			return zd_fail(err, errno, "pipe: %s", strerror(errno));
-		w[j].pid = fork();
-		if (w[j].pid == 0) {
-			close(fds[0]);
-			for (int k = 0; k < j; k++)
-				close(w[k].fd);
-			worker_main(p, j, jobs, fds[1]);
-		}
-		close(fds[1]);
-		if (w[j].pid < 0) {
-			close(fds[0]);
-			return zd_fail(err, errno, "fork: %s", strerror(errno));
-		}
-		w[j].fd = fds[0];
+	struct run_ctx *c = ctx;
+	const struct bench_plan *p = c->p;
+	int b = i / p->nworkloads, wl = i % p->nworkloads;
+	int rc = bench_pair_run(p, b, wl, &c->sink, err);
+	if (rc == 0) {
+		struct worker_report r = {.pair_done = true};
+		snprintf(r.board, sizeof(r.board), "%s", p->boards[b].name);
+		snprintf(r.workload, sizeof(r.workload), "%s",
+			 p->workloads[wl].name);
+		zd_pool_send(w, &r, sizeof(r));
 	}
-	return 0;
+	return rc;
 }
 
-struct run_count {
-	long done, made, total;
-};
-
-static void read_report(const struct bench_plan *p, struct worker *w,
-			struct run_count *c)
+static void pair_name(void *ctx, int i, char *buf, size_t len)
 {
+	const struct bench_plan *p = ((struct run_ctx *)ctx)->p;
+	snprintf(buf, len, "%s on %s", p->workloads[i % p->nworkloads].name,
+		 p->boards[i / p->nworkloads].name);
+}
+
+static void on_report(void *ctx, int worker, const void *msg, size_t len)
+{
+	struct run_ctx *c = ctx;
+	const struct bench_plan *p = c->p;
 	struct worker_report r;
-	ssize_t n = read(w->fd, &r, sizeof(r));
-	if (n < 0 && errno == EINTR)
+	(void)worker;
+	if (len != sizeof(r))
 		return;
-	if (n != (ssize_t)sizeof(r)) {
-		close(w->fd);
-		w->fd = -1;
-		return;
-	}
-	if (r.final) {
-		w->reported = true;
-		w->status = r.status;
-		w->err = r.err;
-		return;
-	}
+	memcpy(&r, msg, sizeof(r));
 	if (!r.pair_done) {
 		c->done++;
 		c->made += r.made;
@@ -481,98 +437,30 @@ static void read_report(const struct bench_plan *p, struct worker *w,
 	p->o->progress(p->o->progress_ctx, &pr);
 }
 
-/* Read reports until every pipe closes, passing a stop signal on. */
-static void watch_workers(const struct bench_plan *p, struct worker *w,
-			  int jobs, struct run_count *c)
-{
-	bool passed_on = false;
-	for (;;) {
-		struct pollfd fds[ZD_BENCH_MAX_JOBS];
-		int who[ZD_BENCH_MAX_JOBS], n = 0;
-		if (bench_stop_asked(p) && !passed_on) {
-			for (int j = 0; j < jobs; j++)
-				kill(w[j].pid, (int)*p->o->stop);
-			passed_on = true;
-		}
-		for (int j = 0; j < jobs; j++)
-			if (w[j].fd >= 0) {
-				fds[n] = (struct pollfd){.fd = w[j].fd,
-							 .events = POLLIN};
-				who[n++] = j;
-			}
-		if (n == 0)
-			return;
-		/* EINTR: a signal to pass on; one landing just before poll()
-		 * is seen at the next report (every row sends one) */
-		if (poll(fds, (nfds_t)n, -1) < 0)
-			continue;
-		for (int i = 0; i < n; i++)
-			if (fds[i].revents != 0)
-				read_report(p, &w[who[i]], c);
-	}
-}
-
-/* What worker j ended with: its own status, or why it said nothing. */
-static int worker_status(const struct worker *w, int j, int wait_status,
-			 struct zd_err *err)
-{
-	if (!w->reported)
-		return WIFSIGNALED(wait_status)
-		    ? zd_fail(err, EIO,
-			      "bench worker %d died of "
-			      "signal %d",
-			      j + 1, WTERMSIG(wait_status))
-		    : zd_fail(err, EIO,
-			      "bench worker %d ended "
-			      "without a word",
-			      j + 1);
-	if (w->status != 0 && w->status != ZD_BENCH_INTERRUPTED)
-		zd_err_set(err, -w->err.code, w->err.exit, "%s", w->err.msg);
-	return w->status;
-}
-
-/* The first failure of a worker, else interrupted if one was, else 0. */
-static int wait_workers(struct worker *w, int jobs, struct zd_err *err)
-{
-	int rc = 0;
-	for (int j = 0; j < jobs; j++) {
-		int wait_status = 0;
-		while (waitpid(w[j].pid, &wait_status, 0) < 0 && errno == EINTR)
-			;
-		int wrc = worker_status(&w[j], j, wait_status, err);
-		if (wrc != 0 && (rc == 0 || rc == ZD_BENCH_INTERRUPTED))
-			rc = wrc;
-	}
-	return rc;
-}
-
+/* The pairs in p->jobs worker processes (src/eval/pool.c). */
 static int run_workers(const struct bench_plan *p, struct zd_err *err)
 {
-	struct worker w[ZD_BENCH_MAX_JOBS];
 	int npairs = p->nboards * p->nworkloads;
-	int jobs = p->jobs < npairs ? p->jobs : npairs;
-	struct run_count c = {.total = (long)npairs * p->npolicies * p->seeds *
-				  p->runs};
-	memset(w, 0, sizeof(w));
-	int rc = start_workers(p, w, jobs, err);
-	if (rc != 0) {
-		for (int j = 0; j < jobs && w[j].pid > 0; j++) {
-			kill(w[j].pid, SIGTERM);
-			close(w[j].fd);
-			waitpid(w[j].pid, NULL, 0);
-		}
-		return rc;
-	}
-	watch_workers(p, w, jobs, &c);
-	rc = wait_workers(w, jobs, err);
-	if (rc == 0 && bench_stop_asked(p))
-		rc = ZD_BENCH_INTERRUPTED;
-	return rc;
+	struct run_ctx c = {
+	    .p = p, .total = (long)npairs * p->npolicies * p->seeds * p->runs};
+	struct zd_pool pool = {
+	    .njobs = npairs,
+	    .nworkers = p->jobs,
+	    .ctx = &c,
+	    .begin = worker_begin,
+	    .end = worker_end,
+	    .run = run_pair,
+	    .on_message = on_report,
+	    .job_name = pair_name,
+	    .stopped_rc = ZD_BENCH_INTERRUPTED,
+	    .stop = p->o->stop,
+	};
+	return zd_pool_run(&pool, NULL, err);
 }
 
 /* ---- the bench ---------------------------------------------------------- */
 
-static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
+static int bench_phases(struct bench_plan *p, struct sweep_ctx *pc,
 			struct zd_sweep **sweeps, struct zd_err *err)
 {
 	int rc = prepare_dir(p, err);
@@ -581,7 +469,7 @@ static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
 	if (rc == 0)
 		rc = bench_meta_write(p, 0, err);
 	if (rc == 0)
-		rc = profile_boards(p, pc, sweeps, err);
+		rc = sweep_boards(p, pc, sweeps, err);
 	if (rc == 0)
 		rc = bench_folds_prepare(p, err);
 	if (rc == 0) {
@@ -605,7 +493,7 @@ static int bench_phases(struct bench_plan *p, struct profile_ctx *pc,
 int zd_bench_run(const struct zd_bench_opts *o, struct zd_err *err)
 {
 	struct bench_plan p;
-	struct profile_ctx pc = {.p = &p};
+	struct sweep_ctx pc = {.p = &p};
 	struct zd_sweep **sweeps = NULL;
 	int rc = bench_plan_init(&p, o, err);
 	if (rc == 0 &&

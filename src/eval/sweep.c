@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "zdvfs/features.h"
 #include "zdvfs/sweep.h"
 #include "zdvfs/workload.h"

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "features/features_json.h"
+#include "base/jsonread.h"
 #include "internal.h"
 
 int zd_features_cache_dir(const struct zd_feat_request *req, char *buf,
@@ -42,8 +44,9 @@ int fx_cache_lookup(const char *dir, const char *key, struct zd_features **out)
 {
 	char path[4200];
 	entry_path(dir, key, path, sizeof(path));
-	json_t *j = json_load_file(path, 0, NULL);
-	if (j == NULL)
+	json_t *j = NULL;
+	struct zd_err ignored = {0};
+	if (zd_jr_load(path, ZD_JR_LARGE_MAX, 0, &j, &ignored) != 0)
 		return 1;
 	int rc = 1;
 	const char *k = json_string_value(json_object_get(j, "key"));

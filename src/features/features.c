@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/jsonread.h"
 #include "internal.h"
 
 /* One file of the program and the options it is compiled with. */
@@ -244,11 +245,9 @@ static int load_db(const char *where, json_t **db, struct zd_err *err)
 		snprintf(path, sizeof(path), "%s/compile_commands.json", where);
 	else
 		snprintf(path, sizeof(path), "%s", where);
-	json_error_t je;
-	*db = json_load_file(path, 0, &je);
-	if (*db == NULL)
-		return zd_bad_input(err, "%s: %s (line %d)", path, je.text,
-				    je.line);
+	int rc = zd_jr_load(path, ZD_JR_LARGE_MAX, 0, db, err);
+	if (rc != 0)
+		return rc;
 	if (!json_is_array(*db)) {
 		json_decref(*db);
 		return zd_bad_input(err,
@@ -270,8 +269,9 @@ static bool same_file(const char *a, const char *b)
 /* Whether the database at path has an entry for file. */
 static bool db_knows(const char *path, const char *file)
 {
-	json_error_t je;
-	json_t *db = json_load_file(path, 0, &je);
+	json_t *db = NULL;
+	struct zd_err ignored = {0};
+	zd_jr_load(path, ZD_JR_LARGE_MAX, 0, &db, &ignored);
 	bool found = false;
 	for (size_t k = 0;
 	     json_is_array(db) && k < json_array_size(db) && !found; k++) {

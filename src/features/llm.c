@@ -11,6 +11,8 @@
 
 #include <curl/curl.h>
 
+#include <jansson.h>
+
 #include "internal.h"
 
 #define LLM_MAX_REPLY (4 << 20)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonread.h"
+#include "features/features_json.h"
 #include "internal.h"
 
 struct count_field {
@@ -335,4 +337,16 @@ double zd_features_confidence(const struct zd_features *f)
 			break;
 		}
 	return c > 0.05 ? c : 0.05;
+}
+
+int zd_features_from_text(const char *text, const char *what,
+			  struct zd_features **out, struct zd_err *err)
+{
+	json_t *j = NULL;
+	*out = NULL;
+	int rc = zd_jr_parse(text, strlen(text), what, 0, &j, err);
+	if (rc == 0)
+		rc = zd_features_from_json(j, out, err);
+	json_decref(j);
+	return rc;
 }

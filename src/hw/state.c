@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
+#include "base/jsonread.h"
 #include "zdvfs/fault.h"
 #include "zdvfs/state.h"
 
@@ -322,15 +321,15 @@ int zd_state_load(const char *path, struct zd_state **out, struct zd_err *err)
 				    "writable only by you; refusing it",
 				    path);
 	}
-	json_error_t jerr;
-	json_t *root = json_loadfd(fd, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = NULL;
+	int rc = zd_jr_load_fd(fd, path, ZD_JR_SMALL_MAX,
+			       JSON_REJECT_DUPLICATES, &root, err);
 	close(fd);
-	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
-				    jerr.text);
+	if (rc != 0)
+		return rc;
 	struct zd_state *s = calloc(1, sizeof(*s));
-	int rc = s ? parse_state(path, root, s, err)
-		   : zd_fail(err, ENOMEM, "out of memory");
+	rc = s ? parse_state(path, root, s, err)
+	       : zd_fail(err, ENOMEM, "out of memory");
 	json_decref(root);
 	if (rc != 0) {
 		zd_state_free(s);

@@ -1,9 +1,11 @@
 /* dataset.c - load runs, features and boards once for training. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_json.h"
 #include "dataset.h"
 
 static int find_program(struct zd_dataset *ds, const char *name)
@@ -41,17 +43,11 @@ static int add_program(struct load_ctx *lc, const char *name, int *index)
 				    zd_store_path(lc->store), name);
 	if (rc != 0)
 		return rc;
-	json_error_t jerr;
-	json_t *j = json_loads(text, 0, &jerr);
+	char what[4200];
+	snprintf(what, sizeof(what), "%s: program '%s': features",
+		 zd_store_path(lc->store), name);
 	struct zd_features *f = NULL;
-	if (!j)
-		rc = zd_bad_input(lc->err,
-				  "%s: program '%s': features are not "
-				  "JSON: %s",
-				  zd_store_path(lc->store), name, jerr.text);
-	else
-		rc = zd_features_from_json(j, &f, lc->err);
-	json_decref(j);
+	rc = zd_features_from_text(text, what, &f, lc->err);
 	free(hash);
 	free(text);
 	if (rc != 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/model_json.h"
 #include "fit.h"
 
 /* Running sums for the metrics of one group of predictions. */

@@ -24,6 +24,8 @@
 
 #include <xgboost/c_api.h>
 
+#include "model/gbt_json.h"
+#include "base/jsonread.h"
 #include "xgb_dl.h"
 #include "zdvfs/gbt.h"
 
@@ -1014,39 +1016,6 @@ json_t *zd_gbt_to_json(const struct zd_gbt *g)
 
 /* ---- reading XGBoost's JSON --------------------------------------------- */
 
-/* What a validation step needs: the source for messages and the error. */
-struct loader {
-	const char *what;
-	struct zd_err *err;
-};
-
-static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int bad(const struct loader *ld, const char *path, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return zd_bad_input(ld->err, "%s: %s: %s", ld->what, path, msg);
-}
-
-static void path_key(char *out, size_t len, const char *parent, const char *key)
-{
-	/* Paths are short; a cut one still names the place. */
-	if (parent[0] == '\0')
-		snprintf(out, len, "%s", key);
-	else
-		snprintf(out, len, "%s.%s", parent, key);
-}
-
-static void path_index(char *out, size_t len, const char *parent, size_t i)
-{
-	snprintf(out, len, "%s[%zu]", parent, i);
-}
-
 static const char *type_name(json_type type)
 {
 	switch (type) {
@@ -1058,22 +1027,23 @@ static const char *type_name(json_type type)
 }
 
 /* obj[key], required, of the given type (object, array or string). */
-static int get_member(const struct loader *ld, const json_t *obj,
+static int get_member(const struct zd_jr *ld, const json_t *obj,
 		      const char *where, const char *key, json_type type,
 		      json_t **out)
 {
 	char path[256];
-	path_key(path, sizeof(path), where, key);
-	*out = json_object_get(obj, key);
+	zd_jr_path(path, sizeof(path), where, key);
+	int rc;
+	*out = zd_jr_member(ld, obj, where, key, true, &rc);
 	if (*out == NULL)
-		return bad(ld, path, "missing required field");
+		return rc;
 	if (json_typeof(*out) != type)
-		return bad(ld, path, "must be %s", type_name(type));
+		return zd_jr_bad(ld, path, "must be %s", type_name(type));
 	return 0;
 }
 
 /* XGBoost writes counts as strings: "num_nodes": "127". */
-static int get_count(const struct loader *ld, const json_t *obj,
+static int get_count(const struct zd_jr *ld, const json_t *obj,
 		     const char *where, const char *key, long long min,
 		     long long max, long long *out)
 {
@@ -1082,21 +1052,21 @@ static int get_count(const struct loader *ld, const json_t *obj,
 	if (rc != 0)
 		return rc;
 	char path[256];
-	path_key(path, sizeof(path), where, key);
+	zd_jr_path(path, sizeof(path), where, key);
 	const char *s = json_string_value(v);
 	char *end;
 	errno = 0;
 	long long x = strtoll(s, &end, 10);
 	if (end == s || *end != '\0' || errno != 0)
-		return bad(ld, path, "\"%s\" is not an integer", s);
+		return zd_jr_bad(ld, path, "\"%s\" is not an integer", s);
 	if (x < min || x > max)
-		return bad(ld, path, "%lld is out of range %lld..%lld", x, min,
-			   max);
+		return zd_jr_bad(ld, path, "%lld is out of range %lld..%lld", x,
+				 min, max);
 	*out = x;
 	return 0;
 }
 
-static int expect_string(const struct loader *ld, const json_t *obj,
+static int expect_string(const struct zd_jr *ld, const json_t *obj,
 			 const char *where, const char *key, const char *want,
 			 const char *why)
 {
@@ -1107,12 +1077,12 @@ static int expect_string(const struct loader *ld, const json_t *obj,
 	if (strcmp(json_string_value(v), want) == 0)
 		return 0;
 	char path[256];
-	path_key(path, sizeof(path), where, key);
-	return bad(ld, path, "\"%s\" is not supported (%s)",
-		   json_string_value(v), why);
+	zd_jr_path(path, sizeof(path), where, key);
+	return zd_jr_bad(ld, path, "\"%s\" is not supported (%s)",
+			 json_string_value(v), why);
 }
 
-static int get_base_score(const struct loader *ld, const json_t *param,
+static int get_base_score(const struct zd_jr *ld, const json_t *param,
 			  const char *where, float *out)
 {
 	json_t *v;
@@ -1120,19 +1090,19 @@ static int get_base_score(const struct loader *ld, const json_t *param,
 	if (rc != 0)
 		return rc;
 	char path[256];
-	path_key(path, sizeof(path), where, "base_score");
+	zd_jr_path(path, sizeof(path), where, "base_score");
 	const char *s = json_string_value(v);
 	char *end;
 	errno = 0;
 	float x = strtof(s, &end);
 	if (end == s || *end != '\0' || errno != 0 || !isfinite(x))
-		return bad(ld, path, "\"%s\" is not a finite number", s);
+		return zd_jr_bad(ld, path, "\"%s\" is not a finite number", s);
 	*out = x;
 	return 0;
 }
 
 /* tree[key]: an array of exactly n entries. */
-static int tree_array(const struct loader *ld, const json_t *tree,
+static int tree_array(const struct zd_jr *ld, const json_t *tree,
 		      const char *where, const char *key, int32_t n,
 		      json_t **out)
 {
@@ -1142,12 +1112,13 @@ static int tree_array(const struct loader *ld, const json_t *tree,
 	if (json_array_size(*out) == (size_t)n)
 		return 0;
 	char path[256];
-	path_key(path, sizeof(path), where, key);
-	return bad(ld, path, "has %zu entries, tree_param.num_nodes is %d",
-		   json_array_size(*out), n);
+	zd_jr_path(path, sizeof(path), where, key);
+	return zd_jr_bad(ld, path,
+			 "has %zu entries, tree_param.num_nodes is %d",
+			 json_array_size(*out), n);
 }
 
-static int read_ints(const struct loader *ld, const json_t *tree,
+static int read_ints(const struct zd_jr *ld, const json_t *tree,
 		     const char *where, const char *key, int32_t n,
 		     int32_t *dst)
 {
@@ -1163,14 +1134,14 @@ static int read_ints(const struct loader *ld, const json_t *tree,
 			continue;
 		}
 		char base[256], path[280];
-		path_key(base, sizeof(base), where, key);
-		path_index(path, sizeof(path), base, (size_t)i);
-		return bad(ld, path, "must be a 32-bit integer");
+		zd_jr_path(base, sizeof(base), where, key);
+		zd_jr_index(path, sizeof(path), base, (size_t)i);
+		return zd_jr_bad(ld, path, "must be a 32-bit integer");
 	}
 	return 0;
 }
 
-static int read_floats(const struct loader *ld, const json_t *tree,
+static int read_floats(const struct zd_jr *ld, const json_t *tree,
 		       const char *where, const char *key, int32_t n,
 		       float *dst)
 {
@@ -1186,15 +1157,16 @@ static int read_floats(const struct loader *ld, const json_t *tree,
 			continue;
 		}
 		char base[256], path[280];
-		path_key(base, sizeof(base), where, key);
-		path_index(path, sizeof(path), base, (size_t)i);
-		return bad(ld, path, "must be a number within float range");
+		zd_jr_path(base, sizeof(base), where, key);
+		zd_jr_index(path, sizeof(path), base, (size_t)i);
+		return zd_jr_bad(ld, path,
+				 "must be a number within float range");
 	}
 	return 0;
 }
 
 /* default_left: 0/1 as XGBoost 1.6+ writes it, true/false as older ones. */
-static int read_flags(const struct loader *ld, const json_t *tree,
+static int read_flags(const struct zd_jr *ld, const json_t *tree,
 		      const char *where, const char *key, int32_t n,
 		      unsigned char *dst)
 {
@@ -1215,15 +1187,15 @@ static int read_flags(const struct loader *ld, const json_t *tree,
 			continue;
 		}
 		char base[256], path[280];
-		path_key(base, sizeof(base), where, key);
-		path_index(path, sizeof(path), base, (size_t)i);
-		return bad(ld, path, "must be 0 or 1");
+		zd_jr_path(base, sizeof(base), where, key);
+		zd_jr_index(path, sizeof(path), base, (size_t)i);
+		return zd_jr_bad(ld, path, "must be 0 or 1");
 	}
 	return 0;
 }
 
 /* Only numerical splits: split_type (when present) all 0, no categories. */
-static int check_numerical(const struct loader *ld, const json_t *tree,
+static int check_numerical(const struct zd_jr *ld, const json_t *tree,
 			   const char *where, int32_t n)
 {
 	json_t *types = json_object_get(tree, "split_type");
@@ -1237,26 +1209,26 @@ static int check_numerical(const struct loader *ld, const json_t *tree,
 			if (json_is_integer(v) && json_integer_value(v) == 0)
 				continue;
 			char base[256], path[280];
-			path_key(base, sizeof(base), where, "split_type");
-			path_index(path, sizeof(path), base, (size_t)i);
-			return bad(ld, path,
-				   "must be 0: categorical splits "
-				   "are not supported");
+			zd_jr_path(base, sizeof(base), where, "split_type");
+			zd_jr_index(path, sizeof(path), base, (size_t)i);
+			return zd_jr_bad(ld, path,
+					 "must be 0: categorical splits "
+					 "are not supported");
 		}
 	}
 	json_t *cats = json_object_get(tree, "categories_nodes");
 	if (cats != NULL &&
 	    (!json_is_array(cats) || json_array_size(cats) != 0)) {
 		char path[256];
-		path_key(path, sizeof(path), where, "categories_nodes");
-		return bad(ld, path,
-			   "must be empty: categorical splits are "
-			   "not supported");
+		zd_jr_path(path, sizeof(path), where, "categories_nodes");
+		return zd_jr_bad(ld, path,
+				 "must be empty: categorical splits are "
+				 "not supported");
 	}
 	return 0;
 }
 
-static int read_tree_arrays(const struct loader *ld, const json_t *tree,
+static int read_tree_arrays(const struct zd_jr *ld, const json_t *tree,
 			    const char *where, struct raw_tree *t)
 {
 	int32_t n = t->n;
@@ -1282,33 +1254,34 @@ static int read_tree_arrays(const struct loader *ld, const json_t *tree,
 }
 
 /* A child index of node `parent`: in range, and not reached before. */
-static int check_child(const struct loader *ld, const char *where,
+static int check_child(const struct zd_jr *ld, const char *where,
 		       const char *key, const struct raw_tree *t,
 		       int32_t parent, int32_t child, const unsigned char *seen)
 {
 	char base[256], path[280];
-	path_key(base, sizeof(base), where, key);
-	path_index(path, sizeof(path), base, (size_t)parent);
+	zd_jr_path(base, sizeof(base), where, key);
+	zd_jr_index(path, sizeof(path), base, (size_t)parent);
 	if (child < 0 || child >= t->n)
-		return bad(ld, path, "%d is out of range 0..%d", child,
-			   t->n - 1);
+		return zd_jr_bad(ld, path, "%d is out of range 0..%d", child,
+				 t->n - 1);
 	if (seen[child])
-		return bad(ld, path,
-			   "node %d is reached twice (a cycle or a "
-			   "shared subtree)",
-			   child);
+		return zd_jr_bad(ld, path,
+				 "node %d is reached twice (a cycle or a "
+				 "shared subtree)",
+				 child);
 	if (t->parent[child] != parent) {
-		path_key(base, sizeof(base), where, "parents");
-		path_index(path, sizeof(path), base, (size_t)child);
-		return bad(ld, path, "%d, but node %d is a child of node %d",
-			   t->parent[child], child, parent);
+		zd_jr_path(base, sizeof(base), where, "parents");
+		zd_jr_index(path, sizeof(path), base, (size_t)child);
+		return zd_jr_bad(ld, path,
+				 "%d, but node %d is a child of node %d",
+				 t->parent[child], child, parent);
 	}
 	return 0;
 }
 
 /* Every node reachable from the root once, splits on known columns, and
  * the nodes left over exactly those tree_param.num_deleted says. */
-static int check_structure(const struct loader *ld, const char *where,
+static int check_structure(const struct zd_jr *ld, const char *where,
 			   const struct raw_tree *t, int ncols,
 			   long long deleted)
 {
@@ -1330,22 +1303,23 @@ static int check_structure(const struct loader *ld, const char *where,
 		if (l == -1 && r == -1)
 			continue;
 		if (l == -1 || r == -1) {
-			path_key(base, sizeof(base), where,
-				 l == -1 ? "left_children" : "right_children");
-			path_index(path, sizeof(path), base, (size_t)i);
-			rc = bad(ld, path,
-				 "-1, but node %d has one child (%d); "
-				 "a node has none or two",
-				 i, l == -1 ? r : l);
+			zd_jr_path(base, sizeof(base), where,
+				   l == -1 ? "left_children"
+					   : "right_children");
+			zd_jr_index(path, sizeof(path), base, (size_t)i);
+			rc = zd_jr_bad(ld, path,
+				       "-1, but node %d has one child (%d); "
+				       "a node has none or two",
+				       i, l == -1 ? r : l);
 			break;
 		}
 		if (t->split[i] < 0 || t->split[i] >= ncols) {
-			path_key(base, sizeof(base), where, "split_indices");
-			path_index(path, sizeof(path), base, (size_t)i);
-			rc = bad(ld, path,
-				 "%d is out of range 0..%d (num_feature "
-				 "%d)",
-				 t->split[i], ncols - 1, ncols);
+			zd_jr_path(base, sizeof(base), where, "split_indices");
+			zd_jr_index(path, sizeof(path), base, (size_t)i);
+			rc = zd_jr_bad(ld, path,
+				       "%d is out of range 0..%d (num_feature "
+				       "%d)",
+				       t->split[i], ncols - 1, ncols);
 			break;
 		}
 		if ((rc = check_child(ld, where, "left_children", t, i, l,
@@ -1362,24 +1336,24 @@ static int check_structure(const struct loader *ld, const char *where,
 	}
 	if (rc == 0 && t->n - reached != deleted) {
 		char path[256];
-		path_key(path, sizeof(path), where, "left_children");
-		rc = bad(ld, path,
-			 "%d of %d nodes are not reachable from the "
-			 "root, tree_param.num_deleted is %lld",
-			 t->n - reached, t->n, deleted);
+		zd_jr_path(path, sizeof(path), where, "left_children");
+		rc = zd_jr_bad(ld, path,
+			       "%d of %d nodes are not reachable from the "
+			       "root, tree_param.num_deleted is %lld",
+			       t->n - reached, t->n, deleted);
 	}
 	free(seen);
 	free(stack);
 	return rc;
 }
 
-static int read_tree(const struct loader *ld, const json_t *tree,
+static int read_tree(const struct zd_jr *ld, const json_t *tree,
 		     const char *where, struct zd_gbt *g)
 {
 	json_t *param;
 	long long n, nfeat, deleted, leafvec;
 	char ppath[256];
-	path_key(ppath, sizeof(ppath), where, "tree_param");
+	zd_jr_path(ppath, sizeof(ppath), where, "tree_param");
 	int rc = get_member(ld, tree, where, "tree_param", JSON_OBJECT, &param);
 	if (rc == 0)
 		rc = get_count(ld, param, ppath, "num_nodes", 1, MAX_TREE_NODES,
@@ -1409,7 +1383,7 @@ static int read_tree(const struct loader *ld, const json_t *tree,
 
 /* "version": [major, minor, patch]; the tree layout read here is that of
  * XGBoost 1.x and 2.x. */
-static int check_version(const struct loader *ld, const json_t *j)
+static int check_version(const struct zd_jr *ld, const json_t *j)
 {
 	json_t *v;
 	int rc = get_member(ld, j, "", "version", JSON_ARRAY, &v);
@@ -1419,20 +1393,20 @@ static int check_version(const struct loader *ld, const json_t *j)
 	for (size_t i = 0; i < 3; i++) {
 		json_t *x = json_array_get(v, i);
 		if (json_array_size(v) != 3 || !json_is_integer(x))
-			return bad(ld, "version",
-				   "must be [MAJOR, MINOR, PATCH]");
+			return zd_jr_bad(ld, "version",
+					 "must be [MAJOR, MINOR, PATCH]");
 		part[i] = json_integer_value(x);
 	}
 	if (part[0] != 1 && part[0] != 2)
-		return bad(ld, "version",
-			   "XGBoost %lld.%lld.%lld models are "
-			   "not supported (1.x and 2.x are)",
-			   part[0], part[1], part[2]);
+		return zd_jr_bad(ld, "version",
+				 "XGBoost %lld.%lld.%lld models are "
+				 "not supported (1.x and 2.x are)",
+				 part[0], part[1], part[2]);
 	return 0;
 }
 
 /* The learner's scalars: a single-output squared-error regression. */
-static int read_learner_param(const struct loader *ld, const json_t *learner,
+static int read_learner_param(const struct zd_jr *ld, const json_t *learner,
 			      int *ncols, float *base)
 {
 	json_t *param = NULL, *objective = NULL;
@@ -1463,7 +1437,7 @@ static int read_learner_param(const struct loader *ld, const json_t *learner,
 }
 
 /* learner.gradient_booster.model: its trees, all of output group 0. */
-static int read_booster(const struct loader *ld, const json_t *learner,
+static int read_booster(const struct zd_jr *ld, const json_t *learner,
 			json_t **trees_out)
 {
 	json_t *gb = NULL, *model = NULL, *param = NULL, *trees = NULL,
@@ -1494,21 +1468,21 @@ static int read_booster(const struct loader *ld, const json_t *learner,
 	if (rc != 0)
 		return rc;
 	if (json_array_size(trees) > MAX_TREES)
-		return bad(ld, "learner.gradient_booster.model.trees",
-			   "%zu trees, more than %d", json_array_size(trees),
-			   MAX_TREES);
+		return zd_jr_bad(ld, "learner.gradient_booster.model.trees",
+				 "%zu trees, more than %d",
+				 json_array_size(trees), MAX_TREES);
 	if (json_array_size(info) != json_array_size(trees))
-		return bad(ld, "learner.gradient_booster.model.tree_info",
-			   "has %zu entries for %zu trees",
-			   json_array_size(info), json_array_size(trees));
+		return zd_jr_bad(ld, "learner.gradient_booster.model.tree_info",
+				 "has %zu entries for %zu trees",
+				 json_array_size(info), json_array_size(trees));
 	for (size_t i = 0; i < json_array_size(info); i++) {
 		json_t *v = json_array_get(info, i);
 		if (json_is_integer(v) && json_integer_value(v) == 0)
 			continue;
 		char path[256];
-		path_index(path, sizeof(path),
-			   "learner.gradient_booster.model.tree_info", i);
-		return bad(ld, path, "must be 0: one output only");
+		zd_jr_index(path, sizeof(path),
+			    "learner.gradient_booster.model.tree_info", i);
+		return zd_jr_bad(ld, path, "must be 0: one output only");
 	}
 	*trees_out = trees;
 	return 0;
@@ -1517,7 +1491,7 @@ static int read_booster(const struct loader *ld, const json_t *learner,
 int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
 		     struct zd_err *err)
 {
-	struct loader ld = {what ? what : "model", err};
+	struct zd_jr ld = {what ? what : "model", err};
 	json_t *learner = NULL, *trees = NULL;
 	int ncols = 0;
 	float base = 0;
@@ -1541,11 +1515,11 @@ int zd_gbt_from_json(const json_t *j, const char *what, struct zd_gbt **out,
 		return zd_fail(err, ENOMEM, "out of memory");
 	for (size_t t = 0; rc == 0 && t < json_array_size(trees); t++) {
 		char where[256];
-		path_index(where, sizeof(where),
-			   "learner.gradient_booster.model.trees", t);
+		zd_jr_index(where, sizeof(where),
+			    "learner.gradient_booster.model.trees", t);
 		json_t *tree = json_array_get(trees, t);
 		if (!json_is_object(tree))
-			rc = bad(&ld, where, "must be an object");
+			rc = zd_jr_bad(&ld, where, "must be an object");
 		else
 			rc = read_tree(&ld, tree, where, g);
 	}
@@ -1678,13 +1652,10 @@ static int booster_to_gbt(BoosterHandle b, struct zd_gbt **out,
 	    "XGBoosterSaveModelToBuffer", err);
 	if (rc != 0)
 		return rc;
-	json_error_t jerr;
-	json_t *j = json_loadb(buf, (size_t)len, 0, &jerr);
-	if (j == NULL)
-		return zd_fail(err, EIO,
-			       "XGBoost's JSON model does not parse: "
-			       "%s (line %d)",
-			       jerr.text, jerr.line);
+	json_t *j = NULL;
+	rc = zd_jr_parse(buf, (size_t)len, "XGBoost's JSON model", 0, &j, err);
+	if (rc != 0)
+		return rc;
 	rc = zd_gbt_from_json(j, "XGBoost's trained model", out, err);
 	json_decref(j);
 	return rc;

@@ -13,9 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/model_json.h"
+#include "model/gbt_json.h"
 #include "fit.h"
 #include "zdvfs/sim.h"
-#include "zdvfs/jsonfile.h"
+#include "base/jsonfile.h"
+#include "base/jsonread.h"
 #include "zdvfs/paths.h"
 
 static const char *const part_names[ZD_NPARTS] = {
@@ -348,33 +351,35 @@ static int check_header(const json_t *root, const char *path,
 static int load_json(const char *path, struct zd_model **out,
 		     struct zd_err *err)
 {
-	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
-	if (!root) {
-		if (access(path, R_OK) != 0)
-			return zd_bad_input(err,
-					    "%s: cannot read the model: %s "
-					    "(train one: zdvfs model train)",
-					    path, strerror(errno));
+	if (access(path, R_OK) != 0)
 		return zd_bad_input(err,
-				    "%s:%d: not a zdvfs model (truncated or "
-				    "not JSON): %s",
-				    path, jerr.line, jerr.text);
-	}
-	int rc = check_header(root, path, err);
+				    "%s: cannot read the model: %s "
+				    "(train one: zdvfs model train)",
+				    path, strerror(errno));
+	json_t *root = NULL;
+	struct zd_err jerr = {0};
+	int rc = zd_jr_load(path, ZD_JR_LARGE_MAX, 0, &root, &jerr);
+	if (rc != 0)
+		return zd_err_set(err, -jerr.code, jerr.exit,
+				  "%s (not a zdvfs model: truncated or not "
+				  "JSON)",
+				  jerr.msg);
+	rc = check_header(root, path, err);
 	struct zd_model *m = rc == 0 ? calloc(1, sizeof(*m)) : NULL;
 	if (rc == 0 && !m)
 		rc = zd_fail(err, ENOMEM, "out of memory");
-	json_t *parts = json_object_get(root, "models");
+	struct zd_jr v = {.what = path, .err = err};
+	json_t *parts = NULL;
+	if (rc == 0)
+		rc = zd_jr_object(&v, root, "", "models", &parts);
 	for (int part = 0; rc == 0 && part < ZD_NPARTS; part++) {
 		char what[4200];
 		snprintf(what, sizeof(what), "%s: models.%s", path,
 			 part_names[part]);
-		json_t *j = json_object_get(parts, part_names[part]);
-		if (!j) {
-			rc = zd_bad_input(err, "%s: missing", what);
+		json_t *j = NULL;
+		rc = zd_jr_object(&v, parts, "models", part_names[part], &j);
+		if (rc != 0)
 			break;
-		}
 		rc = zd_gbt_from_json(j, what, &m->part[part], err);
 		if (rc == 0 && zd_gbt_ncols(m->part[part]) > part_ncols(part))
 			rc = zd_bad_input(
@@ -677,14 +682,15 @@ static int load_bin(const char *path, int fd, size_t size,
 		rc = load_part(m, p, &bp, base, size, path, err);
 	}
 	if (rc == 0) {
-		json_error_t jerr;
-		m->info = json_loadb((const char *)base + h.info_offset,
-				     h.info_bytes, 0, &jerr);
-		if (!json_is_object(m->info))
+		char what[4200];
+		snprintf(what, sizeof(what), "%s: the training summary", path);
+		rc = zd_jr_parse((const char *)base + h.info_offset,
+				 h.info_bytes, what, 0, &m->info, err);
+		if (rc == 0 && !json_is_object(m->info))
 			rc = zd_bad_input(err,
 					  "%s: the training summary is not "
-					  "a JSON object: %s",
-					  path, jerr.text);
+					  "a JSON object",
+					  path);
 	}
 	if (rc != 0) {
 		zd_model_free(m);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "base/jsonread.h"
 #include "zdvfs/paths.h"
 #include "zdvfs/workload.h"
 
@@ -92,14 +93,14 @@ int zd_manifest_load(const char *dir, struct zd_manifest **out,
 	char path[PATH_MAX];
 	*out = NULL;
 	snprintf(path, sizeof(path), "%s/manifest.json", zd_workload_dir(dir));
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, JSON_REJECT_DUPLICATES,
+			    &root, err);
+	if (rc != 0)
+		return rc;
 	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
-				    jerr.text);
 	const char *format = NULL, *generated_by = NULL;
 	json_t *list = NULL;
-	int rc = 0;
 	if (json_unpack_ex(root, &jerr, JSON_STRICT, "{s:s, s:o, s?:s}",
 			   "format", &format, "workloads", &list,
 			   "generated_by", &generated_by) != 0 ||

@@ -6,73 +6,56 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "base/jsonread.h"
 #include "zdvfs/workload.h"
 
 #define PROFILE_FORMAT "zdvfs-profile 1"
 
-/* Follow a dotted path of object keys ("scaling.counters.instructions");
- * NULL if any step is missing. */
-static json_t *at(json_t *root, const char *path)
+/* A measured count: a number >= 0 at a dotted path below `where`. */
+static int number_at(const struct zd_jr *v, const json_t *obj,
+		     const char *where, const char *dotted, double *out)
 {
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", path);
-	json_t *v = root;
-	char *save = NULL;
-	for (char *key = strtok_r(buf, ".", &save); key && v;
-	     key = strtok_r(NULL, ".", &save))
-		v = json_object_get(v, key);
-	return v;
-}
-
-static int number_at(const char *file, json_t *root, const char *path,
-		     double *out, struct zd_err *err)
-{
-	json_t *v = at(root, path);
-	if (!json_is_number(v) || !(json_number_value(v) >= 0))
-		return zd_bad_input(err, "%s: %s: missing or not a number >= 0",
-				    file, path);
-	*out = json_number_value(v);
-	return 0;
+	return zd_jr_number_at(v, obj, where, dotted, 0, INFINITY, out);
 }
 
 /* DRAM traffic at the standard size, averaged over the clusters weighted by
  * their use is not known here: take the mean over clusters. Where the
  * profile says its LL extrapolation crosses a cache capacity, the data
  * touched (the footprint) bounds the traffic from below. */
-static int dram_bytes(const char *file, json_t *root, double footprint,
-		      double accesses, double *out, struct zd_err *err)
+static int dram_bytes(const struct zd_jr *v, json_t *root, double footprint,
+		      double accesses, double *out)
 {
-	json_t *clusters = json_object_get(root, "clusters");
-	if (!json_is_array(clusters) || json_array_size(clusters) == 0)
-		return zd_bad_input(err, "%s: clusters: missing", file);
+	json_t *clusters;
+	int rc = zd_jr_array_min(v, root, "", "clusters", true, 1, &clusters);
+	if (rc != 0)
+		return rc;
 	double sum = 0;
 	size_t i;
 	json_t *c;
 	json_array_foreach(clusters, i, c)
 	{
+		char where[64];
+		zd_jr_index(where, sizeof(where), "clusters", i);
 		double misses = 0, line = 0; /* set by number_at on success */
-		int rc =
-		    number_at(file, c, "scaling.counters.ll_misses.standard",
-			      &misses, err);
+		rc = number_at(v, c, where,
+			       "scaling.counters.ll_misses.standard", &misses);
 		if (rc == 0)
-			rc =
-			    number_at(file, c, "caches.simulated.ll.line_bytes",
-				      &line, err);
+			rc = number_at(v, c, where,
+				       "caches.simulated.ll.line_bytes", &line);
 		if (rc != 0)
 			return rc;
 		/* a miss is an access that missed: more misses than accesses
 		 * is a broken measurement or extrapolation, not a workload */
 		if (misses > accesses)
 			return zd_bad_input(
-			    err,
+			    v->err,
 			    "%s: clusters[%zu].scaling.counters."
 			    "ll_misses.standard: %.3g misses for "
 			    "%.3g accesses; regenerate the profile",
-			    file, i, misses, accesses);
+			    v->what, i, misses, accesses);
 		double bytes = misses * line;
-		json_t *ok = at(c, "scaling.ll_fit.extrapolation_reliable");
+		json_t *ok =
+		    zd_jr_at(c, "scaling.ll_fit.extrapolation_reliable");
 		if (json_is_false(ok) && footprint > bytes)
 			bytes = footprint;
 		sum += bytes;
@@ -81,27 +64,28 @@ static int dram_bytes(const char *file, json_t *root, double footprint,
 	return 0;
 }
 
-static int check_identity(const char *file, json_t *root, const char *board,
-			  const char *workload, struct zd_err *err)
+static int check_identity(const struct zd_jr *v, json_t *root,
+			  const char *board, const char *workload)
 {
-	const char *format = json_string_value(json_object_get(root, "format"));
-	const char *b = json_string_value(json_object_get(root, "board"));
-	const char *w = json_string_value(json_object_get(root, "workload"));
-	if (format == NULL || strcmp(format, PROFILE_FORMAT) != 0)
-		return zd_bad_input(err, "%s: format: not '%s'", file,
-				    PROFILE_FORMAT);
-	if (b == NULL || strcmp(b, board) != 0 || w == NULL ||
-	    strcmp(w, workload) != 0)
-		return zd_bad_input(err,
+	const char *format = NULL, *b = NULL, *w = NULL;
+	int rc = zd_jr_text(v, root, "", "format", true, &format);
+	if (rc != 0)
+		return rc;
+	if (strcmp(format, PROFILE_FORMAT) != 0)
+		return zd_jr_bad(v, "format", "'%s', not '%s'", format,
+				 PROFILE_FORMAT);
+	if ((rc = zd_jr_text(v, root, "", "board", true, &b)) != 0 ||
+	    (rc = zd_jr_text(v, root, "", "workload", true, &w)) != 0)
+		return rc;
+	if (strcmp(b, board) != 0 || strcmp(w, workload) != 0)
+		return zd_bad_input(v->err,
 				    "%s: board/workload fields say %s/%s, not "
 				    "%s/%s",
-				    file, b ? b : "?", w ? w : "?", board,
-				    workload);
+				    v->what, b, w, board, workload);
 	return 0;
 }
 
-static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
-		struct zd_err *err)
+static int fill(const struct zd_jr *v, json_t *root, struct zd_sim_workload *w)
 {
 	/* Zeros only for the compiler: every path that reads one set it. */
 	double work = 0, span = 0, serial = 0, footprint = 0, reads = 0,
@@ -113,52 +97,53 @@ static int fill(const char *file, json_t *root, struct zd_sim_workload *w,
 	if (kind == NULL)
 		kind = json_string_value(json_object_get(root, "kind"));
 	int rc;
-	if ((rc =
-		 number_at(file, root, "scaling.counters.instructions.standard",
-			   &w->instructions, err)) != 0 ||
-	    (rc = number_at(file, root,
+	if ((rc = number_at(v, root, "",
+			    "scaling.counters.instructions.standard",
+			    &w->instructions)) != 0 ||
+	    (rc = number_at(v, root, "",
 			    "scaling.counters.footprint_bytes.standard",
-			    &footprint, err)) != 0 ||
-	    (rc = number_at(file, root, "scaling.counters.data_reads.standard",
-			    &reads, err)) != 0 ||
-	    (rc = number_at(file, root, "scaling.counters.data_writes.standard",
-			    &writes, err)) != 0 ||
-	    (rc = dram_bytes(file, root, footprint,
-			     w->instructions + reads + writes, &w->dram_bytes,
-			     err)) != 0 ||
-	    (rc = number_at(file, root,
-			    "parallel.scaling.counters.work_s.standard", &work,
-			    err)) != 0 ||
-	    (rc = number_at(file, root,
-			    "parallel.scaling.counters.span_s.standard", &span,
-			    err)) != 0 ||
-	    (rc = number_at(file, root,
+			    &footprint)) != 0 ||
+	    (rc = number_at(v, root, "", "scaling.counters.data_reads.standard",
+			    &reads)) != 0 ||
+	    (rc =
+		 number_at(v, root, "", "scaling.counters.data_writes.standard",
+			   &writes)) != 0 ||
+	    (rc = dram_bytes(v, root, footprint,
+			     w->instructions + reads + writes,
+			     &w->dram_bytes)) != 0 ||
+	    (rc = number_at(v, root, "",
+			    "parallel.scaling.counters.work_s.standard",
+			    &work)) != 0 ||
+	    (rc = number_at(v, root, "",
+			    "parallel.scaling.counters.span_s.standard",
+			    &span)) != 0 ||
+	    (rc = number_at(v, root, "",
 			    "parallel.scaling.counters.serial_s.standard",
-			    &serial, err)) != 0 ||
-	    (rc = number_at(file, root,
+			    &serial)) != 0 ||
+	    (rc = number_at(v, root, "",
 			    "parallel.scaling.counters.barriers.standard",
-			    &w->barriers, err)) != 0 ||
-	    (rc = number_at(file, root,
+			    &w->barriers)) != 0 ||
+	    (rc = number_at(v, root, "",
 			    "parallel.scaling.counters.tasks_created.standard",
-			    &w->tasks_created, err)) != 0)
+			    &w->tasks_created)) != 0)
 		return rc;
 	if (kind == NULL || (strcmp(kind, "tasks") && strcmp(kind, "loops")))
-		return zd_bad_input(
-		    err, "%s: parallel_style: not tasks or loops", file);
+		return zd_jr_bad(v, "parallel_style", "not tasks or loops");
 	w->tasks = strcmp(kind, "tasks") == 0;
 	/* The part that cannot spread over cores: the critical path (which
 	 * includes the time outside parallel regions). */
 	w->serial_fraction =
 	    work > 0 ? fmin(1.0, fmax(span, serial) / work) : 1.0;
 	/* Imbalance measured at the largest size, with 2 threads. */
-	json_t *sizes = at(root, "parallel.sizes");
+	json_t *sizes = zd_jr_at(root, "parallel.sizes");
 	json_t *last = json_array_get(sizes, json_array_size(sizes) - 1);
-	json_t *imb = at(last, "imbalance.slowest_over_mean");
+	json_t *imb = zd_jr_at(last, "imbalance.slowest_over_mean");
 	if (json_is_number(imb))
 		slowest = json_number_value(imb);
 	w->imbalance = slowest > 1.0 ? slowest - 1.0 : 0.0;
 	if (!(w->instructions > 0))
-		return zd_bad_input(err, "%s: no instructions measured", file);
+		return zd_bad_input(v->err, "%s: no instructions measured",
+				    v->what);
 	return 0;
 }
 
@@ -176,14 +161,14 @@ int zd_profile_load(const char *dir, const char *board, const char *workload,
 				    "no profile of workload '%s' for board "
 				    "'%s' (%s); `zdvfs workloads` lists them",
 				    workload, board, path);
-	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
-	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
-				    jerr.text);
-	int rc = check_identity(path, root, board, workload, err);
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, 0, &root, err);
+	if (rc != 0)
+		return rc;
+	struct zd_jr v = {.what = path, .err = err};
+	rc = check_identity(&v, root, board, workload);
 	if (rc == 0)
-		rc = fill(path, root, out, err);
+		rc = fill(&v, root, out);
 	json_decref(root);
 	if (rc == 0)
 		snprintf(out->name, sizeof(out->name), "%s", workload);

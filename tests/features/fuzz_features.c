@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "features/features_json.h"
 #include "zdvfs/features.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

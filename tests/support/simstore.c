@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "features/features_json.h"
 #include "simstore.h"
 #include "zdvfs/model.h"
 #include "zdvfs/sim.h"

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "engine/agent_json.h"
 #include "zdvfs/agent.h"
 
 #include "mlp.h"
@@ -365,7 +366,7 @@ static void mlp_clone_and_json_are_exact(void **state)
 	static const int sizes[] = {3, 9, 2};
 	struct zd_mlp *m = small_net(sizes, 3, 5), *c = NULL, *back = NULL;
 	struct zd_err err = {0};
-	struct zd_jv v = {.what = "test", .err = &err};
+	struct zd_jr v = {.what = "test", .err = &err};
 	const float x[3] = {0.25f, -1.0f, 2.0f};
 	float want[2];
 	memcpy(want, zd_mlp_forward(m, x), sizeof(want));

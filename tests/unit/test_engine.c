@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "features/features_json.h"
 #include "simstore.h"
 #include "zdvfs/engine.h"
 #include "zdvfs/learned.h"

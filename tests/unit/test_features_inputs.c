@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "features/features_json.h"
 #include "feature_test.h"
 
 #define FX(name) FIXTURES "/" name

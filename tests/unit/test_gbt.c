@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <xgboost/c_api.h>
 
+#include "model/gbt_json.h"
 #include "zdvfs/gbt.h"
 
 /* ---- helpers ------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "model/model_json.h"
 #include "zdvfs/model.h"
 #include "zdvfs/sim.h"
 #include "zdvfs/store.h"

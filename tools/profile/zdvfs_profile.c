@@ -22,8 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "base/jsonread.h"
 #include "zdvfs/board.h"
 
 #define PROFILE_FORMAT "zdvfs-profile 1"
@@ -45,6 +44,17 @@ static void die(const char *fmt, ...)
 	fprintf(stderr, "\n");
 	va_end(ap);
 	exit(1);
+}
+
+/* A JSON file through the library's reader (size limit, FILE:LINE:COLUMN
+ * errors), or die. */
+static json_t *load_json(const char *path, size_t flags)
+{
+	struct zd_err err = {0};
+	json_t *j = NULL;
+	if (zd_jr_load(path, ZD_JR_SMALL_MAX, flags, &j, &err) != 0)
+		die("%s", err.msg);
+	return j;
 }
 
 /* ---- cache geometry ------------------------------------------------------ */
@@ -465,10 +475,7 @@ static json_t *load_ompt(const char *dir, long n, int *nruns)
 		if (f == NULL)
 			break;
 		fclose(f);
-		json_error_t je;
-		json_t *j = json_load_file(path, 0, &je);
-		if (j == NULL)
-			die("%s:%d: %s", path, je.line, je.text);
+		json_t *j = load_json(path, 0);
 		if (!json_is_true(json_object_get(j, "kernel_marked")))
 			die("%s: the OMPT tool saw no kernel markers", path);
 		runs[cnt++] = j;
@@ -1032,10 +1039,7 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 static int cmd_regroup(const char *board_path, const char *in, const char *out)
 {
 	struct zd_board *b = load_board(board_path);
-	json_error_t jerr;
-	json_t *p = json_load_file(in, JSON_REJECT_DUPLICATES, &jerr);
-	if (p == NULL)
-		die("%s:%d: %s", in, jerr.line, jerr.text);
+	json_t *p = load_json(in, JSON_REJECT_DUPLICATES);
 	json_t *old = json_object_get(p, "clusters");
 	if (!json_is_array(old))
 		die("%s: clusters: missing", in);
@@ -1151,10 +1155,7 @@ static void check_counters(json_t *owner, const char *where,
 
 static int cmd_check(const char *path, const char *board_path)
 {
-	json_error_t je;
-	json_t *p = json_load_file(path, 0, &je);
-	if (p == NULL)
-		die("%s:%d: %s", path, je.line, je.text);
+	json_t *p = load_json(path, 0);
 	nbad = 0;
 	json_t *fmt = need(p, "", "format", JSON_STRING);
 	if (fmt && strcmp(json_string_value(fmt), PROFILE_FORMAT) != 0) {
