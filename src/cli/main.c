@@ -29,6 +29,8 @@ static const struct command commands[] = {
      "profiling sweep of a board into the sample store"},
     {"train", cmd_train,
      "(re)train a board's agents from the runs in the store"},
+    {"characterize", cmd_characterize,
+     "measure any OpenMP program into profiles for the simulator"},
     {"bench", cmd_bench,
      "compare the policies on the simulated boards, with a report"},
 };
@@ -41,7 +43,7 @@ static void usage(FILE *out)
 	    "zdvfs chooses cores and CPU frequencies for OpenMP programs.\n\n"
 	    "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
+		fprintf(out, "  %-12s %s\n", commands[i].name,
 			commands[i].summary);
 	fprintf(out,
 		"\n`zdvfs COMMAND --help` describes a command.\n"
