@@ -189,3 +189,37 @@ int zd_profile_load(const char *dir, const char *board, const char *workload,
 		snprintf(out->name, sizeof(out->name), "%s", workload);
 	return rc;
 }
+
+int zd_profile_load_file(const char *path, const char *board,
+			 struct zd_sim_workload *out, struct zd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (root == NULL)
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
+				    jerr.text);
+	const char *format = json_string_value(json_object_get(root, "format"));
+	const char *b = json_string_value(json_object_get(root, "board"));
+	const char *w = json_string_value(json_object_get(root, "workload"));
+	int rc = 0;
+	if (format == NULL || strcmp(format, PROFILE_FORMAT) != 0)
+		rc = zd_bad_input(err, "%s: format: not '%s'", path,
+				  PROFILE_FORMAT);
+	else if (w == NULL || w[0] == '\0')
+		rc = zd_bad_input(err, "%s: no workload name", path);
+	/* the clusters' cache counts are the board's own: another board's
+	 * profile would simulate the wrong caches */
+	else if (b == NULL || strcmp(b, board) != 0)
+		rc =
+		    zd_bad_input(err,
+				 "%s: a profile for board '%s', not '%s' "
+				 "(`zdvfs characterize --boards %s` makes one)",
+				 path, b ? b : "?", board, board);
+	if (rc == 0)
+		rc = fill(path, root, out, err);
+	if (rc == 0)
+		snprintf(out->name, sizeof(out->name), "%s", w);
+	json_decref(root);
+	return rc;
+}
