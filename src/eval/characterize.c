@@ -405,9 +405,7 @@ static int make_shim(struct ctx *c, struct zd_err *err)
 
 static int ompt_runs(struct ctx *c, struct zd_err *err)
 {
-	int rc = make_shim(c, err);
-	if (rc != 0)
-		return rc;
+	int rc = 0;
 	char **argv = with_prefix(c, NULL);
 	if (argv == NULL)
 		return zd_fail(err, -ENOMEM, "out of memory");
@@ -443,11 +441,12 @@ static int ompt_runs(struct ctx *c, struct zd_err *err)
 		json_t *j = json_load_file(out, 0, &je);
 		if (j == NULL) {
 			c->temp_work = false;
-			rc = zd_fail(err, -EINVAL,
-				     "the OMPT tool wrote no report (%s): does "
-				     "'%s' use OpenMP through libgomp or "
-				     "libomp, dynamically linked? (log: %s)",
-				     out, c->prog, log);
+			rc = zd_bad_input(
+			    err,
+			    "the OMPT tool wrote no report (%s): does "
+			    "'%s' use OpenMP through libgomp or "
+			    "libomp, dynamically linked? (log: %s)",
+			    out, c->prog, log);
 			break;
 		}
 		runs[n++] = j;
@@ -1047,6 +1046,9 @@ static int setup(struct ctx *c, struct zd_err *err)
 				       strerror(errno));
 		c->temp_work = true;
 	}
+	rc = make_shim(c, err);
+	if (rc != 0)
+		return rc;
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);

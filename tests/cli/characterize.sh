@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib.sh" "$@"
 BUILD=$(dirname "$ZDVFS")
 CHECK="$BUILD/tools/zdvfs-profile"
-export ZDVFS_DATA_DIR="$T/data" ZDVFS_CACHE_DIR="$T/cache"
+# TMPDIR: the raw measurements a failure keeps stay in the scratch dir
+export ZDVFS_DATA_DIR="$T/data" ZDVFS_CACHE_DIR="$T/cache" TMPDIR="$T"
 if ! command -v valgrind >/dev/null || [ ! -f "$BUILD/tools/libzdvfs_ompt.so" ]; then
 	echo "# skipped: needs valgrind and the OMPT tool (libomp-dev)"
 	exit 77
