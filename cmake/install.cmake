@@ -10,6 +10,12 @@ set(ZDVFS_LAYERS zdvfs_eval zdvfs_engine zdvfs_model zdvfs_features
 set(ZDVFS_SHARE ${CMAKE_INSTALL_DATADIR}/zdvfs)
 
 install(TARGETS zdvfs-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The OMPT tool `zdvfs characterize` loads into the programs it measures
+# (found as EXE/../libexec/zdvfs, src/eval/characterize.c).
+if(TARGET zdvfs_ompt)
+  install(TARGETS zdvfs_ompt LIBRARY
+          DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/zdvfs)
+endif()
 install(TARGETS ${ZDVFS_LAYERS} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY include/zdvfs DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY platforms/ DESTINATION ${ZDVFS_SHARE}/platforms

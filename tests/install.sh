@@ -50,6 +50,15 @@ check "installed: the shipped model is what it used" \
 MANPATH="$T/prefix/share/man" man zdvfs-run 2>/dev/null >"$T/man"
 check "man zdvfs-run shows the page" contains "$T/man" "--policy"
 check "one man page per command" test -f "$T/prefix/share/man/man1/zdvfs-bench.1"
+# characterize loads the OMPT tool from PREFIX/libexec/zdvfs (when built)
+if [ -f "$BUILD/tools/libzdvfs_ompt.so" ]; then
+	check "the OMPT tool is installed" \
+		test -f "$T/prefix/libexec/zdvfs/libzdvfs_ompt.so"
+	(cd "$T/app" && ZDVFS_LIBOMP=/nonexistent "$T/prefix/bin/zdvfs" \
+		characterize --boards jetson-tx2 -- /bin/true) >"$T/out" 2>&1
+	check "characterize finds the installed tool (then names libomp-dev)" \
+		contains "$T/out" "libomp.so.5) not found: install libomp-dev"
+fi
 cat >"$T/app/board.c" <<'C'
 #include <stdio.h>
 #include <zdvfs/board.h>

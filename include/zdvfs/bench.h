@@ -68,6 +68,14 @@ struct zd_bench_opts {
 	const char *db;         /* NULL: OUT_DIR/bench.db */
 	const char *command;    /* the command line, for meta.json */
 	const char *platform_dir, *workload_dir;
+	/* profiles of programs of the user's (`zdvfs characterize --out
+	 * DIR`: DIR/BOARD/NAME.json): every program there with a profile for
+	 * the first board is benched too, with only the workloads named (none
+	 * without `workloads`); it is never profiled into the training store,
+	 * so every model judges it zero-shot (fold 0's is used); its features
+	 * come from the source its profile records (characterize --source),
+	 * required for policies that decide from features (zerodvfs, qlearn) */
+	const char *profiles_dir;
 	/* thermal scenario (docs/bench-format.md): "cold" (NULL), "idle",
 	 * "sustained" or "hot"; and the energy EDP uses: "board" (NULL) or
 	 * "cpu" */

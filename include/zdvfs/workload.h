@@ -82,5 +82,9 @@ bool zd_profile_path(const char *dir, const char *board, const char *workload,
  * standard size (the profile's extrapolation from its measured sizes). */
 int zd_profile_load(const char *dir, const char *board, const char *workload,
 		    struct zd_sim_workload *out, struct zd_err *err);
+/* The same from a profile file anywhere (`zdvfs characterize` of a program
+ * of the user's): its board must be `board`; out->name is its "workload". */
+int zd_profile_load_file(const char *path, const char *board,
+			 struct zd_sim_workload *out, struct zd_err *err);
 
 #endif

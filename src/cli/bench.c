@@ -20,7 +20,8 @@ static const char bench_usage[] =
     "                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
     "                   [--scenario cold|idle|sustained|hot]\n"
     "                   [--energy board|cpu] [--perturb SPEC|default]\n"
-    "                   [--table-grid full|coarse|N] [--no-report] [--quiet]\n"
+    "                   [--table-grid full|coarse|N|BOARD=G,...]\n"
+    "                   [--profiles DIR] [--no-report] [--quiet]\n"
     "       zdvfs bench --report-only [--out DIR]\n\n"
     "Compares the policies on the simulated boards (docs/bench-format.md):\n"
     "profiles every workload on the boards into a sample store (points\n"
@@ -64,6 +65,17 @@ static const char bench_usage[] =
     "                    BOARD=G,... for some boards only (those with too\n"
     "                    many decisions to sweep: the report then says the\n"
     "                    oracle is the grid's best)\n"
+    "  --profiles DIR    also bench programs of your own: every profile in\n"
+    "                    DIR/BOARD/ (`zdvfs characterize --out DIR`) of the\n"
+    "                    first board, which every board must have; the\n"
+    "                    manifest's workloads are then benched only where\n"
+    "                    --workloads names them. They are never profiled\n"
+    "                    into the store, so every model judges them\n"
+    "                    zero-shot (fold 0's model). They have no manifest\n"
+    "                    entry: their code features come from the source the\n"
+    "                    profile records (characterize --source FILE, parsed\n"
+    "                    without extra flags); zerodvfs and qlearn refuse a\n"
+    "                    profile that records none\n"
     "  --no-report       write the data only\n"
     "  --report-only     redo the report from DIR's files alone\n"
     "  --quiet           print nothing but errors\n"
@@ -163,6 +175,7 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 	case 'q': c->quiet = true; return 0;
 	case 'X': c->o.perturb = arg; return 0;
 	case 'T': c->o.table_grid = arg; return 0;
+	case 'F': c->o.profiles_dir = arg; return 0;
 	default: return cli_usage_error("bench", "bad option");
 	}
 }
@@ -200,6 +213,7 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	    {"db", required_argument, NULL, 'd'},
 	    {"platform-dir", required_argument, NULL, 'P'},
 	    {"workload-dir", required_argument, NULL, 'W'},
+	    {"profiles", required_argument, NULL, 'F'},
 	    {"scenario", required_argument, NULL, 'S'},
 	    {"energy", required_argument, NULL, 'E'},
 	    {"report-only", no_argument, NULL, 'R'},

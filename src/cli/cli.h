@@ -31,6 +31,7 @@ int cmd_decide(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_characterize(int argc, char **argv);
 
 /* Print "zdvfs CMD: message" for an error and return its exit status. */
 int cli_error(const char *cmd, const struct zd_err *err);

@@ -31,6 +31,8 @@ static const struct command commands[] = {
      "profiling sweep of a board into the sample store"},
     {"train", cmd_train,
      "(re)train a board's agents from the runs in the store"},
+    {"characterize", cmd_characterize,
+     "measure any OpenMP program into profiles for the simulator"},
     {"bench", cmd_bench,
      "compare the policies on the simulated boards, with a report"},
 };

@@ -22,8 +22,8 @@ static const char run_usage[] =
     "                 [--interval MS] [--json]\n"
     "                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD "
     "[ARGS]\n"
-    "       zdvfs run --board sim:NAME --workload NAME [--runs N] [--policy "
-    "P]\n"
+    "       zdvfs run --board sim:NAME --workload NAME|--profile FILE\n"
+    "                 [--runs N] [--policy P]\n"
     "                 [--source FILE...] [--program NAME] [--db FILE]\n"
     "                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
     "                 [--json] [-o FILE]\n\n"
@@ -74,6 +74,11 @@ static const char run_usage[] =
     "                    decision of the board first (hours; each run is\n"
     "                    stored as a sweep run)\n"
     "  --workload NAME   simulator: see `zdvfs workloads`\n"
+    "  --profile FILE    simulator: a profile of the board made by `zdvfs\n"
+    "                    characterize` of any program, in place of "
+    "--workload;\n"
+    "                    its features come from --source, else from the\n"
+    "                    source the profile records (characterize --source)\n"
     "  --runs N          simulator: N runs in a row (default 1)\n"
     "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
     "are\n";
@@ -144,15 +149,16 @@ static int check_combination(struct run_opts *o)
 				       "--board %s runs a --workload in "
 				       "the simulator, not '%s'",
 				       o->board, o->argv[0]);
-	if (sim && o->workload == NULL)
+	if (sim && (o->workload == NULL) == (o->profile == NULL))
 		return cli_usage_error("run",
 				       "--board %s needs --workload NAME "
-				       "(see `zdvfs workloads`)",
+				       "(see `zdvfs workloads`) or --profile "
+				       "FILE",
 				       o->board);
-	if (!sim && o->workload != NULL)
+	if (!sim && (o->workload != NULL || o->profile != NULL))
 		return cli_usage_error("run",
-				       "--workload runs in the simulator: "
-				       "give --board sim:NAME");
+				       "--workload and --profile run in the "
+				       "simulator: give --board sim:NAME");
 	if (!sim && o->runs != 1)
 		return cli_usage_error("run",
 				       "--runs is for the simulator "
@@ -181,6 +187,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	    {"output", required_argument, NULL, 'o'},
 	    {"sysfs-root", required_argument, NULL, 'r'},
 	    {"workload", required_argument, NULL, 'w'},
+	    {"profile", required_argument, NULL, 'F'},
 	    {"runs", required_argument, NULL, 'R'},
 	    {"platform-dir", required_argument, NULL, 'P'},
 	    {"workload-dir", required_argument, NULL, 'W'},
@@ -222,6 +229,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case 'o': o->output = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'w': o->workload = optarg; break;
+		case 'F': o->profile = optarg; break;
 		case 'P': o->platform_dir = optarg; break;
 		case 'W': o->workload_dir = o->src.workload_dir = optarg; break;
 		case 'Y': o->yes_sweep = true; break;

@@ -16,6 +16,7 @@
 struct run_opts {
 	const char *board;    /* NAME, or sim:NAME for the simulator */
 	const char *workload; /* simulator only */
+	const char *profile;  /* simulator: a profile file, not a workload */
 	const char **sources;
 	int nsources;
 	struct cli_source_opts src; /* -I/-D/-U, --compile-commands, --strict */

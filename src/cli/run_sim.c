@@ -34,6 +34,23 @@ static int workload_sources(const struct run_opts *o,
 	return 0;
 }
 
+/* The source a profile of `zdvfs characterize --source` records, for the
+ * program's features; "" (none recorded) leaves the features to the store
+ * or to no one (governors need none). */
+static int profile_source(const char *path, char *out, size_t len,
+			  struct zd_err *err)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (root == NULL)
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
+				    jerr.text);
+	const char *s = json_string_value(json_object_get(root, "source"));
+	snprintf(out, len, "%s", s ? s : "");
+	json_decref(root);
+	return 0;
+}
+
 /* A decision in the machine's terms as a policy the simulator runs: the
  * governor itself, or userspace at the decided frequencies. */
 static int choice_policy(const struct run_ctx *ctx, const struct run_choice *ch,
@@ -217,12 +234,23 @@ int run_sim(const struct run_opts *o)
 	struct zd_workload_sources ws = {0};
 	struct run_ctx ctx = {.o = o, .backend = "sim"};
 	FILE *out = stdout;
+	char psource[4096] = "";
 	int rc = zd_board_load(board, o->platform_dir, &b, &err);
-	if (rc == 0)
+	if (rc == 0 && o->profile != NULL)
+		rc = zd_profile_load_file(o->profile, board, &w, &err);
+	else if (rc == 0)
 		rc = zd_profile_load(o->workload_dir, board, o->workload, &w,
 				     &err);
-	if (rc == 0 && o->nsources == 0)
+	if (rc == 0 && o->profile != NULL && o->nsources == 0) {
+		rc = profile_source(o->profile, psource, sizeof psource, &err);
+		ws.files[0] = psource;
+		ws.nfiles = psource[0] != '\0';
+	} else if (rc == 0 && o->nsources == 0) {
 		rc = workload_sources(o, &ws, &err);
+	}
+	const char *name = o->program ? o->program
+	    : o->profile              ? w.name
+				      : o->workload;
 	if (rc == 0) {
 		rc = zd_sim_new(b, o->seed, &sim, &err); /* owns b, even on
 							  * failure */
@@ -236,11 +264,10 @@ int run_sim(const struct run_opts *o)
 	if (rc == 0) {
 		ctx.board = zd_sim_board(sim);
 		ctx.info = zd_sim_info(sim);
-		rc = o->nsources
-		    ? run_ctx_open(&ctx, o->program ? o->program : o->workload,
-				   o->sources, o->nsources, &o->src, &err)
-		    : run_ctx_open(&ctx, o->program ? o->program : o->workload,
-				   ws.files, ws.nfiles, &o->src, &err);
+		rc = o->nsources ? run_ctx_open(&ctx, name, o->sources,
+						o->nsources, &o->src, &err)
+				 : run_ctx_open(&ctx, name, ws.files, ws.nfiles,
+						&o->src, &err);
 	}
 	if (rc == 0 && o->output != NULL &&
 	    (out = fopen(o->output, "we")) == NULL)

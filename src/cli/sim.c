@@ -12,7 +12,8 @@
 #include "zdvfs/workload.h"
 
 static const char sim_usage[] =
-    "usage: zdvfs sim --board NAME --workload NAME [--cores N | --cpus LIST]\n"
+    "usage: zdvfs sim --board NAME --workload NAME|--profile FILE\n"
+    "                 [--cores N | --cpus LIST]\n"
     "                 [--freq F | --level I] [--governor G] [--runs N]\n"
     "                 [--seed S] [--noise R] [--start cold|idle] [--ambient "
     "C]\n"
@@ -23,6 +24,8 @@ static const char sim_usage[] =
     "Energy is given for the board input and the CPU rail (the clusters).\n\n"
     "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
     "  --workload NAME   see `zdvfs workloads`\n"
+    "  --profile FILE    a profile of the board made by `zdvfs characterize`\n"
+    "                    of any program (in place of --workload)\n"
     "  --cores N         the N fastest usable cores (default: all but the\n"
     "                    board's reserved ones)\n"
     "  --cpus LIST       exactly these CPUs, like 1,3-5\n"
@@ -51,6 +54,7 @@ static const char sim_usage[] =
 
 struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
+	const char *profile;   /* a profile file, in place of a workload */
 	const char *level_arg; /* I, or C=I,... per cluster */
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
@@ -66,6 +70,7 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	static const struct option options[] = {
 	    {"board", required_argument, NULL, 'b'},
 	    {"workload", required_argument, NULL, 'w'},
+	    {"profile", required_argument, NULL, 'F'},
 	    {"cores", required_argument, NULL, 'n'},
 	    {"cpus", required_argument, NULL, 'c'},
 	    {"freq", required_argument, NULL, 'f'},
@@ -97,6 +102,7 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		switch (c) {
 		case 'b': o->board = optarg; break;
 		case 'w': o->workload = optarg; break;
+		case 'F': o->profile = optarg; break;
 		case 'c': o->cpus = optarg; break;
 		case 'f':
 			if (o->freq != NULL)
@@ -171,9 +177,10 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	if (optind < argc)
 		return cli_usage_error("sim", "unexpected argument '%s'",
 				       argv[optind]);
-	if (o->board == NULL || o->workload == NULL)
+	if (o->board == NULL || (o->workload == NULL) == (o->profile == NULL))
 		return cli_usage_error("sim",
-				       "--board and --workload are required");
+				       "--board and one of --workload "
+				       "and --profile are required");
 	if (o->cores && o->cpus)
 		return cli_usage_error("sim",
 				       "--cores and --cpus exclude each other");
@@ -505,11 +512,15 @@ int cmd_sim(int argc, char **argv)
 	struct zd_sim_workload w;
 	if (zd_board_load(o.board, o.platform_dir, &b, &err) != 0)
 		return cli_error("sim", &err);
-	if (zd_profile_load(o.workload_dir, o.board, o.workload, &w, &err) !=
-	    0) {
+	if ((o.profile != NULL
+		 ? zd_profile_load_file(o.profile, o.board, &w, &err)
+		 : zd_profile_load(o.workload_dir, o.board, o.workload, &w,
+				   &err)) != 0) {
 		zd_board_free(b);
 		return cli_error("sim", &err);
 	}
+	if (o.profile != NULL)
+		o.workload = w.name;
 	if (zd_sim_new(b, o.seed, &sim, &err) != 0) /* frees b */
 		return cli_error("sim", &err);
 	zd_sim_set_noise(sim, o.noise);

@@ -630,8 +630,21 @@ int bench_pair_run(const struct bench_plan *p, int board, int workload,
 	    .wl = &p->workloads[workload],
 	    .sink = sink,
 	};
-	int rc = zd_profile_load(p->o->workload_dir, pr.board->base,
-				 pr.wl->name, &pr.w, err);
+	char path[PATH_MAX];
+	int rc = 0;
+	if (pr.wl->user) {
+		if (snprintf(path, sizeof(path), "%s/%s/%s.json",
+			     p->o->profiles_dir, pr.board->base,
+			     pr.wl->name) >= (int)sizeof(path))
+			rc = zd_bad_input(err, "%s: path too long",
+					  p->o->profiles_dir);
+		if (rc == 0)
+			rc = zd_profile_load_file(path, pr.board->base, &pr.w,
+						  err);
+	} else {
+		rc = zd_profile_load(p->o->workload_dir, pr.board->base,
+				     pr.wl->name, &pr.w, err);
+	}
 	for (int seed = 1; rc == 0 && seed <= p->seeds; seed++) {
 		pr.seed = seed;
 		rc = run_seed(&pr, err);

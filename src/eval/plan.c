@@ -1,12 +1,16 @@
 /* plan.c - a bench's selection resolved and checked before any work, the
  * workloads' code features, and small helpers every part uses. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "plan.h"
 #include "zdvfs/action.h"
@@ -295,13 +299,125 @@ static int add_workload(struct bench_plan *p, const struct zd_manifest *m,
 	return rc;
 }
 
+/* ---- programs of the user's (--profiles DIR) ------------------------------ */
+
+/* The names of DIR/BOARD/ *.json, BOARD the first plain board. */
+static int user_names(const struct bench_plan *p, char (**names)[64], int *n,
+		      struct zd_err *err)
+{
+	char dir[PATH_MAX];
+	*names = NULL;
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%s/%s", p->o->profiles_dir,
+		 p->boards[0].base);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return zd_bad_input(err,
+				    "--profiles: %s: %s (`zdvfs characterize "
+				    "--boards %s --out %s` makes it)",
+				    dir, strerror(errno), p->boards[0].base,
+				    p->o->profiles_dir);
+	int cap = 0, rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 || len - 5 >= 64 ||
+		    strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			void *grown = realloc(*names, (size_t)cap * 64);
+			if (grown == NULL) {
+				rc = zd_fail(err, ENOMEM, "out of memory");
+				break;
+			}
+			*names = grown;
+		}
+		snprintf((*names)[(*n)++], 64, "%.*s", (int)(len - 5),
+			 e->d_name);
+	}
+	closedir(d);
+	if (rc == 0 && *n == 0)
+		rc = zd_bad_input(err, "--profiles: no profile in %s", dir);
+	return rc;
+}
+
+/* The features of a program of the user's, from the source its profile
+ * records; none recorded: no features, refused where a policy needs them. */
+static int add_user(struct bench_plan *p, const struct zd_manifest *m,
+		    const char *name, struct zd_err *err)
+{
+	if (zd_manifest_find(m, name) != NULL)
+		return zd_bad_input(err,
+				    "--profiles: '%s' is also a workload of "
+				    "the manifest: characterize it with "
+				    "another --name",
+				    name);
+	char path[PATH_MAX];
+	for (int b = 0; b < p->nplain; b++) {
+		snprintf(path, sizeof(path), "%s/%s/%s.json",
+			 p->o->profiles_dir, p->boards[b].base, name);
+		if (access(path, R_OK) != 0)
+			return zd_bad_input(err,
+					    "--profiles: no profile of '%s' "
+					    "for board %s (%s)",
+					    name, p->boards[b].base, path);
+	}
+	snprintf(path, sizeof(path), "%s/%s/%s.json", p->o->profiles_dir,
+		 p->boards[0].base, name);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (root == NULL)
+		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
+				    jerr.text);
+	char source[PATH_MAX];
+	const char *s = json_string_value(json_object_get(root, "source"));
+	snprintf(source, sizeof(source), "%s", s ? s : "");
+	json_decref(root);
+	struct bench_workload *bw = &p->workloads[p->nworkloads];
+	snprintf(bw->name, sizeof(bw->name), "%s", name);
+	bw->manifest_index = -1; /* never profiled, never held out */
+	bw->group_index = 0;     /* every fold's model is zero-shot for it */
+	bw->user = true;
+	if (source[0] == '\0') {
+		for (int i = 0; i < p->npolicies; i++)
+			if (strcmp(p->policies[i], "zerodvfs") == 0 ||
+			    strcmp(p->policies[i], "qlearn") == 0)
+				return zd_bad_input(
+				    err,
+				    "--profiles: %s records no source, and "
+				    "%s decides from code features: "
+				    "characterize it with --source FILE",
+				    path, p->policies[i]);
+		p->nworkloads++;
+		return 0;
+	}
+	const char *files[] = {source};
+	struct zd_feat_request req = {
+	    .files = files, .nfiles = 1, .no_cache = true};
+	double t0 = zd_monotonic_s();
+	int rc = zd_features_analyze(&req, &bw->features, err);
+	bw->features_ms = (zd_monotonic_s() - t0) * 1e3;
+	if (rc == 0)
+		p->nworkloads++;
+	return rc;
+}
+
 static int select_workloads(struct bench_plan *p, struct zd_err *err)
 {
 	const struct zd_bench_opts *o = p->o;
 	struct zd_manifest *m = NULL;
+	char(*users)[64] = NULL;
+	int nusers = 0;
 	int rc = zd_manifest_load(o->workload_dir, &m, err);
-	int n = rc == 0 ? (o->workloads ? o->nworkloads : m->count) : 0;
-	if (rc == 0 && n == 0)
+	if (rc == 0 && o->profiles_dir != NULL)
+		rc = user_names(p, &users, &nusers, err);
+	/* with --profiles, the manifest's workloads only where named */
+	int n = rc == 0 ? (o->workloads          ? o->nworkloads
+			       : o->profiles_dir ? 0
+						 : m->count)
+			: 0;
+	if (rc == 0 && n + nusers == 0)
 		rc = zd_bad_input(err, "no workload to bench");
 	if (rc == 0) {
 		p->nall = m->count;
@@ -309,7 +425,8 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 		    calloc((size_t)m->count, sizeof(*p->all_workloads));
 		p->all_groups =
 		    calloc((size_t)m->count, sizeof(*p->all_groups));
-		p->workloads = calloc((size_t)n, sizeof(*p->workloads));
+		p->workloads =
+		    calloc((size_t)(n + nusers), sizeof(*p->workloads));
 		if (p->all_workloads == NULL || p->all_groups == NULL ||
 		    p->workloads == NULL)
 			rc = zd_fail(err, ENOMEM, "out of memory");
@@ -323,6 +440,9 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 		rc = add_workload(
 		    p, m, o->workloads ? o->workloads[i] : m->workloads[i].name,
 		    err);
+	for (int i = 0; rc == 0 && i < nusers; i++)
+		rc = add_user(p, m, users[i], err);
+	free(users);
 	zd_manifest_free(m);
 	return rc;
 }

@@ -48,6 +48,7 @@ struct bench_workload {
 	char name[64];
 	int manifest_index; /* its place in the manifest */
 	int group_index; /* its group's (zd_workload_info): decides its fold */
+	bool user; /* a profile of --profiles DIR, not a manifest workload */
 	struct zd_features *features;
 	double features_ms; /* the static analysis, cold */
 };

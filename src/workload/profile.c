@@ -174,3 +174,36 @@ int zd_profile_load(const char *dir, const char *board, const char *workload,
 		snprintf(out->name, sizeof(out->name), "%s", workload);
 	return rc;
 }
+
+int zd_profile_load_file(const char *path, const char *board,
+			 struct zd_sim_workload *out, struct zd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, 0, &root, err);
+	if (rc != 0)
+		return rc;
+	struct zd_jr v = {.what = path, .err = err};
+	const char *format = json_string_value(json_object_get(root, "format"));
+	const char *b = json_string_value(json_object_get(root, "board"));
+	const char *w = json_string_value(json_object_get(root, "workload"));
+	if (format == NULL || strcmp(format, PROFILE_FORMAT) != 0)
+		rc = zd_bad_input(err, "%s: format: not '%s'", path,
+				  PROFILE_FORMAT);
+	else if (w == NULL || w[0] == '\0')
+		rc = zd_bad_input(err, "%s: workload: missing", path);
+	/* the clusters' cache counts are the board's own: another board's
+	 * profile would simulate the wrong caches */
+	else if (b == NULL || strcmp(b, board) != 0)
+		rc =
+		    zd_bad_input(err,
+				 "%s: a profile for board '%s', not '%s' "
+				 "(`zdvfs characterize --boards %s` makes one)",
+				 path, b ? b : "?", board, board);
+	if (rc == 0)
+		rc = fill(&v, root, out);
+	if (rc == 0)
+		snprintf(out->name, sizeof(out->name), "%s", w);
+	json_decref(root);
+	return rc;
+}

@@ -6,6 +6,9 @@
  * The program marks its kernel with omp_control_tool(omp_control_tool_start)
  * and omp_control_tool(omp_control_tool_pause) (wl_kernel_begin/_end in
  * workloads/common/wl.h); only what happens in between is recorded.
+ * ZDVFS_OMPT_SCOPE=whole records the whole program instead, from the
+ * runtime's start to its end (`zdvfs characterize` of a program without
+ * markers); the report's "scope" says which.
  * ZDVFS_OMPT_TRACE=1 also prints every event to stderr.
  *
  * Time is read from CLOCK_MONOTONIC (~25 ns through the vDSO; a thread's
@@ -101,6 +104,7 @@ static atomic_int recording;
 static int kernel_marked;
 static int trace;
 static int64_t kernel_wall_start_ns, kernel_wall_ns;
+static int whole_program; /* ZDVFS_OMPT_SCOPE=whole */
 
 /* Counters of constructs, all while recording. */
 static atomic_ullong n_barrier_implicit, n_barrier_explicit, n_barrier_impl,
@@ -816,6 +820,8 @@ static void write_report(FILE *f)
 	fprintf(f, "{\n  \"tool\": \"zdvfs_ompt 1\",\n");
 	fprintf(f, "  \"kernel_marked\": %s,\n",
 		kernel_marked ? "true" : "false");
+	fprintf(f, "  \"scope\": \"%s\",\n",
+		whole_program ? "whole_program" : "kernel");
 	fprintf(f, "  \"threads\": %u,\n", atomic_load(&max_team));
 	fprintf(f, "  \"kernel_wall_s\": %.9g,\n", sec(kernel_wall_ns));
 	fprintf(f, "  \"work_s\": %.9g,\n", sec(s.work_ns));
@@ -917,6 +923,13 @@ static void write_report(FILE *f)
 static void finalize(ompt_data_t *tool_data)
 {
 	(void)tool_data;
+	if (whole_program && atomic_load(&recording)) {
+		/* the serial tail after the last event is the program's too */
+		charge();
+		atomic_store(&recording, 0);
+		kernel_wall_ns +=
+		    clock_ns(CLOCK_MONOTONIC) - kernel_wall_start_ns;
+	}
 	const char *out = getenv("ZDVFS_OMPT_OUT");
 	FILE *f = stdout;
 	if (out != NULL && *out != '\0') {
@@ -952,6 +965,13 @@ static int initialize(ompt_function_lookup_t lookup, int device,
 	const char *tr = getenv("ZDVFS_OMPT_TRACE");
 	trace = tr != NULL && *tr == '1';
 	T.last_ns = now_ns();
+	const char *scope = getenv("ZDVFS_OMPT_SCOPE");
+	if (scope != NULL && strcmp(scope, "whole") == 0) {
+		/* before the initial task exists: it is created recording */
+		whole_program = 1;
+		kernel_wall_start_ns = clock_ns(CLOCK_MONOTONIC);
+		atomic_store(&recording, 1);
+	}
 	/* The ones the analysis cannot do without. */
 	if (set_cb(lookup, ompt_callback_thread_begin,
 		   (ompt_callback_t)on_thread_begin) ||

@@ -1,0 +1,1132 @@
+/* characterize.c - `zdvfs characterize`: valgrind counts per board cache
+ * geometry, OMPT structure and timed runs of any OpenMP program, written as
+ * profiles the simulator runs (include/zdvfs/characterize.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "zdvfs/board.h"
+#include "zdvfs/characterize.h"
+#include "zdvfs/clock.h"
+#include "zdvfs/paths.h"
+
+#define PROFILE_FORMAT "zdvfs-profile 1"
+#define MAX_GEOMS 32
+#define MAX_RUNS 16
+/* as tools/profile/zdvfs_profile.c: a last-level cache far larger than the
+ * data, so its misses are the distinct lines the program touches */
+#define FOOTPRINT_LL_BYTES (256L << 20)
+#define DEFAULT_RUNS 3
+
+/* ---- cache geometry (the rules of tools/profile/zdvfs_profile.c) ---------- */
+
+struct geom {
+	long size_bytes;
+	int assoc;
+	int line_bytes;
+};
+
+static bool is_pow2(long v)
+{
+	return v > 0 && (v & (v - 1)) == 0;
+}
+
+/* valgrind needs a power-of-two number of sets: keep size and line, take
+ * the associativity nearest the real one that gives that (ties: higher). */
+static int valgrind_geom(const struct zd_cache_geom *g, struct geom *r,
+			 struct zd_err *err)
+{
+	*r = (struct geom){(long)g->size_kb * 1024, g->assoc, g->line_bytes};
+	if (r->line_bytes <= 0 || r->assoc <= 0)
+		return zd_bad_input(err, "cache with no line size or ways");
+	long lines = r->size_bytes / r->line_bytes;
+	if (r->size_bytes % r->line_bytes == 0 && lines % r->assoc == 0 &&
+	    is_pow2(lines / r->assoc))
+		return 0;
+	int best = 0;
+	for (long a = 1; a <= lines && a <= 1024; a++) {
+		if (lines % a != 0 || !is_pow2(lines / a))
+			continue;
+		long d = labs(a - g->assoc), bd = labs((long)best - g->assoc);
+		if (best == 0 || d < bd || (d == bd && a > best))
+			best = (int)a;
+	}
+	if (best == 0)
+		return zd_bad_input(err,
+				    "no valgrind geometry for %d KB, %d-way, "
+				    "%d B lines",
+				    g->size_kb, g->assoc, g->line_bytes);
+	r->assoc = best;
+	return 0;
+}
+
+/* One simulated geometry (I1, D1, LL) and what valgrind counted with it. */
+enum { IR, DR, DW, I1MR, D1MR, D1MW, ILMR, DLMR, DLMW, NEVENTS };
+static const char *const event_names[NEVENTS] = {
+    "Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"};
+
+struct sim_geom {
+	struct geom i1, d1, ll;
+	char key[128];
+	double ev[NEVENTS];
+};
+
+static void geom_key(struct sim_geom *g)
+{
+	snprintf(g->key, sizeof g->key, "I%ld-%d-%d_D%ld-%d-%d_L%ld-%d-%d",
+		 g->i1.size_bytes, g->i1.assoc, g->i1.line_bytes,
+		 g->d1.size_bytes, g->d1.assoc, g->d1.line_bytes,
+		 g->ll.size_bytes, g->ll.assoc, g->ll.line_bytes);
+}
+
+static int cluster_geom(const struct zd_board *b,
+			const struct zd_cluster_desc *c, struct sim_geom *g,
+			struct zd_err *err)
+{
+	memset(g, 0, sizeof *g);
+	int rc = valgrind_geom(&c->l1i, &g->i1, err);
+	if (rc == 0)
+		rc = valgrind_geom(&c->l1d, &g->d1, err);
+	if (rc == 0)
+		rc = valgrind_geom(b->has_l3 ? &b->l3 : &c->l2, &g->ll, err);
+	if (rc == 0)
+		geom_key(g);
+	return rc;
+}
+
+/* ---- running the program -------------------------------------------------- */
+
+struct ctx {
+	const struct zd_char_opts *o;
+	char prog[PATH_MAX]; /* the program, absolute */
+	char work[PATH_MAX]; /* raw measurements */
+	bool temp_work;
+	char valgrind[PATH_MAX];
+	char ompt_lib[PATH_MAX];
+	char shim[PATH_MAX]; /* libgomp.so.1 -> libomp.so.5, for OMPT */
+	char cmdline[2048];  /* the program's command line, for messages */
+	struct zd_board **boards;
+	int nboards;
+	struct sim_geom geoms[MAX_GEOMS];
+	int ngeoms;
+	struct sim_geom footprint;
+	double t1[MAX_RUNS], t2[MAX_RUNS];
+	int nt;
+	json_t *ompt; /* median of the OMPT reports */
+	int ompt_nruns;
+	char loadavg[64], date[32];
+};
+
+/* An executable on PATH (name without '/') or at the path given. */
+static bool find_exe(const char *name, char *out, size_t len)
+{
+	if (strchr(name, '/') != NULL) {
+		if (access(name, X_OK) != 0)
+			return false;
+		if (realpath(name, out) == NULL)
+			snprintf(out, len, "%s", name);
+		return true;
+	}
+	const char *path = getenv("PATH");
+	if (path == NULL)
+		path = "/usr/bin:/bin";
+	char dir[PATH_MAX];
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+		char cand[PATH_MAX + 256];
+		snprintf(cand, sizeof cand, "%s/%s", n ? dir : ".", name);
+		struct stat st;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0) {
+			snprintf(out, len, "%s", cand);
+			return true;
+		}
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+/* Run argv with extra environment entries ("K=V", NULL-ended), its output
+ * to `log`; the exit status (or 128 + signal) and the wall time. */
+static int spawn(char *const *argv, const char *const *env, const char *log,
+		 int *status, double *wall_s, struct zd_err *err)
+{
+	double t0 = zd_monotonic_s();
+	pid_t pid = fork();
+	if (pid < 0)
+		return zd_fail(err, -errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd =
+		    open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		int in = open("/dev/null", O_RDONLY);
+		if (in >= 0)
+			dup2(in, STDIN_FILENO);
+		for (const char *const *e = env; e && *e; e++)
+			putenv((char *)*e);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return zd_fail(err, -errno, "waitpid: %s",
+				       strerror(errno));
+	*wall_s = zd_monotonic_s() - t0;
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}
+
+/* The last line of a log, for an error message. */
+static void log_tail(const char *path, char *out, size_t len)
+{
+	out[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f) != NULL)
+		if (line[0] != '\n' && line[0] != '\0')
+			snprintf(out, len, "%s", line);
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static int program_failed(struct ctx *c, const char *how, int status,
+			  const char *log, struct zd_err *err)
+{
+	char tail[300];
+	log_tail(log, tail, sizeof tail);
+	c->temp_work = false; /* keep the logs for the user */
+	return zd_bad_input(
+	    err, "'%s' %s exited with status %d%s%s%s (log: %s)", c->cmdline,
+	    how, status, tail[0] ? ": \"" : "", tail, tail[0] ? "\"" : "", log);
+}
+
+/* argv of the program with `pre` (NULL-ended) in front. */
+static char **with_prefix(const struct ctx *c, const char *const *pre)
+{
+	int np = 0, na = 0;
+	while (pre && pre[np])
+		np++;
+	while (c->o->argv[na])
+		na++;
+	char **v = calloc((size_t)(np + na + 1), sizeof *v);
+	if (v == NULL)
+		return NULL;
+	for (int i = 0; i < np; i++)
+		v[i] = (char *)pre[i];
+	v[np] = (char *)c->prog;
+	for (int i = 1; i < na; i++)
+		v[np + i] = c->o->argv[i];
+	return v;
+}
+
+static void say(const struct ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(const struct ctx *c, const char *fmt, ...)
+{
+	if (c->o->log == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(c->o->log, "characterize: ");
+	vfprintf(c->o->log, fmt, ap);
+	fputc('\n', c->o->log);
+	va_end(ap);
+	fflush(c->o->log);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[MAX_RUNS * 2];
+	memcpy(s, v, (size_t)n * sizeof *s);
+	qsort(s, (size_t)n, sizeof s[0], cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/* Native runs, 1 and 2 threads interleaved; the first one also says
+ * whether the program runs at all. */
+static int timed_runs(struct ctx *c, struct zd_err *err)
+{
+	char **argv = with_prefix(c, NULL);
+	if (argv == NULL)
+		return zd_fail(err, -ENOMEM, "out of memory");
+	int rc = 0;
+	FILE *la = fopen("/proc/loadavg", "r");
+	snprintf(c->loadavg, sizeof c->loadavg, "unknown");
+	if (la != NULL) {
+		double a, b, d;
+		if (fscanf(la, "%lf %lf %lf", &a, &b, &d) == 3)
+			snprintf(c->loadavg, sizeof c->loadavg,
+				 "%.2f %.2f %.2f", a, b, d);
+		fclose(la);
+	}
+	for (int r = 0; r < c->o->timing_runs && rc == 0; r++) {
+		for (int t = 1; t <= 2 && rc == 0; t++) {
+			const char *env[] = {t == 1 ? "OMP_NUM_THREADS=1"
+						    : "OMP_NUM_THREADS=2",
+					     NULL};
+			char log[PATH_MAX + 32];
+			snprintf(log, sizeof log, "%s/run.%d.%d.log", c->work,
+				 t, r);
+			int st;
+			double s;
+			rc = spawn(argv, env, log, &st, &s, err);
+			if (rc == 0 && st != 0)
+				rc = program_failed(c, "(a native run)", st,
+						    log, err);
+			if (rc == 0)
+				(t == 1 ? c->t1 : c->t2)[r] = s;
+		}
+	}
+	c->nt = c->o->timing_runs;
+	free(argv);
+	if (rc == 0)
+		say(c, "timed: %.3f s with 1 thread, %.3f s with 2 (medians)",
+		    median(c->t1, c->nt), median(c->t2, c->nt));
+	return rc;
+}
+
+/* ---- OMPT ------------------------------------------------------------------- */
+
+/* Numbers become their median over the runs (integers stay integers when
+ * the count is odd); everything else is taken from the first run. */
+static json_t *median_merge(json_t **runs, int n)
+{
+	json_t *first = runs[0];
+	if (json_is_object(first)) {
+		json_t *o = json_object();
+		const char *key;
+		json_t *val;
+		json_object_foreach(first, key, val)
+		{
+			json_t *parts[MAX_RUNS];
+			int m = 0;
+			for (int i = 0; i < n; i++) {
+				json_t *p = json_object_get(runs[i], key);
+				if (p != NULL)
+					parts[m++] = p;
+			}
+			json_object_set_new(o, key, median_merge(parts, m));
+		}
+		return o;
+	}
+	if (json_is_array(first)) {
+		json_t *a = json_array();
+		for (size_t j = 0; j < json_array_size(first); j++) {
+			json_t *parts[MAX_RUNS];
+			int m = 0;
+			for (int i = 0; i < n; i++) {
+				json_t *p = json_array_get(runs[i], j);
+				if (p != NULL)
+					parts[m++] = p;
+			}
+			json_array_append_new(a, median_merge(parts, m));
+		}
+		return a;
+	}
+	if (json_is_number(first)) {
+		double v[MAX_RUNS] = {0};
+		bool all_int = true;
+		for (int i = 0; i < n; i++) {
+			v[i] = json_number_value(runs[i]);
+			all_int &= json_is_integer(runs[i]);
+		}
+		double med = median(v, n);
+		if (all_int && n % 2)
+			return json_integer((json_int_t)med);
+		return json_real(med);
+	}
+	return json_deep_copy(first);
+}
+
+/* A directory holding libgomp.so.1 -> LLVM's libomp.so.5, put first on
+ * LD_LIBRARY_PATH: libomp implements libgomp's interface, so a program
+ * built with gcc runs on libomp, where the OMPT tool works; a program built
+ * with clang loads libomp.so.5 anyway. */
+static int make_shim(struct ctx *c, struct zd_err *err)
+{
+	const char *env = getenv("ZDVFS_LIBOMP");
+	char lib[PATH_MAX] = "";
+	if (env != NULL && *env != '\0') {
+		snprintf(lib, sizeof lib, "%s", env);
+	} else {
+		static const char *const pats[] = {
+		    "/usr/lib/llvm-*/lib/libomp.so.5",
+		    "/usr/lib/*-linux-gnu/libomp.so.5",
+		    "/usr/local/lib/libomp.so.5", "/usr/lib/libomp.so.5"};
+		for (size_t i = 0; i < sizeof pats / sizeof pats[0] && !lib[0];
+		     i++) {
+			glob_t g;
+			if (glob(pats[i], 0, NULL, &g) == 0 && g.gl_pathc > 0)
+				snprintf(lib, sizeof lib, "%s",
+					 g.gl_pathv[g.gl_pathc - 1]);
+			globfree(&g);
+		}
+	}
+	if (!lib[0] || access(lib, R_OK) != 0)
+		return zd_fail(err, -ENOENT,
+			       "LLVM's OpenMP runtime (libomp.so.5) not found: "
+			       "install libomp-dev (scripts/install-deps) or "
+			       "set ZDVFS_LIBOMP");
+	snprintf(c->shim, sizeof c->shim, "%s/libomp-shim", c->work);
+	char link[PATH_MAX + 32];
+	snprintf(link, sizeof link, "%s/libgomp.so.1", c->shim);
+	if ((mkdir(c->shim, 0755) != 0 && errno != EEXIST) ||
+	    ((unlink(link) != 0 && errno != ENOENT) || symlink(lib, link) != 0))
+		return zd_fail(err, -errno, "%s: %s", link, strerror(errno));
+	return 0;
+}
+
+static int ompt_runs(struct ctx *c, struct zd_err *err)
+{
+	int rc = 0;
+	char **argv = with_prefix(c, NULL);
+	if (argv == NULL)
+		return zd_fail(err, -ENOMEM, "out of memory");
+	const char *old = getenv("LD_LIBRARY_PATH");
+	char ldp[PATH_MAX * 2], tool[PATH_MAX + 32];
+	snprintf(ldp, sizeof ldp, "LD_LIBRARY_PATH=%s%s%s", c->shim,
+		 old && *old ? ":" : "", old && *old ? old : "");
+	snprintf(tool, sizeof tool, "OMP_TOOL_LIBRARIES=%s", c->ompt_lib);
+	json_t *runs[MAX_RUNS];
+	int n = 0;
+	for (int r = 0; r < c->o->ompt_runs && rc == 0; r++) {
+		char out[PATH_MAX + 32], outenv[PATH_MAX + 64],
+		    log[PATH_MAX + 32];
+		snprintf(out, sizeof out, "%s/ompt.%d.json", c->work, r);
+		snprintf(outenv, sizeof outenv, "ZDVFS_OMPT_OUT=%s", out);
+		snprintf(log, sizeof log, "%s/ompt.%d.log", c->work, r);
+		const char *env[] = {"OMP_NUM_THREADS=2",
+				     "ZDVFS_OMPT_SCOPE=whole",
+				     ldp,
+				     tool,
+				     outenv,
+				     NULL};
+		int st;
+		double s;
+		unlink(out);
+		rc = spawn(argv, env, log, &st, &s, err);
+		if (rc == 0 && st != 0)
+			rc = program_failed(c, "(under the OMPT tool)", st, log,
+					    err);
+		if (rc != 0)
+			break;
+		json_error_t je;
+		json_t *j = json_load_file(out, 0, &je);
+		if (j == NULL) {
+			c->temp_work = false;
+			rc = zd_bad_input(
+			    err,
+			    "the OMPT tool wrote no report (%s): does "
+			    "'%s' use OpenMP through libgomp or "
+			    "libomp, dynamically linked? (log: %s)",
+			    out, c->prog, log);
+			break;
+		}
+		runs[n++] = j;
+	}
+	free(argv);
+	if (rc == 0) {
+		c->ompt = median_merge(runs, n);
+		c->ompt_nruns = n;
+		say(c, "OMPT: %d run(s) of 2 threads traced", n);
+	}
+	for (int i = 0; i < n; i++)
+		json_decref(runs[i]);
+	return rc;
+}
+
+/* ---- valgrind ----------------------------------------------------------------- */
+
+/* Callgrind's totals line, by event name; a missing event counts 0 (a
+ * region never entered leaves "totals: 0"). */
+static int load_cg(const char *path, double *ev, struct zd_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return zd_fail(err, -errno, "%s: %s", path, strerror(errno));
+	char *line = NULL;
+	size_t cap = 0;
+	char names[NEVENTS * 2][16];
+	int nn = 0;
+	bool have_totals = false;
+	memset(ev, 0, NEVENTS * sizeof *ev);
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL;
+		if (strncmp(line, "events:", 7) == 0) {
+			nn = 0;
+			for (char *t = strtok_r(line + 7, " \n", &save);
+			     t && nn < NEVENTS * 2;
+			     t = strtok_r(NULL, " \n", &save))
+				snprintf(names[nn++], sizeof names[0], "%s", t);
+		} else if (strncmp(line, "totals:", 7) == 0) {
+			have_totals = true;
+			int i = 0;
+			for (char *t = strtok_r(line + 7, " \n", &save);
+			     t && i < nn; t = strtok_r(NULL, " \n", &save), i++)
+				for (int e = 0; e < NEVENTS; e++)
+					if (strcmp(names[i], event_names[e]) ==
+					    0)
+						ev[e] = strtod(t, NULL);
+		}
+	}
+	free(line);
+	fclose(f);
+	if (!have_totals || nn == 0)
+		return zd_fail(err, -EINVAL, "%s: no events/totals lines",
+			       path);
+	return 0;
+}
+
+static int callgrind(struct ctx *c, struct sim_geom *g, struct zd_err *err)
+{
+	char i1[64], d1[64], ll[64], out[PATH_MAX + 160], log[PATH_MAX + 160],
+	    outarg[PATH_MAX + 200], toggle[300];
+	snprintf(i1, sizeof i1, "--I1=%ld,%d,%d", g->i1.size_bytes, g->i1.assoc,
+		 g->i1.line_bytes);
+	snprintf(d1, sizeof d1, "--D1=%ld,%d,%d", g->d1.size_bytes, g->d1.assoc,
+		 g->d1.line_bytes);
+	snprintf(ll, sizeof ll, "--LL=%ld,%d,%d", g->ll.size_bytes, g->ll.assoc,
+		 g->ll.line_bytes);
+	snprintf(out, sizeof out, "%s/cg.%s.out", c->work, g->key);
+	snprintf(log, sizeof log, "%s/cg.%s.log", c->work, g->key);
+	snprintf(outarg, sizeof outarg, "--callgrind-out-file=%s", out);
+	const char *pre[] = {c->valgrind,
+			     "--tool=callgrind",
+			     "--cache-sim=yes",
+			     i1,
+			     d1,
+			     ll,
+			     outarg,
+			     NULL,
+			     NULL};
+	if (c->o->region != NULL) {
+		snprintf(toggle, sizeof toggle, "--toggle-collect=%s",
+			 c->o->region);
+		pre[7] = toggle;
+	}
+	char **argv = with_prefix(c, pre);
+	if (argv == NULL)
+		return zd_fail(err, -ENOMEM, "out of memory");
+	const char *env[] = {"OMP_NUM_THREADS=1", NULL};
+	int st;
+	double s;
+	int rc = spawn(argv, env, log, &st, &s, err);
+	free(argv);
+	if (rc == 0 && st != 0)
+		rc = program_failed(c, "under valgrind", st, log, err);
+	if (rc == 0)
+		rc = load_cg(out, g->ev, err);
+	if (rc == 0 && g->ev[IR] <= 0) {
+		c->temp_work = false;
+		if (c->o->region != NULL)
+			return zd_bad_input(
+			    err,
+			    "--region %s: the program never ran a function of "
+			    "that name (no such function, or the compiler "
+			    "inlined it: give it __attribute__((noinline)); "
+			    "names as valgrind's callgrind shows them) (log: "
+			    "%s)",
+			    c->o->region, log);
+		return zd_fail(err, -EINVAL, "%s: no instructions counted",
+			       out);
+	}
+	if (rc == 0)
+		say(c, "valgrind %s: %.0f instructions (%.1f s)", g->key,
+		    g->ev[IR], s);
+	return rc;
+}
+
+/* ---- the profile ------------------------------------------------------------ */
+
+static json_t *jcount(double v)
+{
+	if (!isfinite(v) || v > 9.0e18)
+		return json_real(isfinite(v) ? v : 0);
+	return json_integer((json_int_t)llround(v));
+}
+
+/* One measured counter: nothing is extrapolated, the standard value is the
+ * measured one. */
+static json_t *measured(json_t *v)
+{
+	return json_pack("{s:f, s:n, s:o}", "exponent", 0.0,
+			 "holdout_rel_error", "standard", v);
+}
+
+static json_t *cache_json(const struct zd_cache_geom *g)
+{
+	return json_pack("{s:i, s:i, s:i}", "size_kb", g->size_kb, "assoc",
+			 g->assoc, "line_bytes", g->line_bytes);
+}
+
+static json_t *geom_json(const struct geom *g)
+{
+	return json_pack("{s:I, s:i, s:i}", "size_bytes",
+			 (json_int_t)g->size_bytes, "assoc", g->assoc,
+			 "line_bytes", g->line_bytes);
+}
+
+static void adjusted(json_t *notes, const char *what,
+		     const struct zd_cache_geom *b, const struct geom *s)
+{
+	if (b->assoc == s->assoc)
+		return;
+	char buf[200];
+	snprintf(buf, sizeof buf,
+		 "%s: %d-way -> %d-way (same size and line; valgrind needs a "
+		 "power-of-two number of sets)",
+		 what, b->assoc, s->assoc);
+	json_array_append_new(notes, json_string(buf));
+}
+
+static const struct sim_geom *find_geom(const struct ctx *c, const char *key)
+{
+	for (int i = 0; i < c->ngeoms; i++)
+		if (strcmp(c->geoms[i].key, key) == 0)
+			return &c->geoms[i];
+	return NULL;
+}
+
+static json_t *cluster_json(const struct ctx *c, const struct zd_board *b,
+			    int ci, double footprint)
+{
+	const struct zd_cluster_desc *cl = &b->clusters[ci];
+	struct sim_geom key;
+	struct zd_err e;
+	zd_err_clear(&e);
+	if (cluster_geom(b, cl, &key, &e) != 0)
+		return NULL; /* checked before any run */
+	const struct sim_geom *g = find_geom(c, key.key);
+	if (g == NULL)
+		return NULL;
+	json_t *board =
+	    json_pack("{s:o, s:o, s:o, s:b}", "l1i", cache_json(&cl->l1i),
+		      "l1d", cache_json(&cl->l1d), "l2", cache_json(&cl->l2),
+		      "l2_shared", cl->l2_shared);
+	if (b->has_l3)
+		json_object_set_new(board, "l3", cache_json(&b->l3));
+	json_t *notes = json_array();
+	adjusted(notes, "l1i", &cl->l1i, &g->i1);
+	adjusted(notes, "l1d", &cl->l1d, &g->d1);
+	adjusted(notes, b->has_l3 ? "l3" : "l2", b->has_l3 ? &b->l3 : &cl->l2,
+		 &g->ll);
+	json_t *caches = json_pack(
+	    "{s:o, s:{s:o, s:o, s:o, s:s}, s:o, s:s}", "board", board,
+	    "simulated", "i1", geom_json(&g->i1), "d1", geom_json(&g->d1), "ll",
+	    geom_json(&g->ll), "ll_is", b->has_l3 ? "l3" : "l2", "adjusted",
+	    notes, "valgrind_key", g->key);
+	static const char *const names[] = {
+	    "i1_misses",      "d1_read_misses",  "d1_write_misses", "d1_misses",
+	    "ll_read_misses", "ll_write_misses", "ll_misses"};
+	double v[7] = {g->ev[I1MR],
+		       g->ev[D1MR],
+		       g->ev[D1MW],
+		       g->ev[D1MR] + g->ev[D1MW],
+		       g->ev[ILMR] + g->ev[DLMR],
+		       g->ev[DLMW],
+		       g->ev[ILMR] + g->ev[DLMR] + g->ev[DLMW]};
+	json_t *size = json_pack("{s:i}", "n", 1);
+	json_t *counters = json_object();
+	for (int k = 0; k < 7; k++) {
+		json_object_set_new(size, names[k], jcount(v[k]));
+		json_object_set_new(counters, names[k], measured(jcount(v[k])));
+	}
+	json_t *ll = json_object_get(counters, "ll_misses");
+	json_object_set_new(ll, "extrapolated", jcount(v[6]));
+	json_object_set_new(ll, "lower", jcount(footprint / g->ll.line_bytes));
+	json_object_set_new(ll, "upper", jcount(v[0] + v[3]));
+	json_object_set_new(ll, "rule", json_string("measured"));
+	bool fits = footprint <= (double)g->ll.size_bytes;
+	json_t *scaling = json_pack(
+	    "{s:s, s:i, s:o, s:{s:[b], s:b, s:b}}", "model", "measured",
+	    "standard_n", 1, "counters", counters, "ll_fit", "measured", fits,
+	    "standard", fits, "extrapolation_reliable", 1);
+	return json_pack("{s:s, s:o, s:[o], s:o}", "name", cl->name, "caches",
+			 caches, "sizes", size, "scaling", scaling);
+}
+
+static double jnum(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+static json_t *parallel_json(const struct ctx *c)
+{
+	json_t *o = c->ompt;
+	json_t *e = json_pack("{s:i}", "n", 1);
+	json_object_update(e, o);
+	json_object_del(e, "tool");
+	json_object_del(e, "kernel_marked");
+	json_object_del(e, "scope");
+	double work = jnum(o, "work_s", NULL),
+	       serial = jnum(o, "serial_s", NULL);
+	json_object_set_new(e, "serial_fraction",
+			    json_real(work > 0 ? serial / work : 0));
+	double barriers = jnum(o, "barriers", "implicit") +
+	    jnum(o, "barriers", "explicit") +
+	    jnum(o, "barriers", "implementation");
+	json_t *counters = json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "work_s",
+	    measured(json_real(work)), "span_s",
+	    measured(json_real(jnum(o, "span_s", NULL))), "serial_s",
+	    measured(json_real(serial)), "regions",
+	    measured(jcount(jnum(o, "regions", NULL))), "barriers",
+	    measured(jcount(barriers)), "tasks_created",
+	    measured(jcount(jnum(o, "tasks", "created"))), "loop_instances",
+	    measured(jcount(jnum(o, "loops", "instances"))), "loop_iterations",
+	    measured(jcount(jnum(o, "loops", "iterations_total"))));
+	return json_pack(
+	    "{s:s, s:O, s:i, s:s, s:s, s:[o], s:{s:s, s:i, s:o}}", "runtime",
+	    "LLVM libomp (the program as given; a libgomp program on "
+	    "libomp's GOMP interface), OMPT tool tools/ompt/zdvfs_ompt.c",
+	    "threads", json_object_get(o, "threads"), "runs_per_size",
+	    c->ompt_nruns, "combine", "median of each number over the runs",
+	    "scope", "whole_program", "sizes", e, "scaling", "model",
+	    "measured", "standard_n", 1, "counters", counters);
+}
+
+static json_t *samples(const double *v, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_real(v[i]));
+	return a;
+}
+
+static void tool_version(const char *const *argv, char *out, size_t len)
+{
+	snprintf(out, len, "unknown");
+	char cmd[PATH_MAX + 32];
+	snprintf(cmd, sizeof cmd, "'%s' %s 2>/dev/null", argv[0], argv[1]);
+	FILE *p = popen(cmd, "r");
+	if (p == NULL)
+		return;
+	if (fgets(out, (int)len, p) != NULL)
+		out[strcspn(out, "\n")] = '\0';
+	pclose(p);
+}
+
+static json_t *profile_json(const struct ctx *c, const struct zd_board *b,
+			    const char *name, const char *style)
+{
+	const struct sim_geom *fp = &c->footprint;
+	double footprint = (fp->ev[DLMR] + fp->ev[DLMW]) * fp->ll.line_bytes;
+	/* the same program under every geometry: the instruction counts must
+	 * agree (deterministic with one thread, unless the program is not) */
+	double lo = fp->ev[IR], hi = fp->ev[IR];
+	for (int i = 0; i < c->ngeoms; i++) {
+		lo = fmin(lo, c->geoms[i].ev[IR]);
+		hi = fmax(hi, c->geoms[i].ev[IR]);
+	}
+	json_t *clusters = json_array();
+	for (int i = 0; i < b->nclusters; i++) {
+		json_t *cl = cluster_json(c, b, i, footprint);
+		if (cl == NULL) {
+			json_decref(clusters);
+			return NULL;
+		}
+		json_array_append_new(clusters, cl);
+	}
+	json_t *argv = json_array();
+	for (int i = 0; c->o->argv[i]; i++)
+		json_array_append_new(argv, json_string(c->o->argv[i]));
+	char region[300];
+	snprintf(region, sizeof region, "function %s and what it calls",
+		 c->o->region ? c->o->region : "");
+	const char *counts_scope = c->o->region ? region : "whole_program";
+	char vg[128], regen[4096], callgrind[512];
+	const char *vgv[] = {c->valgrind, "--version"};
+	tool_version(vgv, vg, sizeof vg);
+	snprintf(regen, sizeof regen, "%s", c->o->command ? c->o->command : "");
+	snprintf(callgrind, sizeof callgrind,
+		 "OMP_NUM_THREADS=1 valgrind --tool=callgrind --cache-sim=yes "
+		 "--I1=SIZE,ASSOC,LINE --D1=... --LL=...%s%s PROGRAM ARGS "
+		 "(%s; caches cold at %s)",
+		 c->o->region ? " --toggle-collect=" : "",
+		 c->o->region ? c->o->region : "", counts_scope,
+		 c->o->region ? "the program's start, warmed by what runs "
+				"before the region"
+			      : "the program's start");
+	char host_cpu[256] = "unknown";
+	FILE *ci = fopen("/proc/cpuinfo", "r");
+	if (ci != NULL) {
+		char line[512];
+		while (fgets(line, sizeof line, ci) != NULL)
+			if (strncmp(line, "model name", 10) == 0) {
+				char *col = strchr(line, ':');
+				if (col != NULL)
+					snprintf(host_cpu, sizeof host_cpu,
+						 "%s", col + 2);
+				host_cpu[strcspn(host_cpu, "\n")] = '\0';
+				break;
+			}
+		fclose(ci);
+	}
+	char cksum[64] = "";
+	if (c->o->source != NULL) {
+		/* FNV-1a-64 of the source: a change detector */
+		FILE *s = fopen(c->o->source, "rb");
+		uint64_t h = 1469598103934665603ULL;
+		int ch;
+		while (s != NULL && (ch = fgetc(s)) != EOF)
+			h = (h ^ (uint64_t)(unsigned char)ch) *
+			    1099511628211ULL;
+		if (s != NULL)
+			fclose(s);
+		snprintf(cksum, sizeof cksum, "fnv1a64:%016llx",
+			 (unsigned long long)h);
+	}
+	double m1 = median(c->t1, c->nt), m2 = median(c->t2, c->nt);
+	json_t *p = json_object();
+	json_object_set_new(p, "format", json_string(PROFILE_FORMAT));
+	json_object_set_new(p, "workload", json_string(name));
+	json_object_set_new(p, "board", json_string(b->name));
+	json_object_set_new(p, "suite", json_string("user"));
+	json_object_set_new(p, "kind", json_string(style));
+	json_object_set_new(p, "parallel_style", json_string(style));
+	json_object_set_new(p, "source",
+			    json_string(c->o->source ? c->o->source : ""));
+	json_object_set_new(p, "generated_by", json_string(regen));
+	json_object_set_new(p, "regenerate", json_string(regen));
+	json_object_set_new(
+	    p, "program",
+	    json_pack("{s:s, s:o, s:s}", "path", c->prog, "argv", argv, "size",
+		      "the run measured: the arguments as given"));
+	json_object_set_new(p, "scope",
+			    json_pack("{s:s, s:s, s:s}", "counts", counts_scope,
+				      "parallel", "whole_program", "timing",
+				      "whole_program"));
+	json_object_set_new(
+	    p, "measured",
+	    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, "
+		      "s:s}",
+		      "source_cksum", cksum, "date", c->date, "host_cpu",
+		      host_cpu, "host_cpus", (int)sysconf(_SC_NPROCESSORS_ONLN),
+		      "valgrind", vg, "gcc", "not used: the binary as given",
+		      "clang", "not used: the binary as given", "gcc_build",
+		      "none", "clang_build", "none", "callgrind", callgrind,
+		      "ompt_run",
+		      "OMP_NUM_THREADS=2 OMP_TOOL_LIBRARIES=libzdvfs_ompt.so "
+		      "ZDVFS_OMPT_SCOPE=whole LD_LIBRARY_PATH=(libgomp.so.1 -> "
+		      "libomp.so.5) PROGRAM ARGS"));
+	json_object_set_new(
+	    p, "size_presets",
+	    json_pack("{s:i, s:i, s:i}", "tiny", 1, "small", 1, "standard", 1));
+	json_object_set_new(
+	    p, "sizes",
+	    json_pack("[{s:i, s:o, s:o, s:o, s:o, s:{s:i, s:f}}]", "n", 1,
+		      "instructions", jcount(fp->ev[IR]), "data_reads",
+		      jcount(fp->ev[DR]), "data_writes", jcount(fp->ev[DW]),
+		      "footprint_bytes", jcount(footprint),
+		      "instructions_agreement", "runs", c->ngeoms + 1,
+		      "max_rel_diff", lo > 0 ? (hi - lo) / lo : 0.0));
+	json_object_set_new(
+	    p, "scaling",
+	    json_pack("{s:s, s:f, s:i, s:{s:o, s:o, s:o, s:o}}", "model",
+		      "measured", "steepness", 0.0, "standard_n", 1, "counters",
+		      "instructions", measured(jcount(fp->ev[IR])),
+		      "data_reads", measured(jcount(fp->ev[DR])), "data_writes",
+		      measured(jcount(fp->ev[DW])), "footprint_bytes",
+		      measured(jcount(footprint))));
+	json_object_set_new(p, "clusters", clusters);
+	json_object_set_new(p, "parallel", parallel_json(c));
+	json_object_set_new(
+	    p, "timing",
+	    json_pack("{s:i, s:s, s:f, s:f, s:f, s:o, s:o, s:s, s:s}", "n", 1,
+		      "build", "the binary as given", "t1_s", m1, "t2_s", m2,
+		      "speedup", m2 > 0 ? m1 / m2 : 0.0, "t1_samples_s",
+		      samples(c->t1, c->nt), "t2_samples_s",
+		      samples(c->t2, c->nt), "loadavg_before", c->loadavg,
+		      "scope", "whole_program: wall time of the process"));
+	return p;
+}
+
+/* ---- driver ------------------------------------------------------------------- */
+
+int zd_characterize_ompt_lib(char *out, size_t len, struct zd_err *err)
+{
+	const char *env = getenv("ZDVFS_OMPT_LIB");
+	if (env != NULL && *env != '\0') {
+		snprintf(out, len, "%s", env);
+		if (access(out, R_OK) == 0)
+			return 0;
+		return zd_fail(err, -ENOENT, "ZDVFS_OMPT_LIB=%s: %s", env,
+			       strerror(errno));
+	}
+	const char *build = zd_build_dir();
+	if (build[0] != '\0') {
+		snprintf(out, len, "%s/tools/libzdvfs_ompt.so", build);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		snprintf(out, len, "%s/../libexec/zdvfs/libzdvfs_ompt.so", exe);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	return zd_fail(err, -ENOENT,
+		       "the OMPT tool libzdvfs_ompt.so was not found (in "
+		       "BUILD/tools or PREFIX/libexec/zdvfs): build zdvfs with "
+		       "LLVM's omp-tools.h (libomp-dev) or set ZDVFS_OMPT_LIB");
+}
+
+static bool valid_name(const char *s)
+{
+	if (s[0] == '\0' || strlen(s) >= 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == '.' || *p == ' ')
+			return false;
+	return true;
+}
+
+static int write_profile(const struct ctx *c, const struct zd_board *b,
+			 const char *name, const char *style,
+			 struct zd_err *err)
+{
+	char path[PATH_MAX];
+	size_t olen = strlen(c->o->out);
+	if (olen > 5 && strcmp(c->o->out + olen - 5, ".json") == 0) {
+		snprintf(path, sizeof path, "%s", c->o->out);
+	} else {
+		snprintf(path, sizeof path, "%s/%s", c->o->out, b->name);
+		if ((mkdir(c->o->out, 0755) != 0 && errno != EEXIST) ||
+		    (mkdir(path, 0755) != 0 && errno != EEXIST))
+			return zd_fail(err, -errno, "%s: %s", path,
+				       strerror(errno));
+		snprintf(path + strlen(path), sizeof path - strlen(path),
+			 "/%s.json", name);
+	}
+	json_t *p = profile_json(c, b, name, style);
+	if (p == NULL)
+		return zd_fail(err, -EINVAL, "%s: a cluster was not measured",
+			       b->name);
+	char tmp[PATH_MAX + 8];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int rc = 0;
+	if (json_dump_file(p, tmp, JSON_INDENT(2) | JSON_REAL_PRECISION(7)) !=
+	    0)
+		rc = zd_fail(err, -EIO, "%s: cannot write", tmp);
+	else if (rename(tmp, path) != 0)
+		rc = zd_fail(err, -errno, "%s: %s", path, strerror(errno));
+	json_decref(p);
+	if (rc == 0 && c->o->log != NULL)
+		fprintf(c->o->log, "characterize: wrote %s\n", path);
+	return rc;
+}
+
+static void remove_tree(const char *dir)
+{
+	char cmd[PATH_MAX + 32];
+	/* our own mkdtemp directory, named without quotes */
+	if (strchr(dir, '\'') != NULL)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return;
+}
+
+static int setup(struct ctx *c, struct zd_err *err)
+{
+	const struct zd_char_opts *o = c->o;
+	if (o->argv == NULL || o->argv[0] == NULL)
+		return zd_bad_input(err, "no program given (-- ./app args)");
+	if (!find_exe(o->argv[0], c->prog, sizeof c->prog))
+		return zd_bad_input(err, "'%s': no such executable program",
+				    o->argv[0]);
+	size_t len = 0;
+	for (int i = 0; o->argv[i] && len + 2 < sizeof c->cmdline; i++)
+		len +=
+		    (size_t)snprintf(c->cmdline + len, sizeof c->cmdline - len,
+				     "%s%s", i ? " " : "", o->argv[i]);
+	if (!find_exe("valgrind", c->valgrind, sizeof c->valgrind))
+		return zd_fail(err, -ENOENT,
+			       "valgrind not found on PATH: install the "
+			       "valgrind package (scripts/install-deps)");
+	int rc = zd_characterize_ompt_lib(c->ompt_lib, sizeof c->ompt_lib, err);
+	if (rc != 0)
+		return rc;
+	/* boards and their geometries, before any run */
+	char **names = NULL;
+	int nnames = 0;
+	if (o->nboards == 0) {
+		rc = zd_board_list(o->platform_dir, &names, &nnames, err);
+		if (rc != 0)
+			return rc;
+	}
+	int nb = o->nboards ? o->nboards : nnames;
+	size_t olen = strlen(o->out);
+	if (nb > 1 && olen > 5 && strcmp(o->out + olen - 5, ".json") == 0) {
+		zd_board_names_free(names, nnames);
+		return zd_bad_input(err,
+				    "--out %s is one file: give one board "
+				    "(--boards B) or a directory",
+				    o->out);
+	}
+	c->boards = calloc((size_t)(nb ? nb : 1), sizeof *c->boards);
+	if (c->boards == NULL) {
+		zd_board_names_free(names, nnames);
+		return zd_fail(err, -ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < nb && rc == 0; i++) {
+		rc = zd_board_load(o->nboards ? o->boards[i] : names[i],
+				   o->platform_dir, &c->boards[i], err);
+		if (rc == 0)
+			c->nboards++;
+		for (int k = 0; rc == 0 && k < c->boards[i]->nclusters; k++) {
+			struct sim_geom g;
+			rc = cluster_geom(c->boards[i],
+					  &c->boards[i]->clusters[k], &g, err);
+			if (rc == 0 && find_geom(c, g.key) == NULL) {
+				if (c->ngeoms == MAX_GEOMS)
+					rc = zd_bad_input(
+					    err,
+					    "more than %d cache geometries",
+					    MAX_GEOMS);
+				else
+					c->geoms[c->ngeoms++] = g;
+			}
+		}
+	}
+	zd_board_names_free(names, nnames);
+	if (rc != 0)
+		return rc;
+	c->footprint = (struct sim_geom){.i1 = {32768, 8, 64},
+					 .d1 = {32768, 8, 64},
+					 .ll = {FOOTPRINT_LL_BYTES, 16, 64}};
+	geom_key(&c->footprint);
+	/* the raw measurements */
+	if (o->keep != NULL) {
+		snprintf(c->work, sizeof c->work, "%s", o->keep);
+		if (mkdir(c->work, 0755) != 0 && errno != EEXIST)
+			return zd_fail(err, -errno, "%s: %s", c->work,
+				       strerror(errno));
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(c->work, sizeof c->work,
+			 "%s/zdvfs-characterize.XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+		if (mkdtemp(c->work) == NULL)
+			return zd_fail(err, -errno, "%s: %s", c->work,
+				       strerror(errno));
+		c->temp_work = true;
+	}
+	rc = make_shim(c, err);
+	if (rc != 0)
+		return rc;
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(c->date, sizeof c->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+int zd_characterize(const struct zd_char_opts *opts, struct zd_err *err)
+{
+	struct zd_char_opts o = *opts;
+	if (o.timing_runs <= 0)
+		o.timing_runs = DEFAULT_RUNS;
+	if (o.ompt_runs <= 0)
+		o.ompt_runs = DEFAULT_RUNS;
+	if (o.timing_runs > MAX_RUNS || o.ompt_runs > MAX_RUNS)
+		return zd_bad_input(err, "at most %d timing or OMPT runs",
+				    MAX_RUNS);
+	if (o.out == NULL)
+		o.out = "profiles";
+	struct ctx *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return zd_fail(err, -ENOMEM, "out of memory");
+	c->o = &o;
+	char name[64] = "";
+	if (o.name != NULL) {
+		snprintf(name, sizeof name, "%s", o.name);
+	} else if (o.argv != NULL && o.argv[0] != NULL) {
+		const char *base = strrchr(o.argv[0], '/');
+		base = base ? base + 1 : o.argv[0];
+		/* a name the simulator and the store accept */
+		size_t k = 0;
+		for (; base[k] && k + 1 < sizeof name; k++)
+			name[k] =
+			    (base[k] == '.' || base[k] == ' ') ? '_' : base[k];
+		name[k] = '\0';
+	}
+	int rc = 0;
+	if (o.argv != NULL && o.argv[0] != NULL && !valid_name(name))
+		rc = zd_bad_input(err,
+				  "'%s' cannot name a profile (no '/', '.' or "
+				  "space, under 64 characters): give --name",
+				  name);
+	if (rc == 0)
+		rc = setup(c, err);
+	double t0 = zd_monotonic_s();
+	if (rc == 0) {
+		say(c,
+		    "measuring '%s' for %d board(s): %d cache geometries "
+		    "+ footprint under valgrind, %s",
+		    c->cmdline, c->nboards, c->ngeoms,
+		    o.region ? o.region : "whole program");
+		rc = timed_runs(c, err);
+	}
+	/* valgrind first with the footprint geometry: a region that is never
+	 * entered shows there, before the other runs */
+	if (rc == 0)
+		rc = callgrind(c, &c->footprint, err);
+	for (int i = 0; rc == 0 && i < c->ngeoms; i++)
+		rc = callgrind(c, &c->geoms[i], err);
+	if (rc == 0)
+		rc = ompt_runs(c, err);
+	if (rc == 0) {
+		const char *style =
+		    jnum(c->ompt, "tasks", "created") > 0 ? "tasks" : "loops";
+		for (int i = 0; rc == 0 && i < c->nboards; i++)
+			rc = write_profile(c, c->boards[i], name, style, err);
+	}
+	if (rc == 0)
+		say(c, "done in %.1f s", zd_monotonic_s() - t0);
+	if (c->temp_work)
+		remove_tree(c->work);
+	else if (rc != 0 && c->work[0] && c->o->log != NULL)
+		fprintf(c->o->log,
+			"characterize: raw measurements kept in %s\n", c->work);
+	for (int i = 0; i < c->nboards; i++)
+		zd_board_free(c->boards[i]);
+	free(c->boards);
+	json_decref(c->ompt);
+	free(c);
+	return rc;
+}
