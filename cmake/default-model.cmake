@@ -1,7 +1,7 @@
 # Builds the default model: every board's decision grid over the shipped
 # workload profiles, swept in a scratch store, then one model trained on all.
 # Run in script mode: cmake -DZDVFS=path/to/zdvfs -DOUT=FILE -P default-model.cmake
-# The grid is coarser than `zdvfs profile`'s default (3 levels per cluster,
+# The grid is coarser than `zdvfs sweep`'s default (3 levels per cluster,
 # starting at ambient) so that a build takes minutes, not a quarter hour; a
 # user's own runs refine the model as usual.
 get_filename_component(dir ${OUT} DIRECTORY)
@@ -17,7 +17,7 @@ string(JSON n LENGTH "${boards_json}")
 math(EXPR last "${n} - 1")
 foreach(i RANGE ${last})
   string(JSON board GET "${boards_json}" ${i} name)
-  execute_process(COMMAND ${ZDVFS} profile --board ${board} --grid 3
+  execute_process(COMMAND ${ZDVFS} sweep --board ${board} --grid 3
                           --temps ambient --db ${db} --quiet
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)

@@ -85,7 +85,7 @@ struct zd_bench_opts {
 	 * NAME+perturbed, decided with the plain description and models */
 	const char *perturb;
 	/* the decisions the table (the oracle) sweeps: NULL or "full", every
-	 * one; "coarse" or N, the grid of `zdvfs profile --grid` (boards
+	 * one; "coarse" or N, the grid of `zdvfs sweep --grid` (boards
 	 * whose every decision is too many to sweep per program) */
 	const char *table_grid;
 	/* holds the number of a stop signal (SIGINT, SIGTERM) once one came:

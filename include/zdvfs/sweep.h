@@ -1,7 +1,7 @@
 /* sweep.h - the profiling sweep: every workload under every decision of a
  * grid over the board's action space, from chosen starting temperatures,
  * run in the simulator and stored as one run record per sweep point
- * (docs/profiling.md). `zdvfs profile` drives it; `zdvfs bench` reuses the
+ * (docs/sweep.md). `zdvfs sweep` drives it; `zdvfs bench` reuses the
  * grid, the keys and single points.
  *
  * A sweep point is (board, program, action, starting temperature); its key

@@ -28,7 +28,7 @@ int cmd_features(int argc, char **argv);
 int cmd_model(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_decide(int argc, char **argv);
-int cmd_profile(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_characterize(int argc, char **argv);

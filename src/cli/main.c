@@ -27,8 +27,8 @@ static const struct command commands[] = {
     {"run", cmd_run, "decide, apply, run a program, measure, learn, restore"},
     {"decide", cmd_decide,
      "the engine's decision for a program, from its source"},
-    {"profile", cmd_profile,
-     "profiling sweep of a board into the sample store"},
+    {"sweep", cmd_sweep,
+     "sweep a board's decisions into the sample store (the model's data)"},
     {"train", cmd_train,
      "(re)train a board's agents from the runs in the store"},
     {"characterize", cmd_characterize,
@@ -57,13 +57,24 @@ static void top_options(struct cli_option *t, bool *version)
 		t[n++] = (struct cli_option)OPT_ITEM(commands[i].name,
 						     commands[i].summary);
 	t[n++] = (struct cli_option)OPT_TEXT(
-	    "`zdvfs COMMAND --help` describes a command.\n"
+	    "`zdvfs COMMAND --help` describes a command; `zdvfs profile` is "
+	    "the old name of `zdvfs sweep`.\n"
 	    "exit status: 0 ok, 1 runtime failure, 2 bad usage or input.");
 	t[n++] = (struct cli_option)OPT_END();
 }
 
+/* Old names that still work, so that scripts written for them do; not
+ * listed (no man page of their own). "profile" means a program's measured
+ * profile; the sweep that was called that is `zdvfs sweep`. */
+static const struct {
+	const char *old_name, *name;
+} aliases[] = {{"profile", "sweep"}};
+
 static int run_command(int argc, char **argv)
 {
+	for (size_t a = 0; a < sizeof(aliases) / sizeof(aliases[0]); a++)
+		if (strcmp(aliases[a].old_name, argv[0]) == 0)
+			argv[0] = (char *)aliases[a].name;
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, argv[0]) == 0)
 			return commands[i].run(argc, argv);

@@ -283,7 +283,7 @@ int cmd_model(int argc, char **argv)
 		     "energy, average power and per-zone peak and final "
 		     "temperature for every decision of a board, from its code "
 		     "features alone (docs/model.md). It learns from the runs "
-		     "in the store (`zdvfs profile`)."),
+		     "in the store (`zdvfs sweep`)."),
 	    OPT_ITEM("train",
 		     "fit on the store's runs and write the model file"),
 	    OPT_ITEM("eval",

@@ -206,7 +206,7 @@ static int programs_of(struct trainer *t, char ***names, int *count,
 	if (rc == 0 && *count == 0)
 		rc = zd_bad_input(err,
 				  "%s has no runs%s%s%s on %s to train "
-				  "from (`zdvfs profile` or `zdvfs run` make "
+				  "from (`zdvfs sweep` or `zdvfs run` make "
 				  "them)",
 				  zd_store_path(t->store),
 				  t->o->program ? " of '" : "",

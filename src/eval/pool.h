@@ -1,5 +1,5 @@
 /* pool.h - the one pool of forked worker processes over numbered jobs
- * (`zdvfs profile --jobs`, `zdvfs bench --jobs`): N workers, worker k runs
+ * (`zdvfs sweep --jobs`, `zdvfs bench --jobs`): N workers, worker k runs
  * jobs k, k+N, k+2N, ... in order (so a rerun splits the work the same way),
  * each talks to the parent through its own pipe, and a stop signal the
  * command caught is passed on to every worker, which stops before its next

@@ -217,7 +217,7 @@ int zd_dataset_load(struct zd_store *s, const struct zd_model_train_opts *o,
 	if (rc == 0 && ds->nsamples == 0)
 		rc = zd_bad_input(err,
 				  "%s: no runs to learn from (profile some "
-				  "first: zdvfs profile --board NAME)",
+				  "first: zdvfs sweep --board NAME)",
 				  zd_store_path(s));
 	if (rc != 0) {
 		zd_dataset_free(ds);

@@ -8,13 +8,17 @@ check "--help lists the commands" contains "$T/out" "restore"
 "$ZDVFS" frobnicate 2>"$T/err"; expect_status 2 "unknown command is a usage error" $?
 check "unknown command is named" contains "$T/err" "frobnicate"
 for c in status platforms exec restore workloads features decide model train \
-	profile run sim bench; do
+	sweep run sim bench; do
 	"$ZDVFS" $c --help >"$T/out"; expect_status 0 "$c --help" $?
 	check "$c --help shows usage" contains "$T/out" "usage: zdvfs $c"
 done
 "$ZDVFS" status --bogus 2>/dev/null; expect_status 2 "bad option is a usage error" $?
 "$ZDVFS" --bogus 2>"$T/err"; expect_status 2 "zdvfs --bogus is a usage error" $?
 check "zdvfs --bogus is named" contains "$T/err" "zdvfs: unknown option '--bogus'"
+"$ZDVFS" profile --help >"$T/out"; expect_status 0 "profile, the old name of sweep" $?
+check "profile is sweep" contains "$T/out" "usage: zdvfs sweep"
+"$ZDVFS" --help >"$T/out"
+check "the old name is said" contains "$T/out" "zdvfs profile. is the old name of"
 "$ZDVFS" help train >"$T/out"; expect_status 0 "help COMMAND" $?
 check "help COMMAND is the command's --help" contains "$T/out" "usage: zdvfs train"
 # a number out of range names the option and its range (the options tables)
@@ -28,9 +32,9 @@ bad_number "features --llm-timeout 0 x.c" "--llm-timeout '0' is not a number in 
 bad_number "decide --guard 10 --board tx2 --source x.c" "--guard '10' is not a number in 20..150"
 bad_number "train --steps x --board tx2" "--steps 'x' is not a number in 1..1000000"
 bad_number "model eval --folds 1" "--folds '1' is not a number in 2..100000"
-bad_number "profile --noise 0.6 --board tx2" "--noise '0.6' is not a number in 0..0.5"
+bad_number "sweep --noise 0.6 --board tx2" "--noise '0.6' is not a number in 0..0.5"
 # one --seed for every command: 0..2^32-1
-for c in run decide sim profile train "model train"; do
+for c in run decide sim sweep train "model train"; do
 	# shellcheck disable=SC2086
 	"$ZDVFS" $c --seed 4294967296 2>"$T/err"; expect_status 2 "$c: --seed beyond 2^32-1 is refused" $?
 	check "$c: --seed's range is named" contains "$T/err" "0..4294967295"

@@ -23,7 +23,7 @@ json_num() { sed -n "s/^ *\"$2\": \([-0-9.e+]*\),*$/\1/p" "$1" | head -1; }
 # a <= b, with room for the last digit of a double
 no_worse() { awk "BEGIN { exit !($1 <= $2 * (1 + 1e-9)) }"; }
 
-"$ZDVFS" profile --board core-i7 --workloads gemm,fib,atax --temps ambient \
+"$ZDVFS" sweep --board core-i7 --workloads gemm,fib,atax --temps ambient \
 	--db "$DB" --quiet
 expect_status 0 "profiling sweep of three workloads" $?
 mkdir -p "$T/model"

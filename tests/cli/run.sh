@@ -122,7 +122,7 @@ check "the second run starts warmer and ends hotter" sh -c "
 
 # the engine: a small sweep of four workloads, a model, then programs it
 # never saw
-"$ZDVFS" profile --board jetson-tx2 --workloads fib,jacobi-2d,gemm,nqueens \
+"$ZDVFS" sweep --board jetson-tx2 --workloads fib,jacobi-2d,gemm,nqueens \
 	--grid 2 --temps ambient --db "$T/sweep.db" --quiet
 expect_status 0 "profiling sweep" $?
 "$ZDVFS" model train --db "$T/sweep.db" --out "$T/model.bin" --trees 20 --depth 4 --threads 1 >/dev/null

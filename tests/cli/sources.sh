@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh" "$@"
 
 export ZDVFS_CACHE_DIR="$T/cache" ZDVFS_DATA_DIR="$T/data"
-"$ZDVFS" profile --board jetson-tx2 --workloads fib,gemm --grid 2 \
+"$ZDVFS" sweep --board jetson-tx2 --workloads fib,gemm --grid 2 \
 	--temps ambient --db "$T/sweep.db" --quiet
 expect_status 0 "profiling sweep" $?
 "$ZDVFS" model train --db "$T/sweep.db" --out "$T/model.json" --trees 10 \

@@ -1,4 +1,4 @@
-/* profile.c - `zdvfs profile`: the profiling sweep of a board into the
+/* sweep.c - `zdvfs sweep`: the profiling sweep of a board into the
  * sample store (src/eval/sweep.c), with progress, interruption and
  * resumption, optional worker processes, and a summary of the store. */
 #include <errno.h>
@@ -20,16 +20,16 @@
 #include "zdvfs/store.h"
 #include "zdvfs/sweep.h"
 
-static const char *const profile_usage[] = {
-    "zdvfs profile --board NAME [--workloads LIST|all]\n"
+static const char *const sweep_usage[] = {
+    "zdvfs sweep --board NAME [--workloads LIST|all]\n"
     "                     [--grid coarse|full|N] [--temps LIST] [--db FILE]\n"
     "                     [--seed S] [--noise R] [--backend sim] [--jobs N]\n"
     "                     [--quiet]",
-    "zdvfs profile --backend linux --board NAME [--workloads LIST|all]\n"
+    "zdvfs sweep --backend linux --board NAME [--workloads LIST|all]\n"
     "                     [--grid G] [--db FILE] [--sysfs-root DIR]\n"
     "                     [--workload-bin-dir DIR] [--size S] [--cool-to C]\n"
     "                     [--cool-timeout S] [--quiet]",
-    "zdvfs profile --summary [--board NAME] [--db FILE]", NULL};
+    "zdvfs sweep --summary [--board NAME] [--db FILE]", NULL};
 
 #define MAX_WORKLOADS 256
 #define MAX_JOBS 64
@@ -60,21 +60,21 @@ static int split_workloads(struct profile_opts *o, const char *text)
 		return 0;
 	o->workloads_text = strdup(text);
 	if (o->workloads_text == NULL) {
-		fprintf(stderr, "zdvfs profile: out of memory\n");
+		fprintf(stderr, "zdvfs sweep: out of memory\n");
 		return 1;
 	}
 	char *save = NULL;
 	for (char *w = strtok_r(o->workloads_text, ",", &save); w;
 	     w = strtok_r(NULL, ",", &save)) {
 		if (o->nworkloads == MAX_WORKLOADS)
-			return cli_usage_error("profile",
+			return cli_usage_error("sweep",
 					       "--workloads: at most "
 					       "%d names",
 					       MAX_WORKLOADS);
 		o->workloads[o->nworkloads++] = w;
 	}
 	if (o->nworkloads == 0)
-		return cli_usage_error("profile",
+		return cli_usage_error("sweep",
 				       "--workloads '%s' names no "
 				       "workload",
 				       text);
@@ -90,7 +90,7 @@ static int parse_size(struct profile_opts *o, const char *arg)
 	bool number = errno == 0 && end != arg && *end == '\0' && n > 0;
 	if (!number && strcmp(arg, "tiny") != 0 && strcmp(arg, "small") != 0 &&
 	    strcmp(arg, "standard") != 0)
-		return cli_usage_error("profile",
+		return cli_usage_error("sweep",
 				       "--size '%s' is not tiny, "
 				       "small, standard or a positive number",
 				       arg);
@@ -142,13 +142,13 @@ static int check_real_opts(const struct profile_opts *o)
 {
 	if (o->ntemps > 0)
 		return cli_usage_error(
-		    "profile",
+		    "sweep",
 		    "--temps: starting temperatures "
 		    "cannot be set on a real board (--backend "
 		    "linux); --cool-to C waits for the board "
 		    "to cool instead");
 	if (o->jobs > 1)
-		return cli_usage_error("profile",
+		return cli_usage_error("sweep",
 				       "--jobs: runs on a real board "
 				       "(--backend linux) go one at a time");
 	return 0;
@@ -170,7 +170,7 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 		     "decision of a grid over the board's actions (cores per "
 		     "cluster x frequency level per cluster), from each "
 		     "starting temperature, and stores one run per point in "
-		     "the sample store (docs/profiling.md). Points already "
+		     "the sample store (docs/sweep.md). Points already "
 		     "stored are skipped: an interrupted sweep (Ctrl-C, kill) "
 		     "keeps what it committed, and rerunning the same command "
 		     "continues it with the same numbers."),
@@ -236,16 +236,16 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 	    OPT_END(),
 	};
 	int status = 0;
-	int n = cli_parse_options("profile", profile_usage, options, 0, argc,
-				  argv, &status);
+	int n = cli_parse_options("sweep", sweep_usage, options, 0, argc, argv,
+				  &status);
 	if (n < 0)
 		return status ? status : -1;
 	o->real = backend == 1;
 	if (n > 0)
-		return cli_usage_error("profile", "unexpected argument '%s'",
+		return cli_usage_error("sweep", "unexpected argument '%s'",
 				       argv[0]);
 	if (!o->summary && o->board == NULL)
-		return cli_usage_error("profile", "--board is required");
+		return cli_usage_error("sweep", "--board is required");
 	return o->real ? check_real_opts(o) : 0;
 }
 
@@ -346,7 +346,7 @@ static int sweep_status(int rc, const struct zd_err *err)
 {
 	if (rc == ZD_SWEEP_INTERRUPTED)
 		return zd_signals_status();
-	return rc == 0 ? 0 : cli_error("profile", err);
+	return rc == 0 ? 0 : cli_error("sweep", err);
 }
 
 /* Create the store and put the board before any worker starts, so that
@@ -359,7 +359,7 @@ static int prepare_store(struct zd_sweep *sw, const char *db)
 	if (rc == 0)
 		rc = zd_sweep_put_board(sw, st, &err);
 	zd_store_close(st);
-	return rc == 0 ? 0 : cli_error("profile", &err);
+	return rc == 0 ? 0 : cli_error("sweep", &err);
 }
 
 /* ---- worker processes (--jobs) ------------------------------------------ */
@@ -519,7 +519,7 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 		return status;
 	/* on a real board the handlers stay after the sweep: they restore */
 	if (!o->real && zd_signals_install(&err) != 0)
-		return cli_error("profile", &err);
+		return cli_error("sweep", &err);
 	if (jobs > 1)
 		status = sweep_with_workers(sw, pr, db, jobs, &stats);
 	else
@@ -531,7 +531,7 @@ static int run_sweep(const struct profile_opts *o, struct zd_sweep *sw,
 		fputc('\n', stderr);
 	if (status > 128) {
 		fprintf(stderr,
-			"zdvfs profile: interrupted: %ld runs stored, "
+			"zdvfs sweep: interrupted: %ld runs stored, "
 			"rerun the same command to resume\n",
 			stats.added);
 		return status;
@@ -684,6 +684,8 @@ static int real_measure(void *ctx, const char *workload,
 				    .space = &rb->space,
 				    .argv = argv,
 				    .interval_ms = 100,
+				    /* the name runs are stored under since
+				     * the command was `zdvfs profile` */
 				    .sweeper = "profile"};
 	struct zd_decision d;
 	struct zd_outcome out;
@@ -706,7 +708,7 @@ static int real_measure(void *ctx, const char *workload,
 	zd_action_format(&rb->space, a, action, sizeof(action));
 	if (!rb->o->quiet)
 		fprintf(stderr,
-			"zdvfs profile: %ld/%ld %s %s: makespan %.3f s, "
+			"zdvfs sweep: %ld/%ld %s %s: makespan %.3f s, "
 			"energy %.3f J, hottest %.1f °C\n",
 			rb->pr->done + 1, rb->pr->total, workload, action,
 			out.makespan_s, out.energy_j, out.hottest_c);
@@ -735,7 +737,7 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 		rc = zd_sweep_new(so, &sw, &err);
 	if (rc == 0)
 		rc = check_binaries(&rb, sw, &err);
-	int status = rc == 0 ? 0 : cli_error("profile", &err);
+	int status = rc == 0 ? 0 : cli_error("sweep", &err);
 	if (status == 0) {
 		long n = zd_sweep_points_per_workload(sw);
 		int w = zd_sweep_nworkloads(sw);
@@ -744,7 +746,7 @@ static int profile_real(const struct profile_opts *o, struct zd_sweep_opts *so,
 		if (!o->quiet)
 			fprintf(
 			    stderr,
-			    "zdvfs profile: %s on this machine: %ld "
+			    "zdvfs sweep: %s on this machine: %ld "
 			    "decisions x %d workloads = %ld runs at size %s, "
 			    "one at a time\n",
 			    rb.board->name, n, w, n * w, o->size);
@@ -766,13 +768,13 @@ static int profile(const struct profile_opts *o)
 	if (o->db)
 		snprintf(db, sizeof(db), "%s", o->db);
 	else if (zd_store_default_path(db, sizeof(db), &err) != 0)
-		return cli_error("profile", &err);
+		return cli_error("sweep", &err);
 	init_progress(o, &pr);
 	sweep_opts(o, &pr, &so);
 	if (o->real)
 		return profile_real(o, &so, &pr, db);
 	if (zd_sweep_new(&so, &sw, &err) != 0)
-		return cli_error("profile", &err);
+		return cli_error("sweep", &err);
 	int rc = run_sweep(o, sw, &pr, db);
 	zd_sweep_free(sw);
 	return rc;
@@ -826,7 +828,7 @@ static int summary(const struct profile_opts *o)
 	int nboards = 0, rows = 0;
 	long total = 0;
 	if (o->db && access(o->db, F_OK) != 0) {
-		fprintf(stderr, "zdvfs profile: no store at %s: %s\n", o->db,
+		fprintf(stderr, "zdvfs sweep: no store at %s: %s\n", o->db,
 			strerror(errno));
 		return 1;
 	}
@@ -844,10 +846,10 @@ static int summary(const struct profile_opts *o)
 		       rows, zd_store_path(st));
 	zd_store_close(st);
 	zd_board_names_free(boards, nboards);
-	return rc == 0 ? 0 : cli_error("profile", &err);
+	return rc == 0 ? 0 : cli_error("sweep", &err);
 }
 
-int cmd_profile(int argc, char **argv)
+int cmd_sweep(int argc, char **argv)
 {
 	struct profile_opts o;
 	memset(&o, 0, sizeof(o));
