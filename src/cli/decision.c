@@ -52,11 +52,10 @@ static int features_from_store(struct cli_program *p, struct zd_store *store,
 		return 0;
 	if (rc != 0)
 		return rc;
-	json_error_t jerr;
-	json_t *j = text[0] ? json_loads(text, 0, &jerr) : NULL;
-	if (j != NULL)
-		rc = zd_features_from_json(j, &p->features, err);
-	json_decref(j);
+	char what[128];
+	snprintf(what, sizeof(what), "the store's features of %s", p->name);
+	if (text[0])
+		rc = zd_features_from_text(text, what, &p->features, err);
 	free(hash);
 	free(text);
 	return rc;
