@@ -501,13 +501,17 @@ static void write_manifest(const char *dir, bool twins)
 	assert_int_equal(fclose(f), 0);
 }
 
-static json_t *eval_lobo(const char *db, const char *workload_dir)
+/* Leave-groups-out with a small model; train_groups > 0 for a point of a
+ * learning curve. */
+static json_t *eval_groups_out(const char *db, const char *workload_dir,
+			       int train_groups)
 {
 	struct zd_err err = {0};
 	struct zd_store *s = NULL;
 	json_t *report = NULL;
 	struct zd_model_eval_opts o = {.lobo = true,
-				       .workload_dir = workload_dir};
+				       .workload_dir = workload_dir,
+				       .train_groups = train_groups};
 	o.train.threads = 1;
 	o.train.trees = 30;
 	assert_int_equal(zd_store_open(db, &s, &err), 0);
@@ -515,6 +519,11 @@ static json_t *eval_lobo(const char *db, const char *workload_dir)
 		fail_msg("%s", err.msg);
 	zd_store_close(s);
 	return report;
+}
+
+static json_t *eval_lobo(const char *db, const char *workload_dir)
+{
+	return eval_groups_out(db, workload_dir, 0);
 }
 
 static json_t *program_figures(const json_t *report, const char *board,
@@ -568,18 +577,7 @@ static void test_eval_groups(void **state)
 
 static json_t *eval_train_groups(const char *db, int train_groups)
 {
-	struct zd_err err = {0};
-	struct zd_store *s = NULL;
-	json_t *report = NULL;
-	struct zd_model_eval_opts o = {.lobo = true,
-				       .train_groups = train_groups};
-	o.train.threads = 1;
-	o.train.trees = 30;
-	assert_int_equal(zd_store_open(db, &s, &err), 0);
-	if (zd_model_eval(s, &o, &report, &err) != 0)
-		fail_msg("%s", err.msg);
-	zd_store_close(s);
-	return report;
+	return eval_groups_out(db, NULL, train_groups);
 }
 
 /* A learning curve's point: each fold learns from only N of its groups,
