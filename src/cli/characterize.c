@@ -1,11 +1,13 @@
 /* characterize.c - `zdvfs characterize -- ./app args`: measure any OpenMP
  * program into profiles the simulator runs (src/eval/characterize.c). */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "zdvfs/characterize.h"
+#include "zdvfs/signals.h"
 
 static const char characterize_usage[] =
     "usage: zdvfs characterize [--boards LIST] [--region FUNC] [--out "
@@ -141,7 +143,18 @@ int cmd_characterize(int argc, char **argv)
 	o.command = cmd;
 	struct zd_err err;
 	zd_err_clear(&err);
-	if (zd_characterize(&o, &err) != 0)
+	/* Ctrl-C ends the run under way and removes the temporary
+	 * directory before we exit 128 + the signal */
+	o.stop = zd_signals_flag();
+	if (zd_signals_install(&err) != 0)
+		return cli_error("characterize", &err);
+	int rc = zd_characterize(&o, &err);
+	zd_signals_release();
+	if (rc != 0 && zd_signals_pending()) {
+		fprintf(stderr, "zdvfs characterize: interrupted\n");
+		return zd_signals_status();
+	}
+	if (rc != 0)
 		return cli_error("characterize", &err);
 	return 0;
 }

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +26,7 @@
 #include "zdvfs/characterize.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/paths.h"
+#include "zdvfs/signals.h"
 
 #define PROFILE_FORMAT "zdvfs-profile 1"
 #define MAX_GEOMS 32
@@ -97,9 +100,51 @@ static bool find_exe(const char *name, char *out, size_t len)
 
 /* Run argv with extra environment entries ("K=V", NULL-ended), its output
  * to `log`; the exit status (or 128 + signal) and the wall time. */
-static int spawn(char *const *argv, const char *const *env, const char *log,
-		 int *status, double *wall_s, struct zd_err *err)
+static bool stop_asked(const struct zd_char_opts *o)
 {
+	return o->stop != NULL && *o->stop != 0;
+}
+
+static int interrupted(struct zd_err *err)
+{
+	return zd_fail(err, -EINTR, "interrupted");
+}
+
+/* Wait for the child; on a stop it is ended (SIGTERM) and waited for, and
+ * the stop is the result. The stop-signal self-pipe (signals.h) wakes the
+ * poll on SIGCHLD and on the stop, so neither waits for the timeout. */
+static int wait_child(const struct zd_char_opts *o, pid_t pid, int *st,
+		      struct zd_err *err)
+{
+	bool stopping = false;
+	for (;;) {
+		pid_t r = waitpid(pid, st, o->stop != NULL ? WNOHANG : 0);
+		/* a child that died of the terminal's Ctrl-C too: our
+		 * handler ran before waitpid returned */
+		if (r == pid)
+			return stopping || stop_asked(o) ? interrupted(err) : 0;
+		if (r < 0 && errno != EINTR)
+			return zd_fail(err, -errno, "waitpid: %s",
+				       strerror(errno));
+		if (r == 0 && !stopping && stop_asked(o)) {
+			kill(pid, SIGTERM);
+			stopping = true;
+		}
+		if (r == 0) {
+			struct pollfd p = {.fd = zd_signals_fd(),
+					   .events = POLLIN};
+			if (poll(&p, 1, 200) > 0)
+				zd_signals_drain();
+		}
+	}
+}
+
+static int spawn(const struct zd_char_opts *o, char *const *argv,
+		 const char *const *env, const char *log, int *status,
+		 double *wall_s, struct zd_err *err)
+{
+	if (stop_asked(o))
+		return interrupted(err);
 	double t0 = zd_monotonic_s();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -116,15 +161,15 @@ static int spawn(char *const *argv, const char *const *env, const char *log,
 			dup2(in, STDIN_FILENO);
 		for (const char *const *e = env; e && *e; e++)
 			putenv((char *)*e);
+		zd_signals_default_in_child();
 		execv(argv[0], argv);
 		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int st = 0;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return zd_fail(err, -errno, "waitpid: %s",
-				       strerror(errno));
+	int rc = wait_child(o, pid, &st, err);
+	if (rc != 0)
+		return rc;
 	*wall_s = zd_monotonic_s() - t0;
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
@@ -231,7 +276,7 @@ static int timed_runs(struct ctx *c, struct zd_err *err)
 				 t, r);
 			int st;
 			double s;
-			rc = spawn(argv, env, log, &st, &s, err);
+			rc = spawn(c->o, argv, env, log, &st, &s, err);
 			if (rc == 0 && st != 0)
 				rc = program_failed(c, "(a native run)", st,
 						    log, err);
@@ -315,7 +360,7 @@ static int ompt_runs(struct ctx *c, struct zd_err *err)
 		int st;
 		double s;
 		unlink(out);
-		rc = spawn(argv, env, log, &st, &s, err);
+		rc = spawn(c->o, argv, env, log, &st, &s, err);
 		if (rc == 0 && st != 0)
 			rc = program_failed(c, "(under the OMPT tool)", st, log,
 					    err);
@@ -421,7 +466,7 @@ static int callgrind(struct ctx *c, struct sim_geom *g, struct zd_err *err)
 	const char *env[] = {"OMP_NUM_THREADS=1", NULL};
 	int st;
 	double s;
-	int rc = spawn(argv, env, log, &st, &s, err);
+	int rc = spawn(c->o, argv, env, log, &st, &s, err);
 	free(argv);
 	if (rc == 0 && st != 0)
 		rc = program_failed(c, "under valgrind", st, log, err);
