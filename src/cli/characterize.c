@@ -61,7 +61,9 @@ static const char characterize_usage[] =
     "OMPT tool is found in the build tree or PREFIX/libexec/zdvfs\n"
     "($ZDVFS_OMPT_LIB, $ZDVFS_LIBOMP override). Exit status 2 when the "
     "program\n"
-    "is missing, exits non-zero or never enters --region's function.\n";
+    "is missing, exits non-zero or never enters --region's function;\n"
+    "128 + the signal when stopped (Ctrl-C): the run under way is ended\n"
+    "and the temporary directory removed.\n";
 
 int cmd_characterize(int argc, char **argv)
 {
