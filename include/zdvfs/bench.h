@@ -76,6 +76,9 @@ struct zd_bench_opts {
 	 * come from the source its profile records (characterize --source),
 	 * required for policies that decide from features (zerodvfs, qlearn) */
 	const char *profiles_dir;
+	/* every workload of the manifest, with profiles_dir too (`--workloads
+	 * all`); without profiles_dir the same as workloads NULL */
+	bool all_workloads;
 	/* thermal scenario (docs/bench-format.md): "cold" (NULL), "idle",
 	 * "sustained" or "hot"; and the energy EDP uses: "board" (NULL) or
 	 * "cpu" */

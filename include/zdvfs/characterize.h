@@ -18,6 +18,7 @@
 #ifndef ZDVFS_CHARACTERIZE_H
 #define ZDVFS_CHARACTERIZE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "zdvfs/err.h"
@@ -37,11 +38,16 @@ struct zd_char_opts {
 	int ompt_runs;       /* median; 0: 3 */
 	const char *command; /* the command line, for generated_by */
 	FILE *log;           /* progress lines; NULL: none */
+	/* set (by a stop signal, signals.h) to stop: the program's run is
+	 * ended, nothing is written, the temporary directory is removed and
+	 * -EINTR returned; NULL: never */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Measure and write the profiles. A program that cannot be run, exits
  * non-zero or never enters the region is an input error (exit status 2)
- * naming it; a missing tool is a runtime error naming its package. */
+ * naming it (its raw measurements kept); a missing tool is a runtime error
+ * naming its package. */
 int zd_characterize(const struct zd_char_opts *o, struct zd_err *err);
 
 /* Where the OMPT tool library is: $ZDVFS_OMPT_LIB, else BUILD/tools (a

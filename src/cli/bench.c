@@ -69,13 +69,14 @@ static const char bench_usage[] =
     "                    DIR/BOARD/ (`zdvfs characterize --out DIR`) of the\n"
     "                    first board, which every board must have; the\n"
     "                    manifest's workloads are then benched only where\n"
-    "                    --workloads names them. They are never profiled\n"
-    "                    into the store, so every model judges them\n"
-    "                    zero-shot (fold 0's model). They have no manifest\n"
-    "                    entry: their code features come from the source the\n"
-    "                    profile records (characterize --source FILE, parsed\n"
-    "                    without extra flags); zerodvfs and qlearn refuse a\n"
-    "                    profile that records none\n"
+    "                    --workloads names them (all: every one). They are\n"
+    "                    never profiled into the store, so every model\n"
+    "                    judges them zero-shot (fold 0's model). They have\n"
+    "                    no manifest entry: their code features come from\n"
+    "                    the source the profile records (characterize\n"
+    "                    --source FILE, parsed without extra flags);\n"
+    "                    zerodvfs and qlearn refuse a profile that records\n"
+    "                    none\n"
     "  --no-report       write the data only\n"
     "  --report-only     redo the report from DIR's files alone\n"
     "  --quiet           print nothing but errors\n"
@@ -141,7 +142,9 @@ static int parse_option(struct bench_cli *c, int opt, const char *arg)
 {
 	switch (opt) {
 	case 'b': return split_list("--boards", arg, &c->boards);
-	case 'w': return split_list("--workloads", arg, &c->workloads);
+	case 'w':
+		c->o.all_workloads = strcmp(arg, "all") == 0;
+		return split_list("--workloads", arg, &c->workloads);
 	case 'p': return split_list("--policies", arg, &c->policies);
 	case 's': return parse_count("--seeds", arg, 1, 1000, &c->o.seeds);
 	case 'r': return parse_count("--runs", arg, 1, 1000, &c->o.runs);

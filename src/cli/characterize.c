@@ -1,11 +1,13 @@
 /* characterize.c - `zdvfs characterize -- ./app args`: measure any OpenMP
  * program into profiles the simulator runs (src/eval/characterize.c). */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "zdvfs/characterize.h"
+#include "zdvfs/signals.h"
 
 static const char characterize_usage[] =
     "usage: zdvfs characterize [--boards LIST] [--region FUNC] [--out "
@@ -59,7 +61,9 @@ static const char characterize_usage[] =
     "OMPT tool is found in the build tree or PREFIX/libexec/zdvfs\n"
     "($ZDVFS_OMPT_LIB, $ZDVFS_LIBOMP override). Exit status 2 when the "
     "program\n"
-    "is missing, exits non-zero or never enters --region's function.\n";
+    "is missing, exits non-zero or never enters --region's function;\n"
+    "128 + the signal when stopped (Ctrl-C): the run under way is ended\n"
+    "and the temporary directory removed.\n";
 
 int cmd_characterize(int argc, char **argv)
 {
@@ -141,7 +145,18 @@ int cmd_characterize(int argc, char **argv)
 	o.command = cmd;
 	struct zd_err err;
 	zd_err_clear(&err);
-	if (zd_characterize(&o, &err) != 0)
+	/* Ctrl-C ends the run under way and removes the temporary
+	 * directory before we exit 128 + the signal */
+	o.stop = zd_signals_flag();
+	if (zd_signals_install(&err) != 0)
+		return cli_error("characterize", &err);
+	int rc = zd_characterize(&o, &err);
+	zd_signals_release();
+	if (rc != 0 && zd_signals_pending()) {
+		fprintf(stderr, "zdvfs characterize: interrupted\n");
+		return zd_signals_status();
+	}
+	if (rc != 0)
 		return cli_error("characterize", &err);
 	return 0;
 }

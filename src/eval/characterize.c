@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,60 +20,20 @@
 
 #include <jansson.h>
 
+#include "base/jsonmedian.h"
+#include "base/vgcache.h"
 #include "zdvfs/board.h"
 #include "zdvfs/characterize.h"
 #include "zdvfs/clock.h"
 #include "zdvfs/paths.h"
+#include "zdvfs/signals.h"
 
 #define PROFILE_FORMAT "zdvfs-profile 1"
 #define MAX_GEOMS 32
-#define MAX_RUNS 16
-/* as tools/profile/zdvfs_profile.c: a last-level cache far larger than the
- * data, so its misses are the distinct lines the program touches */
-#define FOOTPRINT_LL_BYTES (256L << 20)
+#define MAX_RUNS ZD_JSON_MEDIAN_MAX /* the OMPT runs are merged at once */
 #define DEFAULT_RUNS 3
 
-/* ---- cache geometry (the rules of tools/profile/zdvfs_profile.c) ---------- */
-
-struct geom {
-	long size_bytes;
-	int assoc;
-	int line_bytes;
-};
-
-static bool is_pow2(long v)
-{
-	return v > 0 && (v & (v - 1)) == 0;
-}
-
-/* valgrind needs a power-of-two number of sets: keep size and line, take
- * the associativity nearest the real one that gives that (ties: higher). */
-static int valgrind_geom(const struct zd_cache_geom *g, struct geom *r,
-			 struct zd_err *err)
-{
-	*r = (struct geom){(long)g->size_kb * 1024, g->assoc, g->line_bytes};
-	if (r->line_bytes <= 0 || r->assoc <= 0)
-		return zd_bad_input(err, "cache with no line size or ways");
-	long lines = r->size_bytes / r->line_bytes;
-	if (r->size_bytes % r->line_bytes == 0 && lines % r->assoc == 0 &&
-	    is_pow2(lines / r->assoc))
-		return 0;
-	int best = 0;
-	for (long a = 1; a <= lines && a <= 1024; a++) {
-		if (lines % a != 0 || !is_pow2(lines / a))
-			continue;
-		long d = labs(a - g->assoc), bd = labs((long)best - g->assoc);
-		if (best == 0 || d < bd || (d == bd && a > best))
-			best = (int)a;
-	}
-	if (best == 0)
-		return zd_bad_input(err,
-				    "no valgrind geometry for %d KB, %d-way, "
-				    "%d B lines",
-				    g->size_kb, g->assoc, g->line_bytes);
-	r->assoc = best;
-	return 0;
-}
+/* ---- cache geometry (the rules in src/base/vgcache.c) ------------------- */
 
 /* One simulated geometry (I1, D1, LL) and what valgrind counted with it. */
 enum { IR, DR, DW, I1MR, D1MR, D1MW, ILMR, DLMR, DLMW, NEVENTS };
@@ -79,33 +41,9 @@ static const char *const event_names[NEVENTS] = {
     "Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"};
 
 struct sim_geom {
-	struct geom i1, d1, ll;
-	char key[128];
+	struct zd_vg_caches vg;
 	double ev[NEVENTS];
 };
-
-static void geom_key(struct sim_geom *g)
-{
-	snprintf(g->key, sizeof g->key, "I%ld-%d-%d_D%ld-%d-%d_L%ld-%d-%d",
-		 g->i1.size_bytes, g->i1.assoc, g->i1.line_bytes,
-		 g->d1.size_bytes, g->d1.assoc, g->d1.line_bytes,
-		 g->ll.size_bytes, g->ll.assoc, g->ll.line_bytes);
-}
-
-static int cluster_geom(const struct zd_board *b,
-			const struct zd_cluster_desc *c, struct sim_geom *g,
-			struct zd_err *err)
-{
-	memset(g, 0, sizeof *g);
-	int rc = valgrind_geom(&c->l1i, &g->i1, err);
-	if (rc == 0)
-		rc = valgrind_geom(&c->l1d, &g->d1, err);
-	if (rc == 0)
-		rc = valgrind_geom(b->has_l3 ? &b->l3 : &c->l2, &g->ll, err);
-	if (rc == 0)
-		geom_key(g);
-	return rc;
-}
 
 /* ---- running the program -------------------------------------------------- */
 
@@ -162,9 +100,51 @@ static bool find_exe(const char *name, char *out, size_t len)
 
 /* Run argv with extra environment entries ("K=V", NULL-ended), its output
  * to `log`; the exit status (or 128 + signal) and the wall time. */
-static int spawn(char *const *argv, const char *const *env, const char *log,
-		 int *status, double *wall_s, struct zd_err *err)
+static bool stop_asked(const struct zd_char_opts *o)
 {
+	return o->stop != NULL && *o->stop != 0;
+}
+
+static int interrupted(struct zd_err *err)
+{
+	return zd_fail(err, -EINTR, "interrupted");
+}
+
+/* Wait for the child; on a stop it is ended (SIGTERM) and waited for, and
+ * the stop is the result. The stop-signal self-pipe (signals.h) wakes the
+ * poll on SIGCHLD and on the stop, so neither waits for the timeout. */
+static int wait_child(const struct zd_char_opts *o, pid_t pid, int *st,
+		      struct zd_err *err)
+{
+	bool stopping = false;
+	for (;;) {
+		pid_t r = waitpid(pid, st, o->stop != NULL ? WNOHANG : 0);
+		/* a child that died of the terminal's Ctrl-C too: our
+		 * handler ran before waitpid returned */
+		if (r == pid)
+			return stopping || stop_asked(o) ? interrupted(err) : 0;
+		if (r < 0 && errno != EINTR)
+			return zd_fail(err, -errno, "waitpid: %s",
+				       strerror(errno));
+		if (r == 0 && !stopping && stop_asked(o)) {
+			kill(pid, SIGTERM);
+			stopping = true;
+		}
+		if (r == 0) {
+			struct pollfd p = {.fd = zd_signals_fd(),
+					   .events = POLLIN};
+			if (poll(&p, 1, 200) > 0)
+				zd_signals_drain();
+		}
+	}
+}
+
+static int spawn(const struct zd_char_opts *o, char *const *argv,
+		 const char *const *env, const char *log, int *status,
+		 double *wall_s, struct zd_err *err)
+{
+	if (stop_asked(o))
+		return interrupted(err);
 	double t0 = zd_monotonic_s();
 	pid_t pid = fork();
 	if (pid < 0)
@@ -181,15 +161,15 @@ static int spawn(char *const *argv, const char *const *env, const char *log,
 			dup2(in, STDIN_FILENO);
 		for (const char *const *e = env; e && *e; e++)
 			putenv((char *)*e);
+		zd_signals_default_in_child();
 		execv(argv[0], argv);
 		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int st = 0;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return zd_fail(err, -errno, "waitpid: %s",
-				       strerror(errno));
+	int rc = wait_child(o, pid, &st, err);
+	if (rc != 0)
+		return rc;
 	*wall_s = zd_monotonic_s() - t0;
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
@@ -296,7 +276,7 @@ static int timed_runs(struct ctx *c, struct zd_err *err)
 				 t, r);
 			int st;
 			double s;
-			rc = spawn(argv, env, log, &st, &s, err);
+			rc = spawn(c->o, argv, env, log, &st, &s, err);
 			if (rc == 0 && st != 0)
 				rc = program_failed(c, "(a native run)", st,
 						    log, err);
@@ -313,57 +293,6 @@ static int timed_runs(struct ctx *c, struct zd_err *err)
 }
 
 /* ---- OMPT ------------------------------------------------------------------- */
-
-/* Numbers become their median over the runs (integers stay integers when
- * the count is odd); everything else is taken from the first run. */
-static json_t *median_merge(json_t **runs, int n)
-{
-	json_t *first = runs[0];
-	if (json_is_object(first)) {
-		json_t *o = json_object();
-		const char *key;
-		json_t *val;
-		json_object_foreach(first, key, val)
-		{
-			json_t *parts[MAX_RUNS];
-			int m = 0;
-			for (int i = 0; i < n; i++) {
-				json_t *p = json_object_get(runs[i], key);
-				if (p != NULL)
-					parts[m++] = p;
-			}
-			json_object_set_new(o, key, median_merge(parts, m));
-		}
-		return o;
-	}
-	if (json_is_array(first)) {
-		json_t *a = json_array();
-		for (size_t j = 0; j < json_array_size(first); j++) {
-			json_t *parts[MAX_RUNS];
-			int m = 0;
-			for (int i = 0; i < n; i++) {
-				json_t *p = json_array_get(runs[i], j);
-				if (p != NULL)
-					parts[m++] = p;
-			}
-			json_array_append_new(a, median_merge(parts, m));
-		}
-		return a;
-	}
-	if (json_is_number(first)) {
-		double v[MAX_RUNS] = {0};
-		bool all_int = true;
-		for (int i = 0; i < n; i++) {
-			v[i] = json_number_value(runs[i]);
-			all_int &= json_is_integer(runs[i]);
-		}
-		double med = median(v, n);
-		if (all_int && n % 2)
-			return json_integer((json_int_t)med);
-		return json_real(med);
-	}
-	return json_deep_copy(first);
-}
 
 /* A directory holding libgomp.so.1 -> LLVM's libomp.so.5, put first on
  * LD_LIBRARY_PATH: libomp implements libgomp's interface, so a program
@@ -431,7 +360,7 @@ static int ompt_runs(struct ctx *c, struct zd_err *err)
 		int st;
 		double s;
 		unlink(out);
-		rc = spawn(argv, env, log, &st, &s, err);
+		rc = spawn(c->o, argv, env, log, &st, &s, err);
 		if (rc == 0 && st != 0)
 			rc = program_failed(c, "(under the OMPT tool)", st, log,
 					    err);
@@ -453,7 +382,7 @@ static int ompt_runs(struct ctx *c, struct zd_err *err)
 	}
 	free(argv);
 	if (rc == 0) {
-		c->ompt = median_merge(runs, n);
+		c->ompt = zd_json_median(runs, n);
 		c->ompt_nruns = n;
 		say(c, "OMPT: %d run(s) of 2 threads traced", n);
 	}
@@ -508,14 +437,14 @@ static int callgrind(struct ctx *c, struct sim_geom *g, struct zd_err *err)
 {
 	char i1[64], d1[64], ll[64], out[PATH_MAX + 160], log[PATH_MAX + 160],
 	    outarg[PATH_MAX + 200], toggle[300];
-	snprintf(i1, sizeof i1, "--I1=%ld,%d,%d", g->i1.size_bytes, g->i1.assoc,
-		 g->i1.line_bytes);
-	snprintf(d1, sizeof d1, "--D1=%ld,%d,%d", g->d1.size_bytes, g->d1.assoc,
-		 g->d1.line_bytes);
-	snprintf(ll, sizeof ll, "--LL=%ld,%d,%d", g->ll.size_bytes, g->ll.assoc,
-		 g->ll.line_bytes);
-	snprintf(out, sizeof out, "%s/cg.%s.out", c->work, g->key);
-	snprintf(log, sizeof log, "%s/cg.%s.log", c->work, g->key);
+	strcpy(i1, "--I1=");
+	zd_vg_arg(&g->vg.i1, i1 + 5, sizeof i1 - 5);
+	strcpy(d1, "--D1=");
+	zd_vg_arg(&g->vg.d1, d1 + 5, sizeof d1 - 5);
+	strcpy(ll, "--LL=");
+	zd_vg_arg(&g->vg.ll, ll + 5, sizeof ll - 5);
+	snprintf(out, sizeof out, "%s/cg.%s.out", c->work, g->vg.key);
+	snprintf(log, sizeof log, "%s/cg.%s.log", c->work, g->vg.key);
 	snprintf(outarg, sizeof outarg, "--callgrind-out-file=%s", out);
 	const char *pre[] = {c->valgrind,
 			     "--tool=callgrind",
@@ -537,7 +466,7 @@ static int callgrind(struct ctx *c, struct sim_geom *g, struct zd_err *err)
 	const char *env[] = {"OMP_NUM_THREADS=1", NULL};
 	int st;
 	double s;
-	int rc = spawn(argv, env, log, &st, &s, err);
+	int rc = spawn(c->o, argv, env, log, &st, &s, err);
 	free(argv);
 	if (rc == 0 && st != 0)
 		rc = program_failed(c, "under valgrind", st, log, err);
@@ -558,7 +487,7 @@ static int callgrind(struct ctx *c, struct sim_geom *g, struct zd_err *err)
 			       out);
 	}
 	if (rc == 0)
-		say(c, "valgrind %s: %.0f instructions (%.1f s)", g->key,
+		say(c, "valgrind %s: %.0f instructions (%.1f s)", g->vg.key,
 		    g->ev[IR], s);
 	return rc;
 }
@@ -580,36 +509,10 @@ static json_t *measured(json_t *v)
 			 "holdout_rel_error", "standard", v);
 }
 
-static json_t *cache_json(const struct zd_cache_geom *g)
-{
-	return json_pack("{s:i, s:i, s:i}", "size_kb", g->size_kb, "assoc",
-			 g->assoc, "line_bytes", g->line_bytes);
-}
-
-static json_t *geom_json(const struct geom *g)
-{
-	return json_pack("{s:I, s:i, s:i}", "size_bytes",
-			 (json_int_t)g->size_bytes, "assoc", g->assoc,
-			 "line_bytes", g->line_bytes);
-}
-
-static void adjusted(json_t *notes, const char *what,
-		     const struct zd_cache_geom *b, const struct geom *s)
-{
-	if (b->assoc == s->assoc)
-		return;
-	char buf[200];
-	snprintf(buf, sizeof buf,
-		 "%s: %d-way -> %d-way (same size and line; valgrind needs a "
-		 "power-of-two number of sets)",
-		 what, b->assoc, s->assoc);
-	json_array_append_new(notes, json_string(buf));
-}
-
 static const struct sim_geom *find_geom(const struct ctx *c, const char *key)
 {
 	for (int i = 0; i < c->ngeoms; i++)
-		if (strcmp(c->geoms[i].key, key) == 0)
+		if (strcmp(c->geoms[i].vg.key, key) == 0)
 			return &c->geoms[i];
 	return NULL;
 }
@@ -618,30 +521,16 @@ static json_t *cluster_json(const struct ctx *c, const struct zd_board *b,
 			    int ci, double footprint)
 {
 	const struct zd_cluster_desc *cl = &b->clusters[ci];
-	struct sim_geom key;
+	struct zd_vg_caches vg;
 	struct zd_err e;
 	zd_err_clear(&e);
-	if (cluster_geom(b, cl, &key, &e) != 0)
-		return NULL; /* checked before any run */
-	const struct sim_geom *g = find_geom(c, key.key);
-	if (g == NULL)
+	/* the geometry was checked before any run */
+	json_t *caches = zd_vg_caches_json(b, ci, &vg, &e);
+	const struct sim_geom *g = caches ? find_geom(c, vg.key) : NULL;
+	if (g == NULL) {
+		json_decref(caches);
 		return NULL;
-	json_t *board =
-	    json_pack("{s:o, s:o, s:o, s:b}", "l1i", cache_json(&cl->l1i),
-		      "l1d", cache_json(&cl->l1d), "l2", cache_json(&cl->l2),
-		      "l2_shared", cl->l2_shared);
-	if (b->has_l3)
-		json_object_set_new(board, "l3", cache_json(&b->l3));
-	json_t *notes = json_array();
-	adjusted(notes, "l1i", &cl->l1i, &g->i1);
-	adjusted(notes, "l1d", &cl->l1d, &g->d1);
-	adjusted(notes, b->has_l3 ? "l3" : "l2", b->has_l3 ? &b->l3 : &cl->l2,
-		 &g->ll);
-	json_t *caches = json_pack(
-	    "{s:o, s:{s:o, s:o, s:o, s:s}, s:o, s:s}", "board", board,
-	    "simulated", "i1", geom_json(&g->i1), "d1", geom_json(&g->d1), "ll",
-	    geom_json(&g->ll), "ll_is", b->has_l3 ? "l3" : "l2", "adjusted",
-	    notes, "valgrind_key", g->key);
+	}
 	static const char *const names[] = {
 	    "i1_misses",      "d1_read_misses",  "d1_write_misses", "d1_misses",
 	    "ll_read_misses", "ll_write_misses", "ll_misses"};
@@ -660,10 +549,11 @@ static json_t *cluster_json(const struct ctx *c, const struct zd_board *b,
 	}
 	json_t *ll = json_object_get(counters, "ll_misses");
 	json_object_set_new(ll, "extrapolated", jcount(v[6]));
-	json_object_set_new(ll, "lower", jcount(footprint / g->ll.line_bytes));
+	json_object_set_new(ll, "lower",
+			    jcount(footprint / g->vg.ll.line_bytes));
 	json_object_set_new(ll, "upper", jcount(v[0] + v[3]));
 	json_object_set_new(ll, "rule", json_string("measured"));
-	bool fits = footprint <= (double)g->ll.size_bytes;
+	bool fits = footprint <= (double)g->vg.ll.size_bytes;
 	json_t *scaling = json_pack(
 	    "{s:s, s:i, s:o, s:{s:[b], s:b, s:b}}", "model", "measured",
 	    "standard_n", 1, "counters", counters, "ll_fit", "measured", fits,
@@ -740,7 +630,7 @@ static json_t *profile_json(const struct ctx *c, const struct zd_board *b,
 			    const char *name, const char *style)
 {
 	const struct sim_geom *fp = &c->footprint;
-	double footprint = (fp->ev[DLMR] + fp->ev[DLMW]) * fp->ll.line_bytes;
+	double footprint = (fp->ev[DLMR] + fp->ev[DLMW]) * fp->vg.ll.line_bytes;
 	/* the same program under every geometry: the instruction counts must
 	 * agree (deterministic with one thread, unless the program is not) */
 	double lo = fp->ev[IR], hi = fp->ev[IR];
@@ -1009,10 +899,11 @@ static int setup(struct ctx *c, struct zd_err *err)
 		if (rc == 0)
 			c->nboards++;
 		for (int k = 0; rc == 0 && k < c->boards[i]->nclusters; k++) {
-			struct sim_geom g;
-			rc = cluster_geom(c->boards[i],
-					  &c->boards[i]->clusters[k], &g, err);
-			if (rc == 0 && find_geom(c, g.key) == NULL) {
+			struct sim_geom g = {0};
+			rc = zd_vg_cluster(c->boards[i],
+					   &c->boards[i]->clusters[k], &g.vg,
+					   err);
+			if (rc == 0 && find_geom(c, g.vg.key) == NULL) {
 				if (c->ngeoms == MAX_GEOMS)
 					rc = zd_bad_input(
 					    err,
@@ -1026,10 +917,7 @@ static int setup(struct ctx *c, struct zd_err *err)
 	zd_board_names_free(names, nnames);
 	if (rc != 0)
 		return rc;
-	c->footprint = (struct sim_geom){.i1 = {32768, 8, 64},
-					 .d1 = {32768, 8, 64},
-					 .ll = {FOOTPRINT_LL_BYTES, 16, 64}};
-	geom_key(&c->footprint);
+	zd_vg_footprint(&c->footprint.vg);
 	/* the raw measurements */
 	if (o->keep != NULL) {
 		snprintf(c->work, sizeof c->work, "%s", o->keep);

@@ -403,6 +403,17 @@ static int add_user(struct bench_plan *p, const struct zd_manifest *m,
 	return rc;
 }
 
+int bench_manifest_count(const struct zd_bench_opts *o, int manifest_count)
+{
+	if (o->workloads != NULL)
+		return o->nworkloads;
+	/* with --profiles, the manifest's workloads only where named, "all"
+	 * naming every one */
+	if (o->profiles_dir != NULL && !o->all_workloads)
+		return 0;
+	return manifest_count;
+}
+
 static int select_workloads(struct bench_plan *p, struct zd_err *err)
 {
 	const struct zd_bench_opts *o = p->o;
@@ -412,11 +423,7 @@ static int select_workloads(struct bench_plan *p, struct zd_err *err)
 	int rc = zd_manifest_load(o->workload_dir, &m, err);
 	if (rc == 0 && o->profiles_dir != NULL)
 		rc = user_names(p, &users, &nusers, err);
-	/* with --profiles, the manifest's workloads only where named */
-	int n = rc == 0 ? (o->workloads          ? o->nworkloads
-			       : o->profiles_dir ? 0
-						 : m->count)
-			: 0;
+	int n = rc == 0 ? bench_manifest_count(o, m->count) : 0;
 	if (rc == 0 && n + nusers == 0)
 		rc = zd_bad_input(err, "no workload to bench");
 	if (rc == 0) {

@@ -90,6 +90,11 @@ struct bench_plan {
 	double started_mono; /* zd_monotonic_s */
 };
 
+/* How many of the manifest's `manifest_count` workloads are benched: those
+ * named, else all of them, except with profiles_dir, where none unless
+ * all_workloads (`--workloads all`). */
+int bench_manifest_count(const struct zd_bench_opts *o, int manifest_count);
+
 /* Check every name and count and analyse the selected workloads' code
  * features, before any file is written. */
 int bench_plan_init(struct bench_plan *p, const struct zd_bench_opts *o,

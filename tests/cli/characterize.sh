@@ -117,6 +117,19 @@ check "its status and last words are given" contains "$T/err" "exited with statu
 expect_status 2 "a region that does not exist" $?
 check "the region is named" contains "$T/err" "--region no_such_function: the program never ran a function of that name"
 check "no profile from failures" [ ! -e "$T/x" ]
+# Ctrl-C: the program's run is ended and the temporary directory removed
+mkdir "$T/tmp-int"
+printf '#!/bin/sh\necho $$ >"%s"\nexec sleep 60\n' "$T/slow.pid" >"$T/slow"
+chmod +x "$T/slow"
+TMPDIR="$T/tmp-int" "$ZDVFS" characterize --boards jetson-tx2 --out "$T/x" -- "$T/slow" 2>"$T/err" &
+cpid=$!
+for _ in $(seq 100); do [ -s "$T/slow.pid" ] && break; sleep 0.1; done
+check "the program started" [ -s "$T/slow.pid" ]
+kill -INT "$cpid"
+wait "$cpid"; expect_status 130 "characterize stopped by SIGINT" $?
+check "it says so" contains "$T/err" "interrupted"
+check "its temporary directory is removed" [ -z "$(ls -A "$T/tmp-int")" ]
+check "the program's run is ended" sh -c "! kill -0 $(cat "$T/slow.pid") 2>/dev/null"
 "$ZDVFS" characterize --boards nope -- "$T/heat" 2>"$T/err"; expect_status 2 "an unknown board" $?
 "$ZDVFS" characterize --boards jetson-tx2 2>"$T/err"; expect_status 2 "no program" $?
 

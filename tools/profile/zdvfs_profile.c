@@ -22,15 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonmedian.h"
 #include "base/jsonread.h"
+#include "base/vgcache.h"
 #include "zdvfs/board.h"
 
 #define PROFILE_FORMAT "zdvfs-profile 1"
 #define MAX_SIZES 8
-#define MAX_RUNS 16
-/* The footprint run: a last-level cache far larger than any small-size
- * working set, so its misses are the distinct lines the kernel touches. */
-#define FOOTPRINT_LL_BYTES (256L << 20)
+#define MAX_RUNS ZD_JSON_MEDIAN_MAX /* the OMPT runs are merged at once */
 
 static void die(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
@@ -57,82 +56,17 @@ static json_t *load_json(const char *path, size_t flags)
 	return j;
 }
 
-/* ---- cache geometry ------------------------------------------------------ */
+/* ---- cache geometry (the rules in src/base/vgcache.c) ---------------- */
 
-struct geom {
-	long size_bytes;
-	int assoc;
-	int line_bytes;
-};
-
-static int is_pow2(long v)
+static struct zd_vg_caches caches_of(const struct zd_board *b,
+				     const struct zd_cluster_desc *c)
 {
-	return v > 0 && (v & (v - 1)) == 0;
-}
-
-/* Valgrind's simulators need a power-of-two number of sets.  Keep the size
- * and the line; if the sets are not a power of two, take the associativity
- * nearest the real one that makes them so (ties: the higher one). */
-static struct geom valgrind_geom(const struct zd_cache_geom *g)
-{
-	struct geom r = {(long)g->size_kb * 1024, g->assoc, g->line_bytes};
-	long lines = r.size_bytes / r.line_bytes;
-	if (r.size_bytes % r.line_bytes == 0 && lines % r.assoc == 0 &&
-	    is_pow2(lines / r.assoc))
-		return r;
-	int best = 0;
-	for (long a = 1; a <= lines && a <= 1024; a++) {
-		if (lines % a != 0 || !is_pow2(lines / a))
-			continue;
-		long d = labs(a - g->assoc), bd = labs((long)best - g->assoc);
-		if (best == 0 || d < bd || (d == bd && a > best))
-			best = (int)a;
-	}
-	if (best == 0)
-		die("no valid valgrind geometry for %d KB, %d-way, %d B lines",
-		    g->size_kb, g->assoc, g->line_bytes);
-	r.assoc = best;
-	return r;
-}
-
-static void geom_arg(const struct geom *g, char *buf, size_t len)
-{
-	snprintf(buf, len, "%ld,%d,%d", g->size_bytes, g->assoc, g->line_bytes);
-}
-
-/* The three caches valgrind simulates for one cluster. */
-struct cluster_caches {
-	struct geom i1, d1, ll;
-	const struct zd_cache_geom *ll_board; /* l3 if present, else l2 */
-	const char *ll_level;
-};
-
-static struct cluster_caches caches_of(const struct zd_board *b,
-				       const struct zd_cluster_desc *c)
-{
-	struct cluster_caches cc;
-	cc.i1 = valgrind_geom(&c->l1i);
-	cc.d1 = valgrind_geom(&c->l1d);
-	cc.ll_board = b->has_l3 ? &b->l3 : &c->l2;
-	cc.ll_level = b->has_l3 ? "l3" : "l2";
-	cc.ll = valgrind_geom(cc.ll_board);
+	struct zd_vg_caches cc;
+	struct zd_err err;
+	zd_err_clear(&err);
+	if (zd_vg_cluster(b, c, &cc, &err) != 0)
+		die("%s", err.msg);
 	return cc;
-}
-
-/* A name for a geometry triple, used as a directory name. */
-static void geom_key(const struct geom *i1, const struct geom *d1,
-		     const struct geom *ll, char *buf, size_t len)
-{
-	snprintf(buf, len, "I%ld-%d-%d_D%ld-%d-%d_L%ld-%d-%d", i1->size_bytes,
-		 i1->assoc, i1->line_bytes, d1->size_bytes, d1->assoc,
-		 d1->line_bytes, ll->size_bytes, ll->assoc, ll->line_bytes);
-}
-
-static void footprint_geoms(struct geom *i1, struct geom *d1, struct geom *ll)
-{
-	*i1 = (struct geom){32768, 8, 64};
-	*d1 = (struct geom){32768, 8, 64};
-	*ll = (struct geom){FOOTPRINT_LL_BYTES, 16, 64};
 }
 
 static struct zd_board *load_board(const char *path)
@@ -149,13 +83,12 @@ static int cmd_caches(const char *board_path)
 {
 	struct zd_board *b = load_board(board_path);
 	for (int i = 0; i < b->nclusters; i++) {
-		struct cluster_caches cc = caches_of(b, &b->clusters[i]);
-		char key[256], i1[64], d1[64], ll[64];
-		geom_key(&cc.i1, &cc.d1, &cc.ll, key, sizeof key);
-		geom_arg(&cc.i1, i1, sizeof i1);
-		geom_arg(&cc.d1, d1, sizeof d1);
-		geom_arg(&cc.ll, ll, sizeof ll);
-		printf("%s %s %s %s %s\n", b->clusters[i].name, key, i1, d1,
+		struct zd_vg_caches cc = caches_of(b, &b->clusters[i]);
+		char i1[64], d1[64], ll[64];
+		zd_vg_arg(&cc.i1, i1, sizeof i1);
+		zd_vg_arg(&cc.d1, d1, sizeof d1);
+		zd_vg_arg(&cc.ll, ll, sizeof ll);
+		printf("%s %s %s %s %s\n", b->clusters[i].name, cc.key, i1, d1,
 		       ll);
 	}
 	zd_board_free(b);
@@ -164,14 +97,13 @@ static int cmd_caches(const char *board_path)
 
 static int cmd_footprint_cache(void)
 {
-	struct geom i1, d1, ll;
-	footprint_geoms(&i1, &d1, &ll);
-	char key[256], a[64], b[64], c[64];
-	geom_key(&i1, &d1, &ll, key, sizeof key);
-	geom_arg(&i1, a, sizeof a);
-	geom_arg(&d1, b, sizeof b);
-	geom_arg(&ll, c, sizeof c);
-	printf("%s %s %s %s\n", key, a, b, c);
+	struct zd_vg_caches fp;
+	zd_vg_footprint(&fp);
+	char a[64], b[64], c[64];
+	zd_vg_arg(&fp.i1, a, sizeof a);
+	zd_vg_arg(&fp.d1, b, sizeof b);
+	zd_vg_arg(&fp.ll, c, sizeof c);
+	printf("%s %s %s %s\n", fp.key, a, b, c);
 	return 0;
 }
 
@@ -406,64 +338,6 @@ static const char *model_name(enum model m)
 
 /* ---- OMPT reports: median of the runs at each size ---------------------------- */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Merge runs[0..n) of the same shape: numbers become their median (an
- * integer when all are integers), everything else is taken from run 0. */
-static json_t *median_merge(json_t **runs, int n)
-{
-	json_t *first = runs[0];
-	if (json_is_object(first)) {
-		json_t *o = json_object();
-		const char *key;
-		json_t *val;
-		json_object_foreach(first, key, val)
-		{
-			json_t *parts[MAX_RUNS];
-			int m = 0;
-			for (int i = 0; i < n; i++) {
-				json_t *p = json_object_get(runs[i], key);
-				if (p != NULL)
-					parts[m++] = p;
-			}
-			json_object_set_new(o, key, median_merge(parts, m));
-		}
-		return o;
-	}
-	if (json_is_array(first)) {
-		json_t *a = json_array();
-		for (size_t j = 0; j < json_array_size(first); j++) {
-			json_t *parts[MAX_RUNS];
-			int m = 0;
-			for (int i = 0; i < n; i++) {
-				json_t *p = json_array_get(runs[i], j);
-				if (p != NULL)
-					parts[m++] = p;
-			}
-			json_array_append_new(a, median_merge(parts, m));
-		}
-		return a;
-	}
-	if (json_is_number(first)) {
-		double v[MAX_RUNS];
-		int all_int = 1;
-		for (int i = 0; i < n; i++) {
-			v[i] = json_number_value(runs[i]);
-			all_int &= json_is_integer(runs[i]);
-		}
-		qsort(v, (size_t)n, sizeof v[0], cmp_double);
-		double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-		if (all_int && n % 2)
-			return json_integer((json_int_t)med);
-		return jreal(med);
-	}
-	return json_deep_copy(first);
-}
-
 static json_t *load_ompt(const char *dir, long n, int *nruns)
 {
 	json_t *runs[MAX_RUNS];
@@ -483,7 +357,7 @@ static json_t *load_ompt(const char *dir, long n, int *nruns)
 	*nruns = cnt;
 	if (cnt == 0)
 		return NULL;
-	json_t *m = median_merge(runs, cnt);
+	json_t *m = zd_json_median(runs, cnt);
 	for (int i = 0; i < cnt; i++)
 		json_decref(runs[i]);
 	return m;
@@ -504,32 +378,6 @@ static double jnum(json_t *o, const char *path)
 }
 
 /* ---- the profile -------------------------------------------------------------- */
-
-static json_t *cache_json(const struct zd_cache_geom *g)
-{
-	return json_pack("{s:i, s:i, s:i}", "size_kb", g->size_kb, "assoc",
-			 g->assoc, "line_bytes", g->line_bytes);
-}
-
-static json_t *geom_json(const struct geom *g)
-{
-	return json_pack("{s:I, s:i, s:i}", "size_bytes",
-			 (json_int_t)g->size_bytes, "assoc", g->assoc,
-			 "line_bytes", g->line_bytes);
-}
-
-static json_t *adjusted_note(const char *what, const struct zd_cache_geom *b,
-			     const struct geom *s)
-{
-	if (b->assoc == s->assoc)
-		return NULL;
-	char buf[256];
-	snprintf(buf, sizeof buf,
-		 "%s: %d-way -> %d-way (same size and line; valgrind needs a "
-		 "power-of-two number of sets)",
-		 what, b->assoc, s->assoc);
-	return json_string(buf);
-}
 
 /* Board-independent counts from the footprint run at every size. */
 struct base {
@@ -628,38 +476,16 @@ static void cap_misses(json_t *counters, const struct base *b)
 	cap_counter(counters, "ll_write_misses", b->writes_std);
 }
 
-/* A cluster's caches as the board has them, as valgrind simulates them and
- * the key of that simulation. */
-static json_t *caches_json(const struct zd_board *b, int ci, char *key,
-			   size_t key_len)
+/* A cluster's caches as the board has them, as valgrind simulates them
+ * and the key of that simulation (its key in *cc). */
+static json_t *caches_json(const struct zd_board *b, int ci,
+			   struct zd_vg_caches *cc)
 {
-	const struct zd_cluster_desc *c = &b->clusters[ci];
-	struct cluster_caches cc = caches_of(b, c);
-	geom_key(&cc.i1, &cc.d1, &cc.ll, key, key_len);
-
-	json_t *caches = json_object();
-	json_t *board =
-	    json_pack("{s:o, s:o, s:o, s:b}", "l1i", cache_json(&c->l1i), "l1d",
-		      cache_json(&c->l1d), "l2", cache_json(&c->l2),
-		      "l2_shared", c->l2_shared);
-	if (b->has_l3)
-		json_object_set_new(board, "l3", cache_json(&b->l3));
-	json_object_set_new(caches, "board", board);
-	json_object_set_new(caches, "simulated",
-			    json_pack("{s:o, s:o, s:o, s:s}", "i1",
-				      geom_json(&cc.i1), "d1",
-				      geom_json(&cc.d1), "ll",
-				      geom_json(&cc.ll), "ll_is", cc.ll_level));
-	json_t *notes = json_array();
-	json_t *note;
-	if ((note = adjusted_note("l1i", &c->l1i, &cc.i1)) != NULL)
-		json_array_append_new(notes, note);
-	if ((note = adjusted_note("l1d", &c->l1d, &cc.d1)) != NULL)
-		json_array_append_new(notes, note);
-	if ((note = adjusted_note(cc.ll_level, cc.ll_board, &cc.ll)) != NULL)
-		json_array_append_new(notes, note);
-	json_object_set_new(caches, "adjusted", notes);
-	json_object_set_new(caches, "valgrind_key", json_string(key));
+	struct zd_err err;
+	zd_err_clear(&err);
+	json_t *caches = zd_vg_caches_json(b, ci, cc, &err);
+	if (caches == NULL)
+		die("%s", err.msg);
 	return caches;
 }
 
@@ -670,9 +496,9 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 			    double fp_std)
 {
 	const struct zd_cluster_desc *c = &b->clusters[ci];
-	struct cluster_caches cc = caches_of(b, c);
-	char key[256];
-	json_t *caches = caches_json(b, ci, key, sizeof key);
+	struct zd_vg_caches cc;
+	json_t *caches = caches_json(b, ci, &cc);
+	const char *key = cc.key;
 
 	static const char *const names[] = {
 	    "i1_misses",      "d1_read_misses",  "d1_write_misses", "d1_misses",
@@ -734,10 +560,9 @@ static json_t *cluster_json(const struct zd_board *b, int ci, const char *dir,
 static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
 			  const char *const *keys, int nkeys, struct base *b)
 {
-	struct geom i1, d1, ll;
-	footprint_geoms(&i1, &d1, &ll);
-	char fkey[256];
-	geom_key(&i1, &d1, &ll, fkey, sizeof fkey);
+	struct zd_vg_caches fp;
+	zd_vg_footprint(&fp);
+	const char *fkey = fp.key;
 	json_t *arr = json_array();
 	b->cnt = 0;
 	for (int s = 0; s < nsizes; s++) {
@@ -761,7 +586,7 @@ static json_t *base_sizes(const char *dir, const long *sizes, int nsizes,
 		b->instr[i] = r.ev[IR];
 		b->reads[i] = r.ev[DR];
 		b->writes[i] = r.ev[DW];
-		b->fp[i] = (r.ev[DLMR] + r.ev[DLMW]) * ll.line_bytes;
+		b->fp[i] = (r.ev[DLMR] + r.ev[DLMW]) * fp.ll.line_bytes;
 		json_array_append_new(
 		    arr,
 		    json_pack("{s:I, s:o, s:o, s:o, s:o, s:{s:i, s:o}}", "n",
@@ -859,6 +684,12 @@ static json_t *parallel_json(const char *dir, const long *sizes, int nsizes,
 	return out;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 static double median_of(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof v[0], cmp_double);
@@ -933,8 +764,8 @@ static int cmd_write(const char *board_path, const char *dir, const char *out)
 	char keybuf[64][256];
 	int nkeys = 0;
 	for (int i = 0; i < b->nclusters && nkeys < 64; i++) {
-		struct cluster_caches cc = caches_of(b, &b->clusters[i]);
-		geom_key(&cc.i1, &cc.d1, &cc.ll, keybuf[nkeys], 256);
+		struct zd_vg_caches cc = caches_of(b, &b->clusters[i]);
+		snprintf(keybuf[nkeys], 256, "%s", cc.key);
 		keys[nkeys] = keybuf[nkeys];
 		nkeys++;
 	}
@@ -1048,8 +879,9 @@ static int cmd_regroup(const char *board_path, const char *in, const char *out)
 		die("%s: board is not '%s'", in, b->name);
 	json_t *clusters = json_array();
 	for (int ci = 0; ci < b->nclusters; ci++) {
-		char key[256];
-		json_t *caches = caches_json(b, ci, key, sizeof key);
+		struct zd_vg_caches cc;
+		json_t *caches = caches_json(b, ci, &cc);
+		const char *key = cc.key;
 		json_t *from = NULL, *c;
 		size_t i;
 		json_array_foreach(old, i, c)
