@@ -86,5 +86,9 @@ int zd_profile_load(const char *dir, const char *board, const char *workload,
  * of the user's): its board must be `board`; out->name is its "workload". */
 int zd_profile_load_file(const char *path, const char *board,
 			 struct zd_sim_workload *out, struct zd_err *err);
+/* The source file a profile of `zdvfs characterize --source` records, for
+ * the program's features; "" when it records none. */
+int zd_profile_source(const char *path, char *out, size_t len,
+		      struct zd_err *err);
 
 #endif

@@ -34,23 +34,6 @@ static int workload_sources(const struct run_opts *o,
 	return 0;
 }
 
-/* The source a profile of `zdvfs characterize --source` records, for the
- * program's features; "" (none recorded) leaves the features to the store
- * or to no one (governors need none). */
-static int profile_source(const char *path, char *out, size_t len,
-			  struct zd_err *err)
-{
-	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
-	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
-				    jerr.text);
-	const char *s = json_string_value(json_object_get(root, "source"));
-	snprintf(out, len, "%s", s ? s : "");
-	json_decref(root);
-	return 0;
-}
-
 /* A decision in the machine's terms as a policy the simulator runs: the
  * governor itself, or userspace at the decided frequencies. */
 static int choice_policy(const struct run_ctx *ctx, const struct run_choice *ch,
@@ -242,7 +225,8 @@ int run_sim(const struct run_opts *o)
 		rc = zd_profile_load(o->workload_dir, board, o->workload, &w,
 				     &err);
 	if (rc == 0 && o->profile != NULL && o->nsources == 0) {
-		rc = profile_source(o->profile, psource, sizeof psource, &err);
+		rc = zd_profile_source(o->profile, psource, sizeof psource,
+				       &err);
 		ws.files[0] = psource;
 		ws.nfiles = psource[0] != '\0';
 	} else if (rc == 0 && o->nsources == 0) {

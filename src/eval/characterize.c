@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "base/jsonmedian.h"
+#include "base/jsonread.h"
 #include "base/vgcache.h"
 #include "zdvfs/board.h"
 #include "zdvfs/characterize.h"
@@ -366,9 +367,9 @@ static int ompt_runs(struct ctx *c, struct zd_err *err)
 					    err);
 		if (rc != 0)
 			break;
-		json_error_t je;
-		json_t *j = json_load_file(out, 0, &je);
-		if (j == NULL) {
+		json_t *j = NULL;
+		struct zd_err parse_err = {0};
+		if (zd_jr_load(out, ZD_JR_SMALL_MAX, 0, &j, &parse_err) != 0) {
 			c->temp_work = false;
 			rc = zd_bad_input(
 			    err,

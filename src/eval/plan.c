@@ -365,15 +365,10 @@ static int add_user(struct bench_plan *p, const struct zd_manifest *m,
 	}
 	snprintf(path, sizeof(path), "%s/%s/%s.json", p->o->profiles_dir,
 		 p->boards[0].base, name);
-	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
-	if (root == NULL)
-		return zd_bad_input(err, "%s:%d: %s", path, jerr.line,
-				    jerr.text);
 	char source[PATH_MAX];
-	const char *s = json_string_value(json_object_get(root, "source"));
-	snprintf(source, sizeof(source), "%s", s ? s : "");
-	json_decref(root);
+	int rc = zd_profile_source(path, source, sizeof(source), err);
+	if (rc != 0)
+		return rc;
 	struct bench_workload *bw = &p->workloads[p->nworkloads];
 	snprintf(bw->name, sizeof(bw->name), "%s", name);
 	bw->manifest_index = -1; /* never profiled, never held out */
@@ -396,7 +391,7 @@ static int add_user(struct bench_plan *p, const struct zd_manifest *m,
 	struct zd_feat_request req = {
 	    .files = files, .nfiles = 1, .no_cache = true};
 	double t0 = zd_monotonic_s();
-	int rc = zd_features_analyze(&req, &bw->features, err);
+	rc = zd_features_analyze(&req, &bw->features, err);
 	bw->features_ms = (zd_monotonic_s() - t0) * 1e3;
 	if (rc == 0)
 		p->nworkloads++;

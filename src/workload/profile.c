@@ -207,3 +207,20 @@ int zd_profile_load_file(const char *path, const char *board,
 	json_decref(root);
 	return rc;
 }
+
+int zd_profile_source(const char *path, char *out, size_t len,
+		      struct zd_err *err)
+{
+	json_t *root = NULL;
+	int rc = zd_jr_load(path, ZD_JR_SMALL_MAX, 0, &root, err);
+	if (rc != 0)
+		return rc;
+	json_t *s = json_object_get(root, "source");
+	if (s != NULL && !json_is_string(s))
+		rc = zd_bad_input(err, "%s: source: not a string", path);
+	else if (snprintf(out, len, "%s", s ? json_string_value(s) : "") >=
+		 (int)len)
+		rc = zd_bad_input(err, "%s: source: too long", path);
+	json_decref(root);
+	return rc;
+}
