@@ -649,36 +649,50 @@ struct rowset {
 	uint64_t w[BLOCK_WORDS];
 };
 
-static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
-			 size_t n, size_t stride, struct rowset *bits,
-			 struct rowset *nans)
+/* Every column's bitsets for rows [0, n): a row at a time, all of its
+ * columns (reading x column by column would stride through all of it once
+ * per column), then per block each column's bitsets made cumulative.
+ * last/last_r: scratch of b->ncols. */
+static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
+			  size_t stride, struct rowset *bits,
+			  struct rowset *nans, float *last, int *last_r)
 {
-	const struct bulk_col *bc = &b->cols[j];
 	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
 	/* neighbouring rows (decisions) often share an input: its rank */
-	float last = NAN;
-	int last_r = 0;
+	for (int j = 0; j < b->ncols; j++) {
+		last[j] = NAN;
+		last_r[j] = 0;
+	}
 	for (size_t a = 0; a < n; a++) {
-		float v = x[a * stride + (size_t)bc->col];
+		const float *row = x + a * stride;
 		size_t blk = a / BLOCK_ROWS, w = a % BLOCK_ROWS / 64;
 		uint64_t bit = 1ull << (a % 64);
-		int r = bc->nthr;
-		if (isnan(v))
-			nans[blk * (size_t)b->ncols + (size_t)j].w[w] |= bit;
-		else if (v == last)
-			r = last_r;
-		else
-			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
-		if (r > 0)
-			bits[blk * b->nbitsets + bc->first + (size_t)r - 1]
-			    .w[w] |= bit;
+		struct rowset *bb = bits + blk * b->nbitsets;
+		struct rowset *nb = nans + blk * (size_t)b->ncols;
+		for (int j = 0; j < b->ncols; j++) {
+			const struct bulk_col *bc = &b->cols[j];
+			float v = row[bc->col];
+			int r = bc->nthr;
+			if (isnan(v))
+				nb[j].w[w] |= bit;
+			else if (v == last[j])
+				r = last_r[j];
+			else
+				r = last_r[j] =
+				    rank_of(bc->thr, bc->nthr, (last[j] = v));
+			if (r > 0)
+				bb[bc->first + (size_t)r - 1].w[w] |= bit;
+		}
 	}
-	for (size_t blk = 0; blk < blocks; blk++) {
-		struct rowset *col = bits + blk * b->nbitsets + bc->first;
-		for (int k = bc->nthr - 2; k >= 0; k--)
-			for (int w = 0; w < BLOCK_WORDS; w++)
-				col[k].w[w] |= col[k + 1].w[w];
-	}
+	for (size_t blk = 0; blk < blocks; blk++)
+		for (int j = 0; j < b->ncols; j++) {
+			const struct bulk_col *bc = &b->cols[j];
+			struct rowset *col =
+			    bits + blk * b->nbitsets + bc->first;
+			for (int k = bc->nthr - 2; k >= 0; k--)
+				for (int w = 0; w < BLOCK_WORDS; w++)
+					col[k].w[w] |= col[k + 1].w[w];
+		}
 }
 
 /* One tree over one block of rows (set: the rows present), depth first
@@ -806,17 +820,21 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 	int32_t *node_at = malloc(sizeof(*node_at) * slots);
 	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
 	struct rowset *scratch = malloc(sizeof(*scratch) * b->max_local);
+	size_t nc = b->ncols > 0 ? (size_t)b->ncols : 1;
+	float *last = malloc(sizeof(*last) * nc);
+	int *last_r = malloc(sizeof(*last_r) * nc);
 	if (bits == NULL || node_at == NULL || rows_at == NULL ||
-	    scratch == NULL) {
+	    scratch == NULL || last == NULL || last_r == NULL) {
 		free(bits);
 		free(node_at);
 		free(rows_at);
 		free(scratch);
+		free(last);
+		free(last_r);
 		return -ENOMEM;
 	}
 	struct rowset *nans = bits + blocks * b->nbitsets;
-	for (int j = 0; j < b->ncols; j++)
-		build_column(b, j, x, n, stride, bits, nans);
+	build_columns(b, x, n, stride, bits, nans, last, last_r);
 	/* block after block, the trees in order: each row's sum adds the
 	 * trees in the walker's order; only rows present are touched */
 	for (size_t blk = 0; blk < blocks; blk++) {
@@ -843,6 +861,8 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 	free(node_at);
 	free(rows_at);
 	free(scratch);
+	free(last);
+	free(last_r);
 	return 0;
 }
 
