@@ -476,6 +476,19 @@ static int find_thr(const float *thr, int n, float v)
 	return lo;
 }
 
+/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
+ * Branch-free halving: the comparisons are unpredictable. n >= 1. */
+static int rank_of(const float *thr, int n, float v)
+{
+	const float *at = thr;
+	while (n > 1) {
+		int half = n / 2;
+		at = v < at[half] ? at : at + half;
+		n -= half;
+	}
+	return (int)(at - thr) + !(v < *at);
+}
+
 /* The level walk's form of every tree up to CODED_MAX_DEPTH deep: its
  * splits in order (parents before children, as the trees are breadth
  * first) and its leaves by path code, bit k set when the path goes right
@@ -624,19 +637,6 @@ oom:
 	return zd_fail(err, ENOMEM, "out of memory");
 }
 
-/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
- * Branch-free halving: the comparisons are unpredictable. n >= 1. */
-static int rank_of(const float *thr, int n, float v)
-{
-	const float *at = thr;
-	while (n > 1) {
-		int half = n / 2;
-		at = v < at[half] ? at : at + half;
-		n -= half;
-	}
-	return (int)(at - thr) + !(v < *at);
-}
-
 /* Rows go in blocks of BLOCK_ROWS, one bit each: a block's rows at a
  * node are a struct rowset. Block k's bitsets lie together
  * (bits[k * nbitsets + i]: the rows whose input is >= threshold i of its
@@ -649,50 +649,38 @@ struct rowset {
 	uint64_t w[BLOCK_WORDS];
 };
 
-/* Every column's bitsets for rows [0, n): a row at a time, all of its
- * columns (reading x column by column would stride through all of it once
- * per column), then per block each column's bitsets made cumulative.
- * last/last_r: scratch of b->ncols. */
+/* One block's bitsets, for its n <= BLOCK_ROWS rows (zeroed by the
+ * caller): a row at a time, all of its columns (reading x column by
+ * column would stride through the rows once per column), then each
+ * column's bitsets made cumulative. */
 static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			  size_t stride, struct rowset *bits,
-			  struct rowset *nans, float *last, int *last_r)
+			  struct rowset *nans)
 {
-	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-	/* neighbouring rows (decisions) often share an input: its rank */
-	for (int j = 0; j < b->ncols; j++) {
-		last[j] = NAN;
-		last_r[j] = 0;
-	}
 	for (size_t a = 0; a < n; a++) {
 		const float *row = x + a * stride;
-		size_t blk = a / BLOCK_ROWS, w = a % BLOCK_ROWS / 64;
+		size_t w = a / 64;
 		uint64_t bit = 1ull << (a % 64);
-		struct rowset *bb = bits + blk * b->nbitsets;
-		struct rowset *nb = nans + blk * (size_t)b->ncols;
 		for (int j = 0; j < b->ncols; j++) {
 			const struct bulk_col *bc = &b->cols[j];
 			float v = row[bc->col];
-			int r = bc->nthr;
-			if (isnan(v))
-				nb[j].w[w] |= bit;
-			else if (v == last[j])
-				r = last_r[j];
-			else
-				r = last_r[j] =
-				    rank_of(bc->thr, bc->nthr, (last[j] = v));
-			if (r > 0)
-				bb[bc->first + (size_t)r - 1].w[w] |= bit;
+			/* without a branch (the ranks are unpredictable): a
+			 * missing value joins every bitset and the nans, a
+			 * value below every threshold none */
+			int nan = isnan(v);
+			int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v);
+			nans[j].w[w] |= bit & -(uint64_t)nan;
+			bits[bc->first + (size_t)(r - (r > 0))].w[w] |=
+			    bit & -(uint64_t)(r > 0);
 		}
 	}
-	for (size_t blk = 0; blk < blocks; blk++)
-		for (int j = 0; j < b->ncols; j++) {
-			const struct bulk_col *bc = &b->cols[j];
-			struct rowset *col =
-			    bits + blk * b->nbitsets + bc->first;
-			for (int k = bc->nthr - 2; k >= 0; k--)
-				for (int w = 0; w < BLOCK_WORDS; w++)
-					col[k].w[w] |= col[k + 1].w[w];
-		}
+	for (int j = 0; j < b->ncols; j++) {
+		const struct bulk_col *bc = &b->cols[j];
+		struct rowset *col = bits + bc->first;
+		for (int k = bc->nthr - 2; k >= 0; k--)
+			for (int w = 0; w < BLOCK_WORDS; w++)
+				col[k].w[w] |= col[k + 1].w[w];
+	}
 }
 
 /* One tree over one block of rows (set: the rows present), depth first
@@ -815,26 +803,22 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 	const struct zd_gbt *g = b->g;
 	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
 	size_t slots = (size_t)b->max_depth + 2;
-	struct rowset *bits = calloc(
-	    blocks * (b->nbitsets + (size_t)b->ncols) + 1, sizeof(*bits));
+	/* one block's bitsets at a time: they stay in cache while every tree
+	 * reads them */
+	size_t nsets = b->nbitsets + (size_t)b->ncols;
+	struct rowset *bits = malloc(sizeof(*bits) * (nsets + 1));
 	int32_t *node_at = malloc(sizeof(*node_at) * slots);
 	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
 	struct rowset *scratch = malloc(sizeof(*scratch) * b->max_local);
-	size_t nc = b->ncols > 0 ? (size_t)b->ncols : 1;
-	float *last = malloc(sizeof(*last) * nc);
-	int *last_r = malloc(sizeof(*last_r) * nc);
 	if (bits == NULL || node_at == NULL || rows_at == NULL ||
-	    scratch == NULL || last == NULL || last_r == NULL) {
+	    scratch == NULL) {
 		free(bits);
 		free(node_at);
 		free(rows_at);
 		free(scratch);
-		free(last);
-		free(last_r);
 		return -ENOMEM;
 	}
-	struct rowset *nans = bits + blocks * b->nbitsets;
-	build_columns(b, x, n, stride, bits, nans, last, last_r);
+	struct rowset *nans = bits + b->nbitsets;
 	/* block after block, the trees in order: each row's sum adds the
 	 * trees in the walker's order; only rows present are touched */
 	for (size_t blk = 0; blk < blocks; blk++) {
@@ -846,14 +830,14 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			set.w[r / 64] |= 1ull << (r % 64);
 			o[r] = g->base;
 		}
-		const struct rowset *bb = bits + blk * b->nbitsets;
-		const struct rowset *nb = nans + blk * (size_t)b->ncols;
+		memset(bits, 0, sizeof(*bits) * nsets);
+		build_columns(b, x + first * stride, rows, stride, bits, nans);
 		for (int t = 0; t < g->ntrees; t++) {
 			if (b->trees[t].depth <= CODED_MAX_DEPTH)
-				bulk_tree_coded(b, &b->trees[t], &set, rows, bb,
-						nb, o, scratch);
+				bulk_tree_coded(b, &b->trees[t], &set, rows,
+						bits, nans, o, scratch);
 			else
-				bulk_tree(b, t, &set, bb, nb, o, node_at,
+				bulk_tree(b, t, &set, bits, nans, o, node_at,
 					  rows_at);
 		}
 	}
@@ -861,8 +845,6 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 	free(node_at);
 	free(rows_at);
 	free(scratch);
-	free(last);
-	free(last_r);
 	return 0;
 }
 
