@@ -650,28 +650,28 @@ struct rowset {
 };
 
 /* One block's bitsets, for its n <= BLOCK_ROWS rows (zeroed by the
- * caller): a row at a time, all of its columns (reading x column by
- * column would stride through the rows once per column), then each
- * column's bitsets made cumulative. */
+ * caller): a column at a time over the block's rows (in cache), so that
+ * the search for each row's rank takes as many steps as the last row's
+ * and its loop is predicted; then each column's bitsets made cumulative. */
 static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			  size_t stride, struct rowset *bits,
 			  struct rowset *nans)
 {
-	for (size_t a = 0; a < n; a++) {
-		const float *row = x + a * stride;
-		size_t w = a / 64;
-		uint64_t bit = 1ull << (a % 64);
-		for (int j = 0; j < b->ncols; j++) {
-			const struct bulk_col *bc = &b->cols[j];
-			float v = row[bc->col];
+	for (int j = 0; j < b->ncols; j++) {
+		const struct bulk_col *bc = &b->cols[j];
+		const float *at = x + bc->col;
+		struct rowset *col = bits + bc->first;
+		for (size_t a = 0; a < n; a++) {
+			float v = at[a * stride];
+			size_t w = a / 64;
+			uint64_t bit = 1ull << (a % 64);
 			/* without a branch (the ranks are unpredictable): a
 			 * missing value joins every bitset and the nans, a
 			 * value below every threshold none */
 			int nan = isnan(v);
 			int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v);
 			nans[j].w[w] |= bit & -(uint64_t)nan;
-			bits[bc->first + (size_t)(r - (r > 0))].w[w] |=
-			    bit & -(uint64_t)(r > 0);
+			col[r - (r > 0)].w[w] |= bit & -(uint64_t)(r > 0);
 		}
 	}
 	for (int j = 0; j < b->ncols; j++) {
