@@ -406,6 +406,27 @@ struct bulk_col {
 	size_t first; /* index of its first bitset */
 };
 
+/* A split as the level walk (bulk_tree_coded) reads it: nodes are local
+ * to their tree, children side by side. */
+struct coded_split {
+	int32_t ge;    /* its bitset */
+	int16_t col;   /* index into cols: the missing rows */
+	uint8_t level; /* its depth in the tree */
+	uint8_t nan_left;
+	int16_t self;  /* local index */
+	int16_t child; /* local index of the left child; the right follows */
+};
+
+/* Trees up to this deep are walked level by level: a row's path is a
+ * code of one bit per level, which picks its leaf from a table. */
+#define CODED_MAX_DEPTH 8
+
+struct coded_tree {
+	int32_t first, nsplits; /* its splits in coded_split[] */
+	int32_t table;          /* its leaf table in leaf_of[] (1 << depth) */
+	int32_t depth;          /* > CODED_MAX_DEPTH: walked by bulk_tree */
+};
+
 struct zd_gbt_bulk {
 	const struct zd_gbt *g;
 	int ncols; /* columns split on */
@@ -414,6 +435,10 @@ struct zd_gbt_bulk {
 	int16_t *colof; /* per node: index into cols */
 	size_t nbitsets;
 	int max_depth;
+	size_t max_local; /* the most nodes of a coded tree (>= 1) */
+	struct coded_tree *trees;
+	struct coded_split *splits;
+	float *leaf_of; /* per coded tree: the leaf value of each path code */
 };
 
 static int cmp_float(const void *a, const void *b)
@@ -431,6 +456,9 @@ void zd_gbt_bulk_free(struct zd_gbt_bulk *b)
 	free(b->cols);
 	free(b->cmp);
 	free(b->colof);
+	free(b->trees);
+	free(b->splits);
+	free(b->leaf_of);
 	free(b);
 }
 
@@ -446,6 +474,87 @@ static int find_thr(const float *thr, int n, float v)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
+ * Branch-free halving: the comparisons are unpredictable. n >= 1. */
+static int rank_of(const float *thr, int n, float v)
+{
+	const float *at = thr;
+	while (n > 1) {
+		int half = n / 2;
+		at = v < at[half] ? at : at + half;
+		n -= half;
+	}
+	return (int)(at - thr) + !(v < *at);
+}
+
+/* The level walk's form of every tree up to CODED_MAX_DEPTH deep: its
+ * splits in order (parents before children, as the trees are breadth
+ * first) and its leaves by path code, bit k set when the path goes right
+ * at depth k. A leaf above the deepest level has zeros below its own
+ * bits; no other leaf shares its code, as paths that part go different
+ * ways at a level both pass. 0, or -ENOMEM. */
+static int coded_prepare(struct zd_gbt_bulk *b)
+{
+	const struct zd_gbt *g = b->g;
+	size_t nsplits = 0, ntable = 0;
+	int32_t most = 1;
+	for (int t = 0; t < g->ntrees; t++) {
+		int32_t n = tree_end(g, t) - g->trees[t].root;
+		if (g->trees[t].depth > CODED_MAX_DEPTH)
+			continue;
+		nsplits += (size_t)(n / 2);
+		ntable += (size_t)1 << g->trees[t].depth;
+		if (n > most)
+			most = n;
+	}
+	b->max_local = (size_t)most;
+	size_t ntrees = g->ntrees > 0 ? (size_t)g->ntrees : 1;
+	b->trees = malloc(sizeof(*b->trees) * ntrees);
+	b->splits = malloc(sizeof(*b->splits) * (nsplits ? nsplits : 1));
+	b->leaf_of = calloc(ntable ? ntable : 1, sizeof(*b->leaf_of));
+	uint8_t *code = malloc((size_t)most);
+	uint8_t *level = malloc((size_t)most);
+	if (!b->trees || !b->splits || !b->leaf_of || !code || !level) {
+		free(code);
+		free(level);
+		return -ENOMEM;
+	}
+	int32_t at = 0, table = 0;
+	for (int t = 0; t < g->ntrees; t++) {
+		int32_t root = g->trees[t].root, n = tree_end(g, t) - root;
+		struct coded_tree *ct = &b->trees[t];
+		*ct = (struct coded_tree){
+		    .first = at, .table = table, .depth = g->trees[t].depth};
+		if (ct->depth > CODED_MAX_DEPTH)
+			continue;
+		code[0] = level[0] = 0;
+		for (int32_t i = 0; i < n; i++) {
+			const struct gbt_node *nd = &g->nodes[root + i];
+			if (nd->split & NODE_LEAF) {
+				b->leaf_of[table + code[i]] = nd->value;
+				continue;
+			}
+			int32_t c = nd->child[0] - root;
+			code[c] = code[i];
+			code[c + 1] = (uint8_t)(code[i] | 1u << level[i]);
+			level[c] = level[c + 1] = (uint8_t)(level[i] + 1);
+			b->splits[at++] = (struct coded_split){
+			    .ge = b->cmp[root + i],
+			    .col = b->colof[root + i],
+			    .level = level[i],
+			    .nan_left = (nd->split & NODE_DEFAULT_LEFT) != 0,
+			    .self = (int16_t)i,
+			    .child = (int16_t)c,
+			};
+		}
+		ct->nsplits = at - ct->first;
+		table += (int32_t)1 << ct->depth;
+	}
+	free(code);
+	free(level);
+	return 0;
 }
 
 int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
@@ -515,6 +624,8 @@ int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
 	for (int t = 0; t < g->ntrees; t++)
 		if (g->trees[t].depth > b->max_depth)
 			b->max_depth = g->trees[t].depth;
+	if (coded_prepare(b) != 0)
+		goto oom;
 	free(count);
 	free(index);
 	*out = b;
@@ -524,19 +635,6 @@ oom:
 	free(index);
 	zd_gbt_bulk_free(b);
 	return zd_fail(err, ENOMEM, "out of memory");
-}
-
-/* How many of thr[0..n) are at or below v: the bitsets v's row joins.
- * Branch-free halving: the comparisons are unpredictable. n >= 1. */
-static int rank_of(const float *thr, int n, float v)
-{
-	const float *at = thr;
-	while (n > 1) {
-		int half = n / 2;
-		at = v < at[half] ? at : at + half;
-		n -= half;
-	}
-	return (int)(at - thr) + !(v < *at);
 }
 
 /* Rows go in blocks of BLOCK_ROWS, one bit each: a block's rows at a
@@ -551,32 +649,34 @@ struct rowset {
 	uint64_t w[BLOCK_WORDS];
 };
 
-static void build_column(const struct zd_gbt_bulk *b, int j, const float *x,
-			 size_t n, size_t stride, struct rowset *bits,
-			 struct rowset *nans)
+/* One block's bitsets, for its n <= BLOCK_ROWS rows (zeroed by the
+ * caller): a column at a time over the block's rows (in cache), so that
+ * the search for each row's rank takes as many steps as the last row's
+ * and its loop is predicted; then each column's bitsets made cumulative. */
+static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
+			  size_t stride, struct rowset *bits,
+			  struct rowset *nans)
 {
-	const struct bulk_col *bc = &b->cols[j];
-	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-	/* neighbouring rows (decisions) often share an input: its rank */
-	float last = NAN;
-	int last_r = 0;
-	for (size_t a = 0; a < n; a++) {
-		float v = x[a * stride + (size_t)bc->col];
-		size_t blk = a / BLOCK_ROWS, w = a % BLOCK_ROWS / 64;
-		uint64_t bit = 1ull << (a % 64);
-		int r = bc->nthr;
-		if (isnan(v))
-			nans[blk * (size_t)b->ncols + (size_t)j].w[w] |= bit;
-		else if (v == last)
-			r = last_r;
-		else
-			r = last_r = rank_of(bc->thr, bc->nthr, (last = v));
-		if (r > 0)
-			bits[blk * b->nbitsets + bc->first + (size_t)r - 1]
-			    .w[w] |= bit;
+	for (int j = 0; j < b->ncols; j++) {
+		const struct bulk_col *bc = &b->cols[j];
+		const float *at = x + bc->col;
+		struct rowset *col = bits + bc->first;
+		for (size_t a = 0; a < n; a++) {
+			float v = at[a * stride];
+			size_t w = a / 64;
+			uint64_t bit = 1ull << (a % 64);
+			/* without a branch (the ranks are unpredictable): a
+			 * missing value joins every bitset and the nans, a
+			 * value below every threshold none */
+			int nan = isnan(v);
+			int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v);
+			nans[j].w[w] |= bit & -(uint64_t)nan;
+			col[r - (r > 0)].w[w] |= bit & -(uint64_t)(r > 0);
+		}
 	}
-	for (size_t blk = 0; blk < blocks; blk++) {
-		struct rowset *col = bits + blk * b->nbitsets + bc->first;
+	for (int j = 0; j < b->ncols; j++) {
+		const struct bulk_col *bc = &b->cols[j];
+		struct rowset *col = bits + bc->first;
 		for (int k = bc->nthr - 2; k >= 0; k--)
 			for (int w = 0; w < BLOCK_WORDS; w++)
 				col[k].w[w] |= col[k + 1].w[w];
@@ -633,25 +733,92 @@ static void bulk_tree(const struct zd_gbt_bulk *b, int t,
 	}
 }
 
+/* The 8 x 8 bit matrix x (row r: byte r, column c: its bit c) transposed
+ * (Hacker's Delight 7-3): byte i of the result holds bit i of each byte. */
+static inline uint64_t transpose8(uint64_t x)
+{
+	uint64_t t;
+	t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAull;
+	x ^= t ^ (t << 7);
+	t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCull;
+	x ^= t ^ (t << 14);
+	t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ull;
+	x ^= t ^ (t << 28);
+	return x;
+}
+
+/* One tree over one block's first nrows rows (set: those rows), level by
+ * level and without a branch: every split sends its rows on, and the rows
+ * that go right at depth k join bitset lv[k]. A row's bits across lv are
+ * its path code; eight rows' codes come out of one bit transpose, and
+ * each row adds its leaf's value, trees in order as bulk_tree does.
+ * rows: scratch of max_local rowsets. */
+static void bulk_tree_coded(const struct zd_gbt_bulk *b,
+			    const struct coded_tree *ct,
+			    const struct rowset *set, size_t nrows,
+			    const struct rowset *bits,
+			    const struct rowset *nans, float *out,
+			    struct rowset *rows)
+{
+	struct rowset lv[CODED_MAX_DEPTH];
+	memset(lv, 0, sizeof(lv[0]) * (size_t)ct->depth);
+	rows[0] = *set;
+	const struct coded_split *sp = b->splits + ct->first;
+	for (int32_t k = 0; k < ct->nsplits; k++) {
+		const struct coded_split *c = &sp[k];
+		const struct rowset *ge = &bits[c->ge], *nan = &nans[c->col];
+		const struct rowset *s = &rows[c->self];
+		struct rowset *l = &rows[c->child], *r = l + 1;
+		struct rowset *to = &lv[c->level];
+		uint64_t nan_left = c->nan_left ? ~0ull : 0;
+		for (int w = 0; w < BLOCK_WORDS; w++) {
+			uint64_t right = ge->w[w] & ~(nan->w[w] & nan_left);
+			uint64_t go = s->w[w] & right;
+			l->w[w] = s->w[w] & ~right;
+			r->w[w] = go;
+			to->w[w] |= go;
+		}
+	}
+	const float *leaf = b->leaf_of + ct->table;
+	for (size_t d0 = 0; d0 < nrows; d0 += 8) {
+		size_t w = d0 / 64, shift = d0 % 64;
+		uint64_t m = 0;
+		for (int32_t k = 0; k < ct->depth; k++)
+			m |= (lv[k].w[w] >> shift & 0xff) << (8 * k);
+		m = transpose8(m);
+		if (nrows - d0 >= 8) {
+			for (int i = 0; i < 8; i++)
+				out[d0 + (size_t)i] +=
+				    leaf[m >> (8 * i) & 0xff];
+		} else {
+			for (size_t i = 0; i < nrows - d0; i++)
+				out[d0 + i] += leaf[m >> (8 * i) & 0xff];
+		}
+	}
+}
+
 int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			size_t stride, float *out)
 {
 	const struct zd_gbt *g = b->g;
 	size_t blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
 	size_t slots = (size_t)b->max_depth + 2;
-	struct rowset *bits = calloc(
-	    blocks * (b->nbitsets + (size_t)b->ncols) + 1, sizeof(*bits));
+	/* one block's bitsets at a time: they stay in cache while every tree
+	 * reads them */
+	size_t nsets = b->nbitsets + (size_t)b->ncols;
+	struct rowset *bits = malloc(sizeof(*bits) * (nsets + 1));
 	int32_t *node_at = malloc(sizeof(*node_at) * slots);
 	struct rowset *rows_at = malloc(sizeof(*rows_at) * slots);
-	if (bits == NULL || node_at == NULL || rows_at == NULL) {
+	struct rowset *scratch = malloc(sizeof(*scratch) * b->max_local);
+	if (bits == NULL || node_at == NULL || rows_at == NULL ||
+	    scratch == NULL) {
 		free(bits);
 		free(node_at);
 		free(rows_at);
+		free(scratch);
 		return -ENOMEM;
 	}
-	struct rowset *nans = bits + blocks * b->nbitsets;
-	for (int j = 0; j < b->ncols; j++)
-		build_column(b, j, x, n, stride, bits, nans);
+	struct rowset *nans = bits + b->nbitsets;
 	/* block after block, the trees in order: each row's sum adds the
 	 * trees in the walker's order; only rows present are touched */
 	for (size_t blk = 0; blk < blocks; blk++) {
@@ -663,14 +830,21 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			set.w[r / 64] |= 1ull << (r % 64);
 			o[r] = g->base;
 		}
-		for (int t = 0; t < g->ntrees; t++)
-			bulk_tree(b, t, &set, bits + blk * b->nbitsets,
-				  nans + blk * (size_t)b->ncols, o, node_at,
-				  rows_at);
+		memset(bits, 0, sizeof(*bits) * nsets);
+		build_columns(b, x + first * stride, rows, stride, bits, nans);
+		for (int t = 0; t < g->ntrees; t++) {
+			if (b->trees[t].depth <= CODED_MAX_DEPTH)
+				bulk_tree_coded(b, &b->trees[t], &set, rows,
+						bits, nans, o, scratch);
+			else
+				bulk_tree(b, t, &set, bits, nans, o, node_at,
+					  rows_at);
+		}
 	}
 	free(bits);
 	free(node_at);
 	free(rows_at);
+	free(scratch);
 	return 0;
 }
 

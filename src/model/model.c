@@ -1012,6 +1012,11 @@ static int bulk_ready(const struct zd_model_query *q, bool zones)
 	return qb->rc_zones;
 }
 
+/* Decisions go through the bulk predictors BULK_CHUNK at a time: their
+ * rows stay in cache from encoding to decoding, and the scratch is small
+ * enough to come from the heap, not fresh pages, at every call. */
+#define BULK_CHUNK 512
+
 /* Every decision at once through the bulk predictors: the same rows and
  * the same arithmetic as predict_block, so the same outcomes. -ENOMEM
  * when the memory is not there. */
@@ -1023,38 +1028,45 @@ static int predict_all_bulk(const struct zd_model_query *q,
 		return ready;
 	const struct query_bulk *qb = q->bulk;
 	const struct zd_board_prior *bp = &q->prior;
-	size_t n = (size_t)bp->space.count, nc = ZD_NCOLS_THERMAL;
-	float *x = calloc(n * nc, sizeof(*x));
-	float *y1 = malloc(sizeof(*y1) * n), *y2 = malloc(sizeof(*y2) * n);
-	struct zd_action *acts = malloc(sizeof(*acts) * n);
+	size_t count = (size_t)bp->space.count, nc = ZD_NCOLS_THERMAL;
+	float *x = malloc(sizeof(*x) * BULK_CHUNK * nc);
+	float *y1 = malloc(sizeof(*y1) * BULK_CHUNK);
+	float *y2 = malloc(sizeof(*y2) * BULK_CHUNK);
+	struct zd_action *acts = malloc(sizeof(*acts) * BULK_CHUNK);
 	int rc = x && y1 && y2 && acts ? 0 : -ENOMEM;
-	for (size_t r = 0; rc == 0 && r < n; r++) {
-		float *row = x + r * nc;
-		zd_action_at(&bp->space, (int)r, &acts[r]);
-		memcpy(row, q->fixed, sizeof(q->fixed));
-		zd_encode_action(bp, &acts[r], row);
-	}
-	if (rc == 0)
+	for (size_t first = 0; rc == 0 && first < count; first += BULK_CHUNK) {
+		size_t n =
+		    count - first < BULK_CHUNK ? count - first : BULK_CHUNK;
+		struct zd_outcome *o = out + first;
+		for (size_t r = 0; r < n; r++) {
+			float *row = x + r * nc;
+			zd_action_at(&bp->space, (int)(first + r), &acts[r]);
+			memcpy(row, q->fixed, sizeof(q->fixed));
+			zd_encode_action(bp, &acts[r], row);
+		}
 		rc = zd_gbt_bulk_predict(qb->time, x, n, nc, y1);
-	if (rc == 0)
-		rc = zd_gbt_bulk_predict(qb->power, x, n, nc, y2);
-	for (size_t r = 0; rc == 0 && r < n; r++)
-		zd_decode_run(bp, q->ref_s, y1[r], y2[r], q->start_c, &out[r]);
-	for (int z = 0; rc == 0 && z < bp->nzones; z++) {
-		if (!bp->zone_modelled[z])
-			continue;
-		for (size_t r = 0; r < n; r++)
-			zd_encode_zone(bp, z, &acts[r], q->start_c[z],
-				       out[r].makespan_s, x + r * nc);
-		rc = zd_gbt_bulk_predict(qb->peak[z], x, n, nc, y1);
 		if (rc == 0)
-			rc = zd_gbt_bulk_predict(qb->final[z], x, n, nc, y2);
+			rc = zd_gbt_bulk_predict(qb->power, x, n, nc, y2);
 		for (size_t r = 0; rc == 0 && r < n; r++)
-			zd_decode_zone(bp, z, q->start_c[z], y1[r], y2[r],
-				       &out[r]);
+			zd_decode_run(bp, q->ref_s, y1[r], y2[r], q->start_c,
+				      &o[r]);
+		for (int z = 0; rc == 0 && z < bp->nzones; z++) {
+			if (!bp->zone_modelled[z])
+				continue;
+			for (size_t r = 0; r < n; r++)
+				zd_encode_zone(bp, z, &acts[r], q->start_c[z],
+					       o[r].makespan_s, x + r * nc);
+			rc = zd_gbt_bulk_predict(qb->peak[z], x, n, nc, y1);
+			if (rc == 0)
+				rc = zd_gbt_bulk_predict(qb->final[z], x, n, nc,
+							 y2);
+			for (size_t r = 0; rc == 0 && r < n; r++)
+				zd_decode_zone(bp, z, q->start_c[z], y1[r],
+					       y2[r], &o[r]);
+		}
+		for (size_t r = 0; rc == 0 && r < n; r++)
+			zd_decode_hottest(&o[r]);
 	}
-	for (size_t r = 0; rc == 0 && r < n; r++)
-		zd_decode_hottest(&out[r]);
 	free(x);
 	free(y1);
 	free(y2);
@@ -1083,7 +1095,8 @@ void zd_model_predict_all(const struct zd_model_query *q,
 }
 
 /* Time and power of every decision through the bulk predictors, decoded
- * as zd_model_predict_perf decodes them. -ENOMEM without the memory. */
+ * as zd_model_predict_perf decodes them, BULK_CHUNK at a time. -ENOMEM
+ * without the memory. */
 static int perf_all_bulk(const struct zd_model_query *q, double *makespan_s,
 			 double *power_w)
 {
@@ -1091,25 +1104,30 @@ static int perf_all_bulk(const struct zd_model_query *q, double *makespan_s,
 	if (ready != 0)
 		return ready;
 	const struct zd_board_prior *bp = &q->prior;
-	size_t n = (size_t)bp->space.count, nc = ZD_NCOLS_RUN;
-	float *x = malloc(sizeof(*x) * n * nc);
-	float *yt = malloc(sizeof(*yt) * n), *yp = malloc(sizeof(*yp) * n);
+	size_t count = (size_t)bp->space.count, nc = ZD_NCOLS_RUN;
+	float *x = malloc(sizeof(*x) * BULK_CHUNK * nc);
+	float *yt = malloc(sizeof(*yt) * BULK_CHUNK);
+	float *yp = malloc(sizeof(*yp) * BULK_CHUNK);
 	int rc = x && yt && yp ? 0 : -ENOMEM;
-	for (size_t r = 0; rc == 0 && r < n; r++) {
-		struct zd_action a;
-		zd_action_at(&bp->space, (int)r, &a);
-		memcpy(x + r * nc, q->fixed, sizeof(float) * nc);
-		zd_encode_action(bp, &a, x + r * nc);
-	}
-	if (rc == 0)
+	for (size_t first = 0; rc == 0 && first < count; first += BULK_CHUNK) {
+		size_t n =
+		    count - first < BULK_CHUNK ? count - first : BULK_CHUNK;
+		for (size_t r = 0; r < n; r++) {
+			struct zd_action a;
+			zd_action_at(&bp->space, (int)(first + r), &a);
+			memcpy(x + r * nc, q->fixed, sizeof(float) * nc);
+			zd_encode_action(bp, &a, x + r * nc);
+		}
 		rc = zd_gbt_bulk_predict(q->bulk->time, x, n, nc, yt);
-	if (rc == 0)
-		rc = zd_gbt_bulk_predict(q->bulk->power, x, n, nc, yp);
-	for (size_t r = 0; rc == 0 && r < n; r++) {
-		struct zd_outcome o;
-		zd_decode_run(bp, q->ref_s, yt[r], yp[r], q->start_c, &o);
-		makespan_s[r] = o.makespan_s;
-		power_w[r] = o.avg_power_w;
+		if (rc == 0)
+			rc = zd_gbt_bulk_predict(q->bulk->power, x, n, nc, yp);
+		for (size_t r = 0; rc == 0 && r < n; r++) {
+			struct zd_outcome o;
+			zd_decode_run(bp, q->ref_s, yt[r], yp[r], q->start_c,
+				      &o);
+			makespan_s[first + r] = o.makespan_s;
+			power_w[first + r] = o.avg_power_w;
+		}
 	}
 	free(x);
 	free(yt);

@@ -206,10 +206,11 @@ static void learns_a_simple_function(void **state)
 }
 
 /* XGBoost trains, zdvfs reads its JSON: same predictions on random rows,
- * rows with missing inputs and rows on the split thresholds. */
-static void evaluator_matches_xgboost(void **state)
+ * rows with missing inputs and rows on the split thresholds. Trees up to
+ * max_depth deep: 6, walked in bulk level by level; 10, deeper than the
+ * level walk takes, node by node. */
+static void matches_xgboost(const char *max_depth)
 {
-	(void)state;
 	rng_state = 2;
 	const int ncols = 6;
 	const size_t n = 2000, ntest = 3000;
@@ -221,7 +222,7 @@ static void evaluator_matches_xgboost(void **state)
 	xgb_check(XGDMatrixSetFloatInfo(d, "label", y, n), "label");
 	xgb_check(XGBoosterCreate(&d, 1, &b), "XGBoosterCreate");
 	xgb_check(XGBoosterSetParam(b, "tree_method", "hist"), "param");
-	xgb_check(XGBoosterSetParam(b, "max_depth", "6"), "param");
+	xgb_check(XGBoosterSetParam(b, "max_depth", max_depth), "param");
 	xgb_check(XGBoosterSetParam(b, "nthread", "1"), "param");
 	xgb_check(XGBoosterSetParam(b, "verbosity", "0"), "param");
 	for (int i = 0; i < 50; i++)
@@ -289,6 +290,13 @@ static void evaluator_matches_xgboost(void **state)
 	XGDMatrixFree(d);
 	free(x);
 	free(y);
+}
+
+static void evaluator_matches_xgboost(void **state)
+{
+	(void)state;
+	matches_xgboost("6");
+	matches_xgboost("10");
 }
 
 /* A hand-made model whose answers are known:
