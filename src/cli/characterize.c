@@ -24,19 +24,22 @@ int cmd_characterize(int argc, char **argv)
 		"at the size those arguments give) and writes a profile "
 		"per board (docs/profile-format.md, \"Profiles of any "
 		"program\") that `zdvfs sim --profile`, `zdvfs run --board "
-		"sim:B --profile` and `zdvfs bench --profiles` run:\n"
-		"- valgrind's callgrind, 1 thread, once per distinct cache "
-		"geometry of the boards' clusters and once for the "
+		"sim:B --profile` and `zdvfs bench --profiles` run. It "
+		"measures:"),
+	    OPT_TEXT(
+		"with valgrind's callgrind, 1 thread, once per distinct "
+		"cache geometry of the boards' clusters and once for the "
 		"footprint: instructions, accesses and misses of the whole "
 		"program, or with --region FUNC of FUNC and what it calls "
 		"(callgrind's --toggle-collect; FUNC must not be "
-		"inlined);\n"
-		"- the OMPT tool under LLVM's libomp, 2 threads (a "
-		"gcc/libgomp program is run on libomp's GOMP interface): "
-		"parallel structure of the WHOLE program, also with "
-		"--region;\n"
-		"- native runs with 1 and 2 threads: wall time of the WHOLE "
-		"process."),
+		"inlined);"),
+	    OPT_TEXT("with the OMPT tool under LLVM's libomp, 2 threads (a "
+		     "gcc/libgomp program is run on libomp's GOMP interface): "
+		     "the parallel structure of the WHOLE program, also with "
+		     "--region;"),
+	    OPT_TEXT(
+		"in native runs with 1 and 2 threads: the wall time of the "
+		"WHOLE process."),
 	    OPT_TEXT("Nothing is extrapolated: the profile stands for the run "
 		     "measured. Under valgrind a program runs 20-100x slower: "
 		     "choose arguments that finish in seconds natively."),
