@@ -2,7 +2,6 @@
  * (src/eval/run.c), with progress, interruption and resumption, then the
  * report (src/eval/report.c). */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,81 +9,18 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/fault.h"
 #include "zdvfs/bench.h"
 #include "zdvfs/runner.h"
 
-static const char bench_usage[] =
-    "usage: zdvfs bench [--boards LIST|all] [--workloads LIST|all]\n"
-    "                   [--policies LIST|all] [--seeds N] [--runs N]\n"
-    "                   [--folds K] [--out DIR] [--db FILE] [--jobs N]\n"
-    "                   [--scenario cold|idle|sustained|hot]\n"
-    "                   [--energy board|cpu] [--perturb SPEC|default]\n"
-    "                   [--table-grid full|coarse|N|BOARD=G,...]\n"
-    "                   [--profiles DIR] [--no-report] [--quiet]\n"
-    "       zdvfs bench --report-only [--out DIR]\n\n"
-    "Compares the policies on the simulated boards (docs/bench-format.md):\n"
-    "profiles every workload on the boards into a sample store (points\n"
-    "already there are skipped), trains K zero-shot models leaving programs\n"
-    "out (fold k holds out the workloads whose manifest index % K == k),\n"
-    "then runs each board x workload x policy x seed x run from ambient and\n"
-    "writes results.csv, table.csv, traces/ and meta.json into DIR, then\n"
-    "the report (report.md, report.html, plots/). Rows already in DIR are\n"
-    "skipped: an interrupted bench (Ctrl-C, kill) resumes when the same\n"
-    "command is run again; a qlearn or zerodvfs series cut short is redone\n"
-    "from its first run.\n\n"
-    "  --boards LIST     jetson-tx2, jetson-orin-nx, rubik-pi, core-i7; all\n"
-    "                    (default)\n"
-    "  --workloads LIST  names (`zdvfs workloads`) or all (default); the\n"
-    "                    first is the trace workload\n"
-    "  --policies LIST   performance, powersave, ondemand, conservative,\n"
-    "                    schedutil, table, qlearn, zerodvfs; all (default)\n"
-    "  --seeds N         seeds 1..N of the simulator and the agents (1)\n"
-    "  --runs N          runs per series (10); qlearn and zerodvfs learn\n"
-    "                    from run to run, zerodvfs run 0 is zero-shot\n"
-    "  --folds K         leave-programs-out folds of the models (6)\n"
-    "  --out DIR         output directory (default ./zdvfs-bench)\n"
-    "  --db FILE         the sample store (default DIR/bench.db)\n"
-    "  --jobs N          worker processes over (board, workload) pairs\n"
-    "                    (default: online CPUs, at most 4)\n"
-    "  --scenario S      where each run starts (docs/bench-format.md):\n"
-    "                    cold, at ambient (default); idle, at the board's\n"
-    "                    idle temperature; sustained, the program back to\n"
-    "                    back for >= 10 simulated minutes, heat carried\n"
-    "                    over; hot, idle at 35 °C ambient (an enclosure)\n"
-    "  --energy E        the energy EDP uses: board (default: the input the\n"
-    "                    board draws, idle included) or cpu (the CPU rail)\n"
-    "  --perturb SPEC    also run every board perturbed: its simulator's\n"
-    "                    physics off its description by SPEC, e.g.\n"
-    "                    leak=+30%,membw=-25%,rth=+20%,speed=-10% (what\n"
-    "                    `default` means); the policies and models still\n"
-    "                    use the plain description; rows as NAME+perturbed\n"
-    "  --table-grid G    the decisions the table (the oracle) sweeps per\n"
-    "                    program: full, every one (default); coarse or N,\n"
-    "                    N levels per cluster as `zdvfs profile --grid`;\n"
-    "                    BOARD=G,... for some boards only (those with too\n"
-    "                    many decisions to sweep: the report then says the\n"
-    "                    oracle is the grid's best)\n"
-    "  --profiles DIR    also bench programs of your own: every profile in\n"
-    "                    DIR/BOARD/ (`zdvfs characterize --out DIR`) of the\n"
-    "                    first board, which every board must have; the\n"
-    "                    manifest's workloads are then benched only where\n"
-    "                    --workloads names them (all: every one). They are\n"
-    "                    never profiled into the store, so every model\n"
-    "                    judges them zero-shot (fold 0's model). They have\n"
-    "                    no manifest entry: their code features come from\n"
-    "                    the source the profile records (characterize\n"
-    "                    --source FILE, parsed without extra flags);\n"
-    "                    zerodvfs and qlearn refuse a profile that records\n"
-    "                    none\n"
-    "  --no-report       write the data only\n"
-    "  --report-only     redo the report from DIR's files alone\n"
-    "  --quiet           print nothing but errors\n"
-    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
-    "are\n\n"
-    "Progress goes to stderr: one updating line on a terminal, else a line\n"
-    "per board profiled, model trained and (board, workload) done. Exit\n"
-    "status 130 (143 on SIGTERM) when interrupted.\n";
+static const char *const bench_usage[] = {
+    "zdvfs bench [--boards LIST|all] [--workloads LIST|all] [OPTIONS]",
+    "zdvfs bench --report-only [--out DIR]", NULL};
+
+static const char *const scenarios[] = {"cold", "idle", "sustained", "hot",
+					NULL};
+static const char *const energies[] = {"board", "cpu", NULL};
 
 #define MAX_LIST 256
 #define DEFAULT_OUT "zdvfs-bench"
@@ -94,12 +30,14 @@ struct name_list {
 	char *text;
 	const char *names[MAX_LIST];
 	int n;
+	bool all; /* "all" was given */
 };
 
 struct bench_cli {
 	struct zd_bench_opts o;
 	struct name_list boards, workloads, policies;
 	bool report_only, no_report, quiet;
+	int scenario, energy; /* indices in scenarios[], energies[]; -1 */
 	char *command;
 };
 
@@ -107,7 +45,8 @@ static int split_list(const char *opt, const char *arg, struct name_list *l)
 {
 	free(l->text);
 	memset(l, 0, sizeof(*l));
-	if (strcmp(arg, "all") == 0)
+	l->all = strcmp(arg, "all") == 0;
+	if (l->all)
 		return 0;
 	if ((l->text = strdup(arg)) == NULL) {
 		fprintf(stderr, "zdvfs bench: out of memory\n");
@@ -127,60 +66,14 @@ static int split_list(const char *opt, const char *arg, struct name_list *l)
 	return 0;
 }
 
-/* The options bench keeps as int. */
-static int parse_count(const char *opt, const char *text, long lo, long hi,
-		       int *out)
+/* --boards, --workloads, --policies: value is the struct name_list. */
+static int on_list(const struct cli_option *opt, const char *arg,
+		   const char *cmd)
 {
-	long v;
-	int rc = cli_parse_long("bench", opt, text, lo, hi, &v);
-	if (rc == 0)
-		*out = (int)v;
-	return rc;
-}
-
-static int parse_option(struct bench_cli *c, int opt, const char *arg)
-{
-	switch (opt) {
-	case 'b': return split_list("--boards", arg, &c->boards);
-	case 'w':
-		c->o.all_workloads = strcmp(arg, "all") == 0;
-		return split_list("--workloads", arg, &c->workloads);
-	case 'p': return split_list("--policies", arg, &c->policies);
-	case 's': return parse_count("--seeds", arg, 1, 1000, &c->o.seeds);
-	case 'r': return parse_count("--runs", arg, 1, 1000, &c->o.runs);
-	case 'k': return parse_count("--folds", arg, 2, 100, &c->o.folds);
-	case 'j':
-		return parse_count("--jobs", arg, 1, ZD_BENCH_MAX_JOBS,
-				   &c->o.jobs);
-	case 'o': c->o.out_dir = arg; return 0;
-	case 'd': c->o.db = arg; return 0;
-	case 'P': c->o.platform_dir = arg; return 0;
-	case 'W': c->o.workload_dir = arg; return 0;
-	case 'S':
-		if (strcmp(arg, "cold") && strcmp(arg, "idle") &&
-		    strcmp(arg, "sustained") && strcmp(arg, "hot"))
-			return cli_usage_error("bench",
-					       "--scenario '%s' is not "
-					       "cold, idle, sustained or hot",
-					       arg);
-		c->o.scenario = arg;
-		return 0;
-	case 'E':
-		if (strcmp(arg, "board") && strcmp(arg, "cpu"))
-			return cli_usage_error("bench",
-					       "--energy '%s' is not "
-					       "board or cpu",
-					       arg);
-		c->o.energy = arg;
-		return 0;
-	case 'R': c->report_only = true; return 0;
-	case 'N': c->no_report = true; return 0;
-	case 'q': c->quiet = true; return 0;
-	case 'X': c->o.perturb = arg; return 0;
-	case 'T': c->o.table_grid = arg; return 0;
-	case 'F': c->o.profiles_dir = arg; return 0;
-	default: return cli_usage_error("bench", "bad option");
-	}
+	(void)cmd;
+	char name[64];
+	snprintf(name, sizeof(name), "--%s", opt->long_name);
+	return split_list(name, arg, opt->value);
 }
 
 /* The command line as typed, for meta.json. */
@@ -204,44 +97,110 @@ static int join_command(struct bench_cli *c, int argc, char **argv)
 
 static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 {
-	static const struct option options[] = {
-	    {"boards", required_argument, NULL, 'b'},
-	    {"workloads", required_argument, NULL, 'w'},
-	    {"policies", required_argument, NULL, 'p'},
-	    {"seeds", required_argument, NULL, 's'},
-	    {"runs", required_argument, NULL, 'r'},
-	    {"folds", required_argument, NULL, 'k'},
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"workload-dir", required_argument, NULL, 'W'},
-	    {"profiles", required_argument, NULL, 'F'},
-	    {"scenario", required_argument, NULL, 'S'},
-	    {"energy", required_argument, NULL, 'E'},
-	    {"report-only", no_argument, NULL, 'R'},
-	    {"no-report", no_argument, NULL, 'N'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"perturb", required_argument, NULL, 'X'},
-	    {"table-grid", required_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	struct cli_option options[] = {
+	    OPT_TEXT(
+		"Compares the policies on the simulated boards "
+		"(docs/bench-format.md): profiles every workload on the "
+		"boards into a sample store (points already there are "
+		"skipped), trains K zero-shot models leaving programs out "
+		"(fold k holds out the workloads whose manifest index % K "
+		"== k), then runs each board x workload x policy x seed x "
+		"run from ambient.\n"
+		"It writes results.csv, table.csv, traces/ and meta.json into "
+		"DIR, then the report "
+		"(report.md, report.html, plots/). Rows already in DIR are "
+		"skipped: an interrupted bench (Ctrl-C, kill) resumes when "
+		"the same command is run again; a qlearn or zerodvfs "
+		"series cut short is redone from its first run."),
+	    OPT_CALLBACK(0, "boards", &c->boards, "LIST", on_list,
+			 "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7; all "
+			 "(default)"),
+	    OPT_CALLBACK(0, "workloads", &c->workloads, "LIST", on_list,
+			 "names (`zdvfs workloads`) or all (default); the "
+			 "first is the trace workload"),
+	    OPT_CALLBACK(0, "policies", &c->policies, "LIST", on_list,
+			 "performance, powersave, ondemand, conservative, "
+			 "schedutil, table, qlearn, zerodvfs; all (default)"),
+	    OPT_INT(0, "seeds", &c->o.seeds, "N", 1, 1000,
+		    "seeds 1..N of the simulator and the agents (1)"),
+	    OPT_INT(0, "runs", &c->o.runs, "N", 1, 1000,
+		    "runs per series (10); qlearn and zerodvfs learn from run "
+		    "to run, zerodvfs run 0 is zero-shot"),
+	    OPT_INT(0, "folds", &c->o.folds, "K", 2, 100,
+		    "leave-programs-out folds of the models (6)"),
+	    OPT_STRING(0, "out", &c->o.out_dir, "DIR",
+		       "output directory (default ./" DEFAULT_OUT ")"),
+	    OPT_STRING(0, "db", &c->o.db, "FILE",
+		       "the sample store (default DIR/bench.db)"),
+	    OPT_INT(0, "jobs", &c->o.jobs, "N", 1, ZD_BENCH_MAX_JOBS,
+		    "worker processes over (board, workload) pairs (default: "
+		    "online CPUs, at most 4)"),
+	    OPT_CHOICE(0, "scenario", &c->scenario, "S", scenarios,
+		       "where each run starts (docs/bench-format.md): cold, at "
+		       "ambient (default); idle, at the board's idle "
+		       "temperature; sustained, the program back to back for "
+		       ">= 10 simulated minutes, heat carried over; hot, idle "
+		       "at 35 °C ambient (an enclosure)"),
+	    OPT_CHOICE(0, "energy", &c->energy, "E", energies,
+		       "the energy EDP uses: board (default: the input the "
+		       "board draws, idle included) or cpu (the CPU rail)"),
+	    OPT_STRING(0, "perturb", &c->o.perturb, "SPEC",
+		       "also run every board perturbed: its simulator's "
+		       "physics off its description by SPEC, e.g. "
+		       "leak=+30%,membw=-25%,rth=+20%,speed=-10% (what "
+		       "`default` means); the policies and models still use "
+		       "the plain description; rows as NAME+perturbed"),
+	    OPT_STRING(0, "table-grid", &c->o.table_grid, "G",
+		       "the decisions the table (the oracle) sweeps per "
+		       "program: full, every one (default); coarse or N, N "
+		       "levels per cluster as `zdvfs sweep --grid`; "
+		       "BOARD=G,... for some boards only (those with too many "
+		       "decisions to sweep: the report then says the oracle is "
+		       "the grid's best)"),
+	    OPT_STRING(
+		0, "profiles", &c->o.profiles_dir, "DIR",
+		"also bench programs of your own: every profile in "
+		"DIR/BOARD/ (`zdvfs characterize --out DIR`) of the "
+		"first board, which every board must have; the "
+		"manifest's workloads are then benched only where "
+		"--workloads names them (all: every one). They are never "
+		"profiled into "
+		"the store, so every model judges them zero-shot (fold "
+		"0's model). They have no manifest entry: their code "
+		"features come from the source the profile records "
+		"(characterize --source FILE, parsed without extra "
+		"flags); zerodvfs and qlearn refuse a profile that "
+		"records none"),
+	    OPT_BOOL(0, "no-report", &c->no_report, "write the data only"),
+	    OPT_BOOL(0, "report-only", &c->report_only,
+		     "redo the report from DIR's files alone"),
+	    OPT_BOOL(0, "quiet", &c->quiet, "print nothing but errors"),
+	    OPT_STRING(0, "platform-dir", &c->o.platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_STRING(0, "workload-dir", &c->o.workload_dir, "DIR",
+		       "where the workloads are"),
+	    OPT_TEXT("Progress goes to stderr: one updating line on a "
+		     "terminal, else a line per board profiled, model trained "
+		     "and (board, workload) done. Exit status 130 (143 on "
+		     "SIGTERM) when interrupted."),
+	    OPT_END(),
 	};
-	int opt, rc = 0;
-	optind = 1;
-	while (rc == 0 &&
-	       (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(bench_usage, stdout);
-			return -1;
-		}
-		rc = parse_option(c, opt, optarg);
-	}
-	if (rc != 0)
-		return rc;
-	if (optind < argc)
+	c->scenario = c->energy = -1;
+	/* the command line as typed, before parsing moves the arguments */
+	if (join_command(c, argc, argv) != 0)
+		return 1;
+	int status = 0;
+	int n = cli_parse_options("bench", bench_usage, options, 0, argc, argv,
+				  &status);
+	if (n < 0)
+		return status ? status : -1;
+	if (n > 0)
 		return cli_usage_error("bench", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
+	if (c->scenario >= 0)
+		c->o.scenario = scenarios[c->scenario];
+	if (c->energy >= 0)
+		c->o.energy = energies[c->energy];
 	if (c->report_only && c->no_report)
 		return cli_usage_error("bench",
 				       "--report-only and --no-report "
@@ -252,9 +211,10 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	c->o.nboards = c->boards.n;
 	c->o.workloads = c->workloads.n ? c->workloads.names : NULL;
 	c->o.nworkloads = c->workloads.n;
+	c->o.all_workloads = c->workloads.all;
 	c->o.policies = c->policies.n ? c->policies.names : NULL;
 	c->o.npolicies = c->policies.n;
-	return join_command(c, argc, argv);
+	return 0;
 }
 
 /* ---- progress ------------------------------------------------------------ */

@@ -168,7 +168,7 @@ static int take(const char *cmd, const struct cli_option *o, const char *arg)
 }
 
 /* The option named by `name` (len bytes, from "--name[=arg]"): an exact
- * match, else the one option it is a prefix of (as getopt_long allows). */
+ * match, else the one option it is a prefix of (as GNU programs allow). */
 static const struct cli_option *find_long(const char *cmd,
 					  const struct cli_option *options,
 					  const char *name, size_t len,

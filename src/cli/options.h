@@ -95,9 +95,9 @@ struct cli_option {
 
 /* Flags of cli_parse_options. */
 enum {
-	/* Stop at the first argument that is not an option (exec and run:
-	 * what follows is the command's own); otherwise options and
-	 * arguments may be mixed, as with GNU getopt. */
+	/* Stop at the first argument that is not an option (exec, run,
+	 * characterize: what follows is the command's own); otherwise
+	 * options and arguments may be mixed, as GNU programs allow. */
 	CLI_PARSE_STOP_AT_ARG = 1 << 0,
 	/* Leave a "--" that ends the options at the head of the arguments
 	 * (for a command that gives "--" a meaning of its own). */

@@ -3,85 +3,21 @@
  * measure, store and learn, and put the machine back whatever happens.
  * This file has the options and the real board; run_sim.c the simulator. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "run.h"
 #include "zdvfs/launch.h"
 #include "zdvfs/meter.h"
 #include "zdvfs/runner.h"
 
-static const char run_usage[] =
-    "usage: zdvfs run [--policy P] [--board NAME] [--source FILE...]\n"
-    "                 [-I DIR] [-D N[=V]] [-U N] [--compile-commands F]\n"
-    "                 [--strict]\n"
-    "                 [--program NAME] [--db FILE] [--model FILE] [--guard C]\n"
-    "                 [--no-learn] [--explore never|auto] [--seed S]\n"
-    "                 [--interval MS] [--json]\n"
-    "                 [-o FILE] [--sysfs-root DIR] [--yes-sweep] -- CMD "
-    "[ARGS]\n"
-    "       zdvfs run --board sim:NAME --workload NAME|--profile FILE\n"
-    "                 [--runs N] [--policy P]\n"
-    "                 [--source FILE...] [--program NAME] [--db FILE]\n"
-    "                 [--model FILE] [--guard C] [--no-learn] [--seed S]\n"
-    "                 [--json] [-o FILE]\n\n"
-    "Decides how many and which cores CMD gets and at which frequency each\n"
-    "cluster runs, applies it (CPU affinity; OMP_NUM_THREADS, OMP_PLACES and\n"
-    "OMP_PROC_BIND unless set; each cpufreq policy through userspace and\n"
-    "scaling_setspeed, or scaling_min_freq = scaling_max_freq), runs CMD,\n"
-    "measures makespan, energy and temperatures, stores the run and learns\n"
-    "from it; then restores every setting it changed, also on error, crash\n"
-    "of CMD, SIGINT, SIGTERM or SIGHUP. It says what it decided and why, and\n"
-    "what this machine did not let it control. The exit status is CMD's\n"
-    "(128+N if it died of signal N, 127 if it could not be found).\n"
-    "With --board sim:NAME the simulated board runs the measured profile of\n"
-    "a workload instead, --runs times in a row (heat carries over).\n\n"
-    "  --policy P        zerodvfs (default: the engine, from the program's\n"
-    "                    code features), qlearn (the same agents without a\n"
-    "                    model, exploring; its rewards need a performance\n"
-    "                    and a powersave run of the program), table (every\n"
-    "                    decision measured, the lowest energy x delay kept:\n"
-    "                    the oracle), performance, powersave (their fixed\n"
-    "                    decisions), ondemand, conservative, schedutil (set\n"
-    "                    as the kernel's governor for the run)\n"
-    "  --board NAME      the board description (default: the one matching\n"
-    "                    this machine's CPUs and clusters; zerodvfs needs "
-    "one)\n"
-    "  --source FILE...  the program's C or C++ sources, for its code\n"
-    "                    features (repeat, or list them before "
-    "--)\n" CLI_SOURCE_USAGE
-    "  --program NAME    its name in the store (default: CMD's file name, or\n"
-    "                    the workload's)\n"
-    "  --db FILE         sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
-    "...)\n"
-    "  --model FILE      environment model (default: `zdvfs model train`'s)\n"
-    "  --guard C         thermal limit in °C for zerodvfs (default: the\n"
-    "                    board's lowest CPU throttle point minus 5)\n"
-    "  --no-learn        store the run but do not learn from it\n"
-    "  --explore WHEN    zerodvfs: auto (default) tries a decision it is\n"
-    "                    unsure of while its expected gain over the best\n"
-    "                    measured one exceeds the noise, then settles; never\n"
-    "                    keeps to the best predicted decision\n"
-    "  --seed S          seed of the agents and of the simulator (default 1)\n"
-    "  --interval MS     sampling period for energy and temperature (100)\n"
-    "  --json            report as JSON (with the stored run's id)\n"
-    "  -o, --output FILE write the report to FILE (default: stderr for CMD,\n"
-    "                    stdout for the simulator)\n"
-    "  --sysfs-root DIR  sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)\n"
-    "  --yes-sweep       table on a real board: run CMD once under every\n"
-    "                    decision of the board first (hours; each run is\n"
-    "                    stored as a sweep run)\n"
-    "  --workload NAME   simulator: see `zdvfs workloads`\n"
-    "  --profile FILE    simulator: a profile of the board made by `zdvfs\n"
-    "                    characterize` of any program, in place of "
-    "--workload;\n"
-    "                    its features come from --source, else from the\n"
-    "                    source the profile records (characterize --source)\n"
-    "  --runs N          simulator: N runs in a row (default 1)\n"
-    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
-    "are\n";
+static const char *const run_usage[] = {
+    "zdvfs run [OPTIONS] [--source FILE...] -- CMD [ARGS]",
+    "zdvfs run --board sim:NAME --workload W|--profile FILE [OPTIONS]", NULL};
+
+static const char *const explore_whens[] = {"never", "auto", NULL};
 
 /* ---- options ------------------------------------------------------------- */
 
@@ -96,6 +32,13 @@ static int add_source(struct run_opts *o, const char *file)
 	o->sources = v;
 	o->sources[o->nsources++] = file;
 	return 0;
+}
+
+static int on_source(const struct cli_option *opt, const char *arg,
+		     const char *cmd)
+{
+	(void)cmd;
+	return add_source(opt->value, arg);
 }
 
 static int check_policy(const char *name)
@@ -120,24 +63,25 @@ static int check_policy(const char *name)
 			       name, names);
 }
 
-/* After getopt: extra sources listed before "--", then the command. */
-static int take_operands(int argc, char **argv, bool after_source,
-			 struct run_opts *o)
+/* The n arguments left after the options: with --source, those before a
+ * "--" are more sources; the command is what follows the "--" (or, without
+ * one, every argument). */
+static int take_operands(int n, char **args, struct run_opts *o)
 {
-	int end = argc;
-	if (after_source && strcmp(argv[optind - 1], "--") != 0)
-		for (int i = optind; i < argc; i++)
-			if (strcmp(argv[i], "--") == 0) {
-				end = i;
-				break;
-			}
-	if (end < argc) {
-		for (; optind < end; optind++)
-			if (add_source(o, argv[optind]) != 0)
+	int dashdash = -1;
+	for (int i = 0; i < n && dashdash < 0; i++)
+		if (strcmp(args[i], "--") == 0)
+			dashdash = i;
+	int first = 0; /* of the command */
+	if (dashdash == 0) {
+		first = 1;
+	} else if (dashdash > 0 && o->nsources > 0) {
+		for (int i = 0; i < dashdash; i++)
+			if (add_source(o, args[i]) != 0)
 				return 1;
-		optind = end + 1;
+		first = dashdash + 1;
 	}
-	o->argv = argv + optind;
+	o->argv = args + first;
 	return 0;
 }
 
@@ -172,98 +116,105 @@ static int check_combination(struct run_opts *o)
 
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
-	static const struct option options[] = {
-	    {"policy", required_argument, NULL, 'p'},
-	    {"board", required_argument, NULL, 'b'},
-	    {"source", required_argument, NULL, 's'},
-	    {"program", required_argument, NULL, 'n'},
-	    {"db", required_argument, NULL, 'd'},
-	    {"model", required_argument, NULL, 'm'},
-	    {"guard", required_argument, NULL, 'g'},
-	    {"no-learn", no_argument, NULL, 'L'},
-	    {"seed", required_argument, NULL, 'S'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"sysfs-root", required_argument, NULL, 'r'},
-	    {"workload", required_argument, NULL, 'w'},
-	    {"profile", required_argument, NULL, 'F'},
-	    {"runs", required_argument, NULL, 'R'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"workload-dir", required_argument, NULL, 'W'},
-	    {"yes-sweep", no_argument, NULL, 'Y'},
-	    {"explore", required_argument, NULL, 'E'},
-	    CLI_SOURCE_LONG_OPTIONS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
 	o->policy = "zerodvfs";
 	o->runs = 1;
 	o->seed = 1;
 	o->interval_ms = 100;
-	int c, rc = 0;
-	bool after_source = false;
-	double v;
-	optind = 1;
-	/* "+": stop at the first non-option, so CMD's own options are its. */
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "+o:" CLI_SOURCE_SHORT_OPTIONS,
-				options, NULL)) != -1) {
-		after_source = c == 's';
-		int taken = cli_source_option(&o->src, c, optarg);
-		if (taken != 0) {
-			if (taken < 0)
-				rc = cli_usage_error("run", "out of memory");
-			continue;
-		}
-		switch (c) {
-		case 'p': o->policy = optarg; break;
-		case 'b': o->board = optarg; break;
-		case 's': rc = add_source(o, optarg); break;
-		case 'n': o->program = optarg; break;
-		case 'd': o->db = optarg; break;
-		case 'm': o->model = optarg; break;
-		case 'L': o->no_learn = true; break;
-		case 'j': o->json = true; break;
-		case 'o': o->output = optarg; break;
-		case 'r': o->root = optarg; break;
-		case 'w': o->workload = optarg; break;
-		case 'F': o->profile = optarg; break;
-		case 'P': o->platform_dir = optarg; break;
-		case 'W': o->workload_dir = o->src.workload_dir = optarg; break;
-		case 'Y': o->yes_sweep = true; break;
-		case 'E':
-			if (strcmp(optarg, "never") == 0 ||
-			    strcmp(optarg, "auto") == 0)
-				o->no_explore = strcmp(optarg, "never") == 0;
-			else
-				rc = cli_usage_error("run",
-						     "--explore takes never "
-						     "or auto");
-			break;
-		case 'g':
-			if ((rc = cli_parse_double("run", "--guard", optarg, 20,
-						   150, &v)) == 0)
-				o->guard_c = v;
-			break;
-		case 'S': rc = cli_parse_seed("run", optarg, &o->seed); break;
-		case 'i':
-			if ((rc = cli_parse_double("run", "--interval", optarg,
-						   1, 60000, &v)) == 0)
-				o->interval_ms = (int)v;
-			break;
-		case 'R':
-			if ((rc = cli_parse_double("run", "--runs", optarg, 1,
-						   100000, &v)) == 0)
-				o->runs = (int)v;
-			break;
-		case 'h': fputs(run_usage, stdout); return -1;
-		default: return cli_usage_error("run", "bad option");
-		}
-	}
-	if (rc == 0)
-		rc = take_operands(argc, argv, after_source, o);
+	int explore = 1; /* auto */
+	struct cli_option options[] = {
+	    OPT_TEXT("Decides how many and which cores CMD gets and at which "
+		     "frequency each cluster runs, applies it (CPU affinity; "
+		     "OMP_NUM_THREADS, OMP_PLACES and OMP_PROC_BIND unless "
+		     "set; each cpufreq policy through userspace and "
+		     "scaling_setspeed, or scaling_min_freq = "
+		     "scaling_max_freq), runs CMD, measures makespan, energy "
+		     "and temperatures, stores the run and learns from it; "
+		     "then restores every setting it changed, also on error, "
+		     "crash of CMD, SIGINT, SIGTERM or SIGHUP. It says what it "
+		     "decided and why, and what this machine did not let it "
+		     "control. The exit status is CMD's (128+N if it died of "
+		     "signal N, 127 if it could not be found)."),
+	    OPT_TEXT("With --board sim:NAME the simulated board runs the "
+		     "measured profile of a workload instead, --runs times in "
+		     "a row (heat carries over)."),
+	    OPT_STRING(0, "policy", &o->policy, "P",
+		       "zerodvfs (default: the engine, from the program's code "
+		       "features), qlearn (the same agents without a model, "
+		       "exploring; its rewards need a performance and a "
+		       "powersave run of the program), table (every decision "
+		       "measured, the lowest energy x delay kept: the oracle), "
+		       "performance, powersave (their fixed decisions), "
+		       "ondemand, conservative, schedutil (set as the kernel's "
+		       "governor for the run)"),
+	    OPT_STRING(0, "board", &o->board, "NAME",
+		       "the board description (default: the one matching this "
+		       "machine's CPUs and clusters; zerodvfs needs one)"),
+	    OPT_CALLBACK(0, "source", o, "FILE...", on_source,
+			 "the program's C or C++ sources, for its code "
+			 "features (repeat, or list them before --)"),
+	    CLI_SOURCE_OPTIONS(&o->src),
+	    OPT_STRING(0, "program", &o->program, "NAME",
+		       "its name in the store (default: CMD's file name, or "
+		       "the workload's)"),
+	    OPT_STRING(0, "db", &o->db, "FILE",
+		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
+	    OPT_STRING(0, "model", &o->model, "FILE",
+		       "environment model (default: `zdvfs model train`'s)"),
+	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
+		       "thermal limit in °C for zerodvfs (default: the board's "
+		       "lowest CPU throttle point minus 5)"),
+	    OPT_BOOL(0, "no-learn", &o->no_learn,
+		     "store the run but do not learn from it"),
+	    OPT_CHOICE(0, "explore", &explore, "WHEN", explore_whens,
+		       "zerodvfs: auto (default) tries a decision it is unsure "
+		       "of while its expected gain over the best measured one "
+		       "exceeds the noise, then settles; never keeps to the "
+		       "best predicted decision"),
+	    OPT_SEED(&o->seed,
+		     "seed of the agents and of the simulator (default 1)"),
+	    OPT_INT(0, "interval", &o->interval_ms, "MS", 1, 60000,
+		    "sampling period for energy and temperature (100)"),
+	    OPT_BOOL(0, "json", &o->json,
+		     "report as JSON (with the stored run's id)"),
+	    OPT_STRING('o', "output", &o->output, "FILE",
+		       "write the report to FILE (default: stderr for CMD, "
+		       "stdout for the simulator)"),
+	    OPT_STRING(0, "sysfs-root", &o->root, "DIR",
+		       "sysfs/procfs root (default: $ZDVFS_SYSFS_ROOT or /)"),
+	    OPT_BOOL(0, "yes-sweep", &o->yes_sweep,
+		     "table on a real board: run CMD once under every decision "
+		     "of the board first (hours; each run is stored as a sweep "
+		     "run)"),
+	    OPT_GROUP("the simulator (--board sim:NAME):"),
+	    OPT_STRING(0, "workload", &o->workload, "NAME",
+		       "see `zdvfs workloads`"),
+	    OPT_STRING(0, "profile", &o->profile, "FILE",
+		       "a profile of the board made by `zdvfs characterize` of "
+		       "any program, in place of --workload; its features come "
+		       "from --source, else from the source the profile "
+		       "records (characterize --source)"),
+	    OPT_INT(0, "runs", &o->runs, "N", 1, 100000,
+		    "N runs in a row (default 1)"),
+	    OPT_GROUP("where things are:"),
+	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
+		       "where the workloads are"),
+	    OPT_END(),
+	};
+	int status = 0;
+	/* stop at CMD, whose own options are its; a "--" is kept: with
+	 * --source, arguments before it are more sources */
+	int n =
+	    cli_parse_options("run", run_usage, options,
+			      CLI_PARSE_STOP_AT_ARG | CLI_PARSE_KEEP_DASHDASH,
+			      argc, argv, &status);
+	if (n < 0)
+		return status ? status : -1;
+	o->no_explore = explore == 0;
+	o->src.workload_dir = o->workload_dir;
+	int rc = take_operands(n, argv, o);
 	if (rc == 0)
 		rc = check_policy(o->policy);
 	if (rc == 0)

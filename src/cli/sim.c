@@ -1,56 +1,20 @@
 /* sim.c - `zdvfs sim`: one simulated execution of a workload on a board,
  * under a fixed decision or a governor. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 #include "zdvfs/policy.h"
 #include "zdvfs/sim.h"
 #include "zdvfs/workload.h"
 
-static const char sim_usage[] =
-    "usage: zdvfs sim --board NAME --workload NAME|--profile FILE\n"
-    "                 [--cores N | --cpus LIST]\n"
-    "                 [--freq F | --level I] [--governor G] [--runs N]\n"
-    "                 [--seed S] [--noise R] [--start cold|idle] [--ambient "
-    "C]\n"
-    "                 [--json] [--trace FILE.csv]\n\n"
-    "Runs the measured profile of a workload (workloads/profiles/BOARD/) on a\n"
-    "simulated board (platforms/BOARD.json) and reports makespan, energy,\n"
-    "average power, peak and final temperature per zone, and time throttled.\n"
-    "Energy is given for the board input and the CPU rail (the clusters).\n\n"
-    "  --board NAME      jetson-tx2, jetson-orin-nx, rubik-pi, core-i7\n"
-    "  --workload NAME   see `zdvfs workloads`\n"
-    "  --profile FILE    a profile of the board made by `zdvfs characterize`\n"
-    "                    of any program (in place of --workload)\n"
-    "  --cores N         the N fastest usable cores (default: all but the\n"
-    "                    board's reserved ones)\n"
-    "  --cpus LIST       exactly these CPUs, like 1,3-5\n"
-    "  --freq C=F,...    per cluster (its name or number, as `zdvfs platforms\n"
-    "                    show` lists them): a cluster not named runs at its\n"
-    "                    highest level; --level C=I,... likewise\n"
-    "  --freq F          every cluster at the level nearest F (1.4GHz, "
-    "1400MHz,\n"
-    "                    1400000; more than 10 % outside the board's levels\n"
-    "                    is refused); implies --governor userspace\n"
-    "  --level I         every cluster at level I (0 = lowest; clamped to "
-    "each\n"
-    "                    cluster's top); implies --governor userspace\n"
-    "  --governor G      performance, powersave, userspace, ondemand,\n"
-    "                    conservative, schedutil (default: the board's)\n"
-    "  --runs N          N consecutive runs; heat carries over (default 1)\n"
-    "  --seed S          seed of the measurement noise (default 1)\n"
-    "  --noise R         relative noise on time and power (default 0)\n"
-    "  --start S         cold: the board at ambient (default); idle: at its\n"
-    "                    idle temperature (idled until settled)\n"
-    "  --ambient C       ambient temperature in °C (default: the board's)\n"
-    "  --json            machine-readable output\n"
-    "  --trace FILE.csv  time series: t, progress, power, frequencies, temps\n"
-    "  --platform-dir DIR, --workload-dir DIR  where boards and workloads "
-    "are\n";
+static const char *const sim_usage[] = {
+    "zdvfs sim --board NAME --workload NAME|--profile FILE [OPTIONS]", NULL};
+
+static const char *const starts[] = {"cold", "idle", NULL};
 
 struct sim_opts {
 	const char *board, *workload, *cpus, *freq, *governor, *trace;
@@ -58,125 +22,115 @@ struct sim_opts {
 	const char *level_arg; /* I, or C=I,... per cluster */
 	const char *platform_dir, *workload_dir;
 	int cores, level, runs;
-	bool start_idle;
+	int start;        /* index in starts[]: 0 cold, 1 idle */
 	double ambient_c; /* NAN: the board's */
 	uint64_t seed;
 	double noise;
 	bool json;
 };
 
+/* --freq F or C=F,...: once (one --freq sets several clusters). */
+static int on_freq(const struct cli_option *opt, const char *arg,
+		   const char *cmd)
+{
+	struct sim_opts *o = opt->value;
+	if (o->freq != NULL)
+		return cli_usage_error(cmd,
+				       "--freq given twice (one --freq "
+				       "C=F,... sets several clusters)");
+	o->freq = arg;
+	return 0;
+}
+
+/* --level I or C=I,...: once, like --freq. */
+static int on_level(const struct cli_option *opt, const char *arg,
+		    const char *cmd)
+{
+	struct sim_opts *o = opt->value;
+	if (o->level_arg != NULL)
+		return cli_usage_error(cmd,
+				       "--level given twice (one --level "
+				       "C=I,... sets several clusters)");
+	o->level_arg = arg;
+	if (strchr(arg, '=') != NULL) {
+		o->level = 0; /* per cluster: make_policy */
+		return 0;
+	}
+	long v = 0;
+	int rc = cli_parse_long(cmd, "--level", arg, 0, 63, &v);
+	if (rc == 0)
+		o->level = (int)v;
+	return rc;
+}
+
 static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 {
-	static const struct option options[] = {
-	    {"board", required_argument, NULL, 'b'},
-	    {"workload", required_argument, NULL, 'w'},
-	    {"profile", required_argument, NULL, 'F'},
-	    {"cores", required_argument, NULL, 'n'},
-	    {"cpus", required_argument, NULL, 'c'},
-	    {"freq", required_argument, NULL, 'f'},
-	    {"level", required_argument, NULL, 'l'},
-	    {"governor", required_argument, NULL, 'g'},
-	    {"runs", required_argument, NULL, 'r'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"noise", required_argument, NULL, 'z'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"start", required_argument, NULL, 'S'},
-	    {"ambient", required_argument, NULL, 'A'},
-	    {"trace", required_argument, NULL, 't'},
-	    {"platform-dir", required_argument, NULL, 'P'},
-	    {"workload-dir", required_argument, NULL, 'W'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
 	o->level = -1;
 	o->runs = 1;
 	o->seed = 1;
 	o->ambient_c = NAN;
-	int c, rc = 0;
-	long v;
-	char *end;
-	optind = 1;
-	while (rc == 0 &&
-	       (c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'b': o->board = optarg; break;
-		case 'w': o->workload = optarg; break;
-		case 'F': o->profile = optarg; break;
-		case 'c': o->cpus = optarg; break;
-		case 'f':
-			if (o->freq != NULL)
-				rc = cli_usage_error("sim",
-						     "--freq given twice "
-						     "(one --freq C=F,... "
-						     "sets several clusters)");
-			o->freq = optarg;
-			break;
-		case 'g': o->governor = optarg; break;
-		case 't': o->trace = optarg; break;
-		case 'j': o->json = true; break;
-		case 'P': o->platform_dir = optarg; break;
-		case 'W': o->workload_dir = optarg; break;
-		case 'n':
-			if ((rc = cli_parse_long("sim", "--cores", optarg, 1,
-						 ZD_MAX_CPUS, &v)) == 0)
-				o->cores = (int)v;
-			break;
-		case 'l':
-			if (o->level_arg != NULL)
-				rc = cli_usage_error("sim",
-						     "--level given twice "
-						     "(one --level C=I,... "
-						     "sets several clusters)");
-			else if (strchr(optarg, '=') != NULL)
-				o->level = 0; /* per cluster: make_policy */
-			else if ((rc = cli_parse_long("sim", "--level", optarg,
-						      0, 63, &v)) == 0)
-				o->level = (int)v;
-			o->level_arg = optarg;
-			break;
-		case 'r':
-			if ((rc = cli_parse_long("sim", "--runs", optarg, 1,
-						 100000, &v)) == 0)
-				o->runs = (int)v;
-			break;
-		case 's': rc = cli_parse_seed("sim", optarg, &o->seed); break;
-		case 'z':
-			o->noise = strtod(optarg, &end);
-			if (*end != '\0' || !(o->noise >= 0 && o->noise <= 0.5))
-				rc = cli_usage_error("sim",
-						     "--noise '%s' is not "
-						     "0..0.5",
-						     optarg);
-			break;
-		case 'S':
-			if (strcmp(optarg, "idle") == 0 ||
-			    strcmp(optarg, "cold") == 0)
-				o->start_idle = strcmp(optarg, "idle") == 0;
-			else
-				rc = cli_usage_error("sim",
-						     "--start '%s' is not cold "
-						     "or idle",
-						     optarg);
-			break;
-		case 'A':
-			o->ambient_c = strtod(optarg, &end);
-			if (*end != '\0' ||
-			    !(o->ambient_c >= -20 && o->ambient_c <= 60))
-				rc = cli_usage_error("sim",
-						     "--ambient '%s' is not "
-						     "-20..60 °C",
-						     optarg);
-			break;
-		case 'h': fputs(sim_usage, stdout); return -1;
-		default: return cli_usage_error("sim", "bad option");
-		}
-	}
-	if (rc != 0)
-		return rc;
-	if (optind < argc)
+	struct cli_option options[] = {
+	    OPT_TEXT("Runs the measured profile of a workload "
+		     "(workloads/profiles/BOARD/) on a simulated board "
+		     "(platforms/BOARD.json) and reports makespan, energy, "
+		     "average power, peak and final temperature per zone, and "
+		     "time throttled. Energy is given for the board input and "
+		     "the CPU rail (the clusters)."),
+	    OPT_STRING(0, "board", &o->board, "NAME",
+		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7"),
+	    OPT_STRING(0, "workload", &o->workload, "NAME",
+		       "see `zdvfs workloads`"),
+	    OPT_STRING(0, "profile", &o->profile, "FILE",
+		       "a profile of the board made by `zdvfs characterize` of "
+		       "any program (in place of --workload)"),
+	    OPT_INT(0, "cores", &o->cores, "N", 1, ZD_MAX_CPUS,
+		    "the N fastest usable cores (default: all but the board's "
+		    "reserved ones)"),
+	    OPT_STRING(0, "cpus", &o->cpus, "LIST",
+		       "exactly these CPUs, like 1,3-5"),
+	    OPT_CALLBACK(0, "freq", o, "F", on_freq,
+			 "every cluster at the level nearest F (1.4GHz, "
+			 "1400MHz, 1400000; more than 10 % outside the "
+			 "board's levels is refused); implies --governor "
+			 "userspace"),
+	    OPT_ITEM("--freq C=F,...",
+		     "per cluster (its name or number, as `zdvfs platforms "
+		     "show` lists them): a cluster not named runs at its "
+		     "highest level; --level C=I,... likewise"),
+	    OPT_CALLBACK(0, "level", o, "I", on_level,
+			 "every cluster at level I (0 = lowest; clamped to "
+			 "each cluster's top); implies --governor userspace"),
+	    OPT_STRING(0, "governor", &o->governor, "G",
+		       "performance, powersave, userspace, ondemand, "
+		       "conservative, schedutil (default: the board's)"),
+	    OPT_INT(0, "runs", &o->runs, "N", 1, 100000,
+		    "N consecutive runs; heat carries over (default 1)"),
+	    OPT_SEED(&o->seed, "seed of the measurement noise (default 1)"),
+	    OPT_DOUBLE(0, "noise", &o->noise, "R", 0, 0.5,
+		       "relative noise on time and power (default 0)"),
+	    OPT_CHOICE(0, "start", &o->start, "S", starts,
+		       "cold: the board at ambient (default); idle: at its "
+		       "idle temperature (idled until settled)"),
+	    OPT_DOUBLE(0, "ambient", &o->ambient_c, "C", -20, 60,
+		       "ambient temperature in °C (default: the board's)"),
+	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
+	    OPT_STRING(0, "trace", &o->trace, "FILE.csv",
+		       "time series: t, progress, power, frequencies, temps"),
+	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
+		       "where the board descriptions are"),
+	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
+		       "where the workloads are"),
+	    OPT_END(),
+	};
+	int status = 0;
+	int n = cli_parse_options("sim", sim_usage, options, 0, argc, argv,
+				  &status);
+	if (n < 0)
+		return status ? status : -1;
+	if (n > 0)
 		return cli_usage_error("sim", "unexpected argument '%s'",
-				       argv[optind]);
+				       argv[0]);
 	if (o->board == NULL || (o->workload == NULL) == (o->profile == NULL))
 		return cli_usage_error("sim",
 				       "--board and one of --workload "
@@ -528,7 +482,7 @@ int cmd_sim(int argc, char **argv)
 		zd_sim_set_ambient_mc(sim, (int)lround(o.ambient_c * 1000));
 		zd_sim_reset(sim);
 	}
-	if (o.start_idle)
+	if (o.start == 1) /* idle */
 		zd_sim_idle_steady(sim);
 	rc = run_sims(&o, sim, &w);
 	zd_sim_free(sim);

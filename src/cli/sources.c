@@ -8,35 +8,20 @@
 
 #include "sources.h"
 
-int cli_source_option(struct cli_source_opts *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'I':
-	case 'D':
-	case 'U': {
-		char **v =
-		    realloc(o->args, ((size_t)o->nargs + 1) * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		o->args = v;
-		if (asprintf(&v[o->nargs], "-%c%s", c, arg) < 0)
-			return -1;
-		o->nargs++;
-		return 1;
-	}
-	case CLI_OPT_COMPILE_COMMANDS: o->compile_commands = arg; return 1;
-	case CLI_OPT_STRICT: o->strict = true; return 1;
-	default: return 0;
-	}
-}
-
+/* -I, -D, -U: kept as the compiler option "-IDIR" ("-DNAME=V", "-UNAME"). */
 int cli_source_define(const struct cli_option *opt, const char *arg,
 		      const char *cmd)
 {
-	if (cli_source_option(opt->value, opt->short_name, arg) < 0) {
+	struct cli_source_opts *o = opt->value;
+	char **v = realloc(o->args, ((size_t)o->nargs + 1) * sizeof(*v));
+	if (v != NULL)
+		o->args = v; /* freed by cli_source_opts_free either way */
+	if (v == NULL ||
+	    asprintf(&v[o->nargs], "-%c%s", opt->short_name, arg) < 0) {
 		fprintf(stderr, "zdvfs %s: out of memory\n", cmd);
 		return 1;
 	}
+	o->nargs++;
 	return 0;
 }
 

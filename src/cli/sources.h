@@ -4,7 +4,6 @@
 #ifndef ZDVFS_CLI_SOURCES_H
 #define ZDVFS_CLI_SOURCES_H
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 
@@ -14,32 +13,6 @@
 #include "zdvfs/err.h"
 #include "zdvfs/features.h"
 #include "zdvfs/workload.h"
-
-/* getopt codes of the long options, and the entries to put in a getopt
- * table and short option string: for run.c until it has an options table
- * (CLI_SOURCE_OPTIONS below); then these go. */
-#define CLI_OPT_COMPILE_COMMANDS 0x1001
-#define CLI_OPT_STRICT 0x1002
-#define CLI_SOURCE_SHORT_OPTIONS "I:D:U:"
-#define CLI_SOURCE_LONG_OPTIONS                                                \
-	{"compile-commands", required_argument, NULL,                          \
-	 CLI_OPT_COMPILE_COMMANDS},                                            \
-	{                                                                      \
-		"strict", no_argument, NULL, CLI_OPT_STRICT                    \
-	}
-#define CLI_SOURCE_USAGE                                                       \
-	"  -I DIR, -D NAME[=V], -U NAME\n"                                     \
-	"                    include paths and macros, as for a compiler\n"    \
-	"  --compile-commands FILE\n"                                          \
-	"                    each file's options from a compilation "          \
-	"database\n"                                                           \
-	"                    (default: a compile_commands.json next to the\n"  \
-	"                    sources or above them, or in a build/ there, "    \
-	"that\n"                                                               \
-	"                    lists them; a workload's own sources get the\n"   \
-	"                    options training used)\n"                         \
-	"  --strict          a source that does not parse cleanly is an\n"     \
-	"                    error (exit status 2) instead of a warning\n"
 
 /* The options tables' entries (options.h) for -I, -D and -U, and the
  * usual --compile-commands and --strict; value: struct cli_source_opts. */
@@ -72,9 +45,6 @@ struct cli_source_opts {
 	const char *workload_dir; /* the manifest's directory, NULL: default */
 };
 
-/* Take option c (from getopt, with its argument) if it is one of the
- * above: 1 taken, 0 not a source option, -1 out of memory. */
-int cli_source_option(struct cli_source_opts *o, int c, const char *arg);
 void cli_source_opts_free(struct cli_source_opts *o);
 
 /* The request for zd_features_analyze: the files with the options of,

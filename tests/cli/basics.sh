@@ -8,7 +8,7 @@ check "--help lists the commands" contains "$T/out" "restore"
 "$ZDVFS" frobnicate 2>"$T/err"; expect_status 2 "unknown command is a usage error" $?
 check "unknown command is named" contains "$T/err" "frobnicate"
 for c in status platforms exec restore workloads features decide model train \
-	sweep run sim bench; do
+	sweep run sim bench characterize; do
 	"$ZDVFS" $c --help >"$T/out"; expect_status 0 "$c --help" $?
 	check "$c --help shows usage" contains "$T/out" "usage: zdvfs $c"
 done
@@ -33,6 +33,14 @@ bad_number "decide --guard 10 --board tx2 --source x.c" "--guard '10' is not a n
 bad_number "train --steps x --board tx2" "--steps 'x' is not a number in 1..1000000"
 bad_number "model eval --folds 1" "--folds '1' is not a number in 2..100000"
 bad_number "sweep --noise 0.6 --board tx2" "--noise '0.6' is not a number in 0..0.5"
+bad_number "run --interval 0 -- true" "--interval '0' is not a number in 1..60000"
+bad_number "sim --ambient 70 --board tx2 --workload gemm" "--ambient '70' is not a number in -20..60"
+bad_number "bench --jobs 0" "--jobs '0' is not a number in 1.."
+bad_number "characterize --runs 16 -- true" "--runs '16' is not a number in 1..15"
+# a choice names what it may be; an option given twice that may not be
+bad_number "sim --start warm --board tx2 --workload gemm" "--start 'warm' is not cold or idle"
+bad_number "run --explore sometimes -- true" "--explore 'sometimes' is not never or auto"
+bad_number "sim --level 1 --level 2 --board tx2 --workload gemm" "--level given twice"
 # one --seed for every command: 0..2^32-1
 for c in run decide sim sweep train "model train"; do
 	# shellcheck disable=SC2086
