@@ -100,11 +100,12 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	struct cli_option options[] = {
 	    OPT_TEXT(
 		"Compares the policies on the simulated boards "
-		"(docs/bench-format.md): profiles every workload on the "
-		"boards into a sample store (points already there are "
-		"skipped), trains K zero-shot models leaving programs out "
-		"(fold k holds out the workloads whose manifest index % K "
-		"== k), then runs each board x workload x policy x seed x "
+		"(docs/bench-format.md): when zerodvfs is benched, sweeps "
+		"every workload on the boards into a sample store (points "
+		"already there are skipped) and trains K zero-shot models "
+		"leaving groups of programs out (fold k holds out the "
+		"groups whose index % K == k); then runs each board x workload "
+		"x policy x seed x "
 		"run from ambient.\n"
 		"It writes results.csv, table.csv, traces/ and meta.json into "
 		"DIR, then the report "

@@ -63,6 +63,14 @@ int bench_fold_path(const struct bench_plan *p, int fold, char *buf)
 	return bench_path(p, buf, "models/fold-%d.bin", fold);
 }
 
+bool bench_needs_models(const struct bench_plan *p)
+{
+	for (int i = 0; i < p->npolicies; i++)
+		if (strcmp(p->policies[i], "zerodvfs") == 0)
+			return true;
+	return false;
+}
+
 bool bench_policy_learns(const char *policy)
 {
 	return strcmp(policy, "qlearn") == 0 || strcmp(policy, "zerodvfs") == 0;

@@ -114,6 +114,9 @@ int bench_fold_path(const struct bench_plan *p, int fold, char *buf);
 /* Policies that learn from run to run: their (board, workload, seed)
  * series is redone from run 0 unless complete. */
 bool bench_policy_learns(const char *policy);
+/* Whether a policy of the bench decides with the environment model
+ * (zerodvfs): only then are the boards swept and the folds trained. */
+bool bench_needs_models(const struct bench_plan *p);
 bool bench_stop_asked(const struct bench_plan *p);
 
 #endif

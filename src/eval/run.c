@@ -468,9 +468,12 @@ static int bench_phases(struct bench_plan *p, struct sweep_ctx *pc,
 		rc = merge_at_start(p, err);
 	if (rc == 0)
 		rc = bench_meta_write(p, 0, err);
-	if (rc == 0)
+	/* only zerodvfs decides with a model: without it, neither the sweep
+	 * that trains the models nor the models are needed */
+	bool models = bench_needs_models(p);
+	if (rc == 0 && models)
 		rc = sweep_boards(p, pc, sweeps, err);
-	if (rc == 0)
+	if (rc == 0 && models)
 		rc = bench_folds_prepare(p, err);
 	if (rc == 0) {
 		rc = run_workers(p, err);

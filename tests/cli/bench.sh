@@ -149,6 +149,7 @@ G="$T/grid"
 "$ZDVFS" bench --boards core-i7 --workloads gemm --policies table --runs 1 --folds 2 \
 	--table-grid core-i7=coarse --db "$D/bench.db" --out "$G" >"$T/out.txt" 2>"$T/err"
 expect_status 0 "a bench with the table on the coarse grid" $?
+check "without zerodvfs, no model is trained" [ -z "$(ls "$G/models" 2>/dev/null)" ]
 check "the table swept the grid's 30 decisions" [ "$(tail -n +2 "$G/table.csv" | cut -d, -f1-3)" = "core-i7,gemm,30" ]
 check "meta.json says what the table swept" python3 -c "
 import json
