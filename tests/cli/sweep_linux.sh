@@ -14,12 +14,13 @@ R="$T/i7"
 fake intel "$R"
 E="$R/sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/energy_uj"
 # The workload's "binary" uses energy the way the fake board can see it:
-# it bumps the fake RAPL counter, then runs the real workload.
+# it bumps the fake RAPL counter (by a rename, so the meter never reads it
+# half written), then runs the real workload.
 BIN="$T/bin"
 mkdir -p "$BIN"
 cat >"$BIN/gemm" <<EOS
 #!/bin/sh
-echo \$(( \$(cat '$E') + 1000000 )) > '$E'
+echo \$(( \$(cat '$E') + 1000000 )) > '$E.new' && mv '$E.new' '$E'
 exec '$(dirname "$ZDVFS")/workloads/gemm' "\$@"
 EOS
 chmod +x "$BIN/gemm"
