@@ -176,10 +176,8 @@ static int parse_bench_opts(int argc, char **argv, struct bench_cli *c)
 	    OPT_BOOL(0, "report-only", &c->report_only,
 		     "redo the report from DIR's files alone"),
 	    OPT_BOOL(0, "quiet", &c->quiet, "print nothing but errors"),
-	    OPT_STRING(0, "platform-dir", &c->o.platform_dir, "DIR",
-		       "where the board descriptions are"),
-	    OPT_STRING(0, "workload-dir", &c->o.workload_dir, "DIR",
-		       "where the workloads are"),
+	    OPT_PLATFORM_DIR(&c->o.platform_dir),
+	    OPT_WORKLOAD_DIR(&c->o.workload_dir),
 	    OPT_TEXT("Progress goes to stderr: one updating line on a "
 		     "terminal, else a line per board profiled, model trained "
 		     "and (board, workload) done. Exit status 130 (143 on "

@@ -67,8 +67,7 @@ int cmd_characterize(int argc, char **argv)
 	    OPT_STRING(0, "keep", &o.keep, "DIR",
 		       "keep the raw measurements (logs, callgrind, OMPT) in "
 		       "DIR"),
-	    OPT_STRING(0, "platform-dir", &o.platform_dir, "DIR",
-		       "where the board descriptions are"),
+	    OPT_PLATFORM_DIR(&o.platform_dir),
 	    OPT_BOOL(0, "quiet", &quiet, "no progress lines"),
 	    OPT_TEXT(
 		"Needs valgrind (package valgrind) and LLVM's libomp "

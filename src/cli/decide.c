@@ -60,9 +60,7 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		     "the same decision (it says what it depended on: the "
 		     "model, the agents file that runs and `zdvfs train` "
 		     "leave, the seed); see `zdvfs run`."),
-	    OPT_STRING(0, "board", &o->board, "NAME",
-		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7 "
-		       "(sim:NAME is the same board)"),
+	    OPT_BOARD(&o->board),
 	    OPT_CALLBACK(0, "source", o, "FILE...", on_source,
 			 "the program's C or C++ sources (repeat, or list "
 			 "them)"),
@@ -70,17 +68,14 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 	    OPT_STRING(0, "program", &o->program, "NAME",
 		       "its name in the store (default: the first source's "
 		       "file name without .c)"),
-	    OPT_STRING(0, "model", &o->model, "FILE",
-		       "environment model (default: `zdvfs model train`'s)"),
-	    OPT_STRING(0, "db", &o->db, "FILE",
-		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
+	    OPT_MODEL(&o->model),
+	    OPT_DB(&o->db),
 	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
 		       "thermal limit in °C (default: the board's lowest CPU "
 		       "throttle point minus 5)"),
 	    OPT_SEED(&o->seed, "seed of the agents' training (default 1)"),
 	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
-	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
-		       "where the board descriptions are"),
+	    OPT_PLATFORM_DIR(&o->platform_dir),
 	    OPT_END(),
 	};
 	int status = 0;

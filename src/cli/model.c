@@ -317,9 +317,7 @@ int cmd_model(int argc, char **argv)
 	    OPT_BOOL(0, "per-program", &o.per_program,
 		     "a line per program and board"),
 	    OPT_GROUP("options:"),
-	    OPT_STRING(0, "db", &o.db, "FILE",
-		       "the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
-		       "$XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)"),
+	    OPT_DB(&o.db),
 	    OPT_CALLBACK(0, "board", &o, "LIST", on_boards,
 			 "only these boards (comma-separated; default: all in "
 			 "the store)"),
@@ -338,8 +336,7 @@ int cmd_model(int argc, char **argv)
 	    OPT_SEED(&o.seed, "seed of the row subsampling (default 1)"),
 	    OPT_BOOL(0, "json", &o.json,
 		     "machine-readable output (convert: write JSON)"),
-	    OPT_STRING(0, "platform-dir", &o.platform_dir, "DIR",
-		       "where the board descriptions are"),
+	    OPT_PLATFORM_DIR(&o.platform_dir),
 	    OPT_END(),
 	};
 	if (argc < 2) {

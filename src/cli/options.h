@@ -72,6 +72,28 @@ struct cli_option {
 #define OPT_STRING(s, l, v, a, h) \
 	{.type = CLI_OPT_STRING, .short_name = (s), .long_name = (l), \
 	 .value = (v), .argh = (a), .help = (h)}
+/* Rows several zdvfs commands share, so each says the same everywhere. */
+#define OPT_BOARD(v)                                                   \
+	OPT_STRING(0, "board", (v), "NAME",                            \
+		   "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7 "    \
+		   "(sim:NAME is the same board)")
+#define OPT_DB(v)                                                      \
+	OPT_STRING(0, "db", (v), "FILE",                               \
+		   "the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, " \
+		   "$XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)")
+#define OPT_MODEL(v)                                                   \
+	OPT_STRING(0, "model", (v), "FILE",                            \
+		   "environment model (default: `zdvfs model train`'s, "  \
+		   "else the shipped one)")
+#define OPT_PLATFORM_DIR(v)                                            \
+	OPT_STRING(0, "platform-dir", (v), "DIR",                      \
+		   "where the board descriptions are (default: "         \
+		   "$ZDVFS_PLATFORM_DIR, the installed ones, or the "     \
+		   "source tree's when run from a build)")
+#define OPT_WORKLOAD_DIR(v)                                            \
+	OPT_STRING(0, "workload-dir", (v), "DIR",                      \
+		   "where the workloads are (default: $ZDVFS_WORKLOAD_DIR, " \
+		   "the installed ones, or the source tree's)")
 #define OPT_INT(s, l, v, a, min, max, h) \
 	{.type = CLI_OPT_INT, .short_name = (s), .long_name = (l), \
 	 .value = (v), .argh = (a), .lo = (min), .hi = (max), .help = (h)}

@@ -271,10 +271,7 @@ int cmd_platforms(int argc, char **argv)
 	    OPT_TEXT("Lists the boards zdvfs knows (platforms/*.json), shows "
 		     "one in full, or validates description files (format: "
 		     "docs/platform-format.md)."),
-	    OPT_STRING(0, "platform-dir", &dir, "DIR",
-		       "read boards from DIR (default: $ZDVFS_PLATFORM_DIR, "
-		       "else the installed share/zdvfs/platforms, else the "
-		       "source tree's when run from a build)"),
+	    OPT_PLATFORM_DIR(&dir),
 	    OPT_BOOL(0, "json", &json, "machine-readable output"),
 	    OPT_END(),
 	};

@@ -157,10 +157,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	    OPT_STRING(0, "program", &o->program, "NAME",
 		       "its name in the store (default: CMD's file name, or "
 		       "the workload's)"),
-	    OPT_STRING(0, "db", &o->db, "FILE",
-		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
-	    OPT_STRING(0, "model", &o->model, "FILE",
-		       "environment model (default: `zdvfs model train`'s)"),
+	    OPT_DB(&o->db),
+	    OPT_MODEL(&o->model),
 	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
 		       "thermal limit in °C for zerodvfs (default: the board's "
 		       "lowest CPU throttle point minus 5)"),
@@ -197,10 +195,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	    OPT_INT(0, "runs", &o->runs, "N", 1, 100000,
 		    "N runs in a row (default 1)"),
 	    OPT_GROUP("where things are:"),
-	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
-		       "where the board descriptions are"),
-	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
-		       "where the workloads are"),
+	    OPT_PLATFORM_DIR(&o->platform_dir),
+	    OPT_WORKLOAD_DIR(&o->workload_dir),
 	    OPT_END(),
 	};
 	int status = 0;

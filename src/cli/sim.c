@@ -77,8 +77,7 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		     "average power, peak and final temperature per zone, and "
 		     "time throttled. Energy is given for the board input and "
 		     "the CPU rail (the clusters)."),
-	    OPT_STRING(0, "board", &o->board, "NAME",
-		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7"),
+	    OPT_BOARD(&o->board),
 	    OPT_STRING(0, "workload", &o->workload, "NAME",
 		       "see `zdvfs workloads`"),
 	    OPT_STRING(0, "profile", &o->profile, "FILE",
@@ -117,10 +116,8 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
 	    OPT_STRING(0, "trace", &o->trace, "FILE.csv",
 		       "time series: t, progress, power, frequencies, temps"),
-	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
-		       "where the board descriptions are"),
-	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
-		       "where the workloads are"),
+	    OPT_PLATFORM_DIR(&o->platform_dir),
+	    OPT_WORKLOAD_DIR(&o->workload_dir),
 	    OPT_END(),
 	};
 	int status = 0;

@@ -174,8 +174,7 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 		     "stored are skipped: an interrupted sweep (Ctrl-C, kill) "
 		     "keeps what it committed, and rerunning the same command "
 		     "continues it with the same numbers."),
-	    OPT_STRING(0, "board", &o->board, "NAME",
-		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7"),
+	    OPT_BOARD(&o->board),
 	    OPT_CALLBACK(0, "workloads", o, "LIST", on_workloads,
 			 "comma-separated names (`zdvfs workloads`), or all "
 			 "(default)"),
@@ -190,9 +189,7 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 			 "ambient (the board's), mid (halfway from ambient to "
 			 "the lowest passive trip of those zones) or °C, like "
 			 "25,45,60 (default ambient,mid)"),
-	    OPT_STRING(0, "db", &o->db, "FILE",
-		       "the sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, "
-		       "$XDG_DATA_HOME/zdvfs/zdvfs.db, ~/.local/share/zdvfs/)"),
+	    OPT_DB(&o->db),
 	    OPT_SEED(&o->seed,
 		     "seed of the measurement noise (default 1); each run's "
 		     "seed derives from it, the board, workload and point"),
@@ -207,10 +204,8 @@ static int parse_profile_opts(int argc, char **argv, struct profile_opts *o)
 	    OPT_BOOL(0, "quiet", &o->quiet, "print nothing but errors"),
 	    OPT_BOOL(0, "summary", &o->summary,
 		     "list the store: runs per board and program"),
-	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
-		       "where the board descriptions are"),
-	    OPT_STRING(0, "workload-dir", &o->workload_dir, "DIR",
-		       "where the workloads are"),
+	    OPT_PLATFORM_DIR(&o->platform_dir),
+	    OPT_WORKLOAD_DIR(&o->workload_dir),
 	    OPT_TEXT("With --backend linux each workload's binary runs once "
 		     "per decision of the grid on this machine, applied and "
 		     "measured as `zdvfs run` does and put back after each "

@@ -41,13 +41,9 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		     "model (agents-NAME.json), where `zdvfs run` and `zdvfs "
 		     "decide` find them. Training again continues from the "
 		     "saved agents."),
-	    OPT_STRING(0, "board", &o->board, "NAME",
-		       "jetson-tx2, jetson-orin-nx, rubik-pi, core-i7 "
-		       "(sim:NAME is the same board)"),
-	    OPT_STRING(0, "db", &o->db, "FILE",
-		       "sample store (default: $ZDVFS_DATA_DIR/zdvfs.db, ...)"),
-	    OPT_STRING(0, "model", &o->model, "FILE",
-		       "environment model (default: `zdvfs model train`'s)"),
+	    OPT_BOARD(&o->board),
+	    OPT_DB(&o->db),
+	    OPT_MODEL(&o->model),
 	    OPT_INT(0, "steps", &o->steps, "N", 1, 1000000,
 		    "synthetic steps of each program's zero-shot planning "
 		    "(default: the engine's, 50)"),
@@ -56,8 +52,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		     "replay profiling sweep runs too"),
 	    OPT_SEED(&o->seed, "seed of the agents (default 1)"),
 	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
-	    OPT_STRING(0, "platform-dir", &o->platform_dir, "DIR",
-		       "where the board descriptions are"),
+	    OPT_PLATFORM_DIR(&o->platform_dir),
 	    OPT_END(),
 	};
 	int status = 0;

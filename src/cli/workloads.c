@@ -86,10 +86,8 @@ int cmd_workloads(int argc, char **argv)
 		"profile exists (workloads/profiles/BOARD/NAME.json; "
 		"regenerate with tools/characterize)."),
 	    OPT_BOOL(0, "json", &json, "machine-readable output"),
-	    OPT_STRING(0, "workload-dir", &wdir, "DIR",
-		       "read the workloads from DIR"),
-	    OPT_STRING(0, "platform-dir", &pdir, "DIR",
-		       "read the boards from DIR"),
+	    OPT_WORKLOAD_DIR(&wdir),
+	    OPT_PLATFORM_DIR(&pdir),
 	    OPT_END(),
 	};
 	int status = 0;
