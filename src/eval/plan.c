@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "plan.h"
 #include "zdvfs/action.h"
 #include "zdvfs/board.h"
@@ -148,7 +146,13 @@ static int check_table_grid_boards(const struct bench_plan *p,
 	char *save = NULL;
 	for (char *item = strtok_r(buf, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
-		*strchr(item, '=') = '\0';
+		char *eq = strchr(item, '=');
+		if (eq == NULL || eq == item)
+			return zd_bad_input(err,
+					    "--table-grid: '%s' is not "
+					    "BOARD=GRID",
+					    item);
+		*eq = '\0';
 		bool found = false;
 		for (int b = 0; b < p->nboards; b++)
 			found = found || strcmp(p->boards[b].name, item) == 0;

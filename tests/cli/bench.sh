@@ -47,6 +47,8 @@ check "the count is named" contains "$T/err" "--runs '0' is not a number in 1..1
 check "one fold would train on nothing" contains "$T/err" "--folds '1'"
 "$ZDVFS" bench $B --table-grid jetson-tx2=coarse 2>"$T/err"; expect_status 2 "--table-grid naming a board not benched" $?
 check "the board is named" contains "$T/err" "\-\-table-grid names board 'jetson-tx2', which is not benched"
+"$ZDVFS" bench $B --table-grid core-i7=coarse,oops 2>"$T/err"; expect_status 2 "--table-grid with an item that is no BOARD=GRID" $?
+check "the item is named" contains "$T/err" "\-\-table-grid: 'oops' is not BOARD=GRID"
 "$ZDVFS" bench $B --table-grid core-i7 2>"$T/err"; expect_status 2 "--table-grid BOARD without a grid" $?
 check "the grid is asked for" contains "$T/err" "grid 'core-i7' is not coarse, full or a number"
 check "still nothing written" [ ! -e "$D" ]
