@@ -106,20 +106,22 @@ static int check_counts(struct bench_plan *p, struct zd_err *err)
 }
 
 /* --table-grid: "G" for every board, or "BOARD=G,..." (boards not named
- * are swept whole). The levels for `board`, 0 for every decision. */
-static int table_grid_levels(const char *spec, const char *board, int *levels,
-			     struct zd_err *err)
+ * are swept whole). Calls fn for each BOARD=G item of the list, each item
+ * checked; 0 at once for the one-grid form. */
+typedef int (*table_grid_fn)(const char *board, const char *grid, void *ctx,
+			     struct zd_err *err);
+
+static int table_grid_each(const char *spec, table_grid_fn fn, void *ctx,
+			   struct zd_err *err)
 {
-	*levels = 0;
-	if (spec == NULL)
+	if (spec == NULL || strchr(spec, '=') == NULL)
 		return 0;
-	if (strchr(spec, '=') == NULL)
-		return zd_sweep_parse_grid(spec, levels, err);
 	char buf[512];
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
 		return zd_bad_input(err, "--table-grid: too long");
 	char *save = NULL;
-	for (char *item = strtok_r(buf, ",", &save); item;
+	int rc = 0;
+	for (char *item = strtok_r(buf, ",", &save); rc == 0 && item;
 	     item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
 		if (eq == NULL || eq == item)
@@ -128,41 +130,57 @@ static int table_grid_levels(const char *spec, const char *board, int *levels,
 					    "BOARD=GRID",
 					    item);
 		*eq = '\0';
-		if (strcmp(item, board) == 0)
-			return zd_sweep_parse_grid(eq + 1, levels, err);
+		rc = fn(item, eq + 1, ctx, err);
 	}
-	return 0;
+	return rc;
+}
+
+struct board_levels {
+	const char *board;
+	int *levels;
+};
+
+static int levels_of_board(const char *board, const char *grid, void *ctx,
+			   struct zd_err *err)
+{
+	const struct board_levels *bl = ctx;
+	int levels = 0;
+	int rc = zd_sweep_parse_grid(grid, &levels, err);
+	if (rc == 0 && strcmp(board, bl->board) == 0)
+		*bl->levels = levels;
+	return rc;
+}
+
+/* The table's levels for `board`, 0 for every decision. */
+static int table_grid_levels(const char *spec, const char *board, int *levels,
+			     struct zd_err *err)
+{
+	*levels = 0;
+	if (spec != NULL && strchr(spec, '=') == NULL)
+		return zd_sweep_parse_grid(spec, levels, err);
+	struct board_levels bl = {.board = board, .levels = levels};
+	return table_grid_each(spec, levels_of_board, &bl, err);
+}
+
+static int board_benched(const char *board, const char *grid, void *ctx,
+			 struct zd_err *err)
+{
+	(void)grid;
+	const struct bench_plan *p = ctx;
+	for (int b = 0; b < p->nboards; b++)
+		if (strcmp(p->boards[b].name, board) == 0)
+			return 0;
+	return zd_bad_input(err,
+			    "--table-grid names board '%s', which is not "
+			    "benched",
+			    board);
 }
 
 /* Every board --table-grid names is one of the bench's. */
 static int check_table_grid_boards(const struct bench_plan *p,
 				   struct zd_err *err)
 {
-	const char *spec = p->o->table_grid;
-	if (spec == NULL || strchr(spec, '=') == NULL)
-		return 0;
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", spec);
-	char *save = NULL;
-	for (char *item = strtok_r(buf, ",", &save); item;
-	     item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '=');
-		if (eq == NULL || eq == item)
-			return zd_bad_input(err,
-					    "--table-grid: '%s' is not "
-					    "BOARD=GRID",
-					    item);
-		*eq = '\0';
-		bool found = false;
-		for (int b = 0; b < p->nboards; b++)
-			found = found || strcmp(p->boards[b].name, item) == 0;
-		if (!found)
-			return zd_bad_input(err,
-					    "--table-grid names board '%s', "
-					    "which is not benched",
-					    item);
-	}
-	return 0;
+	return table_grid_each(p->o->table_grid, board_benched, (void *)p, err);
 }
 
 static bool bench_policy_known(const char *name)
