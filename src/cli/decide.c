@@ -70,9 +70,9 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		       "file name without .c)"),
 	    OPT_MODEL(&o->model),
 	    OPT_DB(&o->db),
-	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
-		       "thermal limit in °C (default: the board's lowest CPU "
-		       "throttle point minus 5)"),
+	    OPT_GUARD(&o->guard_c,
+		      "thermal limit in °C (default: the board's lowest CPU "
+		      "throttle point minus 5)"),
 	    OPT_SEED(&o->seed, "seed of the agents' training (default 1)"),
 	    OPT_BOOL(0, "json", &o->json, "machine-readable output"),
 	    OPT_PLATFORM_DIR(&o->platform_dir),

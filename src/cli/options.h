@@ -85,6 +85,8 @@ struct cli_option {
 	OPT_STRING(0, "model", (v), "FILE",                            \
 		   "environment model (default: `zdvfs model train`'s, "  \
 		   "else the shipped one)")
+/* The thermal guard a user may set, one range for every command. */
+#define OPT_GUARD(v, h) OPT_DOUBLE(0, "guard", (v), "C", 20, 150, h)
 #define OPT_PLATFORM_DIR(v)                                            \
 	OPT_STRING(0, "platform-dir", (v), "DIR",                      \
 		   "where the board descriptions are (default: "         \

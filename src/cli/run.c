@@ -159,9 +159,9 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		       "the workload's)"),
 	    OPT_DB(&o->db),
 	    OPT_MODEL(&o->model),
-	    OPT_DOUBLE(0, "guard", &o->guard_c, "C", 20, 150,
-		       "thermal limit in °C for zerodvfs (default: the board's "
-		       "lowest CPU throttle point minus 5)"),
+	    OPT_GUARD(&o->guard_c,
+		      "thermal limit in °C for zerodvfs (default: the board's "
+		      "lowest CPU throttle point minus 5)"),
 	    OPT_BOOL(0, "no-learn", &o->no_learn,
 		     "store the run but do not learn from it"),
 	    OPT_CHOICE(0, "explore", &explore, "WHEN", explore_whens,
