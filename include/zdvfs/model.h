@@ -26,7 +26,7 @@
 #include "zdvfs/store.h"
 
 /* The binary model file's format (1 was the JSON of zdvfs 0.1). */
-#define ZD_MODEL_FORMAT_VERSION 2
+#define ZD_MODEL_FORMAT_VERSION 3
 
 struct zd_model;
 
@@ -101,6 +101,12 @@ void zd_model_predict_perf(const struct zd_model_query *q,
  * gives one at a time; walked together, which costs far less. */
 void zd_model_predict_perf_all(const struct zd_model_query *q,
 			       double *makespan_s, double *power_w);
+/* The population response at action i of the query's board: ln makespan
+ * and ln power relative to every core at the top level, averaged over the
+ * programs the model learnt from (docs/model.md); false when the model has
+ * none for the board (a JSON model, or fewer than 3 programs learnt). */
+bool zd_model_query_population(const struct zd_model_query *q, int i,
+			       double *log_t_rel, double *log_p_rel);
 /* Every action of the board, out[i] for zd_action_at(space, i). */
 void zd_model_predict_all(const struct zd_model_query *q,
 			  struct zd_outcome *out);

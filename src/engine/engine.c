@@ -131,6 +131,30 @@ static void point_descriptors(const struct zd_engine *e,
 	pt->phi_p[3] = lcores;
 }
 
+/* The shape of the program's response, point i against all cores at the
+ * top (ref_t, ref_p: the model's ln makespan and ln power there). With a
+ * population response (docs/agents.md, "The population prior") the point
+ * starts from the programs' average shape at the model's own scale, and the
+ * model's shape for this program is a descriptor its runs may weigh in:
+ * held out, the model's per-program shape ranked decisions worse than the
+ * average shape did. Without one, the model's shape is the start. */
+static void response_shape(struct engine_program *p, int i, float ref_t,
+			   float ref_p)
+{
+	struct zd_corr_point *pt = &p->corr.pts[i];
+	float model_t = pt->log_t - ref_t, model_p = pt->log_p - ref_p;
+	double pop_t, pop_p;
+	if (zd_model_query_population(p->query, i, &pop_t, &pop_p)) {
+		pt->log_t = ref_t + (float)pop_t;
+		pt->log_p = ref_p + (float)pop_p;
+		pt->phi_t[1] = model_t - (float)pop_t;
+		pt->phi_p[1] = model_p - (float)pop_p;
+		return;
+	}
+	pt->phi_t[1] = model_t;
+	pt->phi_p[1] = model_p;
+}
+
 /* The model's makespan and power for every decision at the current start,
  * once per program and start: corrections apply to these. */
 static int build_points(struct zd_engine *e, struct engine_program *p,
@@ -176,10 +200,8 @@ static int build_points(struct zd_engine *e, struct engine_program *p,
 	const struct zd_corr_point *ref =
 	    &p->corr.pts[zd_action_index(sp, &top)];
 	float ref_t = ref->log_t, ref_p = ref->log_p;
-	for (int i = 0; i < sp->count; i++) {
-		p->corr.pts[i].phi_t[1] = p->corr.pts[i].log_t - ref_t;
-		p->corr.pts[i].phi_p[1] = p->corr.pts[i].log_p - ref_p;
-	}
+	for (int i = 0; i < sp->count; i++)
+		response_shape(p, i, ref_t, ref_p);
 	memcpy(p->corr_start_mc, e->start_mc, sizeof(p->corr_start_mc));
 	p->corr_ready = true;
 	p->edp_ready = false;
@@ -331,15 +353,20 @@ static int correct_from_run(struct zd_engine *e, struct engine_program *p,
 		r.log_p_pred = pt->log_p;
 		r.rise_pred_c = point_rise(e, p, index);
 	} else {
-		/* the model's forecast from the run's own start */
+		/* the point moved by what the model says the run's own start
+		 * changes */
+		const struct zd_corr_point *pt = &p->corr.pts[index];
 		struct zd_action a;
-		struct zd_outcome o;
+		struct zd_outcome o, at_points;
 		zd_action_at(&e->prior.space, index, &a);
+		zd_model_predict(p->query, &a, &at_points);
 		zd_model_query_set_start(p->query, start_mc);
 		zd_model_predict(p->query, &a, &o);
 		zd_model_query_set_start(p->query, p->corr_start_mc);
-		r.log_t_pred = log(fmax(o.makespan_s, 1e-9));
-		r.log_p_pred = log(fmax(o.avg_power_w, 1e-9));
+		r.log_t_pred = pt->log_t + log(fmax(o.makespan_s, 1e-9)) -
+		    log(fmax(at_points.makespan_s, 1e-9));
+		r.log_p_pred = pt->log_p + log(fmax(o.avg_power_w, 1e-9)) -
+		    log(fmax(at_points.avg_power_w, 1e-9));
 		r.rise_pred_c = o.hottest_c - hottest_start_c(e, start_mc);
 	}
 	p->edp_ready = false;
@@ -847,6 +874,20 @@ static double program_unfamiliarity(struct zd_engine *e,
 	return u;
 }
 
+/* How unsure the zero-shot forecast is, as a scale of the correction's
+ * priors: how unlike the programs learnt from it is, widened by up to 2x
+ * when its sources did not parse cleanly (features of code the analysis
+ * did not see), so that such a program explores more. At most 3. */
+static double zero_shot_uncertainty(struct zd_engine *e,
+				    const struct engine_program *p,
+				    const struct zd_features *f)
+{
+	double u = program_unfamiliarity(e, p);
+	if (f)
+		u *= 2.0 - zd_features_confidence(f);
+	return fmin(3.0, u);
+}
+
 /* What the store knows of the program on this board: its runs count as
  * measured decisions, correct the model for it, and make it "not
  * zero-shot"; runs of another program of that name, or broken ones, are
@@ -1022,7 +1063,7 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	if ((rc = build_points(e, p, err)) != 0)
 		return rc;
 	if (first_sight && p->query)
-		zd_corr_set_uncertainty(&p->corr, program_unfamiliarity(e, p));
+		zd_corr_set_uncertainty(&p->corr, zero_shot_uncertainty(e, p, f));
 	if (first_sight && (rc = recall_program(e, p, &runs, err)) != 0)
 		return rc;
 	e->cur = p;

@@ -4,6 +4,7 @@
 #define ZDVFS_MODEL_FIT_H
 
 #include "dataset.h"
+#include "population.h"
 #include "zdvfs/gbt.h"
 #include "zdvfs/model.h"
 
@@ -19,6 +20,7 @@ enum zd_model_part {
 struct zd_model {
 	struct zd_gbt *part[ZD_NPARTS];
 	json_t *info; /* what it was trained on */
+	struct zd_population *pop; /* NULL: none (a JSON model) */
 	void *map;    /* the mapped model file the parts' trees live in */
 	size_t map_bytes;
 };

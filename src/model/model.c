@@ -201,6 +201,22 @@ static json_t *training_info(const struct zd_dataset *ds,
 	return info;
 }
 
+/* What `model info` says of the population response: per board the
+ * programs averaged and the decisions they measured. */
+static json_t *population_info(const struct zd_population *pop)
+{
+	json_t *j = json_object();
+	for (int b = 0; pop && b < pop->nboards; b++) {
+		const struct zd_pop_board *pb = &pop->boards[b];
+		json_object_set_new(
+		    j, pb->name,
+		    json_pack("{s:i,s:i,s:i}", "programs", (int)pb->programs,
+			      "decisions", (int)pb->count, "measured",
+			      (int)pb->measured));
+	}
+	return j;
+}
+
 int zd_model_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 		 const struct zd_model_train_opts *o, struct zd_model **out,
 		 struct zd_err *err)
@@ -238,11 +254,15 @@ int zd_model_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 		free(m[part].x);
 		free(m[part].y);
 	}
+	if (rc == 0)
+		rc = zd_population_fit(ds, f, &model->pop, err);
 	if (rc != 0) {
 		zd_model_free(model);
 		return rc;
 	}
 	model->info = training_info(ds, f, rows);
+	json_object_set_new(model->info, "population",
+			    population_info(model->pop));
 	*out = model;
 	return 0;
 }
@@ -266,6 +286,7 @@ void zd_model_free(struct zd_model *m)
 		return;
 	for (int part = 0; part < ZD_NPARTS; part++)
 		zd_gbt_free(m->part[part]);
+	zd_population_free(m->pop);
 	json_decref(m->info);
 	if (m->map)
 		munmap(m->map, m->map_bytes);
@@ -401,8 +422,8 @@ static int load_json(const char *path, struct zd_model **out,
  *
  * What `zdvfs model train` writes and every command loads: a header, a
  * table of the five regressors, each regressor's trees and nodes exactly
- * as zdvfs walks them (zd_gbt_flat), and the training summary as JSON
- * text. Little-endian, sections 16-byte aligned, so the file is mapped and
+ * as zdvfs walks them (zd_gbt_flat), the population response
+ * (population.h), and the training summary as JSON text. Little-endian, sections 16-byte aligned, so the file is mapped and
  * used in place; a checksum over everything after it catches a damaged
  * copy, and every index is checked before use (zd_gbt_from_flat). */
 
@@ -420,6 +441,7 @@ struct bin_header {
 	uint32_t ncols;        /* columns of the thermal layout */
 	uint64_t columns_hash; /* of their names: the encoding */
 	uint64_t info_offset, info_bytes;
+	uint64_t pop_offset, pop_bytes;
 };
 
 struct bin_part {
@@ -428,7 +450,7 @@ struct bin_part {
 	uint64_t trees_offset, nodes_offset;
 };
 
-_Static_assert(sizeof(struct bin_header) == 64, "header layout");
+_Static_assert(sizeof(struct bin_header) == 80, "header layout");
 _Static_assert(sizeof(struct bin_part) == 32, "part layout");
 _Static_assert(offsetof(struct bin_header, nparts) == BIN_CHECKED_FROM,
 	       "checksum coverage");
@@ -526,6 +548,8 @@ int zd_model_save(const struct zd_model *m, const char *path,
 		parts[p].nodes_offset = at;
 		at = align16(at + flat[p].nnodes * ZD_GBT_NODE_BYTES);
 	}
+	size_t pop_at = at, pop_len = zd_population_bytes(m->pop);
+	at = align16(at + pop_len);
 	size_t info_len = strlen(info);
 	struct bin_header h = {
 	    .version = BIN_VERSION,
@@ -535,6 +559,8 @@ int zd_model_save(const struct zd_model *m, const char *path,
 	    .columns_hash = columns_hash(),
 	    .info_offset = at,
 	    .info_bytes = info_len,
+	    .pop_offset = pop_at,
+	    .pop_bytes = pop_len,
 	};
 	memcpy(h.magic, BIN_MAGIC, 8);
 	h.file_bytes = (at + info_len + 7) & ~(size_t)7;
@@ -552,6 +578,7 @@ int zd_model_save(const struct zd_model *m, const char *path,
 			memcpy(buf + parts[p].nodes_offset, flat[p].nodes,
 			       flat[p].nnodes * ZD_GBT_NODE_BYTES);
 	}
+	zd_population_write(m->pop, buf + pop_at);
 	memcpy(buf + at, info, info_len);
 	free(info);
 	memcpy(buf, &h, sizeof(h));
@@ -604,6 +631,12 @@ static int check_bin_header(const struct bin_header *h, size_t size,
 				    "%s: made with another encoding of the "
 				    "inputs (%u columns); retrain the model",
 				    path, h->ncols);
+	if (!inside(h->pop_offset, h->pop_bytes, size) ||
+	    h->pop_offset % 16 != 0)
+		return zd_bad_input(err,
+				    "%s: the population response lies "
+				    "outside the file",
+				    path);
 	if (!inside(h->info_offset, h->info_bytes, size))
 		return zd_bad_input(err,
 				    "%s: the training summary lies outside "
@@ -680,6 +713,13 @@ static int load_bin(const char *path, int fd, size_t size,
 		memcpy(&bp, base + sizeof(h) + (size_t)p * sizeof(bp),
 		       sizeof(bp));
 		rc = load_part(m, p, &bp, base, size, path, err);
+	}
+	if (rc == 0) {
+		char what[4200];
+		snprintf(what, sizeof(what), "%s: the population response",
+			 path);
+		rc = zd_population_read(base + h.pop_offset, h.pop_bytes, what,
+					&m->pop, err);
 	}
 	if (rc == 0) {
 		char what[4200];
@@ -790,6 +830,7 @@ struct zd_model_query {
 	float fixed[ZD_NCOLS_THERMAL]; /* program, board, start columns */
 	double start_c[ZD_MAX_ZONES];
 	double ref_s;
+	const struct zd_pop_board *pop; /* NULL: none for this board */
 	struct zd_gbt *time, *power;
 	struct zd_gbt *peak[ZD_MAX_ZONES], *final[ZD_MAX_ZONES];
 	/* the same prepared to predict every decision at once, at the first
@@ -842,6 +883,9 @@ int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
 		return zd_fail(err, ENOMEM, "out of memory");
 	q->model = m;
 	int rc = zd_board_prior_init(&q->prior, b, err);
+	if (rc == 0)
+		q->pop = zd_population_board(m->pop, b->name,
+					     q->prior.space.count);
 	for (int z = 0; rc == 0 && z < q->prior.nzones; z++)
 		q->start_c[z] =
 		    o->start_mc ? o->start_mc[z] * 1e-3 : q->prior.ambient_c;
@@ -897,6 +941,16 @@ const struct zd_action_space *
 zd_model_query_space(const struct zd_model_query *q)
 {
 	return &q->prior.space;
+}
+
+bool zd_model_query_population(const struct zd_model_query *q, int i,
+			       double *log_t_rel, double *log_p_rel)
+{
+	if (!q->pop || i < 0 || (uint32_t)i >= q->pop->count)
+		return false;
+	*log_t_rel = q->pop->t[i] / ZD_POP_UNIT;
+	*log_p_rel = q->pop->p[i] / ZD_POP_UNIT;
+	return true;
 }
 
 double zd_model_query_scale_s(const struct zd_model_query *q)

@@ -304,6 +304,43 @@ static void expect_same_predictions(const struct zd_model *m1,
 	zd_board_free(b2);
 }
 
+/* The programs' average response (population.h): learnt, kept by the
+ * binary file to the bit, absent from the JSON of zdvfs 0.1, and the
+ * right way round: every core at the lowest level is slower and draws
+ * less than every core at the top, which is 0 by definition. */
+static void expect_population(const struct zd_model *m, const struct zd_model *same,
+			      const struct zd_model *none)
+{
+	struct zd_board *b1 = NULL, *b2 = NULL, *b3 = NULL;
+	struct zd_model_query *q1 = query(m, "jetson-tx2", "atax", &b1);
+	struct zd_model_query *q2 = query(same, "jetson-tx2", "atax", &b2);
+	struct zd_model_query *q3 = query(none, "jetson-tx2", "atax", &b3);
+	const struct zd_action_space *sp = zd_model_query_space(q1);
+	struct zd_action top, low;
+	zd_action_max(sp, &top);
+	zd_action_min(sp, &low);
+	double t, p, t2, p2;
+	for (int i = 0; i < sp->count; i++) {
+		assert_true(zd_model_query_population(q1, i, &t, &p));
+		assert_true(zd_model_query_population(q2, i, &t2, &p2));
+		assert_true(t == t2 && p == p2);
+		assert_false(zd_model_query_population(q3, i, &t2, &p2));
+	}
+	assert_true(zd_model_query_population(
+	    q1, zd_action_index(sp, &top), &t, &p));
+	assert_true(t == 0 && p == 0);
+	assert_true(zd_model_query_population(
+	    q1, zd_action_index(sp, &low), &t, &p));
+	assert_true(t > 0.5 && p < -0.3);
+	assert_false(zd_model_query_population(q1, sp->count, &t, &p));
+	zd_model_query_free(q1);
+	zd_model_query_free(q2);
+	zd_model_query_free(q3);
+	zd_board_free(b1);
+	zd_board_free(b2);
+	zd_board_free(b3);
+}
+
 static unsigned char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -357,6 +394,7 @@ static void test_save_load(void **state)
 	assert_int_equal(zd_model_save_json(back, json, &err), 0);
 	assert_int_equal(zd_model_load(json, &old, &err), 0);
 	expect_same_predictions(m, old);
+	expect_population(m, back, old);
 	assert_int_equal(
 	    json_integer_value(json_object_get(zd_model_info(old), "runs")),
 	    json_integer_value(json_object_get(zd_model_info(m), "runs")));
@@ -377,7 +415,7 @@ static void test_save_load(void **state)
 	/* damage past the checksum: the first node of the time model's
 	 * first tree (its root, a split) sent out of the tree */
 	uint64_t nodes_at;
-	memcpy(&nodes_at, bin + 64 + 24, 8);
+	memcpy(&nodes_at, bin + 80 + 24, 8); /* 80: the header */
 	int32_t child = 0x7fffff00, was;
 	memcpy(&was, bin + nodes_at + 8, 4);
 	memcpy(bin + nodes_at + 8, &child, 4);
@@ -386,11 +424,23 @@ static void test_save_load(void **state)
 	expect_load_error(bad, "models.time: tree 0: node 0 has children");
 	memcpy(bin + nodes_at + 8, &was, 4);
 	/* a column the model has not */
-	uint32_t split = 999;
+	uint32_t split = 999, split_was;
+	memcpy(&split_was, bin + nodes_at + 4, 4);
 	memcpy(bin + nodes_at + 4, &split, 4);
 	reseal(bin, n);
 	write_bytes(bad, bin, n);
 	expect_load_error(bad, "splits on column 999");
+	memcpy(bin + nodes_at + 4, &split_was, 4);
+	/* the population response's first board claims no decisions */
+	uint64_t pop_at;
+	memcpy(&pop_at, bin + 64, 8);
+	uint32_t count = 0, count_was;
+	memcpy(&count_was, bin + pop_at + 8 + 48, 4);
+	memcpy(bin + pop_at + 8 + 48, &count, 4);
+	reseal(bin, n);
+	write_bytes(bad, bin, n);
+	expect_load_error(bad, "population response: board 0's entry");
+	memcpy(bin + pop_at + 8 + 48, &count_was, 4);
 	uint32_t version = 99;
 	memcpy(bin + 8, &version, 4);
 	write_bytes(bad, bin, n);
