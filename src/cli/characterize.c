@@ -61,7 +61,11 @@ int cmd_characterize(int argc, char **argv)
 		       "the program's source, recorded in the profile: the "
 		       "bench reads its code features from it (zerodvfs "
 		       "decides from them); without it the bench refuses the "
-		       "profile for policies that need features"),
+		       "profile for policies that need features. Only the "
+		       "path is recorded, so characterize takes no -I/-D/-U "
+		       "or --compile-commands (nothing here parses it): give "
+		       "them to `zdvfs run --profile FILE --source FILE`, "
+		       "which parses as decide does"),
 	    OPT_INT(0, "runs", &runs, "N", 1, 15,
 		    "native and OMPT runs each (default 3; medians)"),
 	    OPT_STRING(0, "keep", &o.keep, "DIR",

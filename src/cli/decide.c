@@ -14,33 +14,11 @@ static const char *const decide_usage[] = {
 
 struct decide_opts {
 	const char *board, *program, *model, *db, *platform_dir;
-	const char **sources;
-	int nsources;
-	struct cli_source_opts src;
+	struct cli_source_opts src; /* --source FILE... and how to parse them */
 	double guard_c;
 	uint64_t seed;
 	bool json;
 };
-
-static int add_source(struct decide_opts *o, const char *file)
-{
-	const char **v =
-	    realloc(o->sources, ((size_t)o->nsources + 1) * sizeof(*v));
-	if (v == NULL) {
-		fprintf(stderr, "zdvfs decide: out of memory\n");
-		return 1;
-	}
-	o->sources = v;
-	o->sources[o->nsources++] = file;
-	return 0;
-}
-
-static int on_source(const struct cli_option *opt, const char *arg,
-		     const char *cmd)
-{
-	(void)cmd;
-	return add_source(opt->value, arg);
-}
 
 static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 {
@@ -61,9 +39,9 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 		     "model, the agents file that runs and `zdvfs train` "
 		     "leave, the seed); see `zdvfs run`."),
 	    OPT_BOARD(&o->board),
-	    OPT_CALLBACK(0, "source", o, "FILE...", on_source,
-			 "the program's C or C++ sources (repeat, or list "
-			 "them)"),
+	    CLI_SOURCE_FILES_OPTION(&o->src,
+				    "the program's C or C++ sources "
+				    "(repeat, or list them)"),
 	    CLI_SOURCE_OPTIONS(&o->src),
 	    OPT_STRING(0, "program", &o->program, "NAME",
 		       "its name in the store (default: the first source's "
@@ -84,17 +62,12 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 	if (n < 0)
 		return status ? status : -1;
 	/* `--source a.c b.c`: the files after the first are operands */
-	int rc = 0;
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = o->nsources
-		    ? add_source(o, argv[i])
-		    : cli_usage_error("decide", "unexpected argument '%s'",
-				      argv[i]);
+	int rc = cli_source_operands("decide", &o->src, n, argv);
 	if (rc != 0)
 		return rc;
 	if (o->board != NULL && strncmp(o->board, "sim:", 4) == 0)
 		o->board += 4;
-	if (o->board == NULL || o->nsources == 0)
+	if (o->board == NULL || o->src.nfiles == 0)
 		return cli_usage_error("decide",
 				       "--board and --source are "
 				       "required");
@@ -158,10 +131,10 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 	struct zd_action_space space;
 	struct zd_engine *engine = NULL;
 	struct zd_engine_decision d;
-	cli_program_name(o->sources[0], name, sizeof(name));
-	int rc =
-	    cli_program_load(&prog, o->program ? o->program : name, o->sources,
-			     o->nsources, &o->src, NULL, "decide", err);
+	cli_program_name(o->src.files[0], name, sizeof(name));
+	int rc = cli_program_load(&prog, o->program ? o->program : name,
+				  o->src.files, o->src.nfiles, &o->src, NULL,
+				  "decide", err);
 	struct cli_engine_opts eo = {
 	    .model_path = o->model,
 	    .guard_c = o->guard_c,
@@ -203,7 +176,6 @@ int cmd_decide(int argc, char **argv)
 	struct decide_opts o;
 	int rc = parse_decide_opts(argc, argv, &o);
 	if (rc != 0) {
-		free(o.sources);
 		cli_source_opts_free(&o.src);
 		return rc < 0 ? 0 : rc;
 	}
@@ -218,7 +190,6 @@ int cmd_decide(int argc, char **argv)
 	int status = rc == 0 ? 0 : err.msg[0] ? cli_error("decide", &err) : 1;
 	zd_store_close(store);
 	zd_board_free(b);
-	free(o.sources);
 	cli_source_opts_free(&o.src);
 	return status;
 }

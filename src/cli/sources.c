@@ -1,11 +1,12 @@
-/* sources.c - a program's sources as decide, run and features take them:
- * the compiler options each file is analysed with, and parse errors said
+/* sources.c - a program's sources as decide, run, train and features take
+ * them: the files, the compiler options each file is analysed with, and parse errors said
  * aloud (or, with --strict, refused). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "sources.h"
 
 /* -I, -D, -U: kept as the compiler option "-IDIR" ("-DNAME=V", "-UNAME"). */
@@ -25,8 +26,42 @@ int cli_source_define(const struct cli_option *opt, const char *arg,
 	return 0;
 }
 
+static int add_file(struct cli_source_opts *o, const char *file,
+		    const char *cmd)
+{
+	const char **v =
+	    realloc(o->files, ((size_t)o->nfiles + 1) * sizeof(*v));
+	if (v == NULL) {
+		fprintf(stderr, "zdvfs %s: out of memory\n", cmd);
+		return 1;
+	}
+	o->files = v;
+	o->files[o->nfiles++] = file;
+	return 0;
+}
+
+int cli_source_file(const struct cli_option *opt, const char *arg,
+		    const char *cmd)
+{
+	return add_file(opt->value, arg, cmd);
+}
+
+int cli_source_operands(const char *cmd, struct cli_source_opts *o, int argc,
+			char **argv)
+{
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < argc; i++)
+		rc = o->nfiles
+		    ? add_file(o, argv[i], cmd)
+		    : cli_usage_error(cmd, "unexpected argument '%s'", argv[i]);
+	return rc;
+}
+
 void cli_source_opts_free(struct cli_source_opts *o)
 {
+	free(o->files);
+	o->files = NULL;
+	o->nfiles = 0;
 	for (int i = 0; i < o->nargs; i++)
 		free(o->args[i]);
 	free(o->args);

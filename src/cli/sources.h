@@ -1,6 +1,7 @@
 /* sources.h - a program's sources as the commands that read them take them
- * (decide, run, features): -I/-D/-U, --compile-commands, --strict, which
- * options each file is analysed with, and parse errors said aloud. */
+ * (decide, run, train, features): --source, -I/-D/-U, --compile-commands,
+ * --strict, which options each file is analysed with, and parse errors
+ * said aloud. */
 #ifndef ZDVFS_CLI_SOURCES_H
 #define ZDVFS_CLI_SOURCES_H
 
@@ -37,7 +38,16 @@ cli_option_fn cli_source_define;
 		     "a source that does not parse cleanly is an error (exit " \
 		     "status 2) instead of a warning")
 
+/* The options tables' entry for --source FILE... (the files after the
+ * first are the command's operands: cli_source_operands); value: struct
+ * cli_source_opts; help: what the sources are for in this command. */
+cli_option_fn cli_source_file;
+#define CLI_SOURCE_FILES_OPTION(o, h)                                          \
+	OPT_CALLBACK(0, "source", (o), "FILE...", cli_source_file, (h))
+
 struct cli_source_opts {
+	const char **files; /* --source's (argv's strings; array owned) */
+	int nfiles;
 	char **args; /* "-IDIR", "-DNAME=V", "-UNAME", owned */
 	int nargs;
 	const char *compile_commands; /* --compile-commands, or NULL */
@@ -46,6 +56,12 @@ struct cli_source_opts {
 };
 
 void cli_source_opts_free(struct cli_source_opts *o);
+
+/* The `argc` arguments left after parsing: more sources after a --source
+ * (`--source a.c b.c`), else a usage error of command `cmd`. Returns 0 or
+ * the exit status of an error it has printed. */
+int cli_source_operands(const char *cmd, struct cli_source_opts *o, int argc,
+			char **argv);
 
 /* The request for zd_features_analyze: the files with the options of,
  * in this order, --compile-commands; the workload manifest when the files

@@ -3,7 +3,8 @@
  * (the agents plan on the model's predictions for it), then its stored
  * runs replayed as real Dyna-Q steps (not stored again); the agents are
  * saved beside the model (agents-BOARD.json) for `zdvfs run` and `zdvfs
- * decide` to start from. */
+ * decide` to start from. With --source, the program's features come from
+ * its sources (parsed as decide parses them) instead of the store. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,12 +13,17 @@
 #include "cli.h"
 #include "decision.h"
 #include "options.h"
+#include "sources.h"
 
-static const char *const train_usage[] = {"zdvfs train --board NAME [OPTIONS]",
-					  NULL};
+static const char *const train_usage[] = {
+    "zdvfs train --board NAME [OPTIONS]",
+    "zdvfs train --board NAME --source FILE... [--program NAME] [OPTIONS]",
+    NULL};
 
 struct train_opts {
 	const char *board, *db, *model, *program, *platform_dir;
+	struct cli_source_opts src; /* --source FILE... and how to parse them */
+	char source_name[64];       /* --program's default with --source */
 	int steps;
 	bool include_sweep, json;
 	uint64_t seed;
@@ -41,13 +47,27 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		     "model (agents-NAME.json), where `zdvfs run` and `zdvfs "
 		     "decide` find them. Training again continues from the "
 		     "saved agents."),
+	    OPT_TEXT("With --source, the program's code features come from "
+		     "its sources, parsed as `zdvfs decide` parses them, "
+		     "instead of the ones the store holds; the program is "
+		     "--program, else the first source's file name, and must "
+		     "have runs on the board. A parse with errors is said on "
+		     "stderr (how many, the first); --strict makes it an "
+		     "error."),
 	    OPT_BOARD(&o->board),
 	    OPT_DB(&o->db),
 	    OPT_MODEL(&o->model),
 	    OPT_INT(0, "steps", &o->steps, "N", 1, 1000000,
 		    "synthetic steps of each program's zero-shot planning "
 		    "(default: the engine's, 50)"),
-	    OPT_STRING(0, "program", &o->program, "NAME", "only this program"),
+	    OPT_STRING(0, "program", &o->program, "NAME",
+		       "only this program (default with --source: the first "
+		       "source's file name without .c)"),
+	    CLI_SOURCE_FILES_OPTION(&o->src,
+				    "the program's C or C++ sources (repeat, "
+				    "or list them): its features come from "
+				    "them, not from the store"),
+	    CLI_SOURCE_OPTIONS(&o->src),
 	    OPT_BOOL(0, "include-sweep", &o->include_sweep,
 		     "replay profiling sweep runs too"),
 	    OPT_SEED(&o->seed, "seed of the agents (default 1)"),
@@ -60,9 +80,15 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 				  &status);
 	if (n < 0)
 		return status ? status : -1;
-	if (n > 0)
-		return cli_usage_error("train", "unexpected argument '%s'",
-				       argv[0]);
+	/* `--source a.c b.c`: the files after the first are operands */
+	int rc = cli_source_operands("train", &o->src, n, argv);
+	if (rc != 0)
+		return rc;
+	if (o->src.nfiles > 0 && o->program == NULL) {
+		cli_program_name(o->src.files[0], o->source_name,
+				 sizeof(o->source_name));
+		o->program = o->source_name;
+	}
 	if (o->board == NULL)
 		return cli_usage_error("train", "--board NAME is required");
 	if (strncmp(o->board, "sim:", 4) == 0)
@@ -77,6 +103,8 @@ struct trainer {
 	struct zd_action_space space;
 	struct zd_store *store;
 	struct zd_engine *engine;
+	struct cli_program sourced; /* --source's program (features NULL:
+				     * none given) */
 };
 
 /* Replaying one program's runs. */
@@ -159,34 +187,39 @@ static json_t *decision_json(const struct trainer *t,
 static int train_program(struct trainer *t, const char *name, json_t **out,
 			 struct zd_err *err)
 {
-	struct cli_program prog;
+	struct cli_program stored = {0}, *prog = &stored;
 	struct zd_engine_decision before, after;
 	struct replay rp = {.t = t, .program = name, .err = err};
-	int rc = cli_program_load(&prog, name, NULL, 0, NULL, t->store, "train",
-				  err);
-	if (rc == 0 && prog.features == NULL) {
+	int rc = 0;
+	if (t->sourced.features != NULL && strcmp(name, t->sourced.name) == 0)
+		prog = &t->sourced; /* --source: parsed before, in train() */
+	else
+		rc = cli_program_load(&stored, name, NULL, 0, NULL, t->store,
+				      "train", err);
+	if (rc == 0 && prog->features == NULL) {
 		*out = json_pack("{s:s, s:s}", "program", name, "skipped",
 				 "no code features in the store");
-		cli_program_free(&prog);
+		cli_program_free(&stored);
 		return 0;
 	}
 	if (rc == 0)
-		rc = zd_engine_decide(t->engine, prog.name, prog.features, NULL,
-				      &before, err);
+		rc = zd_engine_decide(t->engine, prog->name, prog->features,
+				      NULL, &before, err);
 	struct zd_run_query q = {.board = t->board->name, .program = name};
 	if (rc == 0)
 		rc = zd_store_foreach_run(t->store, &q, replay_run, &rp, err);
 	if (rc == 0)
-		rc = zd_engine_decide(t->engine, prog.name, prog.features, NULL,
-				      &after, err);
+		rc = zd_engine_decide(t->engine, prog->name, prog->features,
+				      NULL, &after, err);
 	if (rc == 0)
-		*out = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o}", "program",
-				 name, "runs_replayed", rp.replayed,
+		*out = json_pack("{s:s, s:i, s:i, s:i, s:o, s:o, s:o}",
+				 "program", name, "runs_replayed", rp.replayed,
 				 "sweep_runs_left_out", rp.sweep_left_out,
-				 "runs_unusable", rp.unusable, "before",
+				 "runs_unusable", rp.unusable, "source",
+				 cli_program_source_json(prog), "before",
 				 decision_json(t, &before), "after",
 				 decision_json(t, &after));
-	cli_program_free(&prog);
+	cli_program_free(&stored);
 	return rc;
 }
 
@@ -215,6 +248,23 @@ static void print_decision(const char *when, json_t *d)
 	printf("    %s: ", when);
 	cli_print_action(stdout, d);
 	printf("\n");
+}
+
+/* Where the features came from, when from --source: as decide says it. */
+static void print_source(json_t *src)
+{
+	if (!json_is_object(src))
+		return; /* the store's features */
+	json_int_t errors = json_integer_value(json_object_get(src, "errors"));
+	printf("    source: ");
+	if (errors == 0)
+		printf("parsed cleanly");
+	else
+		printf("%lld parse error%s, confidence %.2f", (long long)errors,
+		       errors == 1 ? "" : "s",
+		       json_number_value(json_object_get(src, "confidence")));
+	printf(" (options: %s)\n",
+	       json_string_value(json_object_get(src, "options_from")));
 }
 
 static void print_result(json_t *r, const char *agents)
@@ -247,6 +297,7 @@ static void print_result(json_t *r, const char *agents)
 			printf(", %lld runs not of this board's decisions",
 			       unusable);
 		printf("\n");
+		print_source(json_object_get(p, "source"));
 		print_decision("before (zero-shot)",
 			       json_object_get(p, "before"));
 		print_decision("after", json_object_get(p, "after"));
@@ -266,7 +317,15 @@ static int train(struct trainer *t, char *agents, size_t agents_len,
 	    .seed = o->seed,
 	    .zero_shot_steps = o->steps,
 	};
-	int rc = programs_of(t, &names, &count, err);
+	int rc = 0;
+	/* the sources first: a parse with errors is said (or with --strict
+	 * refused) whether or not the program has runs to train from */
+	if (o->src.nfiles > 0)
+		rc = cli_program_load(&t->sourced, o->program, o->src.files,
+				      o->src.nfiles, &o->src, NULL, "train",
+				      err);
+	if (rc == 0)
+		rc = programs_of(t, &names, &count, err);
 	if (rc == 0)
 		rc = cli_agents_path(t->board, o->model, false, agents,
 				     agents_len, err);
@@ -305,6 +364,7 @@ static int train(struct trainer *t, char *agents, size_t agents_len,
 	}
 	json_decref(programs);
 	zd_store_names_free(names, count);
+	cli_program_free(&t->sourced);
 	return rc;
 }
 
@@ -312,8 +372,10 @@ int cmd_train(int argc, char **argv)
 {
 	struct train_opts o;
 	int rc = parse_train_opts(argc, argv, &o);
-	if (rc != 0)
+	if (rc != 0) {
+		cli_source_opts_free(&o.src);
 		return rc < 0 ? 0 : rc;
+	}
 	struct zd_err err = {0};
 	struct zd_board *b = NULL;
 	struct trainer t = {.o = &o};
@@ -329,5 +391,6 @@ int cmd_train(int argc, char **argv)
 	int status = rc == 0 ? 0 : cli_error("train", &err);
 	zd_store_close(t.store);
 	zd_board_free(b);
+	cli_source_opts_free(&o.src);
 	return status;
 }

@@ -1,8 +1,8 @@
-# sources.sh - programs as a compiler sees them on `zdvfs decide`, `run`
-# and `features`: -I/-D/-U, a compilation database given or found in a
-# build directory, our own workloads with the options training used, C++
-# with its standard library, omp.h; a broken include said on decide and
-# run, lowering the confidence; --strict refuses it.
+# sources.sh - programs as a compiler sees them on `zdvfs decide`, `run`,
+# `train` and `features`: -I/-D/-U, a compilation database given or found
+# in a build directory, our own workloads with the options training used,
+# C++ with its standard library, omp.h; a broken include said on decide,
+# run and train, lowering the confidence; --strict refuses it.
 . "$(dirname "$0")/lib.sh" "$@"
 
 export ZDVFS_CACHE_DIR="$T/cache" ZDVFS_DATA_DIR="$T/data"
@@ -166,5 +166,62 @@ if command -v cpp >/dev/null; then
 		[ \"\$a\" -lt 20 ]"
 	check "preprocessed: header pragmas are not the program's" sh -c "grep -q '\"pragmas\": 1,' '$T/pre.json'"
 fi
+
+# train --source: the program's features from its sources, read as decide
+# reads them (gemm has runs in the store; its sweep runs are left out);
+# the project again, without its build directory's database
+mkdir -p "$T/tp" && cp -r "$T/proj/include" "$T/proj/src" "$T/tp/"
+"$ZDVFS" train --board jetson-tx2 --program gemm \
+	--source "$T/tp/src/main.c" "$T/tp/src/kern.c" $ENGINE >"$T/out" 2>"$T/err"
+expect_status 0 "train on a partial parse still trains" $?
+check "train says the broken include, with the first error" contains "$T/err" \
+	"zdvfs train: warning: .*main.c does not parse cleanly: [0-9]* errors, the first .*main.c:2:"
+check "train shows the lowered confidence" contains "$T/out" "source: [0-9]* parse errors\?, confidence 0\.[0-9]*"
+check "train trained the program named" contains "$T/out" "^  gemm: replayed [0-9]* runs"
+"$ZDVFS" train --board jetson-tx2 --program gemm \
+	--source "$T/tp/src/main.c" "$T/tp/src/kern.c" $ENGINE --strict >"$T/out" 2>"$T/err"
+expect_status 2 "train --strict refuses a partial parse" $?
+check "train --strict says why" contains "$T/err" "zdvfs train: .*main.c does not parse cleanly: [0-9]* errors.*strict refuses a partial parse"
+"$ZDVFS" train --board jetson-tx2 --source "$T/tp/src/main.c" "$T/tp/src/kern.c" \
+	$ENGINE --strict >"$T/out" 2>"$T/err"
+expect_status 2 "train --strict: the parse is checked before the store" $?
+check "train --strict: the parse named, not the missing runs" contains "$T/err" "strict refuses a partial parse"
+"$ZDVFS" train --board sim:jetson-tx2 --program gemm --source "$T/tp/src/main.c" \
+	"$T/tp/src/kern.c" -I "$T/tp/include" -D LEN=4096 $ENGINE --strict --json >"$T/out" 2>"$T/err"
+expect_status 0 "train with -I and -D: a clean parse" $?
+check "train -I/-D: no errors" contains "$T/out" '"errors": 0'
+check "train -I/-D: the given options" contains "$T/out" '"options_from": "the given options"'
+check "train -I/-D: nothing said" sh -c "! grep -q warning '$T/err'"
+"$ZDVFS" train --board jetson-tx2 --program gemm --source "$T/tp/src/main.c" \
+	"$T/tp/src/kern.c" -I "$T/tp/include" -D LEN=4096 -U LEN $ENGINE >"$T/out" 2>"$T/err"
+check "train -U undoes the macro" contains "$T/err" "LEN must be defined"
+"$ZDVFS" train --board jetson-tx2 --program gemm --source "$T/proj/src/kern.c" $ENGINE --strict >"$T/out" 2>"$T/err"
+expect_status 0 "train finds the build directory's database" $?
+check "train: the database named" contains "$T/out" "(options: $T/proj/build/compile_commands.json)"
+"$ZDVFS" train --board jetson-tx2 --source "$SRC/workloads/polybench/gemm.c" $ENGINE --strict >"$T/out" 2>"$T/err"
+expect_status 0 "train --source of a workload: as in training" $?
+check "train: the program is the first source's name" contains "$T/out" "gemm: replayed"
+check "train: a workload's options" contains "$T/out" "parsed cleanly (options: workload gemm's options"
+"$ZDVFS" train --board jetson-tx2 --program gemm $ENGINE --json >"$T/out"
+check "train without --source: the store's features" contains "$T/out" '"source": null'
+"$ZDVFS" train --board jetson-tx2 "$T/proj/src/kern.c" $ENGINE 2>"$T/err"
+expect_status 2 "train: a file without --source is a usage error" $?
+
+# every command that reads a program's sources takes the same options, in
+# its --help and so in its man page; characterize says why it takes none
+man_dir=$(dirname "$ZDVFS")/man
+for c in decide run train features; do
+	"$ZDVFS" $c --help >"$T/help"
+	for opt in "-I DIR" "-D NAME\[=V\]" "-U NAME" "--compile-commands FILE" "--strict"; do
+		check "$c --help lists $opt" contains "$T/help" "^ *$opt"
+	done
+	if [ -f "$man_dir/zdvfs-$c.1" ]; then
+		check "zdvfs-$c.1 lists --compile-commands" contains "$man_dir/zdvfs-$c.1" 'compile\\*-commands'
+	fi
+done
+"$ZDVFS" train --help >"$T/help"
+check "train --help lists --source" contains "$T/help" "^ *--source FILE\.\.\."
+"$ZDVFS" characterize --help >"$T/help"
+check "characterize --help says why it takes no -I" contains "$T/help" "takes no -I/-D/-U"
 
 finish
