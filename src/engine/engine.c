@@ -1063,7 +1063,8 @@ int zd_engine_decide(struct zd_engine *e, const char *program,
 	if ((rc = build_points(e, p, err)) != 0)
 		return rc;
 	if (first_sight && p->query)
-		zd_corr_set_uncertainty(&p->corr, zero_shot_uncertainty(e, p, f));
+		zd_corr_set_uncertainty(&p->corr,
+					zero_shot_uncertainty(e, p, f));
 	if (first_sight && (rc = recall_program(e, p, &runs, err)) != 0)
 		return rc;
 	e->cur = p;

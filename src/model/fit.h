@@ -19,9 +19,9 @@ enum zd_model_part {
 
 struct zd_model {
 	struct zd_gbt *part[ZD_NPARTS];
-	json_t *info; /* what it was trained on */
+	json_t *info;              /* what it was trained on */
 	struct zd_population *pop; /* NULL: none (a JSON model) */
-	void *map;    /* the mapped model file the parts' trees live in */
+	void *map; /* the mapped model file the parts' trees live in */
 	size_t map_bytes;
 };
 

@@ -208,11 +208,11 @@ static json_t *population_info(const struct zd_population *pop)
 	json_t *j = json_object();
 	for (int b = 0; pop && b < pop->nboards; b++) {
 		const struct zd_pop_board *pb = &pop->boards[b];
-		json_object_set_new(
-		    j, pb->name,
-		    json_pack("{s:i,s:i,s:i}", "programs", (int)pb->programs,
-			      "decisions", (int)pb->count, "measured",
-			      (int)pb->measured));
+		json_object_set_new(j, pb->name,
+				    json_pack("{s:i,s:i,s:i}", "programs",
+					      (int)pb->programs, "decisions",
+					      (int)pb->count, "measured",
+					      (int)pb->measured));
 	}
 	return j;
 }
@@ -884,8 +884,8 @@ int zd_model_query_new(const struct zd_model *m, const struct zd_board *b,
 	q->model = m;
 	int rc = zd_board_prior_init(&q->prior, b, err);
 	if (rc == 0)
-		q->pop = zd_population_board(m->pop, b->name,
-					     q->prior.space.count);
+		q->pop =
+		    zd_population_board(m->pop, b->name, q->prior.space.count);
 	for (int z = 0; rc == 0 && z < q->prior.nzones; z++)
 		q->start_c[z] =
 		    o->start_mc ? o->start_mc[z] * 1e-3 : q->prior.ambient_c;

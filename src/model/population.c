@@ -268,9 +268,8 @@ out:
 	return rc;
 }
 
-int zd_population_fit(const struct zd_dataset *ds,
-		      const struct zd_ds_filter *f, struct zd_population **out,
-		      struct zd_err *err)
+int zd_population_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
+		      struct zd_population **out, struct zd_err *err)
 {
 	struct zd_population *pop = calloc(1, sizeof(*pop));
 	int16_t **vals = calloc((size_t)ds->nboards + 1, sizeof(*vals));
@@ -322,9 +321,8 @@ void zd_population_free(struct zd_population *pop)
 	free(pop);
 }
 
-const struct zd_pop_board *
-zd_population_board(const struct zd_population *pop, const char *name,
-		    int count)
+const struct zd_pop_board *zd_population_board(const struct zd_population *pop,
+					       const char *name, int count)
 {
 	for (int b = 0; pop && b < pop->nboards; b++)
 		if (strcmp(pop->boards[b].name, name) == 0 &&
@@ -355,7 +353,8 @@ size_t zd_population_bytes(const struct zd_population *pop)
 {
 	size_t n = 8;
 	for (int b = 0; pop && b < pop->nboards; b++)
-		n += sizeof(struct pop_entry) + values_bytes(pop->boards[b].count);
+		n += sizeof(struct pop_entry) +
+		    values_bytes(pop->boards[b].count);
 	return n;
 }
 
@@ -378,9 +377,8 @@ void zd_population_write(const struct zd_population *pop, unsigned char *buf)
 	}
 }
 
-int zd_population_read(const unsigned char *buf, size_t size,
-		       const char *what, struct zd_population **out,
-		       struct zd_err *err)
+int zd_population_read(const unsigned char *buf, size_t size, const char *what,
+		       struct zd_population **out, struct zd_err *err)
 {
 	uint32_t head[2];
 	*out = NULL;
@@ -389,7 +387,8 @@ int zd_population_read(const unsigned char *buf, size_t size,
 				    size);
 	memcpy(head, buf, sizeof(head));
 	if (head[0] > 64 || 8 + head[0] * sizeof(struct pop_entry) > size)
-		return zd_bad_input(err, "%s: %u boards do not fit in %zu bytes",
+		return zd_bad_input(err,
+				    "%s: %u boards do not fit in %zu bytes",
 				    what, head[0], size);
 	struct zd_population *pop = calloc(1, sizeof(*pop));
 	if (pop)
@@ -405,8 +404,7 @@ int zd_population_read(const unsigned char *buf, size_t size,
 		struct zd_pop_board *pb = &pop->boards[b];
 		if (memchr(e.name, '\0', sizeof(e.name)) == NULL ||
 		    e.count == 0 || e.count > (1u << 24) ||
-		    e.measured > e.count ||
-		    values_bytes(e.count) > size - at) {
+		    e.measured > e.count || values_bytes(e.count) > size - at) {
 			zd_population_free(pop);
 			return zd_bad_input(err,
 					    "%s: board %u's entry is damaged "

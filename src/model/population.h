@@ -18,9 +18,9 @@
 
 struct zd_pop_board {
 	char name[48];
-	uint32_t count;    /* decisions of the board's space */
-	uint32_t programs; /* programs averaged */
-	uint32_t measured; /* decisions measured by at least half of them */
+	uint32_t count;       /* decisions of the board's space */
+	uint32_t programs;    /* programs averaged */
+	uint32_t measured;    /* decisions measured by at least half of them */
 	const int16_t *t, *p; /* [count] each; the rest interpolated */
 };
 
@@ -33,23 +33,20 @@ struct zd_population {
 /* The population response of every board the filter allows that has
  * runs of at least 3 programs with their all-cores-top run; a board
  * without gets none (*out may then hold no board at all). */
-int zd_population_fit(const struct zd_dataset *ds,
-		      const struct zd_ds_filter *f, struct zd_population **out,
-		      struct zd_err *err);
+int zd_population_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
+		      struct zd_population **out, struct zd_err *err);
 void zd_population_free(struct zd_population *pop);
 
 /* The board named `name` with `count` decisions, or NULL. */
-const struct zd_pop_board *
-zd_population_board(const struct zd_population *pop, const char *name,
-		    int count);
+const struct zd_pop_board *zd_population_board(const struct zd_population *pop,
+					       const char *name, int count);
 
 /* The binary section of the model file: its size, writing it into buf
  * (size bytes, 8-aligned) and reading it back from a mapped file (values
  * stay in the mapping; every count and offset is checked). */
 size_t zd_population_bytes(const struct zd_population *pop);
 void zd_population_write(const struct zd_population *pop, unsigned char *buf);
-int zd_population_read(const unsigned char *buf, size_t size,
-		       const char *what, struct zd_population **out,
-		       struct zd_err *err);
+int zd_population_read(const unsigned char *buf, size_t size, const char *what,
+		       struct zd_population **out, struct zd_err *err);
 
 #endif

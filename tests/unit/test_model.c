@@ -308,7 +308,8 @@ static void expect_same_predictions(const struct zd_model *m1,
  * binary file to the bit, absent from the JSON of zdvfs 0.1, and the
  * right way round: every core at the lowest level is slower and draws
  * less than every core at the top, which is 0 by definition. */
-static void expect_population(const struct zd_model *m, const struct zd_model *same,
+static void expect_population(const struct zd_model *m,
+			      const struct zd_model *same,
 			      const struct zd_model *none)
 {
 	struct zd_board *b1 = NULL, *b2 = NULL, *b3 = NULL;
@@ -326,11 +327,11 @@ static void expect_population(const struct zd_model *m, const struct zd_model *s
 		assert_true(t == t2 && p == p2);
 		assert_false(zd_model_query_population(q3, i, &t2, &p2));
 	}
-	assert_true(zd_model_query_population(
-	    q1, zd_action_index(sp, &top), &t, &p));
+	assert_true(
+	    zd_model_query_population(q1, zd_action_index(sp, &top), &t, &p));
 	assert_true(t == 0 && p == 0);
-	assert_true(zd_model_query_population(
-	    q1, zd_action_index(sp, &low), &t, &p));
+	assert_true(
+	    zd_model_query_population(q1, zd_action_index(sp, &low), &t, &p));
 	assert_true(t > 0.5 && p < -0.3);
 	assert_false(zd_model_query_population(q1, sp->count, &t, &p));
 	zd_model_query_free(q1);
