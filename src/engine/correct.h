@@ -36,9 +36,9 @@ double zd_blr_mean(const struct zd_blr *r, const float *phi);
 double zd_blr_var(const struct zd_blr *r, const float *phi);
 
 /* The descriptors of a decision the corrections are linear in: for time
- * 1, the model's own ln(makespan / makespan of all cores at the top) (how
- * strongly the program responds, which the model may over- or under-
- * state), ln(compute capacity), ln(fastest core's speed), ln(cores) (each
+ * 1, the model's own ln(makespan / makespan of all cores at the top), less
+ * the population's when the point starts from the population response
+ * (how the model says the program departs from the average), ln(compute capacity), ln(fastest core's speed), ln(cores) (each
  * relative to the board's all-cores-top), ln(slowest active core's speed
  * relative to the fastest's: static loops wait for it); for power 1, the
  * model's
