@@ -132,6 +132,10 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		return cli_usage_error("sim",
 				       "--board and one of --workload "
 				       "and --profile are required");
+	/* sim:NAME is the same board, as --board's help says (and as run
+	 * and train take it) */
+	if (strncmp(o->board, "sim:", 4) == 0)
+		o->board += 4;
 	if (o->cores && o->cpus)
 		return cli_usage_error("sim",
 				       "--cores and --cpus exclude each other");
