@@ -153,6 +153,14 @@ void zd_board_free(struct zd_board *board);
 
 const char *zd_trip_type_name(enum zd_trip_type type);
 const char *zd_energy_kind_name(enum zd_energy_kind kind);
+/* The frequency (kHz) and voltage (uV) cluster c runs at `level` of its
+ * opps with `busy` of its cores busy, before power limits and throttling:
+ * the level itself, except that the turbo entry runs the turbo bin for the
+ * busy cores (the all-core bin when busy is 0 or above the cluster's
+ * cores). For a model or prior that must not take the turbo entry's
+ * nominal 1 MHz above base for its speed. */
+struct zd_opp zd_cluster_run_opp(const struct zd_cluster_desc *c, int level,
+				 int busy);
 /* The first passive trip: where the kernel starts throttling; -1 if none. */
 int zd_zone_throttle_mc(const struct zd_zone_desc *zone);
 /* The zone's throttle point in degrees C as the model and the guard read

@@ -949,6 +949,24 @@ const char *zd_energy_kind_name(enum zd_energy_kind kind)
 	return "?";
 }
 
+struct zd_opp zd_cluster_run_opp(const struct zd_cluster_desc *c, int level,
+				 int busy)
+{
+	if (level < 0)
+		level = 0;
+	if (level >= c->nopps)
+		level = c->nopps - 1;
+	if (level != c->turbo_level || c->nturbo == 0)
+		return c->opps[level];
+	if (busy < 1 || busy > c->nturbo)
+		busy = c->nturbo;
+	struct zd_opp run = c->opps[level];
+	for (int k = 0; k < c->nturbo_opps; k++)
+		if (c->turbo_opps[k].khz == c->turbo_khz[busy - 1])
+			run = c->turbo_opps[k];
+	return run;
+}
+
 int zd_zone_throttle_mc(const struct zd_zone_desc *zone)
 {
 	for (int i = 0; i < zone->ntrips; i++)

@@ -350,6 +350,19 @@ static void turbo_entry_is_checked(void **state)
 	assert_int_equal(big->opps[2].uv, 1000000); /* the 2-core bin's */
 	assert_int_equal(big->nturbo_opps, 2);
 	assert_int_equal(b->clusters[0].turbo_level, -1);
+	/* what each level runs: the entry the bin of its busy cores */
+	struct zd_opp run = zd_cluster_run_opp(big, 2, 1);
+	assert_int_equal(run.khz, 3000000);
+	assert_int_equal(run.uv, 1100000);
+	run = zd_cluster_run_opp(big, 2, 2);
+	assert_int_equal(run.khz, 2500000);
+	run = zd_cluster_run_opp(big, 2, 0); /* unknown: all cores */
+	assert_int_equal(run.khz, 2500000);
+	run = zd_cluster_run_opp(big, 1, 1);
+	assert_int_equal(run.khz, 2000000);
+	assert_int_equal(run.uv, 900000);
+	run = zd_cluster_run_opp(&b->clusters[0], 0, 1);
+	assert_int_equal(run.khz, b->clusters[0].opps[0].khz);
 	zd_board_free(b);
 
 	big_variant(to, sizeof(to),
