@@ -33,12 +33,26 @@ struct zd_cluster_desc {
 	char *core_type;
 	struct zd_cpuset cpus;
 	int ncpus;
+	/* The levels cpufreq offers, rising. On an acpi-cpufreq board the
+	 * last may be the turbo entry (turbo_level): the _PSS item that stands
+	 * for the whole turbo range, 1 MHz above the highest non-turbo level;
+	 * asking for it lets the package run the turbo bin for its number of
+	 * busy cores. Its uv is the voltage of the all-core bin (what the
+	 * entry runs at with every core busy); the file gives none. */
 	struct zd_opp *opps;
 	int nopps;
 	char *opps_source;
+	int turbo_level; /* index of the turbo entry in opps, or -1 */
+	/* The hardware P-states of the turbo range, above the highest
+	 * non-turbo level, rising, with their voltages: what the package runs
+	 * (and steps down through under power limits) when the turbo entry is
+	 * asked for; none without a turbo entry. */
+	struct zd_opp *turbo_opps;
+	int nturbo_opps;
 	/* Turbo bins: the highest frequency with n cores of the cluster busy
-	 * is turbo_khz[n - 1] (Intel's per-active-core ratio limits); none on
-	 * boards without them. */
+	 * is turbo_khz[n - 1] (Intel's per-active-core ratio limits), each one
+	 * of turbo_opps (or of opps on a board without a turbo entry); none
+	 * on boards without them. */
 	uint32_t *turbo_khz;
 	int nturbo;
 	char *turbo_source;
@@ -139,6 +153,14 @@ void zd_board_free(struct zd_board *board);
 
 const char *zd_trip_type_name(enum zd_trip_type type);
 const char *zd_energy_kind_name(enum zd_energy_kind kind);
+/* The frequency (kHz) and voltage (uV) cluster c runs at `level` of its
+ * opps with `busy` of its cores busy, before power limits and throttling:
+ * the level itself, except that the turbo entry runs the turbo bin for the
+ * busy cores (the all-core bin when busy is 0 or above the cluster's
+ * cores). For a model or prior that must not take the turbo entry's
+ * nominal 1 MHz above base for its speed. */
+struct zd_opp zd_cluster_run_opp(const struct zd_cluster_desc *c, int level,
+				 int busy);
 /* The first passive trip: where the kernel starts throttling; -1 if none. */
 int zd_zone_throttle_mc(const struct zd_zone_desc *zone);
 /* The zone's throttle point in degrees C as the model and the guard read

@@ -36,7 +36,8 @@ int zd_board_map_init(struct zd_board_map *m, const struct zd_board *b,
 /* Whether the machine is this board: the online CPUs are the clusters'
  * CPUs, every cpufreq domain lies in one cluster and every cluster is
  * covered by its domains, each of which has the cluster's lowest level and
- * reaches its top one. A machine without cpufreq is no board. If not,
+ * reaches its top one; a cluster whose top is a turbo entry (acpi-cpufreq)
+ * needs domains whose frequency table ends in that very entry. A machine without cpufreq is no board. If not,
  * `why` (may be NULL) says what differs. */
 bool zd_board_map_fits(const struct zd_board_map *m, const struct zd_board *b,
 		       const struct zd_platform_info *info, char *why,

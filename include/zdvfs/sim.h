@@ -102,8 +102,10 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 	       zd_sim_trace_fn trace, void *trace_ctx, struct zd_err *err);
 
 /* The steady-state physics, exposed for tests and the model: execution
- * time of `w` on `cpus` with frequency khz[cluster] (no throttling, no
- * noise), and the board power at temperature temp_mc while doing so. */
+ * time of `w` on `cpus` with cluster c asked for level khz[c] (no power
+ * limit, no throttling, no noise; a turbo entry runs the turbo bin for the
+ * cluster's busy cores), and the board power at temperature temp_mc while
+ * doing so. */
 double zd_sim_exec_time_s(const struct zd_sim *sim,
 			  const struct zd_sim_workload *w,
 			  const struct zd_cpuset *cpus, const uint32_t *khz);

@@ -161,13 +161,112 @@ static int get_cpu_list(const struct zd_jr *ld, json_t *obj, const char *where,
 	return 0;
 }
 
+/* One {"khz", "uv"} operating point at `path`, rising strictly in khz and
+ * never falling in uv after `prev` (NULL for the first). */
+static int get_opp(const struct zd_jr *ld, json_t *v, const char *path,
+		   const struct zd_opp *prev, struct zd_opp *out)
+{
+	static const char *const keys[] = {"khz", "uv", NULL};
+	long long khz, uv;
+	int rc;
+	if (!json_is_object(v))
+		return zd_jr_bad(ld, path, "must be {\"khz\": N, \"uv\": N}");
+	if ((rc = zd_jr_keys(ld, v, path, keys)) != 0 ||
+	    (rc = zd_jr_int(ld, v, path, "khz", 1000, 20000000, &khz)) != 0 ||
+	    (rc = zd_jr_int(ld, v, path, "uv", 100000, 2000000, &uv)) != 0)
+		return rc;
+	if (prev != NULL && (uint32_t)khz <= prev->khz)
+		return zd_jr_bad(ld, path,
+				 "khz %lld is not above the previous %u: the "
+				 "table must rise strictly",
+				 khz, prev->khz);
+	if (prev != NULL && (uint32_t)uv < prev->uv)
+		return zd_jr_bad(ld, path,
+				 "uv %lld is below the previous %u: voltage "
+				 "may not fall as frequency rises",
+				 uv, prev->uv);
+	out->khz = (uint32_t)khz;
+	out->uv = (uint32_t)uv;
+	return 0;
+}
+
+/* The turbo entry: {"khz": N, "turbo": true}, the last level, above the
+ * one before it; no uv of its own (it runs the bins' voltages). */
+static int get_turbo_entry(const struct zd_jr *ld, json_t *v, const char *path,
+			   bool last, const struct zd_opp *prev,
+			   struct zd_opp *out)
+{
+	static const char *const keys[] = {"khz", "turbo", NULL};
+	long long khz;
+	int rc;
+	if ((rc = zd_jr_keys(ld, v, path, keys)) != 0)
+		return rc;
+	if (!json_is_true(json_object_get(v, "turbo")))
+		return zd_jr_bad(ld, path, "turbo must be true where given");
+	if (!last || prev == NULL)
+		return zd_jr_bad(ld, path,
+				 "the turbo entry must be the last level, "
+				 "above a non-turbo one");
+	if ((rc = zd_jr_int(ld, v, path, "khz", 1000, 20000000, &khz)) != 0)
+		return rc;
+	if ((uint32_t)khz <= prev->khz)
+		return zd_jr_bad(ld, path,
+				 "khz %lld is not above the previous %u: the "
+				 "table must rise strictly",
+				 khz, prev->khz);
+	out->khz = (uint32_t)khz;
+	out->uv = 0; /* the all-core bin's, once the bins are read */
+	return 0;
+}
+
 static int get_opps(const struct zd_jr *ld, json_t *cl, const char *where,
 		    struct zd_cluster_desc *c)
 {
-	static const char *const keys[] = {"khz", "uv", NULL};
 	json_t *arr;
+	c->turbo_level = -1;
 	int rc = get_array_alloc(ld, cl, where, "opps", 1, sizeof(*c->opps),
 				 &arr, (void **)&c->opps);
+	if (rc != 0)
+		return rc;
+	size_t i, n = json_array_size(arr);
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		char path[256];
+		snprintf(path, sizeof(path), "%s.opps[%zu]", where, i);
+		const struct zd_opp *prev = i > 0 ? &c->opps[i - 1] : NULL;
+		if (json_is_object(v) && json_object_get(v, "turbo") != NULL) {
+			rc = get_turbo_entry(ld, v, path, i + 1 == n, prev,
+					     &c->opps[i]);
+			c->turbo_level = (int)i;
+		} else {
+			rc = get_opp(ld, v, path, prev, &c->opps[i]);
+		}
+		if (rc != 0)
+			return rc;
+		c->nopps = (int)i + 1;
+	}
+	return 0;
+}
+
+/* The turbo range's hardware P-states: only with a turbo entry, each above
+ * the highest non-turbo level, rising, voltages not below its. */
+static int get_turbo_opps(const struct zd_jr *ld, json_t *cl, const char *where,
+			  struct zd_cluster_desc *c)
+{
+	json_t *arr;
+	if (json_object_get(cl, "turbo_opps") == NULL)
+		return c->turbo_level < 0
+		    ? 0
+		    : zd_jr_bad(ld, where,
+				"a turbo entry needs turbo_opps: the "
+				"P-states the package runs for it");
+	if (c->turbo_level < 0)
+		return zd_jr_bad(ld, where,
+				 "turbo_opps without a turbo entry in opps");
+	int rc = get_array_alloc(ld, cl, where, "turbo_opps", 1,
+				 sizeof(*c->turbo_opps), &arr,
+				 (void **)&c->turbo_opps);
 	if (rc != 0)
 		return rc;
 	size_t i;
@@ -175,49 +274,40 @@ static int get_opps(const struct zd_jr *ld, json_t *cl, const char *where,
 	json_array_foreach(arr, i, v)
 	{
 		char path[256];
-		snprintf(path, sizeof(path), "%s.opps[%zu]", where, i);
-		long long khz, uv;
-		if (!json_is_object(v))
-			return zd_jr_bad(ld, path,
-					 "must be {\"khz\": N, \"uv\": N}");
-		if ((rc = zd_jr_keys(ld, v, path, keys)) != 0 ||
-		    (rc = zd_jr_int(ld, v, path, "khz", 1000, 20000000,
-				    &khz)) != 0 ||
-		    (rc = zd_jr_int(ld, v, path, "uv", 100000, 2000000, &uv)) !=
-			0)
+		snprintf(path, sizeof(path), "%s.turbo_opps[%zu]", where, i);
+		/* the first follows the highest non-turbo level */
+		const struct zd_opp *prev = i > 0
+		    ? &c->turbo_opps[i - 1]
+		    : &c->opps[c->turbo_level - 1];
+		if ((rc = get_opp(ld, v, path, prev, &c->turbo_opps[i])) != 0)
 			return rc;
-		if (i > 0 && (uint32_t)khz <= c->opps[i - 1].khz)
-			return zd_jr_bad(
-			    ld, path,
-			    "khz %lld is not above the previous %u: the "
-			    "table must rise strictly",
-			    khz, c->opps[i - 1].khz);
-		if (i > 0 && (uint32_t)uv < c->opps[i - 1].uv)
-			return zd_jr_bad(
-			    ld, path,
-			    "uv %lld is below the previous %u: voltage "
-			    "may not fall as frequency rises",
-			    uv, c->opps[i - 1].uv);
-		c->opps[i].khz = (uint32_t)khz;
-		c->opps[i].uv = (uint32_t)uv;
-		c->nopps = (int)i + 1;
+		c->nturbo_opps = (int)i + 1;
 	}
 	return 0;
 }
 
-/* Turbo bins: one frequency per number of busy cores, each an OPP of the
- * cluster, never rising with more cores, with where they come from. */
+/* Turbo bins: one frequency per number of busy cores, each one of the
+ * turbo P-states (an OPP of the cluster on a board without a turbo entry),
+ * never rising with more cores, with where they come from. */
 static int get_turbo(const struct zd_jr *ld, json_t *cl, const char *where,
 		     struct zd_cluster_desc *c)
 {
 	json_t *arr;
-	if (json_object_get(cl, "turbo_khz") == NULL)
+	int rc = get_turbo_opps(ld, cl, where, c);
+	if (rc != 0)
+		return rc;
+	if (json_object_get(cl, "turbo_khz") == NULL) {
+		if (c->turbo_level >= 0)
+			return zd_jr_bad(ld, where,
+					 "a turbo entry needs turbo_khz: "
+					 "the bins it runs");
 		return json_object_get(cl, "turbo_source") == NULL
 		    ? 0
 		    : zd_jr_bad(ld, where, "turbo_source without turbo_khz");
-	int rc = get_array_alloc(ld, cl, where, "turbo_khz", 1,
-				 sizeof(*c->turbo_khz), &arr,
-				 (void **)&c->turbo_khz);
+	}
+	rc = get_array_alloc(ld, cl, where, "turbo_khz", 1,
+			     sizeof(*c->turbo_khz), &arr,
+			     (void **)&c->turbo_khz);
 	if (rc != 0)
 		return rc;
 	if ((int)json_array_size(arr) != c->ncpus)
@@ -225,6 +315,9 @@ static int get_turbo(const struct zd_jr *ld, json_t *cl, const char *where,
 				 "turbo_khz has %zu entries for %d cpus: "
 				 "one per number of busy cores",
 				 json_array_size(arr), c->ncpus);
+	const struct zd_opp *states =
+	    c->turbo_level >= 0 ? c->turbo_opps : c->opps;
+	int nstates = c->turbo_level >= 0 ? c->nturbo_opps : c->nopps;
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v)
@@ -234,14 +327,16 @@ static int get_turbo(const struct zd_jr *ld, json_t *cl, const char *where,
 		if (!json_is_integer(v))
 			return zd_jr_bad(ld, path, "must be an integer (kHz)");
 		long long khz = json_integer_value(v);
-		bool is_opp = false;
-		for (int k = 0; k < c->nopps; k++)
-			is_opp = is_opp || c->opps[k].khz == khz;
-		if (!is_opp)
-			return zd_jr_bad(ld, path,
-					 "%lld kHz is not one of the "
-					 "cluster's opps",
-					 khz);
+		int at = -1;
+		for (int k = 0; k < nstates; k++)
+			if (states[k].khz == khz)
+				at = k;
+		if (at < 0)
+			return zd_jr_bad(
+			    ld, path,
+			    "%lld kHz is not one of the "
+			    "cluster's %s",
+			    khz, c->turbo_level >= 0 ? "turbo_opps" : "opps");
 		if (i > 0 && (uint32_t)khz > c->turbo_khz[i - 1])
 			return zd_jr_bad(ld, path,
 					 "%lld kHz is above the bin for "
@@ -249,6 +344,9 @@ static int get_turbo(const struct zd_jr *ld, json_t *cl, const char *where,
 					 khz);
 		c->turbo_khz[i] = (uint32_t)khz;
 		c->nturbo = (int)i + 1;
+		/* the turbo entry's voltage: the all-core bin's */
+		if (c->turbo_level >= 0 && (int)i + 1 == c->ncpus)
+			c->opps[c->turbo_level].uv = states[at].uv;
 	}
 	return zd_jr_string(ld, cl, where, "turbo_source", true,
 			    &c->turbo_source);
@@ -258,9 +356,10 @@ static int parse_cluster(const struct zd_jr *ld, json_t *cl, const char *where,
 			 struct zd_cluster_desc *c)
 {
 	static const char *const keys[] = {
-	    "name",      "core_type",    "cpus", "opps",      "opps_source",
-	    "l1i",       "l1d",          "l2",   "l2_shared", "sim",
-	    "turbo_khz", "turbo_source", NULL};
+	    "name",        "core_type", "cpus",      "opps",
+	    "opps_source", "l1i",       "l1d",       "l2",
+	    "l2_shared",   "sim",       "turbo_khz", "turbo_source",
+	    "turbo_opps",  NULL};
 	const struct sim_field sim[] = {
 	    {"ceff_nf", 0.001, 100, &c->ceff_nf},
 	    {"leak_mw", 0, 50000, &c->leak_mw},
@@ -781,6 +880,7 @@ void zd_board_free(struct zd_board *b)
 		free(c->opps_source);
 		free(c->turbo_khz);
 		free(c->turbo_source);
+		free(c->turbo_opps);
 		free_constant(&c->ceff_nf);
 		free_constant(&c->leak_mw);
 		free_constant(&c->leak_doubling_c);
@@ -847,6 +947,24 @@ const char *zd_energy_kind_name(enum zd_energy_kind kind)
 	case ZD_ENERGY_RAPL: return "rapl";
 	}
 	return "?";
+}
+
+struct zd_opp zd_cluster_run_opp(const struct zd_cluster_desc *c, int level,
+				 int busy)
+{
+	if (level < 0)
+		level = 0;
+	if (level >= c->nopps)
+		level = c->nopps - 1;
+	if (level != c->turbo_level || c->nturbo == 0)
+		return c->opps[level];
+	if (busy < 1 || busy > c->nturbo)
+		busy = c->nturbo;
+	struct zd_opp run = c->opps[level];
+	for (int k = 0; k < c->nturbo_opps; k++)
+		if (c->turbo_opps[k].khz == c->turbo_khz[busy - 1])
+			run = c->turbo_opps[k];
+	return run;
 }
 
 int zd_zone_throttle_mc(const struct zd_zone_desc *zone)

@@ -34,6 +34,7 @@ struct exec_state {
 	struct zd_platform *p;
 	struct zd_launch_plan plan; /* CPUs, and what each domain gets */
 	bool applied;
+	bool turbo_said; /* the turbo entry explained once */
 	json_t *warnings;
 };
 
@@ -116,6 +117,18 @@ static int find_domain(const struct zd_platform *p, const char *name)
 	return -1;
 }
 
+/* Whether `khz` is the domain's acpi-cpufreq turbo entry: the top of its
+ * table, 1 MHz above the level below it - the one _PSS item that stands for
+ * the whole turbo range (Linux Documentation/admin-guide/pm/
+ * intel_pstate.rst, on acpi-cpufreq). */
+static bool is_turbo_entry(const struct zd_freq_domain *dom, uint32_t khz)
+{
+	if (dom->nfreqs < 2 || khz != zd_domain_max_khz(dom))
+		return false;
+	uint32_t below = zd_domain_khz_at_most(dom, khz - 1);
+	return khz - below == 1000;
+}
+
 /* Domain d at the level nearest `khz` (what the user typed: `text`). */
 static void set_target(struct exec_state *st, int d, uint32_t khz,
 		       const char *text)
@@ -127,6 +140,15 @@ static void set_target(struct exec_state *st, int d, uint32_t khz,
 	if (t->khz != khz)
 		warn(st, "%s: %s is not one of its levels; using %u kHz",
 		     dom->name, text, t->khz);
+	if (is_turbo_entry(dom, t->khz) && !st->turbo_said) {
+		fprintf(stderr,
+			"zdvfs exec: %u kHz is %s's turbo entry (acpi-cpufreq: "
+			"1 MHz above its top non-turbo level): the processor "
+			"runs whatever turbo frequency its busy cores, power "
+			"limits and temperature allow\n",
+			t->khz, dom->name);
+		st->turbo_said = true;
+	}
 }
 
 /* Whether the plan touches domain d: it holds one of the confined CPUs. */

@@ -31,8 +31,13 @@ static json_t *cluster_json(const struct zd_cluster_desc *c)
 	for (int i = 0; i < c->nopps; i++)
 		json_array_append_new(
 		    opps,
-		    json_pack("{s:I, s:I}", "khz", (json_int_t)c->opps[i].khz,
-			      "uv", (json_int_t)c->opps[i].uv));
+		    i == c->turbo_level
+			/* as the file has it: no voltage of its own */
+			? json_pack("{s:I, s:b}", "khz",
+				    (json_int_t)c->opps[i].khz, "turbo", 1)
+			: json_pack("{s:I, s:I}", "khz",
+				    (json_int_t)c->opps[i].khz, "uv",
+				    (json_int_t)c->opps[i].uv));
 	json_t *o = json_pack(
 	    "{s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:b, s:{s:o, s:o, "
 	    "s:o, s:o}}",
@@ -49,6 +54,17 @@ static json_t *cluster_json(const struct zd_cluster_desc *c)
 			json_array_append_new(
 			    bins, json_integer((json_int_t)c->turbo_khz[i]));
 		json_object_set_new(o, "turbo_khz", bins);
+		if (c->nturbo_opps > 0) {
+			json_t *states = json_array();
+			for (int i = 0; i < c->nturbo_opps; i++)
+				json_array_append_new(
+				    states,
+				    json_pack("{s:I, s:I}", "khz",
+					      (json_int_t)c->turbo_opps[i].khz,
+					      "uv",
+					      (json_int_t)c->turbo_opps[i].uv));
+			json_object_set_new(o, "turbo_opps", states);
+		}
 		json_object_set_new(o, "turbo_source",
 				    json_string(c->turbo_source));
 	}
@@ -214,8 +230,25 @@ static void print_board(const struct zd_board *b)
 		    c->l2.size_kb, c->l2_shared ? " shared" : " per core");
 		printf("    %d levels (kHz @ mV):", c->nopps);
 		for (int k = 0; k < c->nopps; k++)
-			printf(" %u@%u", c->opps[k].khz, c->opps[k].uv / 1000);
+			if (k == c->turbo_level)
+				printf(" %u (turbo entry)", c->opps[k].khz);
+			else
+				printf(" %u@%u", c->opps[k].khz,
+				       c->opps[k].uv / 1000);
 		printf("\n    source: %s\n", c->opps_source);
+		if (c->nturbo > 0) {
+			printf("    turbo bins by busy cores (kHz):");
+			for (int k = 0; k < c->nturbo; k++)
+				printf(" %u", c->turbo_khz[k]);
+			printf("\n");
+		}
+		if (c->nturbo_opps > 0) {
+			printf("    turbo P-states (kHz @ mV):");
+			for (int k = 0; k < c->nturbo_opps; k++)
+				printf(" %u@%u", c->turbo_opps[k].khz,
+				       c->turbo_opps[k].uv / 1000);
+			printf("\n");
+		}
 	}
 	for (int i = 0; i < b->nzones; i++) {
 		const struct zd_zone_desc *z = &b->zones[i];

@@ -132,6 +132,10 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 		return cli_usage_error("sim",
 				       "--board and one of --workload "
 				       "and --profile are required");
+	/* sim:NAME is the same board, as --board's help says (and as run
+	 * and train take it) */
+	if (strncmp(o->board, "sim:", 4) == 0)
+		o->board += 4;
 	if (o->cores && o->cpus)
 		return cli_usage_error("sim",
 				       "--cores and --cpus exclude each other");
@@ -144,6 +148,21 @@ static int parse_sim_opts(int argc, char **argv, struct sim_opts *o)
 				       "--freq/--level fix the frequency: "
 				       "they go with --governor userspace");
 	return 0;
+}
+
+/* Say so when cluster c is fixed at its turbo entry: the package, not the
+ * request, picks the frequency (the bins of its busy cores, 1..n). */
+static void note_turbo(const struct zd_cluster_desc *cl, uint32_t khz)
+{
+	if (cl->turbo_level < 0 || khz != cl->opps[cl->turbo_level].khz)
+		return;
+	fprintf(stderr,
+		"zdvfs sim: %s: %.1f MHz is the turbo entry (acpi-cpufreq, 1 "
+		"MHz above base): the package runs the turbo bin for its "
+		"busy cores, %.1f GHz with 1 to %.1f GHz with %d, as PL1/PL2 "
+		"and temperature allow\n",
+		cl->name, khz / 1000.0, cl->turbo_khz[0] / 1e6,
+		cl->turbo_khz[cl->nturbo - 1] / 1e6, cl->nturbo);
 }
 
 /* --freq C=F,... or --level C=I,...: each named cluster (by name or
@@ -191,6 +210,7 @@ static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
 						    opt, eq + 1, cl->name,
 						    cl->nopps - 1);
 			pol->fixed_khz[c] = cl->opps[lv].khz;
+			note_turbo(cl, pol->fixed_khz[c]);
 		} else {
 			uint32_t khz = 0;
 			const struct zd_freq_domain *dom = &info->domains[c];
@@ -201,6 +221,7 @@ static int per_cluster(const char *arg, bool levels, const struct zd_board *b,
 				return rc;
 			pol->fixed_khz[c] =
 			    zd_domain_nearest_khz(&info->domains[c], khz);
+			note_turbo(cl, pol->fixed_khz[c]);
 		}
 	}
 	return 0;
@@ -306,6 +327,8 @@ static int make_policy(const struct sim_opts *o, struct zd_sim *sim,
 							       : cl->nopps - 1]
 				     .khz;
 		}
+		if (o->freq || o->level >= 0)
+			note_turbo(cl, *fixed);
 	}
 	return 0;
 }

@@ -95,6 +95,17 @@ static bool cluster_fits(const struct zd_board_map *m, const struct zd_board *b,
 			return say(why, len,
 				   "%s runs %u..%u kHz, cluster %s %u..%u kHz",
 				   dom->name, dmin, dmax, cl->name, low, top);
+		/* A turbo entry is acpi-cpufreq's: only a table whose top is
+		 * that very entry (base + 1 MHz, within SAME_KHZ_TOLERANCE of
+		 * base) is the board's; intel_pstate's bare range is not. */
+		if (cl->turbo_level >= 0 && (dom->nfreqs == 0 || dmax != top))
+			return say(why, len,
+				   "%s %s, cluster %s ends in acpi-cpufreq's "
+				   "turbo entry %u kHz",
+				   dom->name,
+				   dom->nfreqs == 0 ? "lists no frequency table"
+						    : "lists no turbo entry",
+				   cl->name, top);
 		for (int cpu = zd_cpuset_first(&dom->cpus); cpu >= 0;
 		     cpu = zd_cpuset_next(&dom->cpus, cpu))
 			zd_cpuset_add(&covered, cpu);

@@ -59,10 +59,22 @@
 #define RAPL_UNIT_J (1.0 / 16384.0)
 /* A run longer than this is an error in the inputs, not a workload. */
 #define MAX_SIM_S 1e6
+/* Hardware P-states of one cluster: its levels, and on a board with a turbo
+ * entry its turbo P-states in place of the entry. */
+#define MAX_HW_STATES 96
+
+/* The P-states a cluster's hardware runs, rising: what throttling and the
+ * package power limit step through. Without a turbo entry, the levels. */
+struct hw_states {
+	struct zd_opp s[MAX_HW_STATES];
+	int n;
+	int base; /* highest non-turbo state (the turbo entry's neighbour) */
+};
 
 struct zd_sim {
 	struct zd_board *b;
 	struct zd_platform_info info;
+	struct hw_states hw[ZD_MAX_DOMAINS];
 	int cluster_of_cpu[ZD_MAX_CPUS];
 	double temp_c[ZD_MAX_ZONES]; /* die node: what the sensor reads */
 	double sink_c[ZD_MAX_ZONES]; /* heatsink node (= die if single-node) */
@@ -93,18 +105,78 @@ static double cluster_speed(const struct zd_cluster_desc *c)
 	return c->speed_rel.present ? c->speed_rel.value : 1.0;
 }
 
-static int opp_index(const struct zd_cluster_desc *c, uint32_t khz)
+/* The highest hardware P-state at or below khz (the lowest if none). */
+static int hw_index(const struct hw_states *h, uint32_t khz)
 {
 	int best = 0;
-	for (int i = 0; i < c->nopps; i++)
-		if (c->opps[i].khz <= khz)
+	for (int i = 0; i < h->n; i++)
+		if (h->s[i].khz <= khz)
 			best = i;
 	return best;
 }
 
-static double volt_of(const struct zd_cluster_desc *c, uint32_t khz)
+static double volt_of(const struct hw_states *h, uint32_t khz)
 {
-	return c->opps[opp_index(c, khz)].uv * 1e-6;
+	return h->s[hw_index(h, khz)].uv * 1e-6;
+}
+
+/* Whether `khz` asks cluster c for its turbo entry (or above it). */
+static bool asks_turbo(const struct zd_cluster_desc *c, uint32_t khz)
+{
+	return c->turbo_level >= 0 && khz >= c->opps[c->turbo_level].khz;
+}
+
+static int busy_cores(const struct zd_cluster_desc *c,
+		      const struct zd_cpuset *cpus)
+{
+	int busy = 0;
+	for (int cpu = zd_cpuset_first(&c->cpus); cpu >= 0;
+	     cpu = zd_cpuset_next(&c->cpus, cpu))
+		busy += zd_cpuset_has(cpus, cpu);
+	return busy;
+}
+
+/* The highest hardware P-state cluster c may run with `cpus` busy: the
+ * turbo bin for its number of busy cores, else its top. */
+static int bin_top(const struct zd_sim *sim, int c,
+		   const struct zd_cpuset *cpus)
+{
+	const struct zd_cluster_desc *cl = &sim->b->clusters[c];
+	const struct hw_states *h = &sim->hw[c];
+	int busy = busy_cores(cl, cpus);
+	if (cl->nturbo > 0 && busy > 0)
+		return hw_index(h, cl->turbo_khz[busy - 1]);
+	return h->n - 1;
+}
+
+/* What cluster c runs for a request of `want` with no power limit and no
+ * throttling: the turbo entry runs the bin for its busy cores, any other
+ * level itself (capped by the bin). */
+static uint32_t unlimited_khz(const struct zd_sim *sim, int c, uint32_t want,
+			      const struct zd_cpuset *cpus)
+{
+	const struct hw_states *h = &sim->hw[c];
+	int top = bin_top(sim, c, cpus);
+	int idx =
+	    asks_turbo(&sim->b->clusters[c], want) ? top : hw_index(h, want);
+	return h->s[idx < top ? idx : top].khz;
+}
+
+/* The hardware P-states of cluster c (struct hw_states). */
+static int build_hw_states(const struct zd_cluster_desc *cl,
+			   struct hw_states *h)
+{
+	int nlevels = cl->turbo_level >= 0 ? cl->turbo_level : cl->nopps;
+	int n = nlevels + (cl->turbo_level >= 0 ? cl->nturbo_opps : 0);
+	if (n > MAX_HW_STATES)
+		return -1;
+	h->n = 0;
+	for (int i = 0; i < nlevels; i++)
+		h->s[h->n++] = cl->opps[i];
+	h->base = h->n - 1;
+	for (int i = 0; cl->turbo_level >= 0 && i < cl->nturbo_opps; i++)
+		h->s[h->n++] = cl->turbo_opps[i];
+	return 0;
 }
 
 static int build_info(struct zd_sim *sim, struct zd_err *err)
@@ -131,6 +203,11 @@ static int build_info(struct zd_sim *sim, struct zd_err *err)
 			    "leak_mw and leak_doubling_c for the "
 			    "simulator",
 			    b->path, c);
+		if (build_hw_states(cl, &sim->hw[c]) != 0)
+			return zd_bad_input(err,
+					    "%s: clusters[%d]: more than %d "
+					    "P-states for the simulator",
+					    b->path, c, MAX_HW_STATES);
 		d->id = zd_cpuset_first(&cl->cpus);
 		snprintf(d->name, sizeof(d->name), "policy%d", d->id);
 		d->cpus = cl->cpus;
@@ -316,7 +393,7 @@ static void operate(const struct zd_sim *sim, const struct zd_sim_workload *w,
 	int n = 0, fastest = -1;
 	memset(op, 0, sizeof(*op));
 	for (int c = 0; c < b->nclusters; c++)
-		op->volt[c] = volt_of(&b->clusters[c], khz[c]);
+		op->volt[c] = volt_of(&sim->hw[c], khz[c]);
 	for (int cpu = zd_cpuset_first(cpus); cpu >= 0;
 	     cpu = zd_cpuset_next(cpus, cpu)) {
 		int c = sim->cluster_of_cpu[cpu];
@@ -412,7 +489,8 @@ static void cluster_power(const struct zd_sim *sim, const struct operating *op,
 	for (int c = 0; c < b->nclusters; c++) {
 		const struct zd_cluster_desc *cl = &b->clusters[c];
 		double v = op->volt[c];
-		double vtop = cl->opps[cl->nopps - 1].uv * 1e-6;
+		const struct hw_states *h = &sim->hw[c];
+		double vtop = h->s[h->n - 1].uv * 1e-6;
 		double hz = khz[c] * 1e3;
 		double dyn = 0;
 		bool used = false;
@@ -428,7 +506,7 @@ static void cluster_power(const struct zd_sim *sim, const struct operating *op,
 		}
 		double leak_one = cl->leak_mw.value * 1e-3 *
 		    exp2((temp_c[c] - 25.0) / cl->leak_doubling_c.value);
-		double vmin = cl->opps[0].uv * 1e-6;
+		double vmin = h->s[0].uv * 1e-6;
 		double leak = used
 		    ? cl->ncpus * leak_one * (v / vtop) * (v / vtop)
 		    : cl->ncpus * leak_one * IDLE_CLUSTER_LEAK * (vmin / vtop) *
@@ -437,21 +515,34 @@ static void cluster_power(const struct zd_sim *sim, const struct operating *op,
 	}
 }
 
+/* The frequencies the steady-state functions run: each request as the
+ * hardware runs it without power limit or throttling. */
+static void steady_khz(const struct zd_sim *sim, const struct zd_cpuset *cpus,
+		       const uint32_t *want, uint32_t *khz)
+{
+	for (int c = 0; c < sim->b->nclusters; c++)
+		khz[c] = unlimited_khz(sim, c, want[c], cpus);
+}
+
 double zd_sim_exec_time_s(const struct zd_sim *sim,
 			  const struct zd_sim_workload *w,
-			  const struct zd_cpuset *cpus, const uint32_t *khz)
+			  const struct zd_cpuset *cpus, const uint32_t *want)
 {
 	struct operating op;
+	uint32_t khz[ZD_MAX_DOMAINS];
+	steady_khz(sim, cpus, want, khz);
 	operate(sim, w, cpus, khz, &op);
 	return op.time_s;
 }
 
 double zd_sim_power_w(const struct zd_sim *sim, const struct zd_sim_workload *w,
-		      const struct zd_cpuset *cpus, const uint32_t *khz,
+		      const struct zd_cpuset *cpus, const uint32_t *want,
 		      int temp_mc)
 {
 	struct operating op;
+	uint32_t khz[ZD_MAX_DOMAINS];
 	double temps[ZD_MAX_DOMAINS], power[ZD_MAX_DOMAINS], total;
+	steady_khz(sim, cpus, want, khz);
 	operate(sim, w, cpus, khz, &op);
 	for (int c = 0; c < sim->b->nclusters; c++)
 		temps[c] = temp_mc / 1000.0;
@@ -606,41 +697,46 @@ static void throttle_poll(struct zd_sim *sim)
 	}
 }
 
-/* The frequency cluster c really runs at: the policy's request capped by
- * the turbo bin for its number of busy cores and the package power limit
- * (neither is throttling), then by the throttling of every zone that
- * senses it. */
+/* The frequency cluster c really runs at: the policy's request (the turbo
+ * entry: the top the package allows) capped by the turbo bin for its
+ * number of busy cores and the package power limit (neither is
+ * throttling), then by the throttling of every zone that senses it. All
+ * of it in the cluster's hardware P-states. */
 static uint32_t effective_khz(const struct zd_sim *sim, int c, uint32_t want,
 			      const struct zd_cpuset *cpus, bool *throttled)
 {
 	const struct zd_cluster_desc *cl = &sim->b->clusters[c];
-	int top = cl->nopps - 1;
-	if (cl->nturbo > 0) {
-		int busy = 0;
-		for (int cpu = zd_cpuset_first(&cl->cpus); cpu >= 0;
-		     cpu = zd_cpuset_next(&cl->cpus, cpu))
-			busy += zd_cpuset_has(cpus, cpu);
-		if (busy > 0)
-			top = opp_index(cl, cl->turbo_khz[busy - 1]);
-	}
-	top -= sim->pl_cap;
+	const struct hw_states *h = &sim->hw[c];
+	int top = bin_top(sim, c, cpus) - sim->pl_cap;
 	if (top < 0)
 		top = 0;
-	int want_idx = opp_index(cl, want);
+	int want_idx = asks_turbo(cl, want) ? top : hw_index(h, want);
 	if (want_idx > top)
 		want_idx = top;
-	int cap = cl->nopps - 1;
+	int cap = h->n - 1;
 	for (int z = 0; z < sim->b->nzones; z++) {
 		const struct zd_zone_desc *zd = &sim->b->zones[z];
 		for (int k = 0; k < zd->nclusters; k++)
 			if (zd->clusters[k] == c &&
-			    cl->nopps - 1 - sim->throttle[z] < cap)
-				cap = cl->nopps - 1 - sim->throttle[z];
+			    h->n - 1 - sim->throttle[z] < cap)
+				cap = h->n - 1 - sim->throttle[z];
 	}
 	if (cap < 0)
 		cap = 0;
 	*throttled = *throttled || want_idx > cap;
-	return cl->opps[want_idx > cap ? cap : want_idx].khz;
+	return h->s[want_idx > cap ? cap : want_idx].khz;
+}
+
+/* The frequency cpufreq reports for cluster c (the kernel's policy->cur):
+ * the hardware's own where it is a level, the turbo entry while the
+ * package runs the turbo range - acpi-cpufreq knows no more of it. */
+static uint32_t reported_khz(const struct zd_sim *sim, int c, uint32_t run)
+{
+	const struct zd_cluster_desc *cl = &sim->b->clusters[c];
+	const struct hw_states *h = &sim->hw[c];
+	if (cl->turbo_level >= 0 && run > h->s[h->base].khz)
+		return cl->opps[cl->turbo_level].khz;
+	return run;
 }
 
 /* RAPL's package power limits (Intel SDM vol. 3B, 14.9; the datasheet's
@@ -658,8 +754,8 @@ static void power_limit(struct zd_sim *sim, double package_w, double dt)
 	    (package_w - sim->pl_avg_w) * (1 - exp(-dt / b->pl_tau_s.value));
 	int max_cap = 0;
 	for (int c = 0; c < b->nclusters; c++)
-		if (b->clusters[c].nopps - 1 > max_cap)
-			max_cap = b->clusters[c].nopps - 1;
+		if (sim->hw[c].n - 1 > max_cap)
+			max_cap = sim->hw[c].n - 1;
 	if ((sim->pl_avg_w > pl1 || package_w > pl2) && sim->pl_cap < max_cap)
 		sim->pl_cap++;
 	else if (sim->pl_avg_w < PL_RELEASE * pl1 &&
@@ -890,7 +986,9 @@ int zd_sim_run(struct zd_sim *sim, const struct zd_sim_workload *w,
 			memset(&tick, 0, sizeof(tick));
 			tick.now_s = t;
 			memcpy(tick.util, rs.op.util, sizeof(tick.util));
-			memcpy(tick.cur_khz, rs.khz, sizeof(tick.cur_khz));
+			for (int c = 0; c < sim->b->nclusters; c++)
+				tick.cur_khz[c] =
+				    reported_khz(sim, c, rs.khz[c]);
 			if ((rc = zd_policy_tick(pol, &tick, rs.want, err)) !=
 			    0)
 				return rc;

@@ -81,8 +81,8 @@ check "zerodvfs does not beat the oracle's energy x delay (same simulator)" \
 	awk -F, '$2 == "gemm" { edp[$3 "," $5] = $6 * $7 } END { exit !(edp["zerodvfs,0"] >= edp["table,0"] * 0.999 && edp["zerodvfs,1"] >= edp["table,0"] * 0.999) }' "$D/results.csv"
 
 check "table.csv: what the sweep of each workload cost" [ "$(head -1 "$D/table.csv")" = "board,workload,decisions,sweep_s" ]
-check "one sweep of the i7's 114 decisions per workload" \
-	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fft,114 core-i7,gemm,114 " ]
+check "one sweep of the i7's 84 decisions per workload" \
+	[ "$(tail -n +2 "$D/table.csv" | cut -d, -f1-3 | tr '\n' ' ')" = "core-i7,fft,84 core-i7,gemm,84 " ]
 for p in ondemand table zerodvfs; do
 	check "a trace of gemm (the trace workload) under $p" \
 		[ "$(head -1 "$D/traces/core-i7__gemm__$p.csv")" = "t_s,power_w,hottest_c,progress" ]
@@ -95,7 +95,7 @@ check "meta.json names the trace workload and the counts" python3 -c "
 import json, sys
 m = json.load(open('$D/meta.json'))
 assert m['trace_workload'] == 'gemm' and m['runs'] == 2 and m['folds'] == 2 and m['seeds'] == 1, m
-assert m['boards'] == [{'name': 'core-i7', 'decisions': 114, 'table_decisions': 114, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
+assert m['boards'] == [{'name': 'core-i7', 'decisions': 84, 'table_decisions': 84, 'limit_c': m['boards'][0]['limit_c']}], m['boards']
 assert m['table_grid'] == 'full', m
 assert m['workloads'] == ['gemm', 'fft'] and m['policies'] == ['ondemand', 'table', 'zerodvfs']
 assert m['scenario'] == 'cold' and m['energy'] == 'board', m
@@ -158,7 +158,7 @@ import json
 m = json.load(open('$G/meta.json'))
 assert m['table_grid'] == 'core-i7=coarse' and m['boards'][0]['table_decisions'] == 30, m
 "
-check "the report says the oracle is the grid's best" contains "$G/report.md" "114 decisions, the oracle the best of 30 on a grid"
+check "the report says the oracle is the grid's best" contains "$G/report.md" "84 decisions, the oracle the best of 30 on a grid"
 check "the grid's pick is no better than the whole sweep's" awk -F, 'FNR > 1 && $2 == "gemm" && $3 == "table" && $5 == 0 { e[FILENAME] = $6 * $7 } END { exit !(e[ARGV[1]] >= e[ARGV[2]] * 0.999) }' "$G/results.csv" "$D/results.csv"
 
 # another selection in the same directory: the earlier rows stay in

@@ -88,11 +88,23 @@ check "unknown workload is named" contains "$T/err" "nope"
 check "tree untouched by usage errors" same_as_before "$R"
 
 # the board is told from the tree's CPUs, clusters and levels
-for kb in orin:jetson-orin-nx rubik:rubik-pi intel:core-i7; do
+for kb in orin:jetson-orin-nx rubik:rubik-pi i7-acpi:core-i7; do
 	fake "${kb%%:*}" "$T/${kb%%:*}"
 	"$ZDVFS" run --sysfs-root "$T/${kb%%:*}" --policy powersave -- true 2>"$T/err"
 	check "${kb%%:*} tree is ${kb#*:}" contains "$T/err" "on ${kb#*:} (matched"
 done
+# the same i7 under intel_pstate lists no acpi-cpufreq table, so no turbo
+# entry: it is not core-i7 (whose levels are acpi-cpufreq's)
+fake intel "$T/intel"
+"$ZDVFS" run --sysfs-root "$T/intel" --policy powersave -- true 2>"$T/err"
+check "intel_pstate tree is no board" contains "$T/err" "on this machine (no board description"
+"$ZDVFS" run --sysfs-root "$T/intel" --board core-i7 --policy powersave -- true 2>"$T/err"
+check "--board core-i7 on intel_pstate says why not" contains "$T/err" "lists no frequency table, cluster cfl ends in acpi-cpufreq's turbo entry 3201000 kHz"
+# asking an acpi-cpufreq i7 for its turbo entry is said to be one
+"$ZDVFS" exec --sysfs-root "$T/i7-acpi" --freq 3201MHz -- true 2>"$T/err"
+check "exec: the turbo entry is named" contains "$T/err" "3201000 kHz is policy0's turbo entry"
+"$ZDVFS" exec --sysfs-root "$T/i7-acpi" --freq 4.6GHz -- true 2>"$T/err"; expect_status 2 "exec: above the turbo entry is refused" $?
+check "exec: the range is named" contains "$T/err" "range 800.0-3201.0 MHz"
 # a VM: no cpufreq, no sensors, no board; governors still run and pin
 fake vm "$T/vm"
 "$ZDVFS" run --sysfs-root "$T/vm" --policy performance -- true 2>"$T/err"

@@ -67,4 +67,16 @@ check "--level per cluster" sh -c "sed -n 2p '$T/pl.csv' | grep -q ',2035200,806
 "$ZDVFS" sim --board jetson-tx2 --workload fib --level 1 --level 3 2>"$T/err"; expect_status 2 "a repeated --level is an error" $?
 "$ZDVFS" sim --board jetson-tx2 --workload fib --freq gpu=1GHz 2>"$T/err"; expect_status 2 "an unknown cluster is an error" $?
 
+# the i7's acpi-cpufreq turbo entry: 3201 MHz is said to be turbo, and runs
+# the turbo bin of the busy cores (4.6 GHz for one, 4.3 GHz for six)
+"$ZDVFS" sim --board core-i7 --workload fib --cores 1 --freq 3201MHz --trace "$T/t1.csv" >/dev/null 2>"$T/err"
+expect_status 0 "i7: --freq 3201MHz runs" $?
+check "i7: the turbo entry is said" contains "$T/err" "3201.0 MHz is the turbo entry"
+check "i7: one busy core runs the 4.6 GHz bin" sh -c "sed -n 2p '$T/t1.csv' | grep -q ',4600000,'"
+"$ZDVFS" sim --board sim:core-i7 --workload fib --cores 6 --level 13 --trace "$T/t6.csv" >/dev/null 2>"$T/err"
+check "i7: level 13 is the turbo entry too" contains "$T/err" "3201.0 MHz is the turbo entry"
+check "i7: six busy cores run the 4.3 GHz bin" sh -c "sed -n 2p '$T/t6.csv' | grep -q ',4300000,'"
+"$ZDVFS" sim --board core-i7 --workload fib --freq 4.6GHz 2>"$T/err"; expect_status 2 "i7: above the turbo entry is refused" $?
+check "i7: the refusal names the range" contains "$T/err" "core-i7's range 800.0-3201.0 MHz"
+
 finish

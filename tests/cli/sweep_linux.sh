@@ -11,7 +11,7 @@ sql() { sqlite3 "$DB" "$1"; }
 linux_runs() { sql "SELECT count(*) FROM runs WHERE backend = 'linux' AND policy = 'sweep'"; }
 
 R="$T/i7"
-fake intel "$R"
+fake i7-acpi "$R"
 E="$R/sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/energy_uj"
 # The workload's "binary" uses energy the way the fake board can see it:
 # it bumps the fake RAPL counter (by a rename, so the meter never reads it
@@ -28,8 +28,9 @@ untouched() { fingerprint "$R" | grep -v energy_uj >"$T/$1"; }
 untouched before
 same_as_before() { untouched after; cmp -s "$T/before" "$T/after" || { diff "$T/before" "$T/after" | sed 's/^/# /'; return 1; }; }
 
-# The Core i7 has 6 cores of one cluster, 19 levels: --grid 2 keeps 2
-# levels, 6 core counts each, 12 decisions.
+# The Core i7 (acpi-cpufreq) has 6 cores of one cluster, 14 levels
+# (800-3200 MHz and the turbo entry): --grid 2 keeps 2 levels, 6 core
+# counts each, 12 decisions.
 P="--board core-i7 --backend linux --sysfs-root $R --workload-bin-dir $BIN --workloads gemm --size tiny --grid 2 --db $DB"
 
 "$ZDVFS" sweep --help >"$T/out"; expect_status 0 "--help" $?
@@ -44,12 +45,12 @@ check "interrupted: the run made is stored" [ "$(linux_runs)" -eq 1 ]
 
 "$ZDVFS" sweep $P >"$T/out" 2>"$T/err"; expect_status 0 "the sweep resumes" $?
 check "it says the size of the sweep first" contains "$T/err" "core-i7 on this machine: 12 decisions x 1 workloads = 12 runs at size tiny"
-check "progress per run" contains "$T/err" "zdvfs sweep: 2/12 gemm cfl=1@18: makespan"
-check "progress to the last run" contains "$T/err" "zdvfs sweep: 12/12 gemm cfl=6@18: makespan"
+check "progress per run" contains "$T/err" "zdvfs sweep: 2/12 gemm cfl=1@13: makespan"
+check "progress to the last run" contains "$T/err" "zdvfs sweep: 12/12 gemm cfl=6@13: makespan"
 check "the rest made, the first skipped" contains "$T/out" "11 runs added, 1 skipped"
 check "12 linux sweep runs stored" [ "$(linux_runs)" -eq 12 ]
 check "keyed by the decision, the temperature as found" \
-	[ "$(sql "SELECT count(*) FROM runs WHERE sweep_key = 'a=cfl=6@18;t=asis' AND cpus = '0-5'")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM runs WHERE sweep_key = 'a=cfl=6@13;t=asis' AND cpus = '0-5'")" -eq 1 ]
 check "every run measured energy" [ "$(sql "SELECT count(*) FROM runs WHERE energy_j > 0")" -eq 12 ]
 check "the tree restored after the sweep" same_as_before
 

@@ -116,6 +116,8 @@ struct fk_board {
 	const struct fk_zone *zones;
 	unsigned nzones;
 	enum fk_energy energy;
+	bool acpi; /* acpi-cpufreq: table printed in _PSS order (falling),
+		    * bios_limit, freqdomain_cpus, the global boost switch */
 };
 
 /* -- Jetson TX2 (L4T R32.7, kernel 4.9, driver tegra_cpufreq) -- */
@@ -175,6 +177,7 @@ static const struct fk_board tx2_board = {
     tx2_zones,
     N(tx2_zones),
     FK_ENERGY_INA3221_IIO,
+    false,
 };
 
 /* -- Jetson Orin NX 16GB (L4T R35, kernel 5.10, driver tegra194) -- */
@@ -242,6 +245,7 @@ static const struct fk_board orin_board = {
     orin_zones,
     N(orin_zones),
     FK_ENERGY_INA3221_HWMON,
+    false,
 };
 
 /* -- RUBIK Pi 3, QCS6490 (kernel 6.6, driver qcom-cpufreq-hw) -- */
@@ -347,6 +351,7 @@ static const struct fk_board rubik_board = {
     rubik_zones,
     N(rubik_zones),
     FK_ENERGY_NONE,
+    false,
 };
 
 /* -- Intel Core i7-8700, HT off (Debian 12, kernel 6.1, intel_pstate) -- */
@@ -422,6 +427,50 @@ static const struct fk_board intel_board = {
     intel_zones,
     N(intel_zones),
     FK_ENERGY_RAPL,
+    false,
+};
+
+/* -- The same i7-8700 booted with intel_pstate=disable: acpi-cpufreq -- */
+
+/* The BIOS _PSS table: base 3.2 GHz down to 800 MHz in 200 MHz steps and
+ * the turbo entry, 1 MHz above base (Linux intel_pstate.rst: the whole
+ * turbo range is one _PSS item, base + 1 MHz). Rising here, printed
+ * falling as acpi-cpufreq keeps _PSS order. */
+static const unsigned i7acpi_khz[] = {
+    800000,  1000000, 1200000, 1400000, 1600000, 1800000, 2000000,
+    2200000, 2400000, 2600000, 2800000, 3000000, 3200000, 3201000,
+};
+/* Per-CPU policies: Intel BIOSes declare hardware coordination (_PSD
+ * HW_ALL), so each CPU is its own policy. */
+static const struct fk_policy i7acpi_policies[] = {
+    {0, 0x01, i7acpi_khz, N(i7acpi_khz), 0, 0, 800000},
+    {1, 0x02, i7acpi_khz, N(i7acpi_khz), 0, 0, 3201000},
+    {2, 0x04, i7acpi_khz, N(i7acpi_khz), 0, 0, 800000},
+    {3, 0x08, i7acpi_khz, N(i7acpi_khz), 0, 0, 1400000},
+    {4, 0x10, i7acpi_khz, N(i7acpi_khz), 0, 0, 800000},
+    {5, 0x20, i7acpi_khz, N(i7acpi_khz), 0, 0, 800000},
+};
+static const struct fk_board i7acpi_board = {
+    "i7-acpi",
+    "Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org) "
+    "(gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) "
+    "#1 SMP PREEMPT_DYNAMIC Debian 6.1.115-1 (2024-11-01)\n",
+    N(intel_cpus),
+    intel_cpus,
+    &intel_x86,
+    FK_TOPO_6_X86,
+    "acpi-cpufreq",
+    "conservative ondemand userspace powersave performance schedutil \n",
+    "schedutil",
+    10000, /* FFH P-state control: 10 us, as the _PSS entries give */
+    false,
+    false,
+    i7acpi_policies,
+    N(i7acpi_policies),
+    intel_zones,
+    N(intel_zones),
+    FK_ENERGY_RAPL,
+    true,
 };
 
 /* -- KVM guest, 4 vCPUs (Debian 12, kernel 6.1): no cpufreq at all -- */
@@ -462,12 +511,13 @@ static const struct fk_board vm_board = {
     NULL,
     0,
     FK_ENERGY_NONE,
+    false,
 };
 
 static const struct fk_board *const fk_boards[] = {
     [ZT_FAKE_TX2] = &tx2_board,     [ZT_FAKE_ORIN] = &orin_board,
     [ZT_FAKE_RUBIK] = &rubik_board, [ZT_FAKE_INTEL] = &intel_board,
-    [ZT_FAKE_VM] = &vm_board,
+    [ZT_FAKE_VM] = &vm_board,       [ZT_FAKE_I7ACPI] = &i7acpi_board,
 };
 
 /* ------------------------------------------------------------------ */
@@ -922,15 +972,21 @@ static void fk_policy(struct fk *f, const struct fk_board *b,
 	if (p->nkhz) {
 		char text[1024];
 		size_t used = 0;
-		/* show_available_freqs(): "%d " per entry, then "\n". */
+		/* show_available_freqs(): "%d " per entry, then "\n";
+		 * in table order, which acpi-cpufreq keeps falling */
 		for (unsigned i = 0; i < p->nkhz && used < sizeof(text); i++)
 			used += (size_t)snprintf(
-			    text + used, sizeof(text) - used, "%u ", p->khz[i]);
+			    text + used, sizeof(text) - used, "%u ",
+			    p->khz[b->acpi ? p->nkhz - 1 - i : i]);
 		if (used >= sizeof(text))
 			fk_fail(f, -EOVERFLOW);
 		else
 			fk_put(f, dir, "scaling_available_frequencies", FK_RO,
 			       "%s\n", text);
+	}
+	if (b->acpi) { /* acpi-cpufreq's own attributes */
+		fk_put(f, dir, "bios_limit", FK_RO, "%u\n", max);
+		fk_put(f, dir, "freqdomain_cpus", FK_RO, "0 1 2 3 4 5\n");
 	}
 	if (b->boost_freqs) /* same printer; no boost entries here */
 		fk_put(f, dir, "scaling_boost_frequencies", FK_RO, "\n");
@@ -982,6 +1038,9 @@ static void fk_cpufreq(struct fk *f, const struct fk_board *b)
 	}
 	if (b->setpolicy)
 		fk_intel_pstate(f);
+	if (b->acpi) /* drivers with boost support: the global switch */
+		fk_put(f, "sys/devices/system/cpu/cpufreq", "boost", FK_RW,
+		       "1\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1270,7 +1329,7 @@ static void fk_energy(struct fk *f, const struct fk_board *b)
 static const char *const fk_names[] = {
     [ZT_FAKE_TX2] = "tx2",     [ZT_FAKE_ORIN] = "orin",
     [ZT_FAKE_RUBIK] = "rubik", [ZT_FAKE_INTEL] = "intel",
-    [ZT_FAKE_VM] = "vm",
+    [ZT_FAKE_VM] = "vm",       [ZT_FAKE_I7ACPI] = "i7-acpi",
 };
 
 const char *zt_fake_kind_name(enum zt_fake_kind kind)

@@ -20,6 +20,7 @@ enum zt_fake_kind {
 	ZT_FAKE_RUBIK, /* RUBIK Pi 3 (QCS6490, 6.6): A55 + A78, no power sensor */
 	ZT_FAKE_INTEL, /* Core i7-8700 (HT off), Debian 12 (6.1): intel_pstate, RAPL */
 	ZT_FAKE_VM, /* 4-vCPU KVM guest, Debian 12: no cpufreq, thermal or energy */
+	ZT_FAKE_I7ACPI, /* the same i7 with intel_pstate=disable: acpi-cpufreq */
 };
 
 /* Name of the file at the top of every tree; zt_fake_remove refuses a
@@ -35,7 +36,7 @@ int zt_fake_create(enum zt_fake_kind kind, const char *root);
  * followed). -EPERM if ROOT is not a tree made by zt_fake_create. */
 int zt_fake_remove(const char *root);
 
-/* "tx2", "orin", "rubik", "intel", "vm" -> *kind; -EINVAL otherwise. */
+/* "tx2", "orin", "rubik", "intel", "vm", "i7-acpi" -> *kind; -EINVAL otherwise. */
 int zt_fake_kind_from_name(const char *name, enum zt_fake_kind *kind);
 
 /* The name zt_fake_kind_from_name accepts for KIND; "?" if out of range. */

@@ -17,7 +17,7 @@ static const char usage[] =
     "usage: mkfakesys KIND DIR\n"
     "Builds a fake /sys and /proc of a real board under DIR (created if\n"
     "missing, must be empty), for the Linux backend's tests.\n"
-    "KIND: tx2, orin, rubik, intel, vm\n";
+    "KIND: tx2, orin, rubik, intel, vm, i7-acpi\n";
 
 /* mkdir -p PATH; 0 or -errno. */
 static int make_dirs(const char *path)
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	if (zt_fake_kind_from_name(argv[1], &kind) != 0) {
 		fprintf(stderr,
 			"mkfakesys: unknown kind '%s' (want tx2, orin, rubik, "
-			"intel or vm)\n",
+			"intel, vm or i7-acpi)\n",
 			argv[1]);
 		return 2;
 	}

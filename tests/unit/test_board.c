@@ -292,6 +292,114 @@ static void thermal_and_turbo_mistakes_are_named(void **state)
 	    "sim", "pl1_mw, pl2_mw and pl_tau_s go together");
 }
 
+/* The big cluster of the toy board from its last OPP to the end of its
+ * description, with `opps` after its 2 GHz OPP and `extra` after its
+ * l2_shared: a cluster with an acpi-cpufreq turbo entry. */
+static const char big_tail[] =
+    "{\"khz\": 2000000, \"uv\": 900000}],\n"
+    "     \"opps_source\": \"made up for a test\",\n"
+    "     \"l1i\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l1d\": {\"size_kb\": 64, \"assoc\": 4, \"line_bytes\": 64},\n"
+    "     \"l2\": {\"size_kb\": 512, \"assoc\": 8, \"line_bytes\": 64},\n"
+    "     \"l2_shared\": false}\n"
+    "  ],";
+
+static void big_variant(char *out, size_t len, const char *opps,
+			const char *extra)
+{
+	snprintf(out, len,
+		 "{\"khz\": 2000000, \"uv\": 900000}%s],\n"
+		 "     \"opps_source\": \"made up for a test\",\n"
+		 "     \"l1i\": {\"size_kb\": 64, \"assoc\": 4, "
+		 "\"line_bytes\": 64},\n"
+		 "     \"l1d\": {\"size_kb\": 64, \"assoc\": 4, "
+		 "\"line_bytes\": 64},\n"
+		 "     \"l2\": {\"size_kb\": 512, \"assoc\": 8, "
+		 "\"line_bytes\": 64},\n"
+		 "     \"l2_shared\": false%s}\n"
+		 "  ],",
+		 opps, extra);
+}
+
+static const char entry[] = ", {\"khz\": 2001000, \"turbo\": true}";
+static const char states[] =
+    ", \"turbo_opps\": [{\"khz\": 2500000, \"uv\": 1000000}, "
+    "{\"khz\": 3000000, \"uv\": 1100000}]";
+static const char bins[] =
+    ", \"turbo_khz\": [3000000, 2500000], \"turbo_source\": \"t\"";
+
+/* The turbo entry (acpi-cpufreq's base + 1 MHz) is the last level, has no
+ * voltage of its own (it takes the all-core bin's), and comes with the
+ * turbo P-states and bins it runs. */
+static void turbo_entry_is_checked(void **state)
+{
+	(void)state;
+	char to[1024], extra[512];
+	struct zd_err err = {0};
+	char path[512];
+	snprintf(extra, sizeof(extra), "%s%s", states, bins);
+	big_variant(to, sizeof(to), entry, extra);
+	if (load_variant(big_tail, to, &err, path, sizeof(path)) != 0)
+		fail_msg("a valid turbo entry refused: %s", err.msg);
+	struct zd_board *b = NULL;
+	assert_int_equal(zd_board_load_file(path, &b, &err), 0);
+	const struct zd_cluster_desc *big = &b->clusters[1];
+	assert_int_equal(big->turbo_level, 2);
+	assert_int_equal(big->nopps, 3);
+	assert_int_equal(big->opps[2].khz, 2001000);
+	assert_int_equal(big->opps[2].uv, 1000000); /* the 2-core bin's */
+	assert_int_equal(big->nturbo_opps, 2);
+	assert_int_equal(b->clusters[0].turbo_level, -1);
+	/* what each level runs: the entry the bin of its busy cores */
+	struct zd_opp run = zd_cluster_run_opp(big, 2, 1);
+	assert_int_equal(run.khz, 3000000);
+	assert_int_equal(run.uv, 1100000);
+	run = zd_cluster_run_opp(big, 2, 2);
+	assert_int_equal(run.khz, 2500000);
+	run = zd_cluster_run_opp(big, 2, 0); /* unknown: all cores */
+	assert_int_equal(run.khz, 2500000);
+	run = zd_cluster_run_opp(big, 1, 1);
+	assert_int_equal(run.khz, 2000000);
+	assert_int_equal(run.uv, 900000);
+	run = zd_cluster_run_opp(&b->clusters[0], 0, 1);
+	assert_int_equal(run.khz, b->clusters[0].opps[0].khz);
+	zd_board_free(b);
+
+	big_variant(to, sizeof(to),
+		    ", {\"khz\": 2001000, \"turbo\": true, \"uv\": 1000000}",
+		    extra);
+	expect_rejected(big_tail, to, "clusters[1].opps[2]", "unknown field");
+	big_variant(to, sizeof(to), ", {\"khz\": 2001000, \"turbo\": false}",
+		    extra);
+	expect_rejected(big_tail, to, "clusters[1].opps[2]", "must be true");
+	big_variant(to, sizeof(to),
+		    ", {\"khz\": 2001000, \"turbo\": true}, "
+		    "{\"khz\": 2500000, \"uv\": 950000}",
+		    extra);
+	expect_rejected(big_tail, to, "clusters[1].opps[2]",
+			"must be the last level");
+	big_variant(to, sizeof(to), entry, bins);
+	expect_rejected(big_tail, to, "clusters[1]", "needs turbo_opps");
+	big_variant(to, sizeof(to), entry, states);
+	expect_rejected(big_tail, to, "clusters[1]", "needs turbo_khz");
+	big_variant(to, sizeof(to), "", extra);
+	expect_rejected(big_tail, to, "clusters[1]",
+			"turbo_opps without a turbo entry");
+	snprintf(extra, sizeof(extra),
+		 "%s, \"turbo_khz\": [3000000, 2000000], "
+		 "\"turbo_source\": \"t\"",
+		 states);
+	big_variant(to, sizeof(to), entry, extra);
+	expect_rejected(big_tail, to, "clusters[1].turbo_khz[1]",
+			"not one of the cluster's turbo_opps");
+	snprintf(extra, sizeof(extra),
+		 ", \"turbo_opps\": [{\"khz\": 2000000, \"uv\": 1000000}]%s",
+		 bins);
+	big_variant(to, sizeof(to), entry, extra);
+	expect_rejected(big_tail, to, "clusters[1].turbo_opps[0]",
+			"not above the previous 2000000");
+}
+
 static void syntax_error_gives_line(void **state)
 {
 	(void)state;
@@ -334,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(constant_without_source_is_refused),
 	    cmocka_unit_test(other_mistakes_are_named),
 	    cmocka_unit_test(thermal_and_turbo_mistakes_are_named),
+	    cmocka_unit_test(turbo_entry_is_checked),
 	    cmocka_unit_test(syntax_error_gives_line),
 	    cmocka_unit_test(unknown_board_name_is_a_usage_error),
 	};

@@ -1,7 +1,7 @@
 /* test_boards_published.c - the simulated boards held to published
  * figures, each with its source: power at full load, idle temperatures,
  * how fast a die heats, the RUBIK Pi's three frequency domains, the i7's
- * turbo bins and power limits. A board file change that drifts from these
+ * acpi-cpufreq levels, turbo entry, turbo bins and power limits. A board file change that drifts from these
  * fails here. */
 #include <math.h>
 #include <setjmp.h>
@@ -169,6 +169,95 @@ static void idle_temperatures(void **state)
 	zd_sim_free(orin);
 }
 
+/* A trace that keeps the first and the last frequency of cluster 0. */
+struct first_last {
+	uint32_t first, last;
+};
+
+static void keep_first_last(void *ctx, const struct zd_sim_sample *s)
+{
+	struct first_last *fl = ctx;
+	if (fl->first == 0)
+		fl->first = s->khz[0];
+	fl->last = s->khz[0];
+}
+
+/* Run `w` on the first n cores of the i7 with cpufreq fixed at `khz`. */
+static struct first_last i7_fixed_run(struct zd_sim *sim, int n, uint32_t khz,
+				      double instructions)
+{
+	struct zd_cpuset cpus;
+	zd_cpuset_zero(&cpus);
+	for (int cpu = 0; cpu < n; cpu++)
+		zd_cpuset_add(&cpus, cpu);
+	struct zd_err err = {0};
+	struct zd_policy *pol = NULL;
+	assert_int_equal(
+	    zd_policy_new("userspace", zd_sim_info(sim), &cpus, &pol, &err), 0);
+	pol->fixed_khz[0] = khz;
+	struct zd_sim_workload w = busy;
+	w.instructions = instructions;
+	struct zd_sim_result r;
+	struct first_last fl = {0, 0};
+	zd_sim_reset(sim);
+	assert_int_equal(
+	    zd_sim_run(sim, &w, pol, &r, keep_first_last, &fl, &err), 0);
+	zd_policy_free(pol);
+	return fl;
+}
+
+/* Core i7 under acpi-cpufreq: its levels are the _PSS table, 800-3200 MHz
+ * and the turbo entry 3201 MHz (base + 1 MHz, Linux intel_pstate.rst on
+ * acpi-cpufreq); asking for the entry runs Intel's turbo bin for the busy
+ * cores (WikiChip: 4.6 GHz with 1-2 cores, 4.3 GHz with 6), at that bin's
+ * voltage, until PL1 = 65 W (Intel ARK TDP) takes P-states off over tau;
+ * asking for 3.2 GHz runs 3.2 GHz. */
+static void i7_turbo_entry_runs_the_bin(void **state)
+{
+	(void)state;
+	struct zd_sim *sim = open_board("core-i7");
+	const struct zd_platform_info *info = zd_sim_info(sim);
+	const struct zd_cluster_desc *cl = &zd_sim_board(sim)->clusters[0];
+	assert_int_equal(info->domains[0].nfreqs, 14);
+	assert_int_equal(info->domains[0].min_khz, 800000);
+	assert_int_equal(info->domains[0].max_khz, 3201000);
+	assert_int_equal(info->domains[0].freqs_khz[12], 3200000);
+	assert_int_equal(cl->turbo_level, 13);
+	/* one core: the 4.6 GHz bin; six: 4.3 GHz, settling lower under
+	 * PL1 over a two-minute run but staying above base */
+	struct first_last one = i7_fixed_run(sim, 1, 3201000, 1e10);
+	assert_int_equal(one.first, 4600000);
+	struct first_last six = i7_fixed_run(sim, 6, 3201000, 7e12);
+	assert_int_equal(six.first, 4300000);
+	assert_true(six.last < 4300000 && six.last > 3200000);
+	struct first_last base = i7_fixed_run(sim, 6, 3200000, 1e11);
+	assert_int_equal(base.first, 3200000);
+	assert_int_equal(base.last, 3200000);
+	/* the entry's power is the bin's: 1.26 V at 4.6 GHz for one core,
+	 * 1.18 V at 4.3 GHz for six */
+	struct zd_cpuset c1, c6;
+	zd_cpuset_zero(&c1);
+	zd_cpuset_add(&c1, 0);
+	zd_sim_default_cpus(sim, &c6);
+	uint32_t entry[ZD_MAX_DOMAINS] = {3201000},
+		 b46[ZD_MAX_DOMAINS] = {4600000},
+		 b43[ZD_MAX_DOMAINS] = {4300000},
+		 b32[ZD_MAX_DOMAINS] = {3200000};
+	double p1 = zd_sim_power_w(sim, &busy, &c1, entry, 60000);
+	assert_true(fabs(p1 - zd_sim_power_w(sim, &busy, &c1, b46, 60000)) <
+		    1e-9);
+	double p6 = zd_sim_power_w(sim, &busy, &c6, entry, 60000);
+	assert_true(fabs(p6 - zd_sim_power_w(sim, &busy, &c6, b43, 60000)) <
+		    1e-9);
+	assert_true(p6 > 1.5 * zd_sim_power_w(sim, &busy, &c6, b32, 60000));
+	double t6 = zd_sim_exec_time_s(sim, &busy, &c6, entry);
+	double t6b = zd_sim_exec_time_s(sim, &busy, &c6, b32);
+	assert_true(fabs(t6b / t6 - 4.3 / 3.2) < 0.01);
+	/* the model's view of the entry: the all-core bin's voltage */
+	assert_int_equal(cl->opps[13].uv, 1180000);
+	zd_sim_free(sim);
+}
+
 /* A die heats within about a second: an i7 stepping from idle to full load
  * rises tens of kelvin within ~10 s (a box-cooled 8700 reaches its 100 °C
  * TjMax in seconds above ~100 W; at 76 W, 11 s must give well over the 4 K
@@ -241,6 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(i7_package_power_at_all_core_load),
 	    cmocka_unit_test(i7_turbo_bins_and_power_limits),
+	    cmocka_unit_test(i7_turbo_entry_runs_the_bin),
 	    cmocka_unit_test(jetson_board_power_at_full_cpu_load),
 	    cmocka_unit_test(idle_temperatures),
 	    cmocka_unit_test(die_heats_within_seconds),
