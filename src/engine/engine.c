@@ -118,7 +118,9 @@ static void point_descriptors(const struct zd_engine *e,
 	for (int c = 0; c < b->nclusters; c++) {
 		if (!a->cores[c])
 			continue;
-		double rate = e->prior.space.khz[c][a->level[c]] *
+		double rate = zd_cluster_run_opp(&b->clusters[c], a->level[c],
+						 a->cores[c])
+				  .khz *
 		    (b->clusters[c].speed_rel.present
 			 ? b->clusters[c].speed_rel.value
 			 : 1.0);

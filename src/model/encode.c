@@ -90,12 +90,21 @@ static double cluster_speed(const struct zd_cluster_desc *cl)
 	return cl->speed_rel.present ? cl->speed_rel.value : 1.0;
 }
 
+/* What cluster c of `a` runs at: its level, or at a turbo entry the bin
+ * for its busy cores (zd_cluster_run_opp), not the entry's nominal
+ * 1 MHz above base. */
+static struct zd_opp run_opp(const struct zd_board_prior *bp,
+			     const struct zd_action *a, int c)
+{
+	return zd_cluster_run_opp(&bp->board->clusters[c], a->level[c],
+				  a->cores[c]);
+}
+
 static double cluster_cap(const struct zd_board_prior *bp,
 			  const struct zd_action *a, int c)
 {
 	const struct zd_cluster_desc *cl = &bp->board->clusters[c];
-	return a->cores[c] * ghz(bp->space.khz[c][a->level[c]]) *
-	    cluster_speed(cl);
+	return a->cores[c] * ghz(run_opp(bp, a, c).khz) * cluster_speed(cl);
 }
 
 static double llc_kb(const struct zd_board *b)
@@ -130,7 +139,8 @@ int zd_board_prior_init(struct zd_board_prior *bp, const struct zd_board *b,
 	double speed[ZD_MAX_CLUSTERS];
 	for (int c = 0; c < b->nclusters; c++) {
 		const struct zd_cluster_desc *cl = &b->clusters[c];
-		speed[c] = cluster_speed(cl) * ghz(cl->opps[cl->nopps - 1].khz);
+		speed[c] = cluster_speed(cl) *
+		    ghz(zd_cluster_run_opp(cl, cl->nopps - 1, 1).khz);
 		bp->slot[c] = c;
 	}
 	for (int i = 1; i < b->nclusters; i++)
@@ -297,7 +307,7 @@ double zd_encode_nominal_power_w(const struct zd_board_prior *bp,
 		const struct zd_cluster_desc *cl = &b->clusters[c];
 		if (!zone_has_cluster(b, zone, c) || a->cores[c] == 0)
 			continue;
-		const struct zd_opp *opp = &cl->opps[a->level[c]];
+		const struct zd_opp run = run_opp(bp, a, c), *opp = &run;
 		double v = opp->uv * 1e-6,
 		       vtop = cl->opps[cl->nopps - 1].uv * 1e-6;
 		double ceff =
@@ -345,8 +355,8 @@ void zd_encode_action(const struct zd_board_prior *bp,
 		int top = bp->space.nlevels[c] - 1;
 		rs[0] = (float)a->cores[c] / (float)bp->space.max_cores[c];
 		rs[1] = a->cores[c]
-		    ? (float)((double)bp->space.khz[c][a->level[c]] /
-			      bp->space.khz[c][top])
+		    ? (float)((double)run_opp(bp, a, c).khz /
+			      zd_cluster_run_opp(&b->clusters[c], top, 1).khz)
 		    : 0.0f;
 		rs[2] = a->cores[c] && top > 0 ? (float)a->level[c] / (float)top
 					       : 0.0f;
