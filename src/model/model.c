@@ -320,6 +320,9 @@ int zd_model_save_json(const struct zd_model *m, const char *path,
 		json_object_set_new(parts, part_names[part],
 				    zd_gbt_to_json(m->part[part]));
 	json_object_set_new(root, "models", parts);
+	if (m->pop)
+		json_object_set_new(root, "population",
+				    zd_population_to_json(m->pop));
 	int rc = zd_json_write_file(root, path, JSON_COMPACT, "the model", err);
 	json_decref(root);
 	return rc;
@@ -409,6 +412,10 @@ static int load_json(const char *path, struct zd_model **out,
 	}
 	if (rc == 0)
 		m->info = json_incref(json_object_get(root, "trained_on"));
+	/* absent from the JSON of zdvfs 0.1 */
+	json_t *pop = json_object_get(root, "population");
+	if (rc == 0 && pop)
+		rc = zd_population_from_json(pop, path, &m->pop, err);
 	json_decref(root);
 	if (rc != 0) {
 		zd_model_free(m);

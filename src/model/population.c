@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "population.h"
+#include "base/jsonread.h"
 
 /* Decisions measured by fewer programs than this share of them are filled
  * in from their neighbours: a mean of two programs is one of their two
@@ -420,6 +421,137 @@ int zd_population_read(const unsigned char *buf, size_t size, const char *what,
 		at += values_bytes(e.count);
 	}
 	pop->nboards = (int)head[0];
+	*out = pop;
+	return 0;
+}
+
+/* ---- the JSON form -------------------------------------------------------- */
+
+static json_t *int16s_new(const int16_t *x, uint32_t n)
+{
+	json_t *a = json_array();
+	for (uint32_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(x[i]));
+	return a;
+}
+
+json_t *zd_population_to_json(const struct zd_population *pop)
+{
+	json_t *a = json_array();
+	for (int b = 0; pop && b < pop->nboards; b++) {
+		const struct zd_pop_board *pb = &pop->boards[b];
+		json_array_append_new(
+		    a,
+		    json_pack("{s:s,s:i,s:i,s:o,s:o}", "board", pb->name,
+			      "programs", (int)pb->programs, "measured",
+			      (int)pb->measured, "t",
+			      int16s_new(pb->t, pb->count), "p",
+			      int16s_new(pb->p, pb->count)));
+	}
+	return a;
+}
+
+static int int16s_read(const struct zd_jr *v, const json_t *arr,
+		       const char *where, int16_t *out, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		json_t *x = json_array_get(arr, i);
+		json_int_t k = json_integer_value(x);
+		if (!json_is_integer(x) || k < -32767 || k > 32767)
+			return zd_jr_bad(v, where,
+					 "[%u] is not an integer in "
+					 "-32767..32767",
+					 i);
+		out[i] = (int16_t)k;
+	}
+	return 0;
+}
+
+static int board_from_json(const struct zd_jr *v, const json_t *e,
+			   const char *where, struct zd_pop_board *pb,
+			   int16_t *values, size_t *used)
+{
+	static const char *const keys[] = {"board", "programs", "measured",
+					   "t",     "p",        NULL};
+	const char *name = NULL;
+	long long programs = 0, measured = 0;
+	json_t *t = NULL;
+	char at[256];
+	int rc = zd_jr_keys(v, e, where, keys);
+	if (rc == 0)
+		rc = zd_jr_text(v, e, where, "board", true, &name);
+	if (rc == 0 && strlen(name) >= sizeof(pb->name))
+		rc = zd_jr_bad(v, where, "board: name too long");
+	if (rc == 0)
+		rc =
+		    zd_jr_int(v, e, where, "programs", 0, INT32_MAX, &programs);
+	if (rc == 0)
+		rc = zd_jr_array_min(v, e, where, "t", true, 1, &t);
+	size_t n = t ? json_array_size(t) : 0;
+	json_t *p = NULL;
+	if (rc == 0)
+		rc = zd_jr_array(v, e, where, "p", n, &p);
+	if (rc == 0)
+		rc = zd_jr_int(v, e, where, "measured", 0, (long long)n,
+			       &measured);
+	if (rc == 0 && n > (1u << 24))
+		rc = zd_jr_bad(v, where, "t: %zu decisions, too many", n);
+	if (rc == 0)
+		zd_jr_path(at, sizeof(at), where, "t");
+	if (rc == 0)
+		rc = int16s_read(v, t, at, values + *used, (uint32_t)n);
+	if (rc == 0)
+		zd_jr_path(at, sizeof(at), where, "p");
+	if (rc == 0)
+		rc = int16s_read(v, p, at, values + *used + n, (uint32_t)n);
+	if (rc != 0)
+		return rc;
+	snprintf(pb->name, sizeof(pb->name), "%s", name);
+	pb->count = (uint32_t)n;
+	pb->programs = (uint32_t)programs;
+	pb->measured = (uint32_t)measured;
+	pb->t = values + *used;
+	pb->p = values + *used + n;
+	*used += 2 * n;
+	return 0;
+}
+
+int zd_population_from_json(const json_t *j, const char *what,
+			    struct zd_population **out, struct zd_err *err)
+{
+	struct zd_jr v = {.what = what, .err = err};
+	*out = NULL;
+	if (!json_is_array(j))
+		return zd_jr_bad(&v, "population", "not an array");
+	size_t total = 0, nb = json_array_size(j);
+	for (size_t b = 0; b < nb; b++)
+		total += 2 *
+		    json_array_size(json_object_get(json_array_get(j, b), "t"));
+	struct zd_population *pop = calloc(1, sizeof(*pop));
+	if (pop) {
+		pop->boards = calloc(nb + 1, sizeof(*pop->boards));
+		pop->owned = malloc(sizeof(int16_t) * (total + 1));
+	}
+	if (!pop || !pop->boards || !pop->owned) {
+		zd_population_free(pop);
+		return zd_fail(err, ENOMEM, "out of memory");
+	}
+	size_t used = 0;
+	int rc = 0;
+	for (size_t b = 0; rc == 0 && b < nb; b++) {
+		char where[64];
+		zd_jr_index(where, sizeof(where), "population", b);
+		const json_t *e = json_array_get(j, b);
+		rc = json_is_object(e)
+		    ? board_from_json(&v, e, where, &pop->boards[b], pop->owned,
+				      &used)
+		    : zd_jr_bad(&v, where, "not an object");
+	}
+	if (rc != 0) {
+		zd_population_free(pop);
+		return rc;
+	}
+	pop->nboards = (int)nb;
 	*out = pop;
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "dataset.h"
 
 /* Values are kept as int16 in units of 1/ZD_POP_UNIT (ln): ±32 in ln is
@@ -48,5 +50,12 @@ size_t zd_population_bytes(const struct zd_population *pop);
 void zd_population_write(const struct zd_population *pop, unsigned char *buf);
 int zd_population_read(const unsigned char *buf, size_t size, const char *what,
 		       struct zd_population **out, struct zd_err *err);
+
+/* The JSON form (`zdvfs model convert --json`): an array of
+ * {"board", "programs", "measured", "t": [int16...], "p": [...]}. Reading
+ * checks every field and value, naming its path in `what`. */
+json_t *zd_population_to_json(const struct zd_population *pop);
+int zd_population_from_json(const json_t *j, const char *what,
+			    struct zd_population **out, struct zd_err *err);
 
 #endif

@@ -305,7 +305,8 @@ static void expect_same_predictions(const struct zd_model *m1,
 }
 
 /* The programs' average response (population.h): learnt, kept by the
- * binary file to the bit, absent from the JSON of zdvfs 0.1, and the
+ * binary file and the JSON form to the bit, absent from a JSON model of
+ * zdvfs 0.1, and the
  * right way round: every core at the lowest level is slower and draws
  * less than every core at the top, which is 0 by definition. */
 static void expect_population(const struct zd_model *m,
@@ -395,7 +396,19 @@ static void test_save_load(void **state)
 	assert_int_equal(zd_model_save_json(back, json, &err), 0);
 	assert_int_equal(zd_model_load(json, &old, &err), 0);
 	expect_same_predictions(m, old);
-	expect_population(m, back, old);
+	/* a JSON model of zdvfs 0.1 has no population response */
+	char legacy[256];
+	snprintf(legacy, sizeof(legacy), "%s/legacy.json", fx->dir);
+	json_t *root = json_load_file(json, 0, NULL);
+	assert_non_null(json_object_get(root, "population"));
+	json_object_del(root, "population");
+	assert_int_equal(json_dump_file(root, legacy, JSON_COMPACT), 0);
+	json_decref(root);
+	struct zd_model *none = NULL;
+	assert_int_equal(zd_model_load(legacy, &none, &err), 0);
+	expect_population(m, back, none);
+	expect_population(m, old, none);
+	zd_model_free(none);
 	assert_int_equal(
 	    json_integer_value(json_object_get(zd_model_info(old), "runs")),
 	    json_integer_value(json_object_get(zd_model_info(m), "runs")));
