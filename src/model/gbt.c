@@ -427,8 +427,34 @@ struct coded_tree {
 	int32_t depth;          /* > CODED_MAX_DEPTH: walked by bulk_tree */
 };
 
+/* Ranks remembered across calls: a block's values of one column (their
+ * bits) and the rank of each, found again by a hash of the values and
+ * checked value by value. A board's decisions are encoded the same way
+ * for every program and every call of a query (the engine predicts them
+ * again at every start temperature), so most columns are ranked once. */
+struct memo_entry {
+	uint64_t hash;  /* 0: empty */
+	int32_t col, n; /* index into cols; rows */
+	uint32_t *bits; /* n values' bits, then n ranks (uint16 pairs) */
+};
+
+/* Entries at most (the table has twice as many slots): a block of 256
+ * rows takes 1.5 KiB per column, so a bulk predictor keeps <= 1.5 MiB. */
+#define MEMO_MAX 1024
+#define MEMO_SLOTS (2 * MEMO_MAX)
+/* A rank's bit for a missing value (which also joins every bitset). */
+#define RANK_NAN 0x8000u
+
+struct rank_memo {
+	int used;
+	struct memo_entry slot[MEMO_SLOTS];
+};
+
 struct zd_gbt_bulk {
 	const struct zd_gbt *g;
+	/* written by zd_gbt_bulk_predict: a bulk predictor serves one thread
+	 * at a time (NULL: no memory for it, every call ranks afresh) */
+	struct rank_memo *memo;
 	int ncols; /* columns split on */
 	struct bulk_col *cols;
 	int32_t *cmp;   /* per node: its bitset, or -1 for a leaf */
@@ -453,6 +479,9 @@ void zd_gbt_bulk_free(struct zd_gbt_bulk *b)
 		return;
 	for (int j = 0; j < b->ncols; j++)
 		free(b->cols[j].thr);
+	for (int i = 0; b->memo && i < MEMO_SLOTS; i++)
+		free(b->memo->slot[i].bits);
+	free(b->memo);
 	free(b->cols);
 	free(b->cmp);
 	free(b->colof);
@@ -626,6 +655,7 @@ int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
 			b->max_depth = g->trees[t].depth;
 	if (coded_prepare(b) != 0)
 		goto oom;
+	b->memo = calloc(1, sizeof(*b->memo)); /* optional: NULL is fine */
 	free(count);
 	free(index);
 	*out = b;
@@ -649,27 +679,102 @@ struct rowset {
 	uint64_t w[BLOCK_WORDS];
 };
 
+/* The ranks of v[0..n) among bc's thresholds (RANK_NAN | nthr for a
+ * missing value): one search when every value is the same (a column fixed
+ * for the call, as the start temperature), else one per row, a column at
+ * a time over the block's rows (in cache), so that each search takes as
+ * many steps as the last and its loop is predicted. */
+static void rank_values(const struct bulk_col *bc, const float *v, size_t n,
+			uint16_t *rank)
+{
+	uint32_t first;
+	memcpy(&first, &v[0], sizeof(first));
+	bool same = true;
+	for (size_t a = 1; a < n && same; a++) {
+		uint32_t u;
+		memcpy(&u, &v[a], sizeof(u));
+		same = u == first;
+	}
+	for (size_t a = 0; a < n; a++) {
+		if (same && a > 0) {
+			rank[a] = rank[0];
+			continue;
+		}
+		/* without a branch (the ranks are unpredictable) */
+		int nan = isnan(v[a]);
+		int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v[a]);
+		rank[a] = (uint16_t)((unsigned)r | (nan ? RANK_NAN : 0u));
+	}
+}
+
+static uint64_t hash_values(int j, const float *v, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037) ^ (uint64_t)j;
+	for (size_t a = 0; a < n; a++) {
+		uint32_t u;
+		memcpy(&u, &v[a], sizeof(u));
+		h = (h ^ u) * UINT64_C(1099511628211);
+	}
+	return h | 1; /* never 0, the empty slot's */
+}
+
+/* The ranks of column j's values v[0..n) from the memo, or ranked and
+ * remembered (while there is room); a pointer to n ranks. */
+static const uint16_t *memo_ranks(const struct zd_gbt_bulk *b, int j,
+				  const float *v, size_t n, uint16_t *scratch)
+{
+	struct rank_memo *m = b->memo;
+	if (m == NULL || b->cols[j].nthr >= (int)RANK_NAN) {
+		rank_values(&b->cols[j], v, n, scratch);
+		return scratch;
+	}
+	uint64_t h = hash_values(j, v, n);
+	size_t i = (size_t)(h >> 17) % MEMO_SLOTS;
+	for (; m->slot[i].hash != 0; i = (i + 1) % MEMO_SLOTS) {
+		struct memo_entry *e = &m->slot[i];
+		if (e->hash == h && e->col == j && (size_t)e->n == n &&
+		    memcmp(e->bits, v, n * sizeof(float)) == 0)
+			return (const uint16_t *)(e->bits + n);
+	}
+	rank_values(&b->cols[j], v, n, scratch);
+	if (m->used >= MEMO_MAX)
+		return scratch;
+	/* n values, then n ranks rounded up to whole words */
+	uint32_t *bits = malloc(sizeof(uint32_t) * (n + (n + 1) / 2));
+	if (bits == NULL)
+		return scratch;
+	memcpy(bits, v, n * sizeof(float));
+	memcpy(bits + n, scratch, n * sizeof(uint16_t));
+	m->slot[i] = (struct memo_entry){
+	    .hash = h, .col = j, .n = (int32_t)n, .bits = bits};
+	m->used++;
+	return scratch;
+}
+
 /* One block's bitsets, for its n <= BLOCK_ROWS rows (zeroed by the
- * caller): a column at a time over the block's rows (in cache), so that
- * the search for each row's rank takes as many steps as the last row's
- * and its loop is predicted; then each column's bitsets made cumulative. */
+ * caller): each column's values ranked (memo_ranks), each row added to
+ * the bitset of its rank, then each column's bitsets made cumulative. */
 static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			  size_t stride, struct rowset *bits,
 			  struct rowset *nans)
 {
+	float v[BLOCK_ROWS];
+	uint16_t scratch[BLOCK_ROWS];
 	for (int j = 0; j < b->ncols; j++) {
 		const struct bulk_col *bc = &b->cols[j];
 		const float *at = x + bc->col;
 		struct rowset *col = bits + bc->first;
+		for (size_t a = 0; a < n; a++)
+			v[a] = at[a * stride];
+		const uint16_t *rank = memo_ranks(b, j, v, n, scratch);
 		for (size_t a = 0; a < n; a++) {
-			float v = at[a * stride];
 			size_t w = a / 64;
 			uint64_t bit = 1ull << (a % 64);
-			/* without a branch (the ranks are unpredictable): a
-			 * missing value joins every bitset and the nans, a
-			 * value below every threshold none */
-			int nan = isnan(v);
-			int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v);
+			/* without a branch: a missing value joins every
+			 * bitset and the nans, a value below every
+			 * threshold none */
+			int nan = (rank[a] & RANK_NAN) != 0;
+			int r = rank[a] & ~RANK_NAN;
 			nans[j].w[w] |= bit & -(uint64_t)nan;
 			col[r - (r > 0)].w[w] |= bit & -(uint64_t)(r > 0);
 		}
