@@ -10,7 +10,7 @@
 #include "mlp.h"
 #include "rng.h"
 
-/* The hot loops (the agents' training: add_outer, back_delta) get a copy
+/* The hot loops (the agents' training: add_outer, back_delta, Adam) get a copy
  * for CPUs with AVX2, picked when the program loads: eight floats per
  * instruction instead of four, the same multiplications and additions
  * in the same order (AVX2 alone has no fused multiply-add, and none is
@@ -523,6 +523,7 @@ struct zd_adam zd_adam_default(float lr)
 	return a;
 }
 
+AVX2_CLONE
 void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 		      float grad_scale)
 {
