@@ -523,7 +523,22 @@ struct zd_adam zd_adam_default(float lr)
 	return a;
 }
 
+/* Adam's update of n weights (the loop is vectorised: the same
+ * operations per weight). */
 AVX2_CLONE
+static void adam_update(float *restrict param, float *restrict am,
+			float *restrict av, const float *restrict grad,
+			size_t n, float grad_scale, float b1, float b2,
+			float step, float eps)
+{
+	for (size_t i = 0; i < n; i++) {
+		float g = grad[i] * grad_scale;
+		am[i] = b1 * am[i] + (1.0f - b1) * g;
+		av[i] = b2 * av[i] + (1.0f - b2) * g * g;
+		param[i] -= step * am[i] / (sqrtf(av[i]) + eps);
+	}
+}
+
 void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 		      float grad_scale)
 {
@@ -534,17 +549,8 @@ void zd_mlp_adam_step(struct zd_mlp *m, const struct zd_adam *a,
 	double c2 = 1.0 - pow(a->beta2, (double)m->adam_t);
 	float step = (float)(a->lr * sqrt(c2) / c1);
 	float eps = (float)(a->eps * sqrt(c2));
-	/* locals, so the compiler need not reload them after every store
-	 * (the loop is vectorised: the same operations per weight) */
-	const float b1 = a->beta1, b2 = a->beta2;
-	const float *grad = m->grad;
-	float *am = m->adam_m, *av = m->adam_v, *param = m->param;
-	for (size_t i = 0; i < m->nparams; i++) {
-		float g = grad[i] * grad_scale;
-		am[i] = b1 * am[i] + (1.0f - b1) * g;
-		av[i] = b2 * av[i] + (1.0f - b2) * g * g;
-		param[i] -= step * am[i] / (sqrtf(av[i]) + eps);
-	}
+	adam_update(m->param, m->adam_m, m->adam_v, m->grad, m->nparams,
+		    grad_scale, a->beta1, a->beta2, step, eps);
 	zd_mlp_zero_grad(m);
 }
 
