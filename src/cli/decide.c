@@ -1,5 +1,6 @@
 /* decide.c - `zdvfs decide`: what the engine would choose for a program on
  * a board, from its source alone, without running anything. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -171,6 +172,25 @@ static int decide(const struct decide_opts *o, const struct zd_board *b,
 	return rc;
 }
 
+/* The store, if there is one: deciding writes nothing, and with no store
+ * there are no runs to learn from, as with an empty one (store stays NULL;
+ * opening SQLite would create the file, its journal and its schema). */
+static int open_store(const char *db, struct zd_store **store,
+		      struct zd_err *err)
+{
+	char path[4096];
+	*store = NULL;
+	if (db == NULL) {
+		int rc = zd_store_default_path(path, sizeof(path), err);
+		if (rc != 0)
+			return rc;
+		db = path;
+	}
+	if (access(db, F_OK) != 0 && errno == ENOENT)
+		return 0;
+	return zd_store_open(db, store, err);
+}
+
 int cmd_decide(int argc, char **argv)
 {
 	struct decide_opts o;
@@ -184,7 +204,7 @@ int cmd_decide(int argc, char **argv)
 	struct zd_store *store = NULL;
 	rc = zd_board_load(o.board, o.platform_dir, &b, &err);
 	if (rc == 0)
-		rc = zd_store_open(o.db, &store, &err);
+		rc = open_store(o.db, &store, &err);
 	if (rc == 0)
 		rc = decide(&o, b, store, &err);
 	int status = rc == 0 ? 0 : err.msg[0] ? cli_error("decide", &err) : 1;

@@ -427,8 +427,35 @@ struct coded_tree {
 	int32_t depth;          /* > CODED_MAX_DEPTH: walked by bulk_tree */
 };
 
+/* Bitsets remembered across calls: a block's values of one column (their
+ * bits) and the bitsets they make, found again by a hash of the values
+ * and checked value by value. A board's decisions are encoded the same
+ * way for every call of a query (the engine predicts them again at every
+ * start temperature), so most columns are ranked once. */
+struct memo_entry {
+	uint64_t hash;       /* 0: empty */
+	int32_t col, n;      /* index into cols; rows */
+	struct rowset *sets; /* the column's bitsets, then its missing rows */
+	float *vals;         /* the n values (after sets, one allocation) */
+};
+
+/* Entries at most (the table has twice as many slots), and bytes: a
+ * bulk predictor keeps at most MEMO_BYTES of them. */
+#define MEMO_MAX 2048
+#define MEMO_SLOTS (2 * MEMO_MAX)
+#define MEMO_BYTES ((size_t)4 << 20)
+
+struct bits_memo {
+	int used;
+	size_t bytes;
+	struct memo_entry slot[MEMO_SLOTS];
+};
+
 struct zd_gbt_bulk {
 	const struct zd_gbt *g;
+	/* written by zd_gbt_bulk_predict: a bulk predictor serves one thread
+	 * at a time (NULL: no memory for it, every call ranks afresh) */
+	struct bits_memo *memo;
 	int ncols; /* columns split on */
 	struct bulk_col *cols;
 	int32_t *cmp;   /* per node: its bitset, or -1 for a leaf */
@@ -453,6 +480,9 @@ void zd_gbt_bulk_free(struct zd_gbt_bulk *b)
 		return;
 	for (int j = 0; j < b->ncols; j++)
 		free(b->cols[j].thr);
+	for (int i = 0; b->memo && i < MEMO_SLOTS; i++)
+		free(b->memo->slot[i].sets);
+	free(b->memo);
 	free(b->cols);
 	free(b->cmp);
 	free(b->colof);
@@ -626,6 +656,7 @@ int zd_gbt_bulk_new(const struct zd_gbt *g, struct zd_gbt_bulk **out,
 			b->max_depth = g->trees[t].depth;
 	if (coded_prepare(b) != 0)
 		goto oom;
+	b->memo = calloc(1, sizeof(*b->memo)); /* optional: NULL is fine */
 	free(count);
 	free(index);
 	*out = b;
@@ -649,37 +680,132 @@ struct rowset {
 	uint64_t w[BLOCK_WORDS];
 };
 
-/* One block's bitsets, for its n <= BLOCK_ROWS rows (zeroed by the
- * caller): a column at a time over the block's rows (in cache), so that
- * the search for each row's rank takes as many steps as the last row's
- * and its loop is predicted; then each column's bitsets made cumulative. */
+/* The ranks of v[0..n) among bc's thresholds (nthr for a missing value):
+ * one search when every value is the same (a column fixed for the call,
+ * as the start temperature), else one per row, a column at a time over
+ * the block's rows (in cache), so that each search takes as many steps
+ * as the last and its loop is predicted. */
+static void rank_values(const struct bulk_col *bc, const float *v, size_t n,
+			int *rank)
+{
+	uint32_t first;
+	memcpy(&first, &v[0], sizeof(first));
+	bool same = true;
+	for (size_t a = 1; a < n && same; a++) {
+		uint32_t u;
+		memcpy(&u, &v[a], sizeof(u));
+		same = u == first;
+	}
+	for (size_t a = 0; a < n; a++) {
+		if (same && a > 0) {
+			rank[a] = rank[0];
+			continue;
+		}
+		/* without a branch (the ranks are unpredictable) */
+		rank[a] =
+		    isnan(v[a]) ? bc->nthr : rank_of(bc->thr, bc->nthr, v[a]);
+	}
+}
+
+static uint64_t hash_values(int j, const float *v, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037) ^ (uint64_t)j;
+	for (size_t a = 0; a < n; a++) {
+		uint32_t u;
+		memcpy(&u, &v[a], sizeof(u));
+		h = (h ^ u) * UINT64_C(1099511628211);
+	}
+	return h | 1; /* never 0, the empty slot's */
+}
+
+/* Column j's remembered entry for values v[0..n), or NULL; *slot: where
+ * a new one would go. */
+static const struct memo_entry *memo_find(const struct bits_memo *m, int j,
+					  const float *v, size_t n, uint64_t h,
+					  size_t *slot)
+{
+	size_t i = (size_t)(h >> 17) % MEMO_SLOTS;
+	for (; m->slot[i].hash != 0; i = (i + 1) % MEMO_SLOTS) {
+		const struct memo_entry *e = &m->slot[i];
+		if (e->hash == h && e->col == j && (size_t)e->n == n &&
+		    memcmp(e->vals, v, n * sizeof(float)) == 0)
+			return e;
+	}
+	*slot = i;
+	return NULL;
+}
+
+/* Remember column j's bitsets (nsets: its thresholds', then its missing
+ * rows') for values v[0..n), while there is room. */
+static void memo_store(struct bits_memo *m, int j, const float *v, size_t n,
+		       uint64_t h, size_t slot, const struct rowset *col,
+		       int nthr, const struct rowset *nan)
+{
+	size_t sets = sizeof(struct rowset) * ((size_t)nthr + 1);
+	size_t len = sets + n * sizeof(float);
+	if (m->used >= MEMO_MAX || m->bytes + len > MEMO_BYTES)
+		return;
+	struct rowset *e = malloc(len);
+	if (e == NULL)
+		return;
+	memcpy(e, col, sizeof(*col) * (size_t)nthr);
+	e[nthr] = *nan;
+	float *vals = (float *)((char *)e + sets);
+	memcpy(vals, v, n * sizeof(float));
+	m->slot[slot] = (struct memo_entry){
+	    .hash = h, .col = j, .n = (int32_t)n, .sets = e, .vals = vals};
+	m->used++;
+	m->bytes += len;
+}
+
+/* One block's bitsets, for its n <= BLOCK_ROWS rows: a column's from the
+ * memo when its values were seen before, else its values ranked, each
+ * row added to the bitset of its rank and the bitsets made cumulative
+ * (then remembered). */
 static void build_columns(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			  size_t stride, struct rowset *bits,
 			  struct rowset *nans)
 {
+	float v[BLOCK_ROWS];
+	int rank[BLOCK_ROWS];
 	for (int j = 0; j < b->ncols; j++) {
 		const struct bulk_col *bc = &b->cols[j];
 		const float *at = x + bc->col;
 		struct rowset *col = bits + bc->first;
+		for (size_t a = 0; a < n; a++)
+			v[a] = at[a * stride];
+		uint64_t h = 0;
+		size_t slot = 0;
+		const struct memo_entry *e = NULL;
+		if (b->memo != NULL) {
+			h = hash_values(j, v, n);
+			e = memo_find(b->memo, j, v, n, h, &slot);
+		}
+		if (e != NULL) {
+			memcpy(col, e->sets, sizeof(*col) * (size_t)bc->nthr);
+			nans[j] = e->sets[bc->nthr];
+			continue;
+		}
+		memset(col, 0, sizeof(*col) * (size_t)bc->nthr);
+		memset(&nans[j], 0, sizeof(nans[j]));
+		rank_values(bc, v, n, rank);
 		for (size_t a = 0; a < n; a++) {
-			float v = at[a * stride];
 			size_t w = a / 64;
 			uint64_t bit = 1ull << (a % 64);
-			/* without a branch (the ranks are unpredictable): a
-			 * missing value joins every bitset and the nans, a
-			 * value below every threshold none */
-			int nan = isnan(v);
-			int r = nan ? bc->nthr : rank_of(bc->thr, bc->nthr, v);
+			/* without a branch: a missing value joins every
+			 * bitset and the nans, a value below every
+			 * threshold none */
+			int nan = isnan(v[a]);
+			int r = rank[a];
 			nans[j].w[w] |= bit & -(uint64_t)nan;
 			col[r - (r > 0)].w[w] |= bit & -(uint64_t)(r > 0);
 		}
-	}
-	for (int j = 0; j < b->ncols; j++) {
-		const struct bulk_col *bc = &b->cols[j];
-		struct rowset *col = bits + bc->first;
 		for (int k = bc->nthr - 2; k >= 0; k--)
 			for (int w = 0; w < BLOCK_WORDS; w++)
 				col[k].w[w] |= col[k + 1].w[w];
+		if (b->memo != NULL)
+			memo_store(b->memo, j, v, n, h, slot, col, bc->nthr,
+				   &nans[j]);
 	}
 }
 
@@ -830,7 +956,6 @@ int zd_gbt_bulk_predict(const struct zd_gbt_bulk *b, const float *x, size_t n,
 			set.w[r / 64] |= 1ull << (r % 64);
 			o[r] = g->base;
 		}
-		memset(bits, 0, sizeof(*bits) * nsets);
 		build_columns(b, x + first * stride, rows, stride, bits, nans);
 		for (int t = 0; t < g->ntrees; t++) {
 			if (b->trees[t].depth <= CODED_MAX_DEPTH)

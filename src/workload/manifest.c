@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -227,13 +228,20 @@ zd_manifest_find_source(const struct zd_manifest *m, const char *workload_dir,
 			const char *path)
 {
 	char want[PATH_MAX], src[PATH_MAX], have[PATH_MAX];
-	if (realpath(path, want) == NULL)
+	struct stat ws, hs;
+	if (realpath(path, want) == NULL || stat(want, &ws) != 0)
 		return NULL;
 	const char *dir = zd_workload_dir(workload_dir);
+	/* one stat per source, not realpath's readlink per path component
+	 * (decide pays this at every call): only the file itself can have
+	 * the same real path */
 	for (int i = 0; i < m->count; i++)
 		for (int k = 0; k < m->workloads[i].nsources; k++) {
 			zd_workload_source_path(dir, m->workloads[i].sources[k],
 						src, sizeof(src));
+			if (stat(src, &hs) != 0 || hs.st_ino != ws.st_ino ||
+			    hs.st_dev != ws.st_dev)
+				continue;
 			if (realpath(src, have) != NULL &&
 			    strcmp(have, want) == 0)
 				return &m->workloads[i];

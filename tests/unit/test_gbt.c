@@ -270,6 +270,25 @@ static void matches_xgboost(const char *max_depth)
 		for (size_t i = 0; i < 77; i++)
 			assert_true(bulk[i] == got[i]);
 	}
+	/* the same rows again (their ranks remembered), then with one
+	 * column changed in some rows, then another the same in every row
+	 * (missing or not): the walker's sums, never a stale rank */
+	float *r = rows[0];
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; pass == 1 && i < ntest; i += 7)
+			r[i * ncols] += 0.25f;
+		for (size_t i = 0; pass == 2 && i < ntest; i++)
+			r[i * ncols + 1] = r[ncols + 1];
+		zd_gbt_predict_rows(g, r, ntest, got);
+		assert_int_equal(zd_gbt_bulk_predict(bk, r, ntest, ncols, bulk),
+				 0);
+		for (size_t i = 0; i < ntest; i++)
+			if (bulk[i] != got[i])
+				fail_msg("pass %d, bulk row %zu: %.9g, walker "
+					 "%.9g",
+					 pass, i, (double)bulk[i],
+					 (double)got[i]);
+	}
 	zd_gbt_bulk_free(bk);
 	free(bulk);
 	/* and XGBoost reads back what zdvfs writes */
