@@ -95,19 +95,21 @@ double zd_blr_var(const struct zd_blr *r, const float *phi)
 void zd_corr_default_opts(struct zd_corr_opts *o)
 {
 	/* level: the model's scale from code alone is often off by 2x (LOBO);
-	 * slopes and misfit: how far programs depart from the population
-	 * response they start from (docs/model.md) - fitting each of the 90
-	 * workloads' sweeps by these descriptors around the average shape,
-	 * the slopes spread by 0.6-0.86 per board and the fit leaves
-	 * 0.13-0.25 (ln); shape: the model may over- or understate a
-	 * program's departure by half; noise: a run's. Exploration: tried
-	 * while the gain expected beats 0.3 %, never beyond 10 % expected
-	 * loss, a try's expected loss weighed at 0.3 of its expected gain
-	 * (docs/agents.md). */
-	o->slope_sd = 0.7;
+	 * slopes: a 0.15 error in an exponent is 30 % over the range of
+	 * decisions (capacity spans ~e^-3); shape: the model may over- or
+	 * understate a program's departure from the population by half;
+	 * misfit: what a linear correction leaves; noise: a run's.
+	 * Exploration: tried while the gain expected beats 0.3 %, never
+	 * beyond 10 % expected loss, a try's expected loss weighed at 0.3 of
+	 * its expected gain. Chosen on zdvfs bench (2 boards x 8 programs,
+	 * docs/agents.md). Programs spread around the population response by
+	 * more than these slopes and this misfit say (0.6-0.86 and 0.13-0.25
+	 * in ln over the 90 workloads' sweeps), but priors that wide explored
+	 * far and lost more than they found (docs/agents.md). */
+	o->slope_sd = 0.15;
 	o->shape_sd = 0.5;
 	o->level_sd = 1.0;
-	o->misfit_sd = 0.15;
+	o->misfit_sd = 0.03;
 	o->noise_sd = 0.01;
 	o->heat_sd = 0.3;
 	o->min_gain = 0.003;
