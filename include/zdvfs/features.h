@@ -190,6 +190,11 @@ void zd_features_free(struct zd_features *f);
 int zd_features_find_compile_commands(const char *source, char *out,
 				      size_t len);
 
+/* The length of path's source-file ending: ".c", or a C++ one as
+ * compilers decide (.cc .cpp .cxx .c++ .C .CC .CPP .ii), *cxx saying
+ * which; 0 if it has none. */
+size_t zd_features_source_ending(const char *path, bool *cxx);
+
 /* How far a decision may trust F: 1 for a clean parse, less the more
  * errors libclang reported (each error is code the analysis did not see:
  * 1 / (1 + errors / 4), at most 0.5 when a header was missing or a file

@@ -38,9 +38,10 @@ void cli_program_name(const char *path, char *out, size_t len)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	snprintf(out, len, "%s", base);
-	size_t n = strlen(out);
-	if (n > 2 && strcmp(out + n - 2, ".c") == 0)
-		out[n - 2] = '\0';
+	bool cxx;
+	size_t n = strlen(out), e = zd_features_source_ending(out, &cxx);
+	if (e > 0 && n > e)
+		out[n - e] = '\0';
 }
 
 static int features_from_store(struct cli_program *p, struct zd_store *store,

@@ -43,7 +43,7 @@ int cli_program_load(struct cli_program *p, const char *name,
 json_t *cli_program_source_json(const struct cli_program *p);
 void cli_program_free(struct cli_program *p);
 /* The default program name: the file name of `path` without directory
- * and without a ".c" ending. */
+ * and without its C or C++ source ending (zd_features_source_ending). */
 void cli_program_name(const char *path, char *out, size_t len);
 
 /* Put the board, and the program with the features of its sources (not

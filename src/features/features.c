@@ -61,18 +61,27 @@ static int add_arg(struct unit *u, const char *a)
 	return 0;
 }
 
-/* C++ by the file name's ending, as compilers decide. */
-static bool cxx_name(const char *path)
+size_t zd_features_source_ending(const char *path, bool *cxx)
 {
-	static const char *const ends[] = {".cc", ".cpp", ".cxx", ".c++",
-					   ".C",  ".CC",  ".CPP", ".ii"};
+	static const char *const ends[] = {".cc", ".cpp", ".cxx", ".c++", ".C",
+					   ".CC", ".CPP", ".ii",  ".c"};
 	size_t n = strlen(path);
 	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
 		size_t e = strlen(ends[i]);
-		if (n > e && strcmp(path + n - e, ends[i]) == 0)
-			return true;
+		if (n > e && strcmp(path + n - e, ends[i]) == 0) {
+			*cxx = strcmp(ends[i], ".c") != 0;
+			return e;
+		}
 	}
-	return false;
+	*cxx = false;
+	return 0;
+}
+
+/* C++ by the file name's ending, as compilers decide. */
+static bool cxx_name(const char *path)
+{
+	bool cxx = false;
+	return zd_features_source_ending(path, &cxx) > 0 && cxx;
 }
 
 static int add_unit(struct plan *p, const char *path)

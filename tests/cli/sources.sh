@@ -118,6 +118,7 @@ int main()
 EOF
 "$ZDVFS" decide --board jetson-tx2 --source "$T/saxpy.cpp" $ENGINE --strict --json >"$T/out" 2>"$T/err"
 expect_status 0 "C++: a clean parse" $?
+check "C++: the program is named without its .cpp ending" contains "$T/out" '"program": "saxpy"'
 check "C++: its parallel loop seen" sh -c "'$ZDVFS' features --json '$T/saxpy.cpp' | grep -q '\"parallel_regions\": 1'"
 
 # run: the broken include said there too, and recorded with the decision
