@@ -123,6 +123,16 @@ check "C++: its parallel loop seen" sh -c "'$ZDVFS' features --json '$T/saxpy.cp
 
 # run: the broken include said there too, and recorded with the decision
 printf '#include "missing.h"\nvoid k(double *y, long n)\n{\n#pragma omp parallel for\n\tfor (long i = 0; i < n; i++)\n\t\ty[i] *= SCALE;\n}\n' >"$T/broken.c"
+
+# a partial parse widens the zero-shot priors by 2 - confidence (no store:
+# nothing else moves them), so the program explores more
+"$ZDVFS" decide --board jetson-tx2 --source "$T/broken.c" --db "$T/none.db" \
+	--model "$T/model.json" --json >"$T/out" 2>/dev/null
+check "a partial parse: less sure, by 2 - its confidence" python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d['source']['confidence']
+sys.exit(0 if c < 1 and abs(d['unfamiliarity'] - (2 - c)) < 1e-9 else 1)" "$T/out"
 "$ZDVFS" run --board sim:jetson-tx2 --workload gemm --source "$T/broken.c" \
 	$ENGINE --no-learn --json >"$T/out" 2>"$T/err"
 expect_status 0 "run on a partial parse" $?
