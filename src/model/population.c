@@ -89,13 +89,13 @@ static int16_t quantise(double v)
 
 /* Unmeasured decisions: inverse-square-distance mean of the nearest
  * measured ones. A convex mix, so no filled-in decision looks better than
- * the measured ones around it. */
+ * the measured ones around it. kpos: each measured decision's position. */
 static void interpolate(const struct zd_action_space *sp, const int *known,
-			int nknown, const double *vt, const double *vp,
-			int16_t *t, int16_t *p)
+			const float *kpos, int nknown, const double *vt,
+			const double *vp, int16_t *t, int16_t *p)
 {
 	int dim = 2 * sp->nclusters;
-	float x[2 * ZD_MAX_CLUSTERS], y[2 * ZD_MAX_CLUSTERS];
+	float x[2 * ZD_MAX_CLUSTERS];
 	for (int i = 0; i < sp->count; i++) {
 		if (t[i] != INT16_MIN)
 			continue;
@@ -104,7 +104,7 @@ static void interpolate(const struct zd_action_space *sp, const int *known,
 		int n = 0;
 		position(sp, i, x);
 		for (int k = 0; k < nknown; k++) {
-			position(sp, known[k], y);
+			const float *y = kpos + (size_t)k * (size_t)dim;
 			double d = 0;
 			for (int j = 0; j < dim; j++)
 				d += (double)(x[j] - y[j]) * (x[j] - y[j]);
@@ -134,9 +134,10 @@ static void interpolate(const struct zd_action_space *sp, const int *known,
 }
 
 /* The board's averages into t and p (count each); false if too few
- * programs had their all-cores-top run. */
+ * programs had their all-cores-top run. known, kpos: scratch for the
+ * measured decisions and their positions. */
 static bool board_values(struct pop_fit *pf, struct zd_pop_board *pb,
-			 int16_t *t, int16_t *p, int *known)
+			 int16_t *t, int16_t *p, int *known, float *kpos)
 {
 	const struct zd_action_space *sp = pf->space;
 	int need = (int)ceil(MEASURED_SHARE * pf->programs), nknown = 0;
@@ -151,12 +152,15 @@ static bool board_values(struct pop_fit *pf, struct zd_pop_board *pb,
 			pf->ap[i] /= pf->an[i];
 			t[i] = quantise(pf->at[i]);
 			p[i] = quantise(pf->ap[i]);
+			position(
+			    sp, i,
+			    kpos + (size_t)nknown * 2 * (size_t)sp->nclusters);
 			known[nknown++] = i;
 		}
 	}
 	if (nknown < 1)
 		return false;
-	interpolate(sp, known, nknown, pf->at, pf->ap, t, p);
+	interpolate(sp, known, kpos, nknown, pf->at, pf->ap, t, p);
 	pb->count = (uint32_t)sp->count;
 	pb->programs = (uint32_t)pf->programs;
 	pb->measured = (uint32_t)nknown;
@@ -228,21 +232,25 @@ static long *by_program(const struct zd_dataset *ds,
 	return order;
 }
 
+/* The board's population response into values (2 x its decisions);
+ * *made false when it gets none. */
 static int fit_board(const struct zd_dataset *ds, const struct zd_ds_filter *f,
-		     int b, struct zd_pop_board *pb, int16_t **values,
-		     struct zd_err *err)
+		     int b, struct zd_pop_board *pb, int16_t *values,
+		     bool *made, struct zd_err *err)
 {
 	struct pop_fit pf;
 	const struct zd_board_prior *bp = &ds->boards[b].prior;
+	size_t count = (size_t)bp->space.count;
+	*made = false;
 	int rc = fit_alloc(&pf, bp, err);
 	if (rc != 0)
 		return rc;
 	long n = 0;
 	long *order = by_program(ds, f, b, &n);
-	int16_t *v = malloc(sizeof(int16_t) * 2 * (size_t)bp->space.count);
-	int *known = malloc(sizeof(int) * (size_t)bp->space.count);
-	*values = NULL;
-	if (!order || !v || !known) {
+	int *known = malloc(sizeof(int) * count);
+	float *kpos =
+	    malloc(sizeof(float) * count * 2 * (size_t)bp->space.nclusters);
+	if (!order || !known || !kpos) {
 		rc = zd_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -255,14 +263,11 @@ static int fit_board(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 	if (n > 0)
 		program_into(&pf);
 	snprintf(pb->name, sizeof(pb->name), "%s", ds->boards[b].name);
-	if (board_values(&pf, pb, v, v + bp->space.count, known)) {
-		pb->t = v;
-		pb->p = v + bp->space.count;
-		*values = v;
-		v = NULL;
-	}
+	*made = board_values(&pf, pb, values, values + count, known, kpos);
+	pb->t = values;
+	pb->p = values + count;
 out:
-	free(v);
+	free(kpos);
 	free(known);
 	free(order);
 	fit_free(&pf);
@@ -272,39 +277,33 @@ out:
 int zd_population_fit(const struct zd_dataset *ds, const struct zd_ds_filter *f,
 		      struct zd_population **out, struct zd_err *err)
 {
+	/* one block of values, as a mapped file has them: room for every
+	 * board the filter allows, used by those that get a response */
+	size_t total = 0;
+	for (int b = 0; b < ds->nboards; b++)
+		if (!f->board_ok || f->board_ok[b])
+			total += 2 * (size_t)ds->boards[b].prior.space.count;
 	struct zd_population *pop = calloc(1, sizeof(*pop));
-	int16_t **vals = calloc((size_t)ds->nboards + 1, sizeof(*vals));
-	if (pop)
+	if (pop) {
 		pop->boards =
 		    calloc((size_t)ds->nboards + 1, sizeof(*pop->boards));
-	int rc = pop && vals && pop->boards
+		pop->owned = malloc(sizeof(int16_t) * (total + 1));
+	}
+	int rc = pop && pop->boards && pop->owned
 	    ? 0
 	    : zd_fail(err, ENOMEM, "out of memory");
-	size_t total = 0;
+	size_t at = 0;
 	for (int b = 0; rc == 0 && b < ds->nboards; b++) {
 		if (f->board_ok && !f->board_ok[b])
 			continue;
+		bool made = false;
 		struct zd_pop_board *pb = &pop->boards[pop->nboards];
-		rc = fit_board(ds, f, b, pb, &vals[pop->nboards], err);
-		if (rc == 0 && vals[pop->nboards]) {
-			total += 2 * (size_t)pb->count;
+		rc = fit_board(ds, f, b, pb, pop->owned + at, &made, err);
+		if (rc == 0 && made) {
+			at += 2 * (size_t)pb->count;
 			pop->nboards++;
 		}
 	}
-	/* one block of values, as a mapped file has them */
-	if (rc == 0 && !(pop->owned = malloc(sizeof(int16_t) * (total + 1))))
-		rc = zd_fail(err, ENOMEM, "out of memory");
-	for (int b = 0, at = 0; rc == 0 && b < pop->nboards; b++) {
-		struct zd_pop_board *pb = &pop->boards[b];
-		memcpy(pop->owned + at, vals[b],
-		       sizeof(int16_t) * 2 * (size_t)pb->count);
-		pb->t = pop->owned + at;
-		pb->p = pb->t + pb->count;
-		at += 2 * (int)pb->count;
-	}
-	for (int b = 0; vals && b < ds->nboards; b++)
-		free(vals[b]);
-	free(vals);
 	if (rc != 0) {
 		zd_population_free(pop);
 		return rc;
