@@ -46,7 +46,7 @@ static int parse_decide_opts(int argc, char **argv, struct decide_opts *o)
 	    CLI_SOURCE_OPTIONS(&o->src),
 	    OPT_STRING(0, "program", &o->program, "NAME",
 		       "its name in the store (default: the first source's "
-		       "file name without .c)"),
+		       "file name without its .c, .cpp, ... ending)"),
 	    OPT_MODEL(&o->model),
 	    OPT_DB(&o->db),
 	    OPT_GUARD(&o->guard_c,

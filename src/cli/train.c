@@ -62,7 +62,7 @@ static int parse_train_opts(int argc, char **argv, struct train_opts *o)
 		    "(default: the engine's, 50)"),
 	    OPT_STRING(0, "program", &o->program, "NAME",
 		       "only this program (default with --source: the first "
-		       "source's file name without .c)"),
+		       "source's file name without its .c, .cpp, ... ending)"),
 	    CLI_SOURCE_FILES_OPTION(&o->src,
 				    "the program's C or C++ sources (repeat, "
 				    "or list them): its features come from "
